@@ -1,0 +1,188 @@
+//! From files on disk to a typed repository and the findings about it:
+//! read and parse every file (in parallel), validate it against its schema,
+//! then check what schemas cannot.
+
+mod document;
+pub mod rules;
+mod schema;
+mod suggest;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Config, Incident, Repository};
+use crate::repo::layout::{self, IncidentDir};
+use crate::repo::locate::{Place, SourceMap};
+use crate::repo::{CONFIG_FILE, source};
+use crate::schemas::FileKind;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+pub use schema::validate as validate_schema;
+
+/// The files an incident was read from, aligned with the model's vectors.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFiles {
+    pub incident: String,
+    pub updates: Vec<String>,
+    pub postmortem: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    /// `None` when incidentkit.yaml itself is broken.
+    pub repository: Option<Repository>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+}
+
+/// Checks the whole repository at `root`. Only a failure to list folders is
+/// an `Err`; everything wrong inside files is a diagnostic.
+pub fn check(root: &Path) -> io::Result<Outcome> {
+    let mut diagnostics = Vec::new();
+    let config = match document::load::<Config>(root, CONFIG_FILE, FileKind::Config) {
+        Ok(config) => {
+            rules::config::check(&config, CONFIG_FILE, &mut diagnostics);
+            Some(config)
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            None
+        }
+    };
+    let layout = layout::scan(root)?;
+    rules::layout::strays(&layout, &mut diagnostics);
+    let files = 1 + layout
+        .incidents
+        .iter()
+        .map(|d| {
+            usize::from(d.incident.is_some())
+                + d.updates.len()
+                + usize::from(d.postmortem.is_some())
+        })
+        .sum::<usize>();
+
+    let loaded: Vec<(Option<Incident>, Vec<Diagnostic>)> = layout
+        .incidents
+        .par_iter()
+        .filter(|dir| dir.incident.is_some())
+        .map(|dir| check_incident(root, dir, config.as_ref()))
+        .collect();
+    let mut incidents = Vec::with_capacity(loaded.len());
+    for (incident, found) in loaded {
+        incidents.extend(incident);
+        diagnostics.extend(found);
+    }
+
+    locate(root, &mut diagnostics);
+    let repository = config.map(|config| Repository { config, incidents });
+    Ok(Outcome {
+        repository,
+        diagnostics,
+        files,
+    })
+}
+
+fn check_incident(
+    root: &Path,
+    dir: &IncidentDir,
+    config: Option<&Config>,
+) -> (Option<Incident>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let incident_file = dir.incident.clone().unwrap_or_default();
+    let declaration = keep(
+        &mut out,
+        document::load(root, &incident_file, FileKind::Incident),
+    );
+    let mut files = IncidentFiles {
+        incident: incident_file,
+        ..Default::default()
+    };
+    let mut updates = Vec::with_capacity(dir.updates.len());
+    for file in &dir.updates {
+        if let Some(update) = keep(&mut out, document::load(root, file, FileKind::Update)) {
+            updates.push(update);
+            files.updates.push(file.clone());
+        }
+    }
+    let postmortem = dir.postmortem.as_ref().and_then(|file| {
+        let pm = keep(&mut out, document::load(root, file, FileKind::Postmortem))?;
+        files.postmortem = Some(file.clone());
+        Some(pm)
+    });
+    let Some(declaration) = declaration else {
+        return (None, out);
+    };
+    let incident = Incident {
+        id: dir.id.clone(),
+        declaration,
+        updates,
+        postmortem,
+    };
+    rules::layout::names(&incident, &files, &mut out);
+    rules::timeline::check(&incident, &files, &mut out);
+    rules::postmortem::check(&incident, &files, &mut out);
+    if let Some(config) = config {
+        rules::references::check(&incident, &files, config, &mut out);
+    }
+    (Some(incident), out)
+}
+
+/// The value, or `None` with its findings moved to `out`.
+fn keep<T>(out: &mut Vec<Diagnostic>, result: Result<T, Vec<Diagnostic>>) -> Option<T> {
+    result.map_err(|found| out.extend(found)).ok()
+}
+
+/// Turns pointers into lines and columns, reading again only the files that
+/// have findings, and sorts the findings by place.
+fn locate(root: &Path, diagnostics: &mut [Diagnostic]) {
+    let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        // Findings with a pointer need a place; those with a line, a snippet.
+        if d.pointer.is_some() || d.line.is_some() {
+            by_file.entry(d.file.as_str()).or_default().push(i);
+        }
+    }
+    let jobs: Vec<(String, Vec<usize>)> = by_file
+        .into_iter()
+        .map(|(f, ix)| (f.to_string(), ix))
+        .collect();
+    let placed: Vec<(usize, Place, Option<String>)> = jobs
+        .par_iter()
+        .flat_map_iter(|(file, indices)| {
+            // A file that cannot be read as text (not UTF-8) gets no snippet.
+            let text = source::read(&root.join(file)).ok();
+            let map = SourceMap::new(text.as_deref().unwrap_or_default());
+            indices
+                .iter()
+                .map(|&i| {
+                    let d = &diagnostics[i];
+                    let p = match (&d.pointer, d.line, d.column) {
+                        (Some(p), ..) => map.place(&p.path, p.at_key),
+                        (None, Some(line), Some(column)) => Place {
+                            line,
+                            column,
+                            width: 1,
+                        },
+                        _ => Place {
+                            line: 1,
+                            column: 1,
+                            width: 1,
+                        },
+                    };
+                    let snippet = text.as_ref().map(|_| map.line_text(p.line).to_string());
+                    (i, p, snippet)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (i, place, snippet) in placed {
+        let d = &mut diagnostics[i];
+        d.line = Some(place.line);
+        d.column = Some(place.column);
+        d.snippet = snippet.map(|text| (text, place.width));
+    }
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+    });
+}

@@ -1,0 +1,67 @@
+//! incidentkit.yaml on its own: ids unique, groups exist, time zone known.
+
+use super::*;
+use crate::check::suggest::did_you_mean;
+use crate::model::Config;
+use std::collections::HashSet;
+
+pub fn check(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for (i, group) in config.groups.iter().enumerate() {
+        if !seen.insert(group.id.as_str()) {
+            out.push(
+                CONFIG_DUPLICATE_ID
+                    .diag(file, format!("group id `{}` is used twice", group.id))
+                    .at(format!("/groups/{i}/id"))
+                    .hint("give each group its own id"),
+            );
+        }
+    }
+    let groups: Vec<&str> = config.groups.iter().map(|g| g.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (i, component) in config.components.iter().enumerate() {
+        if !seen.insert(component.id.as_str()) {
+            out.push(
+                CONFIG_DUPLICATE_ID
+                    .diag(
+                        file,
+                        format!("component id `{}` is used twice", component.id),
+                    )
+                    .at(format!("/components/{i}/id"))
+                    .hint("give each component its own id; incidents refer to components by id"),
+            );
+        }
+        if let Some(group) = &component.group
+            && !groups.contains(&group.as_str())
+        {
+            let hint = match did_you_mean(group, &groups) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => {
+                    "add the group under `groups:` or remove `group:` from the component".into()
+                }
+            };
+            out.push(
+                CONFIG_UNKNOWN_GROUP
+                    .diag(
+                        file,
+                        format!(
+                            "component `{}` is in group `{group}`, which is not defined",
+                            component.id
+                        ),
+                    )
+                    .at(format!("/components/{i}/group"))
+                    .hint(hint),
+            );
+        }
+    }
+    if let Some(tz) = &config.site.timezone
+        && jiff::tz::db().get(tz).is_err()
+    {
+        out.push(
+            CONFIG_TIMEZONE
+                .diag(file, format!("`{tz}` is not a known time zone"))
+                .at("/site/timezone")
+                .hint("use an IANA name such as Europe/Berlin, America/New_York or UTC"),
+        );
+    }
+}

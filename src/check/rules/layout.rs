@@ -1,0 +1,80 @@
+//! Files where incidentkit expects them, named as it expects.
+
+use super::*;
+use crate::check::IncidentFiles;
+use crate::model::Incident;
+use crate::repo::layout::Layout;
+
+pub fn strays(layout: &Layout, out: &mut Vec<Diagnostic>) {
+    let all = layout
+        .strays
+        .iter()
+        .chain(layout.incidents.iter().flat_map(|i| &i.strays));
+    for path in all {
+        let hint = if path.ends_with(".yml") {
+            "incidentkit reads `.yaml` files: rename it".to_string()
+        } else {
+            "incidentkit reads incident.yaml, postmortem.yaml and updates/<time>.yaml; move or delete this".to_string()
+        };
+        out.push(
+            LAYOUT_STRAY_FILE
+                .diag(path, "this file is not part of an incident and is ignored")
+                .hint(hint),
+        );
+    }
+    for dir in layout.incidents.iter().filter(|d| d.incident.is_none()) {
+        out.push(
+            LAYOUT_MISSING_INCIDENT
+                .diag(
+                    &format!("incidents/{}/", dir.id),
+                    "incident folder without incident.yaml",
+                )
+                .hint("declare the incident with `incident declare`, or remove the folder"),
+        );
+    }
+}
+
+/// `YYYY-MM-DD-slug`, the date being `declared_at` in UTC.
+pub fn names(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+    let declared = incident
+        .declaration
+        .declared_at
+        .strftime("%Y-%m-%d")
+        .to_string();
+    let id = incident.id.as_str();
+    let slug_ok = id.len() > 11
+        && id.as_bytes()[10] == b'-'
+        && id[11..].split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if !slug_ok || id[..10] != declared {
+        let slug = if slug_ok { &id[11..] } else { "short-slug" };
+        out.push(
+            LAYOUT_FOLDER_NAME
+                .diag(
+                    &files.incident,
+                    format!("the folder name `{id}` does not match `<declared date>-<slug>`"),
+                )
+                .at("/declared_at")
+                .hint(format!(
+                    "declared_at is {declared} (UTC), so name the folder `{declared}-{slug}` (lowercase words joined by dashes)"
+                )),
+        );
+    }
+    for (update, file) in incident.updates.iter().zip(&files.updates) {
+        let expected = format!("{}.yaml", update.at.strftime("%Y-%m-%dT%H-%M-%SZ"));
+        let name = file.rsplit('/').next().unwrap_or(file);
+        if name != expected {
+            out.push(
+                LAYOUT_UPDATE_NAME
+                    .diag(file, format!("the file name `{name}` does not match `at` ({})", update.at))
+                    .at("/at")
+                    .hint(format!(
+                        "an update file is named after its time in UTC: rename it to `{expected}`, or correct `at`"
+                    )),
+            );
+        }
+    }
+}

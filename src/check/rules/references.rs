@@ -1,0 +1,36 @@
+//! Component ids in incidents and updates exist in incidentkit.yaml.
+
+use super::*;
+use crate::check::IncidentFiles;
+use crate::check::suggest::did_you_mean;
+use crate::model::{Config, Incident};
+
+pub fn check(
+    incident: &Incident,
+    files: &IncidentFiles,
+    config: &Config,
+    out: &mut Vec<Diagnostic>,
+) {
+    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
+    let unknown = |id: &str, file: &str| {
+        let hint = match did_you_mean(id, &known) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("components in incidentkit.yaml: {}", known.join(", ")),
+        };
+        REF_UNKNOWN_COMPONENT
+            .diag(file, format!("unknown component `{id}`"))
+            .hint(hint)
+    };
+    for (i, id) in incident.declaration.components.iter().enumerate() {
+        if !known.contains(&id.as_str()) {
+            out.push(unknown(id, &files.incident).at(format!("/components/{i}")));
+        }
+    }
+    for (update, file) in incident.updates.iter().zip(&files.updates) {
+        for id in update.components.keys() {
+            if !known.contains(&id.as_str()) {
+                out.push(unknown(id, file).at_key(crate::repo::locate::join("/components", id)));
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The updates tell one story in time: none before the declaration, none
+//! after the resolution unless it is reopened, promises in the future.
+
+use super::*;
+use crate::check::IncidentFiles;
+use crate::model::{Incident, Kind, Status};
+
+pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+    let decl = &incident.declaration;
+    let mut closed_at = None;
+    for (update, file) in incident.updates.iter().zip(&files.updates) {
+        if update.at < decl.declared_at {
+            out.push(
+                TIMELINE_BEFORE_DECLARATION
+                    .diag(
+                        file,
+                        format!(
+                            "update at {} is before the declaration ({})",
+                            update.at, decl.declared_at
+                        ),
+                    )
+                    .at("/at")
+                    .hint(
+                        "an update cannot precede the declaration; correct `at` or `declared_at`",
+                    ),
+            );
+        }
+        match (closed_at, update.reopen) {
+            (Some(when), false) => out.push(
+                TIMELINE_AFTER_RESOLVED
+                    .diag(
+                        file,
+                        format!("update after the incident was resolved at {when}"),
+                    )
+                    .at("/status")
+                    .hint("to reopen the incident, say so: add `reopen: true` to this update"),
+            ),
+            (None, true) => out.push(
+                TIMELINE_NEEDLESS_REOPEN
+                    .diag(file, "`reopen: true` but the incident is not resolved")
+                    .at_key("/reopen")
+                    .hint("remove `reopen`; it is only for an update that follows a resolving one"),
+            ),
+            _ => {}
+        }
+        closed_at = update.status.is_final().then_some(update.at);
+        if let Some(next) = update.next_update_at
+            && next <= update.at
+        {
+            out.push(
+                TIMELINE_NEXT_UPDATE
+                    .diag(file, format!("next update promised at {next}, which is not after this update ({})", update.at))
+                    .at("/next_update_at")
+                    .hint("`next_update_at` is when stakeholders can expect the next update: a time after `at`"),
+            );
+        }
+        if update.status.kind() != decl.kind {
+            let kind = match decl.kind {
+                Kind::Incident => "an incident",
+                Kind::Maintenance => "a maintenance",
+            };
+            out.push(
+                TIMELINE_STATUS_KIND
+                    .diag(
+                        file,
+                        format!("`{}` is not a status of {kind}", update.status),
+                    )
+                    .at("/status")
+                    .hint(format!(
+                        "use one of: {}",
+                        Status::vocabulary(decl.kind).join(", ")
+                    )),
+            );
+        }
+        if let Some(decision) = &update.decision
+            && !decision.options.iter().any(|o| o.id == decision.chosen)
+        {
+            let ids: Vec<&str> = decision.options.iter().map(|o| o.id.as_str()).collect();
+            out.push(
+                UPDATE_DECISION_CHOICE
+                    .diag(
+                        file,
+                        format!(
+                            "the chosen option `{}` is not one of the options",
+                            decision.chosen
+                        ),
+                    )
+                    .at("/decision/chosen")
+                    .hint(format!("choose one of: {}", ids.join(", "))),
+            );
+        }
+    }
+    order(incident, files, out);
+}
+
+/// Impact starts, then it is detected, then declared; maintenance ends after it starts.
+fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+    let decl = &incident.declaration;
+    let steps = [
+        ("started_at", decl.started_at),
+        ("detected_at", decl.detected_at),
+        ("declared_at", Some(decl.declared_at)),
+    ];
+    let present: Vec<(&str, jiff::Timestamp)> = steps
+        .iter()
+        .filter_map(|(name, t)| t.map(|t| (*name, t)))
+        .collect();
+    for pair in present.windows(2) {
+        let ((a, ta), (b, tb)) = (pair[0], pair[1]);
+        if tb < ta {
+            out.push(
+                TIMELINE_ORDER
+                    .diag(
+                        &files.incident,
+                        format!("`{b}` ({tb}) is before `{a}` ({ta})"),
+                    )
+                    .at(format!("/{b}"))
+                    .hint("impact starts, then it is detected, then the incident is declared"),
+            );
+        }
+    }
+    if let (Some(start), Some(end)) = (decl.scheduled_for, decl.scheduled_until)
+        && end <= start
+    {
+        out.push(
+            TIMELINE_SCHEDULE
+                .diag(
+                    &files.incident,
+                    format!("the maintenance ends ({end}) before it starts ({start})"),
+                )
+                .at("/scheduled_until")
+                .hint("`scheduled_until` must be after `scheduled_for`"),
+        );
+    }
+}

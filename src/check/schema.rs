@@ -1,0 +1,333 @@
+//! Validation against the embedded JSON Schemas, with messages written for
+//! people: unknown keys get a "did you mean", timestamps say how to write one.
+
+use super::rules;
+use super::suggest::did_you_mean;
+use crate::diagnostics::Diagnostic;
+use crate::repo::locate::join;
+use crate::schemas::FileKind;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{Draft, ValidationError, Validator};
+use serde_json::Value;
+use std::sync::LazyLock;
+
+struct Compiled {
+    schema: Value,
+    validator: Validator,
+}
+
+fn compile(kind: FileKind) -> Compiled {
+    // The schemas are part of the binary and tested; failing here is a bug.
+    let schema: Value = serde_json::from_str(kind.schema_text()).expect("embedded schema is JSON");
+    let validator = jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("embedded schema compiles");
+    Compiled { schema, validator }
+}
+
+static COMPILED: LazyLock<[Compiled; 4]> = LazyLock::new(|| FileKind::ALL.map(compile));
+
+fn compiled(kind: FileKind) -> &'static Compiled {
+    &COMPILED[kind as usize]
+}
+
+pub fn validate(kind: FileKind, value: &Value, file: &str) -> Vec<Diagnostic> {
+    let compiled = compiled(kind);
+    if compiled.validator.is_valid(value) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for error in compiled.validator.iter_errors(value) {
+        describe(kind, &compiled.schema, &error, file, &mut out);
+    }
+    out
+}
+
+/// Follows a pointer into a schema, stepping through local `$ref`s.
+fn resolve<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let mut node = schema;
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        if seg == "$ref" {
+            node = follow_ref(schema, node)?;
+            continue;
+        }
+        node = match node
+            .get(&seg)
+            .or_else(|| follow_ref(schema, node)?.get(&seg))
+        {
+            Some(next) => next,
+            None => node.get(seg.parse::<usize>().ok()?)?,
+        };
+    }
+    Some(node)
+}
+
+fn follow_ref<'a>(schema: &'a Value, node: &Value) -> Option<&'a Value> {
+    let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+    schema.pointer(target)
+}
+
+/// The schema node the failing keyword belongs to (its parent in the path).
+fn node_of<'a>(schema: &'a Value, error: &ValidationError) -> Option<&'a Value> {
+    let path = error.schema_path().as_str();
+    let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
+    let node = resolve(schema, parent)?;
+    // A property that is only a `$ref` with a description: use the target too.
+    Some(
+        follow_ref(schema, node)
+            .filter(|_| node.get("type").is_none())
+            .unwrap_or(node),
+    )
+}
+
+fn description(schema: &Value, node: Option<&Value>) -> Option<String> {
+    let node = node?;
+    node.get("description")
+        .or_else(|| follow_ref(schema, node)?.get("description"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing (null)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    }
+}
+
+fn describe(
+    kind: FileKind,
+    schema: &Value,
+    error: &ValidationError,
+    file: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = error.instance_path().as_str().to_string();
+    let node = node_of(schema, error);
+    let instance = error.instance();
+    let hint = description(schema, node);
+    let with_hint = |d: Diagnostic| match &hint {
+        Some(h) => d.hint(h.clone()),
+        None => d,
+    };
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known: Vec<&str> = node
+                .and_then(|n| n.get("properties"))
+                .and_then(Value::as_object)
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            for key in unexpected {
+                let hint = match did_you_mean(key, &known) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("keys allowed here: {}", known.join(", ")),
+                };
+                out.push(
+                    rules::SCHEMA_UNKNOWN_KEY
+                        .diag(file, format!("unknown key `{key}`"))
+                        .at_key(join(&path, key))
+                        .hint(hint),
+                );
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let prop_hint = node
+                .and_then(|n| n.get("properties")?.get(name))
+                .and_then(|p| description(schema, Some(p)));
+            let mut d = rules::SCHEMA_MISSING_KEY
+                .diag(file, format!("missing required key `{name}`"))
+                .at_key(path);
+            if let Some(h) = prop_hint {
+                d = d.hint(format!("`{name}`: {h}"));
+            }
+            out.push(d);
+        }
+        ValidationErrorKind::Type { .. } => {
+            let expected = node
+                .and_then(|n| n.get("type"))
+                .map_or_else(String::new, |t| match t {
+                    Value::Array(ts) => ts
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    t => t.as_str().unwrap_or_default().to_string(),
+                });
+            let expected = match expected.as_str() {
+                "object" => "a mapping".to_string(),
+                "array" => "a list".to_string(),
+                "" => "another type".to_string(),
+                other => format!("a {other}"),
+            };
+            out.push(with_hint(
+                rules::SCHEMA_TYPE
+                    .diag(
+                        file,
+                        format!("expected {expected}, found {}", type_name(instance)),
+                    )
+                    .at(path),
+            ));
+        }
+        ValidationErrorKind::Enum { options } => {
+            let allowed: Vec<String> = options
+                .as_array()
+                .map(|o| {
+                    o.iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
+            let near = instance.as_str().and_then(|s| did_you_mean(s, &refs));
+            let hint = match near {
+                Some(n) => format!("did you mean `{n}`? allowed: {}", allowed.join(", ")),
+                None => format!("allowed: {}", allowed.join(", ")),
+            };
+            out.push(
+                rules::SCHEMA_VALUE
+                    .diag(
+                        file,
+                        format!("{} is not an allowed value here", show(instance)),
+                    )
+                    .at(path)
+                    .hint(hint),
+            );
+        }
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
+            let format = node.and_then(|n| n.get("format")).and_then(Value::as_str);
+            let d = match format {
+                Some("date-time") => rules::SCHEMA_TIMESTAMP
+                    .diag(file, format!("{} is not a timestamp with an explicit offset", show(instance)))
+                    .at(path)
+                    .hint("write RFC 3339 with an offset: 2026-11-26T10:02:00Z (UTC) or 2026-11-26T11:02:00+01:00"),
+                Some("date") => rules::SCHEMA_VALUE
+                    .diag(file, format!("{} is not a date", show(instance)))
+                    .at(path)
+                    .hint("write a date as YYYY-MM-DD, e.g. 2026-12-10"),
+                _ => with_hint(
+                    rules::SCHEMA_VALUE
+                        .diag(file, format!("{} does not have the expected form", show(instance)))
+                        .at(path),
+                ),
+            };
+            // A malformed timestamp fails both `pattern` and `format`: say it once.
+            if !out
+                .iter()
+                .any(|o| o.pointer == d.pointer && o.rule == d.rule)
+            {
+                out.push(d);
+            }
+        }
+        ValidationErrorKind::AnyOf { .. } if kind == FileKind::Update && path.is_empty() => {
+            out.push(
+                rules::SCHEMA_MISSING_KEY
+                    .diag(file, "an update needs a `message`, a `decision` or an `internal_note`")
+                    .at(path)
+                    .hint("`message` is what customers read; an update with only a decision or an internal note is an internal log entry"),
+            );
+        }
+        ValidationErrorKind::Not { .. } if kind == FileKind::Incident => {
+            out.push(
+                rules::SCHEMA_VALUE
+                    .diag(
+                        file,
+                        "`scheduled_for` and `scheduled_until` are only for planned maintenance",
+                    )
+                    .at(path)
+                    .hint("set `kind: maintenance`, or remove the schedule from this incident"),
+            );
+        }
+        _ => out.push(with_hint(
+            rules::SCHEMA_VALUE.diag(file, error.to_string()).at(path),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemas_are_valid_against_the_2020_12_meta_schema() {
+        for kind in FileKind::ALL {
+            let schema: Value = serde_json::from_str(kind.schema_text()).unwrap();
+            jsonschema::meta::validate(&schema)
+                .unwrap_or_else(|e| panic!("{}: {e}", kind.schema_file()));
+        }
+    }
+
+    #[test]
+    fn every_property_has_a_description() {
+        fn walk(node: &Value, at: &str, missing: &mut Vec<String>) {
+            if let Some(props) = node.get("properties").and_then(Value::as_object) {
+                for (name, prop) in props {
+                    if prop.get("description").is_none() {
+                        missing.push(format!("{at}/properties/{name}"));
+                    }
+                }
+            }
+            match node {
+                // `if` holds conditions on properties, not their declarations.
+                Value::Object(map) => map
+                    .iter()
+                    .filter(|(k, _)| *k != "if")
+                    .for_each(|(k, v)| walk(v, &format!("{at}/{k}"), missing)),
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, v)| walk(v, &format!("{at}/{i}"), missing)),
+                _ => {}
+            }
+        }
+        for kind in FileKind::ALL {
+            let schema: Value = serde_json::from_str(kind.schema_text()).unwrap();
+            let mut missing = Vec::new();
+            walk(&schema, "", &mut missing);
+            assert!(
+                missing.is_empty(),
+                "{}: no description at {missing:?}",
+                kind.schema_file()
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_near_one() {
+        let v = serde_json::json!({"titel": "x", "declared_at": "2026-11-26T10:02:00Z", "severity": "sev1"});
+        let d = validate(FileKind::Incident, &v, "f.yaml");
+        let unknown: Vec<_> = d
+            .iter()
+            .filter(|d| d.rule == "schema/unknown-key")
+            .collect();
+        assert_eq!(unknown.len(), 1, "{d:?}");
+        assert_eq!(unknown[0].hint.as_deref(), Some("did you mean `title`?"));
+        assert!(
+            d.iter()
+                .any(|d| d.rule == "schema/missing-key" && d.message.contains("`title`"))
+        );
+    }
+
+    #[test]
+    fn naive_timestamp_is_reported_once() {
+        let v = serde_json::json!({"title": "x y z", "declared_at": "2026-11-26T10:02:00", "severity": "sev1"});
+        let d = validate(FileKind::Incident, &v, "f.yaml");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].rule, "schema/timestamp");
+        assert_eq!(d[0].pointer.as_ref().unwrap().path, "/declared_at");
+    }
+}

@@ -1,0 +1,15 @@
+use crate::schemas::FileKind;
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Which file's schema.
+    #[arg(value_enum)]
+    name: FileKind,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, super::CliError> {
+    std::io::stdout().write_all(args.name.schema_text().as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,72 @@
+//! rustc-style output: the finding, where it is, the source line with the
+//! span underlined, and what to do about it.
+
+use super::{Counts, Diagnostic, Level};
+use anstyle::{AnsiColor, Style};
+use std::io::{self, Write};
+
+fn level_style(level: Level) -> Style {
+    let color = match level {
+        Level::Error => AnsiColor::Red,
+        Level::Warning => AnsiColor::Yellow,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+/// Writes ANSI styles; wrap `out` in `anstream` to strip them where colour is
+/// unwanted (not a terminal, `NO_COLOR`).
+pub fn print_human(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    let bold = Style::new().bold();
+    let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    for d in diagnostics {
+        let style = level_style(d.level);
+        writeln!(
+            out,
+            "{style}{}[{}]{style:#}{bold}: {}{bold:#}",
+            d.level.as_str(),
+            d.rule,
+            d.message
+        )?;
+        let location = match (d.line, d.column) {
+            (Some(line), Some(col)) => format!("{}:{line}:{col}", d.file),
+            (Some(line), None) => format!("{}:{line}", d.file),
+            _ => d.file.clone(),
+        };
+        let gutter = d.line.map_or(1, |l| l.to_string().len());
+        let pad = " ".repeat(gutter);
+        writeln!(out, "{pad}{blue}-->{blue:#} {location}")?;
+        if let (Some(line), Some(col), Some((text, width))) = (d.line, d.column, &d.snippet) {
+            writeln!(out, "{pad} {blue}|{blue:#}")?;
+            writeln!(out, "{blue}{line}{blue:#} {blue}|{blue:#} {text}")?;
+            let indent: String = text
+                .chars()
+                .take(col - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let carets = "^".repeat((*width).max(1));
+            writeln!(
+                out,
+                "{pad} {blue}|{blue:#} {indent}{style}{carets}{style:#}"
+            )?;
+        }
+        if let Some(hint) = &d.hint {
+            writeln!(out, "{pad} {blue}={blue:#} {bold}help{bold:#}: {hint}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The last line: what was checked and what was found.
+pub fn summary_line(counts: Counts, what: &str) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if counts.errors == 0 && counts.warnings == 0 {
+        format!("ok: {what}, no findings")
+    } else {
+        format!(
+            "{}, {} ({what})",
+            plural(counts.errors, "error"),
+            plural(counts.warnings, "warning")
+        )
+    }
+}

@@ -1,0 +1,10 @@
+//! incidentkit: a git repository of YAML files as a team's whole incident
+//! process. Data flows one way: `repo` reads files, `check` validates them
+//! and builds the `model`, printers and renderers read the model.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod model;
+pub mod repo;
+pub mod schemas;

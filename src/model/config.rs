@@ -1,0 +1,154 @@
+//! incidentkit.yaml: the site, its components and the severity policy.
+
+use super::duration::Duration;
+use super::vocab::{Impact, PostmortemRequirement, Severity};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub site: Site,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    pub components: Vec<Component>,
+    #[serde(default)]
+    pub severity_policy: PolicyOverrides,
+    pub github: Option<GithubTarget>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub name: String,
+    pub url: Option<String>,
+    pub timezone: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GithubTarget {
+    pub repo: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyOverrides {
+    pub sev1: Option<PolicyOverride>,
+    pub sev2: Option<PolicyOverride>,
+    pub sev3: Option<PolicyOverride>,
+    pub sev4: Option<PolicyOverride>,
+}
+
+/// Only the fields a team sets; the rest come from the seed's defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyOverride {
+    pub label: Option<String>,
+    pub update_every: Option<Duration>,
+    pub postmortem: Option<PostmortemRequirement>,
+    pub postmortem_due: Option<Duration>,
+    pub impact: Option<Impact>,
+}
+
+/// The policy in force for one severity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub label: String,
+    pub update_every: Duration,
+    pub postmortem: PostmortemRequirement,
+    pub postmortem_due: Option<Duration>,
+    pub impact: Impact,
+}
+
+impl Policy {
+    /// The seed's table: cadence, post-mortem and status-page impact per severity.
+    pub fn default_for(severity: Severity) -> Self {
+        let (label, every, postmortem, due, impact) = match severity {
+            Severity::Sev1 => (
+                "Critical",
+                Duration::minutes(15),
+                PostmortemRequirement::RequiredWithReport,
+                Some(Duration::days(3)),
+                Impact::Critical,
+            ),
+            Severity::Sev2 => (
+                "High",
+                Duration::hours(1),
+                PostmortemRequirement::Required,
+                Some(Duration::days(5)),
+                Impact::Major,
+            ),
+            Severity::Sev3 => (
+                "Medium",
+                Duration::hours(4),
+                PostmortemRequirement::Optional,
+                None,
+                Impact::Minor,
+            ),
+            Severity::Sev4 => (
+                "Low",
+                Duration::hours(24),
+                PostmortemRequirement::None,
+                None,
+                Impact::None,
+            ),
+        };
+        Self {
+            label: label.to_string(),
+            update_every: every,
+            postmortem,
+            postmortem_due: due,
+            impact,
+        }
+    }
+}
+
+impl Config {
+    pub fn policy(&self, severity: Severity) -> Policy {
+        let mut policy = Policy::default_for(severity);
+        let o = &self.severity_policy;
+        let overrides = match severity {
+            Severity::Sev1 => &o.sev1,
+            Severity::Sev2 => &o.sev2,
+            Severity::Sev3 => &o.sev3,
+            Severity::Sev4 => &o.sev4,
+        };
+        if let Some(o) = overrides {
+            if let Some(label) = &o.label {
+                policy.label.clone_from(label);
+            }
+            policy.update_every = o.update_every.unwrap_or(policy.update_every);
+            policy.postmortem = o.postmortem.unwrap_or(policy.postmortem);
+            policy.postmortem_due = o.postmortem_due.or(policy.postmortem_due);
+            policy.impact = o.impact.unwrap_or(policy.impact);
+        }
+        policy
+    }
+
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.id == id)
+    }
+
+    pub fn timezone_name(&self) -> &str {
+        self.site.timezone.as_deref().unwrap_or("UTC")
+    }
+}

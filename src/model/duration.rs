@@ -1,0 +1,142 @@
+//! Durations as people write them in config and on the command line: "15m",
+//! "4h", "3d", "1h30m". Days are 24 hours: cadences and due dates are about
+//! elapsed time, not calendar days.
+
+use jiff::SignedDuration;
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration(SignedDuration);
+
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a duration: write a number and a unit, e.g. 15m, 4h, 3d or 1h30m")]
+pub struct ParseDurationError(String);
+
+impl Duration {
+    pub const fn minutes(m: i64) -> Self {
+        Self(SignedDuration::from_secs(m * 60))
+    }
+
+    pub const fn hours(h: i64) -> Self {
+        Self::minutes(h * 60)
+    }
+
+    pub const fn days(d: i64) -> Self {
+        Self::hours(d * 24)
+    }
+
+    pub fn as_signed(self) -> SignedDuration {
+        self.0
+    }
+
+    pub fn as_minutes(self) -> i64 {
+        self.0.as_secs() / 60
+    }
+}
+
+impl From<SignedDuration> for Duration {
+    fn from(d: SignedDuration) -> Self {
+        Self(d)
+    }
+}
+
+impl FromStr for Duration {
+    type Err = ParseDurationError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || ParseDurationError(s.to_string());
+        let mut minutes: i64 = 0;
+        let mut digits = String::new();
+        for c in s.trim().chars() {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                continue;
+            }
+            let unit = match c {
+                'm' => 1,
+                'h' => 60,
+                'd' => 60 * 24,
+                'w' => 60 * 24 * 7,
+                _ => return Err(err()),
+            };
+            let n: i64 = digits.parse().map_err(|_| err())?;
+            minutes = n
+                .checked_mul(unit)
+                .and_then(|m| minutes.checked_add(m))
+                .filter(|m| *m <= 60 * 24 * 366)
+                .ok_or_else(err)?;
+            digits.clear();
+        }
+        if !digits.is_empty() || minutes == 0 {
+            return Err(err());
+        }
+        Ok(Self::minutes(minutes))
+    }
+}
+
+/// The shortest readable form: 15m, 1h, 1h30m, 3d.
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = self.as_minutes();
+        if m < 0 {
+            f.write_str("-")?;
+            m = -m;
+        }
+        if m == 0 {
+            return f.write_str("0m");
+        }
+        for (unit, size) in [("d", 1440), ("h", 60), ("m", 1)] {
+            if m >= size {
+                write!(f, "{}{unit}", m / size)?;
+                m %= size;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_round_trip() {
+        for (text, minutes) in [
+            ("15m", 15),
+            ("4h", 240),
+            ("3d", 4320),
+            ("1h30m", 90),
+            ("1w", 10080),
+        ] {
+            let d: Duration = text.parse().unwrap();
+            assert_eq!(d.as_minutes(), minutes, "{text}");
+        }
+        assert_eq!(Duration::minutes(90).to_string(), "1h30m");
+        assert_eq!(Duration::days(3).to_string(), "3d");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_duration() {
+        for bad in [
+            "",
+            "15",
+            "m",
+            "15s",
+            "1.5h",
+            "-5m",
+            "0m",
+            "99999999999999999999m",
+        ] {
+            assert!(bad.parse::<Duration>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The typed model. It knows nothing of files, templates, the network or the
+//! CLI: `check` builds it from parsed documents, and everything downstream
+//! reads it.
+
+pub mod config;
+pub mod duration;
+pub mod incident;
+pub mod postmortem;
+pub mod state;
+pub mod vocab;
+
+pub use config::{Config, Policy};
+pub use duration::Duration;
+pub use incident::{Declaration, Incident, Update};
+pub use postmortem::Postmortem;
+pub use state::{Phase, State};
+pub use vocab::{ComponentStatus, Kind, Severity, Status, Visibility};
+
+/// An incident repository, as read: the configuration and every incident, in
+/// id order.
+#[derive(Debug, Clone)]
+pub struct Repository {
+    pub config: Config,
+    pub incidents: Vec<Incident>,
+}

@@ -1,0 +1,101 @@
+//! Which files make up the repository: `incidents/<id>/incident.yaml`,
+//! `updates/<timestamp>.yaml`, `postmortem.yaml`, and anything else (strays).
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+#[derive(Debug, Clone, Default)]
+pub struct IncidentDir {
+    /// The folder name, which is the incident id.
+    pub id: String,
+    pub incident: Option<String>,
+    /// Update files in name order, which is time order.
+    pub updates: Vec<String>,
+    pub postmortem: Option<String>,
+    pub strays: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub incidents: Vec<IncidentDir>,
+    /// Files directly in `incidents/` that belong to no incident.
+    pub strays: Vec<String>,
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.')
+}
+
+/// Sorted file names and folder names of `dir`, hidden entries skipped.
+fn entries(dir: &Path) -> io::Result<(Vec<String>, Vec<String>)> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_hidden(&name) {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            dirs.push(name);
+        } else {
+            files.push(name);
+        }
+    }
+    files.sort();
+    dirs.sort();
+    Ok((files, dirs))
+}
+
+/// Lists `incidents/` under `root`. Paths are relative to `root`, with `/`.
+pub fn scan(root: &Path) -> io::Result<Layout> {
+    let incidents_dir = root.join("incidents");
+    if !incidents_dir.is_dir() {
+        return Ok(Layout::default());
+    }
+    let (files, dirs) = entries(&incidents_dir)?;
+    let strays = files.iter().map(|f| format!("incidents/{f}")).collect();
+    let incidents = dirs
+        .into_iter()
+        .map(|id| scan_incident(&incidents_dir, id))
+        .collect::<io::Result<_>>()?;
+    Ok(Layout { incidents, strays })
+}
+
+fn scan_incident(incidents_dir: &Path, id: String) -> io::Result<IncidentDir> {
+    let base = format!("incidents/{id}");
+    let dir = incidents_dir.join(&id);
+    let (files, dirs) = entries(&dir)?;
+    let mut found = IncidentDir {
+        id,
+        ..Default::default()
+    };
+    for file in files {
+        let path = format!("{base}/{file}");
+        match file.as_str() {
+            "incident.yaml" => found.incident = Some(path),
+            "postmortem.yaml" => found.postmortem = Some(path),
+            _ => found.strays.push(path),
+        }
+    }
+    for sub in dirs {
+        if sub == "updates" {
+            let (files, dirs) = entries(&dir.join("updates"))?;
+            for file in files {
+                let path = format!("{base}/updates/{file}");
+                if file.ends_with(".yaml") {
+                    found.updates.push(path);
+                } else {
+                    found.strays.push(path);
+                }
+            }
+            found
+                .strays
+                .extend(dirs.iter().map(|d| format!("{base}/updates/{d}/")));
+        } else {
+            found.strays.push(format!("{base}/{sub}/"));
+        }
+    }
+    Ok(found)
+}

@@ -1,0 +1,163 @@
+//! YAML text to a JSON value (what the schemas validate), with duplicate keys
+//! rejected: serde_json's own `Value` would silently keep the last one.
+//! serde_yaml bounds recursion depth and alias expansion ("billion laughs").
+
+use super::locate::SourceMap;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    /// 1-based line and column, when serde_yaml knows them.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+pub fn parse(text: &str) -> Result<Value, YamlError> {
+    match serde_yaml::from_str::<StrictValue>(text) {
+        Ok(v) => Ok(v.0),
+        Err(e) => {
+            // serde_yaml appends " at line L column C"; we report those apart.
+            let mut message = e.to_string();
+            if let Some(cut) = message.find(" at line ") {
+                message.truncate(cut);
+            }
+            let mut at = e.location().map(|l| (l.line(), l.column()));
+            // serde_yaml places a duplicate at its mapping; find the key itself.
+            if message.starts_with("duplicate key") {
+                at = SourceMap::new(text)
+                    .first_duplicate()
+                    .map(|p| (p.line, p.column))
+                    .or(at);
+            }
+            Err(YamlError {
+                message,
+                line: at.map(|a| a.0),
+                column: at.map(|a| a.1),
+            })
+        }
+    }
+}
+
+struct StrictValue(Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        StrictValue::deserialize(d).map(|v| v.0)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("{v} is not a finite number")))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "duplicate key `{key}`: a key may appear once in a mapping"
+                )));
+            }
+            let StrictValue(value) = map.next_value()?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_mapping() {
+        let v = parse("a: 1\nb: [x, y]\n").unwrap();
+        assert_eq!(v, serde_json::json!({"a": 1, "b": ["x", "y"]}));
+    }
+
+    #[test]
+    fn rejects_duplicate_keys_with_their_line() {
+        let e = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert!(e.message.contains("duplicate key `a`"), "{e:?}");
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn timestamps_stay_strings() {
+        let v = parse("at: 2026-11-26T10:02:00Z\nno: no\n").unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"at": "2026-11-26T10:02:00Z", "no": "no"})
+        );
+    }
+
+    #[test]
+    fn rejects_an_alias_bomb_quickly() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let prev = (b'a' + i - 1) as char;
+            let name = (b'a' + i) as char;
+            bomb.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let started = std::time::Instant::now();
+        assert!(parse(&bomb).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+}
