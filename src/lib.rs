@@ -2,9 +2,13 @@
 //! process. Data flows one way: `repo` reads files, `check` validates them
 //! and builds the `model`, printers and renderers read the model.
 
+pub mod author;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod diagnostics;
+pub mod git;
 pub mod model;
 pub mod repo;
 pub mod schemas;
+pub mod templates;

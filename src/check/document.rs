@@ -4,31 +4,37 @@
 use super::rules;
 use super::schema;
 use crate::diagnostics::Diagnostic;
-use crate::repo::source::{self, ReadError};
+use crate::repo::Files;
+use crate::repo::source::ReadError;
 use crate::repo::yaml;
 use crate::schemas::FileKind;
 use serde::de::DeserializeOwned;
-use std::path::Path;
 
 pub fn load<T: DeserializeOwned>(
-    root: &Path,
+    files: &Files,
     file: &str,
     kind: FileKind,
 ) -> Result<T, Vec<Diagnostic>> {
-    let text = source::read(&root.join(file)).map_err(|e| vec![read_error(file, e)])?;
+    let text = files
+        .read(file)
+        .map_err(|e| vec![read_error(file, kind, e)])?;
     let value = yaml::parse(&text).map_err(|e| {
-        let rule = if e.message.starts_with("duplicate key") {
+        let rule = if e.duplicate_key {
             &rules::YAML_DUPLICATE_KEY
         } else {
             &rules::YAML_SYNTAX
         };
         let mut d = rule.diag(file, e.message);
-        if let (Some(line), Some(column)) = (e.line, e.column) {
+        let place = if let (Some(line), Some(column)) = (e.line, e.column) {
             d = d.at_line(line, column);
-        }
-        vec![d.hint(
-            "fix the YAML at this place; `incident schema <kind>` prints what the file may hold",
-        )]
+            " at this place"
+        } else {
+            ""
+        };
+        vec![d.hint(format!(
+            "fix the YAML{place}; `incident schema {}` prints what the file may hold",
+            kind.name()
+        ))]
     })?;
     let findings = schema::validate(kind, &value, file);
     if !findings.is_empty() {
@@ -37,7 +43,7 @@ pub fn load<T: DeserializeOwned>(
     T::deserialize(&value).map_err(|e| vec![rules::SCHEMA_VALUE.diag(file, e.to_string())])
 }
 
-fn read_error(file: &str, error: ReadError) -> Diagnostic {
+fn read_error(file: &str, kind: FileKind, error: ReadError) -> Diagnostic {
     match error {
         ReadError::Io(_) => rules::FILE_UNREADABLE
             .diag(file, error.to_string())
@@ -51,6 +57,9 @@ fn read_error(file: &str, error: ReadError) -> Diagnostic {
             .hint("save the file as UTF-8"),
         ReadError::Empty => rules::FILE_EMPTY
             .diag(file, error.to_string())
-            .hint("fill it in (`incident schema <kind>` lists the keys) or delete it"),
+            .hint(format!(
+                "fill it in (`incident schema {}` lists the keys) or delete it",
+                kind.name()
+            )),
     }
 }

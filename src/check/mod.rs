@@ -5,18 +5,17 @@
 mod document;
 pub mod rules;
 mod schema;
-mod suggest;
+pub mod suggest;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Config, Incident, Repository};
-use crate::repo::layout::{self, IncidentDir};
+use crate::repo::layout::IncidentDir;
 use crate::repo::locate::{Place, SourceMap};
-use crate::repo::{CONFIG_FILE, source};
+use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io;
-use std::path::Path;
 
 pub use schema::validate as validate_schema;
 
@@ -38,9 +37,9 @@ pub struct Outcome {
 
 /// Checks the whole repository at `root`. Only a failure to list folders is
 /// an `Err`; everything wrong inside files is a diagnostic.
-pub fn check(root: &Path) -> io::Result<Outcome> {
+pub fn check(files: &Files) -> io::Result<Outcome> {
     let mut diagnostics = Vec::new();
-    let config = match document::load::<Config>(root, CONFIG_FILE, FileKind::Config) {
+    let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
             rules::config::check(&config, CONFIG_FILE, &mut diagnostics);
             Some(config)
@@ -50,9 +49,9 @@ pub fn check(root: &Path) -> io::Result<Outcome> {
             None
         }
     };
-    let layout = layout::scan(root)?;
+    let layout = files.scan()?;
     rules::layout::strays(&layout, &mut diagnostics);
-    let files = 1 + layout
+    let file_count = 1 + layout
         .incidents
         .iter()
         .map(|d| {
@@ -66,7 +65,7 @@ pub fn check(root: &Path) -> io::Result<Outcome> {
         .incidents
         .par_iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| check_incident(root, dir, config.as_ref()))
+        .map(|dir| check_incident(files, dir, config.as_ref()))
         .collect();
     let mut incidents = Vec::with_capacity(loaded.len());
     for (incident, found) in loaded {
@@ -74,17 +73,17 @@ pub fn check(root: &Path) -> io::Result<Outcome> {
         diagnostics.extend(found);
     }
 
-    locate(root, &mut diagnostics);
+    locate(files, &mut diagnostics);
     let repository = config.map(|config| Repository { config, incidents });
     Ok(Outcome {
         repository,
         diagnostics,
-        files,
+        files: file_count,
     })
 }
 
 fn check_incident(
-    root: &Path,
+    files: &Files,
     dir: &IncidentDir,
     config: Option<&Config>,
 ) -> (Option<Incident>, Vec<Diagnostic>) {
@@ -92,22 +91,22 @@ fn check_incident(
     let incident_file = dir.incident.clone().unwrap_or_default();
     let declaration = keep(
         &mut out,
-        document::load(root, &incident_file, FileKind::Incident),
+        document::load(files, &incident_file, FileKind::Incident),
     );
-    let mut files = IncidentFiles {
+    let mut paths = IncidentFiles {
         incident: incident_file,
         ..Default::default()
     };
     let mut updates = Vec::with_capacity(dir.updates.len());
     for file in &dir.updates {
-        if let Some(update) = keep(&mut out, document::load(root, file, FileKind::Update)) {
+        if let Some(update) = keep(&mut out, document::load(files, file, FileKind::Update)) {
             updates.push(update);
-            files.updates.push(file.clone());
+            paths.updates.push(file.clone());
         }
     }
     let postmortem = dir.postmortem.as_ref().and_then(|file| {
-        let pm = keep(&mut out, document::load(root, file, FileKind::Postmortem))?;
-        files.postmortem = Some(file.clone());
+        let pm = keep(&mut out, document::load(files, file, FileKind::Postmortem))?;
+        paths.postmortem = Some(file.clone());
         Some(pm)
     });
     let Some(declaration) = declaration else {
@@ -119,11 +118,11 @@ fn check_incident(
         updates,
         postmortem,
     };
-    rules::layout::names(&incident, &files, &mut out);
-    rules::timeline::check(&incident, &files, &mut out);
-    rules::postmortem::check(&incident, &files, &mut out);
+    rules::layout::names(&incident, &paths, &mut out);
+    rules::timeline::check(&incident, &paths, &mut out);
+    rules::postmortem::check(&incident, &paths, &mut out);
     if let Some(config) = config {
-        rules::references::check(&incident, &files, config, &mut out);
+        rules::references::check(&incident, &paths, config, &mut out);
     }
     (Some(incident), out)
 }
@@ -135,7 +134,7 @@ fn keep<T>(out: &mut Vec<Diagnostic>, result: Result<T, Vec<Diagnostic>>) -> Opt
 
 /// Turns pointers into lines and columns, reading again only the files that
 /// have findings, and sorts the findings by place.
-fn locate(root: &Path, diagnostics: &mut [Diagnostic]) {
+fn locate(files: &Files, diagnostics: &mut [Diagnostic]) {
     let mut by_file: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
         // Findings with a pointer need a place; those with a line, a snippet.
@@ -151,7 +150,7 @@ fn locate(root: &Path, diagnostics: &mut [Diagnostic]) {
         .par_iter()
         .flat_map_iter(|(file, indices)| {
             // A file that cannot be read as text (not UTF-8) gets no snippet.
-            let text = source::read(&root.join(file)).ok();
+            let text = files.read(file).ok();
             let map = SourceMap::new(text.as_deref().unwrap_or_default());
             indices
                 .iter()

@@ -242,13 +242,18 @@ fn describe(
             );
         }
         ValidationErrorKind::Not { .. } if kind == FileKind::Incident => {
+            // Point at the schedule key that is there, not at the whole file.
+            let key = ["scheduled_for", "scheduled_until"]
+                .into_iter()
+                .find(|k| instance.get(k).is_some())
+                .map_or(path, |k| join("", k));
             out.push(
                 rules::SCHEMA_VALUE
                     .diag(
                         file,
                         "`scheduled_for` and `scheduled_until` are only for planned maintenance",
                     )
-                    .at(path)
+                    .at_key(key)
                     .hint("set `kind: maintenance`, or remove the schedule from this incident"),
             );
         }

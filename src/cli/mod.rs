@@ -1,7 +1,15 @@
 //! The command line: one file per command. Exit codes: 0 ok, 1 findings at
 //! error level, 2 usage or I/O error.
 
+mod authoring;
+mod decide;
+mod declare;
+mod init;
+mod list;
+mod resolve;
 mod schema;
+mod show;
+mod update;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -28,15 +36,48 @@ enum Command {
     Validate(validate::Args),
     /// Print the JSON Schema of a file kind (for editors and other validators).
     Schema(schema::Args),
+    /// Create a new incident repository.
+    Init(init::Args),
+    /// Declare an incident: its folder, declaration and first update.
+    Declare(declare::Args),
+    /// Post an update to an incident.
+    Update(update::Args),
+    /// Record a decision: the options, their trade-offs, the choice and why.
+    Decide(decide::Args),
+    /// Resolve an incident (and start its post-mortem when the policy asks for one).
+    Resolve(resolve::Args),
+    /// One line per incident, with overdue updates flagged.
+    List(list::Args),
+    /// One incident at a glance.
+    Show(show::Args),
 }
 
-/// An error that stops a command before it could do its job (exit 2).
+/// An error that stops a command before it could do its job.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
     Discover(#[from] crate::repo::DiscoverError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The command line asks for something that cannot be (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// What was asked would break the incident's record (exit 1).
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
+    #[error(transparent)]
+    Template(#[from] crate::templates::TemplateError),
+}
+
+impl From<crate::author::AuthorError> for CliError {
+    fn from(e: crate::author::AuthorError) -> Self {
+        match e {
+            crate::author::AuthorError::Refused(why) => Self::Refused(why),
+            other => Self::Usage(other.to_string()),
+        }
+    }
 }
 
 pub fn run() -> ExitCode {
@@ -45,12 +86,23 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => validate::run(&start, &args),
         Command::Schema(args) => schema::run(&args),
+        Command::Init(args) => init::run(&start, &args),
+        Command::Declare(args) => declare::run(&start, args),
+        Command::Update(args) => update::run(&start, args),
+        Command::Decide(args) => decide::run(&start, args),
+        Command::Resolve(args) => resolve::run(&start, args),
+        Command::List(args) => list::run(&start, &args),
+        Command::Show(args) => show::run(&start, &args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            ExitCode::from(if matches!(e, CliError::Refused(_)) {
+                1
+            } else {
+                2
+            })
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::check;
 use crate::diagnostics::{self, Counts, Format};
+use crate::repo::Files;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ pub struct Args {
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let root = super::repository_root(start)?;
-    let outcome = check::check(&root)?;
+    let outcome = check::check(&Files::on_disk(&root))?;
     let found = &outcome.diagnostics;
     let counts = Counts::of(found);
     let mut out = anstream::stdout().lock();

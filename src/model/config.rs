@@ -151,4 +151,11 @@ impl Config {
     pub fn timezone_name(&self) -> &str {
         self.site.timezone.as_deref().unwrap_or("UTC")
     }
+
+    /// The site's time zone; UTC when unset or unknown (validate reports that).
+    pub fn timezone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::db()
+            .get(self.timezone_name())
+            .unwrap_or(jiff::tz::TimeZone::UTC)
+    }
 }

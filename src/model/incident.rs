@@ -3,11 +3,11 @@
 use super::postmortem::Postmortem;
 use super::vocab::{ComponentStatus, Kind, Severity, Status, Visibility};
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// incident.yaml: what is true from the moment the incident is declared.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Declaration {
     pub title: String,
@@ -15,22 +15,30 @@ pub struct Declaration {
     pub kind: Kind,
     #[serde(default)]
     pub visibility: Visibility,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     pub declared_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_by: Option<DetectedBy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_for: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_until: Option<Timestamp>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<String>,
     #[serde(default)]
     pub roles: Roles,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DetectedBy {
     Alert,
@@ -41,31 +49,39 @@ pub enum DetectedBy {
     Other,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commander: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub communications: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub investigators: Vec<String>,
 }
 
 /// One update file: what changed at `at`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Update {
     pub at: Timestamp,
     pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub impact: Option<UpdateImpact>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub components: BTreeMap<String, ComponentStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_update_at: Option<Timestamp>,
     pub author: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reopen: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
 }
 
@@ -76,38 +92,45 @@ impl Update {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateImpact {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users_affected: Option<UsersAffected>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
 /// A count or an estimate as responders say it ("~12,000", "all EU customers").
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum UsersAffected {
     Count(u64),
     Estimate(String),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     pub options: Vec<DecisionOption>,
     pub chosen: String,
     pub rationale: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionOption {
     pub id: String,
     pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to_restore: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub risk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_loss: Option<String>,
 }
 

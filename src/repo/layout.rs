@@ -23,6 +23,38 @@ pub struct Layout {
     pub strays: Vec<String>,
 }
 
+impl Layout {
+    /// Adds a file that is about to be written where `scan` would list it.
+    pub fn insert(&mut self, path: &str) {
+        let parts: Vec<&str> = path.split('/').collect();
+        let ["incidents", id, rest @ ..] = parts.as_slice() else {
+            return;
+        };
+        let at = match self.incidents.binary_search_by(|d| d.id.as_str().cmp(id)) {
+            Ok(at) => at,
+            Err(at) => {
+                let dir = IncidentDir {
+                    id: id.to_string(),
+                    ..Default::default()
+                };
+                self.incidents.insert(at, dir);
+                at
+            }
+        };
+        let dir = &mut self.incidents[at];
+        match rest {
+            ["incident.yaml"] => dir.incident = Some(path.to_string()),
+            ["postmortem.yaml"] => dir.postmortem = Some(path.to_string()),
+            ["updates", _] => {
+                if let Err(i) = dir.updates.binary_search_by(|u| u.as_str().cmp(path)) {
+                    dir.updates.insert(i, path.to_string());
+                }
+            }
+            _ => dir.strays.push(path.to_string()),
+        }
+    }
+}
+
 fn is_hidden(name: &str) -> bool {
     name.starts_with('.')
 }

@@ -6,6 +6,7 @@ pub mod locate;
 pub mod source;
 pub mod yaml;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "incidentkit.yaml";
@@ -31,4 +32,52 @@ pub fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
         .find(|dir| dir.join(CONFIG_FILE).is_file())
         .map(Path::to_path_buf)
         .ok_or(DiscoverError::NotFound(start))
+}
+
+/// The repository's files as they are on disk, plus files about to be
+/// written, so a command can check what it would write before writing it.
+#[derive(Debug, Clone)]
+pub struct Files {
+    root: PathBuf,
+    pending: BTreeMap<String, String>,
+}
+
+impl Files {
+    pub fn on_disk(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            pending: BTreeMap::new(),
+        }
+    }
+
+    /// `pending` maps paths relative to the root to their future content.
+    pub fn with_pending(root: &Path, pending: BTreeMap<String, String>) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            pending,
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn is_pending(&self, file: &str) -> bool {
+        self.pending.contains_key(file)
+    }
+
+    pub fn read(&self, file: &str) -> Result<String, source::ReadError> {
+        match self.pending.get(file) {
+            Some(text) => source::decode(text.clone().into_bytes()),
+            None => source::read(&self.root.join(file)),
+        }
+    }
+
+    pub fn scan(&self) -> std::io::Result<layout::Layout> {
+        let mut layout = layout::scan(&self.root)?;
+        for file in self.pending.keys() {
+            layout.insert(file);
+        }
+        Ok(layout)
+    }
 }

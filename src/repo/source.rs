@@ -29,6 +29,12 @@ pub fn read(path: &Path) -> Result<String, ReadError> {
     let mut bytes = Vec::with_capacity(len as usize);
     // `take` guards against a file that grows between stat and read.
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    decode(bytes)
+}
+
+/// The checks every file's content gets, whether read from disk or about to
+/// be written: size, UTF-8, not empty.
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }

@@ -14,6 +14,8 @@ pub struct YamlError {
     /// 1-based line and column, when serde_yaml knows them.
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// A key repeated within one mapping (at any depth).
+    pub duplicate_key: bool,
 }
 
 pub fn parse(text: &str) -> Result<Value, YamlError> {
@@ -26,21 +28,41 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
                 message.truncate(cut);
             }
             let mut at = e.location().map(|l| (l.line(), l.column()));
+            // Nested, serde_yaml prefixes the path: "roles: duplicate key …".
+            let duplicate_key = message.contains(DUPLICATE_KEY);
             // serde_yaml places a duplicate at its mapping; find the key itself.
-            if message.starts_with("duplicate key") {
+            if duplicate_key {
                 at = SourceMap::new(text)
                     .first_duplicate()
                     .map(|p| (p.line, p.column))
                     .or(at);
             }
+            // An unclosed bracket or quote is found at the end of the file,
+            // past the last line: point just after the last text instead.
+            let lines: Vec<&str> = text.lines().collect();
+            if let Some((line, _)) = at
+                && line > lines.len()
+                && let Some(last) = lines.iter().rposition(|l| !l.trim().is_empty())
+            {
+                let column = lines[last].trim_end().chars().count() + 1;
+                at = Some((last + 1, column));
+            }
+            // serde_yaml says only "repetition limit exceeded" (and no place).
+            if message == "repetition limit exceeded" {
+                message = "aliases (`*name`) expand to too many values: repetition limit exceeded"
+                    .to_string();
+            }
             Err(YamlError {
                 message,
                 line: at.map(|a| a.0),
                 column: at.map(|a| a.1),
+                duplicate_key,
             })
         }
     }
 }
+
+const DUPLICATE_KEY: &str = "duplicate key `";
 
 struct StrictValue(Value);
 
@@ -110,7 +132,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
                 return Err(de::Error::custom(format!(
-                    "duplicate key `{key}`: a key may appear once in a mapping"
+                    "{DUPLICATE_KEY}{key}`: a key may appear once in a mapping"
                 )));
             }
             let StrictValue(value) = map.next_value()?;
@@ -135,6 +157,19 @@ mod tests {
         let e = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert!(e.message.contains("duplicate key `a`"), "{e:?}");
         assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn rejects_nested_duplicate_keys_at_the_second_key() {
+        let e = parse("roles:\n  commander: a\n  commander: b\n").unwrap_err();
+        assert!(e.duplicate_key, "{e:?}");
+        assert_eq!((e.line, e.column), (Some(3), Some(3)));
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_the_file_points_at_the_last_text() {
+        let e = parse("a: 1\nb: [x, y\n\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(9)), "{e:?}");
     }
 
     #[test]

@@ -1,0 +1,262 @@
+//! Writing incidents: turn what a responder asked for into new files that
+//! validate, then write them without ever touching an existing file.
+
+pub mod emit;
+pub mod slug;
+pub mod when;
+pub mod write;
+
+use crate::model::incident::{Decision, DecisionOption, Roles, UpdateImpact, UsersAffected};
+use crate::model::{
+    ComponentStatus, Declaration, Incident, Kind, Repository, Severity, Status, Update,
+};
+use crate::schemas::FileKind;
+use crate::templates::Templates;
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+
+/// Files to create: path relative to the repository root → content.
+pub type NewFiles = BTreeMap<String, String>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthorError {
+    #[error("cannot write YAML: {0}")]
+    Yaml(#[from] serde_yaml::Error),
+    #[error(transparent)]
+    Template(#[from] crate::templates::TemplateError),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// `incidents/<id>/updates/<at in UTC>.yaml`
+pub fn update_path(id: &str, at: Timestamp) -> String {
+    format!(
+        "incidents/{id}/updates/{}.yaml",
+        at.strftime("%Y-%m-%dT%H-%M-%SZ")
+    )
+}
+
+/// The component status a severity suggests when a responder names a
+/// component without one.
+pub fn default_component_status(severity: Severity) -> ComponentStatus {
+    match severity {
+        Severity::Sev1 => ComponentStatus::MajorOutage,
+        Severity::Sev2 => ComponentStatus::PartialOutage,
+        Severity::Sev3 | Severity::Sev4 => ComponentStatus::DegradedPerformance,
+    }
+}
+
+pub fn impact(
+    summary: Option<String>,
+    users: Option<String>,
+    scope: Option<String>,
+) -> Option<UpdateImpact> {
+    let users_affected = users.map(|u| match u.trim().parse::<u64>() {
+        Ok(n) => UsersAffected::Count(n),
+        Err(_) => UsersAffected::Estimate(u),
+    });
+    (summary.is_some() || users_affected.is_some() || scope.is_some()).then_some(UpdateImpact {
+        summary,
+        users_affected,
+        scope,
+    })
+}
+
+/// The declaration and its first update.
+pub fn declare(
+    id: &str,
+    declaration: &Declaration,
+    first: &Update,
+) -> Result<NewFiles, AuthorError> {
+    let incident_path = format!("incidents/{id}/incident.yaml");
+    let update = update_path(id, first.at);
+    Ok(NewFiles::from([
+        (
+            incident_path.clone(),
+            emit::to_yaml(&incident_path, FileKind::Incident, declaration)?,
+        ),
+        (
+            update.clone(),
+            emit::to_yaml(&update, FileKind::Update, first)?,
+        ),
+    ]))
+}
+
+/// One more update. Refuses one that is not after the latest: published
+/// updates are never reordered.
+pub fn update(incident: &Incident, update: &Update) -> Result<NewFiles, AuthorError> {
+    if let Some(last) = incident.updates.last()
+        && update.at <= last.at
+    {
+        return Err(AuthorError::Refused(format!(
+            "the update at {} is not after the latest update of {} ({}): updates are appended in time order; use a later --at",
+            update.at, incident.id, last.at
+        )));
+    }
+    let path = update_path(&incident.id, update.at);
+    Ok(NewFiles::from([(
+        path.clone(),
+        emit::to_yaml(&path, FileKind::Update, update)?,
+    )]))
+}
+
+/// Parses `--option "A: rollback, 30 min, may lose 10 min of data"`.
+pub fn decision(
+    options: &[String],
+    chosen: &str,
+    why: &str,
+    question: Option<String>,
+) -> Result<Decision, AuthorError> {
+    let options = options
+        .iter()
+        .map(|o| {
+            let (id, summary) = o.split_once(':').ok_or_else(|| {
+                AuthorError::Refused(format!("--option `{o}` needs an id and a summary: --option \"A: roll back, 30 min, may lose 10 min of data\""))
+            })?;
+            Ok(DecisionOption {
+                id: id.trim().to_string(),
+                summary: summary.trim().to_string(),
+                time_to_restore: None,
+                risk: None,
+                data_loss: None,
+            })
+        })
+        .collect::<Result<Vec<_>, AuthorError>>()?;
+    Ok(Decision {
+        question,
+        options,
+        chosen: chosen.trim().to_string(),
+        rationale: why.to_string(),
+    })
+}
+
+/// The resolving update, and a post-mortem skeleton when the policy wants one.
+pub fn resolve(
+    repo: &Repository,
+    incident: &Incident,
+    resolving: &Update,
+    templates: &Templates,
+) -> Result<(NewFiles, Option<jiff::civil::Date>), AuthorError> {
+    if incident.is_resolved() && !resolving.reopen {
+        return Err(AuthorError::Refused(format!(
+            "{} is already resolved (at {}); to post after resolution, reopen it with `incident update {} --reopen …`",
+            incident.id,
+            incident
+                .current()
+                .resolved_at
+                .map_or_else(String::new, |t| t.to_string()),
+            incident.id
+        )));
+    }
+    let mut files = update(incident, resolving)?;
+    let severity = incident.current().severity.or(resolving.severity);
+    let policy = severity.map(|s| repo.config.policy(s));
+    let wants_postmortem = incident.declaration.kind == Kind::Incident
+        && incident.postmortem.is_none()
+        && policy.as_ref().is_some_and(|p| p.postmortem.is_required());
+    if !wants_postmortem {
+        return Ok((files, None));
+    }
+    let policy = policy.expect("checked above");
+    let tz = repo.config.timezone();
+    let due_at = resolving
+        .at
+        .checked_add(
+            policy
+                .postmortem_due
+                .unwrap_or(crate::model::Duration::days(5))
+                .as_signed(),
+        )
+        .unwrap_or(resolving.at);
+    let due = due_at.to_zoned_datetime(tz).date();
+    let timeline: Vec<_> = incident
+        .updates
+        .iter()
+        .chain(std::iter::once(resolving))
+        .map(|u| {
+            let event = match (&u.message, &u.decision) {
+                (Some(m), _) => format!(
+                    "{}: {}",
+                    u.status,
+                    m.lines().find(|l| !l.trim().is_empty()).unwrap_or_default()
+                ),
+                (None, Some(d)) => format!("decision: option {} ({})", d.chosen, d.rationale),
+                (None, None) => format!("{}: internal note", u.status),
+            };
+            minijinja::context! { at => u.at.to_string(), event => event }
+        })
+        .collect();
+    let last_impact = incident
+        .updates
+        .iter()
+        .rev()
+        .find_map(|u| u.impact.as_ref());
+    let users = last_impact
+        .and_then(|i| i.users_affected.as_ref())
+        .map(|u| match u {
+            UsersAffected::Count(n) => n.to_string(),
+            UsersAffected::Estimate(s) => s.clone(),
+        });
+    let context = minijinja::context! {
+        title => incident.declaration.title.clone(),
+        severity => severity.map(Severity::as_str),
+        due => due.to_string(),
+        impact_summary => last_impact.and_then(|i| i.summary.clone()).unwrap_or_default(),
+        users_affected => users.unwrap_or_default(),
+        timeline => timeline,
+        with_report => policy.postmortem == crate::model::vocab::PostmortemRequirement::RequiredWithReport,
+    };
+    files.insert(
+        format!("incidents/{}/postmortem.yaml", incident.id),
+        templates.render("postmortem.yaml", context)?,
+    );
+    Ok((files, Some(due)))
+}
+
+/// Everything a new update inherits from the state it follows.
+pub fn base_update(incident: &Incident, at: Timestamp, author: String) -> Update {
+    let state = incident.current();
+    let status = state.status.unwrap_or(match incident.declaration.kind {
+        Kind::Incident => Status::Investigating,
+        Kind::Maintenance => Status::Scheduled,
+    });
+    Update {
+        at,
+        status,
+        message: None,
+        internal_note: None,
+        impact: incident.updates.iter().rev().find_map(|u| u.impact.clone()),
+        severity: None,
+        components: BTreeMap::new(),
+        next_update_at: None,
+        author,
+        reopen: false,
+        decision: None,
+    }
+}
+
+/// A declaration with the defaults the seed's practice implies.
+pub fn new_declaration(
+    title: String,
+    severity: Severity,
+    at: Timestamp,
+    components: Vec<String>,
+    roles: Roles,
+) -> Declaration {
+    Declaration {
+        title,
+        kind: Kind::Incident,
+        visibility: crate::model::Visibility::Public,
+        severity: Some(severity),
+        declared_at: at,
+        started_at: None,
+        detected_at: None,
+        detected_by: None,
+        scheduled_for: None,
+        scheduled_until: None,
+        components,
+        roles,
+        channel: None,
+        summary: None,
+    }
+}

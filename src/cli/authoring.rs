@@ -1,0 +1,202 @@
+//! What declare, update, decide and resolve share: open the repository,
+//! find the incident, parse times, and write files only once they validate.
+
+use super::CliError;
+use crate::author::{NewFiles, write};
+use crate::check::{self, Outcome};
+use crate::diagnostics::{self, Diagnostic, Level};
+use crate::model::{Incident, Repository};
+use crate::repo::Files;
+use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Flags every writing command has.
+#[derive(Debug, clap::Args)]
+pub struct Common {
+    /// When it happened: RFC 3339, or 10:05 for today in the site's time zone. Default: now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Who posts it (default: $INCIDENT_AUTHOR, else git's user.name, else $USER).
+    #[arg(long, value_name = "WHO")]
+    pub author: Option<String>,
+    /// Commit the new files on branch incident/<id> (created from HEAD unless already on it).
+    #[arg(long)]
+    pub branch: bool,
+}
+
+pub struct Session {
+    pub root: PathBuf,
+    pub before: Outcome,
+    pub now: Timestamp,
+}
+
+impl Session {
+    pub fn open(start: &Path) -> Result<Self, CliError> {
+        let root = super::repository_root(start)?;
+        let before = check::check(&Files::on_disk(&root))?;
+        if before.repository.is_none() {
+            return Err(CliError::Usage(format!(
+                "{} has errors; run `incident validate` and fix them first",
+                crate::repo::CONFIG_FILE
+            )));
+        }
+        Ok(Self {
+            root,
+            before,
+            now: crate::clock::now(),
+        })
+    }
+
+    pub fn repo(&self) -> &Repository {
+        self.before.repository.as_ref().expect("checked in open")
+    }
+
+    pub fn incident(&self, id: &str) -> Result<&Incident, CliError> {
+        let repo = self.repo();
+        if let Some(found) = repo.incidents.iter().find(|i| i.id == id) {
+            return Ok(found);
+        }
+        if self
+            .root
+            .join("incidents")
+            .join(id)
+            .join("incident.yaml")
+            .is_file()
+        {
+            return Err(CliError::Refused(format!(
+                "incident {id} has errors in its files; run `incident validate` and fix them first"
+            )));
+        }
+        let ids: Vec<&str> = repo.incidents.iter().map(|i| i.id.as_str()).collect();
+        let hint = crate::check::suggest::did_you_mean(id, &ids).map_or_else(
+            || "`incident list` shows the ids".to_string(),
+            |n| format!("did you mean `{n}`?"),
+        );
+        Err(CliError::Usage(format!("no incident `{id}`: {hint}")))
+    }
+
+    pub fn time(&self, text: Option<&str>) -> Result<Timestamp, CliError> {
+        match text {
+            None => Ok(self.now),
+            Some(t) => crate::author::when::parse_time(t, self.now, &self.repo().config.timezone())
+                .map_err(|e| CliError::Usage(e.to_string())),
+        }
+    }
+
+    pub fn next_update(&self, text: &str, at: Timestamp) -> Result<Timestamp, CliError> {
+        crate::author::when::parse_next(text, at, &self.repo().config.timezone())
+            .map_err(|e| CliError::Usage(e.to_string()))
+    }
+
+    /// Validates the repository as it would be with `files`, then writes them
+    /// (and commits them with --branch). Nothing is written when the result
+    /// would have new errors: they are printed as `validate` prints them.
+    pub fn finish(
+        &self,
+        common: &Common,
+        id: &str,
+        files: NewFiles,
+        message: &str,
+    ) -> Result<bool, CliError> {
+        let git = common
+            .branch
+            .then(|| crate::git::open_clean(&self.root))
+            .transpose()?;
+        let after = check::check(&Files::with_pending(&self.root, files.clone()))?;
+        let known: HashSet<(&str, &str, &str)> = self
+            .before
+            .diagnostics
+            .iter()
+            .map(|d| (d.file.as_str(), d.rule, d.message.as_str()))
+            .collect();
+        let new_errors: Vec<Diagnostic> = after
+            .diagnostics
+            .into_iter()
+            .filter(|d| {
+                d.level == Level::Error
+                    && !known.contains(&(d.file.as_str(), d.rule, d.message.as_str()))
+            })
+            .collect();
+        if !new_errors.is_empty() {
+            let mut err = anstream::stderr().lock();
+            diagnostics::print_human(&mut err, &new_errors)?;
+            eprintln!("nothing was written: the files would not validate");
+            return Ok(false);
+        }
+        write::create_all(&self.root, &files).map_err(|e| CliError::Refused(e.to_string()))?;
+        for file in files.keys() {
+            println!("wrote {file}");
+        }
+        if let Some(repo) = git {
+            let paths: Vec<String> = files.keys().cloned().collect();
+            let done = crate::git::commit_on_branch(&repo, &self.root, id, &paths, message)?;
+            println!(
+                "committed {} on branch {}: {message}",
+                &done.commit[..8],
+                done.branch
+            );
+            println!(
+                "next: git push -u origin {} and open a pull request",
+                done.branch
+            );
+        }
+        Ok(true)
+    }
+}
+
+pub fn author(flag: Option<String>) -> String {
+    flag.filter(|a| !a.trim().is_empty())
+        .or_else(|| {
+            std::env::var("INCIDENT_AUTHOR")
+                .ok()
+                .filter(|a| !a.trim().is_empty())
+        })
+        .or_else(|| {
+            git2::Config::open_default()
+                .ok()?
+                .get_string("user.name")
+                .ok()
+        })
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Parses a vocabulary word (`sev1`, `identified`, `major_outage`) into its
+/// enum, listing the allowed words when it is not one.
+pub fn word<T: DeserializeOwned>(text: &str, allowed: &str) -> Result<T, CliError> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|_| CliError::Usage(format!("`{text}` is not one of: {allowed}")))
+}
+
+pub const SEVERITIES: &str = "sev1, sev2, sev3, sev4";
+pub const COMPONENT_STATUSES: &str =
+    "operational, degraded_performance, partial_outage, major_outage, under_maintenance";
+
+/// `--component checkout=major_outage` or `--component checkout`.
+pub fn component_arg(
+    text: &str,
+) -> Result<(String, Option<crate::model::ComponentStatus>), CliError> {
+    match text.split_once('=') {
+        Some((id, status)) => Ok((
+            id.trim().to_string(),
+            Some(word(status.trim(), COMPONENT_STATUSES)?),
+        )),
+        None => Ok((text.trim().to_string(), None)),
+    }
+}
+
+pub fn local_time(ts: Timestamp, repo: &Repository) -> String {
+    let zoned = ts.to_zoned_datetime(repo.config.timezone());
+    let local = format!(
+        "{} {}",
+        zoned.strftime("%Y-%m-%d %H:%M"),
+        repo.config.timezone_name()
+    );
+    if zoned.offset().seconds() == 0 {
+        local
+    } else {
+        format!("{local} ({} UTC)", ts.strftime("%H:%M"))
+    }
+}

@@ -1,0 +1,51 @@
+use super::CliError;
+use super::authoring::{self, Common, Session};
+use crate::author;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The incident id (its folder name).
+    id: String,
+    /// What had to be decided.
+    #[arg(long)]
+    question: Option<String>,
+    /// An option with its trade-offs: "A: full rollback, 30 min, may lose 10 min of data" (repeatable).
+    #[arg(long = "option", required = true)]
+    options: Vec<String>,
+    /// The id of the chosen option.
+    #[arg(long)]
+    chosen: String,
+    /// Why: which worst case it avoids for users.
+    #[arg(long)]
+    why: String,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// Records a decision as an internal log entry (an update without a public message).
+pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
+    let session = Session::open(start)?;
+    let incident = session.incident(&args.id)?;
+    let at = session.time(args.common.at.as_deref())?;
+    let mut update =
+        author::base_update(incident, at, authoring::author(args.common.author.clone()));
+    update.decision = Some(author::decision(
+        &args.options,
+        &args.chosen,
+        &args.why,
+        args.question,
+    )?);
+    let files = author::update(incident, &update)?;
+    let commit = format!("incident({}): decide {}", incident.id, args.chosen.trim());
+    if !session.finish(&args.common, &incident.id, files, &commit)? {
+        return Ok(ExitCode::from(1));
+    }
+    println!(
+        "recorded decision: option {} ({})",
+        args.chosen.trim(),
+        args.why
+    );
+    Ok(ExitCode::SUCCESS)
+}

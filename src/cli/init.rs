@@ -1,0 +1,54 @@
+use super::CliError;
+use crate::author::emit::SCHEMA_DIR;
+use crate::author::write;
+use crate::schemas::FileKind;
+use crate::templates::Templates;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to create it (default: the current folder).
+    dir: Option<PathBuf>,
+    /// The product or company name shown on the status page.
+    #[arg(long, default_value = "Our product")]
+    name: String,
+}
+
+pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
+    let dir = start.join(args.dir.as_deref().unwrap_or(Path::new(".")));
+    let templates = Templates::load(None)?;
+    let context = minijinja::context! { name => args.name.clone() };
+    let mut files = BTreeMap::new();
+    files.insert(
+        crate::repo::CONFIG_FILE.to_string(),
+        templates.render("new/incidentkit.yaml", context.clone())?,
+    );
+    files.insert(
+        "README.md".to_string(),
+        templates.render("new/README.md", context.clone())?,
+    );
+    files.insert(
+        ".gitignore".to_string(),
+        templates.render("new/gitignore", context)?,
+    );
+    files.insert("incidents/.gitkeep".to_string(), String::new());
+    for kind in FileKind::ALL {
+        files.insert(
+            format!("{SCHEMA_DIR}/{}", kind.schema_file()),
+            kind.schema_text().to_string(),
+        );
+    }
+    // The workflow for incident repositories arrives with the CI issue; it
+    // will be one more file here.
+    write::create_all(&dir, &files)
+        .map_err(|e| CliError::Usage(format!("{e}; init only creates new files")))?;
+    for file in files.keys() {
+        println!("created {file}");
+    }
+    println!(
+        "\nnext: edit incidentkit.yaml (site name, components), then `incident declare --help`"
+    );
+    Ok(ExitCode::SUCCESS)
+}

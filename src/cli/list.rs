@@ -1,0 +1,125 @@
+use super::CliError;
+use crate::check;
+use crate::model::{Duration, Incident, Repository};
+use crate::repo::Files;
+use anstyle::{AnsiColor, Style};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only incidents that are not resolved.
+    #[arg(long)]
+    open: bool,
+    #[arg(long, value_enum, default_value = "human")]
+    format: ListFormat,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: &'a str,
+    visibility: &'a str,
+    severity: Option<&'static str>,
+    status: Option<&'static str>,
+    phase: &'static str,
+    declared_at: Timestamp,
+    resolved_at: Option<Timestamp>,
+    next_update_at: Option<Timestamp>,
+    /// Minutes past the promised update, for open incidents.
+    overdue_minutes: Option<i64>,
+}
+
+fn row<'a>(incident: &'a Incident, repo: &Repository, now: Timestamp) -> Row<'a> {
+    let state = incident.current();
+    let overdue = state
+        .next_update_at
+        .filter(|_| state.resolved_at.is_none())
+        .map(|next| now.duration_since(next).as_secs() / 60)
+        .filter(|m| *m > 0);
+    Row {
+        id: &incident.id,
+        title: &incident.declaration.title,
+        kind: match incident.declaration.kind {
+            crate::model::Kind::Incident => "incident",
+            crate::model::Kind::Maintenance => "maintenance",
+        },
+        visibility: if incident.is_public() {
+            "public"
+        } else {
+            "internal"
+        },
+        severity: state.severity.map(|s| s.as_str()),
+        status: state.status.map(|s| s.as_str()),
+        phase: incident.phase(&repo.config).as_str(),
+        declared_at: incident.declaration.declared_at,
+        resolved_at: state.resolved_at,
+        next_update_at: state.next_update_at.filter(|_| state.resolved_at.is_none()),
+        overdue_minutes: overdue,
+    }
+}
+
+pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
+    let root = super::repository_root(start)?;
+    let outcome = check::check(&Files::on_disk(&root))?;
+    let repo = outcome.repository.ok_or_else(|| {
+        CliError::Usage("incidentkit.yaml has errors; run `incident validate`".into())
+    })?;
+    let now = crate::clock::now();
+    // Newest first: what is happening now matters most.
+    let rows: Vec<Row> = repo
+        .incidents
+        .iter()
+        .rev()
+        .map(|i| row(i, &repo, now))
+        .filter(|r| !args.open || r.resolved_at.is_none())
+        .collect();
+    let mut out = anstream::stdout().lock();
+    if args.format == ListFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &rows).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let loud = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);
+    writeln!(
+        out,
+        "{:width$}  SEV   STATUS         AGE       PHASE     NEXT UPDATE",
+        "ID"
+    )?;
+    for r in &rows {
+        let age = Duration::from(now.duration_since(r.declared_at)).to_string();
+        let next = match (r.overdue_minutes, r.next_update_at) {
+            (Some(m), _) => format!(
+                "{loud}OVERDUE by {} — post an update now: incident update {} --message …{loud:#}",
+                Duration::minutes(m),
+                r.id
+            ),
+            (None, Some(next)) => format!("in {}", Duration::from(next.duration_since(now))),
+            (None, None) => "-".to_string(),
+        };
+        writeln!(
+            out,
+            "{:width$}  {:5} {:14} {:9} {:9} {next}",
+            r.id,
+            r.severity.unwrap_or("-"),
+            r.status.unwrap_or("declared"),
+            age,
+            r.phase
+        )?;
+    }
+    if rows.is_empty() {
+        writeln!(out, "no incidents{}", if args.open { " open" } else { "" })?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

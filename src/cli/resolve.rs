@@ -1,0 +1,75 @@
+use super::CliError;
+use super::authoring::{self, Common, Session};
+use crate::author;
+use crate::model::{ComponentStatus, Kind, Status};
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The incident id (its folder name).
+    id: String,
+    /// The public message (default: service is fully restored).
+    #[arg(long)]
+    message: Option<String>,
+    /// A component that is not back to operational: checkout=degraded_performance (repeatable).
+    #[arg(long = "component", value_name = "ID=STATUS")]
+    components: Vec<String>,
+    /// Context for responders only; never published.
+    #[arg(long)]
+    internal_note: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
+    let session = Session::open(start)?;
+    let repo = session.repo();
+    let incident = session.incident(&args.id)?;
+    let at = session.time(args.common.at.as_deref())?;
+    let mut update =
+        author::base_update(incident, at, authoring::author(args.common.author.clone()));
+    update.status = match incident.declaration.kind {
+        Kind::Incident => Status::Resolved,
+        Kind::Maintenance => Status::Completed,
+    };
+    update.message = Some(args.message.unwrap_or_else(|| {
+        "This incident has been resolved and the service is fully restored. We are sorry for the disruption.".into()
+    }));
+    update.internal_note = args.internal_note;
+    // Everything this incident touched is operational again unless told otherwise.
+    let state = incident.current();
+    for id in incident
+        .declaration
+        .components
+        .iter()
+        .chain(state.components.keys())
+    {
+        update
+            .components
+            .insert(id.clone(), ComponentStatus::Operational);
+    }
+    for c in &args.components {
+        if let (id, Some(status)) = authoring::component_arg(c)? {
+            update.components.insert(id, status);
+        }
+    }
+    let templates = crate::templates::Templates::load(Some(&session.root))?;
+    let (files, due) = author::resolve(repo, incident, &update, &templates)?;
+    let commit = format!("incident({}): resolve", incident.id);
+    if !session.finish(&args.common, &incident.id, files, &commit)? {
+        return Ok(ExitCode::from(1));
+    }
+    println!(
+        "resolved {} at {}",
+        incident.id,
+        authoring::local_time(at, repo)
+    );
+    if let Some(due) = due {
+        println!(
+            "post-mortem: incidents/{}/postmortem.yaml is due {due} (the learning phase starts now: blameless analysis, action items, customer report)",
+            incident.id
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

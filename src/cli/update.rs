@@ -1,0 +1,121 @@
+use super::CliError;
+use super::authoring::{self, Common, Session};
+use crate::author;
+use crate::model::{Severity, Status};
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The incident id (its folder name).
+    id: String,
+    /// New status (default: unchanged): investigating, identified, monitoring, resolved.
+    #[arg(long)]
+    status: Option<String>,
+    /// The public message (Markdown).
+    #[arg(long)]
+    message: String,
+    /// New severity, when it changes.
+    #[arg(long)]
+    severity: Option<String>,
+    /// Component status: checkout=degraded_performance (repeatable).
+    #[arg(long = "component", value_name = "ID=STATUS")]
+    components: Vec<String>,
+    /// Who is affected and how (default: as in the previous update).
+    #[arg(long)]
+    impact: Option<String>,
+    /// How many users: a number or an estimate ("~12,000").
+    #[arg(long)]
+    users_affected: Option<String>,
+    /// Regions, plans, platforms affected.
+    #[arg(long)]
+    scope: Option<String>,
+    /// When the next update is due: 30m, or a time (default: the severity's cadence).
+    #[arg(long, value_name = "30m|TIME")]
+    next_update: Option<String>,
+    /// Context for responders only; never published.
+    #[arg(long)]
+    internal_note: Option<String>,
+    /// Post after a resolution: reopens the incident.
+    #[arg(long)]
+    reopen: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+const STATUSES: &str =
+    "investigating, identified, monitoring, resolved, scheduled, in_progress, verifying, completed";
+
+pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
+    let session = Session::open(start)?;
+    let repo = session.repo();
+    let incident = session.incident(&args.id)?;
+    let at = session.time(args.common.at.as_deref())?;
+    let mut update =
+        author::base_update(incident, at, authoring::author(args.common.author.clone()));
+    if let Some(status) = &args.status {
+        update.status = authoring::word::<Status>(status, STATUSES)?;
+    }
+    update.message = Some(args.message);
+    update.internal_note = args.internal_note;
+    update.reopen = args.reopen;
+    update.severity = args
+        .severity
+        .as_deref()
+        .map(|s| authoring::word::<Severity>(s, authoring::SEVERITIES))
+        .transpose()?;
+    if args.impact.is_some() || args.users_affected.is_some() || args.scope.is_some() {
+        let previous = update
+            .impact
+            .take()
+            .unwrap_or(crate::model::incident::UpdateImpact {
+                summary: None,
+                users_affected: None,
+                scope: None,
+            });
+        let merged = author::impact(args.impact, args.users_affected, args.scope);
+        update.impact = merged.map(|m| crate::model::incident::UpdateImpact {
+            summary: m.summary.or(previous.summary),
+            users_affected: m.users_affected.or(previous.users_affected),
+            scope: m.scope.or(previous.scope),
+        });
+    }
+    for c in &args.components {
+        match authoring::component_arg(c)? {
+            (id, Some(status)) => {
+                update.components.insert(id, status);
+            }
+            (id, None) => {
+                return Err(CliError::Usage(format!(
+                    "--component {id} needs a status: --component {id}=degraded_performance"
+                )));
+            }
+        }
+    }
+    let severity = update.severity.or(incident.current().severity);
+    if !update.status.is_final() {
+        update.next_update_at = Some(match &args.next_update {
+            Some(text) => session.next_update(text, at)?,
+            None => {
+                let every = severity.map_or(crate::model::Duration::hours(1), |s| {
+                    repo.config.policy(s).update_every
+                });
+                at.checked_add(every.as_signed()).unwrap_or(at)
+            }
+        });
+    }
+    let files = if update.status.is_final() {
+        let templates = crate::templates::Templates::load(Some(&session.root))?;
+        author::resolve(repo, incident, &update, &templates)?.0
+    } else {
+        author::update(incident, &update)?
+    };
+    let commit = format!("incident({}): update ({})", incident.id, update.status);
+    if !session.finish(&args.common, &incident.id, files, &commit)? {
+        return Ok(ExitCode::from(1));
+    }
+    if let Some(next) = update.next_update_at {
+        println!("next update due by {}", authoring::local_time(next, repo));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,114 @@
+//! The pull-request flow: put the files a command wrote on a branch of their
+//! own, in one commit, touching nothing else. Local repositories only.
+
+use git2::{Repository, Signature, StatusOptions};
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{0} is not inside a git repository: run `git init` first, or leave out --branch")]
+    NotARepository(String),
+    #[error(
+        "the git index has staged changes ({0}); commit or unstage them first (`git restore --staged .`) so the incident commit holds only its own files"
+    )]
+    StagedChanges(String),
+    #[error("the repository has no commit yet: make a first commit, then branch from it")]
+    NoHead,
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+pub struct Committed {
+    pub branch: String,
+    pub commit: String,
+}
+
+/// Opens the repository holding `root` and refuses when its index has staged
+/// changes: the commit must hold exactly the files incidentkit wrote.
+pub fn open_clean(root: &Path) -> Result<Repository, GitError> {
+    let repo = Repository::discover(root)
+        .map_err(|_| GitError::NotARepository(root.display().to_string()))?;
+    let mut opts = StatusOptions::new();
+    opts.include_untracked(false).include_ignored(false);
+    let staged: Vec<String> = repo
+        .statuses(Some(&mut opts))?
+        .iter()
+        .filter(|s| {
+            let st = s.status();
+            st.is_index_new()
+                || st.is_index_modified()
+                || st.is_index_deleted()
+                || st.is_index_renamed()
+        })
+        .filter_map(|s| s.path().ok().map(str::to_string))
+        .collect();
+    if !staged.is_empty() {
+        return Err(GitError::StagedChanges(staged.join(", ")));
+    }
+    Ok(repo)
+}
+
+/// Commits `files` (relative to `root`) on `incident/<id>`: the current branch
+/// when it already is one for this incident, otherwise a new branch from HEAD
+/// (`incident/<id>-2`, … when the name is taken).
+pub fn commit_on_branch(
+    repo: &Repository,
+    root: &Path,
+    id: &str,
+    files: &[String],
+    message: &str,
+) -> Result<Committed, GitError> {
+    let head = repo.head().map_err(|_| GitError::NoHead)?;
+    let parent = head.peel_to_commit().map_err(|_| GitError::NoHead)?;
+    let prefix = format!("incident/{id}");
+    let current = head.shorthand().unwrap_or_default().to_string();
+    let branch = if current == prefix || current.starts_with(&format!("{prefix}-")) {
+        current
+    } else {
+        let name = (1..)
+            .map(|n| {
+                if n == 1 {
+                    prefix.clone()
+                } else {
+                    format!("{prefix}-{n}")
+                }
+            })
+            .find(|name| repo.find_branch(name, git2::BranchType::Local).is_err())
+            .unwrap_or(prefix);
+        repo.branch(&name, &parent, false)?;
+        // Same commit as HEAD, so the working tree does not change.
+        repo.set_head(&format!("refs/heads/{name}"))?;
+        name
+    };
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| GitError::NotARepository(root.display().to_string()))?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    let workdir = workdir
+        .canonicalize()
+        .map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    let base = root.strip_prefix(&workdir).unwrap_or(Path::new(""));
+    let mut index = repo.index()?;
+    for file in files {
+        index.add_path(&base.join(file))?;
+    }
+    index.write()?;
+    let tree = repo.find_tree(index.write_tree()?)?;
+    let signature = repo
+        .signature()
+        .or_else(|_| Signature::now("incidentkit", "incidentkit@localhost"))?;
+    let oid = repo.commit(
+        Some("HEAD"),
+        &signature,
+        &signature,
+        message,
+        &tree,
+        &[&parent],
+    )?;
+    Ok(Committed {
+        branch,
+        commit: oid.to_string(),
+    })
+}

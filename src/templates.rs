@@ -1,0 +1,90 @@
+//! Every text incidentkit produces comes from a template in `templates/`,
+//! embedded in the binary. A repository's own `templates/<same name>`
+//! overrides one, as mdBook does with themes.
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+use std::path::Path;
+
+/// (name, source) of every built-in template.
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "new/incidentkit.yaml",
+        include_str!("../templates/new/incidentkit.yaml"),
+    ),
+    ("new/README.md", include_str!("../templates/new/README.md")),
+    ("new/gitignore", include_str!("../templates/new/gitignore")),
+    (
+        "postmortem.yaml",
+        include_str!("../templates/postmortem.yaml"),
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read the override {path}: {source}")]
+    Override {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("template {name}: {source}")]
+    Render {
+        name: String,
+        source: minijinja::Error,
+    },
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// The built-in templates, with overrides from `<root>/templates/` when
+    /// `root` is given.
+    pub fn load(root: Option<&Path>) -> Result<Self, TemplateError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // minijinja's default auto-escaping (by extension: .html, .xml, .json)
+        // stays on: every HTML template escapes what people wrote.
+        env.add_filter("yaml", yaml_scalar);
+        for (name, built_in) in BUILT_IN {
+            let source = match root.map(|r| r.join("templates").join(name)) {
+                Some(path) if path.is_file() => {
+                    std::fs::read_to_string(&path).map_err(|source| TemplateError::Override {
+                        path: path.display().to_string(),
+                        source,
+                    })?
+                }
+                _ => built_in.to_string(),
+            };
+            env.add_template_owned(name.to_string(), source)
+                .map_err(|source| TemplateError::Render {
+                    name: name.to_string(),
+                    source,
+                })?;
+        }
+        Ok(Self { env })
+    }
+
+    pub fn render(&self, name: &str, context: Value) -> Result<String, TemplateError> {
+        let err = |source| TemplateError::Render {
+            name: name.to_string(),
+            source,
+        };
+        self.env
+            .get_template(name)
+            .map_err(err)?
+            .render(context)
+            .map_err(err)
+    }
+}
+
+/// A value written as a YAML scalar on one line (quoted as needed), so text
+/// from people can never break the structure of a generated YAML file.
+fn yaml_scalar(value: Value) -> String {
+    let text = value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string);
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // serde_json quoting is valid YAML and escapes everything that matters.
+    serde_json::to_string(&one_line).unwrap_or_else(|_| "\"\"".to_string())
+}
