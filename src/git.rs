@@ -14,6 +14,10 @@ pub enum GitError {
     StagedChanges(String),
     #[error("the repository has no commit yet: make a first commit, then branch from it")]
     NoHead,
+    #[error(
+        "`{0}` is not a revision in this repository ({1}); in CI, fetch the base branch (actions/checkout with fetch-depth: 0)"
+    )]
+    UnknownRevision(String, String),
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
@@ -28,6 +32,10 @@ pub struct Committed {
 pub fn open_clean(root: &Path) -> Result<Repository, GitError> {
     let repo = Repository::discover(root)
         .map_err(|_| GitError::NotARepository(root.display().to_string()))?;
+    // Checked before anything is written: a commit needs a parent.
+    repo.head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|_| GitError::NoHead)?;
     let mut opts = StatusOptions::new();
     opts.include_untracked(false).include_ignored(false);
     let staged: Vec<String> = repo
@@ -111,4 +119,78 @@ pub fn commit_on_branch(
         branch,
         commit: oid.to_string(),
     })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// A file that differs between a base revision and the working tree.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    /// Relative to the incident repository root, with `/`.
+    pub path: String,
+    pub change: Change,
+    /// The file's content at the base revision, when it existed there.
+    pub base: Option<Vec<u8>>,
+}
+
+/// What differs between `rev` and the working tree (committed, staged,
+/// unstaged and untracked), limited to the incident repository at `root`.
+pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
+    let repo = Repository::discover(root)
+        .map_err(|_| GitError::NotARepository(root.display().to_string()))?;
+    let base_tree = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(|e| GitError::UnknownRevision(rev.to_string(), e.message().to_string()))?;
+    let workdir = repo
+        .workdir()
+        .ok_or_else(|| GitError::NotARepository(root.display().to_string()))?;
+    let io = |e: std::io::Error| git2::Error::from_str(&e.to_string());
+    let root = root.canonicalize().map_err(io)?;
+    let workdir = workdir.canonicalize().map_err(io)?;
+    let prefix = root
+        .strip_prefix(&workdir)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let mut opts = git2::DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    if !prefix.is_empty() {
+        opts.pathspec(format!("{prefix}/"));
+    }
+    let diff = repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))?;
+    let mut out = Vec::new();
+    for delta in diff.deltas() {
+        let change = match delta.status() {
+            git2::Delta::Added | git2::Delta::Untracked => Change::Added,
+            git2::Delta::Deleted => Change::Deleted,
+            git2::Delta::Modified | git2::Delta::Typechange => Change::Modified,
+            _ => continue,
+        };
+        let file = if change == Change::Deleted {
+            delta.old_file()
+        } else {
+            delta.new_file()
+        };
+        let Some(path) = file.path().and_then(|p| p.to_str()) else {
+            continue;
+        };
+        let path = match prefix.as_str() {
+            "" => path.to_string(),
+            p => match path.strip_prefix(&format!("{p}/")) {
+                Some(rest) => rest.to_string(),
+                None => continue,
+            },
+        };
+        let base = match change {
+            Change::Added => None,
+            _ => Some(repo.find_blob(delta.old_file().id())?.content().to_vec()),
+        };
+        out.push(Changed { path, change, base });
+    }
+    Ok(out)
 }

@@ -149,7 +149,8 @@ pub fn resolve(
         )));
     }
     let mut files = update(incident, resolving)?;
-    let severity = incident.current().severity.or(resolving.severity);
+    // A severity change on the resolving update is the one in force.
+    let severity = resolving.severity.or(incident.current().severity);
     let policy = severity.map(|s| repo.config.policy(s));
     let wants_postmortem = incident.declaration.kind == Kind::Incident
         && incident.postmortem.is_none()

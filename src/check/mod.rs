@@ -8,13 +8,14 @@ mod schema;
 pub mod suggest;
 
 use crate::diagnostics::Diagnostic;
+use crate::git::Changed;
 use crate::model::{Config, Incident, Repository};
 use crate::repo::layout::IncidentDir;
 use crate::repo::locate::{Place, SourceMap};
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
 pub use schema::validate as validate_schema;
@@ -38,6 +39,28 @@ pub struct Outcome {
 /// Checks the whole repository at `root`. Only a failure to list folders is
 /// an `Err`; everything wrong inside files is a diagnostic.
 pub fn check(files: &Files) -> io::Result<Outcome> {
+    check_scoped(files, None)
+}
+
+/// Checks a change against a base revision: the append-only rules on the
+/// changed files, then everything `check` does, for the configuration and
+/// the incidents the change touches only, so the cost grows with the change.
+pub fn check_change(files: &Files, changes: &[Changed]) -> io::Result<Outcome> {
+    let touched: BTreeSet<String> = changes
+        .iter()
+        .filter_map(|c| c.path.strip_prefix("incidents/")?.split_once('/'))
+        .map(|(id, _)| id.to_string())
+        .collect();
+    let mut outcome = check_scoped(files, Some(&touched))?;
+    let mut found = Vec::new();
+    rules::history::check(files, changes, &mut found);
+    locate(files, &mut found);
+    outcome.diagnostics.extend(found);
+    sort(&mut outcome.diagnostics);
+    Ok(outcome)
+}
+
+fn check_scoped(files: &Files, scope: Option<&BTreeSet<String>>) -> io::Result<Outcome> {
     let mut diagnostics = Vec::new();
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
@@ -49,7 +72,11 @@ pub fn check(files: &Files) -> io::Result<Outcome> {
             None
         }
     };
-    let layout = files.scan()?;
+    let mut layout = files.scan()?;
+    if let Some(scope) = scope {
+        layout.incidents.retain(|d| scope.contains(&d.id));
+        layout.strays.clear();
+    }
     rules::layout::strays(&layout, &mut diagnostics);
     let file_count = 1 + layout
         .incidents
@@ -181,6 +208,10 @@ fn locate(files: &Files, diagnostics: &mut [Diagnostic]) {
         d.column = Some(place.column);
         d.snippet = snippet.map(|text| (text, place.width));
     }
+    sort(diagnostics);
+}
+
+fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });

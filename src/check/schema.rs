@@ -102,6 +102,19 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
+/// Says what is wrong with a timestamp: no offset, or not a real date/time.
+fn timestamp_problem(value: &Value) -> String {
+    let text = value.as_str().unwrap_or_default();
+    let tail = text.get(text.len().saturating_sub(6)..).unwrap_or_default();
+    let has_offset = text.ends_with(['Z', 'z'])
+        || (tail.starts_with(['+', '-']) && tail.as_bytes().get(3) == Some(&b':'));
+    if has_offset {
+        format!("{} is not a valid date and time", show(value))
+    } else {
+        format!("{} is not a timestamp with an explicit offset", show(value))
+    }
+}
+
 fn show(value: &Value) -> String {
     match value {
         Value::String(s) => format!("`{s}`"),
@@ -212,7 +225,7 @@ fn describe(
             let format = node.and_then(|n| n.get("format")).and_then(Value::as_str);
             let d = match format {
                 Some("date-time") => rules::SCHEMA_TIMESTAMP
-                    .diag(file, format!("{} is not a timestamp with an explicit offset", show(instance)))
+                    .diag(file, timestamp_problem(instance))
                     .at(path)
                     .hint("write RFC 3339 with an offset: 2026-11-26T10:02:00Z (UTC) or 2026-11-26T11:02:00+01:00"),
                 Some("date") => rules::SCHEMA_VALUE

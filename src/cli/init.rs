@@ -10,6 +10,9 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Where to create it (default: the current folder).
+    // Its own id: sharing `dir` with the global -C would make clap copy the
+    // value into -C too, so `init foo` created foo/foo.
+    #[arg(id = "new_dir", value_name = "DIR")]
     dir: Option<PathBuf>,
     /// The product or company name shown on the status page.
     #[arg(long, default_value = "Our product")]

@@ -1,7 +1,7 @@
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::author;
-use crate::model::{Severity, Status};
+use crate::model::{Kind, Severity, Status};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -55,6 +55,12 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         author::base_update(incident, at, authoring::author(args.common.author.clone()));
     if let Some(status) = &args.status {
         update.status = authoring::word::<Status>(status, STATUSES)?;
+    } else if args.reopen && update.status.is_final() {
+        // Reopening starts the response again; the final status is not inherited.
+        update.status = match incident.declaration.kind {
+            Kind::Incident => Status::Investigating,
+            Kind::Maintenance => Status::InProgress,
+        };
     }
     update.message = Some(args.message);
     update.internal_note = args.internal_note;

@@ -13,11 +13,19 @@ pub struct Args {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// Check the change since this git revision (e.g. origin/main): the
+    /// append-only rules, and only the incidents the change touches.
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
 }
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let root = super::repository_root(start)?;
-    let outcome = check::check(&Files::on_disk(&root))?;
+    let files = Files::on_disk(&root);
+    let outcome = match &args.changed_since {
+        Some(rev) => check::check_change(&files, &crate::git::changes_since(&root, rev)?)?,
+        None => check::check(&files)?,
+    };
     let found = &outcome.diagnostics;
     let counts = Counts::of(found);
     let mut out = anstream::stdout().lock();
@@ -25,7 +33,13 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         Format::Human => {
             diagnostics::print_human(&mut out, found)?;
             let incidents = outcome.repository.as_ref().map_or(0, |r| r.incidents.len());
-            let what = format!("{incidents} incidents, {} files", outcome.files);
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            let what = format!(
+                "{}, {}",
+                plural(incidents, "incident"),
+                plural(outcome.files, "file")
+            );
             eprintln!("{}", diagnostics::summary_line(counts, &what));
         }
         Format::Json => diagnostics::print_json(&mut out, found)?,

@@ -59,7 +59,11 @@ impl Incident {
                 state.components.insert(id.clone(), *status);
             }
             state.last_update_at = Some(update.at);
-            state.next_update_at = update.next_update_at;
+            // An internal log entry (a decision, a note) is not a stakeholder
+            // update: the promise of the last public update still stands.
+            if update.is_public() || update.next_update_at.is_some() {
+                state.next_update_at = update.next_update_at;
+            }
             state.resolved_at = update.status.is_final().then_some(update.at);
         }
         state

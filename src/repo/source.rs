@@ -14,7 +14,7 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
     #[error("the file is {0} bytes; the limit is {MAX_FILE_BYTES} bytes (1 MiB)")]
     TooLarge(u64),
-    #[error("the file is not valid UTF-8 (line {line}, column {column})")]
+    #[error("the file is not valid UTF-8 text")]
     NotUtf8 { line: usize, column: usize },
     #[error("the file is empty")]
     Empty,

@@ -2,6 +2,7 @@
 //! file per rule family. The registry below is the list `README.md` shows.
 
 pub mod config;
+pub mod history;
 pub mod layout;
 pub mod postmortem;
 pub mod references;
@@ -60,4 +61,24 @@ rules! {
     UPDATE_DECISION_CHOICE = "update/decision-choice", Error, "a decision whose chosen option is not among its options";
     POSTMORTEM_DUPLICATE_ACTION = "postmortem/duplicate-action-id", Error, "two action items share an id";
     POSTMORTEM_PUBLISHED_UNRESOLVED = "postmortem/published-unresolved", Error, "a published post-mortem on an unresolved incident";
+    HISTORY_UPDATE_REWRITTEN = "history/update-rewritten", Error, "a published update changed (--changed-since)";
+    HISTORY_UPDATE_DELETED = "history/update-deleted", Error, "a published update was deleted (--changed-since)";
+    HISTORY_UPDATE_BACKDATED = "history/update-backdated", Error, "a new update earlier than a published one (--changed-since)";
+    HISTORY_INCIDENT_REMOVED = "history/incident-removed", Error, "an incident deleted or renamed (--changed-since)";
+    HISTORY_REPORT_REVISED = "history/report-revised", Error, "a published customer report changed without revised_at and revision_reason (--changed-since)";
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_readme_documents_every_rule() {
+        let readme = include_str!("../../../README.md");
+        for rule in super::ALL {
+            assert!(
+                readme.contains(&format!("`{}`", rule.id)),
+                "README.md does not list `{}`",
+                rule.id
+            );
+        }
+    }
 }

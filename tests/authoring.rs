@@ -1,0 +1,1089 @@
+//! The authoring commands end to end: the real binary in a temporary git
+//! repository. Every file they write validates, nothing a person wrote is
+//! ever touched, `--branch` commits exactly the new files, overdue updates
+//! are flagged, and bad input exits 1 or 2 with nothing written.
+//!
+//! "Now" is fixed with `SOURCE_DATE_EPOCH`, the author with
+//! `INCIDENT_AUTHOR`, and the git signature in the test repository's own
+//! config, so nothing depends on the machine running the tests.
+
+use assert_cmd::Command;
+use git2::{Repository, RepositoryInitOptions, Signature};
+use serde_yaml::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// When the incidents of these tests are declared.
+const T0: &str = "2026-11-26T10:00:00Z";
+const TITLE: &str = "Checkout fails with 502 for EU customers";
+const ID: &str = "2026-11-26-checkout-fails-with-502-for-eu";
+
+fn epoch(at: &str) -> i64 {
+    at.parse::<jiff::Timestamp>()
+        .unwrap_or_else(|e| panic!("{at}: {e}"))
+        .as_second()
+}
+
+/// `incident -C DIR …` at `now`, posted by @alice, colour off, not in CI.
+fn incident(dir: &Path, now: &str) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    cmd.arg("-C")
+        .arg(dir)
+        .env("SOURCE_DATE_EPOCH", epoch(now).to_string())
+        .env("INCIDENT_AUTHOR", "@alice")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("CLICOLOR_FORCE")
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60));
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(mut cmd: Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Every file and folder under `dir` except `.git/`, by path relative to
+/// `dir` (folders end with `/` and have no content).
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+            if rel == ".git" {
+                continue;
+            }
+            if path.is_dir() {
+                out.insert(format!("{}/", rel.replace('\\', "/")), Vec::new());
+                walk(root, &path, out);
+            } else {
+                out.insert(rel.replace('\\', "/"), fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn added(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    for (path, text) in before {
+        assert_eq!(
+            after.get(path),
+            Some(text),
+            "{path} was changed or removed: commands only create files"
+        );
+    }
+    after
+        .keys()
+        .filter(|p| !p.ends_with('/') && !before.contains_key(*p))
+        .cloned()
+        .collect()
+}
+
+fn file(id: &str, name: &str) -> String {
+    format!("incidents/{id}/{name}")
+}
+
+fn update_file(id: &str, stamp: &str) -> String {
+    format!("incidents/{id}/updates/{stamp}.yaml")
+}
+
+/// An incident repository (`incident init`) in a git repository whose only
+/// commit holds it, on branch `main`.
+struct Scene {
+    _tmp: TempDir,
+    root: PathBuf,
+}
+
+impl Scene {
+    fn new() -> Self {
+        let scene = Self::uncommitted();
+        let git = scene.git();
+        let mut index = git.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.write().unwrap();
+        let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = Signature::new(
+            "Test Setup",
+            "setup@example.com",
+            &git2::Time::new(epoch(T0) - 86_400, 0),
+        )
+        .unwrap();
+        git.commit(Some("HEAD"), &sig, &sig, "incident init", &tree, &[])
+            .unwrap();
+        scene
+    }
+
+    /// `git init` (with its own signature) and `incident init`, no commit.
+    fn uncommitted() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("status");
+        let git = Repository::init_opts(&root, RepositoryInitOptions::new().initial_head("main"))
+            .unwrap();
+        let mut config = git.config().unwrap();
+        config.set_str("user.name", "Alice Responder").unwrap();
+        config.set_str("user.email", "alice@example.com").unwrap();
+        // `incident -C <tmp> init status`: DIR relative to -C, like git.
+        let mut init = incident(tmp.path(), T0);
+        init.args(["init", "status"]);
+        let out = run(init);
+        assert_eq!(out.code, 0, "init failed: {}", out.stderr);
+        assert!(
+            out.stdout.contains("created incidentkit.yaml"),
+            "{}",
+            out.stdout
+        );
+        Self { _tmp: tmp, root }
+    }
+
+    fn git(&self) -> Repository {
+        Repository::open(&self.root).unwrap()
+    }
+
+    fn run(&self, now: &str, args: &[&str]) -> Run {
+        let mut cmd = incident(&self.root, now);
+        cmd.args(args);
+        run(cmd)
+    }
+
+    /// Runs a command that must succeed and leave the repository valid;
+    /// returns what it printed and the files it added.
+    fn ok(&self, now: &str, args: &[&str]) -> (String, Vec<String>) {
+        let before = snapshot(&self.root);
+        let out = self.run(now, args);
+        assert_eq!(
+            out.code,
+            0,
+            "`incident {}` failed:\n{}{}",
+            args.join(" "),
+            out.stdout,
+            out.stderr
+        );
+        let new = added(&before, &snapshot(&self.root));
+        self.validates();
+        (out.stdout, new)
+    }
+
+    fn validates(&self) {
+        let out = self.run(T0, &["validate", "--deny-warnings"]);
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (0, ""),
+            "validate found something:\n{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("no findings"), "{}", out.stderr);
+    }
+
+    /// Runs a command that must fail with `code` and write nothing; returns
+    /// its standard error.
+    fn refused(&self, now: &str, args: &[&str], code: i32) -> String {
+        let before = snapshot(&self.root);
+        let out = self.run(now, args);
+        assert_eq!(
+            out.code,
+            code,
+            "`incident {}`:\n{}{}",
+            args.join(" "),
+            out.stdout,
+            out.stderr
+        );
+        assert_eq!(
+            before,
+            snapshot(&self.root),
+            "`incident {}` wrote something",
+            args.join(" ")
+        );
+        out.stderr
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    fn yaml(&self, rel: &str) -> Value {
+        serde_yaml::from_str(&self.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// The sev1 of these tests, declared at T0 on website and api.
+    fn declare(&self) -> (String, Vec<String>) {
+        self.ok(
+            T0,
+            &[
+                "declare",
+                "--title",
+                TITLE,
+                "--severity",
+                "sev1",
+                "--component",
+                "website",
+                "--component",
+                "api=partial_outage",
+                "--commander",
+                "@alice",
+                "--comms",
+                "@bob",
+                "--investigator",
+                "@carol",
+                "--investigator",
+                "@dan",
+            ],
+        )
+    }
+
+    fn list_json(&self, now: &str) -> serde_json::Value {
+        let out = self.run(now, &["list", "--format", "json"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    }
+}
+
+/// Errors are one line, with the fix.
+fn one_line(err: &str) {
+    assert_eq!(err.lines().count(), 1, "one line:\n{err}");
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("`{key}` is not a string in {v:?}"))
+}
+
+fn components(update: &Value) -> BTreeMap<String, String> {
+    update["components"]
+        .as_mapping()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().unwrap().to_string(),
+                        v.as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pairs(items: &[(&str, &str)]) -> BTreeMap<String, String> {
+    items
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn declare_update_decide_resolve_writes_files_that_validate() {
+    let scene = Scene::new();
+    scene.validates();
+
+    // declare
+    let (out, new) = scene.declare();
+    let first = update_file(ID, "2026-11-26T10-00-00Z");
+    assert_eq!(new, [file(ID, "incident.yaml"), first.clone()]);
+    assert!(
+        out.contains(&format!("declared {ID}: SEV-1 {TITLE}")),
+        "{out}"
+    );
+    assert!(out.contains(&format!("#incident-{ID}")), "{out}");
+    assert!(
+        out.contains("next update: by 2026-11-26 10:15 UTC"),
+        "{out}"
+    );
+    let text = scene.read(&file(ID, "incident.yaml"));
+    assert!(
+        text.starts_with(
+            "# yaml-language-server: $schema=../../.incidentkit/schemas/incident.schema.json\n"
+        ),
+        "{text}"
+    );
+    let decl = scene.yaml(&file(ID, "incident.yaml"));
+    assert_eq!(s(&decl, "title"), TITLE);
+    assert_eq!(s(&decl, "severity"), "sev1");
+    assert_eq!(s(&decl, "declared_at"), T0);
+    assert_eq!(s(&decl, "channel"), format!("#incident-{ID}"));
+    assert_eq!(
+        decl["components"],
+        serde_yaml::from_str::<Value>("[website, api]").unwrap()
+    );
+    assert_eq!(s(&decl["roles"], "commander"), "@alice");
+    assert_eq!(s(&decl["roles"], "communications"), "@bob");
+    assert_eq!(
+        decl["roles"]["investigators"],
+        serde_yaml::from_str::<Value>("['@carol', '@dan']").unwrap()
+    );
+    let u = scene.yaml(&first);
+    assert_eq!(s(&u, "at"), T0);
+    assert_eq!(s(&u, "status"), "investigating");
+    assert_eq!(s(&u, "author"), "@alice");
+    // sev1: an update every 15 minutes.
+    assert_eq!(s(&u, "next_update_at"), "2026-11-26T10:15:00Z");
+    // A component named without a status gets the severity's default.
+    assert_eq!(
+        components(&u),
+        pairs(&[("api", "partial_outage"), ("website", "major_outage")])
+    );
+
+    // update 1: identified, and a severity change down to sev2 (hourly updates)
+    let (out, new) = scene.ok(
+        "2026-11-26T10:10:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--severity",
+            "sev2",
+            "--message",
+            "A configuration change to the payments service is failing EU card payments.\nWe are rolling it back.",
+            "--component",
+            "api=major_outage",
+            "--impact",
+            "EU customers cannot complete checkout",
+            "--users-affected",
+            "~12,000",
+        ],
+    );
+    let second = update_file(ID, "2026-11-26T10-10-00Z");
+    assert_eq!(new, [second.as_str()]);
+    assert!(
+        out.contains("next update due by 2026-11-26 11:10 UTC"),
+        "{out}"
+    );
+    let text = scene.read(&second);
+    assert!(
+        text.contains(
+            "message: |-\n  A configuration change to the payments service is failing EU card payments.\n  We are rolling it back.\n"
+        ),
+        "a multi-line message is a block scalar:\n{text}"
+    );
+    let u = scene.yaml(&second);
+    assert_eq!(s(&u, "status"), "identified");
+    assert_eq!(s(&u, "severity"), "sev2");
+    assert_eq!(s(&u, "next_update_at"), "2026-11-26T11:10:00Z");
+    assert_eq!(components(&u), pairs(&[("api", "major_outage")]));
+    assert_eq!(s(&u["impact"], "users_affected"), "~12,000");
+
+    // decide: a log entry that keeps the promised update time
+    let (out, new) = scene.ok(
+        "2026-11-26T10:15:00Z",
+        &[
+            "decide",
+            ID,
+            "--option",
+            "A: roll back the config, 10 min, no data lost",
+            "--option",
+            "B: hotfix forward, 40 min, risky",
+            "--chosen",
+            "A",
+            "--why",
+            "fastest restore with no data loss",
+        ],
+    );
+    let decision = update_file(ID, "2026-11-26T10-15-00Z");
+    assert_eq!(new, [decision.as_str()]);
+    assert!(out.contains("recorded decision: option A"), "{out}");
+    let u = scene.yaml(&decision);
+    assert_eq!(s(&u["decision"], "chosen"), "A");
+    assert_eq!(
+        s(&u["decision"], "rationale"),
+        "fastest restore with no data loss"
+    );
+    let options = u["decision"]["options"].as_sequence().unwrap();
+    assert_eq!(options.len(), 2);
+    assert_eq!(
+        (s(&options[0], "id"), s(&options[0], "summary")),
+        ("A", "roll back the config, 10 min, no data lost")
+    );
+    assert_eq!(s(&options[1], "id"), "B");
+    assert_eq!(s(&u, "status"), "identified");
+    // A decision is an internal log entry: it makes no new promise, and the
+    // last public update's promise still stands.
+    assert!(u.get("next_update_at").is_none(), "{u:?}");
+    assert_eq!(
+        scene.list_json("2026-11-26T10:16:00Z")[0]["next_update_at"],
+        "2026-11-26T11:10:00Z"
+    );
+
+    // update 2: back to sev1 (status unchanged), component changes
+    let (out, new) = scene.ok(
+        "2026-11-26T10:20:00Z",
+        &[
+            "update",
+            ID,
+            "--severity",
+            "sev1",
+            "--message",
+            "The errors spread to the API while rolling back.",
+            "--component",
+            "website=major_outage",
+            "--component",
+            "api=degraded_performance",
+        ],
+    );
+    let third = update_file(ID, "2026-11-26T10-20-00Z");
+    assert_eq!(new, [third.as_str()]);
+    assert!(
+        out.contains("next update due by 2026-11-26 10:35 UTC"),
+        "{out}"
+    );
+    let u = scene.yaml(&third);
+    assert_eq!(s(&u, "status"), "identified");
+    assert_eq!(s(&u, "severity"), "sev1");
+    assert_eq!(s(&u, "next_update_at"), "2026-11-26T10:35:00Z");
+    assert_eq!(
+        components(&u),
+        pairs(&[("api", "degraded_performance"), ("website", "major_outage")])
+    );
+
+    // update 3: monitoring, next update in 30 minutes
+    let (_, new) = scene.ok(
+        "2026-11-26T10:30:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "monitoring",
+            "--message",
+            "The rollback is complete; we are watching error rates.",
+            "--component",
+            "website=degraded_performance",
+            "--component",
+            "api=operational",
+            "--next-update",
+            "30m",
+        ],
+    );
+    let fourth = update_file(ID, "2026-11-26T10-30-00Z");
+    assert_eq!(new, [fourth.as_str()]);
+    let u = scene.yaml(&fourth);
+    assert_eq!(s(&u, "status"), "monitoring");
+    assert_eq!(s(&u, "next_update_at"), "2026-11-26T11:00:00Z");
+
+    // resolve
+    let (out, new) = scene.ok(
+        "2026-11-26T11:00:00Z",
+        &[
+            "resolve",
+            ID,
+            "--message",
+            "Checkout works again for everyone.",
+        ],
+    );
+    let last = update_file(ID, "2026-11-26T11-00-00Z");
+    let postmortem = file(ID, "postmortem.yaml");
+    assert_eq!(new, [postmortem.clone(), last.clone()]);
+    assert!(
+        out.contains(&format!("resolved {ID} at 2026-11-26 11:00 UTC")),
+        "{out}"
+    );
+    assert!(out.contains("is due 2026-11-29"), "{out}");
+    let u = scene.yaml(&last);
+    assert_eq!(s(&u, "status"), "resolved");
+    assert!(u.get("next_update_at").is_none(), "{u:?}");
+    assert_eq!(
+        components(&u),
+        pairs(&[("api", "operational"), ("website", "operational")]),
+        "resolving puts every component back to operational"
+    );
+    let pm = scene.yaml(&postmortem);
+    assert_eq!(s(&pm, "status"), "draft");
+    // sev1: due 3 days after the resolution.
+    assert_eq!(s(&pm, "due"), "2026-11-29");
+    assert!(
+        pm["customer_report"].is_mapping(),
+        "sev1 asks for a customer report: {pm:?}"
+    );
+    let timeline = pm["timeline"].as_sequence().unwrap();
+    assert_eq!(timeline.len(), 6, "{timeline:?}");
+    assert_eq!(
+        s(&timeline[2], "event"),
+        "decision: option A (fastest restore with no data loss)"
+    );
+
+    let out = scene.run("2026-11-26T11:05:00Z", &["show", ID]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("status:      resolved (learning phase)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("post-mortem: draft, due 2026-11-29"),
+        "{}",
+        out.stdout
+    );
+    let rows = scene.list_json("2026-11-26T11:05:00Z");
+    assert_eq!(rows[0]["phase"], "learning");
+    assert_eq!(rows[0]["resolved_at"], "2026-11-26T11:00:00Z");
+}
+
+#[test]
+fn hand_written_comments_survive_every_command() {
+    let scene = Scene::new();
+    scene.declare();
+    let decl = file(ID, "incident.yaml");
+    let first = update_file(ID, "2026-11-26T10-00-00Z");
+    let note = |path: &str, before: &str, comment: &str| {
+        let text = scene.read(path);
+        assert!(text.contains(before), "{text}");
+        let edited = text.replacen(before, &format!("{comment}\n{before}"), 1)
+            + "# written by hand at the end\n";
+        fs::write(scene.root.join(path), &edited).unwrap();
+        edited
+    };
+    let decl_text = note(
+        &decl,
+        "components:",
+        "# @carol: the 502s started right after the payments deploy",
+    );
+    let first_text = note(&first, "status:", "  # indented, after the first key");
+    scene.validates();
+    let unchanged = |after: &str| {
+        assert_eq!(
+            scene.read(&decl),
+            decl_text,
+            "incident.yaml changed after {after}"
+        );
+        assert_eq!(
+            scene.read(&first),
+            first_text,
+            "the first update changed after {after}"
+        );
+    };
+
+    let steps: [(&str, &[&str]); 8] = [
+        (
+            "2026-11-26T10:10:00Z",
+            &[
+                "update",
+                ID,
+                "--status",
+                "identified",
+                "--message",
+                "Found it.",
+            ],
+        ),
+        (
+            "2026-11-26T10:12:00Z",
+            &[
+                "decide",
+                ID,
+                "--option",
+                "A: roll back",
+                "--option",
+                "B: fix forward",
+                "--chosen",
+                "A",
+                "--why",
+                "fastest",
+            ],
+        ),
+        (
+            "2026-11-26T10:20:00Z",
+            &[
+                "update",
+                ID,
+                "--severity",
+                "sev2",
+                "--message",
+                "Better.",
+                "--component",
+                "api=degraded_performance",
+            ],
+        ),
+        ("2026-11-26T10:25:00Z", &["list"]),
+        ("2026-11-26T10:25:00Z", &["show", ID]),
+        ("2026-11-26T11:00:00Z", &["resolve", ID]),
+        ("2026-11-26T11:00:00Z", &["list", "--format", "json"]),
+        ("2026-11-26T11:00:00Z", &["validate"]),
+    ];
+    for (now, args) in steps {
+        scene.ok(now, args);
+        unchanged(&args.join(" "));
+    }
+}
+
+#[test]
+fn branch_commits_exactly_the_new_files() {
+    let scene = Scene::new();
+    let git = scene.git();
+    let base = git.head().unwrap().peel_to_commit().unwrap().id();
+    // A change of the user's own, not staged: it stays out of the commit.
+    let readme = scene.read("README.md") + "\nOur on-call rota is in the wiki.\n";
+    fs::write(scene.root.join("README.md"), &readme).unwrap();
+
+    let commit_of = |args: &[&str], now: &str, parent: git2::Oid| {
+        let mut args = args.to_vec();
+        args.push("--branch");
+        let (out, new) = scene.ok(now, &args);
+        let git = scene.git();
+        let head = git.head().unwrap();
+        assert_eq!(
+            head.shorthand().ok(),
+            Some(format!("incident/{ID}").as_str())
+        );
+        let commit = head.peel_to_commit().unwrap();
+        assert_eq!(
+            commit.parent_ids().collect::<Vec<_>>(),
+            [parent],
+            "one new commit"
+        );
+        let diff = git
+            .diff_tree_to_tree(
+                Some(&commit.parent(0).unwrap().tree().unwrap()),
+                Some(&commit.tree().unwrap()),
+                None,
+            )
+            .unwrap();
+        let changed: Vec<(git2::Delta, String)> = diff
+            .deltas()
+            .map(|d| {
+                (
+                    d.status(),
+                    d.new_file().path().unwrap().to_string_lossy().into_owned(),
+                )
+            })
+            .collect();
+        let expected: Vec<_> = new
+            .iter()
+            .map(|p| (git2::Delta::Added, p.clone()))
+            .collect();
+        assert_eq!(changed, expected, "the commit holds exactly the new files");
+        assert!(
+            out.contains(&format!("git push -u origin incident/{ID}")),
+            "{out}"
+        );
+        (commit.id(), commit.message().unwrap().to_string())
+    };
+
+    let (declared, message) = commit_of(&scene_declare_args(), T0, base);
+    assert_eq!(message, format!("incident({ID}): declare sev1 \"{TITLE}\""));
+    let signature = git
+        .find_commit(declared)
+        .unwrap()
+        .author()
+        .name()
+        .map(str::to_string)
+        .ok();
+    assert_eq!(signature.as_deref(), Some("Alice Responder"));
+    // main did not move.
+    let main = git.find_branch("main", git2::BranchType::Local).unwrap();
+    assert_eq!(main.get().peel_to_commit().unwrap().id(), base);
+
+    // On the incident's branch already: the next commit goes on top of it.
+    let (_, message) = commit_of(
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--message",
+            "Found it.",
+        ],
+        "2026-11-26T10:10:00Z",
+        declared,
+    );
+    assert_eq!(message, format!("incident({ID}): update (identified)"));
+
+    // The user's change is still there, still unstaged.
+    assert_eq!(scene.read("README.md"), readme);
+    let status = scene.git().status_file(Path::new("README.md")).unwrap();
+    assert_eq!(status, git2::Status::WT_MODIFIED);
+}
+
+fn scene_declare_args() -> Vec<&'static str> {
+    vec![
+        "declare",
+        "--title",
+        TITLE,
+        "--severity",
+        "sev1",
+        "--component",
+        "website",
+    ]
+}
+
+#[test]
+fn branch_refuses_unrelated_staged_changes_and_writes_nothing() {
+    let scene = Scene::new();
+    fs::write(scene.root.join("notes.txt"), "call the bank\n").unwrap();
+    let git = scene.git();
+    let mut index = git.index().unwrap();
+    index.add_path(Path::new("notes.txt")).unwrap();
+    index.write().unwrap();
+    let head = git.head().unwrap().peel_to_commit().unwrap().id();
+
+    let mut args = scene_declare_args();
+    args.push("--branch");
+    let err = scene.refused(T0, &args, 2);
+    assert!(err.contains("staged changes (notes.txt)"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let git = scene.git();
+    assert_eq!(git.head().unwrap().shorthand().ok(), Some("main"));
+    assert_eq!(git.head().unwrap().peel_to_commit().unwrap().id(), head);
+    assert!(
+        git.find_branch(&format!("incident/{ID}"), git2::BranchType::Local)
+            .is_err()
+    );
+}
+
+#[test]
+fn branch_refuses_a_repository_without_commits_before_writing() {
+    let scene = Scene::uncommitted();
+    let mut args = scene_declare_args();
+    args.push("--branch");
+    let err = scene.refused(T0, &args, 2);
+    assert!(err.contains("no commit yet"), "{err}");
+}
+
+#[test]
+fn list_flags_an_overdue_update() {
+    let scene = Scene::new();
+    scene.declare();
+    let out = scene.run("2026-11-26T10:14:00Z", &["list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("OVERDUE"), "{}", out.stdout);
+    assert!(out.stdout.contains("in 1m"), "{}", out.stdout);
+
+    // A decision is not a public update: the promise of 10:15 still holds.
+    scene.ok(
+        "2026-11-26T10:05:00Z",
+        &[
+            "decide",
+            ID,
+            "--option",
+            "A: roll back",
+            "--option",
+            "B: wait",
+            "--chosen",
+            "A",
+            "--why",
+            "fast",
+        ],
+    );
+
+    let late = "2026-11-26T10:57:30Z";
+    for args in [&["list"][..], &["list", "--open"]] {
+        let out = scene.run(late, args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stdout.contains(ID), "{}", out.stdout);
+        assert!(out.stdout.contains("OVERDUE by 42m"), "{}", out.stdout);
+    }
+    let rows = scene.list_json(late);
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["id"], ID);
+    assert_eq!(rows[0]["next_update_at"], "2026-11-26T10:15:00Z");
+    assert_eq!(rows[0]["overdue_minutes"], 42);
+    let out = scene.run(late, &["show", ID]);
+    assert!(
+        out.stdout
+            .contains("next update: OVERDUE since 2026-11-26 10:15 UTC"),
+        "{}",
+        out.stdout
+    );
+
+    // An update keeps the promise again.
+    scene.ok(
+        "2026-11-26T10:58:00Z",
+        &["update", ID, "--message", "Still investigating."],
+    );
+    let rows = scene.list_json("2026-11-26T10:59:00Z");
+    assert_eq!(rows[0]["overdue_minutes"], serde_json::Value::Null);
+    assert_eq!(rows[0]["next_update_at"], "2026-11-26T11:13:00Z");
+
+    // Resolved incidents are never overdue, and `--open` leaves them out.
+    scene.ok("2026-11-26T11:00:00Z", &["resolve", ID]);
+    let rows = scene.list_json("2026-11-27T10:00:00Z");
+    assert_eq!(rows[0]["overdue_minutes"], serde_json::Value::Null);
+    let out = scene.run("2026-11-27T10:00:00Z", &["list", "--open"]);
+    assert!(out.stdout.contains("no incidents open"), "{}", out.stdout);
+}
+
+#[test]
+fn bad_input_writes_nothing() {
+    let scene = Scene::new();
+    scene.declare();
+    let now = "2026-11-26T10:20:00Z";
+    scene.ok(
+        "2026-11-26T10:10:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--message",
+            "Found it.",
+        ],
+    );
+
+    let typo = "2026-11-26-checkout-fails-with-502-for-ue";
+    let err = scene.refused(now, &["update", typo, "--message", "x"], 2);
+    assert!(
+        err.contains(&format!("no incident `{typo}`: did you mean `{ID}`?")),
+        "{err}"
+    );
+    one_line(&err);
+
+    let err = scene.refused(
+        now,
+        &[
+            "update",
+            ID,
+            "--at",
+            "2026-11-26T10:05:00Z",
+            "--message",
+            "x",
+        ],
+        1,
+    );
+    assert!(err.contains("is not after the latest update"), "{err}");
+    one_line(&err);
+    // Same time as the latest update: not after it either.
+    scene.refused("2026-11-26T10:10:00Z", &["update", ID, "--message", "x"], 1);
+
+    let err = scene.refused(
+        now,
+        &["update", ID, "--status", "fixed", "--message", "x"],
+        2,
+    );
+    assert!(
+        err.contains("`fixed` is not one of: investigating, identified"),
+        "{err}"
+    );
+    one_line(&err);
+
+    let err = scene.refused(
+        now,
+        &[
+            "update",
+            ID,
+            "--component",
+            "checkout=major_outage",
+            "--message",
+            "x",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("error[ref/unknown-component]: unknown component `checkout`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("components in incidentkit.yaml: website, api"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    let err = scene.refused(
+        T0,
+        &[
+            "declare",
+            "--title",
+            "Search is slow",
+            "--severity",
+            "sev3",
+            "--component",
+            "search",
+        ],
+        1,
+    );
+    assert!(err.contains("error[ref/unknown-component]"), "{err}");
+
+    for malformed in ["soon", "30", "0m", "10:61"] {
+        let err = scene.refused(
+            now,
+            &["update", ID, "--message", "x", "--next-update", malformed],
+            2,
+        );
+        assert!(
+            err.contains(&format!("`{malformed}` is neither a duration nor a time")),
+            "{err}"
+        );
+        one_line(&err);
+    }
+    let err = scene.refused(
+        now,
+        &["update", ID, "--message", "x", "--at", "yesterday"],
+        2,
+    );
+    one_line(&err);
+    let err = scene.refused(T0, &["declare", "--title", "x", "--severity", "sev5"], 2);
+    assert!(
+        err.contains("`sev5` is not one of: sev1, sev2, sev3, sev4"),
+        "{err}"
+    );
+
+    scene.ok("2026-11-26T11:00:00Z", &["resolve", ID]);
+    let err = scene.refused("2026-11-26T11:30:00Z", &["resolve", ID], 1);
+    assert!(err.contains(&format!("{ID} is already resolved")), "{err}");
+    assert!(err.contains("--reopen"), "{err}");
+    one_line(&err);
+
+    // Outside an incident repository.
+    let elsewhere = tempfile::tempdir().unwrap();
+    for args in [
+        &["declare", "--title", "x", "--severity", "sev1"][..],
+        &["update", ID, "--message", "x"],
+        &["list"],
+    ] {
+        let mut cmd = incident(elsewhere.path(), now);
+        cmd.args(args);
+        let out = run(cmd);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("no incidentkit.yaml in"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("incident init"), "{}", out.stderr);
+        one_line(&out.stderr);
+        assert!(snapshot(elsewhere.path()).is_empty());
+    }
+}
+
+#[test]
+fn a_second_incident_with_the_same_title_that_day_gets_a_number() {
+    let scene = Scene::new();
+    scene.declare();
+    let args = ["declare", "--title", TITLE, "--severity", "sev2"];
+    let (out, new) = scene.ok("2026-11-26T18:30:00Z", &args);
+    let second = format!("{ID}-2");
+    assert!(out.contains(&format!("declared {second}:")), "{out}");
+    assert!(out.contains(&format!("#incident-{second}")), "{out}");
+    assert_eq!(
+        new,
+        [
+            file(&second, "incident.yaml"),
+            update_file(&second, "2026-11-26T18-30-00Z")
+        ]
+    );
+    assert_eq!(
+        s(&scene.yaml(&file(&second, "incident.yaml")), "channel"),
+        format!("#incident-{second}")
+    );
+    let (out, _) = scene.ok("2026-11-26T19:00:00Z", &args);
+    assert!(out.contains(&format!("declared {ID}-3:")), "{out}");
+    // The next day, the plain slug again.
+    let (out, _) = scene.ok("2026-11-27T09:00:00Z", &args);
+    assert!(
+        out.contains("declared 2026-11-27-checkout-fails-with-502-for-eu:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_and_writes_nothing() {
+    let scene = Scene::new();
+    let err = scene.refused(T0, &["init"], 2);
+    assert!(
+        err.contains("already exists; incidentkit never overwrites a file"),
+        "{err}"
+    );
+    one_line(&err);
+
+    // A folder with only a hand-written config: nothing else appears either.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("incidentkit.yaml"),
+        "# ours\nsite:\n  name: Acme\n",
+    )
+    .unwrap();
+    let before = snapshot(dir.path());
+    let mut cmd = incident(dir.path(), T0);
+    cmd.arg("init");
+    let out = run(cmd);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("incidentkit.yaml already exists"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn reopening_starts_the_response_again() {
+    let scene = Scene::new();
+    scene.declare();
+    scene.ok("2026-11-26T10:30:00Z", &["resolve", ID]);
+    let (out, new) = scene.ok(
+        "2026-11-26T12:00:00Z",
+        &[
+            "update",
+            ID,
+            "--reopen",
+            "--message",
+            "The errors are back.",
+        ],
+    );
+    assert_eq!(new, [update_file(ID, "2026-11-26T12-00-00Z")]);
+    assert!(
+        out.contains("next update due by 2026-11-26 12:15 UTC"),
+        "{out}"
+    );
+    let u = scene.yaml(&new[0]);
+    assert_eq!(s(&u, "status"), "investigating");
+    assert_eq!(u["reopen"], Value::Bool(true));
+    assert_eq!(s(&u, "next_update_at"), "2026-11-26T12:15:00Z");
+    let rows = scene.list_json("2026-11-26T12:01:00Z");
+    assert_eq!(rows[0]["status"], "investigating");
+    assert_eq!(rows[0]["resolved_at"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_severity_raised_on_the_resolving_update_sets_the_postmortem_policy() {
+    let scene = Scene::new();
+    scene.ok(
+        T0,
+        &[
+            "declare",
+            "--title",
+            "Search is slow",
+            "--severity",
+            "sev3",
+            "--component",
+            "api",
+        ],
+    );
+    let id = "2026-11-26-search-is-slow";
+    // sev3: no post-mortem required …
+    let (_, new) = scene.ok(
+        "2026-11-26T12:00:00Z",
+        &[
+            "update",
+            id,
+            "--status",
+            "resolved",
+            "--severity",
+            "sev1",
+            "--message",
+            "Fixed; it was worse than we thought.",
+        ],
+    );
+    // … but it was a sev1 by the time it was resolved.
+    assert_eq!(
+        new,
+        [
+            file(id, "postmortem.yaml"),
+            update_file(id, "2026-11-26T12-00-00Z")
+        ]
+    );
+    assert_eq!(s(&scene.yaml(&new[0]), "due"), "2026-11-29");
+}
