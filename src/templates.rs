@@ -17,6 +17,66 @@ const BUILT_IN: &[(&str, &str)] = &[
         "postmortem.yaml",
         include_str!("../templates/postmortem.yaml"),
     ),
+    (
+        "page/base.html",
+        include_str!("../templates/page/base.html"),
+    ),
+    (
+        "page/macros.html",
+        include_str!("../templates/page/macros.html"),
+    ),
+    (
+        "page/index.html",
+        include_str!("../templates/page/index.html"),
+    ),
+    (
+        "page/incident.html",
+        include_str!("../templates/page/incident.html"),
+    ),
+    (
+        "page/month.html",
+        include_str!("../templates/page/month.html"),
+    ),
+    (
+        "page/history.html",
+        include_str!("../templates/page/history.html"),
+    ),
+    (
+        "feed/history.atom.xml",
+        include_str!("../templates/feed/history.atom.xml"),
+    ),
+    (
+        "feed/history.rss.xml",
+        include_str!("../templates/feed/history.rss.xml"),
+    ),
+    (
+        "update/update.md",
+        include_str!("../templates/update/update.md"),
+    ),
+    (
+        "update/update.txt",
+        include_str!("../templates/update/update.txt"),
+    ),
+    (
+        "update/update.slack.txt",
+        include_str!("../templates/update/update.slack.txt"),
+    ),
+    (
+        "update/update.html",
+        include_str!("../templates/update/update.html"),
+    ),
+    (
+        "postmortem/postmortem.md",
+        include_str!("../templates/postmortem/postmortem.md"),
+    ),
+    (
+        "postmortem/report.md",
+        include_str!("../templates/postmortem/report.md"),
+    ),
+    (
+        "postmortem/document.html",
+        include_str!("../templates/postmortem/document.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -2,10 +2,13 @@
 //! error level, 2 usage or I/O error.
 
 mod authoring;
+mod build;
 mod decide;
 mod declare;
+mod diff;
 mod init;
 mod list;
+mod render;
 mod resolve;
 mod schema;
 mod show;
@@ -50,6 +53,12 @@ enum Command {
     List(list::Args),
     /// One incident at a glance.
     Show(show::Args),
+    /// What the change since a git revision does, in words (for pull requests).
+    Diff(diff::Args),
+    /// Validate, then build the public status page, its JSON API and feeds.
+    Build(build::Args),
+    /// Render a stakeholder update, a post-mortem or a customer report.
+    Render(render::Args),
 }
 
 /// An error that stops a command before it could do its job.
@@ -93,6 +102,9 @@ pub fn run() -> ExitCode {
         Command::Resolve(args) => resolve::run(&start, args),
         Command::List(args) => list::run(&start, &args),
         Command::Show(args) => show::run(&start, &args),
+        Command::Diff(args) => diff::run(&start, &args),
+        Command::Build(args) => build::run(&start, &args),
+        Command::Render(args) => render::run(&start, &args),
     };
     match result {
         Ok(code) => code,

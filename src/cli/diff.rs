@@ -1,0 +1,90 @@
+use super::CliError;
+use crate::check;
+use crate::describe;
+use crate::render::update::{self as stakeholder, Audience};
+use crate::repo::Files;
+use crate::templates::Templates;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Md,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The base revision, e.g. origin/main.
+    #[arg(long, value_name = "REF")]
+    since: String,
+    #[arg(long, value_enum, default_value = "md")]
+    format: DiffFormat,
+}
+
+/// What the change since REF does, with a preview of each new stakeholder update.
+pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
+    let root = super::repository_root(start)?;
+    let changes = crate::git::changes_since(&root, &args.since)?;
+    let outcome = check::check_change(&Files::on_disk(&root), &changes)?;
+    let counts = crate::diagnostics::Counts::of(&outcome.diagnostics);
+    let entries = outcome
+        .repository
+        .as_ref()
+        .map(|repo| describe::describe(repo, &changes))
+        .unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    if args.format == DiffFormat::Json {
+        let report = serde_json::json!({ "version": 1, "changes": entries, "validation": counts });
+        serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "## incidentkit: what this change publishes\n")?;
+    if entries.is_empty() {
+        writeln!(out, "No incident changes.")?;
+    }
+    for e in &entries {
+        writeln!(out, "- {}", e.summary)?;
+    }
+    if let Some(repo) = &outcome.repository {
+        let templates = Templates::load(Some(&root))?;
+        for e in &entries {
+            let (Some(at), Some(incident)) = (
+                e.update_at,
+                repo.incidents.iter().find(|i| i.id == e.incident),
+            ) else {
+                continue;
+            };
+            let Some(update) = incident.updates.iter().find(|u| u.at == at) else {
+                continue;
+            };
+            let preview = stakeholder::render(
+                &repo.config,
+                incident,
+                update,
+                Audience::External,
+                stakeholder::Format::Md,
+                &templates,
+            )
+            .map_err(|err| CliError::Usage(err.to_string()))?;
+            writeln!(
+                out,
+                "\n<details><summary>Stakeholder update preview: {}</summary>\n\n{}\n</details>",
+                e.summary,
+                preview.trim_end()
+            )?;
+        }
+    }
+    let verdict = if counts.errors == 0 {
+        "✅ validation passed".to_string()
+    } else {
+        format!(
+            "❌ {} errors, {} warnings: see the annotations or run `incident validate --changed-since {}`",
+            counts.errors, counts.warnings, args.since
+        )
+    };
+    writeln!(out, "\n{verdict}")?;
+    Ok(ExitCode::SUCCESS)
+}

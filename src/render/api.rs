@@ -1,0 +1,352 @@
+//! Statuspage-compatible JSON (`api/v2/…`) and a shields.io endpoint badge,
+//! so monitors, exporters and dashboards that read Statuspage read us too.
+//! Field names and shapes follow Statuspage's public API v2.
+
+use super::RenderError;
+use super::time::iso;
+use super::view::{Lifecycle, PublicIncident, PublicView, indicator_description};
+use crate::model::{ComponentStatus, Update};
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Statuspage lists at most this many incidents in `incidents.json`.
+const LIST_LIMIT: usize = 50;
+
+pub fn files(
+    view: &PublicView<'_>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), RenderError> {
+    let api = Api::new(view);
+    let page = api.page();
+    let status = json!({
+        "indicator": view.indicator(),
+        "description": indicator_description(view.indicator()),
+    });
+    let components = api.components();
+    let incident_list = |keep: &dyn Fn(&PublicIncident<'_>) -> bool| -> Vec<Value> {
+        view.incidents
+            .iter()
+            .filter(|i| keep(i))
+            .take(LIST_LIMIT)
+            .map(|i| api.incident(i))
+            .collect()
+    };
+    let incidents = incident_list(&|i| !i.is_maintenance());
+    let unresolved = incident_list(&|i| i.lifecycle == Lifecycle::Active);
+    let maintenances = incident_list(&|i| i.is_maintenance());
+    let upcoming = incident_list(&|i| i.lifecycle == Lifecycle::Upcoming);
+    let active = incident_list(&|i| i.lifecycle == Lifecycle::InProgress);
+    let open_maintenance: Vec<Value> = upcoming.iter().chain(&active).cloned().collect();
+
+    let mut put = |path: &str, value: Value| -> Result<(), RenderError> {
+        let mut text = serde_json::to_vec_pretty(&value)?;
+        text.push(b'\n');
+        files.insert(path.to_string(), text);
+        Ok(())
+    };
+    put(
+        "api/v2/summary.json",
+        json!({
+            "page": page,
+            "status": status,
+            "components": components,
+            "incidents": unresolved,
+            "scheduled_maintenances": open_maintenance,
+        }),
+    )?;
+    put(
+        "api/v2/status.json",
+        json!({"page": page, "status": status}),
+    )?;
+    put(
+        "api/v2/components.json",
+        json!({"page": page, "components": components}),
+    )?;
+    put(
+        "api/v2/incidents.json",
+        json!({"page": page, "incidents": incidents}),
+    )?;
+    put(
+        "api/v2/incidents/unresolved.json",
+        json!({"page": page, "incidents": unresolved}),
+    )?;
+    put(
+        "api/v2/scheduled-maintenances.json",
+        json!({"page": page, "scheduled_maintenances": maintenances}),
+    )?;
+    put(
+        "api/v2/scheduled-maintenances/upcoming.json",
+        json!({"page": page, "scheduled_maintenances": upcoming}),
+    )?;
+    put(
+        "api/v2/scheduled-maintenances/active.json",
+        json!({"page": page, "scheduled_maintenances": active}),
+    )?;
+    put("badge.json", badge(view))?;
+    Ok(())
+}
+
+/// shields.io's endpoint schema: https://shields.io/badges/endpoint-badge
+fn badge(view: &PublicView<'_>) -> Value {
+    let indicator = view.indicator();
+    let (message, color) = match indicator {
+        "critical" => ("major outage", "red"),
+        "major" => ("partial outage", "orange"),
+        "minor" => ("degraded", "yellow"),
+        "maintenance" => ("maintenance", "blue"),
+        _ => ("operational", "brightgreen"),
+    };
+    json!({
+        "schemaVersion": 1,
+        "label": "status",
+        "message": message,
+        "color": color,
+    })
+}
+
+struct Api<'v, 'a> {
+    view: &'v PublicView<'a>,
+    page_id: String,
+    statuses: BTreeMap<String, ComponentStatus>,
+    updated_at: Timestamp,
+}
+
+impl<'v, 'a> Api<'v, 'a> {
+    fn new(view: &'v PublicView<'a>) -> Self {
+        let updated_at = view
+            .incidents
+            .iter()
+            .flat_map(|i| i.incident.updates.iter().map(|u| u.at))
+            .filter(|at| *at <= view.now)
+            .max()
+            .unwrap_or(view.now);
+        Self {
+            page_id: slug(&view.config.site.name),
+            statuses: view.component_statuses(),
+            updated_at,
+            view,
+        }
+    }
+
+    fn link(&self, path: &str) -> String {
+        match &self.view.config.site.url {
+            Some(url) => format!("{}/{path}", url.trim_end_matches('/')),
+            None => path.to_string(),
+        }
+    }
+
+    fn page(&self) -> Value {
+        let site = &self.view.config.site;
+        json!({
+            "id": self.page_id,
+            "name": site.name,
+            "url": site.url.clone().unwrap_or_default(),
+            "time_zone": self.view.config.timezone_name(),
+            "updated_at": iso(self.updated_at),
+        })
+    }
+
+    /// When a component's status last changed, as far as the public knows.
+    fn component_updated_at(&self, id: &str) -> Timestamp {
+        self.view
+            .incidents
+            .iter()
+            .flat_map(|i| i.incident.updates.iter())
+            .filter(|u| u.at <= self.view.now && u.components.contains_key(id))
+            .map(|u| u.at)
+            .max()
+            .unwrap_or(self.updated_at)
+    }
+
+    fn component(&self, id: &str) -> Value {
+        let config = self.view.config;
+        let Some((position, c)) = config
+            .components
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.id == id)
+        else {
+            return Value::Null;
+        };
+        let status = self
+            .statuses
+            .get(id)
+            .copied()
+            .unwrap_or(ComponentStatus::Operational);
+        let group_id = c
+            .group
+            .as_ref()
+            .filter(|g| config.groups.iter().any(|x| &x.id == *g));
+        json!({
+            "id": c.id,
+            "name": c.name,
+            "status": status.as_str(),
+            "created_at": iso(self.updated_at),
+            "updated_at": iso(self.component_updated_at(id)),
+            "position": position + 1,
+            "description": c.description,
+            "showcase": true,
+            "start_date": Value::Null,
+            "group_id": group_id,
+            "page_id": self.page_id,
+            "group": false,
+            "only_show_if_degraded": false,
+        })
+    }
+
+    /// Components and groups, as Statuspage lists them: groups are
+    /// components with `group: true` and the ids of their members.
+    fn components(&self) -> Vec<Value> {
+        let config = self.view.config;
+        let mut out: Vec<Value> = config
+            .components
+            .iter()
+            .map(|c| self.component(&c.id))
+            .collect();
+        for (n, g) in config.groups.iter().enumerate() {
+            let members: Vec<&str> = config
+                .components
+                .iter()
+                .filter(|c| c.group.as_deref() == Some(g.id.as_str()))
+                .map(|c| c.id.as_str())
+                .collect();
+            let worst = members
+                .iter()
+                .filter_map(|id| self.statuses.get(*id).copied())
+                .max()
+                .unwrap_or(ComponentStatus::Operational);
+            let updated = members
+                .iter()
+                .map(|id| self.component_updated_at(id))
+                .max()
+                .unwrap_or(self.updated_at);
+            out.push(json!({
+                "id": g.id,
+                "name": g.name,
+                "status": worst.as_str(),
+                "created_at": iso(self.updated_at),
+                "updated_at": iso(updated),
+                "position": config.components.len() + n + 1,
+                "description": g.description,
+                "showcase": false,
+                "start_date": Value::Null,
+                "group_id": Value::Null,
+                "page_id": self.page_id,
+                "group": true,
+                "only_show_if_degraded": false,
+                "components": members,
+            }));
+        }
+        out
+    }
+
+    fn incident(&self, i: &PublicIncident<'_>) -> Value {
+        let d = &i.incident.declaration;
+        // Component statuses before each update, to report old → new.
+        let mut before: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
+        let mut updates: Vec<Value> = Vec::new();
+        let posted = i.incident.updates.iter().filter(|u| u.at <= self.view.now);
+        for u in posted {
+            if u.is_public() {
+                updates.push(self.update(i, u, &before));
+            }
+            for (id, s) in &u.components {
+                before.insert(id, *s);
+            }
+        }
+        updates.reverse();
+        let status = i.state.status.map_or(
+            if i.is_maintenance() {
+                "scheduled"
+            } else {
+                "investigating"
+            },
+            |s| s.as_str(),
+        );
+        let first_at = |wanted: &[&str]| {
+            i.updates
+                .iter()
+                .find(|u| wanted.contains(&u.status.as_str()))
+                .map(|u| iso(u.at))
+        };
+        let updated_at = i.updates.last().map_or(d.declared_at, |u| u.at);
+        let mut out = json!({
+            "id": i.id(),
+            "name": i.title(),
+            "status": status,
+            "created_at": iso(d.declared_at),
+            "updated_at": iso(updated_at),
+            "monitoring_at": first_at(&["monitoring", "verifying"]),
+            "resolved_at": i.state.resolved_at.map(iso),
+            "impact": i.impact,
+            "shortlink": self.link(&format!("incidents/{}.html", i.id())),
+            "started_at": iso(d.started_at.unwrap_or(d.declared_at)),
+            "page_id": self.page_id,
+            "incident_updates": updates,
+            "components": i.components.iter().map(|(id, _)| self.component(id)).collect::<Vec<_>>(),
+        });
+        if i.is_maintenance()
+            && let Some(map) = out.as_object_mut()
+        {
+            map.insert("scheduled_for".into(), json!(d.scheduled_for.map(iso)));
+            map.insert("scheduled_until".into(), json!(d.scheduled_until.map(iso)));
+            map.insert("scheduled_remind_prior".into(), json!(false));
+            map.insert("scheduled_auto_in_progress".into(), json!(false));
+            map.insert("scheduled_auto_completed".into(), json!(false));
+        }
+        out
+    }
+
+    fn update(
+        &self,
+        i: &PublicIncident<'_>,
+        u: &Update,
+        before: &BTreeMap<&str, ComponentStatus>,
+    ) -> Value {
+        let affected: Vec<Value> = u
+            .components
+            .iter()
+            .filter_map(|(id, new)| {
+                let c = self.view.config.component(id)?;
+                let old = before
+                    .get(id.as_str())
+                    .copied()
+                    .unwrap_or(ComponentStatus::Operational);
+                Some(json!({
+                    "code": id,
+                    "name": c.name,
+                    "old_status": old.as_str(),
+                    "new_status": new.as_str(),
+                }))
+            })
+            .collect();
+        let at = iso(u.at);
+        json!({
+            "id": format!("{}-{}", i.id(), u.at.strftime("%Y%m%dT%H%M%SZ")),
+            "status": u.status.as_str(),
+            "body": u.message.as_deref().map(super::markdown::to_text).unwrap_or_default(),
+            "incident_id": i.id(),
+            "created_at": at,
+            "updated_at": at,
+            "display_at": at,
+            "affected_components": if affected.is_empty() { Value::Null } else { Value::Array(affected) },
+            "deliver_notifications": true,
+            "custom_tweet": Value::Null,
+            "tweet_id": Value::Null,
+        })
+    }
+}
+
+/// "Acme Shop" → "acme-shop".
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

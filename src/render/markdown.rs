@@ -1,0 +1,132 @@
+//! Messages are Markdown. What people wrote can never become markup: raw
+//! HTML is shown as text, links go only to http(s) and mailto, and images
+//! become links (a status page makes no requests of its own).
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+/// Markdown to HTML that is safe to embed in a page.
+pub fn to_html(markdown: &str) -> String {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
+    let mut skipped_links: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
+        // Raw HTML, inline or as a block, is shown as the text it is.
+        Event::Html(text) | Event::InlineHtml(text) => Some(Event::Text(text)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let allowed = is_allowed_url(&dest_url);
+            skipped_links.push(!allowed);
+            allowed.then_some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        Event::End(TagEnd::Link) => {
+            let skipped = skipped_links.pop().unwrap_or(true);
+            (!skipped).then_some(Event::End(TagEnd::Link))
+        }
+        // An image would be fetched by every visitor: link to it instead.
+        Event::Start(Tag::Image {
+            dest_url,
+            title,
+            id,
+            ..
+        }) => {
+            let allowed = is_allowed_url(&dest_url);
+            skipped_links.push(!allowed);
+            allowed.then_some(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        Event::End(TagEnd::Image) => {
+            let skipped = skipped_links.pop().unwrap_or(true);
+            (!skipped).then_some(Event::End(TagEnd::Link))
+        }
+        other => Some(other),
+    });
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+/// Markdown to plain text (for feeds' summaries, e-mail and JSON), keeping
+/// paragraphs apart.
+pub fn to_text(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t);
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => {
+                out.push_str("\n\n");
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn is_allowed_url(url: &CowStr<'_>) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_text() {
+        let html = to_html("Hi <script>alert(1)</script> and <img src=x onerror=alert(1)>");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn html_blocks_are_text() {
+        let html = to_html("<div onclick=\"x()\">\nhello\n</div>\n");
+        assert!(!html.contains("<div"), "{html}");
+    }
+
+    #[test]
+    fn only_web_and_mail_links() {
+        let html = to_html("[a](javascript:alert(1)) [b](https://acme.example) [c](mailto:x@y)");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("href=\"https://acme.example\""), "{html}");
+        assert!(html.contains("href=\"mailto:x@y\""), "{html}");
+        assert!(
+            html.starts_with("<p>a <a"),
+            "the unsafe link keeps its text: {html}"
+        );
+    }
+
+    #[test]
+    fn images_become_links() {
+        let html = to_html("![logo](https://cdn.example/x.png) ![y](data:image/png;base64,AA)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        assert!(
+            html.contains("href=\"https://cdn.example/x.png\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn text_keeps_paragraphs() {
+        assert_eq!(to_text("one\ntwo\n\n*three*"), "one two\n\nthree");
+    }
+}

@@ -1,0 +1,49 @@
+//! Rendering: the model to the files each audience reads. Everything comes
+//! from templates (see `crate::templates`); the public outputs see only a
+//! `view::PublicView` of the repository, so nothing internal can reach them.
+
+pub mod api;
+pub mod feed;
+pub mod markdown;
+pub mod postmortem;
+pub mod site;
+pub mod time;
+pub mod update;
+pub mod uptime;
+pub mod view;
+
+use crate::model::Repository;
+use crate::templates::{TemplateError, Templates};
+use jiff::Timestamp;
+use minijinja::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("time zone: {0}")]
+    TimeZone(#[from] jiff::Error),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Every file of the public site, by path relative to the output folder.
+pub fn site(
+    repo: &Repository,
+    templates: &Templates,
+    now: Timestamp,
+) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
+    let clock = time::Clock::new(repo.config.timezone_name())?;
+    let view = view::PublicView::new(repo, now);
+    let mut files = BTreeMap::new();
+    site::pages(&view, &clock, templates, &mut files)?;
+    api::files(&view, &mut files)?;
+    feed::files(&view, templates, &mut files)?;
+    Ok(files)
+}
+
+/// A serde value as a template value.
+pub(crate) fn ctx<T: serde::Serialize + ?Sized>(value: &T) -> Value {
+    Value::from(minijinja::value::Serde(value))
+}

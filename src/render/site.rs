@@ -1,0 +1,461 @@
+//! The static status page: the front page, a page per incident, history by
+//! month. Every page comes from a template in `templates/page/`.
+
+use super::markdown;
+use super::time::{Clock, When, human_duration};
+use super::uptime::{self, Uptime};
+use super::view::{Lifecycle, PublicIncident, PublicView, indicator_description};
+use super::{RenderError, ctx};
+use crate::model::{ComponentStatus, Status};
+use crate::templates::Templates;
+use jiff::ToSpan;
+use minijinja::Value;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Days of history on the front page.
+const FRONT_PAGE_DAYS: i64 = 14;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub icon: &'static str,
+}
+
+pub fn component_label(s: ComponentStatus) -> Label {
+    let (label, icon) = match s {
+        ComponentStatus::Operational => ("Operational", "✓"),
+        ComponentStatus::UnderMaintenance => ("Under maintenance", "⚙"),
+        ComponentStatus::DegradedPerformance => ("Degraded performance", "▲"),
+        ComponentStatus::PartialOutage => ("Partial outage", "◐"),
+        ComponentStatus::MajorOutage => ("Major outage", "✕"),
+    };
+    Label {
+        key: s.as_str(),
+        label,
+        icon,
+    }
+}
+
+pub fn status_label(s: Status) -> Label {
+    let (label, icon) = match s {
+        Status::Investigating => ("Investigating", "●"),
+        Status::Identified => ("Identified", "◎"),
+        Status::Monitoring => ("Monitoring", "◔"),
+        Status::Resolved => ("Resolved", "✓"),
+        Status::Scheduled => ("Scheduled", "◷"),
+        Status::InProgress => ("In progress", "⚙"),
+        Status::Verifying => ("Verifying", "◔"),
+        Status::Completed => ("Completed", "✓"),
+    };
+    Label {
+        key: s.as_str(),
+        label,
+        icon,
+    }
+}
+
+pub fn impact_label(impact: &'static str) -> Label {
+    let (label, icon) = match impact {
+        "critical" => ("Critical impact", "✕"),
+        "major" => ("Major impact", "◐"),
+        "minor" => ("Minor impact", "▲"),
+        "maintenance" => ("Maintenance", "⚙"),
+        _ => ("No impact", "✓"),
+    };
+    Label {
+        key: impact,
+        label,
+        icon,
+    }
+}
+
+pub fn indicator_label(indicator: &'static str) -> Label {
+    let icon = match indicator {
+        "critical" => "✕",
+        "major" => "◐",
+        "minor" => "▲",
+        "maintenance" => "⚙",
+        _ => "✓",
+    };
+    Label {
+        key: indicator,
+        label: indicator_description(indicator),
+        icon,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct SiteCtx {
+    name: String,
+    url: Option<String>,
+    description: Option<String>,
+    timezone: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct UpdateCtx {
+    status: Label,
+    at: When,
+    message: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Section {
+    heading: &'static str,
+    body: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ReportCtx {
+    sections: Vec<Section>,
+    revised: Option<When>,
+    revision_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct IncidentCtx {
+    id: String,
+    title: String,
+    /// Relative to the site root.
+    url: String,
+    maintenance: bool,
+    lifecycle: &'static str,
+    impact: Label,
+    status: Label,
+    components: Vec<String>,
+    created: When,
+    resolved: Option<When>,
+    duration: Option<String>,
+    scheduled_for: Option<When>,
+    scheduled_until: Option<When>,
+    /// Newest first.
+    updates: Vec<UpdateCtx>,
+    report: Option<ReportCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ComponentCtx {
+    id: String,
+    name: String,
+    description: Option<String>,
+    status: Label,
+    uptime: Uptime,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct GroupCtx {
+    /// None for components outside any group.
+    name: Option<String>,
+    description: Option<String>,
+    status: Label,
+    open: bool,
+    components: Vec<ComponentCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct DayCtx {
+    date: String,
+    label: String,
+    incidents: Vec<IncidentCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct MonthCtx {
+    key: String,
+    label: String,
+    url: String,
+    count: usize,
+}
+
+/// Every page of the site, by path.
+pub fn pages(
+    view: &PublicView<'_>,
+    clock: &Clock,
+    templates: &Templates,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), RenderError> {
+    let site = SiteCtx {
+        name: view.config.site.name.clone(),
+        url: view.config.site.url.clone(),
+        description: view.config.site.description.clone(),
+        timezone: clock.name().to_string(),
+    };
+    let generated = clock.when(view.now);
+    let overall = indicator_label(view.indicator());
+    let months = months(view, clock);
+    let common = |root: &str| {
+        minijinja::context! {
+            site => ctx(&site),
+            generated => ctx(&generated),
+            overall => ctx(&overall),
+            root => root,
+            months => ctx(&months),
+            uptime_days => uptime::DAYS,
+        }
+    };
+
+    // Front page.
+    let statuses = view.component_statuses();
+    let uptimes = uptime::uptime(view, clock);
+    let groups = groups(view, &statuses, &uptimes);
+    let active: Vec<IncidentCtx> = view.active().map(|i| incident_ctx(i, clock)).collect();
+    let in_progress: Vec<IncidentCtx> = view
+        .maintenance(Lifecycle::InProgress)
+        .into_iter()
+        .map(|i| incident_ctx(i, clock))
+        .collect();
+    let upcoming: Vec<IncidentCtx> = view
+        .maintenance(Lifecycle::Upcoming)
+        .into_iter()
+        .map(|i| incident_ctx(i, clock))
+        .collect();
+    let today = clock.date(view.now);
+    let history: Vec<DayCtx> = (0..FRONT_PAGE_DAYS)
+        .filter_map(|back| today.checked_sub(back.days()).ok())
+        .map(|date| {
+            let key = date.to_string();
+            DayCtx {
+                label: clock.when(clock.start_of(date)).day,
+                incidents: view
+                    .incidents
+                    .iter()
+                    .filter(|i| i.lifecycle != Lifecycle::Upcoming)
+                    .filter(|i| clock.date(i.sort_at()) == date)
+                    .map(|i| incident_ctx(i, clock))
+                    .collect(),
+                date: key,
+            }
+        })
+        .collect();
+    let page = minijinja::context! {
+        groups => ctx(&groups),
+        active => ctx(&active),
+        in_progress => ctx(&in_progress),
+        upcoming => ctx(&upcoming),
+        history => ctx(&history),
+        ..common("")
+    };
+    put(
+        files,
+        "index.html",
+        templates.render("page/index.html", page)?,
+    );
+
+    // A page per incident.
+    for i in &view.incidents {
+        let page = minijinja::context! {
+            incident => ctx(&incident_ctx(i, clock)),
+            ..common("../")
+        };
+        put(
+            files,
+            &format!("incidents/{}.html", i.id()),
+            templates.render("page/incident.html", page)?,
+        );
+    }
+
+    // History: an index of months and a page per month.
+    for (n, month) in months.iter().enumerate() {
+        let incidents: Vec<IncidentCtx> = view
+            .incidents
+            .iter()
+            .filter(|i| i.lifecycle != Lifecycle::Upcoming)
+            .filter(|i| month_key(clock, i) == month.key)
+            .map(|i| incident_ctx(i, clock))
+            .collect();
+        let page = minijinja::context! {
+            month => ctx(month),
+            newer => n.checked_sub(1).map(|p| ctx(&months[p])),
+            older => months.get(n + 1).map(ctx),
+            incidents => ctx(&incidents),
+            ..common("../")
+        };
+        put(
+            files,
+            &format!("history/{}.html", month.key),
+            templates.render("page/month.html", page)?,
+        );
+    }
+    put(
+        files,
+        "history/index.html",
+        templates.render("page/history.html", common("../"))?,
+    );
+    Ok(())
+}
+
+fn put(files: &mut BTreeMap<String, Vec<u8>>, path: &str, text: String) {
+    files.insert(path.to_string(), text.into_bytes());
+}
+
+fn month_key(clock: &Clock, i: &PublicIncident<'_>) -> String {
+    let d = clock.date(i.sort_at());
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+fn months(view: &PublicView<'_>, clock: &Clock) -> Vec<MonthCtx> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for i in view
+        .incidents
+        .iter()
+        .filter(|i| i.lifecycle != Lifecycle::Upcoming)
+    {
+        *counts.entry(month_key(clock, i)).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .rev()
+        .map(|(key, count)| {
+            let label = jiff::civil::Date::strptime("%Y-%m-%d", format!("{key}-01"))
+                .map(|d| d.strftime("%B %Y").to_string())
+                .unwrap_or_else(|_| key.clone());
+            MonthCtx {
+                url: format!("history/{key}.html"),
+                label,
+                key,
+                count,
+            }
+        })
+        .collect()
+}
+
+fn groups(
+    view: &PublicView<'_>,
+    statuses: &BTreeMap<String, ComponentStatus>,
+    uptimes: &BTreeMap<String, Uptime>,
+) -> Vec<GroupCtx> {
+    let config = view.config;
+    let component = |c: &crate::model::config::Component| ComponentCtx {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        description: c.description.clone(),
+        status: component_label(
+            statuses
+                .get(&c.id)
+                .copied()
+                .unwrap_or(ComponentStatus::Operational),
+        ),
+        uptime: uptimes.get(&c.id).cloned().unwrap_or(Uptime {
+            days: Vec::new(),
+            percent: "100.00%".to_string(),
+            ratio: 1.0,
+        }),
+    };
+    let worst = |members: &[&crate::model::config::Component]| {
+        members
+            .iter()
+            .filter_map(|c| statuses.get(&c.id).copied())
+            .max()
+            .unwrap_or(ComponentStatus::Operational)
+    };
+    let mut out = Vec::new();
+    for g in &config.groups {
+        let members: Vec<_> = config
+            .components
+            .iter()
+            .filter(|c| c.group.as_deref() == Some(g.id.as_str()))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let status = worst(&members);
+        out.push(GroupCtx {
+            name: Some(g.name.clone()),
+            description: g.description.clone(),
+            status: component_label(status),
+            open: status != ComponentStatus::Operational,
+            components: members.into_iter().map(component).collect(),
+        });
+    }
+    let loose: Vec<_> = config
+        .components
+        .iter()
+        .filter(|c| {
+            c.group
+                .as_deref()
+                .is_none_or(|g| !config.groups.iter().any(|x| x.id == g))
+        })
+        .collect();
+    if !loose.is_empty() {
+        let status = worst(&loose);
+        out.push(GroupCtx {
+            name: None,
+            description: None,
+            status: component_label(status),
+            open: true,
+            components: loose.into_iter().map(component).collect(),
+        });
+    }
+    out
+}
+
+fn incident_ctx(i: &PublicIncident<'_>, clock: &Clock) -> IncidentCtx {
+    let d = &i.incident.declaration;
+    let status = i.state.status.unwrap_or(if i.is_maintenance() {
+        Status::Scheduled
+    } else {
+        Status::Investigating
+    });
+    let resolved = i.state.resolved_at;
+    let started = d.started_at.unwrap_or(d.declared_at);
+    let names = i.components.iter().map(|(_, name)| name.clone()).collect();
+    IncidentCtx {
+        id: i.id().to_string(),
+        title: i.title().to_string(),
+        url: format!("incidents/{}.html", i.id()),
+        maintenance: i.is_maintenance(),
+        lifecycle: match i.lifecycle {
+            Lifecycle::Active => "active",
+            Lifecycle::Resolved => "resolved",
+            Lifecycle::Upcoming => "upcoming",
+            Lifecycle::InProgress => "in_progress",
+            Lifecycle::Completed => "completed",
+        },
+        impact: impact_label(i.impact),
+        status: status_label(status),
+        components: names,
+        created: clock.when(d.declared_at),
+        resolved: resolved.map(|t| clock.when(t)),
+        duration: resolved
+            .filter(|_| !i.is_maintenance())
+            .map(|t| human_duration(t.as_second() - started.as_second())),
+        scheduled_for: d.scheduled_for.map(|t| clock.when(t)),
+        scheduled_until: d.scheduled_until.map(|t| clock.when(t)),
+        updates: i
+            .updates
+            .iter()
+            .rev()
+            .map(|u| UpdateCtx {
+                status: status_label(u.status),
+                at: clock.when(u.at),
+                message: Value::from_safe_string(markdown::to_html(
+                    u.message.as_deref().unwrap_or_default(),
+                )),
+            })
+            .collect(),
+        report: i.customer_report().map(|r| {
+            let parts = [
+                ("Our apology", &r.apology),
+                ("What happened", &r.what_happened),
+                ("Why it happened", &r.root_cause),
+                ("How we fixed it", &r.fix),
+                ("What we are changing", &r.prevention),
+            ];
+            ReportCtx {
+                sections: parts
+                    .into_iter()
+                    .filter_map(|(heading, body)| {
+                        body.as_deref().map(|b| Section {
+                            heading,
+                            body: Value::from_safe_string(markdown::to_html(b)),
+                        })
+                    })
+                    .collect(),
+                revised: r.revised_at.map(|t| clock.when(t)),
+                revision_reason: r.revision_reason.clone(),
+            }
+        }),
+    }
+}

@@ -1,0 +1,124 @@
+//! Times as pages show them: in the site's time zone with the zone named,
+//! and UTC alongside (for a `title` attribute or a machine).
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct Clock {
+    tz: TimeZone,
+    name: String,
+}
+
+/// One moment, every way a template may want to print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct When {
+    /// RFC 3339 in UTC, for `<time datetime>` and machines.
+    pub iso: String,
+    /// "26 Nov 2026, 11:05 CET"
+    pub local: String,
+    /// "11:05 CET"
+    pub time: String,
+    /// "26 Nov 2026"
+    pub day: String,
+    /// "2026-11-26 10:05 UTC"
+    pub utc: String,
+    /// The local date, "2026-11-26".
+    pub date: String,
+}
+
+impl Clock {
+    pub fn new(name: &str) -> Result<Self, jiff::Error> {
+        Ok(Self {
+            tz: TimeZone::get(name)?,
+            name: name.to_string(),
+        })
+    }
+
+    pub fn utc() -> Self {
+        Self {
+            tz: TimeZone::UTC,
+            name: "UTC".to_string(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn when(&self, t: Timestamp) -> When {
+        let z = t.to_zoned_datetime(self.tz.clone());
+        When {
+            iso: iso(t),
+            local: z.strftime("%-d %b %Y, %H:%M %Z").to_string(),
+            time: z.strftime("%H:%M %Z").to_string(),
+            day: z.strftime("%-d %b %Y").to_string(),
+            utc: t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            date: z.date().to_string(),
+        }
+    }
+
+    pub fn date(&self, t: Timestamp) -> Date {
+        t.to_zoned_datetime(self.tz.clone()).date()
+    }
+
+    /// The first instant of `date` in the site's zone.
+    pub fn start_of(&self, date: Date) -> Timestamp {
+        date.to_zoned_datetime(self.tz.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    pub fn end_of(&self, date: Date) -> Timestamp {
+        date.checked_add(1.day())
+            .map_or(Timestamp::MAX, |next| self.start_of(next))
+    }
+}
+
+/// RFC 3339 in UTC, to the second: "2026-11-26T10:05:00Z".
+pub fn iso(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// "1h 6m", "45m", "2d 3h": elapsed time as people read it.
+pub fn human_duration(seconds: i64) -> String {
+    let minutes = (seconds + 30) / 60;
+    if minutes < 1 {
+        return "less than a minute".to_string();
+    }
+    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d}d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m > 0 && d == 0 {
+        parts.push(format!("{m}m"));
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_zone_and_keeps_utc() {
+        let clock = Clock::new("Europe/Berlin").unwrap();
+        let w = clock.when("2026-11-26T10:05:00Z".parse().unwrap());
+        assert_eq!(w.local, "26 Nov 2026, 11:05 CET");
+        assert_eq!(w.utc, "2026-11-26 10:05 UTC");
+        assert_eq!(w.iso, "2026-11-26T10:05:00Z");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(human_duration(66 * 60), "1h 6m");
+        assert_eq!(human_duration(45 * 60), "45m");
+        assert_eq!(human_duration(10), "less than a minute");
+    }
+}

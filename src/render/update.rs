@@ -1,0 +1,211 @@
+//! Stakeholder updates in the seed's template: Time, Current Status, Impact
+//! (scope / users affected), Next Update ETA. Internal adds severity, roles,
+//! the war-room channel, decisions and internal notes; external has none.
+
+use super::markdown;
+use super::site::status_label;
+use super::time::{Clock, When};
+use super::{RenderError, ctx};
+use crate::model::incident::{UpdateImpact, UsersAffected};
+use crate::model::{Config, Incident, Update};
+use crate::templates::Templates;
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Audience {
+    Internal,
+    External,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Text,
+    Slack,
+    Html,
+}
+
+#[derive(Debug, Serialize)]
+struct ImpactCtx {
+    summary: Option<String>,
+    scope: Option<String>,
+    users_affected: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct DecisionCtx {
+    question: Option<String>,
+    chosen: String,
+    rationale: String,
+    options: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct UpdateCtx {
+    site: String,
+    id: String,
+    title: String,
+    internal: bool,
+    kind: &'static str,
+    status: &'static str,
+    at: When,
+    message: String,
+    message_text: String,
+    /// The message as plain-text paragraphs.
+    paragraphs: Vec<String>,
+    impact: Option<ImpactCtx>,
+    next_update: Option<When>,
+    components: Vec<String>,
+    severity: Option<String>,
+    commander: Option<String>,
+    communications: Option<String>,
+    investigators: Vec<String>,
+    channel: Option<String>,
+    internal_note: Option<String>,
+    decisions: Vec<DecisionCtx>,
+}
+
+/// The update posted at or before `at` (the latest when `None`) that the
+/// audience may see.
+pub fn pick(incident: &Incident, audience: Audience, at: Option<Timestamp>) -> Option<&Update> {
+    incident.updates.iter().rfind(|u| {
+        at.is_none_or(|at| u.at <= at) && (audience == Audience::Internal || u.is_public())
+    })
+}
+
+pub fn render(
+    config: &Config,
+    incident: &Incident,
+    update: &Update,
+    audience: Audience,
+    format: Format,
+    templates: &Templates,
+) -> Result<String, RenderError> {
+    let clock = Clock::new(config.timezone_name())?;
+    let internal = audience == Audience::Internal;
+    let state = incident.state_at(update.at);
+    // The impact in force: the latest one stated up to this update.
+    let impact = incident
+        .updates
+        .iter()
+        .take_while(|u| u.at <= update.at)
+        .filter_map(|u| u.impact.as_ref())
+        .last()
+        .map(impact_ctx);
+    let components = state
+        .components
+        .iter()
+        .map(|(id, s)| {
+            let name = config
+                .component(id)
+                .map_or(id.as_str(), |c| c.name.as_str());
+            format!("{name}: {}", super::site::component_label(*s).label)
+        })
+        .collect();
+    let d = &incident.declaration;
+    let message = update.message.clone().unwrap_or_default();
+    let c = UpdateCtx {
+        site: config.site.name.clone(),
+        id: incident.id.clone(),
+        title: d.title.clone(),
+        internal,
+        kind: if d.kind == crate::model::Kind::Maintenance {
+            "maintenance"
+        } else {
+            "incident"
+        },
+        status: status_label(update.status).label,
+        at: clock.when(update.at),
+        message_text: markdown::to_text(&message),
+        paragraphs: markdown::to_text(&message)
+            .split("\n\n")
+            .map(str::to_string)
+            .collect(),
+        message,
+        impact,
+        next_update: state
+            .next_update_at
+            .filter(|_| !update.status.is_final())
+            .map(|t| clock.when(t)),
+        components,
+        severity: state
+            .severity
+            .filter(|_| internal)
+            .map(|s| format!("{} ({})", s.display(), config.policy(s).label)),
+        commander: d.roles.commander.clone().filter(|_| internal),
+        communications: d.roles.communications.clone().filter(|_| internal),
+        investigators: if internal {
+            d.roles.investigators.clone()
+        } else {
+            Vec::new()
+        },
+        channel: internal.then(|| incident.channel()),
+        internal_note: update.internal_note.clone().filter(|_| internal),
+        decisions: if internal {
+            incident
+                .updates
+                .iter()
+                .take_while(|u| u.at <= update.at)
+                .filter_map(|u| u.decision.as_ref())
+                .map(|d| DecisionCtx {
+                    question: d.question.clone(),
+                    chosen: d.chosen.clone(),
+                    rationale: d.rationale.trim().to_string(),
+                    options: d
+                        .options
+                        .iter()
+                        .map(|o| format!("{}: {}", o.id, o.summary))
+                        .collect(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    };
+    let value = ctx(&c);
+    Ok(match format {
+        Format::Md => templates.render("update/update.md", value)?,
+        Format::Text => templates.render("update/update.txt", value)?,
+        Format::Html => templates.render("update/update.html", value)?,
+        Format::Slack => {
+            let mut text = serde_json::to_string_pretty(&slack(
+                &c,
+                templates.render("update/update.slack.txt", value)?,
+            ))?;
+            text.push('\n');
+            text
+        }
+    })
+}
+
+fn impact_ctx(i: &UpdateImpact) -> ImpactCtx {
+    ImpactCtx {
+        summary: i.summary.clone(),
+        scope: i.scope.clone(),
+        users_affected: i.users_affected.as_ref().map(|u| match u {
+            UsersAffected::Count(n) => n.to_string(),
+            UsersAffected::Estimate(s) => s.clone(),
+        }),
+    }
+}
+
+/// A Block Kit payload, ready to POST to an incoming webhook. Slack's
+/// mrkdwn is its own language: the body comes from a plain-text template
+/// and `<`, `>` and `&` are escaped as Slack asks.
+fn slack(c: &UpdateCtx, body: String) -> serde_json::Value {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let title = format!("{}: {}", c.status, c.title);
+    json!({
+        "text": esc(&title),
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": title.chars().take(150).collect::<String>()}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": esc(body.trim())}},
+        ],
+    })
+}

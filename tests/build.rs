@@ -1,0 +1,545 @@
+//! `incident build` on the example repository, through the real binary.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// 2026-11-27T14:00:00Z: the checkout incident is resolved, the e-mail
+/// delay is active and the database upgrade is upcoming.
+const NOW: &str = "1795788000";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
+}
+
+fn incident(dir: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    cmd.env("SOURCE_DATE_EPOCH", NOW)
+        .env_remove("GITHUB_ACTIONS")
+        .arg("-C")
+        .arg(dir);
+    cmd
+}
+
+fn build(repo: &Path, out: &Path) {
+    incident(repo)
+        .arg("build")
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Every file of a folder, by relative path.
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn built_example() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build(&example(), &out);
+    let files = read_tree(&out);
+    (tmp, files)
+}
+
+fn json(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
+    serde_json::from_slice(&files[path]).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(files[path].clone()).unwrap()
+}
+
+#[test]
+fn builds_the_expected_files() {
+    let (_tmp, files) = built_example();
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "api/v2/components.json",
+            "api/v2/incidents.json",
+            "api/v2/incidents/unresolved.json",
+            "api/v2/scheduled-maintenances.json",
+            "api/v2/scheduled-maintenances/active.json",
+            "api/v2/scheduled-maintenances/upcoming.json",
+            "api/v2/status.json",
+            "api/v2/summary.json",
+            "badge.json",
+            "history.atom",
+            "history.rss",
+            "history/2026-10.html",
+            "history/2026-11.html",
+            "history/index.html",
+            "incidents/2026-10-14-help-center-unavailable.html",
+            "incidents/2026-11-20-product-images-misaligned.html",
+            "incidents/2026-11-23-search-slow-or-empty.html",
+            "incidents/2026-11-24-orders-database-upgrade.html",
+            "incidents/2026-11-26-checkout-502s.html",
+            "incidents/2026-11-27-order-emails-delayed.html",
+            "index.html",
+        ]
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, first) = built_example();
+    let (_b, second) = built_example();
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(bytes == &second[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn nothing_internal_reaches_a_public_file() {
+    let (_tmp, files) = built_example();
+    let secrets = [
+        // The internal incident.
+        "2026-11-12-finance-report-missing",
+        "Daily sales report",
+        "finance",
+        // Internal notes, roles, war-room channels, decisions, severities.
+        "search-3",
+        "Reconciliation script",
+        "Safari-specific fallback",
+        "@mara-schulz",
+        "@jonas-weber",
+        "#incident-",
+        "Targeted patch",
+        "sev1",
+        "SEV-1",
+        // The internal post-mortem (only the customer report is public).
+        "2026_11_26_vat_rules_v2",
+        "reindex job has no pre-flight check",
+    ];
+    for (path, bytes) in &files {
+        let content = String::from_utf8_lossy(bytes).to_lowercase();
+        for secret in secrets {
+            assert!(
+                !content.contains(&secret.to_lowercase()),
+                "{path} leaks {secret:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_front_page_shows_the_state_of_things() {
+    let (_tmp, files) = built_example();
+    let index = text(&files, "index.html");
+    assert!(index.contains("Minor Service Outage"));
+    assert!(index.contains("Order confirmation emails delayed"));
+    assert!(index.contains("Planned upgrade of the order database"));
+    // The group with a degraded member is expanded, the healthy one is not.
+    assert!(index.contains("<details class=\"group\" open>"));
+    assert!(index.contains("<details class=\"group\">"));
+    // Times are local with the zone named, UTC in the title.
+    assert!(index.contains("title=\"2026-11-27 12:45 UTC\">27 Nov 2026, 13:45 CET</time>"));
+    // 90 focusable days per component, each saying what happened.
+    assert_eq!(index.matches("class=\"d d-").count(), 90 * 7);
+    assert!(
+        index.contains("major outage for"),
+        "the checkout outage is in a tooltip"
+    );
+    // No external requests, no scripts.
+    assert!(!index.contains("<script"));
+    assert!(!index.contains("src=\"http"));
+    // The published post-mortem's customer report is on the incident page.
+    let checkout = text(&files, "incidents/2026-11-26-checkout-502s.html");
+    assert!(checkout.contains("Incident report"));
+    assert!(checkout.contains("We are sorry."));
+    // The post-mortem still in review is not.
+    let search = text(&files, "incidents/2026-11-23-search-slow-or-empty.html");
+    assert!(!search.contains("Incident report"));
+}
+
+#[test]
+fn the_json_api_has_statuspage_fields() {
+    let (_tmp, files) = built_example();
+    let summary = json(&files, "api/v2/summary.json");
+    for key in ["id", "name", "url", "time_zone", "updated_at"] {
+        assert!(summary["page"].get(key).is_some(), "page.{key}");
+    }
+    assert_eq!(summary["status"]["indicator"], "minor");
+    assert_eq!(summary["status"]["description"], "Minor Service Outage");
+    let components = summary["components"].as_array().unwrap();
+    for c in components {
+        for key in [
+            "id",
+            "name",
+            "status",
+            "created_at",
+            "updated_at",
+            "position",
+            "description",
+            "showcase",
+            "start_date",
+            "group_id",
+            "page_id",
+            "group",
+            "only_show_if_degraded",
+        ] {
+            assert!(c.get(key).is_some(), "component {} lacks {key}", c["id"]);
+        }
+    }
+    let by_id = |id: &str| components.iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(by_id("notifications")["status"], "degraded_performance");
+    assert_eq!(by_id("notifications")["group_id"], "platform");
+    assert_eq!(by_id("checkout")["status"], "operational");
+    assert_eq!(by_id("platform")["group"], true);
+    assert_eq!(by_id("platform")["status"], "degraded_performance");
+
+    let unresolved = summary["incidents"].as_array().unwrap();
+    assert_eq!(unresolved.len(), 1);
+    let incident = &unresolved[0];
+    for key in [
+        "id",
+        "name",
+        "status",
+        "created_at",
+        "updated_at",
+        "monitoring_at",
+        "resolved_at",
+        "impact",
+        "shortlink",
+        "started_at",
+        "page_id",
+        "incident_updates",
+        "components",
+    ] {
+        assert!(incident.get(key).is_some(), "incident lacks {key}");
+    }
+    assert_eq!(incident["status"], "identified");
+    assert_eq!(incident["impact"], "minor");
+    let update = &incident["incident_updates"][0];
+    for key in [
+        "id",
+        "status",
+        "body",
+        "incident_id",
+        "created_at",
+        "updated_at",
+        "display_at",
+        "affected_components",
+    ] {
+        assert!(update.get(key).is_some(), "update lacks {key}");
+    }
+
+    let all = json(&files, "api/v2/incidents.json");
+    let checkout = all["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "2026-11-26-checkout-502s")
+        .unwrap();
+    assert_eq!(checkout["impact"], "critical");
+    assert_eq!(checkout["resolved_at"], "2026-11-26T11:25:00Z");
+    let first = checkout["incident_updates"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
+    assert_eq!(
+        first["affected_components"][0]["new_status"],
+        "major_outage"
+    );
+    assert_eq!(first["affected_components"][0]["old_status"], "operational");
+
+    let upcoming = json(&files, "api/v2/scheduled-maintenances/upcoming.json");
+    let m = &upcoming["scheduled_maintenances"][0];
+    assert_eq!(m["scheduled_for"], "2026-12-03T01:00:00Z");
+    assert_eq!(m["scheduled_until"], "2026-12-03T03:00:00Z");
+    assert_eq!(m["impact"], "maintenance");
+    assert_eq!(
+        json(&files, "api/v2/scheduled-maintenances/active.json")["scheduled_maintenances"],
+        Value::Array(vec![])
+    );
+
+    let badge = json(&files, "badge.json");
+    assert_eq!(badge["schemaVersion"], 1);
+    assert_eq!(badge["label"], "status");
+    assert!(badge["message"].is_string() && badge["color"].is_string());
+}
+
+#[test]
+fn the_feeds_parse_with_one_entry_per_public_update() {
+    let (_tmp, files) = built_example();
+    let atom = text(&files, "history.atom");
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let ns = "http://www.w3.org/2005/Atom";
+    assert!(doc.root_element().has_tag_name((ns, "feed")));
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "entry")))
+        .collect();
+    // Public incidents' updates posted by "now": 3 + 2 + 4 + 1 + 7 + 2.
+    assert_eq!(entries.len(), 19);
+    let mut ids: Vec<&str> = entries
+        .iter()
+        .map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name((ns, "id")))
+                .and_then(|c| c.text())
+                .unwrap()
+        })
+        .collect();
+    assert!(ids.contains(&"urn:incidentkit:2026-11-26-checkout-502s:20261126T100500Z"));
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 19, "entry ids are unique");
+    let rss = text(&files, "history.rss");
+    let doc = roxmltree::Document::parse(&rss).unwrap();
+    assert_eq!(
+        doc.descendants().filter(|n| n.has_tag_name("item")).count(),
+        19
+    );
+}
+
+#[test]
+fn hostile_text_renders_as_text_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    let hostile = "<script>alert(1)</script><img src=x onerror=alert(1)>";
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = repo.join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    let incident = "incidents/2026-11-26-checkout-502s";
+    edit(
+        &format!("{incident}/incident.yaml"),
+        "title: Checkout fails with 502 for EU customers",
+        &format!("title: '{hostile}'"),
+    );
+    edit(
+        &format!("{incident}/updates/2026-11-26T10-05-00Z.yaml"),
+        "  We are investigating",
+        &format!(
+            "  {hostile}\n\n  Links: [x](javascript:alert(1)) ![y](https://evil.example/t.png) {hostile}\n\n  We are investigating"
+        ),
+    );
+    edit(
+        &format!("{incident}/postmortem.yaml"),
+        "  apology: |\n",
+        &format!("  apology: |\n    {hostile}\n"),
+    );
+    edit(
+        "incidentkit.yaml",
+        "name: Checkout",
+        &format!("name: '{hostile}'"),
+    );
+    edit(
+        "incidentkit.yaml",
+        "name: Acme Shop",
+        &format!("name: '{hostile}'"),
+    );
+    let out = tmp.path().join("site");
+    build(&repo, &out);
+    let files = read_tree(&out);
+    for (path, bytes) in &files {
+        let content = String::from_utf8_lossy(bytes);
+        if path.ends_with(".json") {
+            // JSON carries the text as text; it must still be valid JSON.
+            serde_json::from_slice::<Value>(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+            continue;
+        }
+        for needle in [
+            "<script",
+            "<img",
+            "href=\"javascript",
+            "href=&quot;javascript",
+            "src=\"https://evil",
+            "src=&quot;https://evil",
+        ] {
+            if let Some(at) = content.find(needle) {
+                let context = &content[at.saturating_sub(200)..(at + 100).min(content.len())];
+                panic!("{path} contains {needle:?}: …{context}…");
+            }
+        }
+        if path.ends_with(".atom") || path.ends_with(".rss") {
+            let doc = roxmltree::Document::parse(&content).unwrap();
+            // Feed text decodes to the hostile string as text (or, inside
+            // HTML content, to its escaped form): never to an element.
+            assert!(doc.descendants().all(|n| !n.has_tag_name("script")));
+            assert!(doc.descendants().all(|n| !n.has_tag_name("img")));
+        }
+    }
+    let page = text(&files, "incidents/2026-11-26-checkout-502s.html");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    // The unsafe link is left as its text; the image became a plain link.
+    assert!(
+        page.contains("Links: x <a href=\"https://evil.example/t.png\">y</a>"),
+        "{page}"
+    );
+    let incidents = json(&files, "api/v2/incidents.json");
+    let names: Vec<&str> = incidents["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["name"].as_str())
+        .collect();
+    assert!(names.contains(&hostile));
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    // Without --out the site goes to site/ in the repository.
+    incident(&repo).arg("build").assert().success();
+    let before = read_tree(&repo.join("site"));
+    assert!(before.contains_key("index.html"));
+
+    let update =
+        repo.join("incidents/2026-11-27-order-emails-delayed/updates/2026-11-27T12-45-00Z.yaml");
+    let text = fs::read_to_string(&update).unwrap();
+    fs::write(
+        &update,
+        text.replace("status: identified", "status: exploded"),
+    )
+    .unwrap();
+    incident(&repo)
+        .arg("build")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("exploded"));
+    assert_eq!(
+        read_tree(&repo.join("site")),
+        before,
+        "the previous site is untouched"
+    );
+    let leftovers: Vec<_> = fs::read_dir(&repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn refuses_to_replace_a_folder_that_is_not_a_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let precious = tmp.path().join("precious");
+    fs::create_dir_all(&precious).unwrap();
+    fs::write(precious.join("notes.txt"), "keep me").unwrap();
+    incident(&example())
+        .arg("build")
+        .arg("--out")
+        .arg(&precious)
+        .assert()
+        .code(2);
+    assert_eq!(
+        fs::read_to_string(precious.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+fn render(args: &[&str]) -> String {
+    let out = incident(&example())
+        .arg("render")
+        .args(args)
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn stakeholder_updates_follow_the_template_per_audience() {
+    let id = "2026-11-26-checkout-502s";
+    let at = "2026-11-26T10:30:00Z";
+    let external = render(&["update", id, "--at", at]);
+    for field in ["Time:", "Current status:", "Impact:", "Next update:"] {
+        assert!(external.contains(field), "{field} missing:\n{external}");
+    }
+    assert!(external.contains("2026-11-26 10:40 UTC"), "next update ETA");
+    for secret in [
+        "SEV-1",
+        "@mara-schulz",
+        "#incident-",
+        "Restore started",
+        "Targeted patch",
+    ] {
+        assert!(!external.contains(secret), "external update leaks {secret}");
+    }
+    let internal = render(&[
+        "update",
+        id,
+        "--at",
+        at,
+        "--audience",
+        "internal",
+        "--format",
+        "text",
+    ]);
+    for wanted in [
+        "SEV-1",
+        "@mara-schulz",
+        "#incident-2026-11-26-checkout-502s",
+        "Restore started",
+        "option A",
+    ] {
+        assert!(
+            internal.contains(wanted),
+            "internal update lacks {wanted}:\n{internal}"
+        );
+    }
+    let slack: Value = serde_json::from_str(&render(&["update", id, "--format", "slack"])).unwrap();
+    assert_eq!(slack["blocks"][0]["type"], "header");
+    assert!(slack["text"].as_str().unwrap().contains("Resolved"));
+}
+
+#[test]
+fn postmortem_and_report_render() {
+    let id = "2026-11-26-checkout-502s";
+    let pm = render(&["postmortem", id]);
+    assert!(pm.contains("| AI-1 |"), "{pm}");
+    assert!(pm.contains("1h 6m after start"), "time to mitigate:\n{pm}");
+    assert!(
+        pm.contains("Decision: option A"),
+        "decisions merged into the timeline"
+    );
+    let report = render(&["report", id, "--format", "html"]);
+    assert!(report.contains("<h2>What happened</h2>"), "{report}");
+    assert!(!report.contains("@mara-schulz"));
+}

@@ -1,0 +1,217 @@
+//! The pull-request path: a base commit holding the example, then a change
+//! checked with `validate --changed-since` and described by `diff`.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const SEV3: &str = "incidents/2026-11-27-order-emails-delayed";
+const SEV1_UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26T10-18-00Z.yaml";
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A git repository whose first commit is the example; returns its root.
+fn base_repository(tmp: &Path) -> PathBuf {
+    let root = tmp.join("acme");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
+        &root,
+    );
+    let repo = git2::Repository::init(&root).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("test", "test@example.invalid").unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, "base", &tree, &[])
+        .unwrap();
+    root
+}
+
+fn incident(root: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("incident").unwrap();
+    cmd.arg("-C")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS");
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+}
+
+fn run(root: &Path, args: &[&str]) -> Run {
+    let out = incident(root).args(args).output().unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+    }
+}
+
+#[test]
+fn adding_an_update_passes_and_diff_describes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    let added = incident(&root)
+        .env("SOURCE_DATE_EPOCH", "1795797600") // 2026-11-27T16:40:00Z
+        .args([
+            "update",
+            "2026-11-27-order-emails-delayed",
+            "--status",
+            "monitoring",
+            "--message",
+            "Emails are flowing again.",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let check = run(
+        &root,
+        &["validate", "--changed-since", "HEAD", "--format", "json"],
+    );
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    let diff = run(&root, &["diff", "--since", "HEAD"]);
+    assert_eq!(diff.code, 0);
+    assert!(
+        diff.stdout
+            .contains("- adds update 3 (monitoring) to *Order confirmation emails delayed*"),
+        "{}",
+        diff.stdout
+    );
+    assert!(
+        diff.stdout.contains("Emails are flowing again."),
+        "the preview shows the message:\n{}",
+        diff.stdout
+    );
+    assert!(diff.stdout.contains("**Next update:**"), "{}", diff.stdout);
+    assert!(diff.stdout.contains("validation passed"), "{}", diff.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&root, &["diff", "--since", "HEAD", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(
+        json["changes"][0]["incident"],
+        "2026-11-27-order-emails-delayed"
+    );
+}
+
+#[test]
+fn editing_a_published_update_fails_on_that_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    let path = root.join(SEV1_UPDATE);
+    let text = fs::read_to_string(&path).unwrap();
+    let line = text.lines().position(|l| l.starts_with("author:")).unwrap() + 1;
+    fs::write(
+        &path,
+        text.replacen("author: ", "author: \"@mallory\" #", 1),
+    )
+    .unwrap();
+    let check = run(
+        &root,
+        &["validate", "--changed-since", "HEAD", "--format", "github"],
+    );
+    assert_eq!(check.code, 1);
+    assert_eq!(
+        check.stdout,
+        format!(
+            "::error file={SEV1_UPDATE},line={line},col=1,title=history/update-rewritten::this update is published and must not change%0Ahelp: published updates are never rewritten: restore this file and post a new update with the correction (`incident update …`)\n"
+        )
+    );
+}
+
+#[test]
+fn deleting_an_incident_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    fs::remove_dir_all(root.join(SEV3)).unwrap();
+    let check = run(
+        &root,
+        &["validate", "--changed-since", "HEAD", "--format", "json"],
+    );
+    assert_eq!(check.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let rules: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .collect();
+    assert!(
+        rules.contains(&(
+            "history/incident-removed",
+            &*format!("{SEV3}/incident.yaml")
+        )),
+        "{rules:?}"
+    );
+    assert_eq!(
+        rules
+            .iter()
+            .filter(|(r, _)| *r == "history/update-deleted")
+            .count(),
+        2,
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn a_new_incident_with_an_unknown_component_fails_on_that_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    let dir = root.join("incidents/2026-11-27-search-down");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("incident.yaml"),
+        "title: Search is down\nseverity: sev2\ndeclared_at: 2026-11-27T15:00:00Z\ncomponents:\n  - search\n  - serch\n",
+    )
+    .unwrap();
+    let check = run(
+        &root,
+        &["validate", "--changed-since", "HEAD", "--format", "json"],
+    );
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "ref/unknown-component");
+    assert_eq!(d["file"], "incidents/2026-11-27-search-down/incident.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(6), Some(5))
+    );
+    assert_eq!(d["hint"], "did you mean `search`?");
+    assert_eq!(
+        json["diagnostics"].as_array().unwrap().len(),
+        1,
+        "only the touched incident is checked"
+    );
+}
+
+#[test]
+fn an_unknown_base_revision_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    let out = incident(&root)
+        .args(["validate", "--changed-since", "origin/nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fetch-depth: 0"));
+}
