@@ -14,6 +14,10 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("new/README.md", include_str!("../templates/new/README.md")),
     ("new/gitignore", include_str!("../templates/new/gitignore")),
     (
+        "new/incidents.yml",
+        include_str!("../templates/new/incidents.yml"),
+    ),
+    (
         "postmortem.yaml",
         include_str!("../templates/postmortem.yaml"),
     ),

@@ -43,8 +43,12 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             kind.schema_text().to_string(),
         );
     }
-    // The workflow for incident repositories arrives with the CI issue; it
-    // will be one more file here.
+    // Pull requests validated, the status page deployed on merge, overdue
+    // updates reported: the incidentkit action, wired for this repository.
+    files.insert(
+        ".github/workflows/incidents.yml".to_string(),
+        templates.render("new/incidents.yml", minijinja::context! {})?,
+    );
     write::create_all(&dir, &files)
         .map_err(|e| CliError::Usage(format!("{e}; init only creates new files")))?;
     for file in files.keys() {
