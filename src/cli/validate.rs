@@ -43,7 +43,18 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
             eprintln!("{}", diagnostics::summary_line(counts, &what));
         }
         Format::Json => diagnostics::print_json(&mut out, found)?,
-        Format::Github => diagnostics::print_github(&mut out, found)?,
+        Format::Github => {
+            diagnostics::print_github(&mut out, found)?;
+            if let Some(path) =
+                std::env::var_os("GITHUB_STEP_SUMMARY").filter(|_| !found.is_empty())
+            {
+                let mut summary = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?;
+                summary.write_all(diagnostics::summary_markdown(found).as_bytes())?;
+            }
+        }
     }
     out.flush()?;
     let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);

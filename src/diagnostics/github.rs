@@ -14,8 +14,21 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// GitHub shows at most this many annotations of each level per step.
+const SHOWN_PER_LEVEL: usize = 10;
+
+/// The first ten errors and ten warnings as annotations, then one line that
+/// says how many more there are (the full list goes to the job summary).
 pub fn print_github(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    let mut hidden = [0usize; 2];
+    let mut shown = [0usize; 2];
     for d in diagnostics {
+        let slot = d.level as usize;
+        if shown[slot] == SHOWN_PER_LEVEL {
+            hidden[slot] += 1;
+            continue;
+        }
+        shown[slot] += 1;
         let command = match d.level {
             Level::Error => "error",
             Level::Warning => "warning",
@@ -35,12 +48,73 @@ pub fn print_github(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Resu
         }
         writeln!(out, "::{command} {props}::{}", escape_data(&message))?;
     }
+    if hidden != [0, 0] {
+        writeln!(
+            out,
+            "::notice title=incidentkit::{} more errors and {} more warnings are not annotated (GitHub shows ten of each); the job summary lists them all",
+            hidden[0], hidden[1]
+        )?;
+    }
     Ok(())
+}
+
+/// The full list as Markdown, for `$GITHUB_STEP_SUMMARY`.
+pub fn summary_markdown(diagnostics: &[Diagnostic]) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut md = String::from(
+        "### incidentkit validate\n\n| level | file | line | rule | message |\n|---|---|---|---|---|\n",
+    );
+    for d in diagnostics {
+        md.push_str(&format!(
+            "| {} | `{}` | {} | `{}` | {} |\n",
+            d.level.as_str(),
+            cell(&d.file),
+            d.line.map_or_else(String::new, |l| l.to_string()),
+            d.rule,
+            cell(&d.message)
+        ));
+    }
+    md
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shows_ten_of_each_level_and_counts_the_rest() {
+        let many: Vec<Diagnostic> = (0..13)
+            .map(|i| Diagnostic::new("r/x", Level::Error, "f.yaml", format!("e{i}")))
+            .chain(
+                (0..2).map(|i| Diagnostic::new("r/y", Level::Warning, "f.yaml", format!("w{i}"))),
+            )
+            .collect();
+        let mut out = Vec::new();
+        print_github(&mut out, &many).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("::error")).count(),
+            10
+        );
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with("::warning")).count(),
+            2
+        );
+        assert!(
+            text.lines()
+                .last()
+                .unwrap()
+                .contains("3 more errors and 0 more warnings"),
+            "{text}"
+        );
+        assert_eq!(
+            summary_markdown(&many)
+                .lines()
+                .filter(|l| l.starts_with("| error"))
+                .count(),
+            13
+        );
+    }
 
     #[test]
     fn escapes_as_the_actions_toolkit_does() {

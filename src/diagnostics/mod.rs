@@ -6,7 +6,7 @@ mod github;
 mod human;
 mod json;
 
-pub use github::print_github;
+pub use github::{print_github, summary_markdown};
 pub use human::{print_human, summary_line};
 pub use json::print_json;
 
