@@ -1,6 +1,8 @@
 //! `incident build` on the example repository, through the real binary.
 
+mod common;
 use assert_cmd::Command;
+use common::copy_dir;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -52,19 +54,6 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     walk(dir, dir, &mut out);
     out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 fn built_example() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {

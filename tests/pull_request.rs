@@ -1,25 +1,14 @@
 //! The pull-request path: a base commit holding the example, then a change
 //! checked with `validate --changed-since` and described by `diff`.
 
+mod common;
 use assert_cmd::Command;
+use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 const SEV3: &str = "incidents/2026-11-27-order-emails-delayed";
 const SEV1_UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26T10-18-00Z.yaml";
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A git repository whose first commit is the example; returns its root.
 fn base_repository(tmp: &Path) -> PathBuf {

@@ -7,7 +7,9 @@
 //! `<file>:<line>:<column> <level>[<rule>]` (or `<file> <level>[<rule>]` for
 //! findings about a whole file).
 
+mod common;
 use assert_cmd::Command;
+use common::copy_dir;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fs;
@@ -97,20 +99,6 @@ fn line(d: &Value) -> String {
 
 fn diagnostics(report: &Value) -> &[Value] {
     report["diagnostics"].as_array().unwrap()
-}
-
-/// Copies a directory tree (fixtures that must be changed before a run).
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// The repository to run a case on: the fixture itself, or for `too-large` a
