@@ -1,5 +1,8 @@
 //! The JSON Schemas of the four file kinds, embedded in the binary.
 
+use serde_json::Value;
+use std::sync::LazyLock;
+
 /// Each file kind of an incident repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum FileKind {
@@ -26,6 +29,16 @@ impl FileKind {
         format!("{}.schema.json", self.name())
     }
 
+    /// The schema, parsed once.
+    pub fn schema_json(self) -> &'static Value {
+        static PARSED: LazyLock<[Value; 4]> = LazyLock::new(|| {
+            // The schemas are part of the binary and tested; failing here is a bug.
+            FileKind::ALL
+                .map(|k| serde_json::from_str(k.schema_text()).expect("embedded schema is JSON"))
+        });
+        &PARSED[self as usize]
+    }
+
     pub fn schema_text(self) -> &'static str {
         match self {
             Self::Config => include_str!("../schemas/config.schema.json"),
@@ -34,4 +47,10 @@ impl FileKind {
             Self::Postmortem => include_str!("../schemas/postmortem.schema.json"),
         }
     }
+}
+
+/// The node a local `$ref` (`#/$defs/…`) in `node` points to, within `schema`.
+pub fn follow_ref<'a>(schema: &'a Value, node: &Value) -> Option<&'a Value> {
+    let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+    schema.pointer(target)
 }

@@ -5,42 +5,31 @@ use super::rules;
 use super::suggest::did_you_mean;
 use crate::diagnostics::Diagnostic;
 use crate::repo::locate::join;
-use crate::schemas::FileKind;
+use crate::schemas::{FileKind, follow_ref};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::Value;
 use std::sync::LazyLock;
 
-struct Compiled {
-    schema: Value,
-    validator: Validator,
-}
-
-fn compile(kind: FileKind) -> Compiled {
+fn compile(kind: FileKind) -> Validator {
     // The schemas are part of the binary and tested; failing here is a bug.
-    let schema: Value = serde_json::from_str(kind.schema_text()).expect("embedded schema is JSON");
-    let validator = jsonschema::options()
+    jsonschema::options()
         .with_draft(Draft::Draft202012)
         .should_validate_formats(true)
-        .build(&schema)
-        .expect("embedded schema compiles");
-    Compiled { schema, validator }
+        .build(kind.schema_json())
+        .expect("embedded schema compiles")
 }
 
-static COMPILED: LazyLock<[Compiled; 4]> = LazyLock::new(|| FileKind::ALL.map(compile));
-
-fn compiled(kind: FileKind) -> &'static Compiled {
-    &COMPILED[kind as usize]
-}
+static VALIDATORS: LazyLock<[Validator; 4]> = LazyLock::new(|| FileKind::ALL.map(compile));
 
 pub fn validate(kind: FileKind, value: &Value, file: &str) -> Vec<Diagnostic> {
-    let compiled = compiled(kind);
-    if compiled.validator.is_valid(value) {
+    let validator = &VALIDATORS[kind as usize];
+    if validator.is_valid(value) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for error in compiled.validator.iter_errors(value) {
-        describe(kind, &compiled.schema, &error, file, &mut out);
+    for error in validator.iter_errors(value) {
+        describe(kind, kind.schema_json(), &error, file, &mut out);
     }
     out
 }
@@ -63,11 +52,6 @@ fn resolve<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
         };
     }
     Some(node)
-}
-
-fn follow_ref<'a>(schema: &'a Value, node: &Value) -> Option<&'a Value> {
-    let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
-    schema.pointer(target)
 }
 
 /// The schema node the failing keyword belongs to (its parent in the path).

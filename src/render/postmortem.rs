@@ -7,6 +7,7 @@ use super::site::status_label;
 use super::time::{Clock, When, human_duration};
 use super::{RenderError, ctx};
 use crate::model::{Config, Incident};
+use crate::schemas::{FileKind, follow_ref};
 use crate::templates::Templates;
 use jiff::Timestamp;
 use minijinja::Value;
@@ -103,10 +104,7 @@ pub fn render(
         id => incident.id.clone(),
         title => d.title.clone(),
         severity => state.severity.map(|s| format!("{} ({})", s.display(), config.policy(s).label)),
-        roles => ctx(&complete(
-            serde_json::to_value(&d.roles).unwrap_or_default(),
-            &["commander", "communications", "investigators"],
-        )),
+        roles => ctx(&with_all_keys(FileKind::Incident, "/properties/roles", &d.roles)),
         channel => incident.channel(),
         started => ctx(&clock.when(started)),
         detected => d.detected_at.map(|t| ctx(&clock.when(t))),
@@ -119,10 +117,10 @@ pub fn render(
             to_mitigate: since(pm.and_then(|p| p.mitigated_at)),
             to_resolve: since(resolved),
         }),
-        pm => pm.map(|p| ctx(&complete_postmortem(p))),
+        pm => pm.map(|p| ctx(&with_all_keys(FileKind::Postmortem, "", p))),
         report => pm
             .and_then(|p| p.customer_report.as_ref())
-            .map(|r| ctx(&complete(serde_json::to_value(r).unwrap_or_default(), REPORT_KEYS))),
+            .map(|r| ctx(&with_all_keys(FileKind::Postmortem, "/properties/customer_report", r))),
         timeline => ctx(&timeline),
     };
     let name = match document {
@@ -142,71 +140,44 @@ pub fn render(
     })
 }
 
-const REPORT_KEYS: &[&str] = &[
-    "apology",
-    "what_happened",
-    "root_cause",
-    "fix",
-    "prevention",
-    "revised_at",
-    "revision_reason",
-];
-
-/// Every optional key present (as null), so templates can test any of them
-/// under strict undefined behaviour.
-fn complete(mut value: serde_json::Value, keys: &[&str]) -> serde_json::Value {
-    if let Some(map) = value.as_object_mut() {
-        for key in keys {
-            map.entry(key.to_string())
-                .or_insert(serde_json::Value::Null);
-        }
+/// `value` with every key its schema allows present (missing ones as null),
+/// so templates can test any of them under strict undefined behaviour. The
+/// schema, not a list kept here, says which keys exist.
+fn with_all_keys(
+    kind: FileKind,
+    pointer: &str,
+    value: &impl serde::Serialize,
+) -> serde_json::Value {
+    let root = kind.schema_json();
+    let mut value = serde_json::to_value(value).unwrap_or_default();
+    if let Some(node) = root.pointer(pointer) {
+        fill(&mut value, node, root);
     }
     value
 }
 
-fn complete_postmortem(pm: &crate::model::Postmortem) -> serde_json::Value {
-    let mut value = complete(
-        serde_json::to_value(pm).unwrap_or_default(),
-        &[
-            "due",
-            "published_at",
-            "authors",
-            "summary",
-            "impact",
-            "mitigated_at",
-            "timeline",
-            "trigger",
-            "root_causes",
-            "contributing_factors",
-            "detection",
-            "response",
-            "communication",
-            "action_items",
-            "lessons",
-            "customer_report",
-        ],
-    );
-    let nested: &[(&str, &[&str])] = &[
-        (
-            "impact",
-            &["summary", "users_affected", "scope", "data_loss"],
-        ),
-        ("detection", &["how", "improvements"]),
-        ("response", &["went_well", "went_wrong", "got_lucky"]),
-        ("communication", &["went_well", "to_improve"]),
-        ("customer_report", REPORT_KEYS),
-    ];
-    if let Some(map) = value.as_object_mut() {
-        for (key, keys) in nested {
-            if let Some(inner) = map.get_mut(*key).filter(|v| v.is_object()) {
-                *inner = complete(inner.take(), keys);
+fn fill(value: &mut serde_json::Value, node: &serde_json::Value, root: &serde_json::Value) {
+    let node = follow_ref(root, node).unwrap_or(node);
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, sub) in node
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .into_iter()
+                .flatten()
+            {
+                fill(
+                    map.entry(key.clone()).or_insert(serde_json::Value::Null),
+                    sub,
+                    root,
+                );
             }
         }
-        if let Some(items) = map.get_mut("action_items").and_then(|v| v.as_array_mut()) {
-            for item in items {
-                *item = complete(item.take(), &["type", "owner", "due", "priority", "done"]);
+        serde_json::Value::Array(items) => {
+            if let Some(sub) = node.get("items") {
+                items.iter_mut().for_each(|item| fill(item, sub, root));
             }
         }
+        _ => {}
     }
-    value
 }
