@@ -5,6 +5,7 @@
 use crate::git::{Change, Changed};
 use crate::model::postmortem::PostmortemStatus;
 use crate::model::{Incident, Kind, Repository, Update};
+use crate::repo::layout::update_file_name;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +30,7 @@ fn update_at<'a>(incident: &'a Incident, path: &str) -> Option<(usize, &'a Updat
         .updates
         .iter()
         .enumerate()
-        .find(|(_, u)| format!("{}.yaml", u.at.strftime("%Y-%m-%dT%H-%M-%SZ")) == name)
+        .find(|(_, u)| update_file_name(u.at) == name)
 }
 
 /// Describes `changes` using the repository as it is after them.

@@ -10,6 +10,7 @@ use crate::model::incident::{Decision, DecisionOption, Roles, UpdateImpact, User
 use crate::model::{
     ComponentStatus, Declaration, Incident, Kind, Repository, Severity, Status, Update,
 };
+use crate::repo::layout::update_file_name;
 use crate::schemas::FileKind;
 use crate::templates::Templates;
 use jiff::Timestamp;
@@ -30,10 +31,7 @@ pub enum AuthorError {
 
 /// `incidents/<id>/updates/<at in UTC>.yaml`
 pub fn update_path(id: &str, at: Timestamp) -> String {
-    format!(
-        "incidents/{id}/updates/{}.yaml",
-        at.strftime("%Y-%m-%dT%H-%M-%SZ")
-    )
+    format!("incidents/{id}/updates/{}", update_file_name(at))
 }
 
 /// The component status a severity suggests when a responder names a
@@ -187,12 +185,9 @@ pub fn resolve(
             minijinja::context! { at => u.at.to_string(), event => event }
         })
         .collect();
-    let last_impact = incident
-        .updates
-        .iter()
-        .rev()
-        .find_map(|u| u.impact.as_ref());
+    let last_impact = incident.current().impact;
     let users = last_impact
+        .as_ref()
         .and_then(|i| i.users_affected.as_ref())
         .map(|u| match u {
             UsersAffected::Count(n) => n.to_string(),
@@ -202,7 +197,7 @@ pub fn resolve(
         title => incident.declaration.title.clone(),
         severity => severity.map(Severity::as_str),
         due => due.to_string(),
-        impact_summary => last_impact.and_then(|i| i.summary.clone()).unwrap_or_default(),
+        impact_summary => last_impact.as_ref().and_then(|i| i.summary.clone()).unwrap_or_default(),
         users_affected => users.unwrap_or_default(),
         timeline => timeline,
         with_report => policy.postmortem == crate::model::vocab::PostmortemRequirement::RequiredWithReport,
@@ -226,7 +221,7 @@ pub fn base_update(incident: &Incident, at: Timestamp, author: String) -> Update
         status,
         message: None,
         internal_note: None,
-        impact: incident.updates.iter().rev().find_map(|u| u.impact.clone()),
+        impact: state.impact.clone(),
         severity: None,
         components: BTreeMap::new(),
         next_update_at: None,

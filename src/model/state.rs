@@ -3,7 +3,7 @@
 //! holds only what changed.
 
 use super::config::Config;
-use super::incident::Incident;
+use super::incident::{Incident, UpdateImpact};
 use super::postmortem::PostmortemStatus;
 use super::vocab::{ComponentStatus, Kind, Severity, Status};
 use jiff::Timestamp;
@@ -15,6 +15,8 @@ pub struct State {
     pub status: Option<Status>,
     pub severity: Option<Severity>,
     pub components: BTreeMap<String, ComponentStatus>,
+    /// The impact last stated (scope, users affected).
+    pub impact: Option<UpdateImpact>,
     pub last_update_at: Option<Timestamp>,
     pub next_update_at: Option<Timestamp>,
     /// When the latest final (resolved/completed) update was posted, if the
@@ -48,6 +50,7 @@ impl Incident {
             status: None,
             severity: self.declaration.severity,
             components: BTreeMap::new(),
+            impact: None,
             last_update_at: None,
             next_update_at: None,
             resolved_at: None,
@@ -57,6 +60,9 @@ impl Incident {
             state.severity = update.severity.or(state.severity);
             for (id, status) in &update.components {
                 state.components.insert(id.clone(), *status);
+            }
+            if let Some(impact) = &update.impact {
+                state.impact = Some(impact.clone());
             }
             state.last_update_at = Some(update.at);
             // An internal log entry (a decision, a note) is not a stakeholder
@@ -102,5 +108,57 @@ impl Incident {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Declaration, Update};
+
+    fn incident(updates: &[&str]) -> Incident {
+        let declaration: Declaration = serde_yaml::from_str(
+            "title: Checkout down\nseverity: sev1\ndeclared_at: 2026-11-26T10:00:00Z\n",
+        )
+        .unwrap();
+        let updates = updates
+            .iter()
+            .map(|u| serde_yaml::from_str::<Update>(u).unwrap())
+            .collect();
+        Incident {
+            id: "2026-11-26-checkout-down".into(),
+            declaration,
+            updates,
+            postmortem: None,
+        }
+    }
+
+    #[test]
+    fn the_fold_keeps_the_latest_value_of_each_field() {
+        let i = incident(&[
+            "at: 2026-11-26T10:05:00Z\nstatus: investigating\nmessage: a\nauthor: x\nimpact: {summary: EU cannot pay}\ncomponents: {checkout: major_outage, api: degraded_performance}\nnext_update_at: 2026-11-26T10:20:00Z\n",
+            "at: 2026-11-26T10:10:00Z\nstatus: identified\nauthor: x\ndecision: {options: [{id: A, summary: rollback}], chosen: A, rationale: fastest}\n",
+            "at: 2026-11-26T10:15:00Z\nstatus: monitoring\nmessage: b\nauthor: x\nseverity: sev2\ncomponents: {checkout: operational}\nnext_update_at: 2026-11-26T11:15:00Z\n",
+        ]);
+        let at_decision = i.state_at("2026-11-26T10:12:00Z".parse().unwrap());
+        assert_eq!(at_decision.status, Some(Status::Identified));
+        assert_eq!(
+            at_decision.next_update_at,
+            Some("2026-11-26T10:20:00Z".parse().unwrap()),
+            "a decision (internal entry) keeps the last public promise"
+        );
+        let now = i.current();
+        assert_eq!(now.severity, Some(Severity::Sev2));
+        assert_eq!(now.components["checkout"], ComponentStatus::Operational);
+        assert_eq!(now.components["api"], ComponentStatus::DegradedPerformance);
+        assert_eq!(
+            now.impact.and_then(|i| i.summary).as_deref(),
+            Some("EU cannot pay")
+        );
+        assert_eq!(now.resolved_at, None);
+        assert_eq!(
+            i.state_at("2026-11-26T10:01:00Z".parse().unwrap()).status,
+            None
+        );
     }
 }

@@ -86,14 +86,7 @@ pub fn render(
     let clock = Clock::new(config.timezone_name())?;
     let internal = audience == Audience::Internal;
     let state = incident.state_at(update.at);
-    // The impact in force: the latest one stated up to this update.
-    let impact = incident
-        .updates
-        .iter()
-        .take_while(|u| u.at <= update.at)
-        .filter_map(|u| u.impact.as_ref())
-        .last()
-        .map(impact_ctx);
+    let impact = state.impact.as_ref().map(impact_ctx);
     let components = state
         .components
         .iter()

@@ -55,6 +55,12 @@ impl Layout {
     }
 }
 
+/// The file name of an update posted at `at`: its time in UTC, with dashes
+/// for colons (`2026-11-26T10-20-00Z.yaml`), so names sort in time order.
+pub fn update_file_name(at: jiff::Timestamp) -> String {
+    format!("{}.yaml", at.strftime("%Y-%m-%dT%H-%M-%SZ"))
+}
+
 fn is_hidden(name: &str) -> bool {
     name.starts_with('.')
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::check::IncidentFiles;
 use crate::model::Incident;
-use crate::repo::layout::Layout;
+use crate::repo::layout::{Layout, update_file_name};
 
 pub fn strays(layout: &Layout, out: &mut Vec<Diagnostic>) {
     let all = layout
@@ -64,7 +64,7 @@ pub fn names(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnosti
         );
     }
     for (update, file) in incident.updates.iter().zip(&files.updates) {
-        let expected = format!("{}.yaml", update.at.strftime("%Y-%m-%dT%H-%M-%SZ"));
+        let expected = update_file_name(update.at);
         let name = file.rsplit('/').next().unwrap_or(file);
         if name != expected {
             out.push(
