@@ -22,8 +22,6 @@ use std::collections::BTreeMap;
 pub enum RenderError {
     #[error(transparent)]
     Template(#[from] TemplateError),
-    #[error("time zone: {0}")]
-    TimeZone(#[from] jiff::Error),
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -34,7 +32,7 @@ pub fn site(
     templates: &Templates,
     now: Timestamp,
 ) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
-    let clock = time::Clock::new(repo.config.timezone_name())?;
+    let clock = time::Clock::new(&repo.config);
     let view = view::PublicView::new(repo, now);
     let mut files = BTreeMap::new();
     site::pages(&view, &clock, templates, &mut files)?;

@@ -47,7 +47,7 @@ pub fn render(
     format: DocFormat,
     templates: &Templates,
 ) -> Result<String, RenderError> {
-    let clock = Clock::new(config.timezone_name())?;
+    let clock = Clock::new(config);
     let d = &incident.declaration;
     let pm = incident.postmortem.as_ref();
     let started = d.started_at.unwrap_or(d.declared_at);

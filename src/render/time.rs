@@ -1,6 +1,7 @@
 //! Times as pages show them: in the site's time zone with the zone named,
 //! and UTC alongside (for a `title` attribute or a machine).
 
+use crate::model::Config;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -30,17 +31,12 @@ pub struct When {
 }
 
 impl Clock {
-    pub fn new(name: &str) -> Result<Self, jiff::Error> {
-        Ok(Self {
-            tz: TimeZone::get(name)?,
-            name: name.to_string(),
-        })
-    }
-
-    pub fn utc() -> Self {
+    /// The site's clock: its time zone, UTC when none is set (validation
+    /// rejects an unknown one before anything renders).
+    pub fn new(config: &Config) -> Self {
         Self {
-            tz: TimeZone::UTC,
-            name: "UTC".to_string(),
+            tz: config.timezone(),
+            name: config.timezone_name().to_string(),
         }
     }
 
@@ -108,7 +104,10 @@ mod tests {
 
     #[test]
     fn names_the_zone_and_keeps_utc() {
-        let clock = Clock::new("Europe/Berlin").unwrap();
+        let clock = Clock {
+            tz: TimeZone::get("Europe/Berlin").unwrap(),
+            name: "Europe/Berlin".to_string(),
+        };
         let w = clock.when("2026-11-26T10:05:00Z".parse().unwrap());
         assert_eq!(w.local, "26 Nov 2026, 11:05 CET");
         assert_eq!(w.utc, "2026-11-26 10:05 UTC");

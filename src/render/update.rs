@@ -83,7 +83,7 @@ pub fn render(
     format: Format,
     templates: &Templates,
 ) -> Result<String, RenderError> {
-    let clock = Clock::new(config.timezone_name())?;
+    let clock = Clock::new(config);
     let internal = audience == Audience::Internal;
     let state = incident.state_at(update.at);
     let impact = state.impact.as_ref().map(impact_ctx);
