@@ -1,6 +1,6 @@
 use super::CliError;
 use crate::check;
-use crate::model::{Duration, Incident, Repository};
+use crate::model::{Duration, Incident, Kind, Repository, Visibility};
 use crate::repo::Files;
 use anstyle::{AnsiColor, Style};
 use jiff::Timestamp;
@@ -28,8 +28,8 @@ pub struct Args {
 struct Row<'a> {
     id: &'a str,
     title: &'a str,
-    kind: &'a str,
-    visibility: &'a str,
+    kind: Kind,
+    visibility: Visibility,
     severity: Option<&'static str>,
     status: Option<&'static str>,
     phase: &'static str,
@@ -50,15 +50,8 @@ fn row<'a>(incident: &'a Incident, repo: &Repository, now: Timestamp) -> Row<'a>
     Row {
         id: &incident.id,
         title: &incident.declaration.title,
-        kind: match incident.declaration.kind {
-            crate::model::Kind::Incident => "incident",
-            crate::model::Kind::Maintenance => "maintenance",
-        },
-        visibility: if incident.is_public() {
-            "public"
-        } else {
-            "internal"
-        },
+        kind: incident.declaration.kind,
+        visibility: incident.declaration.visibility,
         severity: state.severity.map(|s| s.as_str()),
         status: state.status.map(|s| s.as_str()),
         phase: incident.phase(&repo.config).as_str(),
