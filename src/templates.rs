@@ -81,6 +81,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         "postmortem/document.html",
         include_str!("../templates/postmortem/document.html"),
     ),
+    (
+        "internal/index.html",
+        include_str!("../templates/internal/index.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -532,3 +532,114 @@ fn postmortem_and_report_render() {
     assert!(report.contains("<h2>What happened</h2>"), "{report}");
     assert!(!report.contains("@mara-schulz"));
 }
+
+#[test]
+fn internal_documents_go_to_their_own_folder_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (site, internal) = (tmp.path().join("site"), tmp.path().join("internal"));
+    incident(&example())
+        .arg("build")
+        .arg("--out")
+        .arg(&site)
+        .arg("--internal-out")
+        .arg(&internal)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("never publish"));
+    let files = read_tree(&internal);
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "index.html",
+            "postmortems/2026-11-23-search-slow-or-empty.html",
+            "postmortems/2026-11-23-search-slow-or-empty.md",
+            "postmortems/2026-11-26-checkout-502s.html",
+            "postmortems/2026-11-26-checkout-502s.md",
+            "reports/2026-11-26-checkout-502s.html",
+            "reports/2026-11-26-checkout-502s.md",
+            // Open at "now": the e-mail delay and the announced maintenance.
+            "updates/2026-11-24-orders-database-upgrade.html",
+            "updates/2026-11-24-orders-database-upgrade.md",
+            "updates/2026-11-27-order-emails-delayed.html",
+            "updates/2026-11-27-order-emails-delayed.md",
+        ]
+    );
+    // The same documents as `incident render`.
+    let pm = text(&files, "postmortems/2026-11-26-checkout-502s.md");
+    assert_eq!(pm, render(&["postmortem", "2026-11-26-checkout-502s"]));
+    let update = text(&files, "updates/2026-11-27-order-emails-delayed.md");
+    assert_eq!(
+        update,
+        render(&[
+            "update",
+            "2026-11-27-order-emails-delayed",
+            "--audience",
+            "internal"
+        ])
+    );
+    assert!(update.contains("#incident-2026-11-27-order-emails-delayed"));
+    // The index links every document.
+    let index = scraper::Html::parse_document(&text(&files, "index.html"));
+    let links: Vec<&str> = index
+        .select(&scraper::Selector::parse("a[href]").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    for path in files.keys().filter(|p| *p != "index.html") {
+        assert!(
+            links.contains(&path.as_str()),
+            "index.html does not link {path}"
+        );
+    }
+    // Nothing of it is on the public site.
+    let public = read_tree(&site);
+    for internal_only in [
+        "reindex job has no pre-flight check",
+        "#incident-",
+        "internal incident documents",
+    ] {
+        for (path, bytes) in &public {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(internal_only),
+                "public {path} has {internal_only:?}"
+            );
+        }
+    }
+    assert!(public.keys().all(|p| !p.starts_with("postmortems/")
+        && !p.starts_with("reports/")
+        && !p.starts_with("updates/")));
+}
+
+#[test]
+fn refuses_internal_documents_inside_the_public_site_or_around_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    for (out, internal) in [
+        (site.clone(), site.join("internal")),
+        (site.clone(), site.clone()),
+        (site.join("public"), site.clone()),
+    ] {
+        incident(&example())
+            .arg("build")
+            .arg("--out")
+            .arg(&out)
+            .arg("--internal-out")
+            .arg(&internal)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("refusing --internal-out"))
+            .stderr(predicates::str::contains("never be published"));
+        assert!(!site.exists(), "nothing was written");
+    }
+    // Two spellings of one folder are one folder.
+    fs::create_dir_all(&site).unwrap();
+    incident(&example())
+        .arg("build")
+        .arg("--out")
+        .arg(&site)
+        .arg("--internal-out")
+        .arg(site.join("../site/./private"))
+        .assert()
+        .code(2);
+    assert_eq!(fs::read_dir(&site).unwrap().count(), 0);
+}

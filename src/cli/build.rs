@@ -19,6 +19,11 @@ pub struct Args {
     /// Where to write the site. Default: `site/` in the repository root.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Also write the internal documents here: post-mortems, customer report
+    /// drafts, internal stakeholder updates of open incidents. Must lie
+    /// outside the public site folder.
+    #[arg(long, value_name = "DIR")]
+    internal_out: Option<PathBuf>,
     /// How to print findings if validation fails. Default: github inside
     /// GitHub Actions, human elsewhere.
     #[arg(long, value_enum)]
@@ -28,6 +33,18 @@ pub struct Args {
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let started = Instant::now();
     let root = super::repository_root(start)?;
+    let public = Target::new(
+        "--out",
+        args.out.as_deref().unwrap_or(&root.join("site")),
+        &root,
+    )?;
+    let internal = match &args.internal_out {
+        Some(dir) => Some(Target::new("--internal-out", dir, &root)?),
+        None => None,
+    };
+    if let Some(internal) = &internal {
+        public.refuse_overlap(internal)?;
+    }
     let outcome = check::check(&Files::on_disk(&root))?;
     let counts = Counts::of(&outcome.diagnostics);
     if counts.errors > 0 || outcome.repository.is_none() {
@@ -51,75 +68,145 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         return Ok(ExitCode::from(1));
     };
     let templates = Templates::load(Some(&root))?;
-    let files = render::site(&repository, &templates, crate::clock::now())
-        .map_err(|e| super::CliError::Usage(format!("cannot render the site: {e}")))?;
-    let target = match &args.out {
-        Some(dir) => dir.clone(),
-        None => root.join("site"),
+    let now = crate::clock::now();
+    let failed = |e| super::CliError::Usage(format!("cannot render the site: {e}"));
+    let files = render::site(&repository, &templates, now).map_err(failed)?;
+    let internal_files = match &internal {
+        Some(_) => Some(render::internal::files(&repository, &templates, now).map_err(failed)?),
+        None => None,
     };
-    publish(&target, &root, &files)?;
+    // Stage everything before swapping anything in, so a failed write
+    // leaves both folders as they were.
+    let staged = public.stage(&files)?;
+    let staged_internal = match (&internal, &internal_files) {
+        (Some(target), Some(files)) => match target.stage(files) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                staged.discard();
+                return Err(e);
+            }
+        },
+        _ => None,
+    };
+    staged.swap()?;
+    if let (Some(staged), Some(files)) = (staged_internal, &internal_files) {
+        staged.swap()?;
+        eprintln!(
+            "wrote {} internal files into {} (never publish them)",
+            files.len(),
+            staged.target.display(),
+        );
+    }
     eprintln!(
         "built {} files into {} in {} ms",
         files.len(),
-        target.display(),
+        public.path.display(),
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `files` to a staging folder beside `target`, then swaps it in.
-fn publish(
-    target: &Path,
-    root: &Path,
-    files: &BTreeMap<String, Vec<u8>>,
-) -> Result<(), super::CliError> {
-    let target = absolute(target)?;
-    let root = absolute(root)?;
-    if root.starts_with(&target) {
-        return Err(super::CliError::Usage(format!(
-            "refusing to build into {}: it holds the incident repository",
-            target.display()
-        )));
-    }
-    if target.is_dir() && !looks_like_a_site(&target)? {
-        return Err(super::CliError::Usage(format!(
-            "refusing to replace {}: it is not empty and holds no index.html; choose another --out",
-            target.display()
-        )));
-    }
-    let parent = target
-        .parent()
-        .ok_or_else(|| super::CliError::Usage("--out needs a parent folder".to_string()))?;
-    fs::create_dir_all(parent)?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".to_string());
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
-    let written = write_all(&staging, files);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e.into());
-    }
-    let had_old = target.exists();
-    if had_old {
-        fs::rename(&target, &old)?;
-    }
-    if let Err(e) = fs::rename(&staging, &target) {
-        // Put the previous site back.
-        if had_old {
-            let _ = fs::rename(&old, &target);
+/// An output folder, checked before anything is rendered.
+struct Target {
+    flag: &'static str,
+    path: PathBuf,
+}
+
+/// A complete output in a staging folder beside its target.
+struct Staged {
+    staging: PathBuf,
+    target: PathBuf,
+}
+
+impl Target {
+    fn new(flag: &'static str, dir: &Path, root: &Path) -> Result<Self, super::CliError> {
+        let path = resolve(dir)?;
+        if resolve(root)?.starts_with(&path) {
+            return Err(super::CliError::Usage(format!(
+                "refusing to build into {}: it holds the incident repository; choose another {flag}",
+                path.display()
+            )));
         }
+        if path.is_dir() && !looks_like_an_output(&path)? {
+            return Err(super::CliError::Usage(format!(
+                "refusing to replace {}: it is not empty and holds no index.html; choose another {flag}",
+                path.display()
+            )));
+        }
+        if path.parent().is_none() {
+            return Err(super::CliError::Usage(format!(
+                "{flag} needs a parent folder"
+            )));
+        }
+        Ok(Self { flag, path })
+    }
+
+    /// Internal documents must never end up on the public site, nor the
+    /// site inside the internal folder (the swap of one would replace the other).
+    fn refuse_overlap(&self, internal: &Target) -> Result<(), super::CliError> {
+        if internal.path.starts_with(&self.path) || self.path.starts_with(&internal.path) {
+            return Err(super::CliError::Usage(format!(
+                "refusing {} {}: it overlaps the public site folder {} ({}); internal documents must never be published, so choose a folder outside it",
+                internal.flag,
+                internal.path.display(),
+                self.path.display(),
+                self.flag,
+            )));
+        }
+        Ok(())
+    }
+
+    fn stage(&self, files: &BTreeMap<String, Vec<u8>>) -> Result<Staged, super::CliError> {
+        let parent = self.path.parent().unwrap_or(Path::new("/"));
+        fs::create_dir_all(parent)?;
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".to_string());
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let _ = fs::remove_dir_all(&staging);
-        return Err(e.into());
+        if let Err(e) = write_all(&staging, files) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e.into());
+        }
+        Ok(Staged {
+            staging,
+            target: self.path.clone(),
+        })
     }
-    if had_old {
-        fs::remove_dir_all(&old)?;
+}
+
+impl Staged {
+    /// Moves the staged folder into place, putting the previous one back if
+    /// that fails.
+    fn swap(&self) -> Result<(), super::CliError> {
+        let old = self.staging.with_file_name(
+            self.staging
+                .file_name()
+                .map(|n| n.to_string_lossy().replace(".staging-", ".old-"))
+                .unwrap_or_default(),
+        );
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = fs::rename(&self.staging, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            let _ = fs::remove_dir_all(&self.staging);
+            return Err(e.into());
+        }
+        if had_old {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn discard(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
 }
 
 fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
@@ -134,11 +221,28 @@ fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<(
     Ok(())
 }
 
-fn looks_like_a_site(dir: &Path) -> std::io::Result<bool> {
+fn looks_like_an_output(dir: &Path) -> std::io::Result<bool> {
     Ok(dir.join("index.html").is_file() || fs::read_dir(dir)?.next().is_none())
 }
 
-fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+/// The absolute path with symlinks resolved as far as it exists, so two
+/// spellings of one folder compare equal.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     let path = std::path::absolute(path)?;
-    Ok(path.canonicalize().unwrap_or(path))
+    let mut existing = path.as_path();
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(missing.iter().rev());
+    Ok(out)
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod feed;
+pub mod internal;
 pub mod markdown;
 pub mod postmortem;
 pub mod site;
