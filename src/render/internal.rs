@@ -95,9 +95,7 @@ pub fn files(
             id: incident.id.clone(),
             title: incident.declaration.title.clone(),
             internal: !incident.is_public(),
-            severity: state
-                .severity
-                .map(|s| format!("{} ({})", s.display(), config.policy(s).label)),
+            severity: state.severity.map(|s| super::severity_text(config, s)),
             status: state.status.map(|s| status_label(s).label),
             postmortem,
             postmortem_status: pm.map(|p| match p.status {

@@ -42,6 +42,11 @@ pub fn site(
     Ok(files)
 }
 
+/// "SEV-1 (Critical)": the severity with the label the policy gives it.
+pub(crate) fn severity_text(config: &crate::model::Config, s: crate::model::Severity) -> String {
+    format!("{} ({})", s.display(), config.policy(s).label)
+}
+
 /// A serde value as a template value.
 pub(crate) fn ctx<T: serde::Serialize + ?Sized>(value: &T) -> Value {
     Value::from(minijinja::value::Serde(value))

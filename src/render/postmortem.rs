@@ -103,7 +103,7 @@ pub fn render(
         zone => clock.name().to_string(),
         id => incident.id.clone(),
         title => d.title.clone(),
-        severity => state.severity.map(|s| format!("{} ({})", s.display(), config.policy(s).label)),
+        severity => state.severity.map(|s| super::severity_text(config, s)),
         roles => ctx(&with_all_keys(FileKind::Incident, "/properties/roles", &d.roles)),
         channel => incident.channel(),
         started => ctx(&clock.when(started)),

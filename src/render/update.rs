@@ -126,7 +126,7 @@ pub fn render(
         severity: state
             .severity
             .filter(|_| internal)
-            .map(|s| format!("{} ({})", s.display(), config.policy(s).label)),
+            .map(|s| super::severity_text(config, s)),
         commander: d.roles.commander.clone().filter(|_| internal),
         communications: d.roles.communications.clone().filter(|_| internal),
         investigators: if internal {
