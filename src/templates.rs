@@ -81,6 +81,14 @@ const BUILT_IN: &[(&str, &str)] = &[
         "postmortem/document.html",
         include_str!("../templates/postmortem/document.html"),
     ),
+    (
+        "github/issue.md",
+        include_str!("../templates/github/issue.md"),
+    ),
+    (
+        "github/pr-comment.md",
+        include_str!("../templates/github/pr-comment.md"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
