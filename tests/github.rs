@@ -757,7 +757,7 @@ fn plan_shows_drift_and_orphans_and_prune_closes_them() {
     ok(&plan);
     assert!(
         plan.stdout
-            .contains("+ create        2026-11-26-checkout-502s/AI-4"),
+            .contains("+ create          2026-11-26-checkout-502s/AI-4"),
         "{}",
         plan.stdout
     );

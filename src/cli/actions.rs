@@ -248,7 +248,11 @@ impl<'a> Session<'a> {
         connection: &Connection,
     ) -> Result<Self, CliError> {
         let github = repository.config.github.as_ref();
-        let repo = connection.target_repo(&[github.and_then(|g| g.repo.clone())])?;
+        // In GitHub Actions without github.repo: the repository running it.
+        let repo = connection.target_repo(&[
+            github.and_then(|g| g.repo.clone()),
+            std::env::var("GITHUB_REPOSITORY").ok(),
+        ])?;
         let target = Target {
             repo,
             label: github
@@ -315,7 +319,7 @@ fn print_plan(session: &Session, steps: &[Step], format: OutputFormat) -> Result
                     .unwrap_or_default();
                 writeln!(
                     out,
-                    "+ create        {}\n      title: {}\n      labels: {}{assignee}",
+                    "+ create          {}\n      title: {}\n      labels: {}{assignee}",
                     issue.key,
                     items::one_line(&issue.title),
                     items::one_line(&issue.labels.join(", "))
