@@ -40,6 +40,10 @@ enum Fault {
     /// 429 with `x-ratelimit-remaining: 0` and a reset a second away.
     TooMany,
     BadGateway,
+    /// 403 asking to wait an hour.
+    HourLimit,
+    /// 400 whose message repeats the request's Authorization header.
+    EchoAuth,
 }
 
 #[derive(Default)]
@@ -209,6 +213,9 @@ impl Github {
                         .insert_header("x-ratelimit-reset", reset.to_string().as_str())
                 }
                 Fault::BadGateway => ResponseTemplate::new(502).set_body_string("Bad Gateway"),
+                Fault::HourLimit => error(403, "You have exceeded a secondary rate limit.")
+                    .insert_header("retry-after", "3600"),
+                Fault::EchoAuth => error(400, &format!("Problems parsing {}", auth.unwrap_or_default())),
             };
         }
         let repo = format!("/repos/{OWNER}/{NAME}");
@@ -1202,6 +1209,41 @@ fn the_pull_request_comment_is_posted_once_then_updated() {
     assert_eq!(
         fake.state().comments[0].1["body"],
         "Look:\n<!-- incidentkit:pr-comment -->\n"
+    );
+    fake.assert_nothing_unexpected();
+}
+
+#[test]
+fn a_long_rate_limit_and_a_server_echoing_the_token_fail_clearly() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    fake.state()
+        .faults
+        .push_back(("GET", "/issues", Fault::HourLimit));
+    let started = std::time::Instant::now();
+    let limited = incident(&fake, &dir, &["actions", "plan"]);
+    assert_eq!(limited.code, 1, "{}{}", limited.stdout, limited.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "no hour-long wait"
+    );
+    assert!(
+        limited.stderr.contains("rate limited (403 Forbidden: You have exceeded a secondary rate limit.); gave up: waiting 3600s more would pass --max-wait 20s"),
+        "{}",
+        limited.stderr
+    );
+
+    fake.state()
+        .faults
+        .push_back(("GET", "/issues", Fault::EchoAuth));
+    let echoed = incident(&fake, &dir, &["actions", "plan"]);
+    assert_eq!(echoed.code, 1);
+    assert!(
+        echoed
+            .stderr
+            .contains("400 Bad Request: Problems parsing Bearer [token]"),
+        "{}",
+        echoed.stderr
     );
     fake.assert_nothing_unexpected();
 }

@@ -37,12 +37,18 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         connection,
     } = &args.what;
     let diff = super::diff::markdown(&root, since)?;
-    let config_repo = crate::check::check(&crate::repo::Files::on_disk(&root))?
-        .repository
-        .and_then(|r| r.config.github)
-        .and_then(|g| g.repo);
-    // In GitHub Actions the pull request is in the repository running it.
-    let repo = connection.target_repo(&[std::env::var("GITHUB_REPOSITORY").ok(), config_repo])?;
+    // In GitHub Actions the pull request is in the repository running it;
+    // elsewhere, without --repo, in github.repo.
+    let running = std::env::var("GITHUB_REPOSITORY").ok();
+    let config_repo = if connection.repo.is_none() && running.is_none() {
+        crate::check::check(&crate::repo::Files::on_disk(&root))?
+            .repository
+            .and_then(|r| r.config.github)
+            .and_then(|g| g.repo)
+    } else {
+        None
+    };
+    let repo = connection.target_repo(&[running, config_repo])?;
     let templates = Templates::load(Some(&root))?;
     let context = minijinja::context! {
         diff => diff.trim_end(),

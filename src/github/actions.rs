@@ -103,7 +103,10 @@ fn is_key(key: &str) -> bool {
 
 /// Whether incidentkit sets this label (it replaces those, keeps others).
 pub fn is_managed_label(base: &str, label: &str) -> bool {
-    label == base || Severity::ALL.iter().any(|s| s.as_str() == label) || TYPES.contains(&label)
+    let label = label.to_lowercase();
+    label == base.to_lowercase()
+        || Severity::ALL.iter().any(|s| s.as_str() == label)
+        || TYPES.contains(&label.as_str())
 }
 
 /// The most severe severity the incident had.

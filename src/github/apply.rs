@@ -116,6 +116,7 @@ fn create(client: &mut Client, target: &Target, issue: &Desired, since: &str, re
         match actions::list(client, target, Some(since)) {
             Ok(found) => {
                 if let Some(done) = found.iter().find(|e| e.key.as_deref() == Some(&issue.key)) {
+                    report.created += 1;
                     report.lines.push(format!(
                         "found   #{} {} (created by an earlier attempt)",
                         done.number, issue.key

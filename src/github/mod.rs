@@ -243,9 +243,10 @@ impl Client {
             if !self.wait(wait) {
                 return Err(self.error(
                     format!(
-                        "{what}: {why}; gave up after waiting {} in all (--max-wait {}): try again later or raise --max-wait",
-                        secs(self.waited),
-                        secs(self.pacing.max_wait)
+                        "{what}: {why}; gave up: waiting {} more would pass --max-wait {} (waited {} already); try again later or raise --max-wait",
+                        secs(wait),
+                        secs(self.pacing.max_wait),
+                        secs(self.waited)
                     ),
                     uncertain,
                 ));

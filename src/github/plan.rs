@@ -164,15 +164,18 @@ fn compare(want: &Desired, issue: &Existing, managed: &dyn Fn(&str) -> bool) -> 
     if normalise(&want.body) != normalise(&issue.body) {
         changes.push("body");
     }
-    let labels: BTreeSet<String> = issue
-        .labels
-        .iter()
-        .filter(|l| !managed(l))
-        .chain(&want.labels)
-        .cloned()
-        .collect();
-    let have: BTreeSet<String> = issue.labels.iter().cloned().collect();
-    if labels != have {
+    // GitHub matches label names without regard to case: so does the plan.
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    for label in issue.labels.iter().filter(|l| !managed(&l.to_lowercase())) {
+        labels.insert(label.to_lowercase(), label.clone());
+    }
+    for label in &want.labels {
+        labels
+            .entry(label.to_lowercase())
+            .or_insert_with(|| label.clone());
+    }
+    let have: BTreeSet<String> = issue.labels.iter().map(|l| l.to_lowercase()).collect();
+    if labels.keys().cloned().collect::<BTreeSet<_>>() != have {
         changes.push("labels");
     }
     let mut assignees = issue.assignees.clone();
@@ -192,7 +195,7 @@ fn compare(want: &Desired, issue: &Existing, managed: &dyn Fn(&str) -> bool) -> 
         number: issue.number,
         changes,
         issue: want.clone(),
-        labels: labels.into_iter().collect(),
+        labels: labels.into_values().collect(),
         assignees,
     }
 }
@@ -326,6 +329,17 @@ mod tests {
             summary.line(),
             "Plan: 0 to create, 0 to update, 1 orphaned (1 to close)."
         );
+    }
+
+    #[test]
+    fn label_names_differing_in_case_are_the_same_label() {
+        let a = want("inc/AI-1");
+        let mut issue = have(1, &a);
+        issue.labels = vec!["Incident-Action".into(), "PREVENT".into(), "Sev1".into()];
+        assert!(matches!(
+            plan(std::slice::from_ref(&a), &[issue], &managed, false)[0],
+            Step::Unchanged { .. }
+        ));
     }
 
     #[test]
