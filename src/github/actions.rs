@@ -221,7 +221,10 @@ pub fn desired(
                 ))
                 .unwrap_or_default(),
             };
-            let rendered = templates.render("github/issue.md", crate::render::ctx(&context))?;
+            let rendered = templates.render(
+                "github/issue.md",
+                minijinja::Value::from(minijinja::value::Serde(&context)),
+            )?;
             let mut labels = vec![target.label.clone()];
             labels.extend(severity.map(|s| s.as_str().to_string()));
             labels.extend(item.kind.map(|k| type_name(k).to_string()));

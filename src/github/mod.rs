@@ -105,7 +105,7 @@ pub struct Client {
     waited: Duration,
     last_write: Option<Instant>,
     /// Requests sent, by method (retries included).
-    pub requests: BTreeMap<String, usize>,
+    requests: BTreeMap<String, usize>,
 }
 
 impl Client {
