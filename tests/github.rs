@@ -1133,7 +1133,7 @@ fn the_pull_request_comment_is_posted_once_then_updated() {
         dir.join("incidents/2026-11-27-order-emails-delayed/updates/2026-11-27T13-30-00Z.yaml");
     fs::write(
         &update,
-        "at: 2026-11-27T13:30:00Z\nstatus: monitoring\nmessage: Emails are flowing again; we are watching the queue.\nauthor: \"@bob\"\nnext_update_at: 2026-11-27T14:30:00Z\n",
+        "at: 2026-11-27T13:30:00Z\nstatus: monitoring\nmessage: \"Emails are flowing again; we are watching the queue. <!-- </details>\"\nauthor: \"@bob\"\nnext_update_at: 2026-11-27T14:30:00Z\n",
     )
     .unwrap();
     let first = incident(
@@ -1170,6 +1170,10 @@ fn the_pull_request_comment_is_posted_once_then_updated() {
     assert!(posted.contains("adds update"), "{posted}");
     assert!(posted.contains("Stakeholder update preview"), "{posted}");
     assert!(posted.contains("✅ validation passed"), "{posted}");
+    // People's raw HTML is text: it hides nothing and closes nothing.
+    assert_eq!(posted.matches("<!--").count(), 1, "{posted}");
+    assert_eq!(posted.matches("</details>").count(), 1, "{posted}");
+    assert!(posted.contains("queue. &lt;!-- &lt;/details>"), "{posted}");
     assert_eq!(fake.take_counts(), counts(&[("GET", 1), ("POST", 1)]));
 
     let same = incident(

@@ -67,7 +67,7 @@ pub fn markdown(root: &Path, since: &str) -> Result<String, CliError> {
         writeln!(out, "No incident changes.").map_err(fmt)?;
     }
     for e in &entries {
-        writeln!(out, "- {}", e.summary).map_err(fmt)?;
+        writeln!(out, "- {}", as_text(&e.summary)).map_err(fmt)?;
     }
     if let Some(repo) = &outcome.repository {
         let templates = Templates::load(Some(root))?;
@@ -93,8 +93,8 @@ pub fn markdown(root: &Path, since: &str) -> Result<String, CliError> {
             writeln!(
                 out,
                 "\n<details><summary>Stakeholder update preview: {}</summary>\n\n{}\n</details>",
-                e.summary,
-                preview.trim_end()
+                as_text(&e.summary),
+                no_html(preview.trim_end())
             )
             .map_err(fmt)?;
         }
@@ -109,4 +109,16 @@ pub fn markdown(root: &Path, since: &str) -> Result<String, CliError> {
     };
     writeln!(out, "\n{verdict}").map_err(fmt)?;
     Ok(out)
+}
+
+/// Raw HTML in what people wrote shows as text (as on the status page), so
+/// an unclosed `<!--` or a `</details>` cannot hide or restructure the rest
+/// of the job summary or the pull request's comment.
+fn no_html(markdown: &str) -> String {
+    markdown.replace('<', "&lt;")
+}
+
+/// A one-line summary that stays one list item.
+fn as_text(summary: &str) -> String {
+    no_html(&crate::github::actions::one_line(summary))
 }
