@@ -1251,3 +1251,52 @@ fn a_long_rate_limit_and_a_server_echoing_the_token_fail_clearly() {
     );
     fake.assert_nothing_unexpected();
 }
+
+#[test]
+fn draft_post_mortems_count_only_when_asked() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    let pm = dir.join("incidents/2026-11-23-search-slow-or-empty/postmortem.yaml");
+    let text = fs::read_to_string(&pm).unwrap();
+    fs::write(&pm, text.replacen("status: in_review", "status: draft", 1)).unwrap();
+    let plan = incident(&fake, &dir, &["actions", "plan"]);
+    ok(&plan);
+    assert!(plan.stdout.starts_with("4 action items"), "{}", plan.stdout);
+    assert!(
+        !plan.stdout.contains("2026-11-23-search-slow-or-empty"),
+        "{}",
+        plan.stdout
+    );
+    let drafts = incident(&fake, &dir, &["actions", "plan", "--include-drafts"]);
+    ok(&drafts);
+    assert!(
+        drafts
+            .stdout
+            .ends_with("Plan: 7 to create, 0 to update, 0 orphaned.\n"),
+        "{}",
+        drafts.stdout
+    );
+    fake.assert_nothing_unexpected();
+}
+
+#[test]
+fn a_repository_with_errors_makes_no_request() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    let pm = dir.join("incidents/2026-11-26-checkout-502s/postmortem.yaml");
+    let text = fs::read_to_string(&pm).unwrap();
+    fs::write(
+        &pm,
+        text.replacen("    type: prevent\n", "    type: prevnt\n", 1),
+    )
+    .unwrap();
+    let run = incident(&fake, &dir, &["actions", "apply"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("postmortem.yaml:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("before syncing issues"),
+        "{}",
+        run.stderr
+    );
+    assert!(fake.take_counts().is_empty(), "nothing was asked of GitHub");
+}
