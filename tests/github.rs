@@ -999,6 +999,12 @@ fn status_shows_issue_state_and_overdue_items() {
         "{closed}"
     );
     assert!(line("2026-11-26-checkout-502s/AI-1").contains("@priya-nair"));
+    // Past due, but the post-mortem marks it done.
+    let done = line("2026-11-26-checkout-502s/AI-2");
+    assert!(
+        done.contains("open (marked done)") && !done.contains("OVERDUE"),
+        "{done}"
+    );
     fake.assert_nothing_unexpected();
 }
 

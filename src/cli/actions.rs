@@ -435,6 +435,7 @@ fn print_status(
     for r in &rows {
         let state = match (&r.state_reason, r.state.as_str()) {
             (Some(reason), "closed") => format!("closed ({reason})"),
+            (_, state) if r.done => format!("{state} (marked done)"),
             (_, state) => state.to_string(),
         };
         let overdue = r

@@ -71,7 +71,8 @@ fn visible_key(key: &str) -> String {
 /// line, or the visible key on the first line when a tool stripped the
 /// comment. Nothing further down the body counts.
 pub fn key_of(body: &str) -> Option<String> {
-    let mut lines = body.trim_start_matches('\u{feff}').lines();
+    // A tool that strips the comment may leave its line empty.
+    let mut lines = body.trim_start_matches('\u{feff}').trim_start().lines();
     let first = lines.next()?.trim();
     let key = first
         .strip_prefix("<!-- incidentkit:action ")
@@ -373,6 +374,11 @@ mod tests {
         // A tool that strips HTML comments leaves the visible key first.
         assert_eq!(
             key_of(&format!("{}\n\nrest", visible_key(key))).as_deref(),
+            Some(key)
+        );
+        // … or an empty line before it.
+        assert_eq!(
+            key_of(&format!("\r\n{}\n\nrest", visible_key(key))).as_deref(),
             Some(key)
         );
         // A marker further down (people's text, a quote) is not a key.
