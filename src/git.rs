@@ -194,3 +194,23 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
     }
     Ok(out)
 }
+
+/// Where `root` sits inside its git repository, as `examples/acme/` (empty
+/// at the top or outside git): for links to files on the forge.
+pub fn prefix(root: &Path) -> String {
+    let Ok(repo) = Repository::discover(root) else {
+        return String::new();
+    };
+    let (Some(workdir), Ok(root)) = (repo.workdir(), root.canonicalize()) else {
+        return String::new();
+    };
+    let Ok(workdir) = workdir.canonicalize() else {
+        return String::new();
+    };
+    root.strip_prefix(&workdir)
+        .ok()
+        .and_then(Path::to_str)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{}/", p.replace('\\', "/")))
+        .unwrap_or_default()
+}

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod describe;
 pub mod diagnostics;
 pub mod git;
+pub mod github;
 pub mod model;
 pub mod render;
 pub mod repo;

@@ -85,6 +85,14 @@ const BUILT_IN: &[(&str, &str)] = &[
         "internal/index.html",
         include_str!("../templates/internal/index.html"),
     ),
+    (
+        "github/issue.md",
+        include_str!("../templates/github/issue.md"),
+    ),
+    (
+        "github/pr-comment.md",
+        include_str!("../templates/github/pr-comment.md"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

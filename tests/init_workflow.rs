@@ -19,7 +19,7 @@ use tempfile::TempDir;
 const WORKFLOW: &str = ".github/workflows/incidents.yml";
 const TEMPLATE: &str = "templates/new/incidents.yml";
 const PLACEHOLDER_ACTION: &str = "incidentkit/incidentkit@main";
-const COMMANDS: &[&str] = &["validate", "diff", "build", "list"];
+const COMMANDS: &[&str] = &["validate", "diff", "build", "list", "actions", "pr"];
 
 fn project(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -121,13 +121,23 @@ fn init_writes_the_incidents_workflow() {
         let name = name.as_str().unwrap();
         let permissions = map(job, "permissions");
         let asks = |p: &str| permissions.get(p).and_then(Value::as_str);
+        // Beyond reading the code: the comment, the issues, the deployment.
+        let writes: &[(&str, &str)] = match name {
+            "deploy" => &[("pages", "write"), ("id-token", "write")],
+            "check" => &[("contents", "read"), ("pull-requests", "write")],
+            "action-items" => &[("contents", "read"), ("issues", "write")],
+            _ => &[("contents", "read")],
+        };
+        for (permission, level) in writes {
+            assert_eq!(asks(permission), Some(*level), "job {name}: {permission}");
+        }
+        assert_eq!(
+            permissions.len(),
+            writes.len(),
+            "job {name} asks for no more"
+        );
         if name == "deploy" {
-            assert_eq!(asks("pages"), Some("write"));
-            assert_eq!(asks("id-token"), Some("write"));
             assert_eq!(job["environment"]["name"].as_str(), Some("github-pages"));
-        } else {
-            assert_eq!(asks("contents"), Some("read"), "job {name}");
-            assert_eq!(permissions.len(), 1, "job {name} asks only to read");
         }
     }
     // A new repository already validates, with the workflow in it.
@@ -158,6 +168,15 @@ fn the_dogfooding_workflow_is_the_template_on_the_example() {
             }
             step["uses"] = Value::from(PLACEHOLDER_ACTION);
             let with = step["with"].as_mapping_mut().unwrap();
+            // The example's acme/incidents is fictional: the issues are
+            // planned against this repository instead of applied.
+            if with.get("command").and_then(Value::as_str) == Some("actions") {
+                assert_eq!(
+                    with.get("args").and_then(Value::as_str),
+                    Some("plan --repo \"${{ github.repository }}\"")
+                );
+                with.insert("args".into(), "apply".into());
+            }
             assert_eq!(
                 with.remove("working-directory")
                     .as_ref()
@@ -167,6 +186,9 @@ fn the_dogfooding_workflow_is_the_template_on_the_example() {
             );
         }
     }
+    let issues = &mut dogfood["jobs"]["action-items"]["permissions"]["issues"];
+    assert_eq!(issues.as_str(), Some("read"), "planning only reads issues");
+    *issues = Value::from("write");
     assert_eq!(dogfood, template);
 }
 

@@ -1,6 +1,7 @@
 use super::CliError;
 use crate::check;
 use crate::describe;
+use crate::diagnostics::Counts;
 use crate::render::update::{self as stakeholder, Audience};
 use crate::repo::Files;
 use crate::templates::Templates;
@@ -26,30 +27,50 @@ pub struct Args {
 /// What the change since REF does, with a preview of each new stakeholder update.
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let root = super::repository_root(start)?;
-    let changes = crate::git::changes_since(&root, &args.since)?;
-    let outcome = check::check_change(&Files::on_disk(&root), &changes)?;
-    let counts = crate::diagnostics::Counts::of(&outcome.diagnostics);
-    let entries = outcome
-        .repository
-        .as_ref()
-        .map(|repo| describe::describe(repo, &changes))
-        .unwrap_or_default();
     let mut out = std::io::stdout().lock();
     if args.format == DiffFormat::Json {
+        let (_, entries, counts) = analyse(&root, &args.since)?;
         let report = serde_json::json!({ "version": 1, "changes": entries, "validation": counts });
         serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "## incidentkit: what this change publishes\n")?;
+    write!(out, "{}", markdown(&root, &args.since)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The change since `since`, checked and described.
+fn analyse(
+    root: &Path,
+    since: &str,
+) -> Result<(check::Outcome, Vec<describe::Entry>, Counts), CliError> {
+    let changes = crate::git::changes_since(root, since)?;
+    let outcome = check::check_change(&Files::on_disk(root), &changes)?;
+    let counts = Counts::of(&outcome.diagnostics);
+    let entries = outcome
+        .repository
+        .as_ref()
+        .map(|repo| describe::describe(repo, &changes))
+        .unwrap_or_default();
+    Ok((outcome, entries, counts))
+}
+
+/// What the change since `since` publishes, as Markdown: for the job
+/// summary and the pull request's comment (`incident pr comment`).
+pub fn markdown(root: &Path, since: &str) -> Result<String, CliError> {
+    use std::fmt::Write as _;
+    let (outcome, entries, counts) = analyse(root, since)?;
+    let mut out = String::new();
+    let fmt = |e: std::fmt::Error| CliError::Usage(e.to_string());
+    writeln!(out, "## incidentkit: what this change publishes\n").map_err(fmt)?;
     if entries.is_empty() {
-        writeln!(out, "No incident changes.")?;
+        writeln!(out, "No incident changes.").map_err(fmt)?;
     }
     for e in &entries {
-        writeln!(out, "- {}", e.summary)?;
+        writeln!(out, "- {}", as_text(&e.summary)).map_err(fmt)?;
     }
     if let Some(repo) = &outcome.repository {
-        let templates = Templates::load(Some(&root))?;
+        let templates = Templates::load(Some(root))?;
         for e in &entries {
             let (Some(at), Some(incident)) = (
                 e.update_at,
@@ -72,9 +93,10 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             writeln!(
                 out,
                 "\n<details><summary>Stakeholder update preview: {}</summary>\n\n{}\n</details>",
-                e.summary,
-                preview.trim_end()
-            )?;
+                as_text(&e.summary),
+                no_html(preview.trim_end())
+            )
+            .map_err(fmt)?;
         }
     }
     let verdict = if counts.errors == 0 {
@@ -82,9 +104,21 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     } else {
         format!(
             "❌ {} errors, {} warnings: see the annotations or run `incident validate --changed-since {}`",
-            counts.errors, counts.warnings, args.since
+            counts.errors, counts.warnings, since
         )
     };
-    writeln!(out, "\n{verdict}")?;
-    Ok(ExitCode::SUCCESS)
+    writeln!(out, "\n{verdict}").map_err(fmt)?;
+    Ok(out)
+}
+
+/// Raw HTML in what people wrote shows as text (as on the status page), so
+/// an unclosed `<!--` or a `</details>` cannot hide or restructure the rest
+/// of the job summary or the pull request's comment.
+fn no_html(markdown: &str) -> String {
+    markdown.replace('<', "&lt;")
+}
+
+/// A one-line summary that stays one list item.
+fn as_text(summary: &str) -> String {
+    no_html(&crate::github::actions::one_line(summary))
 }

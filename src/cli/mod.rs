@@ -1,6 +1,7 @@
 //! The command line: one file per command. Exit codes: 0 ok, 1 findings at
 //! error level, 2 usage or I/O error.
 
+mod actions;
 mod authoring;
 mod build;
 mod decide;
@@ -8,6 +9,7 @@ mod declare;
 mod diff;
 mod init;
 mod list;
+mod pr;
 mod render;
 mod resolve;
 mod schema;
@@ -59,6 +61,10 @@ enum Command {
     Build(build::Args),
     /// Render a stakeholder update, a post-mortem or a customer report.
     Render(render::Args),
+    /// Post-mortem action items as GitHub issues: plan, apply, status.
+    Actions(actions::Args),
+    /// The pull request's comment: what it publishes and its validation.
+    Pr(pr::Args),
 }
 
 /// An error that stops a command before it could do its job.
@@ -105,6 +111,8 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff::run(&start, &args),
         Command::Build(args) => build::run(&start, &args),
         Command::Render(args) => render::run(&start, &args),
+        Command::Actions(args) => actions::run(&start, &args),
+        Command::Pr(args) => pr::run(&start, &args),
     };
     match result {
         Ok(code) => code,

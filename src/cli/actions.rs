@@ -1,0 +1,459 @@
+//! `incident actions plan|apply|status`: post-mortem action items as GitHub
+//! issues, one per item, kept in sync with the files.
+
+use super::CliError;
+use crate::check;
+use crate::diagnostics::{self, Counts};
+use crate::github::actions::{self as items, DEFAULT_LABEL, Item, Target};
+use crate::github::plan::{self, Existing, Step, Summary};
+use crate::github::{Client, Pacing, Repo, apply};
+use crate::model::Repository;
+use crate::repo::Files;
+use crate::templates::Templates;
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// Print what `apply` would do: + create, ~ update, = unchanged, ! orphan.
+    Plan {
+        #[command(flatten)]
+        source: Source,
+        /// Exit 2 when the plan has changes (0 when there are none).
+        #[arg(long)]
+        detailed_exitcode: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Create and update the issues as planned; exit 1 if anything failed.
+    Apply {
+        #[command(flatten)]
+        source: Source,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// The action items with their issue's state, owner and due date.
+    Status {
+        /// Include the action items of draft post-mortems.
+        #[arg(long)]
+        include_drafts: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct Source {
+    /// Include the action items of draft post-mortems.
+    #[arg(long)]
+    include_drafts: bool,
+    /// Close open issues whose action item no longer exists (as not planned).
+    #[arg(long)]
+    prune: bool,
+}
+
+/// How to reach GitHub (shared with `incident pr`).
+#[derive(Debug, clap::Args)]
+pub struct Connection {
+    /// The repository, owner/name. Default: github.repo in incidentkit.yaml.
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// The environment variable that holds the token.
+    #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
+    token_env: String,
+    /// At least this long between two writes (GitHub allows 80 a minute).
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
+    write_interval: Duration,
+    /// At most this long waiting on rate limits and retries, over the whole run.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration)]
+    max_wait: Duration,
+    /// At most this long for one request.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    timeout: Duration,
+}
+
+impl Connection {
+    /// A client for GITHUB_API_URL with the token from the environment.
+    pub fn client(&self) -> Result<Client, CliError> {
+        let token = std::env::var(&self.token_env)
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "no GitHub token in ${}: set it (in GitHub Actions: `GITHUB_TOKEN: ${{{{ github.token }}}}`) or name another variable with --token-env",
+                    self.token_env
+                ))
+            })?;
+        let api = std::env::var("GITHUB_API_URL")
+            .ok()
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| crate::github::DEFAULT_API.to_string());
+        let pacing = Pacing {
+            write_interval: self.write_interval,
+            max_wait: self.max_wait,
+            timeout: self.timeout,
+        };
+        Client::new(&api, token.trim().to_string(), pacing).map_err(CliError::Usage)
+    }
+
+    /// `--repo`, else `fallbacks` in order, as an `owner/name`.
+    pub fn target_repo(&self, fallbacks: &[Option<String>]) -> Result<Repo, CliError> {
+        let text = self
+            .repo
+            .clone()
+            .or_else(|| fallbacks.iter().flatten().next().cloned())
+            .ok_or_else(|| {
+                CliError::Usage(
+                    "no GitHub repository: set `github: {repo: owner/name}` in incidentkit.yaml or pass --repo owner/name".to_string(),
+                )
+            })?;
+        Repo::parse(&text).ok_or_else(|| {
+            CliError::Usage(format!(
+                "`{text}` is not a GitHub repository: write it as owner/name"
+            ))
+        })
+    }
+}
+
+/// "1s", "500ms", "5m" (jiff's friendly format).
+fn duration(text: &str) -> Result<Duration, String> {
+    let parsed: jiff::SignedDuration = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 0s, 500ms, 1s or 5m"))?;
+    Duration::try_from(parsed).map_err(|_| format!("`{text}` is negative"))
+}
+
+pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
+    let root = super::repository_root(start)?;
+    let Some(repository) = checked(&root)? else {
+        return Ok(ExitCode::from(1));
+    };
+    match &args.what {
+        What::Plan {
+            source,
+            detailed_exitcode,
+            format,
+            connection,
+        } => {
+            let mut session = Session::open(&root, &repository, source.include_drafts, connection)?;
+            let steps = session.plan(&repository, source.prune)?;
+            print_plan(&session, &steps, *format)?;
+            let changes = Summary::of(&steps).has_changes();
+            Ok(ExitCode::from(if *detailed_exitcode && changes {
+                2
+            } else {
+                0
+            }))
+        }
+        What::Apply { source, connection } => {
+            let mut session = Session::open(&root, &repository, source.include_drafts, connection)?;
+            let since = recheck_since();
+            let steps = session.plan(&repository, source.prune)?;
+            let report = apply::apply(&mut session.client, &session.target, &steps, &since);
+            let mut out = std::io::stdout().lock();
+            for line in &report.lines {
+                writeln!(out, "{line}")?;
+            }
+            let summary = Summary::of(&steps);
+            writeln!(
+                out,
+                "Apply: {} created, {} updated, {} closed, {} unchanged, {} orphaned, {} failed ({}).",
+                report.created,
+                report.updated,
+                report.closed,
+                summary.unchanged,
+                summary.orphaned - summary.close,
+                report.failed,
+                session.client.request_counts()
+            )?;
+            if report.failed > 0 {
+                eprintln!(
+                    "error: {} action items could not be synced; the next `incident actions apply` retries them",
+                    report.failed
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        What::Status {
+            include_drafts,
+            format,
+            connection,
+        } => {
+            let mut session = Session::open(&root, &repository, *include_drafts, connection)?;
+            let existing = session.existing()?;
+            print_status(&repository, &session.items, &existing, *format)
+        }
+    }
+}
+
+/// The repository, validated; `None` (findings printed) when it has errors:
+/// issues are not made from files that do not validate.
+fn checked(root: &Path) -> Result<Option<Repository>, CliError> {
+    let outcome = check::check(&Files::on_disk(root))?;
+    let counts = Counts::of(&outcome.diagnostics);
+    if counts.errors == 0
+        && let Some(repository) = outcome.repository
+    {
+        return Ok(Some(repository));
+    }
+    let mut err = anstream::stderr().lock();
+    diagnostics::print_human(&mut err, &outcome.diagnostics)?;
+    writeln!(
+        err,
+        "{}\nerror: the repository has errors; fix them (`incident validate`) before syncing issues",
+        diagnostics::summary_line(counts, &format!("{} files", outcome.files))
+    )?;
+    Ok(None)
+}
+
+/// A moment safely before the plan's list is read: a create first looks
+/// for issues updated since then (the list's `since`), a cheap re-check.
+fn recheck_since() -> String {
+    let earlier = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(5);
+    earlier.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+struct Session<'a> {
+    client: Client,
+    target: Target,
+    items: Vec<Item<'a>>,
+    root: PathBuf,
+}
+
+impl<'a> Session<'a> {
+    fn open(
+        root: &Path,
+        repository: &'a Repository,
+        include_drafts: bool,
+        connection: &Connection,
+    ) -> Result<Self, CliError> {
+        let github = repository.config.github.as_ref();
+        // In GitHub Actions without github.repo: the repository running it.
+        let repo = connection.target_repo(&[
+            github.and_then(|g| g.repo.clone()),
+            std::env::var("GITHUB_REPOSITORY").ok(),
+        ])?;
+        let target = Target {
+            repo,
+            label: github
+                .and_then(|g| g.label.clone())
+                .unwrap_or_else(|| DEFAULT_LABEL.to_string()),
+            server: std::env::var("GITHUB_SERVER_URL")
+                .ok()
+                .filter(|s| s.starts_with("https://") || s.starts_with("http://"))
+                .unwrap_or_else(|| "https://github.com".to_string()),
+            prefix: crate::git::prefix(root),
+        };
+        Ok(Self {
+            client: connection.client()?,
+            target,
+            items: items::items(repository, include_drafts),
+            root: root.to_path_buf(),
+        })
+    }
+
+    fn existing(&mut self) -> Result<Vec<Existing>, CliError> {
+        items::list(&mut self.client, &self.target, None)
+            .map_err(|e| CliError::Refused(e.to_string()))
+    }
+
+    fn plan(&mut self, repository: &Repository, prune: bool) -> Result<Vec<Step>, CliError> {
+        let templates = Templates::load(Some(&self.root))?;
+        let desired = items::desired(repository, &self.items, &self.target, &templates)?;
+        let existing = self.existing()?;
+        let base = self.target.label.clone();
+        let managed = move |label: &str| items::is_managed_label(&base, label);
+        Ok(plan::plan(&desired, &existing, &managed, prune))
+    }
+}
+
+fn print_plan(session: &Session, steps: &[Step], format: OutputFormat) -> Result<(), CliError> {
+    let summary = Summary::of(steps);
+    let mut out = std::io::stdout().lock();
+    if format == OutputFormat::Json {
+        let report = serde_json::json!({
+            "version": 1,
+            "repo": session.target.repo.to_string(),
+            "label": session.target.label,
+            "steps": steps,
+            "summary": summary,
+        });
+        serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} action items → {} (label {})\n",
+        session.items.len(),
+        session.target.repo,
+        items::one_line(&session.target.label)
+    )?;
+    for step in steps {
+        match step {
+            Step::Create { issue } => {
+                let assignee = issue
+                    .assignee
+                    .as_ref()
+                    .map(|a| format!("; assignee @{a}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "+ create          {}\n      title: {}\n      labels: {}{assignee}",
+                    issue.key,
+                    items::one_line(&issue.title),
+                    items::one_line(&issue.labels.join(", "))
+                )?;
+            }
+            Step::Update {
+                number,
+                changes,
+                issue,
+                ..
+            } => writeln!(
+                out,
+                "~ update    #{number:<4} {} ({} drifted from the files)",
+                issue.key,
+                changes.join(", ")
+            )?,
+            Step::Unchanged { number, key } => {
+                writeln!(out, "= unchanged #{number:<4} {key}")?;
+            }
+            Step::Orphan {
+                number,
+                key,
+                title,
+                close,
+            } => writeln!(
+                out,
+                "! orphan    #{number:<4} {key} \"{}\" ({})",
+                items::one_line(title),
+                if *close {
+                    "its action item is gone: will be closed"
+                } else {
+                    "its action item is gone; --prune closes it"
+                }
+            )?,
+        }
+    }
+    if !steps.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary.line())?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct StatusRow {
+    key: String,
+    title: String,
+    issue: Option<u64>,
+    /// open, closed, or none (no issue yet).
+    state: String,
+    state_reason: Option<String>,
+    owner: Option<String>,
+    due: Option<jiff::civil::Date>,
+    done: bool,
+    /// Days past due, for items not done.
+    overdue_days: Option<i32>,
+}
+
+fn print_status(
+    repository: &Repository,
+    list: &[Item<'_>],
+    existing: &[Existing],
+    format: OutputFormat,
+) -> Result<ExitCode, CliError> {
+    let today = crate::clock::now()
+        .to_zoned_datetime(repository.config.timezone())
+        .date();
+    let rows: Vec<StatusRow> = list
+        .iter()
+        .map(|it| {
+            let key = it.key();
+            let issue = existing
+                .iter()
+                .filter(|e| e.key.as_deref() == Some(key.as_str()))
+                .min_by_key(|e| e.number);
+            let finished = it.item.done || issue.is_some_and(|i| !i.open);
+            let overdue_days = it
+                .item
+                .due
+                .filter(|due| *due < today && !finished)
+                .and_then(|due| due.until(today).ok())
+                .map(|span| span.get_days());
+            StatusRow {
+                title: items::one_line(&it.item.title),
+                issue: issue.map(|i| i.number),
+                state: issue
+                    .map_or("none", |i| if i.open { "open" } else { "closed" })
+                    .to_string(),
+                state_reason: issue.and_then(|i| i.state_reason.clone()),
+                owner: it.item.owner.as_deref().map(items::one_line),
+                due: it.item.due,
+                done: it.item.done,
+                overdue_days,
+                key,
+            }
+        })
+        .collect();
+    let mut out = anstream::stdout().lock();
+    if format == OutputFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &rows).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = rows.iter().map(|r| r.key.len()).max().unwrap_or(4).max(4);
+    writeln!(
+        out,
+        "{:width$}  ISSUE  STATE                 OWNER                DUE",
+        "ITEM"
+    )?;
+    let loud = anstyle::Style::new()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()))
+        .bold();
+    for r in &rows {
+        let state = match (&r.state_reason, r.state.as_str()) {
+            (Some(reason), "closed") => format!("closed ({reason})"),
+            (_, state) if r.done => format!("{state} (marked done)"),
+            (_, state) => state.to_string(),
+        };
+        let overdue = r
+            .overdue_days
+            .map(|d| format!("  {loud}OVERDUE by {d}d{loud:#}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:width$}  {:5}  {:20}  {:19}  {}{overdue}",
+            r.key,
+            r.issue.map_or("-".to_string(), |n| format!("#{n}")),
+            state,
+            r.owner.as_deref().unwrap_or("-"),
+            r.due.map_or("-".to_string(), |d| d.to_string()),
+        )?;
+    }
+    if rows.is_empty() {
+        writeln!(out, "no action items")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
