@@ -2,8 +2,10 @@
 //! CLI: `check` builds it from parsed documents, and everything downstream
 //! reads it.
 
+pub mod cadence;
 pub mod config;
 pub mod duration;
+pub mod exempt;
 pub mod incident;
 pub mod postmortem;
 pub mod state;
