@@ -156,3 +156,17 @@ fn the_overdue_rule_reads_the_clock() {
     assert_eq!(at("1795684800"), 0, "09:20 UTC: the promised time itself");
     assert_eq!(at("1795689000"), 1, "10:30 UTC: 1 h 10 min overdue");
 }
+
+#[test]
+fn list_flags_an_update_overdue_by_the_cadence_when_nothing_was_promised() {
+    // sev2, last update 10:10 without `next_update_at`: due 11:10 by the cadence.
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        .args(["list", "--format", "json", "-C"])
+        .arg(fixture("invalid", "update-no-impact-eta"))
+        .env("SOURCE_DATE_EPOCH", "1795692600") // 2026-11-26T11:30:00Z
+        .output()
+        .unwrap();
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["next_update_at"], "2026-11-26T11:10:00Z");
+    assert_eq!(rows[0]["overdue_minutes"], 20);
+}
