@@ -12,6 +12,7 @@ mod render;
 mod resolve;
 mod schema;
 mod show;
+mod stats;
 mod update;
 mod validate;
 
@@ -59,6 +60,8 @@ enum Command {
     Build(build::Args),
     /// Render a stakeholder update, a post-mortem or a customer report.
     Render(render::Args),
+    /// Metrics of the practice per severity and month (internal, never published).
+    Stats(stats::Args),
 }
 
 /// An error that stops a command before it could do its job.
@@ -105,6 +108,7 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff::run(&start, &args),
         Command::Build(args) => build::run(&start, &args),
         Command::Render(args) => render::run(&start, &args),
+        Command::Stats(args) => stats::run(&start, &args),
     };
     match result {
         Ok(code) => code,

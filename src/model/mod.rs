@@ -7,6 +7,7 @@ pub mod config;
 pub mod duration;
 pub mod exempt;
 pub mod incident;
+pub mod learning;
 pub mod postmortem;
 pub mod state;
 pub mod vocab;

@@ -6,8 +6,8 @@
 
 use super::*;
 use crate::check::IncidentFiles;
+use crate::model::Incident;
 use crate::model::postmortem::PostmortemStatus;
-use crate::model::{Incident, Kind};
 
 pub fn check(
     incident: &Incident,
@@ -17,21 +17,15 @@ pub fn check(
 ) {
     let config = practice.config;
     let tz = config.timezone();
-    let today = practice.now.to_zoned_datetime(tz.clone()).date();
-    let state = incident.current();
-    if let (Some(resolved), Some(severity), Kind::Incident) =
-        (state.resolved_at, state.severity, incident.declaration.kind)
-    {
+    let today = practice.now.to_zoned_datetime(tz).date();
+    let severity = incident.current().severity;
+    if let (Some(due), Some(severity)) = (incident.postmortem_due(config), severity) {
         let policy = config.policy(severity);
-        let pm = incident.postmortem.as_ref();
-        let policy_due = policy
-            .postmortem_due
-            .and_then(|d| resolved.checked_add(d.as_signed()).ok())
-            .map(|t| t.to_zoned_datetime(tz.clone()).date());
-        let due = pm.and_then(|p| p.due).or(policy_due);
-        let started = pm.is_some_and(|p| p.status != PostmortemStatus::Draft);
-        if let Some(due) = due.filter(|d| policy.postmortem.is_required() && today > *d && !started)
-        {
+        let started = incident
+            .postmortem
+            .as_ref()
+            .is_some_and(|p| p.status != PostmortemStatus::Draft);
+        if today > due && !started {
             let (file, what) = match &files.postmortem {
                 Some(file) => (file, "is still a draft"),
                 None => (&files.incident, "has not been started"),

@@ -6,26 +6,9 @@ use super::*;
 use crate::check::IncidentFiles;
 use crate::model::{Incident, Kind, Severity};
 
-/// The highest severity the response ran at: declared, or set by an update
-/// that did not end it (one raised on the resolving update had no response).
-pub fn worst_severity(incident: &Incident) -> Option<Severity> {
-    incident
-        .declaration
-        .severity
-        .into_iter()
-        .chain(
-            incident
-                .updates
-                .iter()
-                .filter(|u| !u.status.is_final())
-                .filter_map(|u| u.severity),
-        )
-        .min()
-}
-
 pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
     let decl = &incident.declaration;
-    let Some(worst) = worst_severity(incident).filter(|s| *s <= Severity::Sev2) else {
+    let Some(worst) = incident.worst_severity().filter(|s| *s <= Severity::Sev2) else {
         return;
     };
     if decl.kind != Kind::Incident {
