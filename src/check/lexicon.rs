@@ -1,7 +1,7 @@
 //! The word lists of the text rules: built in (`rules/phrases.yaml`, part of
 //! the binary) plus what incidentkit.yaml adds under `language:`.
 
-use super::text::phrase;
+use super::text::Phrases;
 use crate::model::Config;
 use serde::Deserialize;
 use std::sync::LazyLock;
@@ -26,25 +26,17 @@ static BUILT_IN: LazyLock<Lists> = LazyLock::new(|| {
     serde_yaml::from_str(include_str!("rules/phrases.yaml")).expect("phrases.yaml is valid")
 });
 
-/// Each phrase as the lowercase words to match.
+/// The lists, ready to match.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    pub blame: Vec<Vec<String>>,
-    pub person_verbs: Vec<Vec<String>>,
-    pub people: Vec<Vec<String>>,
-    pub vague: Vec<Vec<String>>,
-    pub jargon: Vec<Vec<String>>,
-    pub third_party: Vec<Vec<String>>,
-    pub cause: Vec<Vec<String>>,
+    pub blame: Phrases,
+    pub person_verbs: Phrases,
+    pub people: Phrases,
+    pub vague: Phrases,
+    pub jargon: Phrases,
+    pub third_party: Phrases,
+    pub cause: Phrases,
     pub reading_ease: f64,
-}
-
-fn compile<'a>(lists: impl IntoIterator<Item = &'a String>) -> Vec<Vec<String>> {
-    lists
-        .into_iter()
-        .map(|p| phrase(p))
-        .filter(|p| !p.is_empty())
-        .collect()
 }
 
 impl Lexicon {
@@ -61,13 +53,13 @@ impl Lexicon {
             .map(|c| c.id.clone())
             .collect();
         Self {
-            blame: compile(b.blame.iter().chain(&lang.blame)),
-            person_verbs: compile(&b.person_verbs),
-            people: compile(&b.people),
-            vague: compile(b.vague.iter().chain(&lang.vague)),
-            jargon: compile(b.jargon.iter().chain(&lang.jargon).chain(&ids)),
-            third_party: compile(&b.third_party),
-            cause: compile(&b.cause),
+            blame: Phrases::new(b.blame.iter().chain(&lang.blame)),
+            person_verbs: Phrases::new(&b.person_verbs),
+            people: Phrases::new(&b.people),
+            vague: Phrases::new(b.vague.iter().chain(&lang.vague)),
+            jargon: Phrases::new(b.jargon.iter().chain(&lang.jargon).chain(&ids)),
+            third_party: Phrases::new(&b.third_party),
+            cause: Phrases::new(&b.cause),
             reading_ease: lang.reading_ease.unwrap_or(DEFAULT_READING_EASE),
         }
     }
@@ -84,10 +76,11 @@ mod tests {
         )
         .unwrap();
         let l = Lexicon::new(&config);
-        assert!(l.blame.contains(&vec!["human".into(), "error".into()]));
-        assert!(l.jargon.contains(&vec!["kafka".into()]));
-        assert!(l.jargon.contains(&vec!["payments-api".into()]));
-        assert!(!l.jargon.contains(&vec!["checkout".into()]));
+        let has = |set: &Phrases, text: &str| set.first(&crate::check::text::words(text)).is_some();
+        assert!(has(&l.blame, "Human error."));
+        assert!(has(&l.jargon, "Kafka lagged"));
+        assert!(has(&l.jargon, "the payments-api pods"));
+        assert!(!has(&l.jargon, "checkout was down"));
         assert_eq!(l.reading_ease, 60.0);
     }
 }

@@ -1,11 +1,15 @@
 //! Prose as the text rules read it: words with the sentence they are in,
 //! phrases matched word by word, and the Flesch reading ease.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 /// One word of a text, as written and in lowercase.
 #[derive(Debug, Clone)]
 pub struct Word<'a> {
     pub text: &'a str,
-    pub lower: String,
+    /// Borrowed when the word is lowercase already (most are).
+    pub lower: Cow<'a, str>,
     pub sentence: usize,
 }
 
@@ -20,9 +24,18 @@ pub fn words<'a>(text: &'a str) -> Vec<Word<'a>> {
     let push = |s: usize, e: usize, sentence: usize, out: &mut Vec<Word<'a>>| {
         let w = text[s..e].trim_end_matches(['\'', '’', '-', '_']);
         if !w.is_empty() && w != "@" {
+            let plain = w
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic())
+                && w.is_ascii();
+            let lower = if plain {
+                Cow::Borrowed(w)
+            } else {
+                Cow::Owned(w.to_lowercase().replace('’', "'"))
+            };
             out.push(Word {
                 text: w,
-                lower: w.to_lowercase().replace('’', "'"),
+                lower,
                 sentence,
             });
         }
@@ -59,29 +72,68 @@ pub fn words<'a>(text: &'a str) -> Vec<Word<'a>> {
 
 /// A phrase as the lowercase words to match.
 pub fn phrase(text: &str) -> Vec<String> {
-    words(text).into_iter().map(|w| w.lower).collect()
+    words(text)
+        .into_iter()
+        .map(|w| w.lower.into_owned())
+        .collect()
 }
 
-/// Where `phrase` starts in `words`, within one sentence, from `from` on.
-pub fn find(words: &[Word], phrase: &[String], from: usize) -> Option<usize> {
-    if phrase.is_empty() || words.len() < phrase.len() {
-        return None;
-    }
-    (from..=words.len() - phrase.len()).find(|&i| {
-        let sentence = words[i].sentence;
-        phrase
+/// Whether `phrase` is at `words[i..]`, within one sentence.
+fn is_at(words: &[Word], phrase: &[String], i: usize) -> bool {
+    let sentence = words[i].sentence;
+    words.len() - i >= phrase.len()
+        && phrase
             .iter()
             .zip(&words[i..])
-            .all(|(p, w)| *p == w.lower && w.sentence == sentence)
-    })
+            .all(|(p, w)| p == &w.lower && w.sentence == sentence)
 }
 
-/// The first of `phrases` found in `words`: (index of its first word, phrase).
-pub fn first<'p>(words: &[Word], phrases: &'p [Vec<String>]) -> Option<(usize, &'p [String])> {
-    phrases
-        .iter()
-        .filter_map(|p| find(words, p, 0).map(|i| (i, p.as_slice())))
-        .min_by_key(|(i, _)| *i)
+/// A list of phrases, indexed by their first word so that a text is read
+/// once whatever the length of the list.
+#[derive(Debug, Clone, Default)]
+pub struct Phrases {
+    by_first: HashMap<String, Vec<Vec<String>>>,
+}
+
+impl Phrases {
+    pub fn new<'a>(list: impl IntoIterator<Item = &'a String>) -> Self {
+        let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for p in list
+            .into_iter()
+            .map(|p| phrase(p))
+            .filter(|p| !p.is_empty())
+        {
+            let list = by_first.entry(p[0].clone()).or_default();
+            if !list.contains(&p) {
+                list.push(p);
+            }
+        }
+        Self { by_first }
+    }
+
+    /// Every match in text order: (index of its first word, phrase).
+    pub fn matches<'p>(&'p self, words: &[Word]) -> Vec<(usize, &'p [String])> {
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            for p in self.by_first.get(w.lower.as_ref()).into_iter().flatten() {
+                if is_at(words, p, i) {
+                    out.push((i, p.as_slice()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The first match in `words`.
+    pub fn first<'p>(&'p self, words: &[Word]) -> Option<(usize, &'p [String])> {
+        words.iter().enumerate().find_map(|(i, w)| {
+            self.by_first
+                .get(w.lower.as_ref())?
+                .iter()
+                .find(|p| is_at(words, p, i))
+                .map(|p| (i, p.as_slice()))
+        })
+    }
 }
 
 /// The words from `from` to the end of their sentence, as written, for quoting.
@@ -106,18 +158,15 @@ pub fn quote(text: &str, words: &[Word], at: usize) -> String {
 /// Syllables of an English word, by the usual heuristic: groups of vowels,
 /// less a silent final "e" and a final "ed" that is not said ("jumped").
 pub fn syllables(word: &str) -> usize {
-    let w: Vec<char> = word
-        .to_lowercase()
-        .chars()
-        .filter(char::is_ascii_alphabetic)
+    let w: Vec<u8> = word
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|b| b.to_ascii_lowercase())
         .collect();
-    if w.is_empty() {
-        return 1; // a number is read as at least one syllable
-    }
     if w.len() <= 3 {
-        return 1;
+        return 1; // short words, and numbers, are read as one syllable
     }
-    let vowel = |c: char| "aeiouy".contains(c);
+    let vowel = |c: u8| b"aeiouy".contains(&c);
     let mut count = 0;
     let mut previous = false;
     for &c in &w {
@@ -128,28 +177,54 @@ pub fn syllables(word: &str) -> usize {
         previous = v;
     }
     let n = w.len();
-    let ends = |s: &str| w.iter().rev().take(s.len()).rev().copied().eq(s.chars());
-    let silent_e = ends("e") && !ends("le") && !vowel(w[n - 2]);
-    let silent_ed = ends("ed") && !ends("ted") && !ends("ded");
+    let silent_e = w.ends_with(b"e") && !w.ends_with(b"le") && !vowel(w[n - 2]);
+    let silent_ed = w.ends_with(b"ed") && !w.ends_with(b"ted") && !w.ends_with(b"ded");
     if count > 1 && (silent_e || silent_ed) {
         count -= 1;
     }
     count.max(1)
 }
 
-/// Flesch reading ease: 206.835 − 1.015 × words per sentence − 84.6 ×
-/// syllables per word. 60–70 is plain English; below 50 is hard going.
-/// `None` for a text without words.
-pub fn reading_ease(text: &str) -> Option<f64> {
-    let words = words(text);
-    if words.is_empty() {
-        return None;
+/// Words, sentences and syllables of a text: what reading ease is made of,
+/// summed over the parts of a longer text.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub words: usize,
+    pub sentences: usize,
+    pub syllables: usize,
+}
+
+impl Tally {
+    pub fn of(words: &[Word]) -> Self {
+        let mut sentences: Vec<usize> = words.iter().map(|w| w.sentence).collect();
+        sentences.dedup();
+        Self {
+            words: words.len(),
+            sentences: sentences.len(),
+            syllables: words.iter().map(|w| syllables(w.text)).sum(),
+        }
     }
-    let mut sentences: Vec<usize> = words.iter().map(|w| w.sentence).collect();
-    sentences.dedup();
-    let syllables: usize = words.iter().map(|w| syllables(w.text)).sum();
-    let n = words.len() as f64;
-    Some(206.835 - 1.015 * (n / sentences.len() as f64) - 84.6 * (syllables as f64 / n))
+
+    pub fn add(&mut self, other: Tally) {
+        self.words += other.words;
+        self.sentences += other.sentences;
+        self.syllables += other.syllables;
+    }
+
+    /// Flesch reading ease: 206.835 − 1.015 × words per sentence − 84.6 ×
+    /// syllables per word. 60–70 is plain English; below 50 is hard going.
+    /// `None` without words.
+    pub fn reading_ease(self) -> Option<f64> {
+        (self.words > 0).then(|| {
+            let n = self.words as f64;
+            206.835 - 1.015 * (n / self.sentences as f64) - 84.6 * (self.syllables as f64 / n)
+        })
+    }
+}
+
+/// The Flesch reading ease of `text` (see `Tally::reading_ease`).
+pub fn reading_ease(text: &str) -> Option<f64> {
+    Tally::of(&words(text)).reading_ease()
 }
 
 #[cfg(test)]
@@ -183,8 +258,22 @@ mod tests {
     #[test]
     fn a_phrase_matches_whole_words_within_a_sentence() {
         let w = words("The retry failed. To connect again we waited. It failed to connect.");
-        assert_eq!(find(&w, &phrase("failed to"), 0), Some(9));
-        assert_eq!(find(&w, &phrase("fail"), 0), None);
+        let list = ["failed to".to_string(), "fail".into(), "connect".into()];
+        let set = Phrases::new(&list);
+        let found: Vec<(usize, String)> = set
+            .matches(&w)
+            .into_iter()
+            .map(|(i, p)| (i, p.join(" ")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (4, "connect".into()),
+                (9, "failed to".into()),
+                (11, "connect".into())
+            ]
+        );
+        assert_eq!(set.first(&w).map(|(i, _)| i), Some(4));
     }
 
     #[test]

@@ -52,15 +52,16 @@ impl Incident {
             return Vec::new();
         }
         let mut gaps = Vec::new();
-        let mut open: Option<(Timestamp, Option<Timestamp>)> =
-            Some((self.declaration.declared_at, None));
+        // The severity in force, folded as `state_at` does, in one pass.
+        let mut severity = self.declaration.severity;
+        let mut open: Option<(Timestamp, Option<Timestamp>, Option<Severity>)> =
+            Some((self.declaration.declared_at, None, severity));
         for (i, update) in self.updates.iter().enumerate() {
+            severity = update.severity.or(severity);
             if !update.is_public() {
                 continue;
             }
-            if let Some((from, promised)) = open
-                && let Some(severity) = self.state_at(from).severity
-            {
+            if let Some((from, promised, Some(severity))) = open {
                 gaps.push(Gap {
                     from,
                     to: update.at,
@@ -70,7 +71,8 @@ impl Incident {
                     promised,
                 });
             }
-            open = (!update.status.is_final()).then_some((update.at, update.next_update_at));
+            open =
+                (!update.status.is_final()).then_some((update.at, update.next_update_at, severity));
         }
         gaps
     }

@@ -8,7 +8,7 @@ use crate::check::IncidentFiles;
 use crate::check::lexicon::Lexicon;
 use crate::check::text::{self, Word};
 use crate::model::{Incident, Postmortem};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 const ASK: &str = "ask \"what conditions allowed this?\" and describe the system or process that let it happen, not the person";
 
@@ -72,7 +72,7 @@ pub struct Blame {
 
 /// The first blaming phrase of `text`.
 pub fn phrase(text: &str, words: &[Word], lexicon: &Lexicon) -> Option<Blame> {
-    let (at, phrase) = text::first(words, &lexicon.blame)?;
+    let (at, phrase) = lexicon.blame.first(words)?;
     Some(Blame {
         phrase: phrase.join(" "),
         quote: text::quote(text, words, at),
@@ -80,36 +80,32 @@ pub fn phrase(text: &str, words: &[Word], lexicon: &Lexicon) -> Option<Blame> {
     })
 }
 
-/// The first sentence of `text` whose cause phrase has a person before it.
+/// The first cause phrase of `text` with a person before it in its sentence.
 pub fn person_as_cause(
     text: &str,
     words: &[Word],
     lexicon: &Lexicon,
     people: &People,
 ) -> Option<Blame> {
-    let mut hits = Vec::new();
-    for verb in &lexicon.person_verbs {
-        let mut from = 0;
-        while let Some(j) = text::find(words, verb, from) {
-            from = j + 1;
-            let sentence = words[j].sentence;
-            let start = words[..j]
-                .iter()
-                .rposition(|w| w.sentence != sentence)
-                .map_or(0, |k| k + 1);
-            let before = &words[start..j];
-            let person = before.iter().any(|w| people.names_a_person(w))
-                || lexicon
-                    .people
-                    .iter()
-                    .any(|p| text::find(before, p, 0).is_some());
-            if person {
-                hits.push((j, verb));
-                break;
-            }
-        }
+    let verbs = lexicon.person_verbs.matches(words);
+    if verbs.is_empty() {
+        return None; // most text: no need to look for people
     }
-    let (at, verb) = hits.into_iter().min_by_key(|(j, _)| *j)?;
+    // Where each sentence first names a person.
+    let mut first_person: HashMap<usize, usize> = HashMap::new();
+    let named = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| people.names_a_person(w))
+        .map(|(i, _)| i);
+    let roles = lexicon.people.matches(words).into_iter().map(|(i, _)| i);
+    for i in named.chain(roles) {
+        let at = first_person.entry(words[i].sentence).or_insert(i);
+        *at = (*at).min(i);
+    }
+    let (at, verb) = verbs
+        .into_iter()
+        .find(|(j, _)| first_person.get(&words[*j].sentence).is_some_and(|p| p < j))?;
     Some(Blame {
         phrase: verb.join(" "),
         quote: text::quote(text, words, at),

@@ -5,10 +5,12 @@
 use super::blameless::{self, People};
 use super::*;
 use crate::check::IncidentFiles;
+use crate::check::lexicon::Lexicon;
 use crate::check::text::{self, Word};
 use crate::model::postmortem::{CustomerReport, PostmortemStatus};
 use crate::model::vocab::PostmortemRequirement;
 use crate::model::{Incident, Kind};
+use std::collections::HashSet;
 
 /// Fewer words than this is not a part, it is a placeholder ("We are sorry.").
 const MIN_WORDS: usize = 5;
@@ -59,7 +61,7 @@ pub fn check(
     };
     let lexicon = practice.lexicon;
     let people = People::of(incident);
-    let mut all = String::new();
+    let mut tally = text::Tally::default();
     for (key, what, part) in parts(report) {
         let at = format!("/customer_report/{key}");
         let text = part.unwrap_or("");
@@ -84,9 +86,8 @@ pub fn check(
         if words.is_empty() {
             continue;
         }
-        all.push_str(text);
-        all.push_str("\n\n");
-        if let Some((i, p)) = text::first(&words, &lexicon.vague) {
+        tally.add(text::Tally::of(&words));
+        if let Some((i, p)) = lexicon.vague.first(&words) {
             out.push(
                 REPORT_VAGUE
                     .diag(file, format!("\"{}\" is vague: \"{}\"", p.join(" "), text::quote(text, &words, i)))
@@ -120,8 +121,9 @@ pub fn check(
             );
         }
     }
-    let count = text::words(&all).len();
-    if let Some(score) = text::reading_ease(&all).filter(|_| count >= MIN_WORDS_FOR_READABILITY)
+    if let Some(score) = tally
+        .reading_ease()
+        .filter(|_| tally.words >= MIN_WORDS_FOR_READABILITY)
         && score < lexicon.reading_ease
     {
         out.push(
@@ -141,11 +143,12 @@ pub fn check(
 
 /// Jargon in `words`, each once, in order: the word lists and HTTP status
 /// codes (4xx, 5xx).
-fn jargon(words: &[Word], lexicon: &crate::check::lexicon::Lexicon) -> Vec<String> {
+fn jargon(words: &[Word], lexicon: &Lexicon) -> Vec<String> {
     let mut found: Vec<(usize, String)> = lexicon
         .jargon
-        .iter()
-        .filter_map(|p| text::find(words, p, 0).map(|i| (i, p.join(" "))))
+        .matches(words)
+        .into_iter()
+        .map(|(i, p)| (i, p.join(" ")))
         .collect();
     found.extend(words.iter().enumerate().filter_map(|(i, w)| {
         let status = w.lower.len() == 3
@@ -165,30 +168,23 @@ fn jargon(words: &[Word], lexicon: &crate::check::lexicon::Lexicon) -> Vec<Strin
 }
 
 /// A sentence naming a third party together with a cause word.
-fn third_party(
-    text: &str,
-    words: &[Word],
-    lexicon: &crate::check::lexicon::Lexicon,
-) -> Option<blameless::Blame> {
-    for party in &lexicon.third_party {
-        let mut from = 0;
-        while let Some(i) = text::find(words, party, from) {
-            from = i + 1;
-            let sentence = words[i].sentence;
-            let start = words.iter().position(|w| w.sentence == sentence)?;
-            let end = words.iter().rposition(|w| w.sentence == sentence)? + 1;
-            if lexicon
-                .cause
-                .iter()
-                .any(|c| text::find(&words[start..end], c, 0).is_some())
-            {
-                return Some(blameless::Blame {
-                    phrase: party.join(" "),
-                    quote: text::quote(text, words, i),
-                    third_party: true,
-                });
-            }
-        }
+fn third_party(text: &str, words: &[Word], lexicon: &Lexicon) -> Option<blameless::Blame> {
+    let parties = lexicon.third_party.matches(words);
+    if parties.is_empty() {
+        return None;
     }
-    None
+    let causes: HashSet<usize> = lexicon
+        .cause
+        .matches(words)
+        .into_iter()
+        .map(|(i, _)| words[i].sentence)
+        .collect();
+    let (at, party) = parties
+        .into_iter()
+        .find(|(i, _)| causes.contains(&words[*i].sentence))?;
+    Some(blameless::Blame {
+        phrase: party.join(" "),
+        quote: text::quote(text, words, at),
+        third_party: true,
+    })
 }

@@ -32,7 +32,7 @@ const PLACEHOLDERS: &[&str] = &[
 fn says_nothing(message: &str) -> bool {
     text::words(message)
         .iter()
-        .all(|w| PLACEHOLDERS.contains(&w.lower.as_str()))
+        .all(|w| PLACEHOLDERS.contains(&w.lower.as_ref()))
 }
 
 fn stated(impact: &UpdateImpact) -> bool {
@@ -42,7 +42,10 @@ fn stated(impact: &UpdateImpact) -> bool {
 
 pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
     let is_incident = incident.declaration.kind == Kind::Incident;
+    // The impact in force, folded as `state_at` does, in one pass.
+    let mut impact: Option<&UpdateImpact> = None;
     for (update, file) in incident.updates.iter().zip(&files.updates) {
+        impact = update.impact.as_ref().or(impact);
         let Some(message) = &update.message else {
             continue;
         };
@@ -57,8 +60,7 @@ pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnosti
         if !is_incident || update.status.is_final() {
             continue;
         }
-        let impact = incident.state_at(update.at).impact;
-        if !impact.as_ref().is_some_and(stated) {
+        if !impact.is_some_and(stated) {
             out.push(
                 UPDATE_NO_IMPACT
                     .diag(file, "neither this update nor an earlier one says who is affected")
