@@ -75,6 +75,11 @@ fn an_exemption_is_listed_with_its_reason_never_silent() {
     let report = json(&dir);
     assert_eq!(report["exempted"][0]["rule"], "cadence/black-hole");
     assert_eq!(report["exempted"][0]["line"], 1);
+    let (_, github, _) = validate(&dir, &["--format", "github"]);
+    assert!(
+        github.starts_with("::notice title=incidentkit exemptions::1 finding exempted:%0A"),
+        "{github}"
+    );
 
     // Without its reason the same exemption is an error and not honoured.
     let tmp = tempfile::tempdir().unwrap();

@@ -83,10 +83,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
                 writeln!(
                     out,
                     "::notice title=incidentkit exemptions::{}",
-                    note.trim_end()
-                        .replace('%', "%25")
-                        .replace('\r', "%0D")
-                        .replace('\n', "%0A")
+                    diagnostics::escape_data(note.trim_end())
                 )?;
             }
             if let Some(path) =

@@ -6,7 +6,7 @@ mod github;
 mod human;
 mod json;
 
-pub use github::{print_github, summary_markdown};
+pub use github::{escape_data, print_github, summary_markdown};
 pub use human::{print_human, summary_line};
 pub use json::{ExemptedJson, print_json, print_json_with};
 
