@@ -20,11 +20,20 @@ pub fn check(
     let today = practice.now.to_zoned_datetime(tz).date();
     let severity = incident.current().severity;
     if let (Some(due), Some(severity)) = (incident.postmortem_due(config), severity) {
-        let policy = config.policy(severity);
-        let started = incident
-            .postmortem
-            .as_ref()
-            .is_some_and(|p| p.status != PostmortemStatus::Draft);
+        let pm = incident.postmortem.as_ref();
+        let started = pm.is_some_and(|p| p.status != PostmortemStatus::Draft);
+        let why = match (
+            pm.and_then(|p| p.due),
+            config.policy(severity).postmortem_due,
+        ) {
+            (Some(_), _) => "its `due` date".to_string(),
+            (None, Some(after)) => format!(
+                "{} policy: {} after resolution",
+                severity.display(),
+                after.spoken()
+            ),
+            (None, None) => severity.display(),
+        };
         if today > due && !started {
             let (file, what) = match &files.postmortem {
                 Some(file) => (file, "is still a draft"),
@@ -33,11 +42,7 @@ pub fn check(
             let mut d = PHASE_POSTMORTEM_OVERDUE
                 .diag(
                     file,
-                    format!(
-                        "the post-mortem was due on {due} and {what} ({}: {} after resolution)",
-                        severity.display(),
-                        policy.postmortem_due.map_or("-".into(), |d| d.spoken())
-                    ),
+                    format!("the post-mortem was due on {due} and {what} ({why})"),
                 )
                 .hint("phase 2 matters as much as phase 1: hold the blameless review and move `status` to in_review, or agree a new `due` date in postmortem.yaml");
             if files.postmortem.is_some() {
