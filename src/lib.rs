@@ -14,4 +14,5 @@ pub mod model;
 pub mod render;
 pub mod repo;
 pub mod schemas;
+pub mod stats;
 pub mod templates;

@@ -180,15 +180,23 @@ impl Scene {
         (out.stdout, new)
     }
 
+    /// What the commands write validates without findings. The cadence
+    /// rules judge when the scenes post (some post late on purpose), not
+    /// what the commands write, so they are allowed here.
     fn validates(&self) {
-        let out = self.run(T0, &["validate", "--deny-warnings"]);
-        assert_eq!(
-            (out.code, out.stdout.as_str()),
-            (0, ""),
-            "validate found something:\n{}",
+        let out = self.run(T0, &["validate", "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let found: Vec<&serde_json::Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| !d["rule"].as_str().unwrap().starts_with("cadence/"))
+            .collect();
+        assert!(
+            out.code == 0 && found.is_empty(),
+            "validate found something:\n{found:#?}\n{}",
             out.stderr
         );
-        assert!(out.stderr.contains("no findings"), "{}", out.stderr);
     }
 
     /// Runs a command that must fail with `code` and write nothing; returns
@@ -718,6 +726,10 @@ fn scene_declare_args() -> Vec<&'static str> {
         "sev1",
         "--component",
         "website",
+        "--commander",
+        "@alice",
+        "--comms",
+        "@bob",
     ]
 }
 
@@ -962,7 +974,17 @@ fn bad_input_writes_nothing() {
 fn a_second_incident_with_the_same_title_that_day_gets_a_number() {
     let scene = Scene::new();
     scene.declare();
-    let args = ["declare", "--title", TITLE, "--severity", "sev2"];
+    let args = [
+        "declare",
+        "--title",
+        TITLE,
+        "--severity",
+        "sev2",
+        "--commander",
+        "@alice",
+        "--comms",
+        "@bob",
+    ];
     let (out, new) = scene.ok("2026-11-26T18:30:00Z", &args);
     let second = format!("{ID}-2");
     assert!(out.contains(&format!("declared {second}:")), "{out}");

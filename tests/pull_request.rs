@@ -169,13 +169,19 @@ fn a_new_incident_with_an_unknown_component_fails_on_that_line() {
     fs::create_dir_all(&dir).unwrap();
     fs::write(
         dir.join("incident.yaml"),
-        "title: Search is down\nseverity: sev2\ndeclared_at: 2026-11-27T15:00:00Z\ncomponents:\n  - search\n  - serch\n",
+        "title: Search is down\nseverity: sev2\ndeclared_at: 2026-11-27T15:00:00Z\ncomponents:\n  - search\n  - serch\nroles: {commander: \"@ahmed-karim\", communications: \"@sofia-marin\"}\n",
     )
     .unwrap();
-    let check = run(
-        &root,
-        &["validate", "--changed-since", "HEAD", "--format", "json"],
-    );
+    // Just after the declaration: no update is overdue yet.
+    let out = incident(&root)
+        .env("SOURCE_DATE_EPOCH", "1795791900") // 2026-11-27T15:05:00Z
+        .args(["validate", "--changed-since", "HEAD", "--format", "json"])
+        .output()
+        .unwrap();
+    let check = Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+    };
     assert_eq!(check.code, 1, "{}", check.stdout);
     let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
     let d = &json["diagnostics"][0];

@@ -45,10 +45,16 @@ struct Run {
     took: Duration,
 }
 
-/// Runs `incident <args>` with colour off and no GitHub Actions detection.
+/// 2026-11-26T10:30:00Z: "now" for the rules that read the clock (overdue
+/// updates, post-mortems and action items), so results do not depend on the day.
+const NOW: &str = "1795689000";
+
+/// Runs `incident <args>` with colour off, no GitHub Actions detection and
+/// the clock at `NOW`.
 fn incident(args: &[&str]) -> Run {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
     cmd.args(args)
+        .env("SOURCE_DATE_EPOCH", NOW)
         .env_remove("GITHUB_ACTIONS")
         .env_remove("CLICOLOR_FORCE")
         .env("NO_COLOR", "1")

@@ -228,6 +228,7 @@ pub fn base_update(incident: &Incident, at: Timestamp, author: String) -> Update
         author,
         reopen: false,
         decision: None,
+        exempt: Default::default(),
     }
 }
 
@@ -254,5 +255,6 @@ pub fn new_declaration(
         roles,
         channel: None,
         summary: None,
+        exempt: Default::default(),
     }
 }

@@ -3,9 +3,11 @@
 //! then check what schemas cannot.
 
 mod document;
+pub mod lexicon;
 pub mod rules;
 mod schema;
 pub mod suggest;
+pub mod text;
 
 use crate::diagnostics::Diagnostic;
 use crate::git::Changed;
@@ -14,10 +16,13 @@ use crate::repo::layout::IncidentDir;
 use crate::repo::locate::{Place, SourceMap};
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
+use lexicon::Lexicon;
 use rayon::prelude::*;
+use rules::Practice;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
+pub use rules::exempt::Exempted;
 pub use schema::validate as validate_schema;
 
 /// The files an incident was read from, aligned with the model's vectors.
@@ -33,13 +38,15 @@ pub struct Outcome {
     /// `None` when incidentkit.yaml itself is broken.
     pub repository: Option<Repository>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by an `exempt:` with its reason, to be listed.
+    pub exempted: Vec<Exempted>,
     pub files: usize,
 }
 
 /// Checks the whole repository at `root`. Only a failure to list folders is
 /// an `Err`; everything wrong inside files is a diagnostic.
 pub fn check(files: &Files) -> io::Result<Outcome> {
-    check_scoped(files, None)
+    check_scoped(files, None, Vec::new())
 }
 
 /// Checks a change against a base revision: the append-only rules on the
@@ -51,20 +58,23 @@ pub fn check_change(files: &Files, changes: &[Changed]) -> io::Result<Outcome> {
         .filter_map(|c| c.path.strip_prefix("incidents/")?.split_once('/'))
         .map(|(id, _)| id.to_string())
         .collect();
-    let mut outcome = check_scoped(files, Some(&touched))?;
-    let mut found = Vec::new();
-    rules::history::check(files, changes, &mut found);
-    locate(files, &mut found);
-    outcome.diagnostics.extend(found);
-    sort(&mut outcome.diagnostics);
-    Ok(outcome)
+    let mut history = Vec::new();
+    rules::history::check(files, changes, &mut history);
+    check_scoped(files, Some(&touched), history)
 }
 
-fn check_scoped(files: &Files, scope: Option<&BTreeSet<String>>) -> io::Result<Outcome> {
-    let mut diagnostics = Vec::new();
+/// Every finding goes the same way: found, exempted, levelled by `rules:`,
+/// located. `found` holds what was found before (the history rules).
+fn check_scoped(
+    files: &Files,
+    scope: Option<&BTreeSet<String>>,
+    found: Vec<Diagnostic>,
+) -> io::Result<Outcome> {
+    let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
             rules::config::check(&config, CONFIG_FILE, &mut diagnostics);
+            rules::levels::check(&config, CONFIG_FILE, &mut diagnostics);
             Some(config)
         }
         Err(found) => {
@@ -88,11 +98,20 @@ fn check_scoped(files: &Files, scope: Option<&BTreeSet<String>>) -> io::Result<O
         })
         .sum::<usize>();
 
-    let loaded: Vec<(Option<Incident>, Vec<Diagnostic>)> = layout
+    let lexicon = config.as_ref().map(Lexicon::new);
+    let practice = config
+        .as_ref()
+        .zip(lexicon.as_ref())
+        .map(|(config, lexicon)| Practice {
+            config,
+            now: crate::clock::now(),
+            lexicon,
+        });
+    let loaded: Vec<Checked> = layout
         .incidents
         .par_iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| check_incident(files, dir, config.as_ref()))
+        .map(|dir| check_incident(files, dir, practice.as_ref()))
         .collect();
     let mut incidents = Vec::with_capacity(loaded.len());
     for (incident, found) in loaded {
@@ -100,20 +119,40 @@ fn check_scoped(files: &Files, scope: Option<&BTreeSet<String>>) -> io::Result<O
         diagnostics.extend(found);
     }
 
+    let mut exempted = rules::exempt::apply(&incidents, &mut diagnostics);
+    if let Some(config) = &config {
+        rules::levels::apply(config, &mut diagnostics);
+        exempted.retain_mut(|e| match rules::levels::level(config, &e.diagnostic) {
+            Some(level) => {
+                e.diagnostic.level = level;
+                true
+            }
+            None => false,
+        });
+    }
     locate(files, &mut diagnostics);
+    let mut silenced: Vec<Diagnostic> = exempted.iter().map(|e| e.diagnostic.clone()).collect();
+    locate(files, &mut silenced);
+    let mut exempted: Vec<Exempted> = exempted
+        .into_iter()
+        .zip(silenced)
+        .map(|(e, diagnostic)| Exempted { diagnostic, ..e })
+        .collect();
+    exempted.sort_by(|a, b| place(&a.diagnostic).cmp(&place(&b.diagnostic)));
+    let incidents = incidents
+        .into_iter()
+        .map(|(incident, _)| incident)
+        .collect();
     let repository = config.map(|config| Repository { config, incidents });
     Ok(Outcome {
         repository,
         diagnostics,
+        exempted,
         files: file_count,
     })
 }
 
-fn check_incident(
-    files: &Files,
-    dir: &IncidentDir,
-    config: Option<&Config>,
-) -> (Option<Incident>, Vec<Diagnostic>) {
+fn check_incident(files: &Files, dir: &IncidentDir, practice: Option<&Practice>) -> Checked {
     let mut out = Vec::new();
     let incident_file = dir.incident.clone().unwrap_or_default();
     let declaration = keep(
@@ -148,11 +187,21 @@ fn check_incident(
     rules::layout::names(&incident, &paths, &mut out);
     rules::timeline::check(&incident, &paths, &mut out);
     rules::postmortem::check(&incident, &paths, &mut out);
-    if let Some(config) = config {
-        rules::references::check(&incident, &paths, config, &mut out);
+    rules::roles::check(&incident, &paths, &mut out);
+    rules::update::check(&incident, &paths, &mut out);
+    rules::actions::check(&incident, &paths, &mut out);
+    if let Some(practice) = practice {
+        rules::references::check(&incident, &paths, practice.config, &mut out);
+        rules::cadence::check(&incident, &paths, practice, &mut out);
+        rules::phase::check(&incident, &paths, practice, &mut out);
+        rules::blameless::check(&incident, &paths, practice, &mut out);
+        rules::report::check(&incident, &paths, practice, &mut out);
     }
-    (Some(incident), out)
+    (Some((incident, paths)), out)
 }
+
+/// An incident as read, with its files, and the findings about it.
+type Checked = (Option<(Incident, IncidentFiles)>, Vec<Diagnostic>);
 
 /// The value, or `None` with its findings moved to `out`.
 fn keep<T>(out: &mut Vec<Diagnostic>, result: Result<T, Vec<Diagnostic>>) -> Option<T> {
@@ -211,8 +260,10 @@ fn locate(files: &Files, diagnostics: &mut [Diagnostic]) {
     sort(diagnostics);
 }
 
+fn place(d: &Diagnostic) -> (&String, Option<usize>, Option<usize>, &str) {
+    (&d.file, d.line, d.column, d.rule)
+}
+
 fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
-    });
+    diagnostics.sort_by(|a, b| place(a).cmp(&place(b)));
 }

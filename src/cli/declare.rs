@@ -96,13 +96,19 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         status: Status::Investigating,
         message: Some(message),
         internal_note: None,
-        impact: author::impact(args.impact, args.users_affected, None),
+        // The title is what customers experience: the impact until told more.
+        impact: author::impact(
+            args.impact.or_else(|| Some(args.title.clone())),
+            args.users_affected,
+            None,
+        ),
         severity: None,
         components,
         next_update_at: Some(next),
         author: authoring::author(args.common.author.clone()),
         reopen: false,
         decision: None,
+        exempt: Default::default(),
     };
     let files = author::declare(&id, &declaration, &first).map_err(CliError::from)?;
     let commit = format!("incident({id}): declare {severity} \"{}\"", args.title);

@@ -42,9 +42,10 @@ struct Row<'a> {
 
 fn row<'a>(incident: &'a Incident, repo: &Repository, now: Timestamp) -> Row<'a> {
     let state = incident.current();
-    let overdue = state
-        .next_update_at
-        .filter(|_| state.resolved_at.is_none())
+    // The same due time as the cadence/overdue rule: the promise, or the
+    // cadence of the severity in force when nothing was promised.
+    let due = incident.next_update_due(&repo.config);
+    let overdue = due
         .map(|next| now.duration_since(next).as_secs() / 60)
         .filter(|m| *m > 0);
     Row {
@@ -57,7 +58,7 @@ fn row<'a>(incident: &'a Incident, repo: &Repository, now: Timestamp) -> Row<'a>
         phase: incident.phase(&repo.config).as_str(),
         declared_at: incident.declaration.declared_at,
         resolved_at: state.resolved_at,
-        next_update_at: state.next_update_at.filter(|_| state.resolved_at.is_none()),
+        next_update_at: due,
         overdue_minutes: overdue,
     }
 }

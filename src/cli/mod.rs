@@ -14,6 +14,7 @@ mod render;
 mod resolve;
 mod schema;
 mod show;
+mod stats;
 mod update;
 mod validate;
 
@@ -65,6 +66,8 @@ enum Command {
     Actions(actions::Args),
     /// The pull request's comment: what it publishes and its validation.
     Pr(pr::Args),
+    /// Metrics of the practice per severity and month (internal, never published).
+    Stats(stats::Args),
 }
 
 /// An error that stops a command before it could do its job.
@@ -113,6 +116,7 @@ pub fn run() -> ExitCode {
         Command::Render(args) => render::run(&start, &args),
         Command::Actions(args) => actions::run(&start, &args),
         Command::Pr(args) => pr::run(&start, &args),
+        Command::Stats(args) => stats::run(&start, &args),
     };
     match result {
         Ok(code) => code,

@@ -19,6 +19,27 @@ pub struct Args {
     changed_since: Option<String>,
 }
 
+/// "1 finding exempted:" and one line each: never silent.
+fn exempted_note(exempted: &[check::Exempted]) -> Option<String> {
+    if exempted.is_empty() {
+        return None;
+    }
+    let n = exempted.len();
+    let mut note = format!("{n} finding{} exempted:\n", if n == 1 { "" } else { "s" });
+    for e in exempted {
+        let d = &e.diagnostic;
+        let place = match d.line {
+            Some(line) => format!("{}:{line}", d.file),
+            None => d.file.clone(),
+        };
+        note.push_str(&format!(
+            "  {place} [{}] {} (reason: {})\n",
+            d.rule, d.message, e.reason
+        ));
+    }
+    Some(note)
+}
+
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let root = super::repository_root(start)?;
     let files = Files::on_disk(&root);
@@ -41,10 +62,30 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
                 plural(outcome.files, "file")
             );
             eprintln!("{}", diagnostics::summary_line(counts, &what));
+            if let Some(note) = exempted_note(&outcome.exempted) {
+                eprint!("{note}");
+            }
         }
-        Format::Json => diagnostics::print_json(&mut out, found)?,
+        Format::Json => {
+            let exempted: Vec<diagnostics::ExemptedJson> = outcome
+                .exempted
+                .iter()
+                .map(|e| diagnostics::ExemptedJson {
+                    diagnostic: &e.diagnostic,
+                    reason: &e.reason,
+                })
+                .collect();
+            diagnostics::print_json_with(&mut out, found, &exempted)?;
+        }
         Format::Github => {
             diagnostics::print_github(&mut out, found)?;
+            if let Some(note) = exempted_note(&outcome.exempted) {
+                writeln!(
+                    out,
+                    "::notice title=incidentkit exemptions::{}",
+                    diagnostics::escape_data(note.trim_end())
+                )?;
+            }
             if let Some(path) =
                 std::env::var_os("GITHUB_STEP_SUMMARY").filter(|_| !found.is_empty())
             {

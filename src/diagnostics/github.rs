@@ -4,7 +4,8 @@
 use super::{Diagnostic, Level};
 use std::io::{self, Write};
 
-fn escape_data(s: &str) -> String {
+/// A workflow command's message, escaped.
+pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

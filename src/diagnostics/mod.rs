@@ -6,9 +6,9 @@ mod github;
 mod human;
 mod json;
 
-pub use github::{print_github, summary_markdown};
+pub use github::{escape_data, print_github, summary_markdown};
 pub use human::{print_human, summary_line};
-pub use json::print_json;
+pub use json::{ExemptedJson, print_json, print_json_with};
 
 use serde::Serialize;
 

@@ -3,6 +3,7 @@
 use super::duration::Duration;
 use super::vocab::{Impact, PostmortemRequirement, Severity};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,6 +15,32 @@ pub struct Config {
     #[serde(default)]
     pub severity_policy: PolicyOverrides,
     pub github: Option<GithubTarget>,
+    /// Rule id → level, as in clippy: the team's choice over the defaults.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleLevel>,
+    #[serde(default)]
+    pub language: Language,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Deny,
+    Warn,
+    Allow,
+}
+
+/// Additions to the built-in word lists of the text rules.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    #[serde(default)]
+    pub blame: Vec<String>,
+    #[serde(default)]
+    pub vague: Vec<String>,
+    #[serde(default)]
+    pub jargon: Vec<String>,
+    pub reading_ease: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

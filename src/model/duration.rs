@@ -34,6 +34,23 @@ impl Duration {
     pub fn as_minutes(self) -> i64 {
         self.0.as_secs() / 60
     }
+
+    /// As said in a sentence: "47 min", "1 h 5 min", "2 d 3 h" (minutes
+    /// dropped beyond a day).
+    pub fn spoken(self) -> String {
+        let m = self.as_minutes().abs();
+        let (d, h, min) = (m / 1440, m % 1440 / 60, m % 60);
+        let parts: Vec<String> = [(d, "d"), (h, "h"), (min, "min")]
+            .into_iter()
+            .filter(|(n, unit)| *n > 0 && !(d > 0 && *unit == "min"))
+            .map(|(n, unit)| format!("{n} {unit}"))
+            .collect();
+        if parts.is_empty() {
+            "0 min".into()
+        } else {
+            parts.join(" ")
+        }
+    }
 }
 
 impl From<SignedDuration> for Duration {
@@ -122,6 +139,9 @@ mod tests {
         }
         assert_eq!(Duration::minutes(90).to_string(), "1h30m");
         assert_eq!(Duration::days(3).to_string(), "3d");
+        assert_eq!(Duration::minutes(47).spoken(), "47 min");
+        assert_eq!(Duration::minutes(65).spoken(), "1 h 5 min");
+        assert_eq!(Duration::minutes(3 * 1440 + 61).spoken(), "3 d 1 h");
     }
 
     #[test]

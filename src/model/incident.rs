@@ -1,5 +1,6 @@
 //! An incident: its declaration, its updates in time order, its post-mortem.
 
+use super::exempt::Exemptions;
 use super::postmortem::Postmortem;
 use super::vocab::{ComponentStatus, Kind, Severity, Status, Visibility};
 use jiff::Timestamp;
@@ -36,6 +37,8 @@ pub struct Declaration {
     pub channel: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Exemptions::is_empty")]
+    pub exempt: Exemptions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +86,8 @@ pub struct Update {
     pub reopen: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    #[serde(default, skip_serializing_if = "Exemptions::is_empty")]
+    pub exempt: Exemptions,
 }
 
 impl Update {

@@ -2,9 +2,12 @@
 //! CLI: `check` builds it from parsed documents, and everything downstream
 //! reads it.
 
+pub mod cadence;
 pub mod config;
 pub mod duration;
+pub mod exempt;
 pub mod incident;
+pub mod learning;
 pub mod postmortem;
 pub mod state;
 pub mod vocab;

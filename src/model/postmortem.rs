@@ -1,5 +1,6 @@
 //! postmortem.yaml: the learning phase.
 
+use super::exempt::Exemptions;
 use super::incident::UsersAffected;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -41,6 +42,8 @@ pub struct Postmortem {
     pub lessons: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_report: Option<CustomerReport>,
+    #[serde(default, skip_serializing_if = "Exemptions::is_empty")]
+    pub exempt: Exemptions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

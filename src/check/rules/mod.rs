@@ -1,14 +1,34 @@
 //! Every rule has a stable id, a default level and a one-line summary; one
 //! file per rule family. The registry below is the list `README.md` shows.
 
+pub mod actions;
+pub mod blameless;
+pub mod cadence;
 pub mod config;
+pub mod exempt;
 pub mod history;
 pub mod layout;
+pub mod levels;
+pub mod phase;
 pub mod postmortem;
 pub mod references;
+pub mod report;
+pub mod roles;
 pub mod timeline;
+pub mod update;
 
+use crate::check::lexicon::Lexicon;
 use crate::diagnostics::{Diagnostic, Level};
+use crate::model::Config;
+use jiff::Timestamp;
+
+/// What the practice rules read besides the incident: the team's policy,
+/// the clock (for "overdue now") and the word lists.
+pub struct Practice<'a> {
+    pub config: &'a Config,
+    pub now: Timestamp,
+    pub lexicon: &'a Lexicon,
+}
 
 #[derive(Debug)]
 pub struct Rule {
@@ -18,6 +38,24 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether a team may change its level or exempt a finding: not for a
+    /// file that cannot be read or parsed (it would be silently skipped).
+    pub fn configurable(&self) -> bool {
+        !["file/", "yaml/", "schema/"]
+            .iter()
+            .any(|p| self.id.starts_with(p))
+    }
+
+    /// Whether an `exempt:` in a file may silence it: not the history rules
+    /// (a rewrite cannot excuse itself) nor the exemption rules themselves.
+    pub fn exemptable(&self) -> bool {
+        self.configurable() && !self.id.starts_with("history/") && !self.id.starts_with("exempt/")
+    }
+
+    pub fn find(id: &str) -> Option<&'static Rule> {
+        ALL.iter().copied().find(|r| r.id == id)
+    }
+
     pub fn diag(&'static self, file: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.id, self.level, file, message)
     }
@@ -50,6 +88,7 @@ rules! {
     CONFIG_DUPLICATE_ID = "config/duplicate-id", Error, "two components or groups share an id";
     CONFIG_UNKNOWN_GROUP = "config/unknown-group", Error, "a component names a group that does not exist";
     CONFIG_TIMEZONE = "config/timezone", Error, "the site time zone is not an IANA time zone";
+    CONFIG_UNKNOWN_RULE = "config/unknown-rule", Error, "`rules:` names a rule that does not exist or cannot be configured";
     REF_UNKNOWN_COMPONENT = "ref/unknown-component", Error, "a component id that incidentkit.yaml does not list";
     TIMELINE_BEFORE_DECLARATION = "timeline/before-declaration", Error, "an update earlier than the declaration";
     TIMELINE_AFTER_RESOLVED = "timeline/after-resolved", Error, "an update after the resolving one without `reopen: true`";
@@ -61,6 +100,32 @@ rules! {
     UPDATE_DECISION_CHOICE = "update/decision-choice", Error, "a decision whose chosen option is not among its options";
     POSTMORTEM_DUPLICATE_ACTION = "postmortem/duplicate-action-id", Error, "two action items share an id";
     POSTMORTEM_PUBLISHED_UNRESOLVED = "postmortem/published-unresolved", Error, "a published post-mortem on an unresolved incident";
+    EXEMPT_NO_REASON = "exempt/no-reason", Error, "an exemption without a reason (it is not honoured)";
+    EXEMPT_UNKNOWN_RULE = "exempt/unknown-rule", Error, "an exemption names a rule that does not exist or cannot be exempted";
+    EXEMPT_UNUSED = "exempt/unused", Warning, "an exemption that silences nothing in its file";
+    CADENCE_BLACK_HOLE = "cadence/black-hole", Warning, "a gap between stakeholder updates longer than the cadence of the severity in force";
+    CADENCE_LATE = "cadence/late", Warning, "an update later than the `next_update_at` the previous one promised";
+    CADENCE_OVERDUE = "cadence/overdue", Warning, "an open incident whose next update is overdue now (by the clock)";
+    ROLES_NO_COMMANDER = "roles/no-commander", Warning, "a sev1/sev2 incident without an incident commander";
+    ROLES_NO_COMMUNICATIONS = "roles/no-communications", Warning, "a sev1/sev2 incident without a communications lead";
+    ROLES_SAME_PERSON = "roles/same-person", Warning, "one person is both commander and communications lead of a sev1";
+    UPDATE_NO_IMPACT = "update/no-impact", Warning, "an unresolved stakeholder update with no impact (scope / users affected) in force";
+    UPDATE_NO_ETA = "update/no-eta", Warning, "an unresolved stakeholder update without `next_update_at`";
+    UPDATE_EMPTY_MESSAGE = "update/empty-message", Error, "a public message with no information in it";
+    PHASE_POSTMORTEM_OVERDUE = "phase/postmortem-overdue", Warning, "a post-mortem the policy requires is past due and not in review or published (by the clock)";
+    PHASE_ACTION_OVERDUE = "phase/action-overdue", Warning, "an action item past its due date and not done (by the clock)";
+    PHASE_NO_ACTION_ITEMS = "phase/no-action-items", Warning, "a post-mortem in review or published without action items";
+    BLAMELESS_PHRASE = "blameless/blame-phrase", Warning, "post-mortem analysis that blames people (\"human error\", \"careless\", …)";
+    BLAMELESS_PERSON = "blameless/person-as-cause", Warning, "a person as the subject of a cause (\"@bob failed to …\")";
+    REPORT_INCOMPLETE = "report/incomplete", Error, "a required customer report without all five parts (in review or published)";
+    REPORT_VAGUE = "report/vague", Warning, "a vague phrase in the customer report (\"technical difficulties\")";
+    REPORT_JARGON = "report/jargon", Warning, "jargon in the customer report (status codes, internal names, \"pod\", \"p99\", …)";
+    REPORT_READABILITY = "report/readability", Warning, "a customer report below the Flesch reading-ease floor";
+    REPORT_BLAME = "report/blame", Warning, "a customer report that blames an individual or a third party";
+    ACTIONS_NO_OWNER = "actions/no-owner", Error, "an action item without an owner";
+    ACTIONS_NO_DUE = "actions/no-due", Error, "an action item without a due date";
+    ACTIONS_NO_TYPE = "actions/no-type", Warning, "an action item without a type (mitigate, prevent, detect, process)";
+    ACTIONS_DUE_BEFORE_INCIDENT = "actions/due-before-incident", Error, "an action item due before the incident began";
     HISTORY_UPDATE_REWRITTEN = "history/update-rewritten", Error, "a published update changed (--changed-since)";
     HISTORY_UPDATE_DELETED = "history/update-deleted", Error, "a published update was deleted (--changed-since)";
     HISTORY_UPDATE_BACKDATED = "history/update-backdated", Error, "a new update earlier than a published one (--changed-since)";

@@ -1,0 +1,269 @@
+//! Blameless post-mortems: the analysis is about systems and processes, not
+//! people (the seed's third pitfall). Phrases that blame wherever they stand
+//! ("human error"), and a person as the subject of a cause ("@bob failed
+//! to …"), which a system as subject ("the retry failed to connect") is not.
+
+use super::*;
+use crate::check::IncidentFiles;
+use crate::check::lexicon::Lexicon;
+use crate::check::text::{self, Word};
+use crate::model::{Incident, Postmortem};
+use std::collections::{HashMap, HashSet};
+
+const ASK: &str = "ask \"what conditions allowed this?\" and describe the system or process that let it happen, not the person";
+
+/// The people of an incident: everyone named in roles, updates and the
+/// post-mortem, as handles and as names ("@priya-nair" → Priya, Nair).
+pub struct People {
+    /// Lowercase words that name a person wherever they stand.
+    handles: HashSet<String>,
+    /// Lowercase name parts that name a person when written with a capital.
+    names: HashSet<String>,
+}
+
+impl People {
+    pub fn of(incident: &Incident) -> Self {
+        let roles = &incident.declaration.roles;
+        let mut all: Vec<&str> = roles
+            .commander
+            .iter()
+            .chain(&roles.communications)
+            .chain(&roles.investigators)
+            .map(String::as_str)
+            .collect();
+        all.extend(incident.updates.iter().map(|u| u.author.as_str()));
+        if let Some(pm) = &incident.postmortem {
+            all.extend(pm.authors.iter().map(String::as_str));
+            all.extend(pm.action_items.iter().filter_map(|a| a.owner.as_deref()));
+        }
+        let mut people = Self {
+            handles: HashSet::new(),
+            names: HashSet::new(),
+        };
+        for who in all {
+            let lower = who.trim().to_lowercase();
+            let bare = lower.trim_start_matches('@').to_string();
+            if bare.len() >= 3 {
+                people.handles.insert(format!("@{bare}"));
+            }
+            for part in bare.split(['-', '_', '.', ' ']).filter(|p| p.len() >= 3) {
+                people.names.insert(part.to_string());
+            }
+        }
+        people
+    }
+
+    fn names_a_person(&self, word: &Word) -> bool {
+        let lower = word.lower.trim_end_matches("'s");
+        let capital = word.text.starts_with(char::is_uppercase);
+        (lower.starts_with('@') && lower.len() > 1)
+            || self.handles.contains(lower)
+            || (capital && self.names.contains(lower))
+    }
+}
+
+/// What a text says that blames someone, quoted.
+pub struct Blame {
+    pub phrase: String,
+    pub quote: String,
+    /// Blames a supplier rather than a person.
+    pub third_party: bool,
+}
+
+/// The first blaming phrase of `text`.
+pub fn phrase(text: &str, words: &[Word], lexicon: &Lexicon) -> Option<Blame> {
+    let (at, phrase) = lexicon.blame.first(words)?;
+    Some(Blame {
+        phrase: phrase.join(" "),
+        quote: text::quote(text, words, at),
+        third_party: false,
+    })
+}
+
+/// The first cause phrase of `text` with a person before it in its sentence.
+pub fn person_as_cause(
+    text: &str,
+    words: &[Word],
+    lexicon: &Lexicon,
+    people: &People,
+) -> Option<Blame> {
+    let verbs = lexicon.person_verbs.matches(words);
+    if verbs.is_empty() {
+        return None; // most text: no need to look for people
+    }
+    // Where each sentence first names a person.
+    let mut first_person: HashMap<usize, usize> = HashMap::new();
+    let named = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| people.names_a_person(w))
+        .map(|(i, _)| i);
+    let roles = lexicon.people.matches(words).into_iter().map(|(i, _)| i);
+    for i in named.chain(roles) {
+        let at = first_person.entry(words[i].sentence).or_insert(i);
+        *at = (*at).min(i);
+    }
+    let (at, verb) = verbs
+        .into_iter()
+        .find(|(j, _)| first_person.get(&words[*j].sentence).is_some_and(|p| p < j))?;
+    Some(Blame {
+        phrase: verb.join(" "),
+        quote: text::quote(text, words, at),
+        third_party: false,
+    })
+}
+
+/// The post-mortem's narrative, as (JSON pointer, text): what the blameless
+/// analysis is written in. The customer report has its own rules (report/*).
+fn narrative(pm: &Postmortem) -> Vec<(String, &str)> {
+    fn one<'a>(out: &mut Vec<(String, &'a str)>, path: &str, text: Option<&'a String>) {
+        if let Some(t) = text {
+            out.push((path.to_string(), t.as_str()));
+        }
+    }
+    fn list<'a>(out: &mut Vec<(String, &'a str)>, path: &str, items: &'a [String]) {
+        for (i, t) in items.iter().enumerate() {
+            out.push((format!("{path}/{i}"), t.as_str()));
+        }
+    }
+    let mut out = Vec::new();
+    one(&mut out, "/summary", pm.summary.as_ref());
+    one(&mut out, "/trigger", pm.trigger.as_ref());
+    one(
+        &mut out,
+        "/impact/summary",
+        pm.impact.as_ref().and_then(|i| i.summary.as_ref()),
+    );
+    list(&mut out, "/root_causes", &pm.root_causes);
+    list(&mut out, "/contributing_factors", &pm.contributing_factors);
+    if let Some(d) = &pm.detection {
+        one(&mut out, "/detection/how", d.how.as_ref());
+        list(&mut out, "/detection/improvements", &d.improvements);
+    }
+    if let Some(r) = &pm.response {
+        list(&mut out, "/response/went_well", &r.went_well);
+        list(&mut out, "/response/went_wrong", &r.went_wrong);
+        list(&mut out, "/response/got_lucky", &r.got_lucky);
+    }
+    if let Some(c) = &pm.communication {
+        list(&mut out, "/communication/went_well", &c.went_well);
+        list(&mut out, "/communication/to_improve", &c.to_improve);
+    }
+    list(&mut out, "/lessons", &pm.lessons);
+    for (i, e) in pm.timeline.iter().enumerate() {
+        out.push((format!("/timeline/{i}/event"), e.event.as_str()));
+    }
+    for (i, a) in pm.action_items.iter().enumerate() {
+        out.push((format!("/action_items/{i}/title"), a.title.as_str()));
+    }
+    out
+}
+
+pub fn check(
+    incident: &Incident,
+    files: &IncidentFiles,
+    practice: &Practice,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
+        return;
+    };
+    let people = People::of(incident);
+    for (path, text) in narrative(pm) {
+        let words = text::words(text);
+        if let Some(b) = phrase(text, &words, practice.lexicon) {
+            out.push(
+                BLAMELESS_PHRASE
+                    .diag(file, format!("\"{}\" blames people: \"{}\"", b.phrase, b.quote))
+                    .at(path.clone())
+                    .hint(format!("{ASK} (the seed: focus on process and technology, not individual performance)")),
+            );
+        }
+        if let Some(b) = person_as_cause(text, &words, practice.lexicon, &people) {
+            out.push(
+                BLAMELESS_PERSON
+                    .diag(file, format!("a person is the subject of \"{}\": \"{}\"", b.phrase, b.quote))
+                    .at(path)
+                    .hint(format!("{ASK}; e.g. \"the deploy pipeline allowed an unreviewed change\" rather than \"@bob deployed an unreviewed change\"")),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Declaration;
+
+    fn lexicon() -> Lexicon {
+        let config: Config =
+            serde_yaml::from_str("site: {name: x}\ncomponents: [{id: a, name: A}]\n").unwrap();
+        Lexicon::new(&config)
+    }
+
+    fn people() -> People {
+        let declaration: Declaration = serde_yaml::from_str(
+            "title: x\nseverity: sev1\ndeclared_at: 2026-11-26T10:00:00Z\nroles: {commander: \"@priya-nair\", communications: \"@bob\"}\n",
+        )
+        .unwrap();
+        People::of(&Incident {
+            id: "2026-11-26-x".into(),
+            declaration,
+            updates: vec![],
+            postmortem: None,
+        })
+    }
+
+    fn person(text: &str) -> Option<String> {
+        let words = text::words(text);
+        person_as_cause(text, &words, &lexicon(), &people()).map(|b| b.phrase)
+    }
+
+    #[test]
+    fn a_system_failing_is_not_blame() {
+        assert_eq!(person("The retry failed to connect to the database."), None);
+        assert_eq!(person("The alert should have fired after 3 minutes."), None);
+        assert_eq!(
+            person("Customers failed to check out. Priya restored it."),
+            None
+        );
+        assert_eq!(
+            person("The alert paged the on-call engineer, who restored service."),
+            None
+        );
+    }
+
+    #[test]
+    fn a_person_as_subject_is_blame() {
+        assert_eq!(
+            person("@bob failed to check the config.").as_deref(),
+            Some("failed to")
+        );
+        assert_eq!(
+            person("Priya's deploy caused the outage.").as_deref(),
+            Some("caused")
+        );
+        assert_eq!(
+            person("The on-call engineer should have noticed.").as_deref(),
+            Some("should have")
+        );
+        assert_eq!(
+            person("Then @carol-x ignored the alert.").as_deref(),
+            Some("ignored")
+        );
+    }
+
+    #[test]
+    fn blaming_phrases_are_found_as_whole_words() {
+        let find = |t: &str| phrase(t, &text::words(t), &lexicon()).map(|b| b.phrase);
+        assert_eq!(
+            find("Root cause: human error.").as_deref(),
+            Some("human error")
+        );
+        assert_eq!(find("Someone forgot the flag.").as_deref(), Some("forgot"));
+        assert_eq!(
+            find("A forgotten cron job; errors by humans are normal."),
+            None
+        );
+    }
+}

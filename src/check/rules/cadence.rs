@@ -1,0 +1,100 @@
+//! The communication black hole (the seed's first pitfall): updates at the
+//! cadence of the severity in force, as promised, and none overdue now.
+
+use super::*;
+use crate::check::IncidentFiles;
+use crate::model::{Duration, Incident};
+
+const HINT: &str = "post on the cadence even when nothing changed (\"no change, investigation ongoing\" is fine); if there was a reason, say so with `exempt: {rule: …, reason: …}` on this update";
+
+/// "10:05 → 10:52 UTC", with dates when the two days differ.
+fn span(from: Timestamp, to: Timestamp) -> String {
+    let day = |t: Timestamp| t.strftime("%Y-%m-%d").to_string();
+    let time = |t: Timestamp| t.strftime("%H:%M").to_string();
+    if day(from) == day(to) {
+        format!("{} → {} UTC", time(from), time(to))
+    } else {
+        format!(
+            "{} {} → {} {} UTC",
+            day(from),
+            time(from),
+            day(to),
+            time(to)
+        )
+    }
+}
+
+pub fn check(
+    incident: &Incident,
+    files: &IncidentFiles,
+    practice: &Practice,
+    out: &mut Vec<Diagnostic>,
+) {
+    for gap in incident.gaps(practice.config) {
+        let file = &files.updates[gap.update];
+        if gap.breaks_cadence() {
+            out.push(
+                CADENCE_BLACK_HOLE
+                    .diag(
+                        file,
+                        format!(
+                            "{} without an update during {} (policy: every {}), {}",
+                            gap.length().spoken(),
+                            gap.severity.display(),
+                            gap.cadence.spoken(),
+                            span(gap.from, gap.to)
+                        ),
+                    )
+                    .at("/at")
+                    .hint(HINT),
+            );
+        }
+        if let Some(promised) = gap.promised.filter(|_| gap.breaks_promise()) {
+            out.push(
+                CADENCE_LATE
+                    .diag(
+                        file,
+                        format!(
+                            "{} later than the previous update promised ({})",
+                            Duration::from(gap.to.duration_since(promised)).spoken(),
+                            span(promised, gap.to)
+                        ),
+                    )
+                    .at("/at")
+                    .hint("keep the promise of `next_update_at`, or post before it to move it"),
+            );
+        }
+    }
+    if let Some(due) = incident.next_update_due(practice.config)
+        && practice.now > due
+    {
+        let file = files.updates.last().unwrap_or(&files.incident);
+        let policy = incident
+            .current()
+            .severity
+            .map(|s| {
+                format!(
+                    ", {} policy: every {}",
+                    s.display(),
+                    practice.config.policy(s).update_every.spoken()
+                )
+            })
+            .unwrap_or_default();
+        out.push(
+            CADENCE_OVERDUE
+                .diag(
+                    file,
+                    format!(
+                        "the next update was due at {} and is {} overdue (now {}{policy})",
+                        due.strftime("%Y-%m-%d %H:%M UTC"),
+                        Duration::from(practice.now.duration_since(due)).spoken(),
+                        practice.now.strftime("%Y-%m-%d %H:%M UTC"),
+                    ),
+                )
+                .hint(format!(
+                    "post an update now, even if it is \"still investigating\": incident update {} --message …",
+                    incident.id
+                )),
+        );
+    }
+}

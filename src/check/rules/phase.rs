@@ -1,0 +1,83 @@
+//! The two phases: respond, then learn (the seed's "neglect Phase 2
+//! entirely because the pressure is off"). A required post-mortem written
+//! on time, action items done by their date, and a post-mortem that produces
+//! action items at all. (Publishing before the incident is resolved is
+//! `postmortem/published-unresolved`.)
+
+use super::*;
+use crate::check::IncidentFiles;
+use crate::model::Incident;
+use crate::model::postmortem::PostmortemStatus;
+
+pub fn check(
+    incident: &Incident,
+    files: &IncidentFiles,
+    practice: &Practice,
+    out: &mut Vec<Diagnostic>,
+) {
+    let config = practice.config;
+    let tz = config.timezone();
+    let today = practice.now.to_zoned_datetime(tz).date();
+    let severity = incident.current().severity;
+    if let (Some(due), Some(severity)) = (incident.postmortem_due(config), severity) {
+        let pm = incident.postmortem.as_ref();
+        let started = pm.is_some_and(|p| p.status != PostmortemStatus::Draft);
+        let why = match (
+            pm.and_then(|p| p.due),
+            config.policy(severity).postmortem_due,
+        ) {
+            (Some(_), _) => "its `due` date".to_string(),
+            (None, Some(after)) => format!(
+                "{} policy: {} after resolution",
+                severity.display(),
+                after.spoken()
+            ),
+            (None, None) => severity.display(),
+        };
+        if today > due && !started {
+            let (file, what) = match &files.postmortem {
+                Some(file) => (file, "is still a draft"),
+                None => (&files.incident, "has not been started"),
+            };
+            let mut d = PHASE_POSTMORTEM_OVERDUE
+                .diag(
+                    file,
+                    format!("the post-mortem was due on {due} and {what} ({why})"),
+                )
+                .hint("phase 2 matters as much as phase 1: hold the blameless review and move `status` to in_review, or agree a new `due` date in postmortem.yaml");
+            if files.postmortem.is_some() {
+                d = d.at("/status");
+            }
+            out.push(d);
+        }
+    }
+    let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
+        return;
+    };
+    for (i, item) in pm.action_items.iter().enumerate() {
+        if let Some(due) = item.due.filter(|d| !item.done && today > *d) {
+            let late = (today - due).get_days();
+            out.push(
+                PHASE_ACTION_OVERDUE
+                    .diag(
+                        file,
+                        format!(
+                            "`{}` was due on {due} and is not done ({late} day{} late)",
+                            item.id,
+                            if late == 1 { "" } else { "s" }
+                        ),
+                    )
+                    .at(format!("/action_items/{i}/due"))
+                    .hint("drive it to completion (`done: true`), or agree a new due date with its owner"),
+            );
+        }
+    }
+    if pm.status != PostmortemStatus::Draft && pm.action_items.is_empty() {
+        out.push(
+            PHASE_NO_ACTION_ITEMS
+                .diag(file, "a post-mortem without action items changes nothing")
+                .at_key("/action_items")
+                .hint("add what will be done, each with an owner and a due date: `action_items: [{id: AI-1, title: …, type: prevent, owner: \"@alice\", due: 2026-12-10}]`"),
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! The customer-facing report (the seed's fourth pitfall): five parts, each
+//! saying something; plain language without vague phrases or jargon; no
+//! blame on individuals or third parties.
+
+use super::blameless::{self, People};
+use super::*;
+use crate::check::IncidentFiles;
+use crate::check::lexicon::Lexicon;
+use crate::check::text::{self, Word};
+use crate::model::postmortem::{CustomerReport, PostmortemStatus};
+use crate::model::vocab::PostmortemRequirement;
+use crate::model::{Incident, Kind};
+use std::collections::HashSet;
+
+/// Fewer words than this is not a part, it is a placeholder ("We are sorry.").
+const MIN_WORDS: usize = 5;
+/// Readability needs enough text to mean anything.
+const MIN_WORDS_FOR_READABILITY: usize = 30;
+
+fn parts(report: &CustomerReport) -> [(&'static str, &'static str, Option<&str>); 5] {
+    [
+        ("apology", "a sincere apology", report.apology.as_deref()),
+        (
+            "what_happened",
+            "what happened and its impact",
+            report.what_happened.as_deref(),
+        ),
+        ("root_cause", "the root cause", report.root_cause.as_deref()),
+        ("fix", "what was done to fix it", report.fix.as_deref()),
+        (
+            "prevention",
+            "what will prevent it happening again",
+            report.prevention.as_deref(),
+        ),
+    ]
+}
+
+pub fn check(
+    incident: &Incident,
+    files: &IncidentFiles,
+    practice: &Practice,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
+        return;
+    };
+    let required = incident.declaration.kind == Kind::Incident
+        && incident.current().severity.is_some_and(|s| {
+            practice.config.policy(s).postmortem == PostmortemRequirement::RequiredWithReport
+        });
+    let Some(report) = &pm.customer_report else {
+        if required && pm.status != PostmortemStatus::Draft {
+            out.push(
+                REPORT_INCOMPLETE
+                    .diag(file, "the severity policy requires a customer report and there is none")
+                    .at_key("/status")
+                    .hint("add `customer_report:` with apology, what_happened, root_cause, fix and prevention, in plain language"),
+            );
+        }
+        return;
+    };
+    let lexicon = practice.lexicon;
+    let people = People::of(incident);
+    let mut tally = text::Tally::default();
+    for (key, what, part) in parts(report) {
+        let at = format!("/customer_report/{key}");
+        let text = part.unwrap_or("");
+        let words = text::words(text);
+        if required && pm.status != PostmortemStatus::Draft && words.len() < MIN_WORDS {
+            let message = if words.is_empty() {
+                format!("the customer report has no `{key}` ({what})")
+            } else {
+                format!(
+                    "`{key}` is {} word{}: it does not yet say {what}",
+                    words.len(),
+                    if words.len() == 1 { "" } else { "s" }
+                )
+            };
+            out.push(
+                REPORT_INCOMPLETE
+                    .diag(file, message)
+                    .at_key(at.clone())
+                    .hint("the seed's report has five parts: apology, what happened, root cause, fix, prevention; write each in a few plain sentences"),
+            );
+        }
+        if words.is_empty() {
+            continue;
+        }
+        tally.add(text::Tally::of(&words));
+        if let Some((i, p)) = lexicon.vague.first(&words) {
+            out.push(
+                REPORT_VAGUE
+                    .diag(file, format!("\"{}\" is vague: \"{}\"", p.join(" "), text::quote(text, &words, i)))
+                    .at(at.clone())
+                    .hint("say what customers could not do, when, and for how long; vagueness reads as hiding something"),
+            );
+        }
+        let jargon = jargon(&words, lexicon);
+        if !jargon.is_empty() {
+            out.push(
+                REPORT_JARGON
+                    .diag(file, format!("words customers may not understand: {}", jargon.join(", ")))
+                    .at(at.clone())
+                    .hint("say what it meant for customers (\"an error page\", \"slower pages\") instead of how our systems name it"),
+            );
+        }
+        let blame = blameless::phrase(text, &words, lexicon)
+            .or_else(|| blameless::person_as_cause(text, &words, lexicon, &people))
+            .or_else(|| third_party(text, &words, lexicon));
+        if let Some(b) = blame {
+            let whom = if b.third_party {
+                "a third party"
+            } else {
+                "an individual"
+            };
+            out.push(
+                REPORT_BLAME
+                    .diag(file, format!("the report blames {whom} (\"{}\"): \"{}\"", b.phrase, b.quote))
+                    .at(at)
+                    .hint("own the failure: say what *we* did and what *we* change (\"our systems did not handle …\"), without naming people or suppliers"),
+            );
+        }
+    }
+    if let Some(score) = tally
+        .reading_ease()
+        .filter(|_| tally.words >= MIN_WORDS_FOR_READABILITY)
+        && score < lexicon.reading_ease
+    {
+        out.push(
+            REPORT_READABILITY
+                .diag(
+                    file,
+                    format!(
+                        "the customer report is hard to read: Flesch reading ease {score:.0} (floor {:.0}; 60-70 is plain English)",
+                        lexicon.reading_ease
+                    ),
+                )
+                .at_key("/customer_report")
+                .hint("use shorter sentences and everyday words; the floor is `language: {reading_ease: …}` in incidentkit.yaml"),
+        );
+    }
+}
+
+/// Jargon in `words`, each once, in order: the word lists and HTTP status
+/// codes (4xx, 5xx).
+fn jargon(words: &[Word], lexicon: &Lexicon) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = lexicon
+        .jargon
+        .matches(words)
+        .into_iter()
+        .map(|(i, p)| (i, p.join(" ")))
+        .collect();
+    found.extend(words.iter().enumerate().filter_map(|(i, w)| {
+        let status = w.lower.len() == 3
+            && w.lower.starts_with(['4', '5'])
+            && w.lower.bytes().all(|b| b.is_ascii_digit());
+        status.then(|| (i, w.text.to_string()))
+    }));
+    found.sort();
+    let mut out: Vec<String> = Vec::new();
+    for (_, w) in found {
+        let w = format!("\"{w}\"");
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// A sentence naming a third party together with a cause word.
+fn third_party(text: &str, words: &[Word], lexicon: &Lexicon) -> Option<blameless::Blame> {
+    let parties = lexicon.third_party.matches(words);
+    if parties.is_empty() {
+        return None;
+    }
+    let causes: HashSet<usize> = lexicon
+        .cause
+        .matches(words)
+        .into_iter()
+        .map(|(i, _)| words[i].sentence)
+        .collect();
+    let (at, party) = parties
+        .into_iter()
+        .find(|(i, _)| causes.contains(&words[*i].sentence))?;
+    Some(blameless::Blame {
+        phrase: party.join(" "),
+        quote: text::quote(text, words, at),
+        third_party: true,
+    })
+}

@@ -1,0 +1,94 @@
+//! Stakeholder updates as the seed's template has them: time, current
+//! status, impact (scope / users affected) and the next update's ETA, and a
+//! message that says something ("still investigating" does; "" and "TBD"
+//! do not).
+
+use super::*;
+use crate::check::IncidentFiles;
+use crate::check::text;
+use crate::model::incident::UpdateImpact;
+use crate::model::{Incident, Kind};
+
+/// Words that hold no information on their own.
+const PLACEHOLDERS: &[&str] = &[
+    "tbd",
+    "tba",
+    "todo",
+    "n",
+    "a",
+    "na",
+    "none",
+    "update",
+    "wip",
+    "xxx",
+    "placeholder",
+    "test",
+    "lorem",
+    "ipsum",
+    "message",
+    "here",
+];
+
+fn says_nothing(message: &str) -> bool {
+    text::words(message)
+        .iter()
+        .all(|w| PLACEHOLDERS.contains(&w.lower.as_ref()))
+}
+
+fn stated(impact: &UpdateImpact) -> bool {
+    let filled = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+    filled(&impact.summary) || filled(&impact.scope) || impact.users_affected.is_some()
+}
+
+pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+    let is_incident = incident.declaration.kind == Kind::Incident;
+    // The impact in force, folded as `state_at` does, in one pass.
+    let mut impact: Option<&UpdateImpact> = None;
+    for (update, file) in incident.updates.iter().zip(&files.updates) {
+        impact = update.impact.as_ref().or(impact);
+        let Some(message) = &update.message else {
+            continue;
+        };
+        if says_nothing(message) {
+            out.push(
+                UPDATE_EMPTY_MESSAGE
+                    .diag(file, "the public message says nothing")
+                    .at("/message")
+                    .hint("say what is known, even if it is little: \"We are still investigating why checkout fails; the next update follows by 10:35 UTC.\""),
+            );
+        }
+        if !is_incident || update.status.is_final() {
+            continue;
+        }
+        if !impact.is_some_and(stated) {
+            out.push(
+                UPDATE_NO_IMPACT
+                    .diag(file, "neither this update nor an earlier one says who is affected")
+                    .at_key("/message")
+                    .hint("add `impact: {summary: …, users_affected: \"~12,000\", scope: \"EU, web and app\"}`: stakeholders need the scope to act"),
+            );
+        }
+        if update.next_update_at.is_none() {
+            out.push(
+                UPDATE_NO_ETA
+                    .diag(file, "no `next_update_at`: stakeholders do not know when to expect the next update")
+                    .at_key("/message")
+                    .hint("add `next_update_at:` (the severity's cadence from now is the default `incident update` writes)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_nothing;
+
+    #[test]
+    fn still_investigating_says_something() {
+        assert!(!says_nothing("Still investigating."));
+        assert!(!says_nothing("No change, investigation ongoing."));
+        for empty in ["", "  \n", "TBD", "- n/a -", "Update.", "..."] {
+            assert!(says_nothing(empty), "{empty:?}");
+        }
+    }
+}

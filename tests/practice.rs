@@ -1,0 +1,177 @@
+//! The practice rules through the real binary, beyond the one-mistake
+//! fixtures of `tests/validate.rs`: what must *not* be reported
+//! (`tests/fixtures/valid/<case>/`, e.g. "the retry failed to connect"), that
+//! an exemption is listed rather than hidden, and that `rules:` changes a
+//! rule's level.
+
+mod common;
+use assert_cmd::Command;
+use common::copy_dir;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// 2026-11-26T10:30:00Z, as in tests/validate.rs.
+const NOW: &str = "1795689000";
+
+fn fixture(kind: &str, case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(kind)
+        .join(case)
+}
+
+fn validate(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        .args(["validate", "-C"])
+        .arg(dir)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn json(dir: &Path) -> Value {
+    let (_, stdout, stderr) = validate(dir, &["--format", "json"]);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"))
+}
+
+#[test]
+fn every_valid_fixture_has_no_findings() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+    let mut cases = 0;
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let report = json(&path);
+        assert_eq!(
+            report["diagnostics"],
+            Value::Array(vec![]),
+            "{}",
+            path.display()
+        );
+        cases += 1;
+    }
+    assert!(cases >= 2);
+}
+
+#[test]
+fn an_exemption_is_listed_with_its_reason_never_silent() {
+    let dir = fixture("valid", "exempted-black-hole");
+    let (code, stdout, stderr) = validate(&dir, &[]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    assert!(
+        stderr.contains("1 finding exempted:")
+            && stderr.contains("[cadence/black-hole] 32 min without an update during SEV-1 (policy: every 15 min), 10:18 → 10:50 UTC")
+            && stderr.contains("(reason: the chat service was down; updates went out by phone)"),
+        "{stderr}"
+    );
+    let report = json(&dir);
+    assert_eq!(report["exempted"][0]["rule"], "cadence/black-hole");
+    assert_eq!(report["exempted"][0]["line"], 1);
+    let (_, github, _) = validate(&dir, &["--format", "github"]);
+    assert!(
+        github.starts_with("::notice title=incidentkit exemptions::1 finding exempted:%0A"),
+        "{github}"
+    );
+
+    // Without its reason the same exemption is an error and not honoured.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&dir, tmp.path());
+    let update = tmp
+        .path()
+        .join("incidents/2026-11-26-checkout-down/updates/2026-11-26T10-50-00Z.yaml");
+    let text = fs::read_to_string(&update).unwrap();
+    let without = text.replace(
+        ", reason: the chat service was down; updates went out by phone}",
+        "}",
+    );
+    assert_ne!(text, without);
+    fs::write(&update, without).unwrap();
+    let report = json(tmp.path());
+    let rules: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("cadence/black-hole", "warning"),
+            ("exempt/no-reason", "error")
+        ]
+    );
+    assert!(report.get("exempted").is_none());
+}
+
+#[test]
+fn the_configured_level_wins_over_the_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("invalid", "cadence-black-hole"), tmp.path());
+    let levels = |report: &Value| -> Vec<String> {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}[{}]",
+                    d["level"].as_str().unwrap(),
+                    d["rule"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        levels(&json(tmp.path())),
+        ["warning[cadence/black-hole]", "warning[cadence/late]"]
+    );
+    let config = tmp.path().join("incidentkit.yaml");
+    let base = fs::read_to_string(&config).unwrap();
+    fs::write(
+        &config,
+        format!("{base}rules:\n  cadence/black-hole: deny\n  cadence/late: allow\n"),
+    )
+    .unwrap();
+    assert_eq!(levels(&json(tmp.path())), ["error[cadence/black-hole]"]);
+    let (code, _, _) = validate(tmp.path(), &[]);
+    assert_eq!(code, 1, "deny makes validate fail");
+}
+
+#[test]
+fn the_overdue_rule_reads_the_clock() {
+    let dir = fixture("invalid", "cadence-overdue");
+    let at = |epoch: &str| {
+        let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+            .args(["validate", "--format", "json", "-C"])
+            .arg(&dir)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["diagnostics"].as_array().unwrap().len()
+    };
+    assert_eq!(at("1795684800"), 0, "09:20 UTC: the promised time itself");
+    assert_eq!(at("1795689000"), 1, "10:30 UTC: 1 h 10 min overdue");
+}
+
+#[test]
+fn list_flags_an_update_overdue_by_the_cadence_when_nothing_was_promised() {
+    // sev2, last update 10:10 without `next_update_at`: due 11:10 by the cadence.
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        .args(["list", "--format", "json", "-C"])
+        .arg(fixture("invalid", "update-no-impact-eta"))
+        .env("SOURCE_DATE_EPOCH", "1795692600") // 2026-11-26T11:30:00Z
+        .output()
+        .unwrap();
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["next_update_at"], "2026-11-26T11:10:00Z");
+    assert_eq!(rows[0]["overdue_minutes"], 20);
+}
