@@ -208,7 +208,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match generate(&args) {
+    match generate(&args.out, args.incidents, args.seed) {
         Ok(files) => {
             eprintln!(
                 "wrote {} incidents ({files} files) into {}",
@@ -224,23 +224,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn generate(args: &Args) -> std::io::Result<usize> {
+/// Writes `incidents` incidents into `out`, which must be new or empty;
+/// returns how many files it wrote. (tests/corpus.rs calls it too.)
+pub fn generate(out: &Path, incidents: usize, seed: u64) -> std::io::Result<usize> {
     // Never mix a corpus into existing files.
-    if args.out.exists() && std::fs::read_dir(&args.out)?.next().is_some() {
+    if out.exists() && std::fs::read_dir(out)?.next().is_some() {
         return Err(std::io::Error::other(
             "the folder is not empty; choose a new one",
         ));
     }
-    let mut rng = Rng::with_seed(args.seed);
+    let mut rng = Rng::with_seed(seed);
     let components = components();
-    let mut writer = Writer::new(&args.out);
+    let mut writer = Writer::new(out);
     writer.file("incidentkit.yaml", FileKind::Config, &config(&components))?;
     // Spread the incidents evenly back from the end, about five a day at 10,000.
     let end = "2026-11-20T00:00:00Z".parse::<Timestamp>().unwrap();
-    let span_minutes = (args.incidents as i64 * 5 * 60).max(60 * 24);
+    let span_minutes = (incidents as i64 * 5 * 60).max(60 * 24);
     let mut ids = HashSet::new();
-    for n in 0..args.incidents {
-        let back = span_minutes * (args.incidents - n) as i64 / args.incidents.max(1) as i64;
+    for n in 0..incidents {
+        let back = span_minutes * (incidents - n) as i64 / incidents.max(1) as i64;
         let declared =
             round_minute(end - SignedDuration::from_mins(back) + minutes(rng.i64(0..240)));
         incident(&mut rng, &mut writer, &components, &mut ids, declared)?;
