@@ -40,7 +40,8 @@ pub fn load<T: DeserializeOwned>(
     if !findings.is_empty() {
         return Err(findings);
     }
-    T::deserialize(&value).map_err(|e| vec![rules::SCHEMA_VALUE.diag(file, e.to_string())])
+    // By value: the model takes the parsed strings instead of copying them.
+    T::deserialize(value).map_err(|e| vec![rules::SCHEMA_VALUE.diag(file, e.to_string())])
 }
 
 fn read_error(file: &str, kind: FileKind, error: ReadError) -> Diagnostic {

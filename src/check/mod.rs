@@ -82,11 +82,10 @@ fn check_scoped(
             None
         }
     };
-    let mut layout = files.scan()?;
-    if let Some(scope) = scope {
-        layout.incidents.retain(|d| scope.contains(&d.id));
-        layout.strays.clear();
-    }
+    let layout = match scope {
+        Some(ids) => files.scan_only(ids)?,
+        None => files.scan()?,
+    };
     rules::layout::strays(&layout, &mut diagnostics);
     let file_count = 1 + layout
         .incidents

@@ -109,6 +109,9 @@ struct Api<'v, 'a> {
     view: &'v PublicView<'a>,
     page_id: String,
     statuses: BTreeMap<String, ComponentStatus>,
+    /// When each component's status last changed, as far as the public
+    /// knows: one pass over the updates, not one per component and group.
+    changed_at: BTreeMap<&'v str, Timestamp>,
     updated_at: Timestamp,
 }
 
@@ -121,9 +124,22 @@ impl<'v, 'a> Api<'v, 'a> {
             .filter(|at| *at <= view.now)
             .max()
             .unwrap_or(view.now);
+        let mut changed_at: BTreeMap<&'v str, Timestamp> = BTreeMap::new();
+        let posted = view
+            .incidents
+            .iter()
+            .flat_map(|i| i.incident.updates.iter())
+            .filter(|u| u.at <= view.now);
+        for u in posted {
+            for id in u.components.keys() {
+                let at = changed_at.entry(id.as_str()).or_insert(u.at);
+                *at = (*at).max(u.at);
+            }
+        }
         Self {
             page_id: slug(&view.config.site.name),
             statuses: view.component_statuses(),
+            changed_at,
             updated_at,
             view,
         }
@@ -147,16 +163,8 @@ impl<'v, 'a> Api<'v, 'a> {
         })
     }
 
-    /// When a component's status last changed, as far as the public knows.
     fn component_updated_at(&self, id: &str) -> Timestamp {
-        self.view
-            .incidents
-            .iter()
-            .flat_map(|i| i.incident.updates.iter())
-            .filter(|u| u.at <= self.view.now && u.components.contains_key(id))
-            .map(|u| u.at)
-            .max()
-            .unwrap_or(self.updated_at)
+        self.changed_at.get(id).copied().unwrap_or(self.updated_at)
     }
 
     fn component(&self, id: &str) -> Value {

@@ -1,6 +1,8 @@
 //! Which files make up the repository: `incidents/<id>/incident.yaml`,
 //! `updates/<timestamp>.yaml`, `postmortem.yaml`, and anything else (strays).
 
+use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -87,6 +89,7 @@ fn entries(dir: &Path) -> io::Result<(Vec<String>, Vec<String>)> {
 }
 
 /// Lists `incidents/` under `root`. Paths are relative to `root`, with `/`.
+/// Incident folders are listed in parallel: a repository keeps thousands.
 pub fn scan(root: &Path) -> io::Result<Layout> {
     let incidents_dir = root.join("incidents");
     if !incidents_dir.is_dir() {
@@ -95,10 +98,25 @@ pub fn scan(root: &Path) -> io::Result<Layout> {
     let (files, dirs) = entries(&incidents_dir)?;
     let strays = files.iter().map(|f| format!("incidents/{f}")).collect();
     let incidents = dirs
-        .into_iter()
+        .into_par_iter()
         .map(|id| scan_incident(&incidents_dir, id))
         .collect::<io::Result<_>>()?;
     Ok(Layout { incidents, strays })
+}
+
+/// Like `scan`, for the incident folders named in `ids` that exist, and no
+/// strays of `incidents/` itself: a change costs what it touches.
+pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
+    let incidents_dir = root.join("incidents");
+    let incidents = ids
+        .par_iter()
+        .filter(|id| incidents_dir.join(id).is_dir())
+        .map(|id| scan_incident(&incidents_dir, id.clone()))
+        .collect::<io::Result<_>>()?;
+    Ok(Layout {
+        incidents,
+        strays: Vec::new(),
+    })
 }
 
 fn scan_incident(incidents_dir: &Path, id: String) -> io::Result<IncidentDir> {
@@ -136,4 +154,44 @@ fn scan_incident(incidents_dir: &Path, id: String) -> io::Result<IncidentDir> {
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(root: &Path, path: &str) {
+        let file = root.join(path);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(file, "x: 1\n").unwrap();
+    }
+
+    #[test]
+    fn scan_only_lists_the_named_folders_that_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for id in ["2026-01-01-a", "2026-01-02-b", "2026-01-03-c"] {
+            touch(root, &format!("incidents/{id}/incident.yaml"));
+            touch(
+                root,
+                &format!("incidents/{id}/updates/2026-01-03T10-00-00Z.yaml"),
+            );
+        }
+        touch(root, "incidents/stray.txt");
+        let ids: BTreeSet<String> = ["2026-01-03-c", "2026-01-01-a", "2026-01-09-gone"]
+            .map(String::from)
+            .into();
+        let only = scan_only(root, &ids).unwrap();
+        let listed: Vec<&str> = only.incidents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(listed, ["2026-01-01-a", "2026-01-03-c"]);
+        assert!(only.strays.is_empty());
+        let all = scan(root).unwrap();
+        assert_eq!(all.incidents.len(), 3);
+        assert_eq!(all.strays, ["incidents/stray.txt"]);
+        // The same folder is listed the same way by both.
+        assert_eq!(
+            format!("{:?}", only.incidents[1]),
+            format!("{:?}", all.incidents[2])
+        );
+    }
 }

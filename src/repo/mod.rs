@@ -6,7 +6,7 @@ pub mod locate;
 pub mod source;
 pub mod yaml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "incidentkit.yaml";
@@ -76,6 +76,21 @@ impl Files {
     pub fn scan(&self) -> std::io::Result<layout::Layout> {
         let mut layout = layout::scan(&self.root)?;
         for file in self.pending.keys() {
+            layout.insert(file);
+        }
+        Ok(layout)
+    }
+
+    /// The incident folders named in `ids` only, as `scan` lists them.
+    pub fn scan_only(&self, ids: &BTreeSet<String>) -> std::io::Result<layout::Layout> {
+        let mut layout = layout::scan_only(&self.root, ids)?;
+        let in_scope = |file: &&String| {
+            let id = file
+                .strip_prefix("incidents/")
+                .and_then(|p| p.split('/').next());
+            id.is_some_and(|id| ids.contains(id))
+        };
+        for file in self.pending.keys().filter(in_scope) {
             layout.insert(file);
         }
         Ok(layout)

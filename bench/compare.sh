@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of `incident validate` against the validators people
+# use today, the read+parse floor, `validate --changed-since` and `build`.
+# Builds release, generates the corpus, installs the peers when missing, runs
+# every tool in the same rounds (alternating), prints the table of medians
+# and writes it into docs/performance.md between the bench markers.
+#
+#   bench/compare.sh [--incidents N] [--runs R] [--peer-runs P] [--seed S]
+#
+# Everything it downloads or generates goes to bench/.work (git-ignored).
+set -euo pipefail
+
+INCIDENTS=10000
+RUNS=5
+PEER_RUNS=3
+SEED=42
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --incidents) INCIDENTS=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --peer-runs) PEER_RUNS=$2; shift 2 ;;
+    --seed) SEED=$2; shift 2 ;;
+    *) echo "usage: $0 [--incidents N] [--runs R] [--peer-runs P] [--seed S]" >&2; exit 2 ;;
+  esac
+done
+[ "$PEER_RUNS" -le "$RUNS" ] || { echo "--peer-runs must not exceed --runs" >&2; exit 2; }
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$ROOT/bench/.work
+mkdir -p "$WORK"
+cd "$ROOT"
+say() { echo "== $*" >&2; }
+
+# --- tools -----------------------------------------------------------------
+need_apt() {
+  local missing=()
+  command -v git >/dev/null || missing+=(git)
+  [ -x /usr/bin/time ] || missing+=(time)
+  command -v python3 >/dev/null || missing+=(python3 python3-venv)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} (apt)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+need_apt
+CJS=$WORK/venv/bin/check-jsonschema
+if [ ! -x "$CJS" ]; then
+  say "installing check-jsonschema (pip, into bench/.work/venv)"
+  python3 -m venv "$WORK/venv"
+  "$WORK/venv/bin/pip" install -q check-jsonschema
+fi
+AJV=$WORK/node/node_modules/.bin/ajv
+if [ ! -x "$AJV" ]; then
+  say "installing ajv-cli and ajv-formats (npm, into bench/.work/node)"
+  npm install --silent --prefix "$WORK/node" ajv-cli@5 ajv-formats@3 >/dev/null
+fi
+
+say "building release"
+cargo build --release --locked --bin incident --example gen_corpus --example parse_floor
+BIN=$ROOT/target/release
+INCIDENT=$BIN/incident
+
+# --- corpus ----------------------------------------------------------------
+CORPUS=$WORK/corpus-$INCIDENTS-$SEED
+if [ ! -d "$CORPUS/.git" ]; then
+  rm -rf "$CORPUS"
+  say "generating $INCIDENTS incidents (seed $SEED)"
+  "$BIN/examples/gen_corpus" "$CORPUS" --incidents "$INCIDENTS" --seed "$SEED"
+  git -C "$CORPUS" init -q
+  git -C "$CORPUS" add -A
+  git -C "$CORPUS" -c user.name=bench -c user.email=bench@localhost commit -qm corpus
+fi
+git -C "$CORPUS" checkout -q -- .
+FILES=$(find "$CORPUS/incidents" -name '*.yaml' | wc -l)
+FILES=$((FILES + 1))
+BYTES=$(find "$CORPUS" -path "$CORPUS/.git" -prune -o -name '*.yaml' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
+say "corpus: $FILES files, $((BYTES / 1024 / 1024)) MiB"
+"$INCIDENT" validate -C "$CORPUS" >/dev/null || { echo "the corpus does not validate cleanly" >&2; exit 1; }
+
+# The one-file change: a new title for the incident in the middle.
+CHANGED=$(find "$CORPUS/incidents" -mindepth 1 -maxdepth 1 -type d | sort | sed -n "$((INCIDENTS / 2))p")/incident.yaml
+change_one_file() { sed -i 's/^title: \(.*\)$/title: \1 (updated)/' "$CHANGED"; }
+change_one_file
+"$INCIDENT" validate -C "$CORPUS" --changed-since HEAD >/dev/null || { echo "the one-file change does not validate" >&2; exit 1; }
+git -C "$CORPUS" checkout -q -- .
+
+# --- the tools, as shell functions run from the corpus root -----------------
+kinds() { # KIND SCHEMA FILE-PATTERN (relative to the corpus)
+  printf '%s\n' "config schemas/config.schema.json incidentkit.yaml" \
+    "incident schemas/incident.schema.json incidents/*/incident.yaml" \
+    "update schemas/update.schema.json incidents/*/updates/*.yaml" \
+    "postmortem schemas/postmortem.schema.json incidents/*/postmortem.yaml"
+}
+run_validate() { "$INCIDENT" validate -C "$CORPUS"; }
+run_floor() { "$BIN/examples/parse_floor" "$CORPUS"; }
+run_changed() { change_one_file && "$INCIDENT" validate -C "$CORPUS" --changed-since HEAD; }
+# For scale: the working-tree status --changed-since needs from libgit2.
+run_gitstatus() { change_one_file && git -C "$CORPUS" status --porcelain --untracked-files=all; }
+run_build() { "$INCIDENT" build -C "$CORPUS" --out "$WORK/site"; }
+# One process per file kind; ajv expands the glob itself.
+run_ajv() {
+  kinds | while read -r _ schema pattern; do
+    (cd "$CORPUS" && "$AJV" validate --spec=draft2020 -c ajv-formats --allow-union-types --errors=line \
+      -s "$ROOT/$schema" -d "$pattern") || return 1
+  done
+}
+# One process per file kind, unless a kind has more paths than one command
+# line holds: then xargs starts a few.
+run_cjs() {
+  kinds | while read -r _ schema pattern; do
+    (cd "$CORPUS" && compgen -G "$pattern" | tr '\n' '\0' |
+      xargs -0 "$CJS" --schemafile "$ROOT/$schema") || return 1
+  done
+}
+TOOLS="validate floor changed gitstatus build ajv cjs"
+export -f kinds change_one_file $(printf 'run_%s ' $TOOLS)
+export INCIDENT BIN CORPUS WORK ROOT AJV CJS CHANGED
+
+# --- timing ----------------------------------------------------------------
+RESULTS=$WORK/results.tsv
+: >"$RESULTS"
+measure() { # TOOL ROUND
+  local tool=$1 start end rss
+  start=$(date +%s%N)
+  if ! /usr/bin/time -f '%M %U %S' -o "$WORK/rss" bash -c "run_$tool" >"$WORK/$tool.out" 2>&1; then
+    echo "$tool failed; its output is in $WORK/$tool.out" >&2
+    tail -5 "$WORK/$tool.out" >&2
+    exit 1
+  fi
+  end=$(date +%s%N)
+  read -r rss user sys < <(tail -1 "$WORK/rss")
+  git -C "$CORPUS" checkout -q -- .
+  printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$2" "$(( (end - start) / 1000 ))" "$rss" "$(awk "BEGIN { print $user + $sys }")" >>"$RESULTS"
+}
+
+say "warm-up round (fills the page cache; not counted)"
+for tool in validate floor changed gitstatus build; do measure "$tool" 0; done
+: >"$RESULTS"
+for round in $(seq 1 "$RUNS"); do
+  say "round $round/$RUNS"
+  for tool in $TOOLS; do
+    case $tool in ajv | cjs) [ "$round" -le "$PEER_RUNS" ] || continue ;; esac
+    measure "$tool" "$round"
+  done
+done
+PAGES=$(find "$WORK/site" -name '*.html' | wc -l)
+OUTPUTS=$(find "$WORK/site" -type f | wc -l)
+
+# --- the table -------------------------------------------------------------
+TABLE=$WORK/table.md
+python3 - "$RESULTS" "$TABLE" <<EOF
+import statistics, sys
+rows = [l.split("\t") for l in open(sys.argv[1]) if l.strip()]
+t, rss, cpu = {}, {}, {}
+for tool, _, us, kb, cpu_s in rows:
+    t.setdefault(tool, []).append(int(us) / 1e6)
+    rss.setdefault(tool, []).append(int(kb) / 1024)
+    cpu.setdefault(tool, []).append(float(cpu_s))
+med = {k: statistics.median(v) for k, v in t.items()}
+mrss = {k: statistics.median(v) for k, v in rss.items()}
+mcpu = {k: statistics.median(v) for k, v in cpu.items()}
+v = med["validate"]
+def ok(b): return "**met**" if b else "**not met**"
+label = {
+    "validate": "\`incident validate\` (schemas + all rules)",
+    "floor": "read + parse floor (\`examples/parse_floor\`)",
+    "changed": "\`incident validate --changed-since HEAD\`, one file changed",
+    "gitstatus": "for scale: \`git status --untracked-files=all\`, same change",
+    "build": "\`incident build\` (validate + whole site)",
+    "ajv": "ajv-cli 5 \`--spec=draft2020\` + ajv-formats (schemas only)",
+    "cjs": "check-jsonschema (schemas only)",
+}
+ratio = {
+    "validate": "1.00×",
+    "floor": f"validate is {v / med['floor']:.2f}× the floor",
+    "changed": f"{100 * med['changed'] / v:.1f} % of validate",
+    "gitstatus": f"{100 * med['gitstatus'] / v:.1f} % of validate",
+    "build": f"{$PAGES / med['build']:,.0f} pages/s",
+    "ajv": f"validate is {med['ajv'] / v:.1f}× faster",
+    "cjs": f"validate is {med['cjs'] / v:.1f}× faster",
+}
+out = []
+out.append(f"Corpus: $INCIDENTS incidents, $FILES YAML files, {$BYTES / 2**20:.0f} MiB (seed $SEED); "
+           f"build wrote $OUTPUTS files, $PAGES of them HTML pages.\n")
+out.append("| what | median wall time | median CPU time (user+sys) | runs | peak RSS | compared (wall) |")
+out.append("|---|---:|---:|---:|---:|---|")
+for k in ["validate", "floor", "changed", "gitstatus", "build", "ajv", "cjs"]:
+    out.append(f"| {label[k]} | {med[k]:.3f} s | {mcpu[k]:.2f} s | {len(t[k])} | {mrss[k]:.0f} MiB | {ratio[k]} |")
+out.append("")
+out.append("| target | measured | |")
+out.append("|---|---|---|")
+def cpu_ratio(a, b): return f"{mcpu[a] / mcpu[b]:.1f}×"
+out.append(f"| validate ≥ 8× faster than ajv-cli | {med['ajv'] / v:.1f}× (CPU time {cpu_ratio('ajv', 'validate')}) | {ok(med['ajv'] / v >= 8)} |")
+out.append(f"| validate ≥ 100× faster than check-jsonschema | {med['cjs'] / v:.1f}× (CPU time {cpu_ratio('cjs', 'validate')}) | {ok(med['cjs'] / v >= 100)} |")
+out.append(f"| validate within 1.5× of the read+parse floor | {v / med['floor']:.2f}× (CPU time {mcpu['validate'] / mcpu['floor']:.2f}×) | {ok(v / med['floor'] <= 1.5)} |")
+out.append(f"| --changed-since (one file) under 10 % of validate | {100 * med['changed'] / v:.1f} % (CPU time {100 * mcpu['changed'] / mcpu['validate']:.1f} %) | {ok(med['changed'] / v < 0.10)} |")
+out.append(f"| build in seconds, peak RSS under 512 MiB | {med['build']:.1f} s, {mrss['build']:.0f} MiB | {ok(med['build'] < 60 and mrss['build'] < 512)} |")
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+EOF
+{
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr); $(date -u +%Y-%m-%d)."
+  echo "Command: \`bench/compare.sh --incidents $INCIDENTS --runs $RUNS --peer-runs $PEER_RUNS --seed $SEED\`"
+  echo
+  cat "$TABLE"
+} >"$TABLE.full"
+cat "$TABLE.full"
+
+DOC=$ROOT/docs/performance.md
+if grep -q '<!-- bench:start -->' "$DOC" 2>/dev/null; then
+  python3 - "$DOC" "$TABLE.full" <<'EOF'
+import sys
+doc, table = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+head, rest = doc.split("<!-- bench:start -->", 1)
+_, tail = rest.split("<!-- bench:end -->", 1)
+open(sys.argv[1], "w").write(f"{head}<!-- bench:start -->\n{table}<!-- bench:end -->{tail}")
+EOF
+  say "updated docs/performance.md"
+fi
