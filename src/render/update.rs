@@ -159,7 +159,7 @@ pub fn render(
     };
     let value = ctx(&c);
     Ok(match format {
-        Format::Md => templates.render("update/update.md", value)?,
+        Format::Md => markdown::inert(&templates.render("update/update.md", value)?),
         Format::Text => templates.render("update/update.txt", value)?,
         Format::Html => templates.render("update/update.html", value)?,
         Format::Slack => {
