@@ -78,6 +78,26 @@ impl Files {
         for file in self.pending.keys() {
             layout.insert(file);
         }
+        source::within_repository_limit(&self.root, self.total_bytes(&layout))?;
         Ok(layout)
+    }
+
+    /// The size of every file `check` would read (one stat each, no reads).
+    fn total_bytes(&self, layout: &layout::Layout) -> u64 {
+        let incident_files = layout.incidents.iter().flat_map(|d| {
+            d.incident
+                .iter()
+                .chain(&d.updates)
+                .chain(&d.postmortem)
+                .map(String::as_str)
+        });
+        std::iter::once(CONFIG_FILE)
+            .chain(incident_files)
+            .map(|file| match self.pending.get(file) {
+                Some(text) => text.len() as u64,
+                // Unreadable files are reported when read.
+                None => std::fs::metadata(self.root.join(file)).map_or(0, |m| m.len()),
+            })
+            .sum()
     }
 }
