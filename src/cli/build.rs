@@ -95,6 +95,9 @@ fn publish(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".to_string());
+    // What builds killed mid-way left behind.
+    crate::author::write::remove_stale(parent, &format!(".{name}.staging-"), "");
+    crate::author::write::remove_stale(parent, &format!(".{name}.old-"), "");
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.staging-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
