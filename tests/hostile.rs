@@ -616,7 +616,8 @@ fn hostile_text_in_every_field_renders_inert_and_readable() {
         }
     }
     eprintln!(
-        "{} hostile strings, {} outputs each checked ({} in all)",
+        "{} free-text fields, {} hostile strings, {} outputs each checked ({} in all)",
+        expected_fields.values().map(BTreeSet::len).sum::<usize>(),
         strings.len(),
         outputs_checked / strings.len(),
         outputs_checked
