@@ -57,6 +57,12 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
                 message = "aliases (`*name`) expand to too many values: repetition limit exceeded"
                     .to_string();
             }
+            // Our budget's error comes with a path and the place of the
+            // document's start, neither of which helps: say it as above.
+            if message.contains(TOO_MANY_VALUES) {
+                message = format!("aliases (`*name`) expand to too many values: {TOO_MANY_VALUES}");
+                at = None;
+            }
             Err(YamlError {
                 message,
                 line: at.map(|a| a.0),
@@ -108,17 +114,17 @@ impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        let left = self.0.get().checked_sub(1).ok_or_else(|| {
-            de::Error::custom(format!(
-                "{TOO_MANY_VALUES}: aliases (`*name`) expand to more values than the file has bytes"
-            ))
-        })?;
+        let left = self
+            .0
+            .get()
+            .checked_sub(1)
+            .ok_or_else(|| de::Error::custom(TOO_MANY_VALUES))?;
         self.0.set(left);
         d.deserialize_any(StrictVisitor(self))
     }
 }
 
-const TOO_MANY_VALUES: &str = "too many values";
+const TOO_MANY_VALUES: &str = "more values than the file has bytes";
 
 struct StrictVisitor<'a>(StrictSeed<'a>);
 
