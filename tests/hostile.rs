@@ -601,6 +601,26 @@ fn hostile_text_in_every_field_renders_inert_and_readable() {
         let slack: Value = serde_json::from_str(&rendered["update.external.slack"]).unwrap();
         let mut slack_text = String::new();
         json_strings(&slack, &mut slack_text);
+        // Slack refuses a payload whose blocks are longer than this.
+        let section = slack["blocks"][1]["text"]["text"].as_str().unwrap();
+        let unescaped = section
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        assert!(
+            unescaped.chars().count() <= 3000,
+            "{}: section of {} chars",
+            hostile.name,
+            unescaped.chars().count()
+        );
+        assert!(
+            slack["blocks"][0]["text"]["text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count()
+                <= 150
+        );
         for control in [
             "<!channel>",
             "<!here>",
