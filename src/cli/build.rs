@@ -164,6 +164,9 @@ impl Target {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".to_string());
+        // What builds killed mid-way left behind.
+        crate::author::write::remove_stale(parent, &format!(".{name}.staging-"), "");
+        crate::author::write::remove_stale(parent, &format!(".{name}.old-"), "");
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let _ = fs::remove_dir_all(&staging);
         if let Err(e) = write_all(&staging, files) {

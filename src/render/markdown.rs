@@ -77,6 +77,48 @@ pub fn to_text(markdown: &str) -> String {
     out.trim().to_string()
 }
 
+/// Markdown that stays inert in any other Markdown renderer (a GitHub issue,
+/// a wiki, a mail client), most of which pass raw HTML through: raw HTML
+/// becomes text (`<` as `&lt;`), and links to anything but http(s) and
+/// mailto, and images, lose their syntax and stay as the text they were.
+pub fn inert(markdown: &str) -> String {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
+    // (byte offset, bytes replaced, replacement), in source order.
+    let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        let first = markdown[range.start..].chars().next();
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => edits.extend(
+                markdown[range.clone()]
+                    .match_indices('<')
+                    .map(|(at, _)| (range.start + at, 1, "&lt;")),
+            ),
+            Event::Start(Tag::Link { dest_url, .. }) if !is_allowed_url(&dest_url) => match first {
+                Some('<') => edits.push((range.start, 1, "&lt;")),
+                Some('[') => edits.push((range.start, 0, "\\")),
+                _ => {}
+            },
+            Event::Start(Tag::Image { .. }) if first == Some('!') => {
+                edits.push((range.start, 0, "\\"));
+            }
+            _ => {}
+        }
+    }
+    edits.sort_by_key(|e| e.0);
+    let mut out = String::with_capacity(markdown.len() + edits.len() * 4);
+    let mut at = 0;
+    for (offset, replaced, with) in edits {
+        if offset < at {
+            continue;
+        }
+        out.push_str(&markdown[at..offset]);
+        out.push_str(with);
+        at = offset + replaced;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
 fn is_allowed_url(url: &CowStr<'_>) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     ["http://", "https://", "mailto:"]
@@ -123,6 +165,35 @@ mod tests {
             html.contains("href=\"https://cdn.example/x.png\""),
             "{html}"
         );
+    }
+
+    #[test]
+    fn inert_markdown_renders_no_markup_from_the_text() {
+        let md = inert(
+            "Hi <script>alert(1)</script>\n\n<div onclick=x>\nblock\n</div>\n\n[a](javascript:alert(1)) <javascript:alert(2)> ![i](https://cdn.example/x.png) [ok](https://acme.example) `<code>`",
+        );
+        let mut html = String::new();
+        // The plainest renderer: raw HTML passes straight through.
+        html::push_html(&mut html, Parser::new(&md));
+        for bad in [
+            "<script",
+            "<div",
+            "javascript:alert(1)\"",
+            "<img",
+            "href=\"javascript",
+        ] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("[a](javascript:alert(1))"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://acme.example\">ok</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<code>&lt;code&gt;</code>"), "{html}");
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub fn render(
     };
     let md = templates.render(name, context)?;
     Ok(match format {
-        DocFormat::Md => md,
+        DocFormat::Md => markdown::inert(&md),
         DocFormat::Html => templates.render(
             "postmortem/document.html",
             minijinja::context! {

@@ -159,7 +159,7 @@ pub fn render(
     };
     let value = ctx(&c);
     Ok(match format {
-        Format::Md => templates.render("update/update.md", value)?,
+        Format::Md => markdown::inert(&templates.render("update/update.md", value)?),
         Format::Text => templates.render("update/update.txt", value)?,
         Format::Html => templates.render("update/update.html", value)?,
         Format::Slack => {
@@ -197,8 +197,22 @@ fn slack(c: &UpdateCtx, body: String) -> serde_json::Value {
     json!({
         "text": esc(&title),
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": title.chars().take(150).collect::<String>()}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": esc(body.trim())}},
+            {"type": "header", "text": {"type": "plain_text", "text": cut(&title, SLACK_HEADER_CHARS)}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": esc(&cut(body.trim(), SLACK_SECTION_CHARS))}},
         ],
     })
+}
+
+/// Slack refuses the whole message when a block's text is longer.
+const SLACK_HEADER_CHARS: usize = 150;
+const SLACK_SECTION_CHARS: usize = 3000;
+
+/// At most `max` characters, the last an ellipsis when cut. Cut before
+/// escaping, so an escape is never split (escaped text may grow a little
+/// past the limit; Slack counts it unescaped).
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    text.chars().take(max - 1).chain(['…']).collect()
 }

@@ -6,6 +6,7 @@ pub mod locate;
 pub mod source;
 pub mod yaml;
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -78,6 +79,7 @@ impl Files {
         for file in self.pending.keys() {
             layout.insert(file);
         }
+        source::within_repository_limit(&self.root, self.total_bytes(&layout))?;
         Ok(layout)
     }
 
@@ -94,5 +96,28 @@ impl Files {
             layout.insert(file);
         }
         Ok(layout)
+    }
+
+    /// The size of every file `check` would read (one stat each, no reads;
+    /// in parallel, as the stats of a large repository add up).
+    fn total_bytes(&self, layout: &layout::Layout) -> u64 {
+        let size = |file: &str| match self.pending.get(file) {
+            Some(text) => text.len() as u64,
+            // Unreadable files are reported when read.
+            None => std::fs::metadata(self.root.join(file)).map_or(0, |m| m.len()),
+        };
+        let incidents: u64 = layout
+            .incidents
+            .par_iter()
+            .map(|d| {
+                d.incident
+                    .iter()
+                    .chain(&d.updates)
+                    .chain(&d.postmortem)
+                    .map(|file| size(file))
+                    .sum::<u64>()
+            })
+            .sum();
+        size(CONFIG_FILE) + incidents
     }
 }

@@ -8,6 +8,27 @@ use std::path::Path;
 /// Incident files are small; anything larger is a mistake or an attack.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
+/// Every file `check` reads, together: room for decades of incidents, while
+/// a repository past it (a mistake or an attack) would cost memory in
+/// proportion. The variable below moves it.
+pub const MAX_REPOSITORY_BYTES: u64 = 256 * 1024 * 1024;
+pub const REPOSITORY_LIMIT_VAR: &str = "INCIDENTKIT_MAX_REPOSITORY_BYTES";
+
+/// Refuses a repository whose files total more than the limit.
+pub fn within_repository_limit(root: &Path, total: u64) -> std::io::Result<()> {
+    let limit = std::env::var(REPOSITORY_LIMIT_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(MAX_REPOSITORY_BYTES);
+    if total <= limit {
+        return Ok(());
+    }
+    Err(std::io::Error::other(format!(
+        "the incident files in {} total {total} bytes; the limit is {limit} bytes: move old incidents to an archive repository, or set {REPOSITORY_LIMIT_VAR} to a larger number of bytes",
+        root.display()
+    )))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("cannot read the file: {0}")]

@@ -1,0 +1,193 @@
+//! Limits: deep nesting and alias bombs are rejected fast and in bounded
+//! memory (peak RSS measured with GNU time), and a repository larger than its
+//! limit is refused with a clear error.
+
+mod common;
+
+use common::copy_dir;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26T10-05-00Z.yaml";
+
+fn example_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
+        tmp.path(),
+    );
+    tmp
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    took: Duration,
+    peak_kib: u64,
+}
+
+/// Runs `incident ARGS` under GNU time for its peak resident memory.
+fn measured(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let time = PathBuf::from("/usr/bin/time");
+    assert!(
+        time.is_file(),
+        "these tests measure peak memory with GNU time: install it (apt-get install time)"
+    );
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let started = Instant::now();
+    let out = Command::new(time)
+        .args(["-f", "%M", "-o"])
+        .arg(report.path())
+        .arg(assert_cmd::cargo::cargo_bin("incident"))
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .envs(env.iter().copied())
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let peak_kib = fs::read_to_string(report.path())
+        .unwrap()
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .expect("GNU time's %M");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took,
+        peak_kib,
+    }
+}
+
+/// Peak memory of validating the plain example, the yardstick for the rest.
+fn baseline_kib() -> u64 {
+    let repo = example_copy();
+    let run = measured(repo.path(), &["validate"], &[]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    run.peak_kib
+}
+
+/// Each hostile document (all under the 1 MiB file limit) must give a clear
+/// finding on the file, fast, with peak memory close to the plain run's.
+#[test]
+fn bombs_and_deep_nesting_are_rejected_fast_in_bounded_memory() {
+    let mut billion_laughs = String::from(
+        "at: 2026-11-26T10:05:00Z\nlol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for i in 1..=9 {
+        let refs = vec![format!("*l{}", i - 1); 10].join(", ");
+        billion_laughs.push_str(&format!("lol{i}: &l{i} [{refs}]\n"));
+    }
+    let block_nesting: String = (0..1_000)
+        .map(|depth| format!("{}- \n", "  ".repeat(depth)))
+        .collect();
+    let cases: Vec<(&str, String)> = vec![
+        ("alias bomb (10^10 values)", billion_laughs),
+        (
+            "wide alias fan-out",
+            format!(
+                "a: &a [{}]\nb: [{}]\n",
+                vec!["x"; 10_000].join(","),
+                vec!["*a"; 50_000].join(",")
+            ),
+        ),
+        (
+            "flow sequences nested 500,000 deep",
+            format!("message: {}", "[".repeat(500_000)),
+        ),
+        (
+            "flow mappings nested 200,000 deep",
+            format!("message: {}", "{a: ".repeat(200_000)),
+        ),
+        ("block sequences nested 1,000 deep", block_nesting),
+        (
+            "a merge-key chain",
+            (0..20_000)
+                .map(|i| {
+                    if i == 0 {
+                        "k0: &k0 {a: 1}\n".to_string()
+                    } else {
+                        format!("k{i}: &k{i} {{<<: *k{}, a{i}: 1}}\n", i - 1)
+                    }
+                })
+                .collect(),
+        ),
+    ];
+    let baseline = baseline_kib();
+    let budget_kib = baseline + 64 * 1024;
+    let mut peaks = Vec::new();
+    for (name, text) in cases {
+        assert!(
+            text.len() < 1024 * 1024,
+            "{name} must be under the file limit"
+        );
+        let repo = example_copy();
+        fs::write(repo.path().join(UPDATE), &text).unwrap();
+        let run = measured(repo.path(), &["validate", "--format", "json"], &[]);
+        assert_eq!(run.code, Some(1), "{name}: {}{}", run.stdout, run.stderr);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{name}: {e}: {}", run.stdout));
+        let on_file: Vec<&serde_json::Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"] == UPDATE)
+            .collect();
+        assert!(
+            on_file.iter().any(|d| d["rule"] == "yaml/syntax"
+                || d["rule"].as_str().unwrap().starts_with("schema/")),
+            "{name}: no finding on the file: {}",
+            run.stdout
+        );
+        assert!(
+            run.took < Duration::from_secs(5),
+            "{name} took {:?}",
+            run.took
+        );
+        assert!(
+            run.peak_kib < budget_kib,
+            "{name}: peak {} KiB, the plain example needs {baseline} KiB",
+            run.peak_kib
+        );
+        peaks.push(format!("{name}: {} KiB in {:?}", run.peak_kib, run.took));
+    }
+    eprintln!("baseline {baseline} KiB\n{}", peaks.join("\n"));
+}
+
+#[test]
+fn a_repository_past_its_size_limit_is_refused_with_what_to_do() {
+    let repo = example_copy();
+    // Lower the limit rather than write hundreds of megabytes.
+    let limit = [("INCIDENTKIT_MAX_REPOSITORY_BYTES", "200000")];
+    let ok = measured(repo.path(), &["validate"], &limit);
+    assert_eq!(ok.code, Some(0), "{}{}", ok.stdout, ok.stderr);
+
+    let padding = format!("# {}\n", "x".repeat(99_000));
+    for n in 0..2 {
+        let path = repo.path().join(format!(
+            "incidents/2026-11-26-checkout-502s/updates/2026-11-26T12-0{n}-00Z.yaml"
+        ));
+        let text = fs::read_to_string(repo.path().join(UPDATE)).unwrap();
+        let text = text.replace("2026-11-26T10:05:00Z", &format!("2026-11-26T12:0{n}:00Z"));
+        fs::write(path, padding.clone() + &text).unwrap();
+    }
+    for args in [&["validate"][..], &["build"][..], &["list"][..]] {
+        let run = measured(repo.path(), args, &limit);
+        assert_eq!(run.code, Some(2), "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("the incident files in")
+                && run.stderr.contains("the limit is 200000 bytes")
+                && run.stderr.contains("INCIDENTKIT_MAX_REPOSITORY_BYTES"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(!repo.path().join("site").exists(), "nothing was built");
+}
