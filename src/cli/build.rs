@@ -184,6 +184,13 @@ impl Staged {
     /// Moves the staged folder into place, putting the previous one back if
     /// that fails.
     fn swap(&self) -> Result<(), super::CliError> {
+        if self.target.exists() && exchange(&self.staging, &self.target).is_ok() {
+            // The previous output now sits where the staging folder was.
+            fs::remove_dir_all(&self.staging)?;
+            return Ok(());
+        }
+        // No atomic exchange here (not Linux, or a file system without it):
+        // two renames, with a moment in which the target is missing.
         let old = self.staging.with_file_name(
             self.staging
                 .file_name()
@@ -210,6 +217,19 @@ impl Staged {
     fn discard(self) {
         let _ = fs::remove_dir_all(&self.staging);
     }
+}
+
+/// Swaps two paths in one step, so neither a reader of the site nor a kill
+/// mid-build ever finds the folder missing.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    Ok(renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE)?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
@@ -248,4 +268,22 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
         .unwrap_or_else(|_| existing.to_path_buf());
     out.extend(missing.iter().rev());
     Ok(out)
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exchange_swaps_two_folders_in_one_step() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, staging) = (tmp.path().join("site"), tmp.path().join(".staging"));
+        for (dir, page) in [(&site, "old"), (&staging, "new")] {
+            fs::create_dir(dir).unwrap();
+            fs::write(dir.join("index.html"), page).unwrap();
+        }
+        exchange(&staging, &site).unwrap();
+        assert_eq!(fs::read_to_string(site.join("index.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(staging.join("index.html")).unwrap(), "old");
+    }
 }
