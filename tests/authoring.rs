@@ -1109,3 +1109,31 @@ fn a_severity_raised_on_the_resolving_update_sets_the_postmortem_policy() {
     );
     assert_eq!(s(&scene.yaml(&new[0]), "due"), "2026-11-29");
 }
+
+#[test]
+fn resolving_through_update_restores_components_as_resolve_does() {
+    let scene = Scene::new();
+    scene.declare();
+    let (_, new) = scene.ok(
+        "2026-11-26T10:30:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "resolved",
+            "--component",
+            "api=degraded_performance",
+            "--message",
+            "Checkout works again; the API is still slow.",
+        ],
+    );
+    let resolving = new
+        .iter()
+        .find(|f| f.contains("/updates/"))
+        .expect("a resolving update");
+    assert_eq!(
+        components(&scene.yaml(resolving)),
+        pairs(&[("api", "degraded_performance"), ("website", "operational")])
+    );
+    scene.validates();
+}

@@ -232,6 +232,22 @@ pub fn base_update(incident: &Incident, at: Timestamp, author: String) -> Update
     }
 }
 
+/// Marks everything the incident touched operational again: what a
+/// resolution means unless the responder says otherwise.
+pub fn restore_components(incident: &Incident, update: &mut Update) {
+    let state = incident.current();
+    for id in incident
+        .declaration
+        .components
+        .iter()
+        .chain(state.components.keys())
+    {
+        update
+            .components
+            .insert(id.clone(), ComponentStatus::Operational);
+    }
+}
+
 /// A declaration with the defaults the seed's practice implies.
 pub fn new_declaration(
     title: String,

@@ -1,7 +1,7 @@
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::author;
-use crate::model::{ComponentStatus, Kind, Status};
+use crate::model::{Kind, Status};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -37,18 +37,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         "This incident has been resolved and the service is fully restored. We are sorry for the disruption.".into()
     }));
     update.internal_note = args.internal_note;
-    // Everything this incident touched is operational again unless told otherwise.
-    let state = incident.current();
-    for id in incident
-        .declaration
-        .components
-        .iter()
-        .chain(state.components.keys())
-    {
-        update
-            .components
-            .insert(id.clone(), ComponentStatus::Operational);
-    }
+    author::restore_components(incident, &mut update);
     for c in &args.components {
         if let (id, Some(status)) = authoring::component_arg(c)? {
             update.components.insert(id, status);

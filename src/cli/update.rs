@@ -86,6 +86,10 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             scope: m.scope.or(previous.scope),
         });
     }
+    if update.status.is_final() {
+        // As `resolve` does; --component still says what is not back.
+        author::restore_components(incident, &mut update);
+    }
     for c in &args.components {
         match authoring::component_arg(c)? {
             (id, Some(status)) => {
