@@ -83,24 +83,24 @@ const DUPLICATE_KEY: &str = "duplicate key `";
 const MAX_BRACKET_DEPTH: usize = 1000;
 
 fn too_deep(text: &str) -> Result<(), YamlError> {
+    // Bytes, not chars: brackets are ASCII, and every file pays for this pass.
     let mut depth = 0usize;
-    for (n, line) in text.lines().enumerate() {
-        for (column, c) in line.chars().enumerate() {
-            match c {
-                '[' | '{' => depth += 1,
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => continue,
-            }
-            if depth > MAX_BRACKET_DEPTH {
-                return Err(YamlError {
-                    message: format!(
-                        "brackets (`[`, `{{`) nest more than {MAX_BRACKET_DEPTH} levels deep"
-                    ),
-                    line: Some(n + 1),
-                    column: Some(column + 1),
-                    duplicate_key: false,
-                });
-            }
+    for (at, byte) in text.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_BRACKET_DEPTH {
+            let line_start = text[..at].rfind('\n').map_or(0, |nl| nl + 1);
+            return Err(YamlError {
+                message: format!(
+                    "brackets (`[`, `{{`) nest more than {MAX_BRACKET_DEPTH} levels deep"
+                ),
+                line: Some(text[..at].matches('\n').count() + 1),
+                column: Some(text[line_start..at].chars().count() + 1),
+                duplicate_key: false,
+            });
         }
     }
     Ok(())

@@ -30,9 +30,20 @@ const PLACEHOLDERS: &[&str] = &[
 ];
 
 fn says_nothing(message: &str) -> bool {
-    text::words(message)
-        .iter()
-        .all(|w| PLACEHOLDERS.contains(&w.lower.as_ref()))
+    let placeholders_only = |text: &str| {
+        text::words(text)
+            .iter()
+            .all(|w| PLACEHOLDERS.contains(&w.lower.as_ref()))
+    };
+    // One real word settles it, and it is nearly always among the first: cut
+    // at a space so no word is split, and read the whole only if needed
+    // (messages run to pages, and every update has one).
+    let cut = &message[..message.floor_char_boundary(200)];
+    let head = cut.rfind(char::is_whitespace).map(|end| &cut[..end]);
+    match head {
+        Some(head) if !placeholders_only(head) => false,
+        _ => placeholders_only(message),
+    }
 }
 
 fn stated(impact: &UpdateImpact) -> bool {
@@ -90,5 +101,17 @@ mod tests {
         for empty in ["", "  \n", "TBD", "- n/a -", "Update.", "..."] {
             assert!(says_nothing(empty), "{empty:?}");
         }
+    }
+
+    #[test]
+    fn long_messages_are_read_past_the_first_words_when_needed() {
+        let filler = "TBD ".repeat(100);
+        assert!(says_nothing(&filler));
+        assert!(!says_nothing(&format!("{filler}Checkout is down.")));
+        assert!(!says_nothing(&format!("Checkout is down. {filler}")));
+        // The cut at 200 bytes falls inside a three-byte dash: still fine.
+        let dashes = "— ".repeat(120);
+        assert!(says_nothing(&format!("{dashes}TBD")));
+        assert!(!says_nothing(&format!("{dashes}Checkout is down.")));
     }
 }
