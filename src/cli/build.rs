@@ -284,6 +284,9 @@ mod tests {
         }
         exchange(&staging, &site).unwrap();
         assert_eq!(fs::read_to_string(site.join("index.html")).unwrap(), "new");
-        assert_eq!(fs::read_to_string(staging.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(staging.join("index.html")).unwrap(),
+            "old"
+        );
     }
 }
