@@ -103,6 +103,7 @@ fn check_scoped(
         .zip(lexicon.as_ref())
         .map(|(config, lexicon)| Practice {
             config,
+            timezone: config.timezone(),
             now: crate::clock::now(),
             lexicon,
         });
@@ -188,7 +189,9 @@ fn check_incident(files: &Files, dir: &IncidentDir, practice: Option<&Practice>)
     rules::postmortem::check(&incident, &paths, &mut out);
     rules::roles::check(&incident, &paths, &mut out);
     rules::update::check(&incident, &paths, &mut out);
-    rules::actions::check(&incident, &paths, &mut out);
+    // Days are the site's days (UTC while the configuration is broken).
+    let tz = practice.map_or(jiff::tz::TimeZone::UTC, |p| p.timezone.clone());
+    rules::actions::check(&incident, &paths, &tz, &mut out);
     if let Some(practice) = practice {
         rules::references::check(&incident, &paths, practice.config, &mut out);
         rules::cadence::check(&incident, &paths, practice, &mut out);

@@ -4,8 +4,9 @@
 use super::*;
 use crate::check::IncidentFiles;
 use crate::model::Incident;
+use jiff::tz::TimeZone;
 
-pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+pub fn check(incident: &Incident, files: &IncidentFiles, tz: &TimeZone, out: &mut Vec<Diagnostic>) {
     let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
         return;
     };
@@ -14,7 +15,8 @@ pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnosti
         .started_at
         .unwrap_or(decl.declared_at)
         .min(decl.declared_at);
-    let began = began.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    // The day it began where the team works, as due dates are written.
+    let began = began.to_zoned_datetime(tz.clone()).date();
     for (i, item) in pm.action_items.iter().enumerate() {
         let at = |key: &str| format!("/action_items/{i}/{key}");
         let id = &item.id;

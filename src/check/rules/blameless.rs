@@ -8,7 +8,11 @@ use crate::check::IncidentFiles;
 use crate::check::lexicon::Lexicon;
 use crate::check::text::{self, Word};
 use crate::model::{Incident, Postmortem};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+const TEAM_WORDS: &[&str] = &[
+    "team", "squad", "crew", "group", "ops", "sre", "oncall", "bot",
+];
 
 const ASK: &str = "ask \"what conditions allowed this?\" and describe the system or process that let it happen, not the person";
 
@@ -46,7 +50,13 @@ impl People {
             if bare.len() >= 3 {
                 people.handles.insert(format!("@{bare}"));
             }
-            for part in bare.split(['-', '_', '.', ' ']).filter(|p| p.len() >= 3) {
+            // A team's handle names no person: "@search-team" does not make
+            // "Search failed to index" about someone.
+            let parts: Vec<&str> = bare.split(['-', '_', '.', ' ']).collect();
+            if parts.iter().any(|p| TEAM_WORDS.contains(p)) {
+                continue;
+            }
+            for part in parts.into_iter().filter(|p| p.len() >= 3) {
                 people.names.insert(part.to_string());
             }
         }
@@ -80,7 +90,32 @@ pub fn phrase(text: &str, words: &[Word], lexicon: &Lexicon) -> Option<Blame> {
     })
 }
 
-/// The first cause phrase of `text` with a person before it in its sentence.
+/// Words that may stand between a subject and its verb ("@bob had just
+/// deleted"); any other word means the person is not the verb's subject ("the
+/// engineer rolled back the release that caused", "the admin API broke").
+const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
+    "had",
+    "has",
+    "have",
+    "was",
+    "were",
+    "did",
+    "just",
+    "then",
+    "also",
+    "again",
+    "simply",
+    "never",
+    "not",
+    "accidentally",
+    "mistakenly",
+    "apparently",
+    "clearly",
+    "obviously",
+    "probably",
+];
+
+/// The first cause phrase of `text` whose subject is a person.
 pub fn person_as_cause(
     text: &str,
     words: &[Word],
@@ -91,21 +126,39 @@ pub fn person_as_cause(
     if verbs.is_empty() {
         return None; // most text: no need to look for people
     }
-    // Where each sentence first names a person.
-    let mut first_person: HashMap<usize, usize> = HashMap::new();
-    let named = words
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| people.names_a_person(w))
-        .map(|(i, _)| i);
-    let roles = lexicon.people.matches(words).into_iter().map(|(i, _)| i);
-    for i in named.chain(roles) {
-        let at = first_person.entry(words[i].sentence).or_insert(i);
-        *at = (*at).min(i);
-    }
-    let (at, verb) = verbs
+    let roles: HashSet<usize> = lexicon
+        .people
+        .matches(words)
         .into_iter()
-        .find(|(j, _)| first_person.get(&words[*j].sentence).is_some_and(|p| p < j))?;
+        .flat_map(|(i, phrase)| i..i + phrase.len())
+        .collect();
+    let is_person = |i: usize| roles.contains(&i) || people.names_a_person(&words[i]);
+    // "Priya's deploy caused": the subject belongs to a person.
+    let persons_thing = |i: usize| {
+        i.checked_sub(1).is_some_and(|p| {
+            words[p].sentence == words[i].sentence
+                && is_person(p)
+                && (words[p].lower.ends_with("'s") || words[p].lower == "her")
+        })
+    };
+    let (at, verb) = verbs.into_iter().find(|&(j, _)| {
+        let sentence = words[j].sentence;
+        let mut before = (0..j).rev().take_while(|&i| words[i].sentence == sentence);
+        match before
+            .find(|&i| is_person(i) || !BETWEEN_SUBJECT_AND_VERB.contains(&words[i].lower.as_ref()))
+        {
+            // "@carol pushed the change and failed to": the sentence's subject.
+            Some(i) if ["and", "but"].contains(&words[i].lower.as_ref()) => {
+                let start = (0..i)
+                    .rev()
+                    .take_while(|&k| words[k].sentence == sentence)
+                    .last();
+                start.is_some_and(|s| (s..i.min(s + 3)).any(is_person))
+            }
+            Some(i) => is_person(i) || persons_thing(i),
+            None => false,
+        }
+    })?;
     Some(Blame {
         phrase: verb.join(" "),
         quote: text::quote(text, words, at),
@@ -231,6 +284,16 @@ mod tests {
             person("The alert paged the on-call engineer, who restored service."),
             None
         );
+        // A person earlier in the sentence is not the subject of the cause.
+        assert_eq!(
+            person("The on-call engineer rolled back the release that caused the errors."),
+            None
+        );
+        assert_eq!(
+            person("Mara noticed the alert had missed the first errors."),
+            None
+        );
+        assert_eq!(person("The admin API broke under load."), None);
     }
 
     #[test]
@@ -250,6 +313,14 @@ mod tests {
         assert_eq!(
             person("Then @carol-x ignored the alert.").as_deref(),
             Some("ignored")
+        );
+        assert_eq!(
+            person("@carol pushed the change and failed to check the canary.").as_deref(),
+            Some("failed to")
+        );
+        assert_eq!(
+            person("The deploy went out and failed to start.").as_deref(),
+            None
         );
     }
 

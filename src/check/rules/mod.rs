@@ -26,6 +26,8 @@ use jiff::Timestamp;
 /// the clock (for "overdue now") and the word lists.
 pub struct Practice<'a> {
     pub config: &'a Config,
+    /// `config.timezone()`, looked up once.
+    pub timezone: jiff::tz::TimeZone,
     pub now: Timestamp,
     pub lexicon: &'a Lexicon,
 }

@@ -16,7 +16,7 @@ pub fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     let config = practice.config;
-    let tz = config.timezone();
+    let tz = practice.timezone.clone();
     let today = practice.now.to_zoned_datetime(tz).date();
     let severity = incident.current().severity;
     if let (Some(due), Some(severity)) = (incident.postmortem_due(config), severity) {

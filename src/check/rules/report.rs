@@ -151,9 +151,30 @@ fn jargon(words: &[Word], lexicon: &Lexicon) -> Vec<String> {
         .map(|(i, p)| (i, p.join(" ")))
         .collect();
     found.extend(words.iter().enumerate().filter_map(|(i, w)| {
-        let status = w.lower.len() == 3
-            && w.lower.starts_with(['4', '5'])
-            && w.lower.bytes().all(|b| b.is_ascii_digit());
+        // "502s", "HTTP 503", "500 errors" are codes; "400 customers" is a count.
+        let number = w.lower.trim_end_matches('s');
+        let code = number.len() == 3
+            && number.starts_with(['4', '5'])
+            && number.bytes().all(|b| b.is_ascii_digit());
+        let near = |k: Option<usize>, said: &[&str]| {
+            k.and_then(|k| words.get(k))
+                .is_some_and(|n| said.contains(&n.lower.as_ref()))
+        };
+        let status = code
+            && (number.len() < w.lower.len()
+                || near(i.checked_sub(1), &["http", "status", "error", "code"])
+                || near(
+                    Some(i + 1),
+                    &[
+                        "error",
+                        "errors",
+                        "response",
+                        "responses",
+                        "status",
+                        "code",
+                        "codes",
+                    ],
+                ));
         status.then(|| (i, w.text.to_string()))
     }));
     found.sort();
