@@ -642,4 +642,16 @@ fn refuses_internal_documents_inside_the_public_site_or_around_it() {
         .assert()
         .code(2);
     assert_eq!(fs::read_dir(&site).unwrap().count(), 0);
+    // … also through a folder that does not exist.
+    incident(&example())
+        .arg("build")
+        .arg("--out")
+        .arg(&site)
+        .arg("--internal-out")
+        .arg(tmp.path().join("nope/../site/private"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("refusing --internal-out"));
+    assert_eq!(fs::read_dir(&site).unwrap().count(), 0);
+    assert!(!tmp.path().join("nope").exists());
 }

@@ -250,8 +250,23 @@ fn looks_like_an_output(dir: &Path) -> std::io::Result<bool> {
 
 /// The absolute path with symlinks resolved as far as it exists, so two
 /// spellings of one folder compare equal.
-fn resolve(path: &Path) -> std::io::Result<PathBuf> {
-    let path = std::path::absolute(path)?;
+fn resolve(given: &Path) -> std::io::Result<PathBuf> {
+    // `..` of a folder on disk is its real parent (symlinks followed); of a
+    // folder that does not exist yet, the lexical one.
+    let mut path = PathBuf::new();
+    for part in std::path::absolute(given)?.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if path.exists() => {
+                path = path.canonicalize()?;
+                path.pop();
+            }
+            std::path::Component::ParentDir => {
+                path.pop();
+            }
+            other => path.push(other),
+        }
+    }
     let mut existing = path.as_path();
     let mut missing = Vec::new();
     while !existing.exists() {
