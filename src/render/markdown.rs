@@ -2,7 +2,7 @@
 //! HTML is shown as text, links go only to http(s) and mailto, and images
 //! become links (a status page makes no requests of its own).
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 /// Markdown to HTML that is safe to embed in a page.
 pub fn to_html(markdown: &str) -> String {
@@ -11,12 +11,21 @@ pub fn to_html(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
         // Raw HTML, inline or as a block, is shown as the text it is.
         Event::Html(text) | Event::InlineHtml(text) => Some(Event::Text(text)),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
+        // An image would be fetched by every visitor: it becomes a link to it.
+        Event::Start(
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }
+            | Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            },
+        ) => {
             let allowed = is_allowed_url(&dest_url);
             skipped_links.push(!allowed);
             allowed.then_some(Event::Start(Tag::Link {
@@ -26,27 +35,7 @@ pub fn to_html(markdown: &str) -> String {
                 id,
             }))
         }
-        Event::End(TagEnd::Link) => {
-            let skipped = skipped_links.pop().unwrap_or(true);
-            (!skipped).then_some(Event::End(TagEnd::Link))
-        }
-        // An image would be fetched by every visitor: link to it instead.
-        Event::Start(Tag::Image {
-            dest_url,
-            title,
-            id,
-            ..
-        }) => {
-            let allowed = is_allowed_url(&dest_url);
-            skipped_links.push(!allowed);
-            allowed.then_some(Event::Start(Tag::Link {
-                link_type: LinkType::Inline,
-                dest_url,
-                title,
-                id,
-            }))
-        }
-        Event::End(TagEnd::Image) => {
+        Event::End(TagEnd::Link | TagEnd::Image) => {
             let skipped = skipped_links.pop().unwrap_or(true);
             (!skipped).then_some(Event::End(TagEnd::Link))
         }
