@@ -60,6 +60,8 @@ struct State {
     down: bool,
     /// (method, path) of every request that got an answer.
     log: Vec<(String, String)>,
+    /// When each write (not GET) arrived.
+    writes_at: Vec<std::time::Instant>,
     unexpected: Vec<String>,
     /// Seen Authorization headers that were not the token.
     bad_auth: usize,
@@ -194,6 +196,9 @@ impl Github {
             return error(401, "Bad credentials");
         }
         s.log.push((method.clone(), path.clone()));
+        if method != "GET" {
+            s.writes_at.push(std::time::Instant::now());
+        }
         if let Some(i) = s
             .faults
             .iter()
@@ -1305,4 +1310,29 @@ fn a_repository_with_errors_makes_no_request() {
         run.stderr
     );
     assert!(fake.take_counts().is_empty(), "nothing was asked of GitHub");
+}
+
+#[test]
+fn writes_are_paced_by_the_write_interval() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    // Without the test helper's `--write-interval 0s`: 300 ms asked for.
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        .current_dir(&dir)
+        .env_remove("GITHUB_ACTIONS")
+        .env("NO_COLOR", "1")
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_API_URL", fake.api())
+        .args(["actions", "apply", "--write-interval", "300ms"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let at = fake.state().writes_at.clone();
+    assert_eq!(at.len(), 7, "one create per action item");
+    for pair in at.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(gap >= Duration::from_millis(290), "writes {gap:?} apart");
+    }
+    fake.assert_one_issue_per_item();
 }
