@@ -110,16 +110,6 @@ pub fn is_managed_label(base: &str, label: &str) -> bool {
         || TYPES.contains(&label.as_str())
 }
 
-/// The most severe severity the incident had.
-pub fn peak_severity(incident: &Incident) -> Option<Severity> {
-    incident
-        .updates
-        .iter()
-        .filter_map(|u| u.severity)
-        .chain(incident.declaration.severity)
-        .min_by_key(|s| s.as_str())
-}
-
 /// A GitHub login from an owner such as `@carol` (not a team, not a name).
 pub fn github_handle(owner: &str) -> Option<String> {
     let login = owner.trim().strip_prefix('@')?;
@@ -171,7 +161,7 @@ pub fn desired(
         .map(|it| {
             let (incident, item) = (it.incident, it.item);
             let key = it.key();
-            let severity = peak_severity(incident);
+            let severity = incident.internal_facts().peak_severity;
             let page = repo
                 .config
                 .site

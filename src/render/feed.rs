@@ -39,7 +39,7 @@ pub fn files(
         .unwrap_or_default();
     let mut entries: Vec<Entry> = Vec::new();
     for i in &view.incidents {
-        for u in &i.updates {
+        for u in i.updates() {
             let stamp = u.at.strftime("%Y%m%dT%H%M%SZ");
             entries.push(Entry {
                 id: format!("urn:incidentkit:{}:{stamp}", i.id()),

@@ -113,7 +113,8 @@ fn minutes(from: Timestamp, to: Timestamp) -> f64 {
 fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
     let tz = config.timezone();
     let d = &incident.declaration;
-    let start = incident.impact_start();
+    let facts = incident.internal_facts();
+    let start = facts.started.at;
     let mut cadence = Share::default();
     for gap in incident.gaps(config) {
         cadence.add(gap.on_time());
@@ -138,7 +139,7 @@ fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
         }
     }
     Measured {
-        severity: incident.worst_severity(),
+        severity: facts.peak_severity,
         month: d
             .declared_at
             .to_zoned_datetime(tz)
@@ -146,8 +147,8 @@ fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
             .to_string(),
         detect: d.started_at.zip(d.detected_at).map(|(s, t)| minutes(s, t)),
         declare: d.detected_at.map(|t| minutes(t, d.declared_at)),
-        mitigate: incident.mitigated_at().map(|t| minutes(start, t)),
-        resolve: incident.current().resolved_at.map(|t| minutes(start, t)),
+        mitigate: facts.mitigated.map(|m| minutes(start, m.at)),
+        resolve: facts.duration().map(|d| d.as_minutes() as f64),
         cadence,
         postmortem,
         actions,
