@@ -84,10 +84,14 @@ pub struct Facts<'a> {
     pub entries: Vec<&'a Update>,
     /// The fold over `entries`.
     pub state: State,
-    /// The highest severity the response ran at: declared, or set by an
-    /// entry that did not end it (one raised on the resolving entry had no
-    /// response at that severity).
+    /// The highest severity stated: declared or set by any entry, the
+    /// resolving one included (a severity is often settled at resolution:
+    /// "it was worse than we thought" asks for the higher policy).
     pub peak_severity: Option<Severity>,
+    /// The highest severity while the response ran: the peak without the
+    /// resolving entry, which had no response at its severity. What the
+    /// roles of the response are judged by.
+    pub response_severity: Option<Severity>,
     /// When impact began: started, else detected, else declared.
     pub started: Moment,
     pub declared: Timestamp,
@@ -97,7 +101,9 @@ pub struct Facts<'a> {
     /// The latest resolving entry, while the incident stays resolved.
     pub resolved: Option<Timestamp>,
     /// The incident's impact as a whole: what the resolving entry says it
-    /// was, else the last impact stated while it was open.
+    /// was, else the impact in force when its components were at their
+    /// worst (the latest such moment; the last impact stated while open
+    /// when no component was named).
     pub impact: Option<UpdateImpact>,
     /// Non-operational component statuses over time, in entry order.
     pub components: Vec<ComponentWindow>,
@@ -128,6 +134,11 @@ impl Incident {
             },
         };
         let peak_severity = d
+            .severity
+            .into_iter()
+            .chain(entries.iter().filter_map(|u| u.severity))
+            .min();
+        let response_severity = d
             .severity
             .into_iter()
             .chain(
@@ -165,19 +176,14 @@ impl Incident {
             .rev()
             .find(|u| resolved == Some(u.at) && u.status.is_final())
             .and_then(|u| u.impact.clone())
-            .or_else(|| {
-                entries
-                    .iter()
-                    .rev()
-                    .filter(|u| !u.status.is_final())
-                    .find_map(|u| u.impact.clone())
-            });
+            .or_else(|| impact_at_worst(&entries));
         let components = component_windows(self, &entries, started.at);
         Facts {
             view,
             entries,
             state,
             peak_severity,
+            response_severity,
             started,
             declared: d.declared_at,
             mitigated,
@@ -233,6 +239,32 @@ impl Facts<'_> {
     pub fn is_resolved(&self) -> bool {
         self.resolved.is_some()
     }
+}
+
+/// The impact in force at the latest open entry whose components were at
+/// their worst: the stated impact that describes the height of it, not the
+/// residual impact a monitoring update describes.
+fn impact_at_worst(entries: &[&Update]) -> Option<UpdateImpact> {
+    let mut components: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
+    let mut impact: Option<&UpdateImpact> = None;
+    let mut best: Option<(ComponentStatus, &UpdateImpact)> = None;
+    for u in entries.iter().filter(|u| !u.status.is_final()) {
+        for (id, status) in &u.components {
+            components.insert(id, *status);
+        }
+        impact = u.impact.as_ref().or(impact);
+        let worst = components
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(ComponentStatus::Operational);
+        if let Some(now) = impact
+            && best.is_none_or(|(held, _)| worst >= held)
+        {
+            best = Some((worst, now));
+        }
+    }
+    best.map(|(_, impact)| impact.clone())
 }
 
 /// The statuses an incident held its components at. The statuses the first
@@ -336,7 +368,7 @@ mod tests {
     }
 
     #[test]
-    fn the_peak_survives_a_downgrade_and_ignores_the_resolving_entry() {
+    fn the_peak_survives_a_downgrade_and_counts_the_resolving_entry() {
         let i = incident(
             "title: x\nseverity: sev2\ndeclared_at: 2026-11-26T10:00:00Z\n",
             &[
@@ -354,10 +386,9 @@ mod tests {
                 "at: 2026-11-26T10:40:00Z\nstatus: resolved\nmessage: c\nauthor: x\nseverity: sev1\n",
             ],
         );
-        assert_eq!(
-            raised_on_resolve.internal_facts().peak_severity,
-            Some(Severity::Sev3)
-        );
+        let f = raised_on_resolve.internal_facts();
+        assert_eq!(f.peak_severity, Some(Severity::Sev1));
+        assert_eq!(f.response_severity, Some(Severity::Sev3));
     }
 
     #[test]

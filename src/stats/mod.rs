@@ -10,6 +10,8 @@
 
 pub mod format;
 
+use crate::check::rules::{CADENCE_BLACK_HOLE, CADENCE_LATE, Rule};
+use crate::model::cadence::Gap;
 use crate::model::{Config, Incident, Kind, Severity};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -110,6 +112,22 @@ fn minutes(from: Timestamp, to: Timestamp) -> f64 {
     to.duration_since(from).as_secs_f64() / 60.0
 }
 
+/// A late gap whose closing update exempts each rule it breaks: people
+/// agreed on the reason, so it counts neither as on time nor as late, as
+/// `validate` reports no finding for it.
+fn exempted(incident: &Incident, gap: &Gap) -> bool {
+    let exempts = |rule: &Rule| {
+        incident.updates[gap.update]
+            .exempt
+            .0
+            .iter()
+            .any(|e| e.rule == rule.id)
+    };
+    !gap.on_time()
+        && (!gap.breaks_cadence() || exempts(&CADENCE_BLACK_HOLE))
+        && (!gap.breaks_promise() || exempts(&CADENCE_LATE))
+}
+
 fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
     let tz = config.timezone();
     let d = &incident.declaration;
@@ -117,7 +135,9 @@ fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
     let start = facts.started.at;
     let mut cadence = Share::default();
     for gap in incident.gaps(config) {
-        cadence.add(gap.on_time());
+        if !exempted(incident, &gap) {
+            cadence.add(gap.on_time());
+        }
     }
     let mut postmortem = Share::default();
     if let Some(due) = incident.postmortem_due(config) {

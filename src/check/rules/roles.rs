@@ -10,7 +10,7 @@ pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnosti
     let decl = &incident.declaration;
     let Some(worst) = incident
         .internal_facts()
-        .peak_severity
+        .response_severity
         .filter(|s| *s <= Severity::Sev2)
     else {
         return;
