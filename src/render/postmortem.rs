@@ -161,11 +161,11 @@ fn timeline(config: &Config, incident: &Incident, facts: &Facts<'_>, clock: &Clo
         if let Some(dec) = &u.decision {
             let options: Vec<String> = dec.options.iter().map(option_text).collect();
             parts.push(format!(
-                "Decision{}: options {}; chosen: {}. Why: {}",
+                "Decision{}: options {}. Chosen: {}. Why: {}",
                 dec.question
                     .as_deref()
                     .map_or_else(String::new, |q| format!(" ({})", q.trim())),
-                options.join(" | "),
+                options.join("; "),
                 dec.chosen,
                 dec.rationale.trim()
             ));
