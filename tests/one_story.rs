@@ -200,10 +200,10 @@ fn every_output_agrees(dir: &Path, github: &GithubStandIn) {
     {
         let public = i.facts(View::Public, now());
         let internal = i.internal_facts();
-        if i.declaration.kind == Kind::Incident {
-            if let Some(s) = internal.peak_severity {
-                *by_peak.entry(s.as_str().to_string()).or_default() += 1;
-            }
+        if i.declaration.kind == Kind::Incident
+            && let Some(s) = internal.peak_severity
+        {
+            *by_peak.entry(s.as_str().to_string()).or_default() += 1;
         }
         if i.is_public() {
             public_outputs_agree(dir, &site, &listed, &clock, config, i, &public);
