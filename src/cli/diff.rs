@@ -120,5 +120,5 @@ fn no_html(markdown: &str) -> String {
 
 /// A one-line summary that stays one list item.
 fn as_text(summary: &str) -> String {
-    no_html(&crate::github::actions::one_line(summary))
+    no_html(&crate::text::one_line(summary))
 }

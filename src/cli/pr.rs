@@ -52,7 +52,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let templates = Templates::load(Some(&root))?;
     let context = minijinja::context! {
         diff => diff.trim_end(),
-        since => crate::github::actions::one_line(since).replace('`', ""),
+        since => crate::text::one_line(since).replace('`', ""),
     };
     let body = comment::body(&templates.render("github/pr-comment.md", context)?);
     let mut client = connection.client()?;

@@ -225,11 +225,7 @@ fn impact_ctx(i: &UpdateImpact) -> ImpactCtx {
 /// mrkdwn is its own language: the body comes from a plain-text template
 /// and `<`, `>` and `&` are escaped as Slack asks.
 fn slack(c: &UpdateCtx, body: String) -> serde_json::Value {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let esc = crate::text::slack;
     let title = format!("{}: {}", c.status, c.title);
     json!({
         "text": esc(&title),
