@@ -4,7 +4,7 @@
 use super::CliError;
 use crate::check;
 use crate::diagnostics::{self, Counts};
-use crate::github::actions::{self as items, DEFAULT_LABEL, Item, Target};
+use crate::github::issues::{self as items, DEFAULT_LABEL, Item, Target};
 use crate::github::plan::{self, Existing, Step, Summary};
 use crate::github::{Client, Pacing, Repo, apply};
 use crate::model::Repository;

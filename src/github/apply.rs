@@ -3,7 +3,7 @@
 //! made), and again before each retry, so neither a retried POST nor a
 //! second run after a dropped connection makes a duplicate.
 
-use super::actions::{self, Target};
+use super::issues::{self, Target};
 use super::plan::{Desired, Step};
 use super::{Client, GithubError};
 use octocrab::models::issues::Issue;
@@ -113,7 +113,7 @@ fn create(client: &mut Client, target: &Target, issue: &Desired, since: &str, re
     let mut assignees: Vec<String> = issue.assignee.iter().cloned().collect();
     let mut attempt = 0;
     loop {
-        match actions::list(client, target, Some(since)) {
+        match issues::list(client, target, Some(since)) {
             Ok(found) => {
                 if let Some(done) = found.iter().find(|e| e.key.as_deref() == Some(&issue.key)) {
                     report.created += 1;

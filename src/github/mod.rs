@@ -1,13 +1,13 @@
-//! GitHub: post-mortem action items as issues (`actions`), and the pull
+//! GitHub: post-mortem action items as issues (`issues`), and the pull
 //! request comment (`comment`). This module is the client: authentication,
 //! the API base, pagination, and a policy for a shared API (writes paced,
 //! rate limits honoured, transient failures retried within a bounded wait).
 //! Requests go through octocrab on a current-thread tokio runtime owned by
 //! the client, so the rest of the program stays synchronous.
 
-pub mod actions;
 pub mod apply;
 pub mod comment;
+pub mod issues;
 pub mod plan;
 
 use http::header::{HeaderMap, HeaderName, HeaderValue};
