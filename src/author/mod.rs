@@ -80,6 +80,26 @@ pub fn declare(
     ]))
 }
 
+/// When a new entry asked for `at` goes: at `at`, or one second after the
+/// latest entry when that is at or after `at` but within the same minute (a
+/// script's declare and update in one second, a decision given the minute of
+/// an update). Files stay in time order and uniquely named; anything older
+/// is left for `update` to refuse.
+pub fn after_latest(incident: &Incident, at: Timestamp) -> Timestamp {
+    let Some(next) = incident
+        .updates
+        .last()
+        .and_then(|last| last.at.checked_add(jiff::SignedDuration::from_secs(1)).ok())
+    else {
+        return at;
+    };
+    if next > at && next.duration_since(at) < jiff::SignedDuration::from_mins(1) {
+        next
+    } else {
+        at
+    }
+}
+
 /// One more update. Refuses one that is not after the latest: published
 /// updates are never reordered.
 pub fn update(incident: &Incident, update: &Update) -> Result<NewFiles, AuthorError> {

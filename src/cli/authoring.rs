@@ -77,12 +77,36 @@ impl Session {
         Err(CliError::Usage(format!("no incident `{id}`: {hint}")))
     }
 
-    pub fn time(&self, text: Option<&str>) -> Result<Timestamp, CliError> {
-        match text {
-            None => Ok(self.now),
-            Some(t) => crate::author::when::parse_time(t, self.now, &self.repo().config.timezone())
-                .map_err(|e| CliError::Usage(e.to_string())),
+    /// `--at` (or another time flag, named by `what`): now when absent,
+    /// to the second (update files are named by it), never in the future.
+    pub fn time(&self, what: &str, text: Option<&str>) -> Result<Timestamp, CliError> {
+        let Some(text) = text else {
+            return Ok(self.now);
+        };
+        let tz = self.repo().config.timezone();
+        let at = crate::author::when::parse_time(text, self.now, &tz)
+            .map_err(|e| CliError::Usage(format!("{what}: {e}")))?;
+        crate::author::when::not_future(what, text, at, self.now)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        Ok(Timestamp::from_second(at.as_second()).unwrap_or(at))
+    }
+
+    /// The time of a new entry of `incident` (`--at`, else now), moved to one
+    /// second after the latest entry when that is in the same minute.
+    pub fn entry_time(
+        &self,
+        incident: &Incident,
+        text: Option<&str>,
+    ) -> Result<Timestamp, CliError> {
+        let asked = self.time("--at", text)?;
+        let at = crate::author::after_latest(incident, asked);
+        if at != asked {
+            eprintln!(
+                "note: the entry is at {at}, one second after the latest entry of {}: updates are kept in time order",
+                incident.id
+            );
         }
+        Ok(at)
     }
 
     pub fn next_update(&self, text: &str, at: Timestamp) -> Result<Timestamp, CliError> {
@@ -111,14 +135,11 @@ impl Session {
             .iter()
             .map(|d| (d.file.as_str(), d.rule, d.message.as_str()))
             .collect();
-        let new_errors: Vec<Diagnostic> = after
+        let (new_errors, new_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = after
             .diagnostics
             .into_iter()
-            .filter(|d| {
-                d.level == Level::Error
-                    && !known.contains(&(d.file.as_str(), d.rule, d.message.as_str()))
-            })
-            .collect();
+            .filter(|d| !known.contains(&(d.file.as_str(), d.rule, d.message.as_str())))
+            .partition(|d| d.level == Level::Error);
         if !new_errors.is_empty() {
             let mut err = anstream::stderr().lock();
             diagnostics::print_human(&mut err, &new_errors)?;
@@ -129,6 +150,13 @@ impl Session {
         for file in files.keys() {
             println!("wrote {file}");
         }
+        // Written, but worth knowing now rather than at review: a late
+        // update, a promise beyond the policy.
+        let warnings: Vec<Diagnostic> = new_warnings
+            .into_iter()
+            .filter(|d| files.contains_key(&d.file))
+            .collect();
+        diagnostics::print_human(&mut anstream::stderr().lock(), &warnings)?;
         if let Some(repo) = git {
             let paths: Vec<String> = files.keys().cloned().collect();
             let done = crate::git::commit_on_branch(&repo, &self.root, id, &paths, message)?;

@@ -47,7 +47,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;
     let repo = session.repo();
     let severity: Severity = authoring::word(&args.severity, authoring::SEVERITIES)?;
-    let at = session.time(args.common.at.as_deref())?;
+    let at = session.time("--at", args.common.at.as_deref())?;
     let parsed = args
         .components
         .iter()

@@ -50,7 +50,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;
     let repo = session.repo();
     let incident = session.incident(&args.id)?;
-    let at = session.time(args.common.at.as_deref())?;
+    let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
         author::base_update(incident, at, authoring::author(args.common.author.clone()));
     if let Some(status) = &args.status {
