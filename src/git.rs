@@ -70,7 +70,14 @@ pub fn commit_on_branch(
     let parent = head.peel_to_commit().map_err(|_| GitError::NoHead)?;
     let prefix = format!("incident/{id}");
     let current = head.shorthand().unwrap_or_default().to_string();
-    let branch = if current == prefix || current.starts_with(&format!("{prefix}-")) {
+    // A second branch of one incident is `incident/<id>_2`: ids are lowercase
+    // words joined by dashes, so `_` never makes the branch of another
+    // incident (`<id>-2` is the id of a second incident of that title).
+    let is_ours = current == prefix
+        || current
+            .strip_prefix(&format!("{prefix}_"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let branch = if is_ours {
         current
     } else {
         let name = (1..)
@@ -78,7 +85,7 @@ pub fn commit_on_branch(
                 if n == 1 {
                     prefix.clone()
                 } else {
-                    format!("{prefix}-{n}")
+                    format!("{prefix}_{n}")
                 }
             })
             .find(|name| repo.find_branch(name, git2::BranchType::Local).is_err())

@@ -993,6 +993,7 @@ fn a_second_incident_with_the_same_title_that_day_gets_a_number() {
         "@alice",
         "--comms",
         "@bob",
+        "--force",
     ];
     let (out, new) = scene.ok("2026-11-26T18:30:00Z", &args);
     let second = format!("{ID}-2");
@@ -1447,4 +1448,112 @@ fn rfc3339_with_a_space_is_accepted_in_files_and_on_the_command_line() {
     assert!(text.contains("2026-11-26 10:00:00+00:00"));
     fs::write(scene.root.join(&path), text).unwrap();
     scene.validates();
+}
+
+#[test]
+fn declaring_an_open_incident_again_points_to_it() {
+    let scene = Scene::new();
+    scene.declare();
+    let again = [
+        "declare",
+        "--title",
+        "checkout fails with 502  for EU customers",
+        "--severity",
+        "sev2",
+        "--commander",
+        "@alice",
+        "--comms",
+        "@bob",
+    ];
+    let err = scene.refused("2026-11-26T10:20:00Z", &again, 1);
+    assert_eq!(
+        err,
+        format!(
+            "error: {ID} is open with this title (declared 2026-11-26 10:00 UTC): post to it with `incident update {ID} --message …`, or declare a separate incident with --force\n"
+        )
+    );
+    // Once it is resolved, the same title is a new incident.
+    scene.ok("2026-11-26T11:00:00Z", &["resolve", ID]);
+    let (out, _) = scene.ok("2026-11-26T12:00:00Z", &again);
+    assert!(out.contains(&format!("declared {ID}-2:")), "{out}");
+}
+
+#[test]
+fn branches_of_two_incidents_never_collide() {
+    let scene = Scene::new();
+    let head = |scene: &Scene| scene.git().head().unwrap().shorthand().unwrap().to_string();
+    let mut args = scene_declare_args();
+    args.push("--branch");
+    scene.ok(T0, &args);
+    assert_eq!(head(&scene), format!("incident/{ID}"));
+    // The pull request was squash-merged: main has the files in a commit
+    // of its own, the branch is left behind, and the responder is on main.
+    {
+        let git = scene.git();
+        let branch = git.head().unwrap().peel_to_commit().unwrap();
+        let main = git.find_branch("main", git2::BranchType::Local).unwrap();
+        let base = main.get().peel_to_commit().unwrap();
+        let sig = branch.author();
+        git.commit(
+            Some("refs/heads/main"),
+            &sig,
+            &sig,
+            "Squashed",
+            &branch.tree().unwrap(),
+            &[&base],
+        )
+        .unwrap();
+        git.set_head("refs/heads/main").unwrap();
+    }
+    scene.ok(
+        "2026-11-26T10:10:00Z",
+        &["update", ID, "--message", "Found it.", "--branch"],
+    );
+    assert_eq!(head(&scene), format!("incident/{ID}_2"));
+    // A second incident of that title is `<id>-2`: its branch is its own,
+    // even when started from the first incident's second branch.
+    let mut args = scene_declare_args();
+    args.extend(["--force", "--branch"]);
+    scene.ok("2026-11-26T10:20:00Z", &args);
+    assert_eq!(head(&scene), format!("incident/{ID}-2"));
+    let (out, _) = scene.ok(
+        "2026-11-26T10:25:00Z",
+        &["update", ID, "--message", "Still on it.", "--branch"],
+    );
+    assert_eq!(head(&scene), format!("incident/{ID}_3"), "{out}");
+}
+
+#[test]
+fn any_unique_part_of_an_id_names_the_incident() {
+    let scene = Scene::new();
+    scene.declare();
+    let mut args = scene_declare_args();
+    args[2] = "Search is slow";
+    scene.ok("2026-11-26T10:05:00Z", &args);
+    args[2] = "Search is down";
+    scene.ok("2026-11-26T10:06:00Z", &args);
+    for part in ["search-is-slow", "2026-11-26-search-is-s", "checkout"] {
+        let out = scene.run("2026-11-26T10:10:00Z", &["show", part]);
+        assert_eq!(out.code, 0, "{part}: {}", out.stderr);
+    }
+    let out = scene.run("2026-11-26T10:10:00Z", &["show", "search-is-slow"]);
+    assert!(
+        out.stdout
+            .contains("id:          2026-11-26-search-is-slow"),
+        "{}",
+        out.stdout
+    );
+    scene.ok(
+        "2026-11-26T10:11:00Z",
+        &["update", "slow", "--message", "Indexing is behind."],
+    );
+    let err = scene.refused(
+        "2026-11-26T10:12:00Z",
+        &["update", "search", "--message", "x"],
+        2,
+    );
+    assert_eq!(
+        err,
+        "error: `search` matches 2 incidents: 2026-11-26-search-is-down, 2026-11-26-search-is-slow; give more of the id\n"
+    );
 }

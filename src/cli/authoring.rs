@@ -53,10 +53,32 @@ impl Session {
         self.before.repository.as_ref().expect("checked in open")
     }
 
+    /// The incident named by its id, or by any part of it that names one
+    /// incident only (`search-is-slow`, `2026-11-26-search`).
     pub fn incident(&self, id: &str) -> Result<&Incident, CliError> {
         let repo = self.repo();
         if let Some(found) = repo.incidents.iter().find(|i| i.id == id) {
             return Ok(found);
+        }
+        let matches: Vec<&Incident> = if id.is_empty() {
+            Vec::new()
+        } else {
+            repo.incidents
+                .iter()
+                .filter(|i| i.id.contains(id))
+                .collect()
+        };
+        match matches.as_slice() {
+            [one] => return Ok(one),
+            [] => {}
+            many => {
+                let ids: Vec<&str> = many.iter().map(|i| i.id.as_str()).collect();
+                return Err(CliError::Usage(format!(
+                    "`{id}` matches {} incidents: {}; give more of the id",
+                    ids.len(),
+                    ids.join(", ")
+                )));
+            }
         }
         if self
             .root

@@ -39,6 +39,9 @@ pub struct Args {
     /// Keep it off the public status page.
     #[arg(long)]
     internal: bool,
+    /// Declare it even though an open incident has the same title.
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -47,6 +50,9 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;
     let repo = session.repo();
     let severity: Severity = authoring::word(&args.severity, authoring::SEVERITIES)?;
+    if !args.force {
+        refuse_duplicate(repo, &args.title)?;
+    }
     let at = session.time("--at", args.common.at.as_deref())?;
     let parsed = args
         .components
@@ -128,4 +134,28 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The same title as an open incident is most often the same incident,
+/// declared again by a second responder: point them to it.
+fn refuse_duplicate(repo: &crate::model::Repository, title: &str) -> Result<(), CliError> {
+    let words = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let Some(open) = repo
+        .incidents
+        .iter()
+        .find(|i| i.current().resolved_at.is_none() && words(&i.declaration.title) == words(title))
+    else {
+        return Ok(());
+    };
+    Err(CliError::Refused(format!(
+        "{} is open with this title (declared {}): post to it with `incident update {} --message …`, or declare a separate incident with --force",
+        open.id,
+        authoring::local_time(open.declaration.declared_at, repo),
+        open.id
+    )))
 }

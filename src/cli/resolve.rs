@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The incident id (its folder name).
+    /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
     /// The public message (default: service is fully restored).
     #[arg(long)]
