@@ -427,8 +427,13 @@ fn declare_update_decide_resolve_writes_files_that_validate() {
     let options = u["decision"]["options"].as_sequence().unwrap();
     assert_eq!(options.len(), 2);
     assert_eq!(
-        (s(&options[0], "id"), s(&options[0], "summary")),
-        ("A", "roll back the config, 10 min, no data lost")
+        (
+            s(&options[0], "id"),
+            s(&options[0], "summary"),
+            s(&options[0], "time_to_restore"),
+            s(&options[0], "data_loss")
+        ),
+        ("A", "roll back the config", "10 min", "no data lost")
     );
     assert_eq!(s(&options[1], "id"), "B");
     assert_eq!(s(&u, "status"), "identified");
@@ -1555,5 +1560,216 @@ fn any_unique_part_of_an_id_names_the_incident() {
     assert_eq!(
         err,
         "error: `search` matches 2 incidents: 2026-11-26-search-is-down, 2026-11-26-search-is-slow; give more of the id\n"
+    );
+}
+
+#[test]
+fn long_messages_come_from_a_file_or_standard_input() {
+    let scene = Scene::new();
+    scene.declare();
+    let text = "We found the cause: a configuration change.\n\nWe are rolling it back; \"quotes\" and $dollars stay as written.\n";
+    let path = scene._tmp.path().join("message.md");
+    fs::write(&path, text).unwrap();
+    let (_, new) = scene.ok(
+        "2026-11-26T10:10:00Z",
+        &["update", ID, "--message-file", path.to_str().unwrap()],
+    );
+    assert_eq!(s(&scene.yaml(&new[0]), "message"), text.trim_end());
+    let mut cmd = incident(&scene.root, "2026-11-26T10:20:00Z");
+    cmd.args(["update", ID, "--message-file", "-"])
+        .write_stdin("Rollback complete.\n");
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let update = scene.yaml(&update_file(ID, "2026-11-26T10-20-00Z"));
+    assert_eq!(s(&update, "message"), "Rollback complete.");
+    let err = scene.refused(
+        "2026-11-26T10:25:00Z",
+        &["update", ID, "--message-file", "no-such-file.md"],
+        2,
+    );
+    assert!(
+        err.starts_with("error: --message-file no-such-file.md: "),
+        "{err}"
+    );
+    one_line(&err);
+}
+
+#[test]
+fn an_internal_note_alone_is_an_internal_log_entry() {
+    let scene = Scene::new();
+    scene.declare();
+    let (_, new) = scene.ok(
+        "2026-11-26T10:05:00Z",
+        &["update", ID, "--internal-note", "Payments team paged."],
+    );
+    let entry = scene.yaml(&new[0]);
+    assert_eq!(s(&entry, "internal_note"), "Payments team paged.");
+    assert!(entry.get("message").is_none(), "{entry:?}");
+    assert!(entry.get("next_update_at").is_none(), "{entry:?}");
+    // The promise of the public update stands.
+    assert_eq!(
+        scene.list_json("2026-11-26T10:06:00Z")[0]["next_update_at"],
+        "2026-11-26T10:15:00Z"
+    );
+    let err = scene.refused(
+        "2026-11-26T10:06:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--internal-note",
+            "x",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("--status changes what customers see: give --message"),
+        "{err}"
+    );
+    let err = scene.refused("2026-11-26T10:06:00Z", &["update", ID], 2);
+    assert!(
+        err.contains("or --internal-note for an internal log entry"),
+        "{err}"
+    );
+}
+
+#[test]
+fn declare_records_when_impact_began_and_how_it_was_noticed() {
+    let scene = Scene::new();
+    let mut args = scene_declare_args();
+    args.extend([
+        "--started-at",
+        "09:48",
+        "--detected-at",
+        "2026-11-26 09:55:00+00:00",
+        "--detected-by",
+        "alert",
+    ]);
+    scene.ok(T0, &args);
+    let decl = scene.yaml(&file(ID, "incident.yaml"));
+    assert_eq!(s(&decl, "started_at"), "2026-11-26T09:48:00Z");
+    assert_eq!(s(&decl, "detected_at"), "2026-11-26T09:55:00Z");
+    assert_eq!(s(&decl, "detected_by"), "alert");
+    let mut args = scene_declare_args();
+    args[2] = "Search is slow";
+    args.extend(["--detected-by", "custmer"]);
+    let err = scene.refused(T0, &args, 2);
+    assert_eq!(
+        err,
+        "error: --detected-by `custmer` is not one of: alert, monitoring, customer, employee, third_party, other; did you mean `customer`?\n"
+    );
+}
+
+#[test]
+fn a_decision_fills_its_trade_offs() {
+    let scene = Scene::new();
+    scene.declare();
+    scene.ok(
+        "2026-11-26T10:05:00Z",
+        &[
+            "update",
+            ID,
+            "--at",
+            "10:05",
+            "--status",
+            "identified",
+            "--message",
+            "Found it.",
+        ],
+    );
+    // Given the same minute as the update.
+    let (_, new) = scene.ok(
+        "2026-11-26T10:06:00Z",
+        &[
+            "decide",
+            ID,
+            "--at",
+            "10:05",
+            "--option",
+            "A: full database rollback, 30 min, may lose 10 min of data",
+            "--option",
+            "B: targeted patch, 90 min, may not work",
+            "--chosen",
+            "A",
+            "--why",
+            "Restores checkout fastest",
+        ],
+    );
+    let entry = scene.yaml(&new[0]);
+    let options = entry["decision"]["options"].as_sequence().unwrap();
+    assert_eq!(s(&options[0], "summary"), "full database rollback");
+    assert_eq!(s(&options[0], "time_to_restore"), "30 min");
+    assert_eq!(s(&options[0], "data_loss"), "may lose 10 min of data");
+    assert_eq!(s(&options[1], "risk"), "may not work");
+    assert!(options[1].get("data_loss").is_none());
+    let out = scene.run("2026-11-26T10:07:00Z", &["show", ID]);
+    assert!(
+        out.stdout.contains("✔ option A: full database rollback (restore: 30 min; data loss: may lose 10 min of data)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_mistyped_word_gets_a_did_you_mean_of_the_incidents_kind() {
+    let scene = Scene::new();
+    scene.declare();
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &["update", ID, "--status", "investigatng", "--message", "x"],
+        2,
+    );
+    assert_eq!(
+        err,
+        "error: --status `investigatng` is not one of: investigating, identified, monitoring, resolved; did you mean `investigating`?\n"
+    );
+    // A maintenance word on an incident is not offered.
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &["update", ID, "--status", "in_progress", "--message", "x"],
+        2,
+    );
+    assert!(
+        err.contains("is not one of: investigating, identified, monitoring, resolved"),
+        "{err}"
+    );
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &[
+            "update",
+            ID,
+            "--component",
+            "api=major_outge",
+            "--message",
+            "x",
+        ],
+        2,
+    );
+    assert!(err.contains("did you mean `major_outage`?"), "{err}");
+
+    // A time zone in the configuration, and a tab-indented file.
+    scene.timezone("America/Los_Angles");
+    let found = scene.findings("2026-11-26T10:05:00Z");
+    assert!(found.iter().any(|f| f.0 == "config/timezone"), "{found:?}");
+    let out = scene.run("2026-11-26T10:05:00Z", &["validate"]);
+    assert!(
+        out.stdout.contains("did you mean `America/Los_Angeles`?"),
+        "{}",
+        out.stdout
+    );
+    scene.timezone("UTC");
+    let tabbed = update_file(ID, "2026-11-26T10-04-00Z");
+    fs::write(
+        scene.root.join(&tabbed),
+        "at: 2026-11-26T10:04:00Z\nstatus: investigating\nmessage: x\nauthor: a\nimpact:\n\tsummary: x\n",
+    )
+    .unwrap();
+    let out = scene.run("2026-11-26T10:05:00Z", &["validate"]);
+    assert!(
+        out.stdout
+            .contains("error[yaml/syntax]: tabs cannot indent YAML: line 6 is indented with a tab"),
+        "{}",
+        out.stdout
     );
 }

@@ -196,6 +196,26 @@ impl Session {
     }
 }
 
+/// `--message`, or the text of `--message-file FILE` (`-`: standard input),
+/// for messages too long or too carefully worded for a shell argument.
+pub fn message(text: Option<String>, file: Option<&Path>) -> Result<Option<String>, CliError> {
+    let Some(file) = file else {
+        return Ok(text);
+    };
+    let read = if file == Path::new("-") {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(file)
+    };
+    let text = read.map_err(|e| {
+        CliError::Usage(format!(
+            "--message-file {}: {e}; give a UTF-8 text file, or - to read standard input",
+            file.display()
+        ))
+    })?;
+    Ok(Some(text.trim_end().to_string()))
+}
+
 pub fn author(flag: Option<String>) -> String {
     flag.filter(|a| !a.trim().is_empty())
         .or_else(|| {
@@ -214,15 +234,29 @@ pub fn author(flag: Option<String>) -> String {
 }
 
 /// Parses a vocabulary word (`sev1`, `identified`, `major_outage`) into its
-/// enum, listing the allowed words when it is not one.
-pub fn word<T: DeserializeOwned>(text: &str, allowed: &str) -> Result<T, CliError> {
-    serde_json::from_value(serde_json::Value::String(text.to_string()))
-        .map_err(|_| CliError::Usage(format!("`{text}` is not one of: {allowed}")))
+/// enum: `flag` names the option, `allowed` the words it takes here.
+pub fn word<T: DeserializeOwned>(flag: &str, text: &str, allowed: &[&str]) -> Result<T, CliError> {
+    let parsed = allowed
+        .contains(&text)
+        .then(|| serde_json::from_value(serde_json::Value::String(text.to_string())).ok())
+        .flatten();
+    parsed.ok_or_else(|| {
+        let mut message = format!("{flag} `{text}` is not one of: {}", allowed.join(", "));
+        if let Some(w) = crate::check::suggest::did_you_mean(text, allowed) {
+            message.push_str(&format!("; did you mean `{w}`?"));
+        }
+        CliError::Usage(message)
+    })
 }
 
-pub const SEVERITIES: &str = "sev1, sev2, sev3, sev4";
-pub const COMPONENT_STATUSES: &str =
-    "operational, degraded_performance, partial_outage, major_outage, under_maintenance";
+pub const SEVERITIES: &[&str] = &["sev1", "sev2", "sev3", "sev4"];
+pub const COMPONENT_STATUSES: &[&str] = &[
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+];
 
 /// `--component checkout=major_outage` or `--component checkout`.
 pub fn component_arg(
@@ -231,7 +265,7 @@ pub fn component_arg(
     match text.split_once('=') {
         Some((id, status)) => Ok((
             id.trim().to_string(),
-            Some(word(status.trim(), COMPONENT_STATUSES)?),
+            Some(word("--component", status.trim(), COMPONENT_STATUSES)?),
         )),
         None => Ok((text.trim().to_string(), None)),
     }

@@ -11,7 +11,9 @@ pub struct Args {
     /// What had to be decided.
     #[arg(long)]
     question: Option<String>,
-    /// An option with its trade-offs: "A: full rollback, 30 min, may lose 10 min of data" (repeatable).
+    /// An option with its trade-offs (repeatable): "A: full rollback, 30 min, may lose 10 min of data".
+    /// After the summary, a time is its time to restore, "lose …" its data loss, "may …" its risk;
+    /// or name them: "B: patch, restore: 90m, risk: may not work".
     #[arg(long = "option", required = true)]
     options: Vec<String>,
     /// The id of the chosen option.

@@ -7,6 +7,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
+const DETECTED_BY: &[&str] = &[
+    "alert",
+    "monitoring",
+    "customer",
+    "employee",
+    "third_party",
+    "other",
+];
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// What customers experience, in one line.
@@ -30,6 +39,18 @@ pub struct Args {
     /// The first public message (default: we are investigating <title>).
     #[arg(long)]
     message: Option<String>,
+    /// Read the public message from FILE (`-`: standard input) instead of --message.
+    #[arg(long, value_name = "FILE", conflicts_with = "message")]
+    message_file: Option<std::path::PathBuf>,
+    /// When the impact began (RFC 3339 or 10:05), if before the declaration.
+    #[arg(long, value_name = "TIME")]
+    started_at: Option<String>,
+    /// When it was noticed (RFC 3339 or 10:05).
+    #[arg(long, value_name = "TIME")]
+    detected_at: Option<String>,
+    /// How it was noticed: alert, monitoring, customer, employee, third_party, other.
+    #[arg(long, value_name = "HOW")]
+    detected_by: Option<String>,
     /// Who is affected and how.
     #[arg(long)]
     impact: Option<String>,
@@ -49,7 +70,7 @@ pub struct Args {
 pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;
     let repo = session.repo();
-    let severity: Severity = authoring::word(&args.severity, authoring::SEVERITIES)?;
+    let severity: Severity = authoring::word("--severity", &args.severity, authoring::SEVERITIES)?;
     if !args.force {
         refuse_duplicate(repo, &args.title)?;
     }
@@ -78,6 +99,27 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     if args.internal {
         declaration.visibility = Visibility::Internal;
     }
+    for (flag, text, field) in [
+        (
+            "--started-at",
+            &args.started_at,
+            &mut declaration.started_at,
+        ),
+        (
+            "--detected-at",
+            &args.detected_at,
+            &mut declaration.detected_at,
+        ),
+    ] {
+        if let Some(text) = text {
+            *field = Some(session.time(flag, Some(text))?);
+        }
+    }
+    declaration.detected_by = args
+        .detected_by
+        .as_deref()
+        .map(|d| authoring::word("--detected-by", d, DETECTED_BY))
+        .transpose()?;
     declaration.channel = Some(format!("#incident-{id}"));
     let cadence = repo.config.policy(severity).update_every;
     let next = at.checked_add(cadence.as_signed()).unwrap_or(at);
@@ -90,7 +132,8 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             )
         })
         .collect();
-    let message = args.message.unwrap_or_else(|| {
+    let message = authoring::message(args.message, args.message_file.as_deref())?;
+    let message = message.unwrap_or_else(|| {
         format!(
             "We are investigating: {}. Next update by {}.",
             args.title,

@@ -12,6 +12,9 @@ pub struct Args {
     /// The public message (default: service is fully restored).
     #[arg(long)]
     message: Option<String>,
+    /// Read the public message from FILE (`-`: standard input) instead of --message.
+    #[arg(long, value_name = "FILE", conflicts_with = "message")]
+    message_file: Option<std::path::PathBuf>,
     /// A component that is not back to operational: checkout=degraded_performance (repeatable).
     #[arg(long = "component", value_name = "ID=STATUS")]
     components: Vec<String>,
@@ -33,7 +36,8 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         Kind::Incident => Status::Resolved,
         Kind::Maintenance => Status::Completed,
     };
-    update.message = Some(args.message.unwrap_or_else(|| {
+    let message = authoring::message(args.message, args.message_file.as_deref())?;
+    update.message = Some(message.unwrap_or_else(|| {
         "This incident has been resolved and the service is fully restored. We are sorry for the disruption.".into()
     }));
     update.internal_note = args.internal_note;

@@ -91,7 +91,24 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         if let Some(d) = &u.decision {
             for o in &d.options {
                 let mark = if o.id == d.chosen { "✔" } else { " " };
-                writeln!(out, "      {mark} option {}: {}", o.id, o.summary)?;
+                let trade_offs: Vec<String> = [
+                    ("restore", &o.time_to_restore),
+                    ("risk", &o.risk),
+                    ("data loss", &o.data_loss),
+                ]
+                .into_iter()
+                .filter_map(|(name, v)| Some(format!("{name}: {}", v.as_deref()?)))
+                .collect();
+                let trade_offs = if trade_offs.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", trade_offs.join("; "))
+                };
+                writeln!(
+                    out,
+                    "      {mark} option {}: {}{trade_offs}",
+                    o.id, o.summary
+                )?;
             }
             writeln!(out, "      decision: {} — {}", d.chosen, d.rationale)?;
         }
