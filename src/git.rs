@@ -12,7 +12,9 @@ pub enum GitError {
         "the git index has staged changes ({0}); commit or unstage them first (`git restore --staged .`) so the incident commit holds only its own files"
     )]
     StagedChanges(String),
-    #[error("the repository has no commit yet: make a first commit, then branch from it")]
+    #[error(
+        "the repository has no commit yet: commit what `incident init` wrote first (git add -A && git commit -m \"Start the incident repository\"), then branch from it"
+    )]
     NoHead,
     #[error(
         "`{0}` is not a revision in this repository ({1}); in CI, fetch the base branch (actions/checkout with fetch-depth: 0)"

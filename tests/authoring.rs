@@ -1773,3 +1773,60 @@ fn a_mistyped_word_gets_a_did_you_mean_of_the_incidents_kind() {
         out.stdout
     );
 }
+
+#[test]
+fn init_into_a_repository_created_on_github_keeps_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("README.md"), "# Acme incidents\n").unwrap();
+    fs::write(dir.path().join(".gitignore"), "/target/\n/site/\n").unwrap();
+    let before = snapshot(dir.path());
+    let mut cmd = incident(dir.path(), T0);
+    cmd.args(["init", "--name", "Acme"]);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let new = added(&before, &snapshot(dir.path()));
+    assert!(new.contains(&"incidentkit.yaml".to_string()), "{new:?}");
+    assert!(!new.contains(&"README.md".to_string()), "{new:?}");
+    assert!(
+        out.stdout.contains("kept README.md as it is"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "kept .gitignore as it is\n  add these lines to .gitignore (the built sites are not committed):\n    /site-internal/\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    let mut cmd = incident(dir.path(), T0);
+    cmd.arg("validate");
+    assert_eq!(run(cmd).code, 0);
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let scene = Scene::new();
+    scene.declare();
+    for args in [&["show", ID][..], &["list"]] {
+        // The reading end is closed before the command writes a byte, as
+        // `incident show ID | head -1` does once it has its line.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+            .arg("-C")
+            .arg(&scene.root)
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", epoch(T0).to_string())
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            (out.status.code(), stderr.as_str()),
+            (Some(0), ""),
+            "{args:?}"
+        );
+    }
+}

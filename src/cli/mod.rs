@@ -120,6 +120,8 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // `incident show ID | head -1`: the reader has what it wanted.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(if matches!(e, CliError::Refused(_)) {
