@@ -5,6 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: incident decide checkout-fails --option \"A: full rollback, 30 min, may lose 10 min of data\" --option \"B: patch, 90 min, may not work\" --chosen A --why \"Restores checkout fastest\""
+)]
 pub struct Args {
     /// The incident id (its folder name), or any part of it that names one incident.
     id: String,

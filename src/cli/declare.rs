@@ -17,6 +17,9 @@ const DETECTED_BY: &[&str] = &[
 ];
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: incident declare --title \"Checkout fails for EU customers\" --severity sev1 --component website --commander @alice --comms @bob --branch"
+)]
 pub struct Args {
     /// What customers experience, in one line.
     #[arg(long)]
@@ -25,6 +28,7 @@ pub struct Args {
     #[arg(long)]
     severity: String,
     /// Affected component, optionally with its status: checkout or checkout=major_outage.
+    /// Without a status: major_outage for sev1, partial_outage for sev2, degraded_performance for sev3/sev4.
     #[arg(long = "component", value_name = "ID[=STATUS]")]
     components: Vec<String>,
     /// Incident commander.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: incident init my-incidents --name \"Acme Shop\"")]
 pub struct Args {
     /// Where to create it (default: the current folder).
     // Its own id: sharing `dir` with the global -C would make clap copy the

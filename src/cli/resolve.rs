@@ -6,6 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: incident resolve checkout-fails --message \"Checkout works again for all customers.\""
+)]
 pub struct Args {
     /// The incident id (its folder name), or any part of it that names one incident.
     id: String,

@@ -6,6 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: incident update checkout-fails --status identified --message \"We found the cause and are rolling it back.\" --next-update 15m"
+)]
 pub struct Args {
     /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
