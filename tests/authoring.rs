@@ -1830,3 +1830,38 @@ fn a_reader_that_stops_early_is_no_error() {
         );
     }
 }
+
+#[test]
+fn the_message_can_be_written_in_the_editor() {
+    let scene = Scene::new();
+    scene.declare();
+    // An "editor" that writes its message below the template's comments.
+    let editor = scene._tmp.path().join("editor.sh");
+    fs::write(
+        &editor,
+        "#!/bin/sh\ngrep -q '^# The public update for' \"$1\" || exit 3\nprintf 'We found the cause.\\n# not this\\nRolling back.\\n' >> \"$1\"\n",
+    )
+    .unwrap();
+    let run_with = |editor: &str, now: &str| {
+        let mut cmd = incident(&scene.root, now);
+        cmd.args(["update", ID, "--edit"])
+            .env("EDITOR", editor)
+            .env_remove("VISUAL");
+        run(cmd)
+    };
+    let out = run_with(&format!("sh {}", editor.display()), "2026-11-26T10:10:00Z");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let update = scene.yaml(&update_file(ID, "2026-11-26T10-10-00Z"));
+    assert_eq!(s(&update, "message"), "We found the cause.\nRolling back.");
+    // An editor that leaves the message empty writes nothing.
+    let before = snapshot(&scene.root);
+    let out = run_with("true", "2026-11-26T10:20:00Z");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("the message is empty; nothing was written"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(before, snapshot(&scene.root));
+}

@@ -216,6 +216,71 @@ pub fn message(text: Option<String>, file: Option<&Path>) -> Result<Option<Strin
     Ok(Some(text.trim_end().to_string()))
 }
 
+/// The public message written in `$VISUAL` or `$EDITOR`, as `git commit`
+/// does: a template whose `#` lines are dropped; an empty message stops.
+pub fn edit_message(id: &str, title: &str) -> Result<String, CliError> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+        .ok_or_else(|| {
+            CliError::Usage(
+                "no editor: set $VISUAL or $EDITOR, or give --message or --message-file".into(),
+            )
+        })?;
+    let dir = tempfile_dir()?;
+    let path = dir.join("MESSAGE.md");
+    std::fs::write(
+        &path,
+        format!(
+            "\n# The public update for {id} ({title}).\n# What customers experience, what you are doing, when the next update comes.\n# Lines starting with # are left out; an empty message writes nothing.\n"
+        ),
+    )?;
+    // Through the shell, as git does: $EDITOR may be "code --wait".
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let text = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_dir_all(&dir);
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            return Err(CliError::Usage(format!(
+                "the editor `{editor}` exited with {s}; nothing was written"
+            )));
+        }
+        Err(e) => return Err(CliError::Usage(format!("cannot run `{editor}`: {e}"))),
+    }
+    let text = text?;
+    let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let message = kept.join("\n").trim().to_string();
+    if message.is_empty() {
+        return Err(CliError::Usage(
+            "the message is empty; nothing was written".into(),
+        ));
+    }
+    Ok(message)
+}
+
+/// A fresh private folder for the editor's file.
+fn tempfile_dir() -> Result<PathBuf, CliError> {
+    let base = std::env::temp_dir();
+    for n in 0..100u32 {
+        let dir = base.join(format!("incident-message-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(CliError::Usage(format!(
+        "cannot make a folder for the message in {}",
+        base.display()
+    )))
+}
+
 pub fn author(flag: Option<String>) -> String {
     flag.filter(|a| !a.trim().is_empty())
         .or_else(|| {

@@ -22,6 +22,10 @@ pub struct Args {
     /// Read the public message from FILE (`-`: standard input) instead of --message.
     #[arg(long, value_name = "FILE", conflicts_with = "message")]
     message_file: Option<std::path::PathBuf>,
+    /// Write the message in $VISUAL or $EDITOR (the default in a terminal
+    /// when neither --message, --message-file nor --internal-note is given).
+    #[arg(long, conflicts_with_all = ["message", "message_file"])]
+    edit: bool,
     /// New severity, when it changes.
     #[arg(long)]
     severity: Option<String>,
@@ -69,6 +73,13 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         };
     }
     update.message = authoring::message(args.message.clone(), args.message_file.as_deref())?;
+    let in_terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if args.edit || (update.message.is_none() && args.internal_note.is_none() && in_terminal) {
+        update.message = Some(authoring::edit_message(
+            &incident.id,
+            &incident.declaration.title,
+        )?);
+    }
     if update.message.is_none() {
         public_flags_need_a_message(&args)?;
     }
