@@ -1,7 +1,9 @@
 //! The pull-request flow: put the files a command wrote on a branch of their
 //! own, in one commit, touching nothing else. Local repositories only.
 
+use crate::repo::source::NotRegular;
 use git2::{Repository, Signature, StatusOptions};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -143,8 +145,26 @@ pub struct Changed {
     /// Relative to the incident repository root, with `/`.
     pub path: String,
     pub change: Change,
-    /// The file's content at the base revision, when it existed there.
+    /// The file's content at the base revision, when it was a file there
+    /// (the blob of a link holds its target: never read).
     pub base: Option<Vec<u8>>,
+    /// Set when git records the entry as a link or a submodule (modes
+    /// 120000, 160000), whatever the checkout made of it.
+    pub refused: Option<NotRegular>,
+}
+
+/// What git's tree entry mode says stands at a path, when it is not a file
+/// or a folder.
+fn refused(mode: git2::FileMode) -> Option<NotRegular> {
+    match mode {
+        git2::FileMode::Link => Some(NotRegular::Link),
+        git2::FileMode::Commit => Some(NotRegular::Submodule),
+        _ => None,
+    }
+}
+
+fn is_blob(mode: git2::FileMode) -> bool {
+    matches!(mode, git2::FileMode::Blob | git2::FileMode::BlobExecutable)
 }
 
 /// What differs between `rev` and the working tree (committed, staged,
@@ -195,13 +215,47 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
                 None => continue,
             },
         };
+        let old = delta.old_file();
         let base = match change {
             Change::Added => None,
-            _ => Some(repo.find_blob(delta.old_file().id())?.content().to_vec()),
+            _ if !is_blob(old.mode()) => None,
+            _ => Some(repo.find_blob(old.id())?.content().to_vec()),
         };
-        out.push(Changed { path, change, base });
+        out.push(Changed {
+            path,
+            change,
+            base,
+            refused: refused(file.mode()),
+        });
     }
     Ok(out)
+}
+
+/// The entries git's index records as links (mode 120000) or submodules
+/// (160000) inside the incident repository at `root`, relative to it: what
+/// a pull request committed, even where the checkout made plain files of
+/// them. Empty outside git.
+pub fn recorded_links(root: &Path) -> BTreeMap<String, NotRegular> {
+    let mut found = BTreeMap::new();
+    let Ok(repo) = Repository::discover(root) else {
+        return found;
+    };
+    let Ok(index) = repo.index() else {
+        return found;
+    };
+    let prefix = prefix(root);
+    for entry in index.iter() {
+        let what = match entry.mode & 0o170000 {
+            0o120000 => NotRegular::Link,
+            0o160000 => NotRegular::Submodule,
+            _ => continue,
+        };
+        let path = String::from_utf8_lossy(&entry.path);
+        if let Some(path) = path.strip_prefix(&prefix) {
+            found.insert(path.to_string(), what);
+        }
+    }
+    found
 }
 
 /// Where `root` sits inside its git repository, as `examples/acme/` (empty

@@ -16,3 +16,4 @@ pub mod repo;
 pub mod schemas;
 pub mod stats;
 pub mod templates;
+pub mod text;

@@ -2,6 +2,7 @@
 //! embedded in the binary. A repository's own `templates/<same name>`
 //! overrides one, as mdBook does with themes.
 
+use crate::repo::source::{self, ReadError};
 use minijinja::{Environment, UndefinedBehavior, Value};
 use std::path::Path;
 
@@ -98,10 +99,7 @@ const BUILT_IN: &[(&str, &str)] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     #[error("cannot read the override {path}: {source}")]
-    Override {
-        path: String,
-        source: std::io::Error,
-    },
+    Override { path: String, source: ReadError },
     #[error("template {name}: {source}")]
     Render {
         name: String,
@@ -123,14 +121,17 @@ impl Templates {
         // stays on: every HTML template escapes what people wrote.
         env.add_filter("yaml", yaml_scalar);
         for (name, built_in) in BUILT_IN {
-            let source = match root.map(|r| r.join("templates").join(name)) {
-                Some(path) if path.is_file() => {
-                    std::fs::read_to_string(&path).map_err(|source| TemplateError::Override {
-                        path: path.display().to_string(),
-                        source,
-                    })?
+            let source = match root {
+                Some(root) => {
+                    // The one reader: a link is refused, never followed.
+                    let path = format!("templates/{name}");
+                    match source::read_text(root, &path) {
+                        Ok(text) => text,
+                        Err(e) if e.is_absent() => built_in.to_string(),
+                        Err(source) => return Err(TemplateError::Override { path, source }),
+                    }
                 }
-                _ => built_in.to_string(),
+                None => built_in.to_string(),
             };
             env.add_template_owned(name.to_string(), source)
                 .map_err(|source| TemplateError::Render {

@@ -525,8 +525,8 @@ fn postmortem_and_report_render() {
     assert!(pm.contains("| AI-1 |"), "{pm}");
     assert!(pm.contains("1h 6m after start"), "time to mitigate:\n{pm}");
     assert!(
-        pm.contains("Decision: option A"),
-        "decisions merged into the timeline"
+        pm.contains("B: Targeted patch") && pm.contains("Chosen: A. Why: Option A"),
+        "decisions merged into the timeline with their options:\n{pm}"
     );
     let report = render(&["report", id, "--format", "html"]);
     assert!(report.contains("<h2>What happened</h2>"), "{report}");

@@ -477,6 +477,8 @@ fn outputs(root: &Path) -> BTreeMap<String, String> {
             );
         }
     }
+    // What a terminal shows.
+    all.insert("show.terminal".into(), stdout(root, &["show", ID]));
     for doc in ["postmortem", "report"] {
         for format in ["md", "html"] {
             all.insert(
@@ -584,6 +586,12 @@ fn hostile_text_in_every_field_renders_inert_and_readable() {
             if name.ends_with(".json") || name.ends_with(".slack") {
                 serde_json::from_str::<Value>(text)
                     .unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
+            }
+            if name.ends_with(".terminal") {
+                assert!(
+                    !text.contains(['\u{1b}', '\u{7}', '\u{8}', '\u{202E}']),
+                    "{what}: a control character reaches the terminal:\n{text}"
+                );
             }
             let reads = readable(name, text);
             // Templates in the input are never evaluated.

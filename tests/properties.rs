@@ -1,15 +1,17 @@
 //! Properties over generated input: whatever the authoring builders make is
 //! written as YAML that reads back to the same model through the same path
-//! `incident validate` takes, and the state fold survives any order of
-//! updates.
+//! `incident validate` takes, the state fold survives any order of
+//! updates, and an internal entry changes no file of the public site.
 
 use incidentkit::author::{self, NewFiles};
 use incidentkit::check;
 use incidentkit::model::incident::Roles;
 use incidentkit::model::{
-    ComponentStatus, Config, Declaration, Incident, Severity, Status, Update, Visibility,
+    ComponentStatus, Config, Declaration, Incident, Repository, Severity, Status, Update,
+    Visibility,
 };
 use incidentkit::repo::Files;
+use incidentkit::templates::Templates;
 use jiff::Timestamp;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -334,5 +336,78 @@ proptest! {
             .or(sorted.declaration.severity);
         prop_assert_eq!(now.severity, severity);
         prop_assert_eq!(now.resolved_at.is_some(), last.status.is_final());
+    }
+
+    #[test]
+    fn an_internal_entry_changes_no_public_file(
+        (declaration, first) in declared(),
+        changes in prop::collection::vec(change(), 0..5),
+        internal in change(),
+        position in any::<prop::sample::Index>(),
+    ) {
+        let mut declaration = declaration;
+        declaration.visibility = Visibility::Public;
+        let mut updates = vec![first];
+        for change in changes {
+            let at = updates.last().unwrap().at
+                + jiff::SignedDuration::from_mins(change.after_minutes);
+            updates.push(Update {
+                at,
+                status: change.status,
+                message: Some(change.message.unwrap_or_else(|| "No change.".into())),
+                internal_note: change.internal_note,
+                impact: author::impact(change.impact.0, change.impact.1, change.impact.2),
+                severity: change.severity,
+                components: change.components,
+                next_update_at: None,
+                author: "@x".into(),
+                reopen: false,
+                decision: None,
+                exempt: Default::default(),
+            });
+        }
+        let last = updates.last().unwrap().at;
+        let now = last + jiff::SignedDuration::from_hours(48);
+        let public = Repository {
+            config: config(),
+            incidents: vec![Incident {
+                id: "2026-11-26-generated".into(),
+                declaration,
+                updates: updates.clone(),
+                postmortem: None,
+            }],
+        };
+        // An internal entry anywhere after the declaration: between two
+        // public ones, or after the last.
+        let after = updates[position.index(updates.len())].at;
+        let (options, why) = internal.decision.clone().unwrap_or_default();
+        let entry = Update {
+            at: after + jiff::SignedDuration::from_secs(30),
+            status: internal.status,
+            message: None,
+            internal_note: internal.internal_note.or(Some("note".into())),
+            impact: author::impact(internal.impact.0, internal.impact.1, internal.impact.2),
+            severity: internal.severity,
+            components: internal.components,
+            next_update_at: None,
+            author: "@x".into(),
+            reopen: false,
+            decision: (!options.is_empty()).then(|| {
+                let chosen = options[0].split(':').next().unwrap().to_string();
+                author::decision(&options, &chosen, &why, None).unwrap()
+            }),
+            exempt: Default::default(),
+        };
+        let mut with_entry = public.clone();
+        let incident = &mut with_entry.incidents[0];
+        incident.updates.push(entry);
+        incident.updates.sort_by_key(|u| u.at);
+        let templates = Templates::load(None).unwrap();
+        let before = incidentkit::render::site(&public, &templates, now).unwrap();
+        let after = incidentkit::render::site(&with_entry, &templates, now).unwrap();
+        prop_assert_eq!(before.len(), after.len());
+        for (path, bytes) in &before {
+            prop_assert!(after.get(path) == Some(bytes), "{} changed", path);
+        }
     }
 }

@@ -227,8 +227,13 @@ pub fn resolve(
         )));
     }
     let mut files = update(incident, resolving)?;
-    // A severity change on the resolving update is the one in force.
-    let severity = resolving.severity.or(incident.current().severity);
+    // The policy follows the peak severity, the resolving update's included.
+    let severity = incident
+        .internal_facts()
+        .peak_severity
+        .into_iter()
+        .chain(resolving.severity)
+        .min();
     let policy = severity.map(|s| repo.config.policy(s));
     let wants_postmortem = incident.declaration.kind == Kind::Incident
         && incident.postmortem.is_none()
@@ -248,25 +253,13 @@ pub fn resolve(
         )
         .unwrap_or(resolving.at);
     let due = due_at.to_zoned_datetime(tz).date();
-    let timeline: Vec<_> = incident
-        .updates
-        .iter()
-        .chain(std::iter::once(resolving))
-        .map(|u| {
-            let event = match (&u.message, &u.decision) {
-                (Some(m), _) => format!(
-                    "{}: {}",
-                    u.status,
-                    m.lines().find(|l| !l.trim().is_empty()).unwrap_or_default()
-                ),
-                (None, Some(d)) => format!("decision: option {} ({})", d.chosen, d.rationale),
-                (None, None) => format!("{}: internal note", u.status),
-            };
-            minijinja::context! { at => u.at.to_string(), event => event }
-        })
-        .collect();
-    let last_impact = incident.current().impact;
-    let users = last_impact
+    // The incident's overall impact: what the resolution says it was, else
+    // the last impact stated while it was open.
+    let impact = resolving
+        .impact
+        .clone()
+        .or_else(|| incident.internal_facts().impact);
+    let users = impact
         .as_ref()
         .and_then(|i| i.users_affected.as_ref())
         .map(|u| match u {
@@ -277,9 +270,8 @@ pub fn resolve(
         title => incident.declaration.title.clone(),
         severity => severity.map(Severity::as_str),
         due => due.to_string(),
-        impact_summary => last_impact.as_ref().and_then(|i| i.summary.clone()).unwrap_or_default(),
+        impact_summary => impact.as_ref().and_then(|i| i.summary.clone()).unwrap_or_default(),
         users_affected => users.unwrap_or_default(),
-        timeline => timeline,
         with_report => policy.postmortem == crate::model::vocab::PostmortemRequirement::RequiredWithReport,
     };
     files.insert(

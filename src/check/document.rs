@@ -66,6 +66,10 @@ fn read_error(file: &str, kind: FileKind, error: ReadError) -> Diagnostic {
             .diag(file, error.to_string())
             .at_line(line, column)
             .hint("save the file as UTF-8"),
+        ReadError::NotRegular { path, what } => rules::layout::refusal(&path, what),
+        ReadError::Outside(_) => rules::FILE_UNREADABLE
+            .diag(file, error.to_string())
+            .hint("incidentkit reads files inside the repository only"),
         ReadError::Empty => rules::FILE_EMPTY
             .diag(file, error.to_string())
             .hint(format!(

@@ -70,6 +70,18 @@ fn check_scoped(
     scope: Option<&BTreeSet<String>>,
     found: Vec<Diagnostic>,
 ) -> io::Result<Outcome> {
+    // Links and submodules git records where incidentkit reads files are
+    // refused without reading them, whatever the checkout made of them (a
+    // plain file holding the link's target where links are not supported).
+    let guarded = |path: &str| {
+        path == CONFIG_FILE
+            || ["incidents", "templates"]
+                .iter()
+                .any(|dir| crate::repo::layout::is_within(path, dir))
+    };
+    let mut recorded = crate::git::recorded_links(files.root());
+    recorded.retain(|path, _| guarded(path));
+    let files = &files.clone().refusing(recorded);
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
@@ -86,6 +98,7 @@ fn check_scoped(
         Some(ids) => files.scan_only(ids)?,
         None => files.scan()?,
     };
+    rules::layout::refused(&layout, &mut diagnostics);
     rules::layout::strays(&layout, &mut diagnostics);
     let file_count = 1 + layout
         .incidents

@@ -307,7 +307,7 @@ fn print_plan(session: &Session, steps: &[Step], format: OutputFormat) -> Result
         "{} action items → {} (label {})\n",
         session.items.len(),
         session.target.repo,
-        items::one_line(&session.target.label)
+        crate::text::one_line(&session.target.label)
     )?;
     for step in steps {
         match step {
@@ -321,8 +321,8 @@ fn print_plan(session: &Session, steps: &[Step], format: OutputFormat) -> Result
                     out,
                     "+ create          {}\n      title: {}\n      labels: {}{assignee}",
                     issue.key,
-                    items::one_line(&issue.title),
-                    items::one_line(&issue.labels.join(", "))
+                    crate::text::one_line(&issue.title),
+                    crate::text::one_line(&issue.labels.join(", "))
                 )?;
             }
             Step::Update {
@@ -347,7 +347,7 @@ fn print_plan(session: &Session, steps: &[Step], format: OutputFormat) -> Result
             } => writeln!(
                 out,
                 "! orphan    #{number:<4} {key} \"{}\" ({})",
-                items::one_line(title),
+                crate::text::one_line(title),
                 if *close {
                     "its action item is gone: will be closed"
                 } else {
@@ -403,13 +403,13 @@ fn print_status(
                 .and_then(|due| due.until(today).ok())
                 .map(|span| span.get_days());
             StatusRow {
-                title: items::one_line(&it.item.title),
+                title: crate::text::one_line(&it.item.title),
                 issue: issue.map(|i| i.number),
                 state: issue
                     .map_or("none", |i| if i.open { "open" } else { "closed" })
                     .to_string(),
                 state_reason: issue.and_then(|i| i.state_reason.clone()),
-                owner: it.item.owner.as_deref().map(items::one_line),
+                owner: it.item.owner.as_deref().map(crate::text::one_line),
                 due: it.item.due,
                 done: it.item.done,
                 overdue_days,

@@ -36,6 +36,7 @@ impl Session {
     pub fn open(start: &Path) -> Result<Self, CliError> {
         let root = super::repository_root(start)?;
         let before = check::check(&Files::on_disk(&root))?;
+        super::refuse_links(&before)?;
         if before.repository.is_none() {
             return Err(CliError::Usage(format!(
                 "{} has errors; run `incident validate` and fix them first",

@@ -35,7 +35,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    write!(out, "{}", markdown(&root, &args.since)?)?;
+    write!(out, "{}", markdown(&root, &args.since)?.0)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -56,8 +56,9 @@ fn analyse(
 }
 
 /// What the change since `since` publishes, as Markdown: for the job
-/// summary and the pull request's comment (`incident pr comment`).
-pub fn markdown(root: &Path, since: &str) -> Result<String, CliError> {
+/// summary and the pull request's comment (`incident pr comment`); with the
+/// check's outcome.
+pub fn markdown(root: &Path, since: &str) -> Result<(String, check::Outcome), CliError> {
     use std::fmt::Write as _;
     let (outcome, entries, counts) = analyse(root, since)?;
     let mut out = String::new();
@@ -69,7 +70,10 @@ pub fn markdown(root: &Path, since: &str) -> Result<String, CliError> {
     for e in &entries {
         writeln!(out, "- {}", as_text(&e.summary)).map_err(fmt)?;
     }
-    if let Some(repo) = &outcome.repository {
+    // No preview while a link is there: a template override may be one (or a
+    // plain file holding a link's target, where the checkout has no links).
+    let links = !super::links(&outcome).is_empty();
+    if let Some(repo) = outcome.repository.as_ref().filter(|_| !links) {
         let templates = Templates::load(Some(root))?;
         for e in &entries {
             let (Some(at), Some(incident)) = (
@@ -108,7 +112,7 @@ pub fn markdown(root: &Path, since: &str) -> Result<String, CliError> {
         )
     };
     writeln!(out, "\n{verdict}").map_err(fmt)?;
-    Ok(out)
+    Ok((out, outcome))
 }
 
 /// Raw HTML in what people wrote shows as text (as on the status page), so
@@ -120,5 +124,5 @@ fn no_html(markdown: &str) -> String {
 
 /// A one-line summary that stays one list item.
 fn as_text(summary: &str) -> String {
-    no_html(&crate::github::actions::one_line(summary))
+    no_html(&crate::text::one_line(summary))
 }

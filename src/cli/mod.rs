@@ -144,3 +144,28 @@ pub fn run() -> ExitCode {
 fn repository_root(start: &Path) -> Result<PathBuf, CliError> {
     Ok(crate::repo::discover(start)?)
 }
+
+/// The links (and special files) the check found, by path.
+fn links(outcome: &crate::check::Outcome) -> Vec<&str> {
+    outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == crate::check::rules::LAYOUT_SYMLINK.id)
+        .map(|d| d.file.as_str())
+        .collect()
+}
+
+/// A command that writes or publishes does nothing while the repository
+/// holds a link (or a special file) where incidentkit reads files, whatever
+/// else it would skip: the pull request that added it must be fixed first.
+fn refuse_links(outcome: &crate::check::Outcome) -> Result<(), CliError> {
+    let links = links(outcome);
+    if links.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Refused(format!(
+        "{} {} not a regular file (`incident validate` says more): incident repositories hold regular files only; replace each link with the file. Nothing was written",
+        links.join(", "),
+        if links.len() == 1 { "is" } else { "are" }
+    )))
+}

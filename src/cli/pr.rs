@@ -36,7 +36,9 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         since,
         connection,
     } = &args.what;
-    let diff = super::diff::markdown(&root, since)?;
+    let (diff, outcome) = super::diff::markdown(&root, since)?;
+    // Nothing is sent while the change holds a link; `validate` names it.
+    super::refuse_links(&outcome)?;
     // In GitHub Actions the pull request is in the repository running it;
     // elsewhere, without --repo, in github.repo.
     let running = std::env::var("GITHUB_REPOSITORY").ok();
@@ -52,7 +54,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let templates = Templates::load(Some(&root))?;
     let context = minijinja::context! {
         diff => diff.trim_end(),
-        since => crate::github::actions::one_line(since).replace('`', ""),
+        since => crate::text::one_line(since).replace('`', ""),
     };
     let body = comment::body(&templates.render("github/pr-comment.md", context)?);
     let mut client = connection.client()?;

@@ -47,6 +47,7 @@ enum What {
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let root = super::repository_root(start)?;
     let outcome = check::check(&Files::on_disk(&root))?;
+    super::refuse_links(&outcome)?;
     let Some(repository) = outcome.repository else {
         return Err(super::CliError::Usage(
             "incidentkit.yaml has errors: run `incident validate`".to_string(),

@@ -24,6 +24,11 @@ pub struct Args {
     /// Context for responders only; never published.
     #[arg(long)]
     internal_note: Option<String>,
+    /// What the impact was, in the past tense ("EU customers could not check
+    /// out"); without it the resolution states none, and outputs show the
+    /// last impact stated while it was open, as over.
+    #[arg(long)]
+    impact: Option<String>,
     #[command(flatten)]
     common: Common,
 }
@@ -44,6 +49,14 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         "This incident has been resolved and the service is fully restored. We are sorry for the disruption.".into()
     }));
     update.internal_note = args.internal_note;
+    // The impact in force is over: only what the responder says it was.
+    update.impact = args
+        .impact
+        .map(|summary| crate::model::incident::UpdateImpact {
+            summary: Some(summary),
+            users_affected: None,
+            scope: None,
+        });
     author::restore_components(incident, &mut update);
     for c in &args.components {
         if let (id, Some(status)) = authoring::component_arg(c)? {

@@ -1,6 +1,8 @@
 use super::CliError;
 use super::authoring::{Session, local_time};
+use crate::model::facts::Source;
 use crate::model::postmortem::PostmortemStatus;
+use crate::text::{first_line, one_line};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,42 +19,59 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let repo = session.repo();
     let incident = session.incident(&args.id)?;
     let decl = &incident.declaration;
-    let state = incident.current();
+    let facts = incident.internal_facts();
+    let state = &facts.state;
     let mut out = anstream::stdout().lock();
     let severity = state
         .severity
         .map_or_else(|| "maintenance".to_string(), |s| s.display());
     let status = state.status.map_or("declared", |s| s.as_str());
-    writeln!(out, "{severity}  {}", decl.title)?;
+    writeln!(out, "{severity}  {}", one_line(&decl.title))?;
     writeln!(out, "  id:          {}", incident.id)?;
     writeln!(
         out,
         "  status:      {status} ({} phase)",
         incident.phase(&repo.config).as_str()
     )?;
+    if let Some(peak) = facts.peak_severity.filter(|p| Some(*p) != state.severity) {
+        writeln!(
+            out,
+            "  peak:        {} (its policy applies: cadence, post-mortem)",
+            peak.display()
+        )?;
+    }
     writeln!(out, "  declared:    {}", local_time(decl.declared_at, repo))?;
-    if let Some(t) = decl.started_at {
-        writeln!(out, "  impact from: {}", local_time(t, repo))?;
+    if facts.started.source != Source::DeclaredAt {
+        writeln!(
+            out,
+            "  impact from: {} ({})",
+            local_time(facts.started.at, repo),
+            facts.started.source.as_str()
+        )?;
     }
     let roles = &decl.roles;
     writeln!(
         out,
         "  roles:       commander {} · communications {} · investigators {}",
-        roles.commander.as_deref().unwrap_or("(none)"),
-        roles.communications.as_deref().unwrap_or("(none)"),
+        roles.commander.as_deref().map_or("(none)".into(), one_line),
+        roles
+            .communications
+            .as_deref()
+            .map_or("(none)".into(), one_line),
         if roles.investigators.is_empty() {
             "(none)".to_string()
         } else {
-            roles.investigators.join(", ")
+            one_line(&roles.investigators.join(", "))
         }
     )?;
-    writeln!(out, "  channel:     {}", incident.channel())?;
+    writeln!(out, "  channel:     {}", one_line(&incident.channel()))?;
     let components: Vec<String> = decl
         .components
         .iter()
         .map(|c| {
             format!(
-                "{c} ({})",
+                "{} ({})",
+                one_line(c),
                 state
                     .components
                     .get(c)
@@ -62,7 +81,15 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         .collect();
     writeln!(out, "  components:  {}", components.join(", "))?;
     match (state.resolved_at, state.next_update_at) {
-        (Some(at), _) => writeln!(out, "  resolved:    {}", local_time(at, repo))?,
+        (Some(at), _) => writeln!(
+            out,
+            "  resolved:    {}{}",
+            local_time(at, repo),
+            facts
+                .duration()
+                .map(|d| format!(" (lasted {d})"))
+                .unwrap_or_default()
+        )?,
         (None, Some(next)) if next < session.now => writeln!(
             out,
             "  next update: OVERDUE since {}",
@@ -73,11 +100,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     }
     writeln!(out, "\ntimeline:")?;
     for u in &incident.updates {
-        let first = u
-            .message
-            .as_deref()
-            .and_then(|m| m.lines().find(|l| !l.trim().is_empty()))
-            .unwrap_or("");
+        let first = u.message.as_deref().map(first_line).unwrap_or_default();
         let sev = u
             .severity
             .map(|s| format!(" → {}", s.display()))
@@ -87,38 +110,26 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             "  {}  {:13}{sev}  {}  {first}",
             local_time(u.at, repo),
             u.status.as_str(),
-            u.author
+            one_line(&u.author)
         )?;
         if let Some(d) = &u.decision {
             for o in &d.options {
                 let mark = if o.id == d.chosen { "✔" } else { " " };
-                let trade_offs: Vec<String> = [
-                    ("restore", &o.time_to_restore),
-                    ("risk", &o.risk),
-                    ("data loss", &o.data_loss),
-                ]
-                .into_iter()
-                .filter_map(|(name, v)| Some(format!("{name}: {}", v.as_deref()?)))
-                .collect();
-                let trade_offs = if trade_offs.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", trade_offs.join("; "))
-                };
                 writeln!(
                     out,
-                    "      {mark} option {}: {}{trade_offs}",
-                    o.id, o.summary
+                    "      {mark} option {}",
+                    one_line(&crate::render::update::option_text(o))
                 )?;
             }
-            writeln!(out, "      decision: {} — {}", d.chosen, d.rationale)?;
-        }
-        if let Some(note) = &u.internal_note {
             writeln!(
                 out,
-                "      internal: {}",
-                note.lines().next().unwrap_or_default()
+                "      decision: {} — {}",
+                one_line(&d.chosen),
+                one_line(&d.rationale)
             )?;
+        }
+        if let Some(note) = &u.internal_note {
+            writeln!(out, "      internal: {}", first_line(note))?;
         }
     }
     if let Some(pm) = &incident.postmortem {

@@ -90,7 +90,9 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         .as_deref()
         .map(|s| authoring::word::<Severity>("--severity", s, authoring::SEVERITIES))
         .transpose()?;
-    if args.impact.is_some() || args.users_affected.is_some() || args.scope.is_some() {
+    let states_impact =
+        args.impact.is_some() || args.users_affected.is_some() || args.scope.is_some();
+    if states_impact {
         let previous = update
             .impact
             .take()
@@ -105,6 +107,11 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             users_affected: m.users_affected.or(previous.users_affected),
             scope: m.scope.or(previous.scope),
         });
+    }
+    if update.status.is_final() && !states_impact {
+        // The impact in force is over: a resolution states only the one the
+        // responder gives (in the past tense), as `resolve --impact` does.
+        update.impact = None;
     }
     if update.status.is_final() {
         // As `resolve` does; --component still says what is not back.

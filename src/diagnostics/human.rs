@@ -25,7 +25,7 @@ pub fn print_human(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Resul
             "{style}{}[{}]{style:#}{bold}: {}{bold:#}",
             d.level.as_str(),
             d.rule,
-            d.message
+            crate::text::terminal(&d.message)
         )?;
         let location = match (d.line, d.column) {
             (Some(line), Some(col)) => format!("{}:{line}:{col}", d.file),
@@ -36,6 +36,8 @@ pub fn print_human(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Resul
         let pad = " ".repeat(gutter);
         writeln!(out, "{pad}{blue}-->{blue:#} {location}")?;
         if let (Some(line), Some(col), Some((text, width))) = (d.line, d.column, &d.snippet) {
+            // One character for one, so the carets stay under the place.
+            let text = crate::text::terminal(text);
             writeln!(out, "{pad} {blue}|{blue:#}")?;
             writeln!(out, "{blue}{line}{blue:#} {blue}|{blue:#} {text}")?;
             let indent: String = text
@@ -50,6 +52,7 @@ pub fn print_human(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Resul
             )?;
         }
         if let Some(hint) = &d.hint {
+            let hint = crate::text::terminal(hint);
             writeln!(out, "{pad} {blue}={blue:#} {bold}help{bold:#}: {hint}")?;
         }
         writeln!(out)?;

@@ -13,6 +13,7 @@ use super::{GithubError, Repo};
 use crate::model::postmortem::{ActionItem, PostmortemStatus};
 use crate::model::{Incident, Repository, Severity, Visibility};
 use crate::templates::{TemplateError, Templates};
+use crate::text::{markdown_inline as inline, one_line, safe_url};
 use octocrab::models::issues::Issue;
 use serde::Serialize;
 
@@ -110,16 +111,6 @@ pub fn is_managed_label(base: &str, label: &str) -> bool {
         || TYPES.contains(&label.as_str())
 }
 
-/// The most severe severity the incident had.
-pub fn peak_severity(incident: &Incident) -> Option<Severity> {
-    incident
-        .updates
-        .iter()
-        .filter_map(|u| u.severity)
-        .chain(incident.declaration.severity)
-        .min_by_key(|s| s.as_str())
-}
-
 /// A GitHub login from an owner such as `@carol` (not a team, not a name).
 pub fn github_handle(owner: &str) -> Option<String> {
     let login = owner.trim().strip_prefix('@')?;
@@ -171,7 +162,7 @@ pub fn desired(
         .map(|it| {
             let (incident, item) = (it.incident, it.item);
             let key = it.key();
-            let severity = peak_severity(incident);
+            let severity = incident.internal_facts().peak_severity;
             let page = repo
                 .config
                 .site
@@ -273,51 +264,6 @@ pub fn title(incident: &str, item: &str, text: &str) -> String {
         text
     };
     format!("{head}{text}{suffix}")
-}
-
-/// Text on one line, without control characters (no terminal escapes in
-/// `plan` output, no line breaks in titles).
-pub fn one_line(text: &str) -> String {
-    text.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// What people wrote, as Markdown that shows exactly that text on one line:
-/// no HTML (so no comments, no forged marker), no table-cell break, no
-/// links or emphasis they did not mean.
-pub fn inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in one_line(text).chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// An http(s) URL with nothing that could end a Markdown link early.
-fn safe_url(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-        return None;
-    }
-    Some(
-        url.chars()
-            .map(|c| match c {
-                ' ' | '(' | ')' | '<' | '>' | '"' | '\'' | '`' | '[' | ']' | '\\' | '|' => {
-                    format!("%{:02X}", c as u32)
-                }
-                c if c.is_control() => String::new(),
-                c => c.to_string(),
-            })
-            .collect(),
-    )
 }
 
 /// An issue as the plan needs it; `None` for pull requests (the issues

@@ -421,13 +421,7 @@ fn classify(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Attempt {
 fn github_message(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let message = value.get("message")?.as_str()?;
-    Some(
-        message
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(300)
-            .collect(),
-    )
+    Some(crate::text::one_line(message).chars().take(300).collect())
 }
 
 /// How long until the epoch second `reset` (at least one second).

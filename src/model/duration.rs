@@ -31,6 +31,11 @@ impl Duration {
         self.0
     }
 
+    /// Whole minutes, the seconds dropped: durations are shown to the minute.
+    pub fn to_minute(self) -> Self {
+        Self::minutes(self.as_minutes())
+    }
+
     pub fn as_minutes(self) -> i64 {
         self.0.as_secs() / 60
     }

@@ -6,18 +6,19 @@ pub mod cadence;
 pub mod config;
 pub mod duration;
 pub mod exempt;
+pub mod facts;
 pub mod incident;
-pub mod learning;
 pub mod postmortem;
 pub mod state;
 pub mod vocab;
 
 pub use config::{Config, Policy};
 pub use duration::Duration;
+pub use facts::{Facts, View};
 pub use incident::{Declaration, Incident, Update};
 pub use postmortem::Postmortem;
 pub use state::{Phase, State};
-pub use vocab::{ComponentStatus, Kind, Severity, Status, Visibility};
+pub use vocab::{ComponentStatus, Indicator, Kind, Severity, Status, Visibility};
 
 /// An incident repository, as read: the configuration and every incident, in
 /// id order.

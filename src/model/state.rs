@@ -3,7 +3,7 @@
 //! holds only what changed.
 
 use super::config::Config;
-use super::incident::{Incident, UpdateImpact};
+use super::incident::{Declaration, Incident, Update, UpdateImpact};
 use super::postmortem::PostmortemStatus;
 use super::vocab::{ComponentStatus, Kind, Severity, Status};
 use jiff::Timestamp;
@@ -15,7 +15,8 @@ pub struct State {
     pub status: Option<Status>,
     pub severity: Option<Severity>,
     pub components: BTreeMap<String, ComponentStatus>,
-    /// The impact last stated (scope, users affected).
+    /// The impact stated last while open (none once resolved: the impact
+    /// of the whole incident is `Facts::impact`).
     pub impact: Option<UpdateImpact>,
     pub last_update_at: Option<Timestamp>,
     pub next_update_at: Option<Timestamp>,
@@ -43,19 +44,23 @@ impl Phase {
     }
 }
 
-impl Incident {
-    /// The state after every update posted at or before `at`.
-    pub fn state_at(&self, at: Timestamp) -> State {
+impl State {
+    /// The fold over `entries` (in time order) of an incident declared as
+    /// `declaration`. Impact is what is happening now: none once resolved.
+    pub fn fold<'a>(
+        declaration: &Declaration,
+        entries: impl IntoIterator<Item = &'a Update>,
+    ) -> State {
         let mut state = State {
             status: None,
-            severity: self.declaration.severity,
+            severity: declaration.severity,
             components: BTreeMap::new(),
             impact: None,
             last_update_at: None,
             next_update_at: None,
             resolved_at: None,
         };
-        for update in self.updates.iter().take_while(|u| u.at <= at) {
+        for update in entries {
             state.status = Some(update.status);
             state.severity = update.severity.or(state.severity);
             for (id, status) in &update.components {
@@ -71,8 +76,21 @@ impl Incident {
                 state.next_update_at = update.next_update_at;
             }
             state.resolved_at = update.status.is_final().then_some(update.at);
+            if update.status.is_final() {
+                state.impact = None;
+            }
         }
         state
+    }
+}
+
+impl Incident {
+    /// The state after every update posted at or before `at`.
+    pub fn state_at(&self, at: Timestamp) -> State {
+        State::fold(
+            &self.declaration,
+            self.updates.iter().take_while(|u| u.at <= at),
+        )
     }
 
     /// The state after the last update.
@@ -93,9 +111,9 @@ impl Incident {
         }
         let required = self.declaration.kind == Kind::Incident
             && self
-                .current()
-                .severity
-                .is_some_and(|s| config.policy(s).postmortem.is_required());
+                .internal_facts()
+                .policy(config)
+                .is_some_and(|p| p.postmortem.is_required());
         match &self.postmortem {
             None if required => Phase::Learning,
             None => Phase::Closed,

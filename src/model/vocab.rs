@@ -148,6 +148,64 @@ pub enum Impact {
     Critical,
 }
 
+/// Statuspage's indicator of a page or an incident, ordered from best to
+/// worst so `max` is the worst: an outage outranks maintenance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Indicator {
+    None,
+    Maintenance,
+    Minor,
+    Major,
+    Critical,
+}
+
+impl Indicator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Maintenance => "maintenance",
+            Self::Minor => "minor",
+            Self::Major => "major",
+            Self::Critical => "critical",
+        }
+    }
+
+    /// Statuspage's words for the page indicator.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Critical => "Major System Outage",
+            Self::Major => "Partial System Outage",
+            Self::Minor => "Minor Service Outage",
+            Self::Maintenance => "Service Under Maintenance",
+            Self::None => "All Systems Operational",
+        }
+    }
+}
+
+impl From<Impact> for Indicator {
+    fn from(impact: Impact) -> Self {
+        match impact {
+            Impact::None => Self::None,
+            Impact::Minor => Self::Minor,
+            Impact::Major => Self::Major,
+            Impact::Critical => Self::Critical,
+        }
+    }
+}
+
+impl From<ComponentStatus> for Indicator {
+    fn from(status: ComponentStatus) -> Self {
+        match status {
+            ComponentStatus::Operational => Self::None,
+            ComponentStatus::UnderMaintenance => Self::Maintenance,
+            ComponentStatus::DegradedPerformance => Self::Minor,
+            ComponentStatus::PartialOutage => Self::Major,
+            ComponentStatus::MajorOutage => Self::Critical,
+        }
+    }
+}
+
 /// What the severity policy asks of the learning phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

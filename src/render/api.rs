@@ -4,8 +4,9 @@
 
 use super::RenderError;
 use super::time::iso;
-use super::view::{Lifecycle, PublicIncident, PublicView, indicator_description};
-use crate::model::{ComponentStatus, Update};
+use super::view::{Lifecycle, PublicIncident, PublicView};
+use crate::model::facts::Source;
+use crate::model::{ComponentStatus, Indicator, Update};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -20,8 +21,8 @@ pub fn files(
     let api = Api::new(view);
     let page = api.page();
     let status = json!({
-        "indicator": view.indicator(),
-        "description": indicator_description(view.indicator()),
+        "indicator": view.indicator().as_str(),
+        "description": view.indicator().description(),
     });
     let components = api.components();
     let incident_list = |keep: &dyn Fn(&PublicIncident<'_>) -> bool| -> Vec<Value> {
@@ -89,13 +90,12 @@ pub fn files(
 
 /// shields.io's endpoint schema: https://shields.io/badges/endpoint-badge
 fn badge(view: &PublicView<'_>) -> Value {
-    let indicator = view.indicator();
-    let (message, color) = match indicator {
-        "critical" => ("major outage", "red"),
-        "major" => ("partial outage", "orange"),
-        "minor" => ("degraded", "yellow"),
-        "maintenance" => ("maintenance", "blue"),
-        _ => ("operational", "brightgreen"),
+    let (message, color) = match view.indicator() {
+        Indicator::Critical => ("major outage", "red"),
+        Indicator::Major => ("partial outage", "orange"),
+        Indicator::Minor => ("degraded", "yellow"),
+        Indicator::Maintenance => ("maintenance", "blue"),
+        Indicator::None => ("operational", "brightgreen"),
     };
     json!({
         "schemaVersion": 1,
@@ -117,20 +117,10 @@ struct Api<'v, 'a> {
 
 impl<'v, 'a> Api<'v, 'a> {
     fn new(view: &'v PublicView<'a>) -> Self {
-        let updated_at = view
-            .incidents
-            .iter()
-            .flat_map(|i| i.incident.updates.iter().map(|u| u.at))
-            .filter(|at| *at <= view.now)
-            .max()
-            .unwrap_or(view.now);
+        let posted = || view.incidents.iter().flat_map(|i| i.updates().iter());
+        let updated_at = posted().map(|u| u.at).max().unwrap_or(view.now);
         let mut changed_at: BTreeMap<&'v str, Timestamp> = BTreeMap::new();
-        let posted = view
-            .incidents
-            .iter()
-            .flat_map(|i| i.incident.updates.iter())
-            .filter(|u| u.at <= view.now);
-        for u in posted {
+        for u in posted() {
             for id in u.components.keys() {
                 let at = changed_at.entry(id.as_str()).or_insert(u.at);
                 *at = (*at).max(u.at);
@@ -250,46 +240,42 @@ impl<'v, 'a> Api<'v, 'a> {
     }
 
     fn incident(&self, i: &PublicIncident<'_>) -> Value {
-        let d = &i.incident.declaration;
-        // Component statuses before each update, to report old → new.
+        let d = i.declaration;
+        let facts = &i.facts;
+        // Component statuses before each public update, to report old → new.
         let mut before: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
         let mut updates: Vec<Value> = Vec::new();
-        let posted = i.incident.updates.iter().filter(|u| u.at <= self.view.now);
-        for u in posted {
-            if u.is_public() {
-                updates.push(self.update(i, u, &before));
-            }
+        for u in i.updates() {
+            updates.push(self.update(i, u, &before));
             for (id, s) in &u.components {
                 before.insert(id, *s);
             }
         }
         updates.reverse();
-        let status = i.state.status.map_or(
-            if i.is_maintenance() {
-                "scheduled"
-            } else {
-                "investigating"
-            },
-            |s| s.as_str(),
-        );
-        let first_at = |wanted: &[&str]| {
-            i.updates
-                .iter()
-                .find(|u| wanted.contains(&u.status.as_str()))
-                .map(|u| iso(u.at))
-        };
-        let updated_at = i.updates.last().map_or(d.declared_at, |u| u.at);
+        // Statuspage's `monitoring_at`: when it entered monitoring (or
+        // verifying, for maintenance), if it did.
+        let monitoring_at = facts
+            .mitigated
+            .filter(|m| m.source == Source::MonitoringEntry)
+            .map(|m| m.at)
+            .or_else(|| {
+                i.updates()
+                    .iter()
+                    .find(|u| u.status == crate::model::Status::Verifying)
+                    .map(|u| u.at)
+            });
+        let updated_at = i.updates().last().map_or(d.declared_at, |u| u.at);
         let mut out = json!({
             "id": i.id(),
             "name": i.title(),
-            "status": status,
+            "status": i.status().as_str(),
             "created_at": iso(d.declared_at),
             "updated_at": iso(updated_at),
-            "monitoring_at": first_at(&["monitoring", "verifying"]),
-            "resolved_at": i.state.resolved_at.map(iso),
-            "impact": i.impact,
+            "monitoring_at": monitoring_at.map(iso),
+            "resolved_at": facts.resolved.map(iso),
+            "impact": i.impact.as_str(),
             "shortlink": self.link(&format!("incidents/{}.html", i.id())),
-            "started_at": iso(d.started_at.unwrap_or(d.declared_at)),
+            "started_at": iso(facts.started.at),
             "page_id": self.page_id,
             "incident_updates": updates,
             "components": i.components.iter().map(|(id, _)| self.component(id)).collect::<Vec<_>>(),

@@ -39,7 +39,7 @@ pub fn files(
         .unwrap_or_default();
     let mut entries: Vec<Entry> = Vec::new();
     for i in &view.incidents {
-        for u in &i.updates {
+        for u in i.updates() {
             let stamp = u.at.strftime("%Y%m%dT%H%M%SZ");
             entries.push(Entry {
                 id: format!("urn:incidentkit:{}:{stamp}", i.id()),
@@ -66,33 +66,12 @@ pub fn files(
     };
     files.insert(
         "history.atom".to_string(),
-        xml_chars(&templates.render("feed/history.atom.xml", context.clone())?).into_bytes(),
+        crate::text::xml_chars(&templates.render("feed/history.atom.xml", context.clone())?)
+            .into_bytes(),
     );
     files.insert(
         "history.rss".to_string(),
-        xml_chars(&templates.render("feed/history.rss.xml", context)?).into_bytes(),
+        crate::text::xml_chars(&templates.render("feed/history.rss.xml", context)?).into_bytes(),
     );
     Ok(())
-}
-
-/// XML 1.0 has no way to carry most control characters, even escaped: one
-/// pasted into a message would make the whole feed unreadable, so they go.
-fn xml_chars(xml: &str) -> String {
-    xml.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-                || c >= '\u{10000}'
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn control_characters_leave_the_feed() {
-        assert_eq!(
-            super::xml_chars("a\u{7}b\u{1b}[0m\tc\u{FFFE}🔥"),
-            "ab[0m\tc🔥"
-        );
-    }
 }

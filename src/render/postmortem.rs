@@ -5,8 +5,11 @@
 use super::markdown;
 use super::site::status_label;
 use super::time::{Clock, When, human_duration};
+use super::update::option_text;
 use super::{RenderError, ctx};
-use crate::model::{Config, Incident};
+use crate::model::facts::Moment;
+use crate::model::postmortem::TimelineEntry;
+use crate::model::{Config, Facts, Incident, Update, View};
 use crate::schemas::{FileKind, follow_ref};
 use crate::templates::Templates;
 use jiff::Timestamp;
@@ -50,78 +53,52 @@ pub fn render(
     let clock = Clock::new(config);
     let d = &incident.declaration;
     let pm = incident.postmortem.as_ref();
-    let started = d.started_at.unwrap_or(d.declared_at);
+    // The post-mortem is internal; the customer report is published, so it
+    // reads the public facts.
+    let facts = match document {
+        Document::Postmortem => incident.internal_facts(),
+        Document::Report => incident.facts(View::Public, Timestamp::MAX),
+    };
+    let started = facts.started.at;
     let since =
         |t: Option<Timestamp>| t.map(|t| human_duration(t.as_second() - started.as_second()));
-    let resolved = incident.current().resolved_at;
-    let mut timeline: Vec<(Timestamp, Event)> = Vec::new();
-    for e in pm.map(|p| p.timeline.as_slice()).unwrap_or_default() {
-        timeline.push((
-            e.at,
-            Event {
-                at: clock.when(e.at),
-                source: "timeline",
-                text: e.event.trim().to_string(),
-            },
-        ));
-    }
-    for u in &incident.updates {
-        let first_line = u
-            .message
-            .as_deref()
-            .map(markdown::to_text)
-            .and_then(|m| m.split("\n\n").next().map(str::to_string))
-            .unwrap_or_else(|| "internal log entry".to_string());
-        timeline.push((
-            u.at,
-            Event {
-                at: clock.when(u.at),
-                source: "update",
-                text: format!("Update ({}): {first_line}", status_label(u.status).label),
-            },
-        ));
-        if let Some(dec) = &u.decision {
-            timeline.push((
-                u.at,
-                Event {
-                    at: clock.when(u.at),
-                    source: "decision",
-                    text: format!(
-                        "Decision: option {} chosen. {}",
-                        dec.chosen,
-                        dec.rationale.trim()
-                    ),
-                },
-            ));
-        }
-    }
-    timeline.sort_by_key(|(t, _)| *t);
-    let timeline: Vec<Event> = timeline.into_iter().map(|(_, e)| e).collect();
-    let state = incident.current();
+    let moment = |m: Option<Moment>| {
+        m.map(|m| {
+            minijinja::context! {
+                at => ctx(&clock.when(m.at)),
+                source => m.source.as_str(),
+            }
+        })
+    };
     let context = minijinja::context! {
         site => config.site.name.clone(),
         zone => clock.name().to_string(),
         id => incident.id.clone(),
         title => d.title.clone(),
-        severity => state.severity.map(|s| super::severity_text(config, s)),
+        severity => facts.peak_severity.map(|s| super::severity_text(config, s)),
+        final_severity => facts
+            .state
+            .severity
+            .filter(|s| Some(*s) != facts.peak_severity)
+            .map(|s| super::severity_text(config, s)),
         roles => ctx(&with_all_keys(FileKind::Incident, "/properties/roles", &d.roles)),
         channel => incident.channel(),
-        started => ctx(&clock.when(started)),
+        started => moment(Some(facts.started)),
         detected => d.detected_at.map(|t| ctx(&clock.when(t))),
         declared => ctx(&clock.when(d.declared_at)),
-        mitigated => pm.and_then(|p| p.mitigated_at).map(|t| ctx(&clock.when(t))),
-        resolved => resolved.map(|t| ctx(&clock.when(t))),
+        mitigated => moment(facts.mitigated),
+        resolved => facts.resolved.map(|t| ctx(&clock.when(t))),
         durations => ctx(&Durations {
             to_detect: since(d.detected_at),
             to_declare: since(Some(d.declared_at)),
-            to_mitigate: since(pm.and_then(|p| p.mitigated_at)),
-            to_resolve: since(resolved),
+            to_mitigate: since(facts.mitigated.map(|m| m.at)),
+            to_resolve: facts.duration().map(|d| human_duration(d.as_signed().as_secs())),
         }),
         pm => pm.map(|p| ctx(&with_all_keys(FileKind::Postmortem, "", p))),
         report => pm
             .and_then(|p| p.customer_report.as_ref())
             .map(|r| ctx(&with_all_keys(FileKind::Postmortem, "/properties/customer_report", r))),
-        timeline => ctx(&timeline),
+        timeline => ctx(&timeline(config, incident, &facts, &clock)),
     };
     let name = match document {
         Document::Postmortem => "postmortem/postmortem.md",
@@ -138,6 +115,96 @@ pub fn render(
             },
         )?,
     })
+}
+
+/// The review's timeline: the post-mortem's own events, then every entry of
+/// the view once, in time order, with its internal note, the severity it
+/// changed and its decision in full.
+fn timeline(config: &Config, incident: &Incident, facts: &Facts<'_>, clock: &Clock) -> Vec<Event> {
+    let own = incident
+        .postmortem
+        .as_ref()
+        .map(|p| p.timeline.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| !facts.entries.iter().any(|u| is_copy(e, u)))
+        .map(|e| (e.at, "timeline", e.event.trim().to_string()));
+    let mut severity = incident.declaration.severity;
+    let mut entries = Vec::new();
+    for u in &facts.entries {
+        let mut parts = vec![match &u.message {
+            Some(m) => format!(
+                "{}: {}",
+                status_label(u.status).label,
+                markdown::to_text(m)
+                    .split("\n\n")
+                    .next()
+                    .unwrap_or_default()
+            ),
+            None => format!("{} (internal entry)", status_label(u.status).label),
+        }];
+        if let Some(new) = u.severity.filter(|s| Some(*s) != severity) {
+            let verb = match severity {
+                Some(old) if new < old => "raised",
+                Some(_) => "lowered",
+                None => "set",
+            };
+            parts.push(format!(
+                "Severity {verb} to {}.",
+                super::severity_text(config, new)
+            ));
+            severity = Some(new);
+        }
+        if let Some(note) = &u.internal_note {
+            parts.push(format!("Internal note: {}", note.trim()));
+        }
+        if let Some(dec) = &u.decision {
+            let options: Vec<String> = dec.options.iter().map(option_text).collect();
+            parts.push(format!(
+                "Decision{}: options {}. Chosen: {}. Why: {}",
+                dec.question
+                    .as_deref()
+                    .map_or_else(String::new, |q| format!(" ({})", q.trim())),
+                options.join("; "),
+                dec.chosen,
+                dec.rationale.trim()
+            ));
+        }
+        let source = if u.decision.is_some() {
+            "decision"
+        } else {
+            "update"
+        };
+        entries.push((u.at, source, parts.join(" — ")));
+    }
+    let mut all: Vec<(Timestamp, &'static str, String)> = own.chain(entries).collect();
+    all.sort_by_key(|(at, _, _)| *at);
+    all.into_iter()
+        .map(|(at, source, text)| Event {
+            at: clock.when(at),
+            source,
+            text,
+        })
+        .collect()
+}
+
+/// Whether a post-mortem timeline event is the copy of an entry that
+/// `resolve` wrote into skeletons before the renderer merged entries in
+/// itself: shown once, as the entry.
+fn is_copy(event: &TimelineEntry, u: &Update) -> bool {
+    if event.at != u.at {
+        return false;
+    }
+    let copy = match (&u.message, &u.decision) {
+        (Some(m), _) => format!(
+            "{}: {}",
+            u.status,
+            m.lines().find(|l| !l.trim().is_empty()).unwrap_or_default()
+        ),
+        (None, Some(d)) => format!("decision: option {} ({})", d.chosen, d.rationale),
+        (None, None) => format!("{}: internal note", u.status),
+    };
+    event.event.trim() == copy.trim()
 }
 
 /// `value` with every key its schema allows present (missing ones as null),

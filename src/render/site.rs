@@ -4,9 +4,10 @@
 use super::markdown;
 use super::time::{Clock, When, human_duration};
 use super::uptime::{self, Uptime};
-use super::view::{Lifecycle, PublicIncident, PublicView, indicator_description};
+use super::view::{Lifecycle, PublicIncident, PublicView};
 use super::{RenderError, ctx};
-use crate::model::{ComponentStatus, Status};
+use crate::model::facts::Source;
+use crate::model::{ComponentStatus, Indicator, Status};
 use crate::templates::Templates;
 use jiff::ToSpan;
 use minijinja::Value;
@@ -56,33 +57,38 @@ pub fn status_label(s: Status) -> Label {
     }
 }
 
-pub fn impact_label(impact: &'static str) -> Label {
-    let (label, icon) = match impact {
-        "critical" => ("Critical impact", "✕"),
-        "major" => ("Major impact", "◐"),
-        "minor" => ("Minor impact", "▲"),
-        "maintenance" => ("Maintenance", "⚙"),
-        _ => ("No impact", "✓"),
-    };
-    Label {
-        key: impact,
-        label,
-        icon,
+fn indicator_icon(indicator: Indicator) -> &'static str {
+    match indicator {
+        Indicator::Critical => "✕",
+        Indicator::Major => "◐",
+        Indicator::Minor => "▲",
+        Indicator::Maintenance => "⚙",
+        Indicator::None => "✓",
     }
 }
 
-pub fn indicator_label(indicator: &'static str) -> Label {
-    let icon = match indicator {
-        "critical" => "✕",
-        "major" => "◐",
-        "minor" => "▲",
-        "maintenance" => "⚙",
-        _ => "✓",
+/// An incident's impact, as its badge says it.
+pub fn impact_label(impact: Indicator) -> Label {
+    let label = match impact {
+        Indicator::Critical => "Critical impact",
+        Indicator::Major => "Major impact",
+        Indicator::Minor => "Minor impact",
+        Indicator::Maintenance => "Maintenance",
+        Indicator::None => "No impact",
     };
     Label {
-        key: indicator,
-        label: indicator_description(indicator),
-        icon,
+        key: impact.as_str(),
+        label,
+        icon: indicator_icon(impact),
+    }
+}
+
+/// The page's overall status, in Statuspage's words.
+pub fn indicator_label(indicator: Indicator) -> Label {
+    Label {
+        key: indicator.as_str(),
+        label: indicator.description(),
+        icon: indicator_icon(indicator),
     }
 }
 
@@ -125,6 +131,8 @@ struct IncidentCtx {
     impact: Label,
     status: Label,
     components: Vec<String>,
+    /// When impact began, when the declaration says so.
+    started: Option<When>,
     created: When,
     resolved: Option<When>,
     duration: Option<String>,
@@ -392,14 +400,8 @@ fn groups(
 }
 
 fn incident_ctx(i: &PublicIncident<'_>, clock: &Clock) -> IncidentCtx {
-    let d = &i.incident.declaration;
-    let status = i.state.status.unwrap_or(if i.is_maintenance() {
-        Status::Scheduled
-    } else {
-        Status::Investigating
-    });
-    let resolved = i.state.resolved_at;
-    let started = d.started_at.unwrap_or(d.declared_at);
+    let d = i.declaration;
+    let facts = &i.facts;
     let names = i.components.iter().map(|(_, name)| name.clone()).collect();
     IncidentCtx {
         id: i.id().to_string(),
@@ -414,17 +416,20 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &Clock) -> IncidentCtx {
             Lifecycle::Completed => "completed",
         },
         impact: impact_label(i.impact),
-        status: status_label(status),
+        status: status_label(i.status()),
         components: names,
+        started: (facts.started.source != Source::DeclaredAt && !i.is_maintenance())
+            .then(|| clock.when(facts.started.at)),
         created: clock.when(d.declared_at),
-        resolved: resolved.map(|t| clock.when(t)),
-        duration: resolved
+        resolved: facts.resolved.map(|t| clock.when(t)),
+        duration: facts
+            .duration()
             .filter(|_| !i.is_maintenance())
-            .map(|t| human_duration(t.as_second() - started.as_second())),
+            .map(|d| human_duration(d.as_signed().as_secs())),
         scheduled_for: d.scheduled_for.map(|t| clock.when(t)),
         scheduled_until: d.scheduled_until.map(|t| clock.when(t)),
         updates: i
-            .updates
+            .updates()
             .iter()
             .rev()
             .map(|u| UpdateCtx {
@@ -435,7 +440,7 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &Clock) -> IncidentCtx {
                 )),
             })
             .collect(),
-        report: i.customer_report().map(|r| {
+        report: i.report.map(|r| {
             let parts = [
                 ("Our apology", &r.apology),
                 ("What happened", &r.what_happened),

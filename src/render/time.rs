@@ -78,7 +78,7 @@ pub fn iso(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// "1h 6m", "45m", "2d 3h": elapsed time as people read it.
+/// "1h 6m", "45m", "1d 14m": elapsed time as people read it, to the minute.
 pub fn human_duration(seconds: i64) -> String {
     let minutes = (seconds + 30) / 60;
     if minutes < 1 {
@@ -92,7 +92,7 @@ pub fn human_duration(seconds: i64) -> String {
     if h > 0 {
         parts.push(format!("{h}h"));
     }
-    if m > 0 && d == 0 {
+    if m > 0 {
         parts.push(format!("{m}m"));
     }
     parts.join(" ")

@@ -6,8 +6,8 @@ use super::markdown;
 use super::site::status_label;
 use super::time::{Clock, When};
 use super::{RenderError, ctx};
-use crate::model::incident::{UpdateImpact, UsersAffected};
-use crate::model::{Config, Incident, Update};
+use crate::model::incident::{DecisionOption, UpdateImpact, UsersAffected};
+use crate::model::{Config, Incident, Update, View};
 use crate::templates::Templates;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -34,6 +34,14 @@ struct ImpactCtx {
     users_affected: Option<String>,
 }
 
+/// A resolved incident's impact is over: how long it lasted, from when to when.
+#[derive(Debug, Serialize)]
+struct LastedCtx {
+    duration: String,
+    from: When,
+    until: When,
+}
+
 #[derive(Debug, Serialize)]
 struct DecisionCtx {
     question: Option<String>,
@@ -56,6 +64,9 @@ struct UpdateCtx {
     /// The message as plain-text paragraphs.
     paragraphs: Vec<String>,
     impact: Option<ImpactCtx>,
+    /// Set on a resolving update: `impact` is then the incident's overall
+    /// impact, in the past.
+    lasted: Option<LastedCtx>,
     next_update: Option<When>,
     components: Vec<String>,
     severity: Option<String>,
@@ -85,8 +96,26 @@ pub fn render(
 ) -> Result<String, RenderError> {
     let clock = Clock::new(config);
     let internal = audience == Audience::Internal;
-    let state = incident.state_at(update.at);
-    let impact = state.impact.as_ref().map(impact_ctx);
+    let view = match audience {
+        Audience::Internal => View::Internal,
+        Audience::External => View::Public,
+    };
+    let facts = incident.facts(view, update.at);
+    let state = &facts.state;
+    let lasted = facts
+        .duration()
+        .zip(facts.resolved)
+        .map(|(d, until)| LastedCtx {
+            duration: super::time::human_duration(d.as_signed().as_secs()),
+            from: clock.when(facts.started.at),
+            until: clock.when(until),
+        });
+    let impact = if lasted.is_some() {
+        facts.impact.as_ref()
+    } else {
+        state.impact.as_ref()
+    }
+    .map(impact_ctx);
     let components = state
         .components
         .iter()
@@ -118,6 +147,7 @@ pub fn render(
             .collect(),
         message,
         impact,
+        lasted,
         next_update: state
             .next_update_at
             .filter(|_| !update.status.is_final())
@@ -136,26 +166,16 @@ pub fn render(
         },
         channel: internal.then(|| incident.channel()),
         internal_note: update.internal_note.clone().filter(|_| internal),
-        decisions: if internal {
-            incident
-                .updates
-                .iter()
-                .take_while(|u| u.at <= update.at)
-                .filter_map(|u| u.decision.as_ref())
-                .map(|d| DecisionCtx {
-                    question: d.question.clone(),
-                    chosen: d.chosen.clone(),
-                    rationale: d.rationale.trim().to_string(),
-                    options: d
-                        .options
-                        .iter()
-                        .map(|o| format!("{}: {}", o.id, o.summary))
-                        .collect(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
+        decisions: facts
+            .decisions()
+            .filter(|_| internal)
+            .map(|(_, d)| DecisionCtx {
+                question: d.question.clone(),
+                chosen: d.chosen.clone(),
+                rationale: d.rationale.trim().to_string(),
+                options: d.options.iter().map(option_text).collect(),
+            })
+            .collect(),
     };
     let value = ctx(&c);
     Ok(match format {
@@ -173,6 +193,23 @@ pub fn render(
     })
 }
 
+/// "A: roll back (time to restore: 30 min; risk: low; data loss: 10 min)".
+pub(crate) fn option_text(o: &DecisionOption) -> String {
+    let trade_offs: Vec<String> = [
+        ("time to restore", &o.time_to_restore),
+        ("risk", &o.risk),
+        ("data loss", &o.data_loss),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.as_deref().map(|v| format!("{name}: {}", v.trim())))
+    .collect();
+    if trade_offs.is_empty() {
+        format!("{}: {}", o.id, o.summary.trim())
+    } else {
+        format!("{}: {} ({})", o.id, o.summary.trim(), trade_offs.join("; "))
+    }
+}
+
 fn impact_ctx(i: &UpdateImpact) -> ImpactCtx {
     ImpactCtx {
         summary: i.summary.clone(),
@@ -188,11 +225,7 @@ fn impact_ctx(i: &UpdateImpact) -> ImpactCtx {
 /// mrkdwn is its own language: the body comes from a plain-text template
 /// and `<`, `>` and `&` are escaped as Slack asks.
 fn slack(c: &UpdateCtx, body: String) -> serde_json::Value {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let esc = crate::text::slack;
     let title = format!("{}: {}", c.status, c.title);
     json!({
         "text": esc(&title),

@@ -1,5 +1,5 @@
-//! Uptime per component and day, from the component statuses set in the
-//! updates of public incidents. Maintenance is not downtime; as Statuspage
+//! Uptime per component and day, from the component windows of the public
+//! facts of each incident (`model::facts`). Maintenance is not downtime; as Statuspage
 //! counts it, a major outage is full downtime and a partial outage 30% of it.
 
 use super::time::{Clock, human_duration};
@@ -45,31 +45,18 @@ pub struct Uptime {
 pub fn uptime(view: &PublicView<'_>, clock: &Clock) -> BTreeMap<String, Uptime> {
     let mut by_component: BTreeMap<&str, Vec<Interval>> = BTreeMap::new();
     for incident in &view.incidents {
-        let posted: Vec<_> = incident
-            .incident
-            .updates
-            .iter()
-            .filter(|u| u.at <= view.now)
-            .collect();
-        let mut current: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
-        for (i, update) in posted.iter().enumerate() {
-            for (id, status) in &update.components {
-                current.insert(id, *status);
-            }
-            let end = match posted.get(i + 1) {
-                Some(next) => next.at,
-                None if update.status.is_final() => update.at,
-                None => view.now,
-            };
-            for (id, status) in &current {
-                if *status != ComponentStatus::Operational && end > update.at {
-                    by_component.entry(id).or_default().push(Interval {
-                        start: update.at,
+        for w in &incident.facts.components {
+            let end = w.until.unwrap_or(view.now);
+            if end > w.from {
+                by_component
+                    .entry(&w.component)
+                    .or_default()
+                    .push(Interval {
+                        start: w.from,
                         end,
-                        status: *status,
+                        status: w.status,
                         title: incident.title().to_string(),
                     });
-                }
             }
         }
     }

@@ -1,8 +1,13 @@
-//! What the public may see, at one moment: public incidents only, public
-//! updates only (those with a message), nothing posted after "now".
+//! What the public may see, at one moment: public incidents only, each as
+//! the public facts of the model (a fold over public entries posted at or
+//! before "now"). A `PublicIncident` holds no `Incident`: public outputs
+//! cannot reach an internal entry or the post-mortem even by mistake.
 
-use crate::model::vocab::Impact;
-use crate::model::{ComponentStatus, Config, Incident, Kind, Repository, State, Status, Update};
+use crate::model::incident::Declaration;
+use crate::model::postmortem::{CustomerReport, PostmortemStatus};
+use crate::model::{
+    ComponentStatus, Config, Facts, Incident, Indicator, Kind, Repository, Status, Update, View,
+};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 
@@ -21,28 +26,37 @@ pub enum Lifecycle {
 
 #[derive(Debug, Clone)]
 pub struct PublicIncident<'a> {
-    pub incident: &'a Incident,
-    pub state: State,
-    /// Updates with a message, posted at or before now, oldest first.
-    pub updates: Vec<&'a Update>,
+    id: &'a str,
+    pub declaration: &'a Declaration,
+    /// The public facts: state, window, duration, component windows.
+    pub facts: Facts<'a>,
+    /// The customer report, once the post-mortem is published.
+    pub report: Option<&'a CustomerReport>,
     pub lifecycle: Lifecycle,
-    /// Statuspage's impact word: none, minor, major, critical, maintenance.
-    pub impact: &'static str,
-    /// (id, name) of every component the incident names, in configuration order.
+    /// Statuspage's impact word of the public peak severity (maintenance
+    /// for maintenance).
+    pub impact: Indicator,
+    /// (id, name) of every component the incident names publicly, in
+    /// configuration order.
     pub components: Vec<(String, String)>,
 }
 
-impl PublicIncident<'_> {
-    pub fn id(&self) -> &str {
-        &self.incident.id
+impl<'a> PublicIncident<'a> {
+    pub fn id(&self) -> &'a str {
+        self.id
     }
 
-    pub fn title(&self) -> &str {
-        &self.incident.declaration.title
+    pub fn title(&self) -> &'a str {
+        &self.declaration.title
+    }
+
+    /// Public updates posted at or before now, oldest first.
+    pub fn updates(&self) -> &[&'a Update] {
+        &self.facts.entries
     }
 
     pub fn is_maintenance(&self) -> bool {
-        self.incident.declaration.kind == Kind::Maintenance
+        self.declaration.kind == Kind::Maintenance
     }
 
     pub fn is_open(&self) -> bool {
@@ -52,28 +66,22 @@ impl PublicIncident<'_> {
         )
     }
 
-    /// When it began as far as the public page is concerned.
-    pub fn created_at(&self) -> Timestamp {
-        self.incident.declaration.declared_at
+    /// The status shown before the first public update.
+    pub fn status(&self) -> Status {
+        self.facts.state.status.unwrap_or(if self.is_maintenance() {
+            Status::Scheduled
+        } else {
+            Status::Investigating
+        })
     }
 
     /// For history: when the maintenance was planned for, or when the
     /// incident was declared.
     pub fn sort_at(&self) -> Timestamp {
-        self.incident
-            .declaration
+        self.declaration
             .scheduled_for
             .filter(|_| self.is_maintenance())
-            .unwrap_or(self.incident.declaration.declared_at)
-    }
-
-    /// The customer report, once the post-mortem is published.
-    pub fn customer_report(&self) -> Option<&crate::model::postmortem::CustomerReport> {
-        let pm = self.incident.postmortem.as_ref()?;
-        if pm.status != crate::model::postmortem::PostmortemStatus::Published {
-            return None;
-        }
-        pm.customer_report.as_ref()
+            .unwrap_or(self.declaration.declared_at)
     }
 }
 
@@ -111,7 +119,7 @@ impl<'a> PublicView<'a> {
             .map(|c| (c.id.clone(), ComponentStatus::Operational))
             .collect();
         for i in self.incidents.iter().filter(|i| i.is_open()) {
-            for (id, status) in &i.state.components {
+            for (id, status) in &i.facts.state.components {
                 if let Some(current) = out.get_mut(id) {
                     *current = (*current).max(*status);
                 }
@@ -120,46 +128,16 @@ impl<'a> PublicView<'a> {
         out
     }
 
-    /// Statuspage's page indicator: none, minor, major, critical, maintenance.
-    pub fn indicator(&self) -> &'static str {
-        let worst_component = self
-            .component_statuses()
-            .values()
-            .copied()
-            .max()
-            .unwrap_or(ComponentStatus::Operational);
-        let from_components = match worst_component {
-            ComponentStatus::MajorOutage => 3,
-            ComponentStatus::PartialOutage => 2,
-            ComponentStatus::DegradedPerformance => 1,
-            _ => 0,
-        };
-        let from_incidents = self
+    /// Statuspage's page indicator: the worst of the components' statuses,
+    /// the active incidents' impact and maintenance in progress.
+    pub fn indicator(&self) -> Indicator {
+        let components = self.component_statuses().into_values().map(Indicator::from);
+        let incidents = self
             .incidents
             .iter()
-            .filter(|i| i.lifecycle == Lifecycle::Active)
-            .map(|i| match i.impact {
-                "critical" => 3,
-                "major" => 2,
-                "minor" => 1,
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0);
-        match from_components.max(from_incidents) {
-            3 => "critical",
-            2 => "major",
-            1 => "minor",
-            _ if worst_component == ComponentStatus::UnderMaintenance
-                || self
-                    .incidents
-                    .iter()
-                    .any(|i| i.lifecycle == Lifecycle::InProgress) =>
-            {
-                "maintenance"
-            }
-            _ => "none",
-        }
+            .filter(|i| matches!(i.lifecycle, Lifecycle::Active | Lifecycle::InProgress))
+            .map(|i| i.impact);
+        components.chain(incidents).max().unwrap_or(Indicator::None)
     }
 
     pub fn active(&self) -> impl Iterator<Item = &PublicIncident<'a>> {
@@ -180,27 +158,14 @@ impl<'a> PublicView<'a> {
     }
 }
 
-/// Statuspage's words for the page indicator.
-pub fn indicator_description(indicator: &str) -> &'static str {
-    match indicator {
-        "critical" => "Major System Outage",
-        "major" => "Partial System Outage",
-        "minor" => "Minor Service Outage",
-        "maintenance" => "Service Under Maintenance",
-        _ => "All Systems Operational",
-    }
-}
-
 fn public_incident<'a>(
     incident: &'a Incident,
     config: &Config,
     now: Timestamp,
 ) -> PublicIncident<'a> {
-    let state = incident.state_at(now);
-    let posted: Vec<&Update> = incident.updates.iter().filter(|u| u.at <= now).collect();
-    let updates = posted.iter().copied().filter(|u| u.is_public()).collect();
+    let facts = incident.facts(View::Public, now);
     let maintenance = incident.declaration.kind == Kind::Maintenance;
-    let lifecycle = match (maintenance, state.status) {
+    let lifecycle = match (maintenance, facts.state.status) {
         (false, Some(s)) if s.is_final() => Lifecycle::Resolved,
         (false, _) => Lifecycle::Active,
         (true, Some(Status::Completed)) => Lifecycle::Completed,
@@ -208,39 +173,35 @@ fn public_incident<'a>(
         (true, _) => Lifecycle::Upcoming,
     };
     let impact = if maintenance {
-        "maintenance"
+        Indicator::Maintenance
     } else {
-        let worst = posted
-            .iter()
-            .filter_map(|u| u.severity)
-            .chain(incident.declaration.severity)
-            .min();
-        match worst.map(|s| config.policy(s).impact) {
-            Some(Impact::Critical) => "critical",
-            Some(Impact::Major) => "major",
-            Some(Impact::Minor) => "minor",
-            _ => "none",
-        }
+        facts
+            .policy(config)
+            .map_or(Indicator::None, |p| Indicator::from(p.impact))
     };
-    let mut named: Vec<&str> = incident
+    let named: Vec<&str> = incident
         .declaration
         .components
         .iter()
+        .chain(facts.entries.iter().flat_map(|u| u.components.keys()))
         .map(String::as_str)
         .collect();
-    for u in &posted {
-        named.extend(u.components.keys().map(String::as_str));
-    }
     let components = config
         .components
         .iter()
         .filter(|c| named.contains(&c.id.as_str()))
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
+    let report = incident
+        .postmortem
+        .as_ref()
+        .filter(|pm| pm.status == PostmortemStatus::Published)
+        .and_then(|pm| pm.customer_report.as_ref());
     PublicIncident {
-        incident,
-        state,
-        updates,
+        id: &incident.id,
+        declaration: &incident.declaration,
+        facts,
+        report,
         lifecycle,
         impact,
         components,

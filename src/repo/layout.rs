@@ -1,8 +1,9 @@
 //! Which files make up the repository: `incidents/<id>/incident.yaml`,
 //! `updates/<timestamp>.yaml`, `postmortem.yaml`, and anything else (strays).
 
+use super::source::{self, Kind, NotRegular, ReadError};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -16,6 +17,8 @@ pub struct IncidentDir {
     pub updates: Vec<String>,
     pub postmortem: Option<String>,
     pub strays: Vec<String>,
+    /// Links and special files in the folder (or the folder itself), never read.
+    pub refused: Vec<(String, NotRegular)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -23,6 +26,9 @@ pub struct Layout {
     pub incidents: Vec<IncidentDir>,
     /// Files directly in `incidents/` that belong to no incident.
     pub strays: Vec<String>,
+    /// Links and special files outside incident folders: `incidents` or
+    /// `templates` itself, an incident folder, anything under `templates/`.
+    pub refused: Vec<(String, NotRegular)>,
 }
 
 impl Layout {
@@ -55,6 +61,31 @@ impl Layout {
             _ => dir.strays.push(path.to_string()),
         }
     }
+
+    /// Refuses `path` (and what lies under it) as a link, though the scan
+    /// found a file there: git records a link or a submodule.
+    pub fn refuse(&mut self, path: &str, what: NotRegular) {
+        let outside = |p: &String| !is_within(p.trim_end_matches('/'), path);
+        self.strays.retain(outside);
+        self.incidents
+            .retain(|d| !is_within(&format!("incidents/{}", d.id), path));
+        for dir in &mut self.incidents {
+            dir.incident = dir.incident.take().filter(outside);
+            dir.postmortem = dir.postmortem.take().filter(outside);
+            dir.updates.retain(outside);
+            dir.strays.retain(outside);
+        }
+        self.refused.push((path.to_string(), what));
+    }
+
+    /// Every refused path, once, in path order.
+    pub fn refused(&self) -> BTreeMap<&str, NotRegular> {
+        self.refused
+            .iter()
+            .chain(self.incidents.iter().flat_map(|d| &d.refused))
+            .map(|(path, what)| (path.as_str(), *what))
+            .collect()
+    }
 }
 
 /// The file name of an update posted at `at`: its time in UTC, with dashes
@@ -67,20 +98,43 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with('.')
 }
 
-/// Sorted file names and folder names of `dir`, hidden entries skipped.
-fn entries(dir: &Path) -> io::Result<(Vec<String>, Vec<String>)> {
+/// Whether `file` is `path` or lies under the folder `path`.
+pub fn is_within(file: &str, path: &str) -> bool {
+    file.strip_prefix(path)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Links and special files found on the way, never followed nor read.
+type Refused = Vec<(String, NotRegular)>;
+
+/// Sorted file names and folder names of `dir` (relative to `root`), hidden
+/// entries skipped, listed by the one reader: links and special files go to
+/// `refused` (the folder itself when it is one), an absent folder is empty.
+fn entries(
+    root: &Path,
+    dir: &str,
+    refused: &mut Refused,
+) -> io::Result<(Vec<String>, Vec<String>)> {
+    let listed = match source::list(root, dir) {
+        Ok(listed) => listed,
+        Err(ReadError::NotRegular { path, what }) => {
+            refused.push((path, what));
+            return Ok(Default::default());
+        }
+        Err(e) if e.is_absent() => return Ok(Default::default()),
+        Err(ReadError::Io(e)) => return Err(e),
+        Err(e) => return Err(io::Error::other(e.to_string())),
+    };
     let mut files = Vec::new();
     let mut dirs = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+    for (name, kind) in listed {
         if is_hidden(&name) {
             continue;
         }
-        if entry.file_type()?.is_dir() {
-            dirs.push(name);
-        } else {
-            files.push(name);
+        match kind {
+            Kind::File => files.push(name),
+            Kind::Folder => dirs.push(name),
+            Kind::Refused(what) => refused.push((format!("{dir}/{name}"), what)),
         }
     }
     files.sort();
@@ -88,20 +142,22 @@ fn entries(dir: &Path) -> io::Result<(Vec<String>, Vec<String>)> {
     Ok((files, dirs))
 }
 
-/// Lists `incidents/` under `root`. Paths are relative to `root`, with `/`.
-/// Incident folders are listed in parallel: a repository keeps thousands.
+/// Lists `incidents/` under `root`, and the links in `templates/`. Paths are
+/// relative to `root`, with `/`. Incident folders are listed in parallel: a
+/// repository keeps thousands.
 pub fn scan(root: &Path) -> io::Result<Layout> {
-    let incidents_dir = root.join("incidents");
-    if !incidents_dir.is_dir() {
-        return Ok(Layout::default());
-    }
-    let (files, dirs) = entries(&incidents_dir)?;
+    let mut refused = templates(root)?;
+    let (files, dirs) = entries(root, "incidents", &mut refused)?;
     let strays = files.iter().map(|f| format!("incidents/{f}")).collect();
     let incidents = dirs
         .into_par_iter()
-        .map(|id| scan_incident(&incidents_dir, id))
+        .map(|id| scan_incident(root, id))
         .collect::<io::Result<_>>()?;
-    Ok(Layout { incidents, strays })
+    Ok(Layout {
+        incidents,
+        strays,
+        refused,
+    })
 }
 
 /// Like `scan`, for the incident folders named in `ids` that exist, and no
@@ -110,19 +166,33 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
     let incidents_dir = root.join("incidents");
     let incidents = ids
         .par_iter()
-        .filter(|id| incidents_dir.join(id).is_dir())
-        .map(|id| scan_incident(&incidents_dir, id.clone()))
+        // Any kind of entry: a link where a folder belongs is refused.
+        .filter(|id| fs::symlink_metadata(incidents_dir.join(id)).is_ok())
+        .map(|id| scan_incident(root, id.clone()))
         .collect::<io::Result<_>>()?;
     Ok(Layout {
         incidents,
         strays: Vec::new(),
+        refused: templates(root)?,
     })
 }
 
-fn scan_incident(incidents_dir: &Path, id: String) -> io::Result<IncidentDir> {
+/// The links and special files anywhere under `templates/` (overrides are
+/// read only when a template is rendered; a link is an error before that).
+fn templates(root: &Path) -> io::Result<Refused> {
+    let mut refused = Vec::new();
+    let mut folders = vec!["templates".to_string()];
+    while let Some(dir) = folders.pop() {
+        let (_, dirs) = entries(root, &dir, &mut refused)?;
+        folders.extend(dirs.iter().map(|d| format!("{dir}/{d}")));
+    }
+    Ok(refused)
+}
+
+fn scan_incident(root: &Path, id: String) -> io::Result<IncidentDir> {
     let base = format!("incidents/{id}");
-    let dir = incidents_dir.join(&id);
-    let (files, dirs) = entries(&dir)?;
+    let mut refused = Vec::new();
+    let (files, dirs) = entries(root, &base, &mut refused)?;
     let mut found = IncidentDir {
         id,
         ..Default::default()
@@ -137,9 +207,10 @@ fn scan_incident(incidents_dir: &Path, id: String) -> io::Result<IncidentDir> {
     }
     for sub in dirs {
         if sub == "updates" {
-            let (files, dirs) = entries(&dir.join("updates"))?;
+            let updates = format!("{base}/updates");
+            let (files, dirs) = entries(root, &updates, &mut refused)?;
             for file in files {
-                let path = format!("{base}/updates/{file}");
+                let path = format!("{updates}/{file}");
                 if file.ends_with(".yaml") {
                     found.updates.push(path);
                 } else {
@@ -148,11 +219,12 @@ fn scan_incident(incidents_dir: &Path, id: String) -> io::Result<IncidentDir> {
             }
             found
                 .strays
-                .extend(dirs.iter().map(|d| format!("{base}/updates/{d}/")));
+                .extend(dirs.iter().map(|d| format!("{updates}/{d}/")));
         } else {
             found.strays.push(format!("{base}/{sub}/"));
         }
     }
+    found.refused = refused;
     Ok(found)
 }
 

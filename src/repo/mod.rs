@@ -7,6 +7,7 @@ pub mod source;
 pub mod yaml;
 
 use rayon::prelude::*;
+use source::NotRegular;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -30,7 +31,8 @@ pub fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
         .map_err(|e| DiscoverError::Io(start.to_path_buf(), e))?;
     start
         .ancestors()
-        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        // Not followed: a linked configuration is found, then refused.
+        .find(|dir| std::fs::symlink_metadata(dir.join(CONFIG_FILE)).is_ok_and(|m| !m.is_dir()))
         .map(Path::to_path_buf)
         .ok_or(DiscoverError::NotFound(start))
 }
@@ -41,6 +43,10 @@ pub fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
 pub struct Files {
     root: PathBuf,
     pending: BTreeMap<String, String>,
+    /// Paths git records as links or submodules: refused without reading,
+    /// whatever the checkout made of them (a plain file holding the link's
+    /// target where links are not supported).
+    refused: BTreeMap<String, NotRegular>,
 }
 
 impl Files {
@@ -48,6 +54,7 @@ impl Files {
         Self {
             root: root.to_path_buf(),
             pending: BTreeMap::new(),
+            refused: BTreeMap::new(),
         }
     }
 
@@ -56,7 +63,15 @@ impl Files {
         Self {
             root: root.to_path_buf(),
             pending,
+            refused: BTreeMap::new(),
         }
+    }
+
+    /// The same files, with `refused` (paths relative to the root, from git's
+    /// tree entry modes) refused as `source::read` refuses a link on disk.
+    pub fn refusing(mut self, refused: BTreeMap<String, NotRegular>) -> Self {
+        self.refused.extend(refused);
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -67,17 +82,35 @@ impl Files {
         self.pending.contains_key(file)
     }
 
+    /// A file as text, through the one reader (`source::read`).
     pub fn read(&self, file: &str) -> Result<String, source::ReadError> {
+        if let Some((path, what)) = self.refused_at(file) {
+            return Err(source::ReadError::NotRegular {
+                path: path.to_string(),
+                what,
+            });
+        }
         match self.pending.get(file) {
             Some(text) => source::decode(text.clone().into_bytes()),
-            None => source::read(&self.root.join(file)),
+            None => source::read(&self.root, file),
         }
+    }
+
+    /// The refused path `file` is or lies under.
+    fn refused_at(&self, file: &str) -> Option<(&str, NotRegular)> {
+        self.refused
+            .iter()
+            .find(|(path, _)| layout::is_within(file, path))
+            .map(|(path, what)| (path.as_str(), *what))
     }
 
     pub fn scan(&self) -> std::io::Result<layout::Layout> {
         let mut layout = layout::scan(&self.root)?;
         for file in self.pending.keys() {
             layout.insert(file);
+        }
+        for (path, what) in &self.refused {
+            layout.refuse(path, *what);
         }
         source::within_repository_limit(&self.root, self.total_bytes(&layout))?;
         Ok(layout)
@@ -95,6 +128,9 @@ impl Files {
         for file in self.pending.keys().filter(in_scope) {
             layout.insert(file);
         }
+        for (path, what) in &self.refused {
+            layout.refuse(path, *what);
+        }
         Ok(layout)
     }
 
@@ -103,8 +139,8 @@ impl Files {
     fn total_bytes(&self, layout: &layout::Layout) -> u64 {
         let size = |file: &str| match self.pending.get(file) {
             Some(text) => text.len() as u64,
-            // Unreadable files are reported when read.
-            None => std::fs::metadata(self.root.join(file)).map_or(0, |m| m.len()),
+            // Unreadable files are reported when read; a link is not followed.
+            None => std::fs::symlink_metadata(self.root.join(file)).map_or(0, |m| m.len()),
         };
         let incidents: u64 = layout
             .incidents

@@ -1,9 +1,12 @@
-//! Reading a file as text, within limits, without ever panicking on what is
-//! in it.
+//! The one reader of the repository's files: regular files inside the root
+//! only (never through a link), as text, within limits, without ever
+//! panicking on what is in it. Every file incidentkit reads from a
+//! repository (configuration, incidents, updates, post-mortems, template
+//! overrides) and every folder it lists comes through here.
 
-use std::fs::File;
-use std::io::Read;
-use std::path::Path;
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Component, Path};
 
 /// Incident files are small; anything larger is a mistake or an attack.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -15,7 +18,7 @@ pub const MAX_REPOSITORY_BYTES: u64 = 256 * 1024 * 1024;
 pub const REPOSITORY_LIMIT_VAR: &str = "INCIDENTKIT_MAX_REPOSITORY_BYTES";
 
 /// Refuses a repository whose files total more than the limit.
-pub fn within_repository_limit(root: &Path, total: u64) -> std::io::Result<()> {
+pub fn within_repository_limit(root: &Path, total: u64) -> io::Result<()> {
     let limit = std::env::var(REPOSITORY_LIMIT_VAR)
         .ok()
         .and_then(|v| v.trim().parse().ok())
@@ -23,50 +26,286 @@ pub fn within_repository_limit(root: &Path, total: u64) -> std::io::Result<()> {
     if total <= limit {
         return Ok(());
     }
-    Err(std::io::Error::other(format!(
+    Err(io::Error::other(format!(
         "the incident files in {} total {total} bytes; the limit is {limit} bytes: move old incidents to an archive repository, or set {REPOSITORY_LIMIT_VAR} to a larger number of bytes",
         root.display()
     )))
 }
 
+/// What stands at a path where a regular file or a folder belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NotRegular {
+    Link,
+    /// A git submodule (tree entry mode 160000).
+    Submodule,
+    Fifo,
+    Device,
+    Socket,
+    Other,
+}
+
+impl NotRegular {
+    /// `None` for a regular file or a folder. Never follows a link: pass the
+    /// type from `symlink_metadata` or `DirEntry::file_type`.
+    pub fn of(kind: fs::FileType) -> Option<Self> {
+        if kind.is_file() || kind.is_dir() {
+            return None;
+        }
+        if kind.is_symlink() {
+            return Some(Self::Link);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if kind.is_fifo() {
+                return Some(Self::Fifo);
+            }
+            if kind.is_block_device() || kind.is_char_device() {
+                return Some(Self::Device);
+            }
+            if kind.is_socket() {
+                return Some(Self::Socket);
+            }
+        }
+        Some(Self::Other)
+    }
+
+    /// What the finding says: the path and what to do, never where a link
+    /// points nor what is behind it.
+    pub fn refusal(self, path: &str) -> String {
+        let what = match self {
+            Self::Link => {
+                return format!(
+                    "`{path}` is a symbolic link: incident repositories hold regular files only; replace the link with the file"
+                );
+            }
+            Self::Submodule => "a git submodule",
+            Self::Fifo => "a FIFO",
+            Self::Device => "a device",
+            Self::Socket => "a socket",
+            Self::Other => "not a file or a folder",
+        };
+        format!(
+            "`{path}` is {what}, not a regular file: incident repositories hold regular files only; replace it with the file"
+        )
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("cannot read the file: {0}")]
-    Io(#[from] std::io::Error),
+    Io(#[from] io::Error),
     #[error("the file is {0} bytes; the limit is {MAX_FILE_BYTES} bytes (1 MiB)")]
     TooLarge(u64),
     #[error("the file is not valid UTF-8 text")]
     NotUtf8 { line: usize, column: usize },
     #[error("the file is empty")]
     Empty,
+    /// `path` (the file, or a folder on the way to it) is a link or a
+    /// special file: it is neither followed nor opened.
+    #[error("{}", what.refusal(path))]
+    NotRegular { path: String, what: NotRegular },
+    #[error("`{0}` is not a path inside the repository")]
+    Outside(String),
 }
 
-pub fn read(path: &Path) -> Result<String, ReadError> {
-    let file = File::open(path)?;
-    let len = file.metadata()?.len();
+impl ReadError {
+    /// Nothing is there (or a file stands where a folder would be): for
+    /// optional files such as template overrides.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Self::Io(e) if matches!(
+            e.kind(),
+            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory | io::ErrorKind::IsADirectory
+        ))
+    }
+}
+
+/// The one way incidentkit reads a file of the repository at `root`: `file`
+/// is relative to it, with `/`. Refuses a path leaving the root and anything
+/// on the way that is not a real folder, or at the end that is not a regular
+/// file: links (to anywhere, inside the repository or out), FIFOs, devices.
+/// A link is never followed, so what it points at is never read nor shown.
+/// Then size, UTF-8 and "not empty", as `decode`.
+pub fn read(root: &Path, file: &str) -> Result<String, ReadError> {
+    decode(read_bytes(root, file)?)
+}
+
+/// As `read`, for text that is not YAML (a template override): size and
+/// UTF-8 only; a file of comments is not "empty".
+pub fn read_text(root: &Path, file: &str) -> Result<String, ReadError> {
+    let bytes = read_bytes(root, file)?;
+    text(bytes)
+}
+
+fn read_bytes(root: &Path, file: &str) -> Result<Vec<u8>, ReadError> {
+    let parts = components(file)?;
+    check_path(root, &parts, Expect::File)?;
+    let opened = open_beneath(root, &parts)?;
+    // Checked again on what was opened: a swap after the check is caught.
+    let meta = opened.metadata()?;
+    if !meta.is_file() {
+        let what = NotRegular::of(meta.file_type()).unwrap_or(NotRegular::Other);
+        return Err(ReadError::NotRegular {
+            path: parts.join("/"),
+            what,
+        });
+    }
+    let len = meta.len();
     if len > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(len));
     }
     let mut bytes = Vec::with_capacity(len as usize);
     // `take` guards against a file that grows between stat and read.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    decode(bytes)
+    opened.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// What a folder `dir` of the repository holds (relative to `root`, with
+/// `/`; hidden entries included), each with its kind, never following a
+/// link. The folder and every folder on the way to it must be real folders.
+pub fn list(root: &Path, dir: &str) -> Result<Vec<(String, Kind)>, ReadError> {
+    let parts = components(dir)?;
+    check_path(root, &parts, Expect::Folder)?;
+    let path = parts.iter().fold(root.to_path_buf(), |p, c| p.join(c));
+    let mut found = Vec::new();
+    for entry in fs::read_dir(&path)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let kind = match NotRegular::of(kind) {
+            Some(what) => Kind::Refused(what),
+            None if kind.is_dir() => Kind::Folder,
+            None => Kind::File,
+        };
+        found.push((entry.file_name().to_string_lossy().into_owned(), kind));
+    }
+    // Checked again after listing: names from a folder swapped for a link
+    // meanwhile are not returned.
+    check_path(root, &parts, Expect::Folder)?;
+    Ok(found)
+}
+
+/// An entry of a folder, as `list` sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Folder,
+    Refused(NotRegular),
+}
+
+/// The components of a relative path: each a plain name (no `..`, no
+/// root, no drive), so the path cannot leave the root.
+fn components(file: &str) -> Result<Vec<&str>, ReadError> {
+    let plain = |part: &&str| {
+        let mut components = Path::new(part).components();
+        matches!(components.next(), Some(Component::Normal(c)) if c == std::ffi::OsStr::new(part))
+            && components.next().is_none()
+    };
+    let parts: Vec<&str> = file.split('/').collect();
+    if file.is_empty() || !parts.iter().all(plain) {
+        return Err(ReadError::Outside(file.to_string()));
+    }
+    Ok(parts)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    File,
+    Folder,
+}
+
+/// Walks `parts` from `root` without following links: every component but
+/// the last must be a folder, the last a regular file or a folder as
+/// `expect` says. Names the first component that is a link or special.
+fn check_path(root: &Path, parts: &[&str], expect: Expect) -> Result<(), ReadError> {
+    let mut path = root.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = fs::symlink_metadata(&path)?;
+        if let Some(what) = NotRegular::of(meta.file_type()) {
+            return Err(ReadError::NotRegular {
+                path: parts[..=i].join("/"),
+                what,
+            });
+        }
+        let last = i + 1 == parts.len();
+        let folder = !last || expect == Expect::Folder;
+        if folder && !meta.is_dir() {
+            return Err(io::Error::from(io::ErrorKind::NotADirectory).into());
+        }
+        if !folder && meta.is_dir() {
+            return Err(io::Error::from(io::ErrorKind::IsADirectory).into());
+        }
+    }
+    Ok(())
+}
+
+/// Opens the file at `parts` under `root` one component at a time, each
+/// relative to the folder opened before and with `O_NOFOLLOW`: a link
+/// swapped in anywhere after `check_path` fails to open instead of being
+/// followed. Non-blocking, so a FIFO swapped in cannot hang the read.
+#[cfg(target_os = "linux")]
+fn open_beneath(root: &Path, parts: &[&str]) -> Result<File, ReadError> {
+    use rustix::fs::{CWD, Mode, OFlags, openat};
+    // A failed open names the link or special file it met (a link to a
+    // folder fails with ENOTDIR, to a file with ELOOP), else the error.
+    let refused = |upto: usize, e: rustix::io::Errno| {
+        let path = parts[..upto]
+            .iter()
+            .fold(root.to_path_buf(), |p, c| p.join(c));
+        match fs::symlink_metadata(path)
+            .ok()
+            .and_then(|m| NotRegular::of(m.file_type()))
+        {
+            Some(what) => ReadError::NotRegular {
+                path: parts[..upto].join("/"),
+                what,
+            },
+            None if e == rustix::io::Errno::LOOP => ReadError::NotRegular {
+                path: parts[..upto].join("/"),
+                what: NotRegular::Link,
+            },
+            None => ReadError::Io(e.into()),
+        }
+    };
+    let folder = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut dir = openat(CWD, root, folder, Mode::empty()).map_err(|e| ReadError::Io(e.into()))?;
+    let (last, folders) = parts
+        .split_last()
+        .ok_or_else(|| ReadError::Outside(String::new()))?;
+    for (i, part) in folders.iter().enumerate() {
+        dir = openat(&dir, *part, folder | OFlags::NOFOLLOW, Mode::empty())
+            .map_err(|e| refused(i + 1, e))?;
+    }
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let fd = openat(&dir, *last, flags, Mode::empty()).map_err(|e| refused(parts.len(), e))?;
+    Ok(File::from(fd))
+}
+
+/// Without `openat` at hand: opens the path just checked, then checks it
+/// again and that the path still names what was opened.
+#[cfg(not(target_os = "linux"))]
+fn open_beneath(root: &Path, parts: &[&str]) -> Result<File, ReadError> {
+    let path = parts.iter().fold(root.to_path_buf(), |p, c| p.join(c));
+    let file = File::open(&path)?;
+    check_path(root, parts, Expect::File)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (opened, named) = (file.metadata()?, fs::symlink_metadata(&path)?);
+        if (opened.dev(), opened.ino()) != (named.dev(), named.ino()) {
+            return Err(ReadError::NotRegular {
+                path: parts.join("/"),
+                what: NotRegular::Link,
+            });
+        }
+    }
+    Ok(file)
 }
 
 /// The checks every file's content gets, whether read from disk or about to
 /// be written: size, UTF-8, not empty.
 pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        // `valid` is UTF-8 by definition of valid_up_to.
-        let valid = std::str::from_utf8(valid).unwrap_or_default();
-        let line = valid.matches('\n').count() + 1;
-        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        ReadError::NotUtf8 { line, column }
-    })?;
+    let text = text(bytes)?;
     let meaningful = text
         .lines()
         .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---");
@@ -74,4 +313,114 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
         return Err(ReadError::Empty);
     }
     Ok(text)
+}
+
+/// Size and UTF-8.
+fn text(bytes: Vec<u8>) -> Result<String, ReadError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // `valid` is UTF-8 by definition of valid_up_to.
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let line = valid.matches('\n').count() + 1;
+        let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ReadError::NotUtf8 { line, column }
+    })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn refused(result: Result<String, ReadError>) -> Option<(String, NotRegular)> {
+        match result {
+            Err(ReadError::NotRegular { path, what }) => Some((path, what)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn reads_a_regular_file_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        fs::create_dir_all(root.join("incidents/a")).unwrap();
+        fs::write(root.join("incidents/a/incident.yaml"), "title: x\n").unwrap();
+        fs::write(tmp.path().join("secret"), "KEY=secret\n").unwrap();
+        assert_eq!(
+            read(&root, "incidents/a/incident.yaml").unwrap(),
+            "title: x\n"
+        );
+
+        std::os::unix::fs::symlink(tmp.path().join("secret"), root.join("incidents/a/x.yaml"))
+            .unwrap();
+        assert_eq!(
+            refused(read(&root, "incidents/a/x.yaml")),
+            Some(("incidents/a/x.yaml".to_string(), NotRegular::Link))
+        );
+        // A link to a folder, on the way to a file: named, not followed.
+        std::os::unix::fs::symlink(root.join("incidents/a"), root.join("incidents/b")).unwrap();
+        assert_eq!(
+            refused(read(&root, "incidents/b/incident.yaml")),
+            Some(("incidents/b".to_string(), NotRegular::Link))
+        );
+        assert!(matches!(
+            list(&root, "incidents/b"),
+            Err(ReadError::NotRegular { .. })
+        ));
+        // A FIFO is refused before it is opened (opening it would block).
+        mkfifo(&root.join("incidents/a/fifo.yaml"));
+        assert_eq!(
+            refused(read(&root, "incidents/a/fifo.yaml")),
+            Some(("incidents/a/fifo.yaml".to_string(), NotRegular::Fifo))
+        );
+        for escape in [
+            "../secret",
+            "/etc/passwd",
+            "incidents/../../secret",
+            "",
+            "a//b",
+        ] {
+            assert!(
+                matches!(read(&root, escape), Err(ReadError::Outside(_))),
+                "{escape}"
+            );
+        }
+        assert!(read(&root, "incidents/none.yaml").unwrap_err().is_absent());
+    }
+
+    /// A link swapped in after `check_path` is not followed by the open.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_open_itself_follows_no_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        fs::create_dir_all(root.join("real")).unwrap();
+        fs::write(root.join("real/f.yaml"), "a: 1\n").unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("dir")).unwrap();
+        std::os::unix::fs::symlink(root.join("real/f.yaml"), root.join("real/g.yaml")).unwrap();
+        assert!(open_beneath(&root, &["real", "f.yaml"]).is_ok());
+        for parts in [&["dir", "f.yaml"][..], &["real", "g.yaml"]] {
+            assert!(
+                matches!(
+                    open_beneath(&root, parts),
+                    Err(ReadError::NotRegular {
+                        what: NotRegular::Link,
+                        ..
+                    })
+                ),
+                "{parts:?}"
+            );
+        }
+    }
+
+    /// `mkfifo` through the system tool: no FFI in the tests.
+    fn mkfifo(path: &Path) {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
 }

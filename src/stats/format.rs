@@ -117,13 +117,6 @@ pub fn markdown(stats: &Stats) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Median time to resolve per month, as bars.
 fn chart(stats: &Stats) -> String {
     let bars: Vec<(&str, f64, usize)> = stats
@@ -175,7 +168,7 @@ pub fn html(stats: &Stats) -> String {
     let mut out = String::from(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Incident metrics (internal)</title>\n<meta name=\"robots\" content=\"noindex\">\n<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin-bottom:1.5rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}th{background:#f3f3f3}</style>\n</head>\n<body>\n<h1>Incident metrics (internal)</h1>\n",
     );
-    let _ = writeln!(out, "<p>{}</p>", escape(&scope(stats)));
+    let _ = writeln!(out, "<p>{}</p>", crate::text::html(&scope(stats)));
     let _ = writeln!(
         out,
         "<h2>Median time to resolve per month</h2>\n{}",
@@ -190,7 +183,7 @@ pub fn html(stats: &Stats) -> String {
         for r in rows {
             out.push_str("<tr>");
             for c in cells(r) {
-                let _ = write!(out, "<td>{}</td>", escape(&c));
+                let _ = write!(out, "<td>{}</td>", crate::text::html(&c));
             }
             out.push_str("</tr>\n");
         }

@@ -10,6 +10,8 @@
 
 pub mod format;
 
+use crate::check::rules::{CADENCE_BLACK_HOLE, CADENCE_LATE, Rule};
+use crate::model::cadence::Gap;
 use crate::model::{Config, Incident, Kind, Severity};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -110,13 +112,32 @@ fn minutes(from: Timestamp, to: Timestamp) -> f64 {
     to.duration_since(from).as_secs_f64() / 60.0
 }
 
+/// A late gap whose closing update exempts each rule it breaks: people
+/// agreed on the reason, so it counts neither as on time nor as late, as
+/// `validate` reports no finding for it.
+fn exempted(incident: &Incident, gap: &Gap) -> bool {
+    let exempts = |rule: &Rule| {
+        incident.updates[gap.update]
+            .exempt
+            .0
+            .iter()
+            .any(|e| e.rule == rule.id)
+    };
+    !gap.on_time()
+        && (!gap.breaks_cadence() || exempts(&CADENCE_BLACK_HOLE))
+        && (!gap.breaks_promise() || exempts(&CADENCE_LATE))
+}
+
 fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
     let tz = config.timezone();
     let d = &incident.declaration;
-    let start = incident.impact_start();
+    let facts = incident.internal_facts();
+    let start = facts.started.at;
     let mut cadence = Share::default();
     for gap in incident.gaps(config) {
-        cadence.add(gap.on_time());
+        if !exempted(incident, &gap) {
+            cadence.add(gap.on_time());
+        }
     }
     let mut postmortem = Share::default();
     if let Some(due) = incident.postmortem_due(config) {
@@ -138,7 +159,7 @@ fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
         }
     }
     Measured {
-        severity: incident.worst_severity(),
+        severity: facts.peak_severity,
         month: d
             .declared_at
             .to_zoned_datetime(tz)
@@ -146,8 +167,8 @@ fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
             .to_string(),
         detect: d.started_at.zip(d.detected_at).map(|(s, t)| minutes(s, t)),
         declare: d.detected_at.map(|t| minutes(t, d.declared_at)),
-        mitigate: incident.mitigated_at().map(|t| minutes(start, t)),
-        resolve: incident.current().resolved_at.map(|t| minutes(start, t)),
+        mitigate: facts.mitigated.map(|m| minutes(start, m.at)),
+        resolve: facts.duration().map(|d| d.as_minutes() as f64),
         cadence,
         postmortem,
         actions,

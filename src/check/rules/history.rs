@@ -7,7 +7,7 @@ use super::*;
 use crate::git::{Change, Changed};
 use crate::model::Postmortem;
 use crate::model::postmortem::{CustomerReport, PostmortemStatus};
-use crate::repo::{Files, yaml};
+use crate::repo::{Files, source, yaml};
 use std::collections::BTreeMap;
 
 fn is_update(path: &str) -> bool {
@@ -15,6 +15,8 @@ fn is_update(path: &str) -> bool {
 }
 
 pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
+    // A link or submodule is `layout/symlink`; its history is not read.
+    let changes: Vec<&Changed> = changes.iter().filter(|c| c.refused.is_none()).collect();
     // The latest update each touched incident had at the base revision.
     let mut latest_base: BTreeMap<&str, String> = BTreeMap::new();
     for c in changes
@@ -30,11 +32,11 @@ pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
             .filter(|o| o.change == Change::Added && o.path.starts_with(dir))
             .map(|o| o.path.as_str())
             .collect();
-        let published = std::fs::read_dir(files.root().join(dir))
+        // Listed by the one reader: nothing when the folder is a link.
+        let published = source::list(files.root(), dir)
             .into_iter()
             .flatten()
-            .flatten()
-            .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
+            .map(|(name, _)| format!("{dir}/{name}"))
             .chain(
                 changes
                     .iter()

@@ -4,6 +4,25 @@ use super::*;
 use crate::check::IncidentFiles;
 use crate::model::Incident;
 use crate::repo::layout::{Layout, update_file_name};
+use crate::repo::source::NotRegular;
+
+/// `path` is a link or a special file: named, never followed. The finding
+/// shows neither where a link points nor anything behind it.
+pub fn refusal(path: &str, what: NotRegular) -> Diagnostic {
+    LAYOUT_SYMLINK.diag(path, what.refusal(path)).hint(
+        "incidentkit never follows a link, so a pull request cannot make CI read or publish a file from elsewhere (docs/reliability.md)",
+    )
+}
+
+/// Every link and special file the scan found.
+pub fn refused(layout: &Layout, out: &mut Vec<Diagnostic>) {
+    out.extend(
+        layout
+            .refused()
+            .into_iter()
+            .map(|(path, what)| refusal(path, what)),
+    );
+}
 
 pub fn strays(layout: &Layout, out: &mut Vec<Diagnostic>) {
     let all = layout
@@ -22,7 +41,15 @@ pub fn strays(layout: &Layout, out: &mut Vec<Diagnostic>) {
                 .hint(hint),
         );
     }
-    for dir in layout.incidents.iter().filter(|d| d.incident.is_none()) {
+    // A declaration that is a link is reported as one, not as missing.
+    let refused = layout.refused();
+    let missing = layout.incidents.iter().filter(|d| {
+        let folder = format!("incidents/{}", d.id);
+        d.incident.is_none()
+            && !refused.contains_key(folder.as_str())
+            && !refused.contains_key(format!("{folder}/incident.yaml").as_str())
+    });
+    for dir in missing {
         out.push(
             LAYOUT_MISSING_INCIDENT
                 .diag(

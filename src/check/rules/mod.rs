@@ -41,11 +41,13 @@ pub struct Rule {
 
 impl Rule {
     /// Whether a team may change its level or exempt a finding: not for a
-    /// file that cannot be read or parsed (it would be silently skipped).
+    /// file that cannot be read or parsed (it would be silently skipped),
+    /// nor for a link (a hostile pull request could silence its own).
     pub fn configurable(&self) -> bool {
         !["file/", "yaml/", "schema/"]
             .iter()
             .any(|p| self.id.starts_with(p))
+            && self.id != LAYOUT_SYMLINK.id
     }
 
     /// Whether an `exempt:` in a file may silence it: not the history rules
@@ -83,6 +85,7 @@ rules! {
     SCHEMA_TYPE = "schema/type", Error, "a value has the wrong type";
     SCHEMA_VALUE = "schema/value", Error, "a value is not allowed by the schema";
     SCHEMA_TIMESTAMP = "schema/timestamp", Error, "a timestamp without an explicit offset";
+    LAYOUT_SYMLINK = "layout/symlink", Error, "a symbolic link, submodule, FIFO or device where incidentkit reads files (never followed)";
     LAYOUT_STRAY_FILE = "layout/stray-file", Warning, "a file incidentkit does not read";
     LAYOUT_MISSING_INCIDENT = "layout/missing-incident", Error, "an incident folder without incident.yaml";
     LAYOUT_FOLDER_NAME = "layout/folder-name", Error, "an incident folder not named <declared date>-<slug>";

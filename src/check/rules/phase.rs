@@ -18,7 +18,7 @@ pub fn check(
     let config = practice.config;
     let tz = practice.timezone.clone();
     let today = practice.now.to_zoned_datetime(tz).date();
-    let severity = incident.current().severity;
+    let severity = incident.internal_facts().peak_severity;
     if let (Some(due), Some(severity)) = (incident.postmortem_due(config), severity) {
         let pm = incident.postmortem.as_ref();
         let started = pm.is_some_and(|p| p.status != PostmortemStatus::Draft);

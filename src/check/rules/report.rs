@@ -45,7 +45,7 @@ pub fn check(
         return;
     };
     let required = incident.declaration.kind == Kind::Incident
-        && incident.current().severity.is_some_and(|s| {
+        && incident.internal_facts().peak_severity.is_some_and(|s| {
             practice.config.policy(s).postmortem == PostmortemRequirement::RequiredWithReport
         });
     let Some(report) = &pm.customer_report else {

@@ -8,7 +8,11 @@ use crate::model::{Incident, Kind, Severity};
 
 pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
     let decl = &incident.declaration;
-    let Some(worst) = incident.worst_severity().filter(|s| *s <= Severity::Sev2) else {
+    let Some(worst) = incident
+        .internal_facts()
+        .response_severity
+        .filter(|s| *s <= Severity::Sev2)
+    else {
         return;
     };
     if decl.kind != Kind::Incident {

@@ -1,0 +1,439 @@
+//! The facts of one incident, computed once and read by every output: the
+//! severity the response peaked at (and the policy it implies), the impact
+//! window (start, declared, mitigated, resolved, each with its source), the
+//! duration, the current and overall impact, the component windows and the
+//! decisions.
+//!
+//! Two views. `View::Public` folds the public entries only (those with a
+//! message) and feeds the status page, the API, the feeds, the badge, the
+//! uptime bars and the external stakeholder update. `View::Internal` folds
+//! every entry and feeds the internal update, the post-mortem, stats and
+//! the GitHub issues. An internal entry may set severity and components;
+//! only the internal view sees them, so no public output can change.
+
+use super::config::{Config, Policy};
+use super::duration::Duration;
+use super::incident::{Decision, Incident, Update, UpdateImpact};
+use super::state::State;
+use super::vocab::{ComponentStatus, Kind, Severity, Status};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+
+/// Whose outputs a fold feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Public entries only: everything that may be published.
+    Public,
+    /// Every entry: responders, the review, metrics.
+    Internal,
+}
+
+impl View {
+    /// Whether an entry belongs to this view.
+    pub fn sees(self, update: &Update) -> bool {
+        self == View::Internal || update.is_public()
+    }
+}
+
+/// Where a moment of the impact window was taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    StartedAt,
+    DetectedAt,
+    DeclaredAt,
+    PostmortemMitigatedAt,
+    MonitoringEntry,
+    ResolvingEntry,
+}
+
+impl Source {
+    /// As the README's definitions name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::StartedAt => "the declaration's started_at",
+            Self::DetectedAt => "the declaration's detected_at",
+            Self::DeclaredAt => "the declaration's declared_at",
+            Self::PostmortemMitigatedAt => "the post-mortem's mitigated_at",
+            Self::MonitoringEntry => "the first monitoring entry",
+            Self::ResolvingEntry => "the resolving entry",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    pub at: Timestamp,
+    pub source: Source,
+}
+
+/// A stretch in which the incident held a component at a status other
+/// than operational. `until` is `None` while it still holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentWindow {
+    pub component: String,
+    pub status: ComponentStatus,
+    pub from: Timestamp,
+    pub until: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facts<'a> {
+    pub view: View,
+    /// The view's entries posted at or before now, in time order.
+    pub entries: Vec<&'a Update>,
+    /// The fold over `entries`.
+    pub state: State,
+    /// The highest severity stated: declared or set by any entry, the
+    /// resolving one included (a severity is often settled at resolution:
+    /// "it was worse than we thought" asks for the higher policy).
+    pub peak_severity: Option<Severity>,
+    /// The highest severity while the response ran: the peak without the
+    /// resolving entry, which had no response at its severity. What the
+    /// roles of the response are judged by.
+    pub response_severity: Option<Severity>,
+    /// When impact began: started, else detected, else declared.
+    pub started: Moment,
+    pub declared: Timestamp,
+    /// When service was restored: (internal view only) the post-mortem's
+    /// `mitigated_at`, else the first monitoring entry, else the resolution.
+    pub mitigated: Option<Moment>,
+    /// The latest resolving entry, while the incident stays resolved.
+    pub resolved: Option<Timestamp>,
+    /// The incident's impact as a whole: what the resolving entry says it
+    /// was, else the impact in force when its components were at their
+    /// worst (the latest such moment; the last impact stated while open
+    /// when no component was named).
+    pub impact: Option<UpdateImpact>,
+    /// Non-operational component statuses over time, in entry order.
+    pub components: Vec<ComponentWindow>,
+}
+
+impl Incident {
+    /// The facts of `view`, counting the entries posted at or before `now`.
+    pub fn facts(&self, view: View, now: Timestamp) -> Facts<'_> {
+        let entries: Vec<&Update> = self
+            .updates
+            .iter()
+            .filter(|u| u.at <= now && view.sees(u))
+            .collect();
+        let state = State::fold(&self.declaration, entries.iter().copied());
+        let d = &self.declaration;
+        let started = match (d.started_at, d.detected_at) {
+            (Some(at), _) => Moment {
+                at,
+                source: Source::StartedAt,
+            },
+            (None, Some(at)) => Moment {
+                at,
+                source: Source::DetectedAt,
+            },
+            (None, None) => Moment {
+                at: d.declared_at,
+                source: Source::DeclaredAt,
+            },
+        };
+        let peak_severity = d
+            .severity
+            .into_iter()
+            .chain(entries.iter().filter_map(|u| u.severity))
+            .min();
+        let response_severity = d
+            .severity
+            .into_iter()
+            .chain(
+                entries
+                    .iter()
+                    .filter(|u| !u.status.is_final())
+                    .filter_map(|u| u.severity),
+            )
+            .min();
+        let resolved = state.resolved_at;
+        let mitigated = self
+            .postmortem
+            .as_ref()
+            .and_then(|p| p.mitigated_at)
+            .filter(|_| view == View::Internal)
+            .map(|at| Moment {
+                at,
+                source: Source::PostmortemMitigatedAt,
+            })
+            .or_else(|| {
+                entries
+                    .iter()
+                    .find(|u| u.status == Status::Monitoring)
+                    .map(|u| Moment {
+                        at: u.at,
+                        source: Source::MonitoringEntry,
+                    })
+            })
+            .or(resolved.map(|at| Moment {
+                at,
+                source: Source::ResolvingEntry,
+            }));
+        let impact = entries
+            .iter()
+            .rev()
+            .find(|u| resolved == Some(u.at) && u.status.is_final())
+            .and_then(|u| u.impact.clone())
+            .or_else(|| impact_at_worst(&entries));
+        let components = component_windows(self, &entries, started.at);
+        Facts {
+            view,
+            entries,
+            state,
+            peak_severity,
+            response_severity,
+            started,
+            declared: d.declared_at,
+            mitigated,
+            resolved,
+            impact,
+            components,
+        }
+    }
+
+    /// Every entry, whenever posted: what responders and the review see.
+    pub fn internal_facts(&self) -> Facts<'_> {
+        self.facts(View::Internal, Timestamp::MAX)
+    }
+
+    /// The day a post-mortem the policy of the peak severity requires is due
+    /// (the site's time zone): the post-mortem's `due`, else the policy's
+    /// delay after the resolution. `None` when none is required or it is
+    /// not resolved.
+    pub fn postmortem_due(&self, config: &Config) -> Option<Date> {
+        let facts = self.internal_facts();
+        let resolved = facts.resolved?;
+        let policy = facts.policy(config)?;
+        if self.declaration.kind != Kind::Incident || !policy.postmortem.is_required() {
+            return None;
+        }
+        let by_policy = policy
+            .postmortem_due
+            .and_then(|d| resolved.checked_add(d.as_signed()).ok())
+            .map(|t| t.to_zoned_datetime(config.timezone()).date());
+        self.postmortem.as_ref().and_then(|p| p.due).or(by_policy)
+    }
+}
+
+impl Facts<'_> {
+    /// The policy of the peak severity: cadence, post-mortem, report.
+    pub fn policy(&self, config: &Config) -> Option<Policy> {
+        self.peak_severity.map(|s| config.policy(s))
+    }
+
+    /// From the start of impact to the resolution, to the minute.
+    pub fn duration(&self) -> Option<Duration> {
+        self.resolved
+            .map(|end| Duration::from(end.duration_since(self.started.at)).to_minute())
+    }
+
+    /// The decisions recorded, oldest first.
+    pub fn decisions(&self) -> impl Iterator<Item = (&Update, &Decision)> {
+        self.entries
+            .iter()
+            .filter_map(|u| u.decision.as_ref().map(|d| (*u, d)))
+    }
+
+    pub fn is_resolved(&self) -> bool {
+        self.resolved.is_some()
+    }
+}
+
+/// The impact in force at the latest open entry whose components were at
+/// their worst: the stated impact that describes the height of it, not the
+/// residual impact a monitoring update describes.
+fn impact_at_worst(entries: &[&Update]) -> Option<UpdateImpact> {
+    let mut components: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
+    let mut impact: Option<&UpdateImpact> = None;
+    let mut best: Option<(ComponentStatus, &UpdateImpact)> = None;
+    for u in entries.iter().filter(|u| !u.status.is_final()) {
+        for (id, status) in &u.components {
+            components.insert(id, *status);
+        }
+        impact = u.impact.as_ref().or(impact);
+        let worst = components
+            .values()
+            .copied()
+            .max()
+            .unwrap_or(ComponentStatus::Operational);
+        if let Some(now) = impact
+            && best.is_none_or(|(held, _)| worst >= held)
+        {
+            best = Some((worst, now));
+        }
+    }
+    best.map(|(_, impact)| impact.clone())
+}
+
+/// The statuses an incident held its components at. The statuses the first
+/// entry states hold from the start of impact (they describe what the
+/// incident was declared for); later changes hold from their entry. All end
+/// at the resolution. Maintenance follows its entries' times.
+fn component_windows(
+    incident: &Incident,
+    entries: &[&Update],
+    started: Timestamp,
+) -> Vec<ComponentWindow> {
+    let mut open: BTreeMap<&str, (ComponentStatus, Timestamp)> = BTreeMap::new();
+    let mut out = Vec::new();
+    let close = |out: &mut Vec<ComponentWindow>, id: &str, (status, from), until| {
+        if status != ComponentStatus::Operational {
+            out.push(ComponentWindow {
+                component: id.to_string(),
+                status,
+                from,
+                until,
+            });
+        }
+    };
+    for (n, u) in entries.iter().enumerate() {
+        let from = if n == 0 && incident.declaration.kind == Kind::Incident {
+            started.min(u.at)
+        } else {
+            u.at
+        };
+        for (id, status) in &u.components {
+            match open.get(id.as_str()) {
+                Some((held, _)) if held == status => {}
+                Some(_) => {
+                    let previous = open.remove(id.as_str()).expect("checked above");
+                    close(&mut out, id, previous, Some(u.at));
+                    open.insert(id, (*status, from));
+                }
+                None => {
+                    open.insert(id, (*status, from));
+                }
+            }
+        }
+        if u.status.is_final() {
+            for (id, held) in std::mem::take(&mut open) {
+                close(&mut out, id, held, Some(u.at));
+            }
+        }
+    }
+    for (id, held) in open {
+        close(&mut out, id, held, None);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Declaration;
+
+    fn incident(declaration: &str, updates: &[&str]) -> Incident {
+        Incident {
+            id: "2026-11-26-checkout-down".into(),
+            declaration: serde_yaml::from_str::<Declaration>(declaration).unwrap(),
+            updates: updates
+                .iter()
+                .map(|u| serde_yaml::from_str::<Update>(u).unwrap())
+                .collect(),
+            postmortem: None,
+        }
+    }
+
+    const DECLARED: &str = "title: Checkout down\nseverity: sev1\ndeclared_at: 2026-11-26T10:00:00Z\nstarted_at: 2026-11-26T09:48:00Z\n";
+
+    fn at(t: &str) -> Timestamp {
+        t.parse().unwrap()
+    }
+
+    #[test]
+    fn an_internal_entry_changes_only_the_internal_view() {
+        let i = incident(
+            DECLARED,
+            &[
+                "at: 2026-11-26T10:05:00Z\nstatus: investigating\nmessage: a\nauthor: x\ncomponents: {checkout: partial_outage}\n",
+                "at: 2026-11-26T10:10:00Z\nstatus: identified\nauthor: x\ninternal_note: worse\nseverity: sev1\ncomponents: {checkout: major_outage, api: major_outage}\n",
+            ],
+        );
+        let public = i.facts(View::Public, Timestamp::MAX);
+        let internal = i.internal_facts();
+        assert_eq!(public.state.status, Some(Status::Investigating));
+        assert_eq!(
+            public.state.components["checkout"],
+            ComponentStatus::PartialOutage
+        );
+        assert!(!public.state.components.contains_key("api"));
+        assert_eq!(
+            internal.state.components["api"],
+            ComponentStatus::MajorOutage
+        );
+        assert_eq!(public.entries.len(), 1);
+        assert_eq!(internal.entries.len(), 2);
+    }
+
+    #[test]
+    fn the_peak_survives_a_downgrade_and_counts_the_resolving_entry() {
+        let i = incident(
+            "title: x\nseverity: sev2\ndeclared_at: 2026-11-26T10:00:00Z\n",
+            &[
+                "at: 2026-11-26T10:05:00Z\nstatus: identified\nmessage: a\nauthor: x\nseverity: sev1\n",
+                "at: 2026-11-26T10:20:00Z\nstatus: monitoring\nmessage: b\nauthor: x\nseverity: sev3\n",
+                "at: 2026-11-26T10:40:00Z\nstatus: resolved\nmessage: c\nauthor: x\n",
+            ],
+        );
+        let f = i.internal_facts();
+        assert_eq!(f.peak_severity, Some(Severity::Sev1));
+        assert_eq!(f.state.severity, Some(Severity::Sev3));
+        let raised_on_resolve = incident(
+            "title: x\nseverity: sev3\ndeclared_at: 2026-11-26T10:00:00Z\n",
+            &[
+                "at: 2026-11-26T10:40:00Z\nstatus: resolved\nmessage: c\nauthor: x\nseverity: sev1\n",
+            ],
+        );
+        let f = raised_on_resolve.internal_facts();
+        assert_eq!(f.peak_severity, Some(Severity::Sev1));
+        assert_eq!(f.response_severity, Some(Severity::Sev3));
+    }
+
+    #[test]
+    fn the_window_names_its_sources_and_the_duration_is_to_the_minute() {
+        let i = incident(
+            DECLARED,
+            &[
+                "at: 2026-11-26T10:05:00Z\nstatus: investigating\nmessage: a\nauthor: x\nimpact: {summary: EU cannot pay}\ncomponents: {checkout: major_outage}\n",
+                "at: 2026-11-26T10:30:00Z\nstatus: monitoring\nauthor: x\ninternal_note: fix out\n",
+                "at: 2026-11-26T10:40:30Z\nstatus: monitoring\nmessage: fix out\nauthor: x\ncomponents: {checkout: degraded_performance}\n",
+                "at: 2026-11-27T10:02:10Z\nstatus: resolved\nmessage: c\nauthor: x\ncomponents: {checkout: operational}\n",
+            ],
+        );
+        let internal = i.internal_facts();
+        let public = i.facts(View::Public, Timestamp::MAX);
+        assert_eq!(internal.started.source, Source::StartedAt);
+        assert_eq!(internal.mitigated.unwrap().at, at("2026-11-26T10:30:00Z"));
+        assert_eq!(public.mitigated.unwrap().at, at("2026-11-26T10:40:30Z"));
+        assert_eq!(internal.duration(), Some(Duration::minutes(24 * 60 + 14)));
+        assert_eq!(public.duration(), internal.duration());
+        assert_eq!(
+            public.impact.and_then(|i| i.summary).as_deref(),
+            Some("EU cannot pay"),
+            "the overall impact outlives the resolution"
+        );
+        assert_eq!(
+            public.state.impact, None,
+            "no impact is current once resolved"
+        );
+        assert_eq!(
+            public.components,
+            vec![
+                ComponentWindow {
+                    component: "checkout".into(),
+                    status: ComponentStatus::MajorOutage,
+                    from: at("2026-11-26T09:48:00Z"),
+                    until: Some(at("2026-11-26T10:40:30Z")),
+                },
+                ComponentWindow {
+                    component: "checkout".into(),
+                    status: ComponentStatus::DegradedPerformance,
+                    from: at("2026-11-26T10:40:30Z"),
+                    until: Some(at("2026-11-27T10:02:10Z")),
+                },
+            ]
+        );
+    }
+}

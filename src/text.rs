@@ -1,0 +1,144 @@
+//! Untrusted text: what people (or a hostile pull request) wrote, made safe
+//! for the one place it goes. Every command and renderer that prints or
+//! embeds people's text uses these, so a control character, a terminal
+//! escape or a crafted link is handled the same way everywhere.
+
+/// One line without control characters: titles, labels, list rows.
+pub fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control() || is_bidi_control(c))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text for a terminal: line breaks and tabs kept, every other control
+/// character (an escape sequence would recolour or rewrite the screen) and
+/// bidirectional override shown as U+FFFD, so nothing hides and columns
+/// still line up.
+pub fn terminal(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() || is_bidi_control(c) => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// The first line that holds something, for a terminal.
+pub fn first_line(text: &str) -> String {
+    terminal(text.lines().find(|l| !l.trim().is_empty()).unwrap_or(""))
+}
+
+/// Markdown that shows exactly this text on one line: no HTML (so no
+/// comments, no forged marker), no table-cell break, no links or emphasis
+/// the writer did not mean.
+pub fn markdown_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in one_line(text).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An http(s) URL with nothing that could end a Markdown link early; `None`
+/// for any other scheme.
+pub fn safe_url(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return None;
+    }
+    Some(
+        url.chars()
+            .map(|c| match c {
+                ' ' | '(' | ')' | '<' | '>' | '"' | '\'' | '`' | '[' | ']' | '\\' | '|' => {
+                    format!("%{:02X}", c as u32)
+                }
+                c if c.is_control() => String::new(),
+                c => c.to_string(),
+            })
+            .collect(),
+    )
+}
+
+/// HTML text and attribute values.
+pub fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Slack's mrkdwn escapes: `&`, `<` and `>` only, as Slack asks.
+pub fn slack(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// XML 1.0 has no way to carry most control characters, even escaped: one
+/// pasted into a message would make a whole feed unreadable, so they go.
+pub fn xml_chars(xml: &str) -> String {
+    xml.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+                || c >= '\u{10000}'
+        })
+        .collect()
+}
+
+/// Explicit bidirectional formatting characters: they can reorder what a
+/// reader sees (a title that reads as another status).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_terminal_sees_no_escape_and_no_override() {
+        assert_eq!(
+            terminal("ok\u{1b}[2J\tgone\u{7}\nnext \u{202E}txet"),
+            "ok\u{FFFD}[2J\tgone\u{FFFD}\nnext \u{FFFD}txet"
+        );
+        assert_eq!(
+            first_line("\n  \nfirst\u{1b}]0;x\u{7}\nsecond"),
+            "first\u{FFFD}]0;x\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn one_line_collapses_breaks_and_controls() {
+        assert_eq!(one_line(" a\n\tb\u{1b}c \u{202E} d "), "a b c d");
+    }
+
+    #[test]
+    fn markdown_inline_escapes_markup() {
+        assert_eq!(
+            markdown_inline("<!-- x --> [a](b) | *c*"),
+            "\\<\\!-- x --\\> \\[a\\](b) \\| \\*c\\*"
+        );
+    }
+
+    #[test]
+    fn only_web_urls_and_nothing_that_ends_a_link() {
+        assert_eq!(safe_url("javascript:alert(1)"), None);
+        assert_eq!(
+            safe_url("https://x.example/a b)(\u{7}").as_deref(),
+            Some("https://x.example/a%20b%29%28")
+        );
+    }
+
+    #[test]
+    fn control_characters_leave_xml() {
+        assert_eq!(xml_chars("a\u{7}b\u{1b}[0m\tc\u{FFFE}🔥"), "ab[0m\tc🔥");
+    }
+}
