@@ -14,7 +14,9 @@ pub enum GitError {
         "the git index has staged changes ({0}); commit or unstage them first (`git restore --staged .`) so the incident commit holds only its own files"
     )]
     StagedChanges(String),
-    #[error("the repository has no commit yet: make a first commit, then branch from it")]
+    #[error(
+        "the repository has no commit yet: commit what `incident init` wrote first (git add -A && git commit -m \"Start the incident repository\"), then branch from it"
+    )]
     NoHead,
     #[error(
         "`{0}` is not a revision in this repository ({1}); in CI, fetch the base branch (actions/checkout with fetch-depth: 0)"
@@ -72,7 +74,14 @@ pub fn commit_on_branch(
     let parent = head.peel_to_commit().map_err(|_| GitError::NoHead)?;
     let prefix = format!("incident/{id}");
     let current = head.shorthand().unwrap_or_default().to_string();
-    let branch = if current == prefix || current.starts_with(&format!("{prefix}-")) {
+    // A second branch of one incident is `incident/<id>_2`: ids are lowercase
+    // words joined by dashes, so `_` never makes the branch of another
+    // incident (`<id>-2` is the id of a second incident of that title).
+    let is_ours = current == prefix
+        || current
+            .strip_prefix(&format!("{prefix}_"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let branch = if is_ours {
         current
     } else {
         let name = (1..)
@@ -80,7 +89,7 @@ pub fn commit_on_branch(
                 if n == 1 {
                     prefix.clone()
                 } else {
-                    format!("{prefix}-{n}")
+                    format!("{prefix}_{n}")
                 }
             })
             .find(|name| repo.find_branch(name, git2::BranchType::Local).is_err())

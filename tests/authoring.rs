@@ -107,6 +107,9 @@ fn update_file(id: &str, stamp: &str) -> String {
 struct Scene {
     _tmp: TempDir,
     root: PathBuf,
+    /// The latest "now" a command ran at: `validates` judges the files then
+    /// (a time after it would be in the future).
+    latest: std::cell::Cell<i64>,
 }
 
 impl Scene {
@@ -149,7 +152,11 @@ impl Scene {
             "{}",
             out.stdout
         );
-        Self { _tmp: tmp, root }
+        Self {
+            _tmp: tmp,
+            root,
+            latest: std::cell::Cell::new(epoch(T0)),
+        }
     }
 
     fn git(&self) -> Repository {
@@ -157,6 +164,7 @@ impl Scene {
     }
 
     fn run(&self, now: &str, args: &[&str]) -> Run {
+        self.latest.set(self.latest.get().max(epoch(now)));
         let mut cmd = incident(&self.root, now);
         cmd.args(args);
         run(cmd)
@@ -184,7 +192,10 @@ impl Scene {
     /// rules judge when the scenes post (some post late on purpose), not
     /// what the commands write, so they are allowed here.
     fn validates(&self) {
-        let out = self.run(T0, &["validate", "--format", "json"]);
+        let mut cmd = incident(&self.root, T0);
+        cmd.env("SOURCE_DATE_EPOCH", self.latest.get().to_string())
+            .args(["validate", "--format", "json"]);
+        let out = run(cmd);
         let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         let found: Vec<&serde_json::Value> = report["diagnostics"]
             .as_array()
@@ -416,8 +427,13 @@ fn declare_update_decide_resolve_writes_files_that_validate() {
     let options = u["decision"]["options"].as_sequence().unwrap();
     assert_eq!(options.len(), 2);
     assert_eq!(
-        (s(&options[0], "id"), s(&options[0], "summary")),
-        ("A", "roll back the config, 10 min, no data lost")
+        (
+            s(&options[0], "id"),
+            s(&options[0], "summary"),
+            s(&options[0], "time_to_restore"),
+            s(&options[0], "data_loss")
+        ),
+        ("A", "roll back the config", "10 min", "no data lost")
     );
     assert_eq!(s(&options[1], "id"), "B");
     assert_eq!(s(&u, "status"), "identified");
@@ -871,8 +887,6 @@ fn bad_input_writes_nothing() {
     );
     assert!(err.contains("is not after the latest update"), "{err}");
     one_line(&err);
-    // Same time as the latest update: not after it either.
-    scene.refused("2026-11-26T10:10:00Z", &["update", ID, "--message", "x"], 1);
 
     let err = scene.refused(
         now,
@@ -987,6 +1001,7 @@ fn a_second_incident_with_the_same_title_that_day_gets_a_number() {
         "@alice",
         "--comms",
         "@bob",
+        "--force",
     ];
     let (out, new) = scene.ok("2026-11-26T18:30:00Z", &args);
     let second = format!("{ID}-2");
@@ -1139,4 +1154,717 @@ fn resolving_through_update_restores_components_as_resolve_does() {
         pairs(&[("api", "degraded_performance"), ("website", "operational")])
     );
     scene.validates();
+}
+
+impl Scene {
+    /// Sets the site's time zone in incidentkit.yaml (as a person would).
+    fn timezone(&self, zone: &str) {
+        let config = self.read("incidentkit.yaml");
+        fs::write(
+            self.root.join("incidentkit.yaml"),
+            config.replace("timezone: UTC", &format!("timezone: {zone}")),
+        )
+        .unwrap();
+    }
+
+    /// The findings of `validate --format json` at `now`: (rule, level, message).
+    fn findings(&self, now: &str) -> Vec<(String, String, String)> {
+        let out = self.run(now, &["validate", "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["level"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn a_clock_time_is_its_last_occurrence_and_the_future_is_refused() {
+    let scene = Scene::new();
+    scene.timezone("America/Los_Angeles");
+    // Declared at 23:50 in Los Angeles; it is now 00:05 the next day there.
+    let mut args = scene_declare_args();
+    args.extend(["--at", "23:50"]);
+    let (_, new) = scene.ok("2026-11-27T07:52:00Z", &args);
+    let id = "2026-11-27-checkout-fails-with-502-for-eu";
+    assert!(
+        new.contains(&update_file(id, "2026-11-27T07-50-00Z")),
+        "{new:?}"
+    );
+    let midnight = "2026-11-27T08:05:00Z";
+    // "23:55" typed at 00:05 is ten minutes ago, not 23 h 50 min ahead.
+    let (_, new) = scene.ok(
+        midnight,
+        &[
+            "update",
+            id,
+            "--at",
+            "23:55",
+            "--message",
+            "Still investigating.",
+        ],
+    );
+    assert_eq!(new, [update_file(id, "2026-11-27T07-55-00Z")]);
+
+    // An RFC 3339 time in the future is refused, with the fix.
+    let err = scene.refused(
+        midnight,
+        &[
+            "update",
+            id,
+            "--at",
+            "2027-01-01T00:00:00Z",
+            "--message",
+            "x",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("error: --at `2027-01-01T00:00:00Z` (2027-01-01 00:00:00 UTC) is 34 d 15 h in the future (now is 2026-11-27 08:05:00 UTC): an entry records what has already happened"),
+        "{err}"
+    );
+    assert!(err.contains("or leave --at out to mean now"), "{err}");
+    one_line(&err);
+    let err = scene.refused(
+        midnight,
+        &[
+            "declare",
+            "--title",
+            "Later",
+            "--severity",
+            "sev3",
+            "--at",
+            "2027-01-01T00:00:00Z",
+        ],
+        2,
+    );
+    assert!(err.contains("is 34 d 15 h in the future"), "{err}");
+    // Within the skew of two minutes: fine.
+    scene.ok(
+        "2026-11-27T08:06:00Z",
+        &[
+            "update",
+            id,
+            "--at",
+            "2026-11-27T08:07:30Z",
+            "--message",
+            "Still investigating.",
+        ],
+    );
+
+    // A file written by hand with a future time is an error in validate.
+    let ahead = update_file(id, "2026-11-28T08-00-00Z");
+    fs::write(
+        scene.root.join(&ahead),
+        "at: 2026-11-28T08:00:00Z\nstatus: investigating\nmessage: Typed for tomorrow.\nauthor: \"@alice\"\n",
+    )
+    .unwrap();
+    let found = scene.findings("2026-11-27T08:10:00Z");
+    assert!(
+        found.contains(&(
+            "timeline/future".into(),
+            "error".into(),
+            "`at` (2026-11-28T08:00:00Z) is 23 h 50 min in the future (now is 2026-11-27 08:10:00 UTC)".into()
+        )),
+        "{found:?}"
+    );
+    // Once that time has come, it is no longer a finding.
+    assert!(
+        !scene
+            .findings("2026-11-28T08:01:00Z")
+            .iter()
+            .any(|f| f.0 == "timeline/future")
+    );
+}
+
+#[test]
+fn two_commands_in_the_same_second_stay_in_order() {
+    let scene = Scene::new();
+    scene.declare();
+    // A script: declare, then update and decide at once, all at T0.
+    let (out, new) = scene.ok(
+        T0,
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--message",
+            "Found it.",
+        ],
+    );
+    assert_eq!(new, [update_file(ID, "2026-11-26T10-00-01Z")], "{out}");
+    let out = scene.run(
+        T0,
+        &[
+            "decide",
+            ID,
+            "--option",
+            "A: roll back",
+            "--option",
+            "B: wait",
+            "--chosen",
+            "A",
+            "--why",
+            "fast",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "note: the entry is at 2026-11-26T10:00:02Z, one second after the latest entry"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        scene
+            .root
+            .join(update_file(ID, "2026-11-26T10-00-02Z"))
+            .is_file()
+    );
+    // A decision given the minute of an update (`--at 10:05`) goes right after it.
+    scene.ok(
+        "2026-11-26T10:06:00Z",
+        &["update", ID, "--at", "10:05", "--message", "Rolling back."],
+    );
+    scene.ok(
+        "2026-11-26T10:06:00Z",
+        &[
+            "decide",
+            ID,
+            "--at",
+            "10:05",
+            "--option",
+            "A: roll back",
+            "--option",
+            "B: wait",
+            "--chosen",
+            "A",
+            "--why",
+            "fast",
+        ],
+    );
+    assert!(
+        scene
+            .root
+            .join(update_file(ID, "2026-11-26T10-05-01Z"))
+            .is_file()
+    );
+    let out = scene.run("2026-11-26T10:07:00Z", &["show", ID]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let rolling = lines
+        .iter()
+        .position(|l| l.contains("Rolling back."))
+        .unwrap();
+    let decisions: Vec<usize> = (0..lines.len())
+        .filter(|i| lines[*i].contains("decision: A"))
+        .collect();
+    assert_eq!(decisions.len(), 2, "{}", out.stdout);
+    assert!(
+        decisions[0] < rolling && rolling < decisions[1],
+        "{}",
+        out.stdout
+    );
+    // Older than the latest by more than a minute: still refused.
+    let err = scene.refused(
+        "2026-11-26T10:07:00Z",
+        &["update", ID, "--at", "10:03", "--message", "x"],
+        1,
+    );
+    assert!(err.contains("is not after the latest update"), "{err}");
+}
+
+#[test]
+fn a_promise_beyond_the_policy_is_a_warning() {
+    let scene = Scene::new();
+    let mut args = scene_declare_args();
+    args[4] = "sev2";
+    scene.ok(T0, &args);
+    let out = scene.run(
+        "2026-11-26T10:30:00Z",
+        &[
+            "update",
+            ID,
+            "--message",
+            "Monitoring.",
+            "--next-update",
+            "3d",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning[cadence/eta-beyond-policy]: the next update is promised 3 d after this one, beyond the SEV-2 policy (an update every 1 h)"),
+        "{}",
+        out.stderr
+    );
+    let found = scene.findings("2026-11-26T10:31:00Z");
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.0 == "cadence/eta-beyond-policy")
+            .count(),
+        1,
+        "{found:?}"
+    );
+    // Within the policy: nothing to say.
+    let out = scene.run(
+        "2026-11-26T10:40:00Z",
+        &[
+            "update",
+            ID,
+            "--message",
+            "Monitoring.",
+            "--next-update",
+            "45m",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
+
+#[test]
+fn rfc3339_with_a_space_is_accepted_in_files_and_on_the_command_line() {
+    let scene = Scene::new();
+    scene.declare();
+    let (_, new) = scene.ok(
+        "2026-11-26T10:30:00Z",
+        &[
+            "update",
+            ID,
+            "--at",
+            "2026-11-26 10:20:00+00:00",
+            "--message",
+            "Found it.",
+        ],
+    );
+    assert_eq!(new, [update_file(ID, "2026-11-26T10-20-00Z")]);
+    // As PyYAML writes it when it rewrites a file.
+    let path = file(ID, "incident.yaml");
+    let text = scene.read(&path).replace(
+        "declared_at: 2026-11-26T10:00:00Z",
+        "declared_at: 2026-11-26 10:00:00+00:00",
+    );
+    assert!(text.contains("2026-11-26 10:00:00+00:00"));
+    fs::write(scene.root.join(&path), text).unwrap();
+    scene.validates();
+}
+
+#[test]
+fn declaring_an_open_incident_again_points_to_it() {
+    let scene = Scene::new();
+    scene.declare();
+    let again = [
+        "declare",
+        "--title",
+        "checkout fails with 502  for EU customers",
+        "--severity",
+        "sev2",
+        "--commander",
+        "@alice",
+        "--comms",
+        "@bob",
+    ];
+    let err = scene.refused("2026-11-26T10:20:00Z", &again, 1);
+    assert_eq!(
+        err,
+        format!(
+            "error: {ID} is open with this title (declared 2026-11-26 10:00 UTC): post to it with `incident update {ID} --message …`, or declare a separate incident with --force\n"
+        )
+    );
+    // Once it is resolved, the same title is a new incident.
+    scene.ok("2026-11-26T11:00:00Z", &["resolve", ID]);
+    let (out, _) = scene.ok("2026-11-26T12:00:00Z", &again);
+    assert!(out.contains(&format!("declared {ID}-2:")), "{out}");
+}
+
+#[test]
+fn branches_of_two_incidents_never_collide() {
+    let scene = Scene::new();
+    let head = |scene: &Scene| scene.git().head().unwrap().shorthand().unwrap().to_string();
+    let mut args = scene_declare_args();
+    args.push("--branch");
+    scene.ok(T0, &args);
+    assert_eq!(head(&scene), format!("incident/{ID}"));
+    // The pull request was squash-merged: main has the files in a commit
+    // of its own, the branch is left behind, and the responder is on main.
+    {
+        let git = scene.git();
+        let branch = git.head().unwrap().peel_to_commit().unwrap();
+        let main = git.find_branch("main", git2::BranchType::Local).unwrap();
+        let base = main.get().peel_to_commit().unwrap();
+        let sig = branch.author();
+        git.commit(
+            Some("refs/heads/main"),
+            &sig,
+            &sig,
+            "Squashed",
+            &branch.tree().unwrap(),
+            &[&base],
+        )
+        .unwrap();
+        git.set_head("refs/heads/main").unwrap();
+    }
+    scene.ok(
+        "2026-11-26T10:10:00Z",
+        &["update", ID, "--message", "Found it.", "--branch"],
+    );
+    assert_eq!(head(&scene), format!("incident/{ID}_2"));
+    // A second incident of that title is `<id>-2`: its branch is its own,
+    // even when started from the first incident's second branch.
+    let mut args = scene_declare_args();
+    args.extend(["--force", "--branch"]);
+    scene.ok("2026-11-26T10:20:00Z", &args);
+    assert_eq!(head(&scene), format!("incident/{ID}-2"));
+    let (out, _) = scene.ok(
+        "2026-11-26T10:25:00Z",
+        &["update", ID, "--message", "Still on it.", "--branch"],
+    );
+    assert_eq!(head(&scene), format!("incident/{ID}_3"), "{out}");
+}
+
+#[test]
+fn any_unique_part_of_an_id_names_the_incident() {
+    let scene = Scene::new();
+    scene.declare();
+    let mut args = scene_declare_args();
+    args[2] = "Search is slow";
+    scene.ok("2026-11-26T10:05:00Z", &args);
+    args[2] = "Search is down";
+    scene.ok("2026-11-26T10:06:00Z", &args);
+    for part in ["search-is-slow", "2026-11-26-search-is-s", "checkout"] {
+        let out = scene.run("2026-11-26T10:10:00Z", &["show", part]);
+        assert_eq!(out.code, 0, "{part}: {}", out.stderr);
+    }
+    let out = scene.run("2026-11-26T10:10:00Z", &["show", "search-is-slow"]);
+    assert!(
+        out.stdout
+            .contains("id:          2026-11-26-search-is-slow"),
+        "{}",
+        out.stdout
+    );
+    scene.ok(
+        "2026-11-26T10:11:00Z",
+        &["update", "slow", "--message", "Indexing is behind."],
+    );
+    let err = scene.refused(
+        "2026-11-26T10:12:00Z",
+        &["update", "search", "--message", "x"],
+        2,
+    );
+    assert_eq!(
+        err,
+        "error: `search` matches 2 incidents: 2026-11-26-search-is-down, 2026-11-26-search-is-slow; give more of the id\n"
+    );
+}
+
+#[test]
+fn long_messages_come_from_a_file_or_standard_input() {
+    let scene = Scene::new();
+    scene.declare();
+    let text = "We found the cause: a configuration change.\n\nWe are rolling it back; \"quotes\" and $dollars stay as written.\n";
+    let path = scene._tmp.path().join("message.md");
+    fs::write(&path, text).unwrap();
+    let (_, new) = scene.ok(
+        "2026-11-26T10:10:00Z",
+        &["update", ID, "--message-file", path.to_str().unwrap()],
+    );
+    assert_eq!(s(&scene.yaml(&new[0]), "message"), text.trim_end());
+    let mut cmd = incident(&scene.root, "2026-11-26T10:20:00Z");
+    cmd.args(["update", ID, "--message-file", "-"])
+        .write_stdin("Rollback complete.\n");
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let update = scene.yaml(&update_file(ID, "2026-11-26T10-20-00Z"));
+    assert_eq!(s(&update, "message"), "Rollback complete.");
+    let err = scene.refused(
+        "2026-11-26T10:25:00Z",
+        &["update", ID, "--message-file", "no-such-file.md"],
+        2,
+    );
+    assert!(
+        err.starts_with("error: --message-file no-such-file.md: "),
+        "{err}"
+    );
+    one_line(&err);
+}
+
+#[test]
+fn an_internal_note_alone_is_an_internal_log_entry() {
+    let scene = Scene::new();
+    scene.declare();
+    let (_, new) = scene.ok(
+        "2026-11-26T10:05:00Z",
+        &["update", ID, "--internal-note", "Payments team paged."],
+    );
+    let entry = scene.yaml(&new[0]);
+    assert_eq!(s(&entry, "internal_note"), "Payments team paged.");
+    assert!(entry.get("message").is_none(), "{entry:?}");
+    assert!(entry.get("next_update_at").is_none(), "{entry:?}");
+    // The promise of the public update stands.
+    assert_eq!(
+        scene.list_json("2026-11-26T10:06:00Z")[0]["next_update_at"],
+        "2026-11-26T10:15:00Z"
+    );
+    let err = scene.refused(
+        "2026-11-26T10:06:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--internal-note",
+            "x",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("--status changes what customers see: give --message"),
+        "{err}"
+    );
+    let err = scene.refused("2026-11-26T10:06:00Z", &["update", ID], 2);
+    assert!(
+        err.contains("or --internal-note for an internal log entry"),
+        "{err}"
+    );
+}
+
+#[test]
+fn declare_records_when_impact_began_and_how_it_was_noticed() {
+    let scene = Scene::new();
+    let mut args = scene_declare_args();
+    args.extend([
+        "--started-at",
+        "09:48",
+        "--detected-at",
+        "2026-11-26 09:55:00+00:00",
+        "--detected-by",
+        "alert",
+    ]);
+    scene.ok(T0, &args);
+    let decl = scene.yaml(&file(ID, "incident.yaml"));
+    assert_eq!(s(&decl, "started_at"), "2026-11-26T09:48:00Z");
+    assert_eq!(s(&decl, "detected_at"), "2026-11-26T09:55:00Z");
+    assert_eq!(s(&decl, "detected_by"), "alert");
+    let mut args = scene_declare_args();
+    args[2] = "Search is slow";
+    args.extend(["--detected-by", "custmer"]);
+    let err = scene.refused(T0, &args, 2);
+    assert_eq!(
+        err,
+        "error: --detected-by `custmer` is not one of: alert, monitoring, customer, employee, third_party, other; did you mean `customer`?\n"
+    );
+}
+
+#[test]
+fn a_decision_fills_its_trade_offs() {
+    let scene = Scene::new();
+    scene.declare();
+    scene.ok(
+        "2026-11-26T10:05:00Z",
+        &[
+            "update",
+            ID,
+            "--at",
+            "10:05",
+            "--status",
+            "identified",
+            "--message",
+            "Found it.",
+        ],
+    );
+    // Given the same minute as the update.
+    let (_, new) = scene.ok(
+        "2026-11-26T10:06:00Z",
+        &[
+            "decide",
+            ID,
+            "--at",
+            "10:05",
+            "--option",
+            "A: full database rollback, 30 min, may lose 10 min of data",
+            "--option",
+            "B: targeted patch, 90 min, may not work",
+            "--chosen",
+            "A",
+            "--why",
+            "Restores checkout fastest",
+        ],
+    );
+    let entry = scene.yaml(&new[0]);
+    let options = entry["decision"]["options"].as_sequence().unwrap();
+    assert_eq!(s(&options[0], "summary"), "full database rollback");
+    assert_eq!(s(&options[0], "time_to_restore"), "30 min");
+    assert_eq!(s(&options[0], "data_loss"), "may lose 10 min of data");
+    assert_eq!(s(&options[1], "risk"), "may not work");
+    assert!(options[1].get("data_loss").is_none());
+    let out = scene.run("2026-11-26T10:07:00Z", &["show", ID]);
+    assert!(
+        out.stdout.contains("✔ option A: full database rollback (time to restore: 30 min; data loss: may lose 10 min of data)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_mistyped_word_gets_a_did_you_mean_of_the_incidents_kind() {
+    let scene = Scene::new();
+    scene.declare();
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &["update", ID, "--status", "investigatng", "--message", "x"],
+        2,
+    );
+    assert_eq!(
+        err,
+        "error: --status `investigatng` is not one of: investigating, identified, monitoring, resolved; did you mean `investigating`?\n"
+    );
+    // A maintenance word on an incident is not offered.
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &["update", ID, "--status", "in_progress", "--message", "x"],
+        2,
+    );
+    assert!(
+        err.contains("is not one of: investigating, identified, monitoring, resolved"),
+        "{err}"
+    );
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &[
+            "update",
+            ID,
+            "--component",
+            "api=major_outge",
+            "--message",
+            "x",
+        ],
+        2,
+    );
+    assert!(err.contains("did you mean `major_outage`?"), "{err}");
+
+    // A time zone in the configuration, and a tab-indented file.
+    scene.timezone("America/Los_Angles");
+    let found = scene.findings("2026-11-26T10:05:00Z");
+    assert!(found.iter().any(|f| f.0 == "config/timezone"), "{found:?}");
+    let out = scene.run("2026-11-26T10:05:00Z", &["validate"]);
+    assert!(
+        out.stdout.contains("did you mean `America/Los_Angeles`?"),
+        "{}",
+        out.stdout
+    );
+    scene.timezone("UTC");
+    let tabbed = update_file(ID, "2026-11-26T10-04-00Z");
+    fs::write(
+        scene.root.join(&tabbed),
+        "at: 2026-11-26T10:04:00Z\nstatus: investigating\nmessage: x\nauthor: a\nimpact:\n\tsummary: x\n",
+    )
+    .unwrap();
+    let out = scene.run("2026-11-26T10:05:00Z", &["validate"]);
+    assert!(
+        out.stdout
+            .contains("error[yaml/syntax]: tabs cannot indent YAML: line 6 is indented with a tab"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn init_into_a_repository_created_on_github_keeps_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("README.md"), "# Acme incidents\n").unwrap();
+    fs::write(dir.path().join(".gitignore"), "/target/\n/site/\n").unwrap();
+    let before = snapshot(dir.path());
+    let mut cmd = incident(dir.path(), T0);
+    cmd.args(["init", "--name", "Acme"]);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let new = added(&before, &snapshot(dir.path()));
+    assert!(new.contains(&"incidentkit.yaml".to_string()), "{new:?}");
+    assert!(!new.contains(&"README.md".to_string()), "{new:?}");
+    assert!(
+        out.stdout.contains("kept README.md as it is"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "kept .gitignore as it is\n  add these lines to .gitignore (the built sites are not committed):\n    /site-internal/\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    let mut cmd = incident(dir.path(), T0);
+    cmd.arg("validate");
+    assert_eq!(run(cmd).code, 0);
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let scene = Scene::new();
+    scene.declare();
+    for args in [&["show", ID][..], &["list"]] {
+        // The reading end is closed before the command writes a byte, as
+        // `incident show ID | head -1` does once it has its line.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+            .arg("-C")
+            .arg(&scene.root)
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", epoch(T0).to_string())
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            (out.status.code(), stderr.as_str()),
+            (Some(0), ""),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn the_message_can_be_written_in_the_editor() {
+    let scene = Scene::new();
+    scene.declare();
+    // An "editor" that writes its message below the template's comments.
+    let editor = scene._tmp.path().join("editor.sh");
+    fs::write(
+        &editor,
+        "#!/bin/sh\ngrep -q '^# The public update for' \"$1\" || exit 3\nprintf 'We found the cause.\\n# not this\\nRolling back.\\n' >> \"$1\"\n",
+    )
+    .unwrap();
+    let run_with = |editor: &str, now: &str| {
+        let mut cmd = incident(&scene.root, now);
+        cmd.args(["update", ID, "--edit"])
+            .env("EDITOR", editor)
+            .env_remove("VISUAL");
+        run(cmd)
+    };
+    let out = run_with(&format!("sh {}", editor.display()), "2026-11-26T10:10:00Z");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let update = scene.yaml(&update_file(ID, "2026-11-26T10-10-00Z"));
+    assert_eq!(s(&update, "message"), "We found the cause.\nRolling back.");
+    // An editor that leaves the message empty writes nothing.
+    let before = snapshot(&scene.root);
+    let out = run_with("true", "2026-11-26T10:20:00Z");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("the message is empty; nothing was written"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(before, snapshot(&scene.root));
 }

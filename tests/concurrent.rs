@@ -252,8 +252,18 @@ fn the_same_title_declared_on_two_branches_is_a_clear_conflict() {
     assert_eq!(d["rule"], "yaml/syntax", "{d}");
     assert!(d["line"].as_u64().is_some(), "{d}");
 
-    // Declared on one branch after the other merged, the id is distinct.
+    // Declared again after the other merged: refused, pointing to the open
+    // incident; with --force it is a separate incident with its own id.
     check_out(&repo, merged);
-    let out = ok(root, &declare("2026-11-27T13:20:00Z", "@bob"));
+    let again = incident(root, &declare("2026-11-27T13:20:00Z", "@bob"));
+    assert_eq!(again.status.code(), Some(1));
+    let err = String::from_utf8(again.stderr).unwrap();
+    assert!(
+        err.contains(&format!("`incident update {id} --message …`")),
+        "{err}"
+    );
+    let mut forced = declare("2026-11-27T13:20:00Z", "@bob");
+    forced.push("--force");
+    let out = ok(root, &forced);
     assert!(out.contains(&format!("declared {id}-2")), "{out}");
 }

@@ -49,12 +49,21 @@ struct Run {
 /// updates, post-mortems and action items), so results do not depend on the day.
 const NOW: &str = "1795689000";
 
+/// 2026-11-27T14:00:00Z: "now" of the example (as in the snapshot tests),
+/// after everything it records.
+const EXAMPLE_NOW: &str = "1795788000";
+
 /// Runs `incident <args>` with colour off, no GitHub Actions detection and
-/// the clock at `NOW`.
+/// the clock at `NOW`, or at `EXAMPLE_NOW` for the example.
 fn incident(args: &[&str]) -> Run {
+    let now = if args.iter().any(|a| a.ends_with("examples/acme")) {
+        EXAMPLE_NOW
+    } else {
+        NOW
+    };
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
     cmd.args(args)
-        .env("SOURCE_DATE_EPOCH", NOW)
+        .env("SOURCE_DATE_EPOCH", now)
         .env_remove("GITHUB_ACTIONS")
         .env_remove("CLICOLOR_FORCE")
         .env("NO_COLOR", "1")

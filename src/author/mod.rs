@@ -80,6 +80,26 @@ pub fn declare(
     ]))
 }
 
+/// When a new entry asked for `at` goes: at `at`, or one second after the
+/// latest entry when that is at or after `at` but within the same minute (a
+/// script's declare and update in one second, a decision given the minute of
+/// an update). Files stay in time order and uniquely named; anything older
+/// is left for `update` to refuse.
+pub fn after_latest(incident: &Incident, at: Timestamp) -> Timestamp {
+    let Some(next) = incident
+        .updates
+        .last()
+        .and_then(|last| last.at.checked_add(jiff::SignedDuration::from_secs(1)).ok())
+    else {
+        return at;
+    };
+    if next > at && next.duration_since(at) < jiff::SignedDuration::from_mins(1) {
+        next
+    } else {
+        at
+    }
+}
+
 /// One more update. Refuses one that is not after the latest: published
 /// updates are never reordered.
 pub fn update(incident: &Incident, update: &Update) -> Result<NewFiles, AuthorError> {
@@ -111,13 +131,7 @@ pub fn decision(
             let (id, summary) = o.split_once(':').ok_or_else(|| {
                 AuthorError::Refused(format!("--option `{o}` needs an id and a summary: --option \"A: roll back, 30 min, may lose 10 min of data\""))
             })?;
-            Ok(DecisionOption {
-                id: id.trim().to_string(),
-                summary: summary.trim().to_string(),
-                time_to_restore: None,
-                risk: None,
-                data_loss: None,
-            })
+            Ok(option(id.trim(), summary))
         })
         .collect::<Result<Vec<_>, AuthorError>>()?;
     Ok(Decision {
@@ -126,6 +140,72 @@ pub fn decision(
         chosen: chosen.trim().to_string(),
         rationale: why.to_string(),
     })
+}
+
+/// An option's trade-offs out of its text: after the summary, each
+/// comma-separated part that is a time ("30 min", "90m") is the time to
+/// restore, one that speaks of losing data is the data loss, one that says
+/// what may go wrong ("may", "might", "could", "risk") is the risk; a part
+/// may also name its field ("restore: …", "risk: …", "data loss: …").
+/// Anything else stays in the summary.
+fn option(id: &str, text: &str) -> DecisionOption {
+    let mut parts = text.split(',').map(str::trim).filter(|p| !p.is_empty());
+    let mut summary = vec![parts.next().unwrap_or_default().to_string()];
+    let mut option = DecisionOption {
+        id: id.to_string(),
+        summary: String::new(),
+        time_to_restore: None,
+        risk: None,
+        data_loss: None,
+    };
+    for part in parts {
+        let lower = part.to_lowercase();
+        let named = part.split_once(':').and_then(|(key, value)| {
+            let field = match key.trim().to_lowercase().replace('_', " ").as_str() {
+                "restore" | "time to restore" => &mut option.time_to_restore,
+                "data loss" => &mut option.data_loss,
+                "risk" => &mut option.risk,
+                _ => return None,
+            };
+            Some((field, value.trim().to_string()))
+        });
+        let slot = match named {
+            Some(slot) => Some(slot),
+            None if is_time(&lower) => Some((&mut option.time_to_restore, part.to_string())),
+            None if ["lose", "loss", "lost"].iter().any(|w| lower.contains(w)) => {
+                Some((&mut option.data_loss, part.to_string()))
+            }
+            None if ["may ", "might ", "could ", "risk"]
+                .iter()
+                .any(|w| lower.starts_with(w)) =>
+            {
+                Some((&mut option.risk, part.to_string()))
+            }
+            None => None,
+        };
+        match slot {
+            Some((field, value)) if field.is_none() => *field = Some(value),
+            _ => summary.push(part.to_string()),
+        }
+    }
+    option.summary = summary.join(", ");
+    option
+}
+
+/// "30 min", "90m", "1h30m", "~2 h", "2 hours".
+fn is_time(text: &str) -> bool {
+    let compact: String = text
+        .trim_start_matches(['~', '≈'])
+        .replace(' ', "")
+        .replace("minutes", "m")
+        .replace("minute", "m")
+        .replace("mins", "m")
+        .replace("min", "m")
+        .replace("hours", "h")
+        .replace("hour", "h")
+        .replace("days", "d")
+        .replace("day", "d");
+    compact.parse::<crate::model::Duration>().is_ok()
 }
 
 /// The resolving update, and a post-mortem skeleton when the policy wants one.
@@ -264,5 +344,63 @@ pub fn new_declaration(
         channel: None,
         summary: None,
         exempt: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(o: &DecisionOption) -> [Option<&str>; 4] {
+        [
+            Some(o.summary.as_str()),
+            o.time_to_restore.as_deref(),
+            o.risk.as_deref(),
+            o.data_loss.as_deref(),
+        ]
+    }
+
+    #[test]
+    fn an_option_text_fills_the_trade_offs() {
+        let a = option(
+            "A",
+            " full database rollback, 30 min, may lose 10 min of data",
+        );
+        assert_eq!(
+            fields(&a),
+            [
+                Some("full database rollback"),
+                Some("30 min"),
+                None,
+                Some("may lose 10 min of data")
+            ]
+        );
+        let b = option("B", "targeted patch, 90m, may not work");
+        assert_eq!(
+            fields(&b),
+            [
+                Some("targeted patch"),
+                Some("90m"),
+                Some("may not work"),
+                None
+            ]
+        );
+        let c = option(
+            "C",
+            "fail over, restore: 2 hours, risk: the replica lags, EU only",
+        );
+        assert_eq!(
+            fields(&c),
+            [
+                Some("fail over, EU only"),
+                Some("2 hours"),
+                Some("the replica lags"),
+                None
+            ]
+        );
+        assert_eq!(
+            fields(&option("D", "wait")),
+            [Some("wait"), None, None, None]
+        );
     }
 }

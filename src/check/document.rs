@@ -24,6 +24,16 @@ pub fn load<T: DeserializeOwned>(
         } else {
             &rules::YAML_SYNTAX
         };
+        // A tab in the indentation is the classic: the parser's words for it
+        // ("found character that cannot start any token") do not say so.
+        if let Some(line) = tab_indented(&text).filter(|l| e.line.is_none_or(|at| *l <= at)) {
+            return vec![
+                rules::YAML_SYNTAX
+                    .diag(file, format!("tabs cannot indent YAML: line {line} is indented with a tab"))
+                    .at_line(line, 1)
+                    .hint("indent with spaces (most editors convert tabs on save; in vim `:set expandtab | retab`)"),
+            ];
+        }
         let mut d = rule.diag(file, e.message);
         let place = if let (Some(line), Some(column)) = (e.line, e.column) {
             d = d.at_line(line, column);
@@ -67,4 +77,16 @@ fn read_error(file: &str, kind: FileKind, error: ReadError) -> Diagnostic {
                 kind.name()
             )),
     }
+}
+
+/// The first line (1-based) whose indentation holds a tab, if any.
+fn tab_indented(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.chars()
+                .take_while(|c| c.is_whitespace())
+                .any(|c| c == '\t')
+                && !l.trim().is_empty()
+        })
+        .map(|i| i + 1)
 }

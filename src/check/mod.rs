@@ -199,6 +199,8 @@ fn check_incident(files: &Files, dir: &IncidentDir, practice: Option<&Practice>)
     };
     rules::layout::names(&incident, &paths, &mut out);
     rules::timeline::check(&incident, &paths, &mut out);
+    let now = practice.map_or_else(crate::clock::now, |p| p.now);
+    rules::timeline::future(&incident, &paths, now, &mut out);
     rules::postmortem::check(&incident, &paths, &mut out);
     rules::roles::check(&incident, &paths, &mut out);
     rules::update::check(&incident, &paths, &mut out);

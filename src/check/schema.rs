@@ -16,6 +16,8 @@ fn compile(kind: FileKind) -> Validator {
     jsonschema::options()
         .with_draft(Draft::Draft202012)
         .should_validate_formats(true)
+        // RFC 3339 allows a space for the `T`, and tools write it that way.
+        .with_format("date-time", |s| crate::clock::parse_timestamp(s).is_some())
         .build(kind.schema_json())
         .expect("embedded schema compiles")
 }

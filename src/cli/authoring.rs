@@ -54,10 +54,32 @@ impl Session {
         self.before.repository.as_ref().expect("checked in open")
     }
 
+    /// The incident named by its id, or by any part of it that names one
+    /// incident only (`search-is-slow`, `2026-11-26-search`).
     pub fn incident(&self, id: &str) -> Result<&Incident, CliError> {
         let repo = self.repo();
         if let Some(found) = repo.incidents.iter().find(|i| i.id == id) {
             return Ok(found);
+        }
+        let matches: Vec<&Incident> = if id.is_empty() {
+            Vec::new()
+        } else {
+            repo.incidents
+                .iter()
+                .filter(|i| i.id.contains(id))
+                .collect()
+        };
+        match matches.as_slice() {
+            [one] => return Ok(one),
+            [] => {}
+            many => {
+                let ids: Vec<&str> = many.iter().map(|i| i.id.as_str()).collect();
+                return Err(CliError::Usage(format!(
+                    "`{id}` matches {} incidents: {}; give more of the id",
+                    ids.len(),
+                    ids.join(", ")
+                )));
+            }
         }
         if self
             .root
@@ -78,12 +100,36 @@ impl Session {
         Err(CliError::Usage(format!("no incident `{id}`: {hint}")))
     }
 
-    pub fn time(&self, text: Option<&str>) -> Result<Timestamp, CliError> {
-        match text {
-            None => Ok(self.now),
-            Some(t) => crate::author::when::parse_time(t, self.now, &self.repo().config.timezone())
-                .map_err(|e| CliError::Usage(e.to_string())),
+    /// `--at` (or another time flag, named by `what`): now when absent,
+    /// to the second (update files are named by it), never in the future.
+    pub fn time(&self, what: &str, text: Option<&str>) -> Result<Timestamp, CliError> {
+        let Some(text) = text else {
+            return Ok(self.now);
+        };
+        let tz = self.repo().config.timezone();
+        let at = crate::author::when::parse_time(text, self.now, &tz)
+            .map_err(|e| CliError::Usage(format!("{what}: {e}")))?;
+        crate::author::when::not_future(what, text, at, self.now)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        Ok(Timestamp::from_second(at.as_second()).unwrap_or(at))
+    }
+
+    /// The time of a new entry of `incident` (`--at`, else now), moved to one
+    /// second after the latest entry when that is in the same minute.
+    pub fn entry_time(
+        &self,
+        incident: &Incident,
+        text: Option<&str>,
+    ) -> Result<Timestamp, CliError> {
+        let asked = self.time("--at", text)?;
+        let at = crate::author::after_latest(incident, asked);
+        if at != asked {
+            eprintln!(
+                "note: the entry is at {at}, one second after the latest entry of {}: updates are kept in time order",
+                incident.id
+            );
         }
+        Ok(at)
     }
 
     pub fn next_update(&self, text: &str, at: Timestamp) -> Result<Timestamp, CliError> {
@@ -112,14 +158,11 @@ impl Session {
             .iter()
             .map(|d| (d.file.as_str(), d.rule, d.message.as_str()))
             .collect();
-        let new_errors: Vec<Diagnostic> = after
+        let (new_errors, new_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = after
             .diagnostics
             .into_iter()
-            .filter(|d| {
-                d.level == Level::Error
-                    && !known.contains(&(d.file.as_str(), d.rule, d.message.as_str()))
-            })
-            .collect();
+            .filter(|d| !known.contains(&(d.file.as_str(), d.rule, d.message.as_str())))
+            .partition(|d| d.level == Level::Error);
         if !new_errors.is_empty() {
             let mut err = anstream::stderr().lock();
             diagnostics::print_human(&mut err, &new_errors)?;
@@ -130,6 +173,13 @@ impl Session {
         for file in files.keys() {
             println!("wrote {file}");
         }
+        // Written, but worth knowing now rather than at review: a late
+        // update, a promise beyond the policy.
+        let warnings: Vec<Diagnostic> = new_warnings
+            .into_iter()
+            .filter(|d| files.contains_key(&d.file))
+            .collect();
+        diagnostics::print_human(&mut anstream::stderr().lock(), &warnings)?;
         if let Some(repo) = git {
             let paths: Vec<String> = files.keys().cloned().collect();
             let done = crate::git::commit_on_branch(&repo, &self.root, id, &paths, message)?;
@@ -145,6 +195,91 @@ impl Session {
         }
         Ok(true)
     }
+}
+
+/// `--message`, or the text of `--message-file FILE` (`-`: standard input),
+/// for messages too long or too carefully worded for a shell argument.
+pub fn message(text: Option<String>, file: Option<&Path>) -> Result<Option<String>, CliError> {
+    let Some(file) = file else {
+        return Ok(text);
+    };
+    let read = if file == Path::new("-") {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(file)
+    };
+    let text = read.map_err(|e| {
+        CliError::Usage(format!(
+            "--message-file {}: {e}; give a UTF-8 text file, or - to read standard input",
+            file.display()
+        ))
+    })?;
+    Ok(Some(text.trim_end().to_string()))
+}
+
+/// The public message written in `$VISUAL` or `$EDITOR`, as `git commit`
+/// does: a template whose `#` lines are dropped; an empty message stops.
+pub fn edit_message(id: &str, title: &str) -> Result<String, CliError> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+        .ok_or_else(|| {
+            CliError::Usage(
+                "no editor: set $VISUAL or $EDITOR, or give --message or --message-file".into(),
+            )
+        })?;
+    let dir = tempfile_dir()?;
+    let path = dir.join("MESSAGE.md");
+    std::fs::write(
+        &path,
+        format!(
+            "\n# The public update for {id} ({title}).\n# What customers experience, what you are doing, when the next update comes.\n# Lines starting with # are left out; an empty message writes nothing.\n"
+        ),
+    )?;
+    // Through the shell, as git does: $EDITOR may be "code --wait".
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let text = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_dir_all(&dir);
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            return Err(CliError::Usage(format!(
+                "the editor `{editor}` exited with {s}; nothing was written"
+            )));
+        }
+        Err(e) => return Err(CliError::Usage(format!("cannot run `{editor}`: {e}"))),
+    }
+    let text = text?;
+    let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let message = kept.join("\n").trim().to_string();
+    if message.is_empty() {
+        return Err(CliError::Usage(
+            "the message is empty; nothing was written".into(),
+        ));
+    }
+    Ok(message)
+}
+
+/// A fresh private folder for the editor's file.
+fn tempfile_dir() -> Result<PathBuf, CliError> {
+    let base = std::env::temp_dir();
+    for n in 0..100u32 {
+        let dir = base.join(format!("incident-message-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(CliError::Usage(format!(
+        "cannot make a folder for the message in {}",
+        base.display()
+    )))
 }
 
 pub fn author(flag: Option<String>) -> String {
@@ -165,15 +300,29 @@ pub fn author(flag: Option<String>) -> String {
 }
 
 /// Parses a vocabulary word (`sev1`, `identified`, `major_outage`) into its
-/// enum, listing the allowed words when it is not one.
-pub fn word<T: DeserializeOwned>(text: &str, allowed: &str) -> Result<T, CliError> {
-    serde_json::from_value(serde_json::Value::String(text.to_string()))
-        .map_err(|_| CliError::Usage(format!("`{text}` is not one of: {allowed}")))
+/// enum: `flag` names the option, `allowed` the words it takes here.
+pub fn word<T: DeserializeOwned>(flag: &str, text: &str, allowed: &[&str]) -> Result<T, CliError> {
+    let parsed = allowed
+        .contains(&text)
+        .then(|| serde_json::from_value(serde_json::Value::String(text.to_string())).ok())
+        .flatten();
+    parsed.ok_or_else(|| {
+        let mut message = format!("{flag} `{text}` is not one of: {}", allowed.join(", "));
+        if let Some(w) = crate::check::suggest::did_you_mean(text, allowed) {
+            message.push_str(&format!("; did you mean `{w}`?"));
+        }
+        CliError::Usage(message)
+    })
 }
 
-pub const SEVERITIES: &str = "sev1, sev2, sev3, sev4";
-pub const COMPONENT_STATUSES: &str =
-    "operational, degraded_performance, partial_outage, major_outage, under_maintenance";
+pub const SEVERITIES: &[&str] = &["sev1", "sev2", "sev3", "sev4"];
+pub const COMPONENT_STATUSES: &[&str] = &[
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+];
 
 /// `--component checkout=major_outage` or `--component checkout`.
 pub fn component_arg(
@@ -182,7 +331,7 @@ pub fn component_arg(
     match text.split_once('=') {
         Some((id, status)) => Ok((
             id.trim().to_string(),
-            Some(word(status.trim(), COMPONENT_STATUSES)?),
+            Some(word("--component", status.trim(), COMPONENT_STATUSES)?),
         )),
         None => Ok((text.trim().to_string(), None)),
     }

@@ -5,13 +5,18 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: incident decide checkout-fails --option \"A: full rollback, 30 min, may lose 10 min of data\" --option \"B: patch, 90 min, may not work\" --chosen A --why \"Restores checkout fastest\""
+)]
 pub struct Args {
-    /// The incident id (its folder name).
+    /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
     /// What had to be decided.
     #[arg(long)]
     question: Option<String>,
-    /// An option with its trade-offs: "A: full rollback, 30 min, may lose 10 min of data" (repeatable).
+    /// An option with its trade-offs (repeatable): "A: full rollback, 30 min, may lose 10 min of data".
+    /// After the summary, a time is its time to restore, "lose …" its data loss, "may …" its risk;
+    /// or name them: "B: patch, restore: 90m, risk: may not work".
     #[arg(long = "option", required = true)]
     options: Vec<String>,
     /// The id of the chosen option.
@@ -28,7 +33,7 @@ pub struct Args {
 pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;
     let incident = session.incident(&args.id)?;
-    let at = session.time(args.common.at.as_deref())?;
+    let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
         author::base_update(incident, at, authoring::author(args.common.author.clone()));
     update.decision = Some(author::decision(

@@ -7,7 +7,19 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
+const DETECTED_BY: &[&str] = &[
+    "alert",
+    "monitoring",
+    "customer",
+    "employee",
+    "third_party",
+    "other",
+];
+
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: incident declare --title \"Checkout fails for EU customers\" --severity sev1 --component website --commander @alice --comms @bob --branch"
+)]
 pub struct Args {
     /// What customers experience, in one line.
     #[arg(long)]
@@ -16,6 +28,7 @@ pub struct Args {
     #[arg(long)]
     severity: String,
     /// Affected component, optionally with its status: checkout or checkout=major_outage.
+    /// Without a status: major_outage for sev1, partial_outage for sev2, degraded_performance for sev3/sev4.
     #[arg(long = "component", value_name = "ID[=STATUS]")]
     components: Vec<String>,
     /// Incident commander.
@@ -30,6 +43,18 @@ pub struct Args {
     /// The first public message (default: we are investigating <title>).
     #[arg(long)]
     message: Option<String>,
+    /// Read the public message from FILE (`-`: standard input) instead of --message.
+    #[arg(long, value_name = "FILE", conflicts_with = "message")]
+    message_file: Option<std::path::PathBuf>,
+    /// When the impact began (RFC 3339 or 10:05), if before the declaration.
+    #[arg(long, value_name = "TIME")]
+    started_at: Option<String>,
+    /// When it was noticed (RFC 3339 or 10:05).
+    #[arg(long, value_name = "TIME")]
+    detected_at: Option<String>,
+    /// How it was noticed: alert, monitoring, customer, employee, third_party, other.
+    #[arg(long, value_name = "HOW")]
+    detected_by: Option<String>,
     /// Who is affected and how.
     #[arg(long)]
     impact: Option<String>,
@@ -39,6 +64,9 @@ pub struct Args {
     /// Keep it off the public status page.
     #[arg(long)]
     internal: bool,
+    /// Declare it even though an open incident has the same title.
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -46,8 +74,11 @@ pub struct Args {
 pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;
     let repo = session.repo();
-    let severity: Severity = authoring::word(&args.severity, authoring::SEVERITIES)?;
-    let at = session.time(args.common.at.as_deref())?;
+    let severity: Severity = authoring::word("--severity", &args.severity, authoring::SEVERITIES)?;
+    if !args.force {
+        refuse_duplicate(repo, &args.title)?;
+    }
+    let at = session.time("--at", args.common.at.as_deref())?;
     let parsed = args
         .components
         .iter()
@@ -72,6 +103,27 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     if args.internal {
         declaration.visibility = Visibility::Internal;
     }
+    for (flag, text, field) in [
+        (
+            "--started-at",
+            &args.started_at,
+            &mut declaration.started_at,
+        ),
+        (
+            "--detected-at",
+            &args.detected_at,
+            &mut declaration.detected_at,
+        ),
+    ] {
+        if let Some(text) = text {
+            *field = Some(session.time(flag, Some(text))?);
+        }
+    }
+    declaration.detected_by = args
+        .detected_by
+        .as_deref()
+        .map(|d| authoring::word("--detected-by", d, DETECTED_BY))
+        .transpose()?;
     declaration.channel = Some(format!("#incident-{id}"));
     let cadence = repo.config.policy(severity).update_every;
     let next = at.checked_add(cadence.as_signed()).unwrap_or(at);
@@ -84,7 +136,8 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             )
         })
         .collect();
-    let message = args.message.unwrap_or_else(|| {
+    let message = authoring::message(args.message, args.message_file.as_deref())?;
+    let message = message.unwrap_or_else(|| {
         format!(
             "We are investigating: {}. Next update by {}.",
             args.title,
@@ -128,4 +181,28 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The same title as an open incident is most often the same incident,
+/// declared again by a second responder: point them to it.
+fn refuse_duplicate(repo: &crate::model::Repository, title: &str) -> Result<(), CliError> {
+    let words = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let Some(open) = repo
+        .incidents
+        .iter()
+        .find(|i| i.current().resolved_at.is_none() && words(&i.declaration.title) == words(title))
+    else {
+        return Ok(());
+    };
+    Err(CliError::Refused(format!(
+        "{} is open with this title (declared {}): post to it with `incident update {} --message …`, or declare a separate incident with --force",
+        open.id,
+        authoring::local_time(open.declaration.declared_at, repo),
+        open.id
+    )))
 }

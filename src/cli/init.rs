@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: incident init my-incidents --name \"Acme Shop\"")]
 pub struct Args {
     /// Where to create it (default: the current folder).
     // Its own id: sharing `dir` with the global -C would make clap copy the
@@ -49,13 +50,55 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         ".github/workflows/incidents.yml".to_string(),
         templates.render("new/incidents.yml", minijinja::context! {})?,
     );
-    write::create_all(&dir, &files)
+    // A repository created on GitHub already has a README and a .gitignore:
+    // create what is missing, never touch what is there. Only an existing
+    // configuration means this is an incident repository already.
+    if dir.join(crate::repo::CONFIG_FILE).exists() {
+        return Err(CliError::Usage(format!(
+            "{} already exists; incidentkit never overwrites a file (this folder is an incident repository already)",
+            crate::repo::CONFIG_FILE
+        )));
+    }
+    let (kept, new): (BTreeMap<String, String>, BTreeMap<String, String>) = files
+        .into_iter()
+        .partition(|(file, _)| dir.join(file).exists());
+    write::create_all(&dir, &new)
         .map_err(|e| CliError::Usage(format!("{e}; init only creates new files")))?;
-    for file in files.keys() {
+    for file in new.keys() {
         println!("created {file}");
+    }
+    for (file, text) in &kept {
+        println!("kept {file} as it is");
+        by_hand(&dir, file, text);
     }
     println!(
         "\nnext: edit incidentkit.yaml (site name, components), then `incident declare --help`"
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// What to add by hand to a file that was already there.
+fn by_hand(dir: &Path, file: &str, ours: &str) {
+    let theirs = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+    match file {
+        ".gitignore" => {
+            let missing: Vec<&str> = ours
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !theirs.lines().any(|t| t.trim() == l.trim()))
+                .collect();
+            if !missing.is_empty() {
+                println!("  add these lines to .gitignore (the built sites are not committed):");
+                for line in missing {
+                    println!("    {line}");
+                }
+            }
+        }
+        "README.md" => println!(
+            "  README.md is yours: to tell responders what to do, copy in the sections of the README `incident init` writes into an empty folder (During an incident, Severities, After an incident)"
+        ),
+        _ if theirs != ours => println!(
+            "  it differs from what incidentkit would write; compare it with `incident init` into an empty folder"
+        ),
+        _ => {}
+    }
 }

@@ -16,6 +16,7 @@ enum ListFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: incident list --open")]
 pub struct Args {
     /// Only incidents that are not resolved.
     #[arg(long)]

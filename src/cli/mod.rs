@@ -4,11 +4,13 @@
 mod actions;
 mod authoring;
 mod build;
+mod completions;
 mod decide;
 mod declare;
 mod diff;
 mod init;
 mod list;
+mod man;
 mod pr;
 mod render;
 mod resolve;
@@ -68,6 +70,10 @@ enum Command {
     Pr(pr::Args),
     /// Metrics of the practice per severity and month (internal, never published).
     Stats(stats::Args),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Write a manual page per command into a folder.
+    Man(man::Args),
 }
 
 /// An error that stops a command before it could do its job.
@@ -117,9 +123,13 @@ pub fn run() -> ExitCode {
         Command::Actions(args) => actions::run(&start, &args),
         Command::Pr(args) => pr::run(&start, &args),
         Command::Stats(args) => stats::run(&start, &args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&start, &args),
     };
     match result {
         Ok(code) => code,
+        // `incident show ID | head -1`: the reader has what it wanted.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(if matches!(e, CliError::Refused(_)) {

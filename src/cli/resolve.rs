@@ -6,12 +6,18 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: incident resolve checkout-fails --message \"Checkout works again for all customers.\""
+)]
 pub struct Args {
-    /// The incident id (its folder name).
+    /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
     /// The public message (default: service is fully restored).
     #[arg(long)]
     message: Option<String>,
+    /// Read the public message from FILE (`-`: standard input) instead of --message.
+    #[arg(long, value_name = "FILE", conflicts_with = "message")]
+    message_file: Option<std::path::PathBuf>,
     /// A component that is not back to operational: checkout=degraded_performance (repeatable).
     #[arg(long = "component", value_name = "ID=STATUS")]
     components: Vec<String>,
@@ -31,14 +37,15 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;
     let repo = session.repo();
     let incident = session.incident(&args.id)?;
-    let at = session.time(args.common.at.as_deref())?;
+    let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
         author::base_update(incident, at, authoring::author(args.common.author.clone()));
     update.status = match incident.declaration.kind {
         Kind::Incident => Status::Resolved,
         Kind::Maintenance => Status::Completed,
     };
-    update.message = Some(args.message.unwrap_or_else(|| {
+    let message = authoring::message(args.message, args.message_file.as_deref())?;
+    update.message = Some(message.unwrap_or_else(|| {
         "This incident has been resolved and the service is fully restored. We are sorry for the disruption.".into()
     }));
     update.internal_note = args.internal_note;

@@ -8,8 +8,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: incident show checkout-fails")]
 pub struct Args {
-    /// The incident id (its folder name).
+    /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
 }
 

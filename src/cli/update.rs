@@ -6,15 +6,26 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example: incident update checkout-fails --status identified --message \"We found the cause and are rolling it back.\" --next-update 15m"
+)]
 pub struct Args {
-    /// The incident id (its folder name).
+    /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
     /// New status (default: unchanged): investigating, identified, monitoring, resolved.
     #[arg(long)]
     status: Option<String>,
-    /// The public message (Markdown).
+    /// The public message (Markdown). Without it (and --message-file), only
+    /// --internal-note: an internal log entry, never published.
     #[arg(long)]
-    message: String,
+    message: Option<String>,
+    /// Read the public message from FILE (`-`: standard input) instead of --message.
+    #[arg(long, value_name = "FILE", conflicts_with = "message")]
+    message_file: Option<std::path::PathBuf>,
+    /// Write the message in $VISUAL or $EDITOR (the default in a terminal
+    /// when neither --message, --message-file nor --internal-note is given).
+    #[arg(long, conflicts_with_all = ["message", "message_file"])]
+    edit: bool,
     /// New severity, when it changes.
     #[arg(long)]
     severity: Option<String>,
@@ -43,18 +54,17 @@ pub struct Args {
     common: Common,
 }
 
-const STATUSES: &str =
-    "investigating, identified, monitoring, resolved, scheduled, in_progress, verifying, completed";
-
 pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;
     let repo = session.repo();
     let incident = session.incident(&args.id)?;
-    let at = session.time(args.common.at.as_deref())?;
+    let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
         author::base_update(incident, at, authoring::author(args.common.author.clone()));
     if let Some(status) = &args.status {
-        update.status = authoring::word::<Status>(status, STATUSES)?;
+        // Only the words of this incident's kind (incident or maintenance).
+        let allowed = Status::vocabulary(incident.declaration.kind);
+        update.status = authoring::word::<Status>("--status", status, allowed)?;
     } else if args.reopen && update.status.is_final() {
         // Reopening starts the response again; the final status is not inherited.
         update.status = match incident.declaration.kind {
@@ -62,13 +72,23 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             Kind::Maintenance => Status::InProgress,
         };
     }
-    update.message = Some(args.message);
+    update.message = authoring::message(args.message.clone(), args.message_file.as_deref())?;
+    let in_terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if args.edit || (update.message.is_none() && args.internal_note.is_none() && in_terminal) {
+        update.message = Some(authoring::edit_message(
+            &incident.id,
+            &incident.declaration.title,
+        )?);
+    }
+    if update.message.is_none() {
+        public_flags_need_a_message(&args)?;
+    }
     update.internal_note = args.internal_note;
     update.reopen = args.reopen;
     update.severity = args
         .severity
         .as_deref()
-        .map(|s| authoring::word::<Severity>(s, authoring::SEVERITIES))
+        .map(|s| authoring::word::<Severity>("--severity", s, authoring::SEVERITIES))
         .transpose()?;
     let states_impact =
         args.impact.is_some() || args.users_affected.is_some() || args.scope.is_some();
@@ -110,7 +130,8 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         }
     }
     let severity = update.severity.or(incident.current().severity);
-    if !update.status.is_final() {
+    // Only a stakeholder update promises the next one.
+    if !update.status.is_final() && update.message.is_some() {
         update.next_update_at = Some(match &args.next_update {
             Some(text) => session.next_update(text, at)?,
             None => {
@@ -135,4 +156,30 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         println!("next update due by {}", authoring::local_time(next, repo));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An entry without a public message is internal: it may not change what
+/// customers see, and it needs a note.
+fn public_flags_need_a_message(args: &Args) -> Result<(), CliError> {
+    let public = [
+        ("--status", args.status.is_some()),
+        ("--severity", args.severity.is_some()),
+        ("--component", !args.components.is_empty()),
+        ("--impact", args.impact.is_some()),
+        ("--users-affected", args.users_affected.is_some()),
+        ("--scope", args.scope.is_some()),
+        ("--next-update", args.next_update.is_some()),
+        ("--reopen", args.reopen),
+    ];
+    if let Some((flag, _)) = public.iter().find(|(_, given)| *given) {
+        return Err(CliError::Usage(format!(
+            "{flag} changes what customers see: give --message (or --message-file) with it; --internal-note alone writes an internal log entry"
+        )));
+    }
+    if args.internal_note.is_none() {
+        return Err(CliError::Usage(
+            "give --message (or --message-file) for a public update, or --internal-note for an internal log entry".into(),
+        ));
+    }
+    Ok(())
 }

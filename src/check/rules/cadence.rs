@@ -65,6 +65,7 @@ pub fn check(
             );
         }
     }
+    promises(incident, files, practice, out);
     if let Some(due) = incident.next_update_due(practice.config)
         && practice.now > due
     {
@@ -94,6 +95,51 @@ pub fn check(
                 .hint(format!(
                     "post an update now, even if it is \"still investigating\": incident update {} --message …",
                     incident.id
+                )),
+        );
+    }
+}
+
+/// A promise further ahead than the policy turns the overdue check off
+/// until it comes: "next update in 3d" on a SEV-2 is three silent days.
+fn promises(
+    incident: &Incident,
+    files: &IncidentFiles,
+    practice: &Practice,
+    out: &mut Vec<Diagnostic>,
+) {
+    if incident.declaration.kind != crate::model::Kind::Incident {
+        return;
+    }
+    let mut severity = incident.declaration.severity;
+    for (update, file) in incident.updates.iter().zip(&files.updates) {
+        severity = update.severity.or(severity);
+        let (Some(sev), Some(next)) = (severity, update.next_update_at) else {
+            continue;
+        };
+        if update.status.is_final() || next <= update.at {
+            continue;
+        }
+        let cadence = practice.config.policy(sev).update_every;
+        let promised = Duration::from(next.duration_since(update.at));
+        if promised <= cadence {
+            continue;
+        }
+        out.push(
+            CADENCE_ETA_BEYOND_POLICY
+                .diag(
+                    file,
+                    format!(
+                        "the next update is promised {} after this one, beyond the {} policy (an update every {})",
+                        promised.spoken(),
+                        sev.display(),
+                        cadence.spoken()
+                    ),
+                )
+                .at("/next_update_at")
+                .hint(format!(
+                    "promise the next update within {} (the overdue check waits for the promise), or say why with `exempt: {{rule: cadence/eta-beyond-policy, reason: …}}`",
+                    cadence.spoken()
                 )),
         );
     }

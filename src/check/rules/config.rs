@@ -57,11 +57,20 @@ pub fn check(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
     if let Some(tz) = &config.site.timezone
         && jiff::tz::db().get(tz).is_err()
     {
+        let names: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|n| n.as_str().to_string())
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let hint = match crate::check::suggest::did_you_mean(tz, &names) {
+            Some(name) => format!("did you mean `{name}`? (an IANA time zone name)"),
+            None => "use an IANA name such as Europe/Berlin, America/New_York or UTC".to_string(),
+        };
         out.push(
             CONFIG_TIMEZONE
                 .diag(file, format!("`{tz}` is not a known time zone"))
                 .at("/site/timezone")
-                .hint("use an IANA name such as Europe/Berlin, America/New_York or UTC"),
+                .hint(hint),
         );
     }
 }

@@ -101,6 +101,7 @@ rules! {
     TIMELINE_NEXT_UPDATE = "timeline/next-update", Error, "`next_update_at` not later than `at`";
     TIMELINE_STATUS_KIND = "timeline/status-kind", Error, "a maintenance status on an incident, or the reverse";
     TIMELINE_ORDER = "timeline/order", Warning, "impact start, detection and declaration out of order";
+    TIMELINE_FUTURE = "timeline/future", Error, "a declaration or update time later than now (beyond 2 min of clock skew)";
     TIMELINE_SCHEDULE = "timeline/schedule", Error, "maintenance that ends before it starts";
     UPDATE_DECISION_CHOICE = "update/decision-choice", Error, "a decision whose chosen option is not among its options";
     POSTMORTEM_DUPLICATE_ACTION = "postmortem/duplicate-action-id", Error, "two action items share an id";
@@ -110,6 +111,7 @@ rules! {
     EXEMPT_UNUSED = "exempt/unused", Warning, "an exemption that silences nothing in its file";
     CADENCE_BLACK_HOLE = "cadence/black-hole", Warning, "a gap between stakeholder updates longer than the cadence of the severity in force";
     CADENCE_LATE = "cadence/late", Warning, "an update later than the `next_update_at` the previous one promised";
+    CADENCE_ETA_BEYOND_POLICY = "cadence/eta-beyond-policy", Warning, "a `next_update_at` further ahead than the cadence of the severity in force";
     CADENCE_OVERDUE = "cadence/overdue", Warning, "an open incident whose next update is overdue now (by the clock)";
     ROLES_NO_COMMANDER = "roles/no-commander", Warning, "a sev1/sev2 incident without an incident commander";
     ROLES_NO_COMMUNICATIONS = "roles/no-communications", Warning, "a sev1/sev2 incident without a communications lead";

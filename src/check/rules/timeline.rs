@@ -133,3 +133,48 @@ fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) 
         );
     }
 }
+
+/// Nothing has happened later than now: a time beyond the clock skew is a
+/// typo (a clock time read as tomorrow, a wrong year) or a wrong clock.
+/// `next_update_at` and a maintenance schedule are promises, so not here.
+pub fn future(
+    incident: &Incident,
+    files: &IncidentFiles,
+    now: Timestamp,
+    out: &mut Vec<Diagnostic>,
+) {
+    let latest = now
+        .checked_add(crate::clock::SKEW.as_signed())
+        .unwrap_or(now);
+    let decl = &incident.declaration;
+    let declared = [
+        ("declared_at", Some(decl.declared_at)),
+        ("started_at", decl.started_at),
+        ("detected_at", decl.detected_at),
+    ];
+    let found = declared
+        .into_iter()
+        .filter_map(|(key, t)| Some((&files.incident, key, t?)))
+        .chain(
+            incident
+                .updates
+                .iter()
+                .zip(&files.updates)
+                .map(|(u, file)| (file, "at", u.at)),
+        );
+    for (file, key, t) in found.filter(|(.., t)| *t > latest) {
+        out.push(
+            TIMELINE_FUTURE
+                .diag(
+                    file,
+                    format!(
+                        "`{key}` ({t}) is {} in the future (now is {})",
+                        crate::model::Duration::from(t.duration_since(now)).spoken(),
+                        now.strftime("%Y-%m-%d %H:%M:%S UTC")
+                    ),
+                )
+                .at(format!("/{key}"))
+                .hint("it records what has already happened: correct the date or time (a clock time typed for today that had not come yet, a wrong year?), or the clock of the machine that wrote it"),
+        );
+    }
+}
