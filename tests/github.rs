@@ -521,13 +521,17 @@ fn example() -> (TempDir, PathBuf) {
 }
 
 fn incident(fake: &Fake, dir: &Path, args: &[&str]) -> Run {
+    incident_with_token(fake, dir, args, TOKEN)
+}
+
+fn incident_with_token(fake: &Fake, dir: &Path, args: &[&str], token: &str) -> Run {
     let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
         .current_dir(dir)
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_REPOSITORY")
         .env_remove("GITHUB_SERVER_URL")
         .env("NO_COLOR", "1")
-        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_TOKEN", token)
         .env("GITHUB_API_URL", fake.api())
         .args(args)
         .args([
@@ -1261,6 +1265,26 @@ fn a_long_rate_limit_and_a_server_echoing_the_token_fail_clearly() {
         echoed.stderr
     );
     fake.assert_nothing_unexpected();
+}
+
+#[test]
+fn a_token_too_short_to_be_real_is_not_redacted_out_of_other_words() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    // A token too short to be real (GitHub refuses it) is not redacted out
+    // of other words: "expired" stays whole.
+    let short = incident_with_token(&fake, &dir, &["actions", "plan"], "x");
+    assert_eq!(short.code, 1);
+    assert!(
+        short
+            .stderr
+            .contains("the token is missing, expired or wrong (GITHUB_TOKEN or --token-env)")
+            && !short.stderr.contains("[token]"),
+        "{}",
+        short.stderr
+    );
+
+    assert_eq!(fake.state().bad_auth, 1, "GitHub refused it, once");
 }
 
 #[test]

@@ -342,11 +342,7 @@ impl Client {
     }
 
     fn error(&self, message: String, uncertain: bool) -> GithubError {
-        let message = if self.token.is_empty() {
-            message
-        } else {
-            message.replace(&self.token, "[token]")
-        };
+        let message = crate::text::redact(&message, &self.token);
         GithubError { message, uncertain }
     }
 }
