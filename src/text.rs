@@ -93,6 +93,19 @@ pub fn xml_chars(xml: &str) -> String {
         .collect()
 }
 
+/// A secret shorter than this is no real token (GitHub's are 40 characters
+/// and more) and would mangle ordinary words if replaced: `x` in
+/// `expired`.
+const MIN_SECRET_CHARS: usize = 20;
+
+/// `text` with every occurrence of `secret` replaced by `[token]`.
+pub fn redact(text: &str, secret: &str) -> String {
+    if secret.trim().chars().count() < MIN_SECRET_CHARS {
+        return text.to_string();
+    }
+    text.replace(secret, "[token]")
+}
+
 /// Explicit bidirectional formatting characters: they can reorder what a
 /// reader sees (a title that reads as another status).
 fn is_bidi_control(c: char) -> bool {
@@ -135,6 +148,16 @@ mod tests {
             safe_url("https://x.example/a b)(\u{7}").as_deref(),
             Some("https://x.example/a%20b%29%28")
         );
+    }
+
+    #[test]
+    fn only_a_real_token_is_redacted_and_other_text_is_never_mangled() {
+        assert_eq!(
+            redact("missing, expired or wrong", "x"),
+            "missing, expired or wrong"
+        );
+        let token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+        assert_eq!(redact(&format!("bad {token}!"), token), "bad [token]!");
     }
 
     #[test]
