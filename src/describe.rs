@@ -19,9 +19,7 @@ pub struct Entry {
 }
 
 fn incident_of(path: &str) -> Option<&str> {
-    path.strip_prefix("incidents/")?
-        .split_once('/')
-        .map(|(id, _)| id)
+    crate::paths::in_incident(path).map(|(id, _)| id)
 }
 
 fn update_at<'a>(incident: &'a Incident, path: &str) -> Option<(usize, &'a Update)> {

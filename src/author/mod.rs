@@ -31,7 +31,7 @@ pub enum AuthorError {
 
 /// `incidents/<id>/updates/<at in UTC>.yaml`
 pub fn update_path(id: &str, at: Timestamp) -> String {
-    format!("incidents/{id}/updates/{}", update_file_name(at))
+    crate::paths::update(id, &update_file_name(at))
 }
 
 /// The component status a severity suggests when a responder names a
@@ -66,7 +66,7 @@ pub fn declare(
     declaration: &Declaration,
     first: &Update,
 ) -> Result<NewFiles, AuthorError> {
-    let incident_path = format!("incidents/{id}/incident.yaml");
+    let incident_path = crate::paths::declaration(id);
     let update = update_path(id, first.at);
     Ok(NewFiles::from([
         (
@@ -275,7 +275,7 @@ pub fn resolve(
         with_report => policy.postmortem == crate::model::vocab::PostmortemRequirement::RequiredWithReport,
     };
     files.insert(
-        format!("incidents/{}/postmortem.yaml", incident.id),
+        crate::paths::postmortem(&incident.id),
         templates.render("postmortem.yaml", context)?,
     );
     Ok((files, Some(due)))

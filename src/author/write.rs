@@ -25,7 +25,7 @@ pub fn create_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), W
         return Err(WriteError::Exists(existing.clone()));
     }
     // Only inside incidents/: elsewhere a hidden `*.tmp` may be a person's.
-    let incidents = root.join("incidents");
+    let incidents = root.join(crate::paths::INCIDENTS);
     let folders: BTreeSet<PathBuf> = files
         .keys()
         .flat_map(|f| Path::new(f).ancestors().skip(1))

@@ -55,7 +55,7 @@ pub fn check(files: &Files) -> io::Result<Outcome> {
 pub fn check_change(files: &Files, changes: &[Changed]) -> io::Result<Outcome> {
     let touched: BTreeSet<String> = changes
         .iter()
-        .filter_map(|c| c.path.strip_prefix("incidents/")?.split_once('/'))
+        .filter_map(|c| crate::paths::in_incident(&c.path))
         .map(|(id, _)| id.to_string())
         .collect();
     let mut history = Vec::new();
@@ -75,7 +75,7 @@ fn check_scoped(
     // plain file holding the link's target where links are not supported).
     let guarded = |path: &str| {
         path == CONFIG_FILE
-            || ["incidents", "templates"]
+            || [crate::paths::INCIDENTS, crate::paths::TEMPLATES]
                 .iter()
                 .any(|dir| crate::repo::layout::is_within(path, dir))
     };

@@ -81,13 +81,7 @@ impl Session {
                 )));
             }
         }
-        if self
-            .root
-            .join("incidents")
-            .join(id)
-            .join("incident.yaml")
-            .is_file()
-        {
+        if self.root.join(crate::paths::declaration(id)).is_file() {
             return Err(CliError::Refused(format!(
                 "incident {id} has errors in its files; run `incident validate` and fix them first"
             )));

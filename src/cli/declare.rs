@@ -86,7 +86,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let date = at.strftime("%Y-%m-%d").to_string();
     let id = slug::unique_id(&date, &args.title, |id| {
-        session.root.join("incidents").join(id).exists()
+        session.root.join(crate::paths::incident_dir(id)).exists()
     });
     let roles = Roles {
         commander: args.commander,

@@ -76,8 +76,8 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     );
     if let Some(due) = due {
         println!(
-            "post-mortem: incidents/{}/postmortem.yaml is due {due} (the learning phase starts now: blameless analysis, action items, customer report)",
-            incident.id
+            "post-mortem: {} is due {due} (the learning phase starts now: blameless analysis, action items, customer report)",
+            crate::paths::postmortem(&incident.id)
         );
     }
     Ok(ExitCode::SUCCESS)

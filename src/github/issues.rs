@@ -170,10 +170,9 @@ pub fn desired(
                 .as_deref()
                 .filter(|_| incident.declaration.visibility == Visibility::Public)
                 .and_then(|url| {
-                    safe_url(&format!(
-                        "{}/incidents/{}.html",
-                        url.trim_end_matches('/'),
-                        incident.id
+                    safe_url(&crate::paths::site_link(
+                        Some(url),
+                        &crate::paths::incident_page(&incident.id),
                     ))
                 });
             let context = IssueCtx {
@@ -205,11 +204,11 @@ pub fn desired(
                     done: item.done,
                 },
                 postmortem_url: safe_url(&format!(
-                    "{}/{}/blob/HEAD/{}incidents/{}/postmortem.yaml",
+                    "{}/{}/blob/HEAD/{}{}",
                     target.server.trim_end_matches('/'),
                     target.repo,
                     target.prefix,
-                    incident.id
+                    crate::paths::postmortem(&incident.id)
                 ))
                 .unwrap_or_default(),
             };

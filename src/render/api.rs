@@ -135,13 +135,6 @@ impl<'v, 'a> Api<'v, 'a> {
         }
     }
 
-    fn link(&self, path: &str) -> String {
-        match &self.view.config.site.url {
-            Some(url) => format!("{}/{path}", url.trim_end_matches('/')),
-            None => path.to_string(),
-        }
-    }
-
     fn page(&self) -> Value {
         let site = &self.view.config.site;
         json!({
@@ -274,7 +267,10 @@ impl<'v, 'a> Api<'v, 'a> {
             "monitoring_at": monitoring_at.map(iso),
             "resolved_at": facts.resolved.map(iso),
             "impact": i.impact.as_str(),
-            "shortlink": self.link(&format!("incidents/{}.html", i.id())),
+            "shortlink": crate::paths::site_link(
+                self.view.config.site.url.as_deref(),
+                &crate::paths::incident_page(i.id())
+            ),
             "started_at": iso(facts.started.at),
             "page_id": self.page_id,
             "incident_updates": updates,

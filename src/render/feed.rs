@@ -44,7 +44,7 @@ pub fn files(
             entries.push(Entry {
                 id: format!("urn:incidentkit:{}:{stamp}", i.id()),
                 title: format!("{}: {}", status_label(u.status).label, i.title()),
-                link: format!("{base}incidents/{}.html", i.id()),
+                link: format!("{base}{}", crate::paths::incident_page(i.id())),
                 updated: iso(u.at),
                 pub_date: u.at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
                 content: markdown::to_html(u.message.as_deref().unwrap_or_default()),

@@ -259,7 +259,7 @@ pub fn pages(
         };
         put(
             files,
-            &format!("incidents/{}.html", i.id()),
+            &crate::paths::incident_page(i.id()),
             templates.render("page/incident.html", page)?,
         );
     }
@@ -282,7 +282,7 @@ pub fn pages(
         };
         put(
             files,
-            &format!("history/{}.html", month.key),
+            &crate::paths::month_page(&month.key),
             templates.render("page/month.html", page)?,
         );
     }
@@ -320,7 +320,7 @@ fn months(view: &PublicView<'_>, clock: &Clock) -> Vec<MonthCtx> {
                 .map(|d| d.strftime("%B %Y").to_string())
                 .unwrap_or_else(|_| key.clone());
             MonthCtx {
-                url: format!("history/{key}.html"),
+                url: crate::paths::month_page(&key),
                 label,
                 key,
                 count,
@@ -406,7 +406,7 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &Clock) -> IncidentCtx {
     IncidentCtx {
         id: i.id().to_string(),
         title: i.title().to_string(),
-        url: format!("incidents/{}.html", i.id()),
+        url: crate::paths::incident_page(i.id()),
         maintenance: i.is_maintenance(),
         lifecycle: match i.lifecycle {
             Lifecycle::Active => "active",

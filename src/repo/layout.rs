@@ -2,6 +2,7 @@
 //! `updates/<timestamp>.yaml`, `postmortem.yaml`, and anything else (strays).
 
 use super::source::{self, Kind, NotRegular, ReadError};
+use crate::paths::{DECLARATION, INCIDENTS, POSTMORTEM, TEMPLATES, UPDATES, incident_dir};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -35,7 +36,7 @@ impl Layout {
     /// Adds a file that is about to be written where `scan` would list it.
     pub fn insert(&mut self, path: &str) {
         let parts: Vec<&str> = path.split('/').collect();
-        let ["incidents", id, rest @ ..] = parts.as_slice() else {
+        let [INCIDENTS, id, rest @ ..] = parts.as_slice() else {
             return;
         };
         let at = match self.incidents.binary_search_by(|d| d.id.as_str().cmp(id)) {
@@ -51,9 +52,9 @@ impl Layout {
         };
         let dir = &mut self.incidents[at];
         match rest {
-            ["incident.yaml"] => dir.incident = Some(path.to_string()),
-            ["postmortem.yaml"] => dir.postmortem = Some(path.to_string()),
-            ["updates", _] => {
+            [DECLARATION] => dir.incident = Some(path.to_string()),
+            [POSTMORTEM] => dir.postmortem = Some(path.to_string()),
+            [UPDATES, _] => {
                 if let Err(i) = dir.updates.binary_search_by(|u| u.as_str().cmp(path)) {
                     dir.updates.insert(i, path.to_string());
                 }
@@ -68,7 +69,7 @@ impl Layout {
         let outside = |p: &String| !is_within(p.trim_end_matches('/'), path);
         self.strays.retain(outside);
         self.incidents
-            .retain(|d| !is_within(&format!("incidents/{}", d.id), path));
+            .retain(|d| !is_within(&incident_dir(&d.id), path));
         for dir in &mut self.incidents {
             dir.incident = dir.incident.take().filter(outside);
             dir.postmortem = dir.postmortem.take().filter(outside);
@@ -147,8 +148,8 @@ fn entries(
 /// repository keeps thousands.
 pub fn scan(root: &Path) -> io::Result<Layout> {
     let mut refused = templates(root)?;
-    let (files, dirs) = entries(root, "incidents", &mut refused)?;
-    let strays = files.iter().map(|f| format!("incidents/{f}")).collect();
+    let (files, dirs) = entries(root, INCIDENTS, &mut refused)?;
+    let strays = files.iter().map(|f| format!("{INCIDENTS}/{f}")).collect();
     let incidents = dirs
         .into_par_iter()
         .map(|id| scan_incident(root, id))
@@ -163,7 +164,7 @@ pub fn scan(root: &Path) -> io::Result<Layout> {
 /// Like `scan`, for the incident folders named in `ids` that exist, and no
 /// strays of `incidents/` itself: a change costs what it touches.
 pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
-    let incidents_dir = root.join("incidents");
+    let incidents_dir = root.join(INCIDENTS);
     let incidents = ids
         .par_iter()
         // Any kind of entry: a link where a folder belongs is refused.
@@ -181,7 +182,7 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
 /// read only when a template is rendered; a link is an error before that).
 fn templates(root: &Path) -> io::Result<Refused> {
     let mut refused = Vec::new();
-    let mut folders = vec!["templates".to_string()];
+    let mut folders = vec![TEMPLATES.to_string()];
     while let Some(dir) = folders.pop() {
         let (_, dirs) = entries(root, &dir, &mut refused)?;
         folders.extend(dirs.iter().map(|d| format!("{dir}/{d}")));
@@ -190,7 +191,7 @@ fn templates(root: &Path) -> io::Result<Refused> {
 }
 
 fn scan_incident(root: &Path, id: String) -> io::Result<IncidentDir> {
-    let base = format!("incidents/{id}");
+    let base = incident_dir(&id);
     let mut refused = Vec::new();
     let (files, dirs) = entries(root, &base, &mut refused)?;
     let mut found = IncidentDir {
@@ -200,14 +201,14 @@ fn scan_incident(root: &Path, id: String) -> io::Result<IncidentDir> {
     for file in files {
         let path = format!("{base}/{file}");
         match file.as_str() {
-            "incident.yaml" => found.incident = Some(path),
-            "postmortem.yaml" => found.postmortem = Some(path),
+            DECLARATION => found.incident = Some(path),
+            POSTMORTEM => found.postmortem = Some(path),
             _ => found.strays.push(path),
         }
     }
     for sub in dirs {
-        if sub == "updates" {
-            let updates = format!("{base}/updates");
+        if sub == UPDATES {
+            let updates = format!("{base}/{UPDATES}");
             let (files, dirs) = entries(root, &updates, &mut refused)?;
             for file in files {
                 let path = format!("{updates}/{file}");

@@ -11,7 +11,7 @@ use source::NotRegular;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub const CONFIG_FILE: &str = "incidentkit.yaml";
+pub use crate::paths::CONFIG as CONFIG_FILE;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
@@ -120,10 +120,7 @@ impl Files {
     pub fn scan_only(&self, ids: &BTreeSet<String>) -> std::io::Result<layout::Layout> {
         let mut layout = layout::scan_only(&self.root, ids)?;
         let in_scope = |file: &&String| {
-            let id = file
-                .strip_prefix("incidents/")
-                .and_then(|p| p.split('/').next());
-            id.is_some_and(|id| ids.contains(id))
+            crate::paths::in_incident(file).is_some_and(|(id, _)| ids.contains(id))
         };
         for file in self.pending.keys().filter(in_scope) {
             layout.insert(file);

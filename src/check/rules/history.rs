@@ -10,10 +10,6 @@ use crate::model::postmortem::{CustomerReport, PostmortemStatus};
 use crate::repo::{Files, source, yaml};
 use std::collections::BTreeMap;
 
-fn is_update(path: &str) -> bool {
-    path.starts_with("incidents/") && path.contains("/updates/") && path.ends_with(".yaml")
-}
-
 pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
     // A link or submodule is `layout/symlink`; its history is not read.
     let changes: Vec<&Changed> = changes.iter().filter(|c| c.refused.is_none()).collect();
@@ -21,7 +17,7 @@ pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
     let mut latest_base: BTreeMap<&str, String> = BTreeMap::new();
     for c in changes
         .iter()
-        .filter(|c| is_update(&c.path) && c.change == Change::Added)
+        .filter(|c| crate::paths::is_update(&c.path) && c.change == Change::Added)
     {
         let dir = c.path.rsplit_once('/').map_or("", |(d, _)| d);
         if latest_base.contains_key(dir) {
@@ -43,13 +39,13 @@ pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
                     .filter(|o| o.change == Change::Deleted && o.path.starts_with(dir))
                     .map(|o| o.path.clone()),
             )
-            .filter(|p| is_update(p) && !added.contains(&p.as_str()))
+            .filter(|p| crate::paths::is_update(p) && !added.contains(&p.as_str()))
             .max();
         latest_base.insert(dir, published.unwrap_or_default());
     }
     for c in changes {
         match c.change {
-            Change::Modified if is_update(&c.path) => {
+            Change::Modified if crate::paths::is_update(&c.path) => {
                 let line = first_difference(c.base.as_deref().unwrap_or_default(), files.read(&c.path).unwrap_or_default().as_bytes());
                 out.push(
                     HISTORY_UPDATE_REWRITTEN
@@ -58,12 +54,12 @@ pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
                         .hint("published updates are never rewritten: restore this file and post a new update with the correction (`incident update …`)"),
                 );
             }
-            Change::Deleted if is_update(&c.path) => out.push(
+            Change::Deleted if crate::paths::is_update(&c.path) => out.push(
                 HISTORY_UPDATE_DELETED
                     .diag(&c.path, "a published update was deleted")
                     .hint("restore the file (`git restore --source <base> -- <file>`); post a new update to correct it"),
             ),
-            Change::Added if is_update(&c.path) => {
+            Change::Added if crate::paths::is_update(&c.path) => {
                 let dir = c.path.rsplit_once('/').map_or("", |(d, _)| d);
                 if let Some(latest) = latest_base.get(dir).filter(|l| !l.is_empty() && c.path < **l) {
                     let name = latest.rsplit('/').next().unwrap_or(latest);
@@ -75,12 +71,12 @@ pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            Change::Deleted if c.path.ends_with("/incident.yaml") => out.push(
+            Change::Deleted if c.path.ends_with(&format!("/{}", crate::paths::DECLARATION)) => out.push(
                 HISTORY_INCIDENT_REMOVED
                     .diag(&c.path, "an incident was deleted or renamed")
                     .hint("incidents are never removed or renamed: restore the folder; to withdraw one from the status page set `visibility: internal`"),
             ),
-            Change::Modified if c.path.ends_with("/postmortem.yaml") => report_revision(files, c, out),
+            Change::Modified if c.path.ends_with(&format!("/{}", crate::paths::POSTMORTEM)) => report_revision(files, c, out),
             _ => {}
         }
     }

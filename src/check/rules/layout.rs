@@ -44,16 +44,15 @@ pub fn strays(layout: &Layout, out: &mut Vec<Diagnostic>) {
     // A declaration that is a link is reported as one, not as missing.
     let refused = layout.refused();
     let missing = layout.incidents.iter().filter(|d| {
-        let folder = format!("incidents/{}", d.id);
         d.incident.is_none()
-            && !refused.contains_key(folder.as_str())
-            && !refused.contains_key(format!("{folder}/incident.yaml").as_str())
+            && !refused.contains_key(crate::paths::incident_dir(&d.id).as_str())
+            && !refused.contains_key(crate::paths::declaration(&d.id).as_str())
     });
     for dir in missing {
         out.push(
             LAYOUT_MISSING_INCIDENT
                 .diag(
-                    &format!("incidents/{}/", dir.id),
+                    &format!("{}/", crate::paths::incident_dir(&dir.id)),
                     "incident folder without incident.yaml",
                 )
                 .hint("declare the incident with `incident declare`, or remove the folder"),

@@ -1,0 +1,105 @@
+//! Where things are, spelled once: the files of an incident repository
+//! (relative to its root, with `/`) and the pages of the built site
+//! (relative to the site root, or absolute under `site.url`).
+
+/// The configuration at the repository root.
+pub const CONFIG: &str = "incidentkit.yaml";
+/// The folder of incident folders.
+pub const INCIDENTS: &str = "incidents";
+/// An incident folder's declaration.
+pub const DECLARATION: &str = "incident.yaml";
+/// An incident folder's post-mortem.
+pub const POSTMORTEM: &str = "postmortem.yaml";
+/// An incident folder's folder of update files.
+pub const UPDATES: &str = "updates";
+/// Template overrides.
+pub const TEMPLATES: &str = "templates";
+
+/// `incidents/<id>`
+pub fn incident_dir(id: &str) -> String {
+    format!("{INCIDENTS}/{id}")
+}
+
+/// `incidents/<id>/incident.yaml`
+pub fn declaration(id: &str) -> String {
+    format!("{INCIDENTS}/{id}/{DECLARATION}")
+}
+
+/// `incidents/<id>/postmortem.yaml`
+pub fn postmortem(id: &str) -> String {
+    format!("{INCIDENTS}/{id}/{POSTMORTEM}")
+}
+
+/// `incidents/<id>/updates/<file>`
+pub fn update(id: &str, file: &str) -> String {
+    format!("{INCIDENTS}/{id}/{UPDATES}/{file}")
+}
+
+/// The incident a repository path belongs to, and the path inside its
+/// folder: `incidents/<id>/updates/x.yaml` → (`<id>`, `updates/x.yaml`).
+pub fn in_incident(path: &str) -> Option<(&str, &str)> {
+    path.strip_prefix(INCIDENTS)?
+        .strip_prefix('/')?
+        .split_once('/')
+}
+
+/// Whether a repository path is an update file.
+pub fn is_update(path: &str) -> bool {
+    in_incident(path).is_some_and(|(_, rest)| {
+        rest.strip_prefix(UPDATES)
+            .and_then(|r| r.strip_prefix('/'))
+            .is_some_and(|name| name.ends_with(".yaml") && !name.contains('/'))
+    })
+}
+
+/// The page of an incident: `incidents/<id>.html`.
+pub fn incident_page(id: &str) -> String {
+    format!("{INCIDENTS}/{id}.html")
+}
+
+/// The page of a month of history: `history/<YYYY-MM>.html`.
+pub fn month_page(key: &str) -> String {
+    format!("history/{key}.html")
+}
+
+/// A site path as a link: absolute under the site's URL when there is one.
+pub fn site_link(site_url: Option<&str>, path: &str) -> String {
+    match site_url {
+        Some(url) => format!("{}/{path}", url.trim_end_matches('/')),
+        None => path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_paths() {
+        assert_eq!(
+            update("2026-11-26-x", "t.yaml"),
+            "incidents/2026-11-26-x/updates/t.yaml"
+        );
+        assert_eq!(
+            in_incident("incidents/2026-11-26-x/updates/t.yaml"),
+            Some(("2026-11-26-x", "updates/t.yaml"))
+        );
+        assert_eq!(in_incident("incidentsX/a/b"), None);
+        assert!(is_update("incidents/a/updates/t.yaml"));
+        assert!(!is_update("incidents/a/updates/deeper/t.yaml"));
+        assert!(!is_update("incidents/a/incident.yaml"));
+    }
+
+    #[test]
+    fn site_links() {
+        assert_eq!(incident_page("a"), "incidents/a.html");
+        assert_eq!(
+            site_link(Some("https://status.example/"), &incident_page("a")),
+            "https://status.example/incidents/a.html"
+        );
+        assert_eq!(
+            site_link(None, "history/2026-11.html"),
+            "history/2026-11.html"
+        );
+    }
+}
