@@ -71,6 +71,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../templates/update/update.html"),
     ),
     (
+        "github/fast-lane.md",
+        include_str!("../templates/github/fast-lane.md"),
+    ),
+    (
         "postmortem/postmortem.md",
         include_str!("../templates/postmortem/postmortem.md"),
     ),

@@ -219,6 +219,7 @@ fn base_documents() -> BTreeMap<&'static str, Value> {
             "sev2": {"label": "High"}, "sev3": {"label": "Medium"}, "sev4": {"label": "Low"},
         },
         "github": {"repo": "acme/incidents", "label": "incident-action"},
+        "fast_lane": {"responders": ["@alice"], "teams": ["acme/oncall"], "check": "validate", "merge_method": "squash"},
         // Hostile text is short, not a five-part report: judged, not refused.
         "rules": {"report/incomplete": "warn"},
     });

@@ -1,9 +1,12 @@
 //! `incident pr comment --pr N`: what the pull request publishes (`incident
 //! diff`, with the validation result) as one comment, updated in place.
+//! `incident pr fast-lane --pr N`: merges it when it qualifies for the fast
+//! lane (`github::fast_lane`), otherwise says why on it.
 
 use super::CliError;
 use super::actions::Connection;
 use crate::github::comment::{self, Posted};
+use crate::github::fast_lane::{self, Refusal};
 use crate::templates::Templates;
 use std::path::Path;
 use std::process::ExitCode;
@@ -27,15 +30,49 @@ enum What {
         #[command(flatten)]
         connection: Connection,
     },
+    /// Merge the pull request if it qualifies for the fast lane; otherwise
+    /// say on it why not and leave it for review. Exit 0 merged (or merged
+    /// before), 3 not eligible.
+    #[command(
+        after_help = "Example (the workflow's fast-lane job, on the base branch):\n  incident pr fast-lane --pr 42"
+    )]
+    FastLane {
+        /// The pull request's number.
+        #[arg(long, value_name = "N")]
+        pr: u64,
+        /// Judge and print the verdict only: merge nothing, comment nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
 }
 
+/// The exit code of a pull request the fast lane leaves for review.
+pub const NOT_ELIGIBLE: u8 = 3;
+
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
+    match &args.what {
+        What::Comment {
+            pr,
+            since,
+            connection,
+        } => comment(start, *pr, since, connection),
+        What::FastLane {
+            pr,
+            dry_run,
+            connection,
+        } => fast_lane(start, *pr, *dry_run, connection),
+    }
+}
+
+fn comment(
+    start: &Path,
+    pr: u64,
+    since: &str,
+    connection: &Connection,
+) -> Result<ExitCode, CliError> {
     let root = super::repository_root(start)?;
-    let What::Comment {
-        pr,
-        since,
-        connection,
-    } = &args.what;
     let (diff, outcome) = super::diff::markdown(&root, since)?;
     // Nothing is sent while the change holds a link; `validate` names it.
     super::refuse_links(&outcome)?;
@@ -58,7 +95,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     };
     let body = comment::body(&templates.render("github/pr-comment.md", context)?);
     let mut client = connection.client()?;
-    let posted = comment::post(&mut client, &repo, *pr, &body)
+    let posted = comment::post(&mut client, &repo, pr, &body)
         .map_err(|e| CliError::Refused(e.to_string()))?;
     let what = match posted {
         Posted::Created(id) => format!("created comment {id}"),
@@ -70,4 +107,123 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         client.request_counts()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Judges pull request `number` against the base checked out here, then
+/// merges it or says why not.
+fn fast_lane(
+    start: &Path,
+    number: u64,
+    dry_run: bool,
+    connection: &Connection,
+) -> Result<ExitCode, CliError> {
+    let root = super::repository_root(start)?;
+    let outcome = crate::check::check(&crate::repo::Files::on_disk(&root))?;
+    super::refuse_links(&outcome)?;
+    let Some(base) = outcome.repository else {
+        return Err(CliError::Usage(format!(
+            "{} on the base branch has errors; run `incident validate`",
+            crate::repo::CONFIG_FILE
+        )));
+    };
+    let running = std::env::var("GITHUB_REPOSITORY").ok();
+    let config_repo = base.config.github.as_ref().and_then(|g| g.repo.clone());
+    let repo = connection.target_repo(&[running, config_repo])?;
+    let lane = base.config.fast_lane.clone().unwrap_or_default();
+    let check = lane
+        .check
+        .clone()
+        .unwrap_or_else(|| fast_lane::DEFAULT_CHECK.to_string());
+    let mut client = connection.client()?;
+    let pr = fast_lane::pull_request(&mut client, &repo, number).map_err(github)?;
+    if pr.merged {
+        println!("{repo} pull request #{number} is merged already; nothing to do");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let files = fast_lane::files(&mut client, &repo, number).map_err(github)?;
+    let listed = lane
+        .responders
+        .iter()
+        .any(|r| r.trim_start_matches('@').eq_ignore_ascii_case(&pr.author));
+    let in_team = !listed
+        && !lane.teams.is_empty()
+        && fast_lane::in_any_team(&mut client, &lane.teams, &pr.author).map_err(github)?;
+    let checks = fast_lane::checks(&mut client, &repo, &pr.head_sha, &check).map_err(github)?;
+    let mut refusals = fast_lane::judge(&pr, &files, &base, &lane, in_team, &check, &checks);
+    if base.config.fast_lane.is_none() {
+        refusals.insert(0, Refusal::NotConfigured);
+    }
+    let head = pr.head_sha.chars().take(7).collect::<String>();
+    let eligible = refusals.is_empty();
+    if dry_run {
+        report(&repo, number, &refusals);
+        println!(
+            "dry run: nothing merged, nothing commented ({})",
+            client.request_counts()
+        );
+        return Ok(verdict(eligible));
+    }
+    if eligible {
+        let method = lane.merge_method.unwrap_or_default();
+        fast_lane::merge(&mut client, &repo, &pr, method).map_err(github)?;
+    }
+    let entries = files.len();
+    let templates = Templates::load(Some(&root))?;
+    let why_author = if listed {
+        "is a listed responder"
+    } else if in_team {
+        "is in a fast-lane team"
+    } else {
+        "leads the incident it updates"
+    };
+    let context = minijinja::context! {
+        merged => eligible,
+        summary => format!("{entries} new file{}", if entries == 1 { "" } else { "s" }),
+        author => crate::text::markdown_inline(&pr.author),
+        why_author => why_author,
+        check => crate::text::markdown_inline(&check),
+        head => head.clone(),
+        refusals => refusals.iter().map(|r| crate::text::one_line(&r.to_string())).collect::<Vec<_>>(),
+    };
+    let body = comment::body_marked(
+        comment::FAST_LANE_MARKER,
+        &templates.render("github/fast-lane.md", context)?,
+    );
+    comment::post(&mut client, &repo, number, &body).map_err(github)?;
+    if eligible {
+        println!(
+            "merged {repo} pull request #{number} at {head} by the fast lane ({})",
+            client.request_counts()
+        );
+    } else {
+        report(&repo, number, &refusals);
+        println!(
+            "left for review; said why on the pull request ({})",
+            client.request_counts()
+        );
+    }
+    Ok(verdict(eligible))
+}
+
+fn report(repo: &crate::github::Repo, number: u64, refusals: &[Refusal]) {
+    if refusals.is_empty() {
+        println!("{repo} pull request #{number} qualifies for the fast lane");
+        return;
+    }
+    println!("{repo} pull request #{number} does not qualify for the fast lane:");
+    for r in refusals {
+        println!("  - {}", crate::text::one_line(&r.to_string()));
+    }
+}
+
+fn verdict(eligible: bool) -> ExitCode {
+    if eligible {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(NOT_ELIGIBLE)
+    }
+}
+
+fn github(e: crate::github::GithubError) -> CliError {
+    CliError::Refused(e.to_string())
 }

@@ -160,6 +160,7 @@ fn create(client: &mut Client, target: &Target, issue: &Desired, since: &str, re
                                 "{e}; gave up within --max-wait (the next apply finishes it, without a duplicate)"
                             ),
                             uncertain: true,
+                            status: e.status,
                         },
                     );
                 }

@@ -1,11 +1,13 @@
-//! One comment per pull request, found again by the marker on its first
-//! line and edited in place, never posted twice.
+//! One comment per pull request and purpose, found again by the marker on
+//! its first line and edited in place, never posted twice.
 
 use super::{Client, GithubError, Repo};
 use octocrab::models::issues::Comment;
 use serde::Serialize;
 
 pub const MARKER: &str = "<!-- incidentkit:pr-comment -->";
+/// The fast lane's verdict: a comment of its own.
+pub const FAST_LANE_MARKER: &str = "<!-- incidentkit:fast-lane -->";
 /// GitHub refuses longer comment bodies.
 const MAX_BODY: usize = 65_536;
 
@@ -23,7 +25,12 @@ struct Body<'a> {
 
 /// The comment's body: the marker, then `markdown`, cut to GitHub's limit.
 pub fn body(markdown: &str) -> String {
-    let body = format!("{MARKER}\n{}\n", markdown.trim_end());
+    body_marked(MARKER, markdown)
+}
+
+/// A body under another `marker`.
+pub fn body_marked(marker: &str, markdown: &str) -> String {
+    let body = format!("{marker}\n{}\n", markdown.trim_end());
     if body.len() <= MAX_BODY {
         return body;
     }
@@ -35,24 +42,29 @@ pub fn body(markdown: &str) -> String {
     format!("{}{note}", &body[..end])
 }
 
-fn ours(comment: &Comment) -> bool {
-    comment
-        .body
-        .as_deref()
-        .and_then(|b| b.lines().next())
-        .is_some_and(|first| first.trim() == MARKER)
+fn first_line(text: Option<&str>) -> Option<&str> {
+    text.and_then(|b| b.lines().next()).map(str::trim)
 }
 
-fn find(client: &mut Client, repo: &Repo, pr: u64) -> Result<Option<Comment>, GithubError> {
+fn find(
+    client: &mut Client,
+    repo: &Repo,
+    pr: u64,
+    marker: &str,
+) -> Result<Option<Comment>, GithubError> {
     let comments: Vec<Comment> = client.list(&repo.path(&format!("/issues/{pr}/comments")))?;
-    Ok(comments.into_iter().find(ours))
+    Ok(comments
+        .into_iter()
+        .find(|c| first_line(c.body.as_deref()) == Some(marker)))
 }
 
-/// Posts `body` on pull request `pr`, or edits the comment posted before.
+/// Posts `body` on pull request `pr`, or edits the comment posted before
+/// with the same marker (the body's first line).
 pub fn post(client: &mut Client, repo: &Repo, pr: u64, body: &str) -> Result<Posted, GithubError> {
+    let marker = first_line(Some(body)).unwrap_or(MARKER);
     let mut attempt = 0;
     loop {
-        if let Some(comment) = find(client, repo, pr)? {
+        if let Some(comment) = find(client, repo, pr, marker)? {
             let id = comment.id.into_inner();
             let same = comment.body.as_deref().map(normalise) == Some(normalise(body));
             if same {

@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod comment;
+pub mod fast_lane;
 pub mod issues;
 pub mod plan;
 
@@ -76,6 +77,9 @@ pub struct GithubError {
     /// The request may have been carried out although no answer came (a
     /// connection dropped, a 5xx): a create must look before trying again.
     pub uncertain: bool,
+    /// The HTTP status of a refusal (404, 405, 409, 422 …), when GitHub
+    /// answered with one.
+    pub status: Option<u16>,
 }
 
 impl fmt::Display for GithubError {
@@ -93,7 +97,8 @@ enum Attempt {
     RateLimited(Option<Duration>, String),
     /// A transient failure: back off and try again.
     Transient(String),
-    Failed(String),
+    /// Refused, with the status: not retried.
+    Failed(u16, String),
 }
 
 pub struct Client {
@@ -154,6 +159,23 @@ impl Client {
             last_write: None,
             requests: BTreeMap::new(),
         })
+    }
+
+    /// `GET path`: one object.
+    pub fn get<T: DeserializeOwned>(&mut self, path: &str) -> Result<T, GithubError> {
+        let (_, body) = self.send(Method::GET, path, None::<&()>, true)?;
+        self.decode(&Method::GET, path, &body)
+    }
+
+    /// `PUT path`, not retried when the outcome is uncertain: the caller
+    /// looks at what happened (a merge that went through).
+    pub fn put<B: Serialize, T: DeserializeOwned>(
+        &mut self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, GithubError> {
+        let (_, reply) = self.send(Method::PUT, path, Some(body), false)?;
+        self.decode(&Method::PUT, path, &reply)
     }
 
     /// Every item of a paginated list, following the `Link: rel="next"`
@@ -231,7 +253,11 @@ impl Client {
             let what = format!("{method} {}", self.shown(path));
             let (wait, why, uncertain) = match outcome {
                 Attempt::Done(headers, body) => return Ok((headers, body)),
-                Attempt::Failed(why) => return Err(self.error(format!("{what}: {why}"), false)),
+                Attempt::Failed(status, why) => {
+                    let mut e = self.error(format!("{what}: {why}"), false);
+                    e.status = Some(status);
+                    return Err(e);
+                }
                 Attempt::RateLimited(wait, why) => (wait, why, false),
                 Attempt::Transient(why) => (None, why, true),
             };
@@ -260,6 +286,7 @@ impl Client {
             let response = match *method {
                 Method::POST => octocrab._post(path, body).await,
                 Method::PATCH => octocrab._patch(path, body).await,
+                Method::PUT => octocrab._put(path, body).await,
                 _ => octocrab._get(path).await,
             }?;
             let status = response.status();
@@ -343,7 +370,11 @@ impl Client {
 
     fn error(&self, message: String, uncertain: bool) -> GithubError {
         let message = crate::text::redact(&message, &self.token);
-        GithubError { message, uncertain }
+        GithubError {
+            message,
+            uncertain,
+            status: None,
+        }
     }
 }
 
@@ -410,7 +441,7 @@ fn classify(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Attempt {
         }
         _ => "",
     };
-    Attempt::Failed(format!("{why}{hint}"))
+    Attempt::Failed(status.as_u16(), format!("{why}{hint}"))
 }
 
 /// GitHub's `{"message": …}` in an error body.
@@ -520,7 +551,7 @@ mod tests {
         let denied = br#"{"message":"Resource not accessible by integration"}"#.to_vec();
         assert!(matches!(
             classify(StatusCode::FORBIDDEN, HeaderMap::new(), denied),
-            Attempt::Failed(why) if why.contains("lacks a permission")
+            Attempt::Failed(403, why) if why.contains("lacks a permission")
         ));
         assert!(matches!(
             classify(StatusCode::BAD_GATEWAY, HeaderMap::new(), Vec::new()),

@@ -15,6 +15,8 @@ pub struct Config {
     #[serde(default)]
     pub severity_policy: PolicyOverrides,
     pub github: Option<GithubTarget>,
+    /// Who may have an append-only pull request merged without review.
+    pub fast_lane: Option<FastLane>,
     /// Rule id → level, as in clippy: the team's choice over the defaults.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleLevel>,
@@ -67,6 +69,30 @@ pub struct Component {
     pub name: String,
     pub description: Option<String>,
     pub group: Option<String>,
+}
+
+/// `fast_lane:` in incidentkit.yaml (see `github::fast_lane`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FastLane {
+    /// GitHub handles (`@alice`) whose append-only pull requests merge.
+    #[serde(default)]
+    pub responders: Vec<String>,
+    /// Teams (`org/team-slug`) whose members' pull requests merge.
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// The check run that must be green on the head commit.
+    pub check: Option<String>,
+    pub merge_method: Option<MergeMethod>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MergeMethod {
+    #[default]
+    Squash,
+    Merge,
+    Rebase,
 }
 
 #[derive(Debug, Clone, Deserialize)]
