@@ -132,6 +132,24 @@ pub fn commit_on_branch(
     })
 }
 
+/// The branch a pull request from here goes into: the branch HEAD is on,
+/// unless that is an incident branch; then origin's default branch
+/// (`origin/HEAD`), else `main`.
+pub fn base_branch(repo: &Repository) -> String {
+    let current = repo
+        .head()
+        .ok()
+        .and_then(|h| h.shorthand().ok().map(str::to_string))
+        .filter(|b| !b.starts_with("incident/") && b != "HEAD");
+    current.unwrap_or_else(|| {
+        repo.find_reference("refs/remotes/origin/HEAD")
+            .ok()
+            .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_string))
+            .and_then(|t| t.strip_prefix("refs/remotes/origin/").map(str::to_string))
+            .unwrap_or_else(|| "main".to_string())
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
     Added,

@@ -2,7 +2,9 @@
 //! API: the requests it makes (read the pull request, its files and its
 //! checks; merge; one comment), idempotence (a second run merges nothing and
 //! never errors on a merged pull request), a merge whose answer is lost, a
-//! rate limit, the refusal messages, and a token never printed.
+//! rate limit, the refusal messages, and a token never printed. And `--pr`
+//! on the authoring commands: push to a real (bare, local) origin with git,
+//! open the pull request once, add to it after.
 
 mod common;
 
@@ -31,6 +33,8 @@ struct State {
     /// The next files request is rate limited with Retry-After: 1.
     limit_files: bool,
     comments: Vec<(u64, String)>,
+    /// Pull requests opened through the API: (head, base, title, body).
+    opened: Vec<(String, String, String, String)>,
     log: Vec<String>,
 }
 
@@ -114,6 +118,32 @@ impl Respond for Github {
                     return ResponseTemplate::new(502);
                 }
                 ResponseTemplate::new(200).set_body_json(json!({"sha": "m3rg3d", "merged": true, "message": "Pull Request successfully merged"}))
+            }
+            ("GET", "/pulls") => {
+                let head = request
+                    .url
+                    .query_pairs()
+                    .find(|(k, _)| k == "head")
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default();
+                let open: Vec<Value> = s
+                    .opened
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| format!("acme:{}", p.0) == head)
+                    .map(|(n, _)| json!({"number": 12 + n, "html_url": format!("https://github.com/{REPO}/pull/{}", 12 + n)}))
+                    .collect();
+                ResponseTemplate::new(200).set_body_json(open)
+            }
+            ("POST", "/pulls") => {
+                let body: Value = serde_json::from_slice(&request.body).unwrap();
+                let text = |k: &str| body[k].as_str().unwrap_or_default().to_string();
+                s.opened
+                    .push((text("head"), text("base"), text("title"), text("body")));
+                let n = 11 + s.opened.len();
+                ResponseTemplate::new(201).set_body_json(
+                    json!({"number": n, "html_url": format!("https://github.com/{REPO}/pull/{n}")}),
+                )
             }
             ("GET", "/issues/7/comments") => {
                 let all: Vec<Value> = s.comments.iter().map(|(id, b)| comment(*id, b)).collect();
@@ -420,4 +450,134 @@ fn without_a_fast_lane_in_the_config_every_pull_request_is_reviewed() {
     let run = fast_lane(&fake, &dir, &["--dry-run"]);
     assert_eq!(run.code, 3);
     assert!(run.stdout.contains("has no `fast_lane:`"), "{}", run.stdout);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn pr_pushes_the_branch_and_opens_its_pull_request_once() {
+    let fake = Fake::start("alice", &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let origin = tmp.path().join("origin.git");
+    git(
+        tmp.path(),
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            origin.to_str().unwrap(),
+        ],
+    );
+    let dir = tmp.path().join("status");
+    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        .arg("init")
+        .arg(&dir)
+        .assert()
+        .success();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["config", "user.name", "Alice"]);
+    git(&dir, &["config", "user.email", "alice@example.com"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "Start"]);
+    git(&dir, &["remote", "add", "origin", origin.to_str().unwrap()]);
+    git(&dir, &["push", "-q", "-u", "origin", "main"]);
+    let run = |at: &str, args: &[&str]| {
+        let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+            .current_dir(&dir)
+            .env_remove("GITHUB_ACTIONS")
+            .env("GITHUB_REPOSITORY", REPO)
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_API_URL", fake.server.uri())
+            .env("INCIDENT_AUTHOR", "@alice")
+            .env("NO_COLOR", "1")
+            .env(
+                "SOURCE_DATE_EPOCH",
+                at.parse::<jiff::Timestamp>()
+                    .unwrap()
+                    .as_second()
+                    .to_string(),
+            )
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        );
+        assert!(out.status.success(), "{args:?}: {stdout}{stderr}");
+        assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN));
+        stdout
+    };
+    let declared = run(
+        "2026-11-26T10:00:00Z",
+        &[
+            "declare",
+            "--title",
+            "Search is slow",
+            "--severity",
+            "sev3",
+            "--component",
+            "website",
+            "--pr",
+        ],
+    );
+    assert!(
+        declared.contains("opened pull request #12: https://github.com/acme/status/pull/12"),
+        "{declared}"
+    );
+    {
+        let s = fake.state();
+        let (head, base, title, body) = &s.opened[0];
+        assert_eq!(head, "incident/2026-11-26-search-is-slow");
+        assert_eq!(base, "main");
+        assert!(title.contains("declare"), "{title}");
+        assert!(body.contains("what this change publishes"), "{body}");
+    }
+    let updated = run(
+        "2026-11-26T10:20:00Z",
+        &[
+            "update",
+            "search-is-slow",
+            "--message",
+            "Still looking.",
+            "--pr",
+        ],
+    );
+    assert!(updated.contains("pushed to pull request #12"), "{updated}");
+    assert_eq!(
+        fake.state().opened.len(),
+        1,
+        "one pull request for the incident"
+    );
+    // The origin holds the branch with both commits.
+    let log = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&origin)
+        .args(["log", "--format=%s", "incident/2026-11-26-search-is-slow"])
+        .output()
+        .unwrap();
+    let subjects = String::from_utf8(log.stdout).unwrap();
+    assert_eq!(subjects.lines().count(), 3, "{subjects}");
+    assert!(
+        subjects.starts_with("incident(2026-11-26-search-is-slow): update"),
+        "{subjects}"
+    );
 }

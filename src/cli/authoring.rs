@@ -24,6 +24,10 @@ pub struct Common {
     /// Commit the new files on branch incident/<id> (created from HEAD unless already on it).
     #[arg(long)]
     pub branch: bool,
+    /// As --branch, then push it (with your git) and open its pull request
+    /// through the GitHub API (GITHUB_TOKEN), or add to the one open.
+    #[arg(long)]
+    pub pr: bool,
 }
 
 pub struct Session {
@@ -141,10 +145,12 @@ impl Session {
         files: NewFiles,
         message: &str,
     ) -> Result<bool, CliError> {
-        let git = common
-            .branch
+        let git = (common.branch || common.pr)
             .then(|| crate::git::open_clean(&self.root))
             .transpose()?;
+        // The branch a new pull request goes into: the one HEAD is on, or
+        // origin's default when HEAD is an incident branch already.
+        let base = git.as_ref().map(crate::git::base_branch);
         let after = check::check(&Files::with_pending(&self.root, files.clone()))?;
         let known: HashSet<(&str, &str, &str)> = self
             .before
@@ -182,10 +188,13 @@ impl Session {
                 &done.commit[..8],
                 done.branch
             );
-            println!(
-                "next: git push -u origin {} and open a pull request",
-                done.branch
-            );
+            match base.filter(|_| common.pr) {
+                Some(base) => super::pull_request::open(&self.root, &done.branch, &base, message)?,
+                None => println!(
+                    "next: git push -u origin {} and open a pull request (or rerun with --pr)",
+                    done.branch
+                ),
+            }
         }
         Ok(true)
     }

@@ -12,6 +12,7 @@ mod init;
 mod list;
 mod man;
 mod pr;
+mod pull_request;
 mod render;
 mod resolve;
 mod schema;
