@@ -19,6 +19,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../templates/new/incidents.yml"),
     ),
     (
+        "new/fast-lane.yml",
+        include_str!("../templates/new/fast-lane.yml"),
+    ),
+    (
         "postmortem.yaml",
         include_str!("../templates/postmortem.yaml"),
     ),

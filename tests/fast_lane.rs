@@ -101,7 +101,7 @@ impl Respond for Github {
                 let runs: Vec<Value> = s
                     .check
                     .iter()
-                    .map(|(status, conclusion)| json!({"name": "validate", "status": status, "conclusion": conclusion, "app": {"slug": "github-actions"}}))
+                    .map(|(status, conclusion)| json!({"name": "check", "status": status, "conclusion": conclusion, "app": {"slug": "github-actions"}}))
                     .collect();
                 ResponseTemplate::new(200)
                     .set_body_json(json!({"total_count": runs.len(), "check_runs": runs}))
@@ -423,15 +423,15 @@ fn a_red_or_missing_check_leaves_it_for_review() {
     for (check, why) in [
         (
             Some(("completed", Some("failure"))),
-            "the `validate` check ended failure",
+            "the `check` check ended failure",
         ),
         (
             Some(("in_progress", None)),
-            "the `validate` check has not finished",
+            "the `check` check has not finished",
         ),
         (
             None,
-            "no `validate` check run by GitHub Actions on the head commit yet",
+            "no `check` check run by GitHub Actions on the head commit yet",
         ),
     ] {
         let fake = Fake::start("alice", &[(&update(OPEN), "added")]);

@@ -372,3 +372,87 @@ fn the_action_refuses_what_it_does_not_know() {
         unbalanced.stdout
     );
 }
+
+/// Expressions a pull request's author controls: a job with a write token
+/// must never check out, run or interpolate them.
+const PULL_REQUEST_CONTROLLED: &[&str] = &[
+    "pull_request.head",
+    "workflow_run.head_sha",
+    "workflow_run.head_branch",
+    "workflow_run.head_repository",
+    "workflow_run.head_commit",
+    "pull_request.title",
+    "pull_request.body",
+];
+
+#[test]
+fn the_fast_lane_never_runs_the_pull_requests_code_with_a_write_token() {
+    let tmp = TempDir::new().unwrap();
+    incident()
+        .current_dir(tmp.path())
+        .args(["init", "repo"])
+        .assert()
+        .success();
+    let written = read(&tmp.path().join("repo/.github/workflows/fast-lane.yml"));
+    let template = read(&project("templates/new/fast-lane.yml"));
+    assert_eq!(
+        format!("{{% raw -%}}\n{written}{{% endraw %}}\n"),
+        template,
+        "init writes the template as is"
+    );
+    let workflow = yaml(&written, "fast-lane.yml");
+    // Triggered after the pull request's own (read-only) run, never by it.
+    let on: Vec<&str> = map(&workflow, "on")
+        .keys()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(on, ["workflow_run"]);
+    assert_eq!(workflow["permissions"], Value::Mapping(Mapping::new()));
+    let mut writing_jobs = 0;
+    for (name, job) in jobs(&workflow) {
+        let writes = map(job, "permissions")
+            .values()
+            .any(|level| level.as_str() == Some("write"));
+        if !writes {
+            continue;
+        }
+        writing_jobs += 1;
+        for step in job["steps"].as_sequence().unwrap() {
+            let text = serde_yaml::to_string(step).unwrap();
+            for controlled in PULL_REQUEST_CONTROLLED {
+                assert!(
+                    !text.contains(controlled),
+                    "job {name:?} uses `{controlled}`: {text}"
+                );
+            }
+            if step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/checkout"))
+            {
+                assert_eq!(
+                    step["with"]["ref"].as_str(),
+                    Some("${{ github.event.repository.default_branch }}"),
+                    "job {name:?} checks out the default branch only"
+                );
+                assert_eq!(step["with"]["persist-credentials"].as_bool(), Some(false));
+            }
+            // Scripts run only what the workflow wrote, never a file of the
+            // checkout (which is the base branch, but stay strict).
+            if let Some(script) = step["run"].as_str() {
+                assert!(!script.contains("./"), "job {name:?} runs a file: {script}");
+            }
+        }
+    }
+    assert_eq!(writing_jobs, 1, "one job merges");
+    // The pull request's own run asks for no write to the code.
+    let incidents = yaml(&template_workflow(), TEMPLATE);
+    for (name, job) in jobs(&incidents) {
+        let permissions = map(job, "permissions");
+        if name.as_str() == Some("check") {
+            assert_eq!(
+                permissions.get("contents").and_then(Value::as_str),
+                Some("read")
+            );
+        }
+    }
+}

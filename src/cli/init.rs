@@ -50,6 +50,12 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         ".github/workflows/incidents.yml".to_string(),
         templates.render("new/incidents.yml", minijinja::context! {})?,
     );
+    // Append-only pull requests of responders merged without a review, from
+    // a workflow that never runs the pull request's code.
+    files.insert(
+        ".github/workflows/fast-lane.yml".to_string(),
+        templates.render("new/fast-lane.yml", minijinja::context! {})?,
+    );
     // A repository created on GitHub already has a README and a .gitignore:
     // create what is missing, never touch what is there. Only an existing
     // configuration means this is an incident repository already.

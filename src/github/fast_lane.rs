@@ -24,8 +24,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-/// The check run that must be green, unless `fast_lane.check` says another.
-pub const DEFAULT_CHECK: &str = "validate";
+/// The check run that must be green, unless `fast_lane.check` says another:
+/// the validation job of the workflow `incident init` writes.
+pub const DEFAULT_CHECK: &str = "check";
 
 /// A pull request, as GitHub's API describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -621,7 +622,7 @@ mod tests {
             assert_eq!(
                 judged(&pr("alice"), &[added(UPDATE)], checks.clone()),
                 [Refusal::Check {
-                    name: "validate".into(),
+                    name: "check".into(),
                     checks
                 }]
             );
