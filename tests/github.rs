@@ -1106,7 +1106,7 @@ fn no_token_no_repository_and_a_refused_token_are_clear_errors() {
         .args(["actions", "plan", "--repo", "acme/incidents"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a setup to fix, not findings");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr
@@ -1241,7 +1241,11 @@ fn a_long_rate_limit_and_a_server_echoing_the_token_fail_clearly() {
         .push_back(("GET", "/issues", Fault::HourLimit));
     let started = std::time::Instant::now();
     let limited = incident(&fake, &dir, &["actions", "plan"]);
-    assert_eq!(limited.code, 1, "{}{}", limited.stdout, limited.stderr);
+    assert_eq!(
+        limited.code, 4,
+        "GitHub unavailable: {}{}",
+        limited.stdout, limited.stderr
+    );
     assert!(
         started.elapsed() < Duration::from_secs(30),
         "no hour-long wait"
@@ -1256,7 +1260,7 @@ fn a_long_rate_limit_and_a_server_echoing_the_token_fail_clearly() {
         .faults
         .push_back(("GET", "/issues", Fault::EchoAuth));
     let echoed = incident(&fake, &dir, &["actions", "plan"]);
-    assert_eq!(echoed.code, 1);
+    assert_eq!(echoed.code, 2, "GitHub refused the request");
     assert!(
         echoed
             .stderr
@@ -1274,7 +1278,7 @@ fn a_token_too_short_to_be_real_is_not_redacted_out_of_other_words() {
     // A token too short to be real (GitHub refuses it) is not redacted out
     // of other words: "expired" stays whole.
     let short = incident_with_token(&fake, &dir, &["actions", "plan"], "x");
-    assert_eq!(short.code, 1);
+    assert_eq!(short.code, 2);
     assert!(
         short
             .stderr

@@ -112,7 +112,7 @@ impl Connection {
             max_wait: self.max_wait,
             timeout: self.timeout,
         };
-        Client::new(&api, token.trim().to_string(), pacing).map_err(CliError::Usage)
+        Ok(Client::new(&api, token.trim().to_string(), pacing)?)
     }
 
     /// `--repo`, else `fallbacks` in order, as an `owner/name`.
@@ -135,11 +135,19 @@ impl Connection {
 }
 
 /// "1s", "500ms", "5m" (jiff's friendly format).
-fn duration(text: &str) -> Result<Duration, String> {
+#[derive(Debug, thiserror::Error)]
+enum DurationArgError {
+    #[error("`{0}` is not a duration such as 0s, 500ms, 1s or 5m")]
+    NotADuration(String),
+    #[error("`{0}` is negative")]
+    Negative(String),
+}
+
+fn duration(text: &str) -> Result<Duration, DurationArgError> {
     let parsed: jiff::SignedDuration = text
         .parse()
-        .map_err(|_| format!("`{text}` is not a duration such as 0s, 500ms, 1s or 5m"))?;
-    Duration::try_from(parsed).map_err(|_| format!("`{text}` is negative"))
+        .map_err(|_| DurationArgError::NotADuration(text.to_string()))?;
+    Duration::try_from(parsed).map_err(|_| DurationArgError::Negative(text.to_string()))
 }
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
@@ -273,8 +281,7 @@ impl<'a> Session<'a> {
     }
 
     fn existing(&mut self) -> Result<Vec<Existing>, CliError> {
-        items::list(&mut self.client, &self.target, None)
-            .map_err(|e| CliError::Refused(e.to_string()))
+        items::list(&mut self.client, &self.target, None).map_err(CliError::from)
     }
 
     fn plan(&mut self, repository: &Repository, prune: bool) -> Result<Vec<Step>, CliError> {

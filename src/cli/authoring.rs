@@ -169,7 +169,7 @@ impl Session {
             eprintln!("nothing was written: the files would not validate");
             return Ok(false);
         }
-        write::create_all(&self.root, &files).map_err(|e| CliError::Refused(e.to_string()))?;
+        write::create_all(&self.root, &files)?;
         for file in files.keys() {
             println!("wrote {file}");
         }

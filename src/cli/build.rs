@@ -69,7 +69,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     };
     let templates = Templates::load(Some(&root))?;
     let now = crate::clock::now();
-    let failed = |e| super::CliError::Usage(format!("cannot render the site: {e}"));
+    let failed = super::CliError::Render;
     let files = render::site(&repository, &templates, now).map_err(failed)?;
     let internal_files = match &internal {
         Some(_) => Some(render::internal::files(&repository, &templates, now).map_err(failed)?),

@@ -77,11 +77,13 @@ enum Command {
     Man(man::Args),
 }
 
-/// An error that stops a command before it could do its job.
+/// An error that stops a command before it could do its job. Each kind
+/// has its exit code (`exit_code`); README.md, "Exit codes", lists them.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
     Discover(#[from] crate::repo::DiscoverError),
+    /// Reading or writing failed (a disk, a pipe): exit 4.
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// The command line asks for something that cannot be (exit 2).
@@ -94,6 +96,54 @@ pub enum CliError {
     Git(#[from] crate::git::GitError),
     #[error(transparent)]
     Template(#[from] crate::templates::TemplateError),
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+    #[error(transparent)]
+    Write(#[from] crate::author::write::WriteError),
+    #[error(transparent)]
+    Github(#[from] crate::github::GithubError),
+    #[error(transparent)]
+    GithubClient(#[from] crate::github::ClientError),
+}
+
+/// Exit codes, one per kind of outcome.
+pub mod exit {
+    /// Findings at error level, or a refusal that keeps the record whole,
+    /// or a delivery or apply that failed after doing all it could.
+    pub const FINDINGS: u8 = 1;
+    /// The command line, the configuration or a template needs fixing.
+    pub const USAGE: u8 = 2;
+    /// `pr fast-lane`: the pull request is left for review.
+    pub const NOT_ELIGIBLE: u8 = 3;
+    /// The disk, the network or GitHub failed: try again.
+    pub const UNAVAILABLE: u8 = 4;
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        use crate::author::write::WriteError;
+        match self {
+            Self::Refused(_) | Self::Write(WriteError::Exists(_)) => exit::FINDINGS,
+            Self::Io(_) | Self::Write(WriteError::Io(..)) => exit::UNAVAILABLE,
+            // GitHub refused the request (the token, a permission, the
+            // repository): the setup needs fixing. A 409 is a state that
+            // moved (a branch): trying again may do.
+            Self::Github(e)
+                if e.status
+                    .is_some_and(|s| (400..500).contains(&s) && s != 409) =>
+            {
+                exit::USAGE
+            }
+            Self::Github(_) => exit::UNAVAILABLE,
+            Self::GithubClient(crate::github::ClientError::BadUrl(_)) => exit::USAGE,
+            Self::GithubClient(crate::github::ClientError::Setup(_)) => exit::UNAVAILABLE,
+            Self::Discover(_)
+            | Self::Usage(_)
+            | Self::Git(_)
+            | Self::Template(_)
+            | Self::Render(_) => exit::USAGE,
+        }
+    }
 }
 
 impl From<crate::author::AuthorError> for CliError {
@@ -133,11 +183,7 @@ pub fn run() -> ExitCode {
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(if matches!(e, CliError::Refused(_)) {
-                1
-            } else {
-                2
-            })
+            ExitCode::from(e.exit_code())
         }
     }
 }

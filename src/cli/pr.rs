@@ -48,9 +48,6 @@ enum What {
     },
 }
 
-/// The exit code of a pull request the fast lane leaves for review.
-pub const NOT_ELIGIBLE: u8 = 3;
-
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     match &args.what {
         What::Comment {
@@ -95,8 +92,7 @@ fn comment(
     };
     let body = comment::body(&templates.render("github/pr-comment.md", context)?);
     let mut client = connection.client()?;
-    let posted = comment::post(&mut client, &repo, pr, &body)
-        .map_err(|e| CliError::Refused(e.to_string()))?;
+    let posted = comment::post(&mut client, &repo, pr, &body)?;
     let what = match posted {
         Posted::Created(id) => format!("created comment {id}"),
         Posted::Updated(id) => format!("updated comment {id}"),
@@ -135,20 +131,20 @@ fn fast_lane(
         .clone()
         .unwrap_or_else(|| fast_lane::DEFAULT_CHECK.to_string());
     let mut client = connection.client()?;
-    let pr = fast_lane::pull_request(&mut client, &repo, number).map_err(github)?;
+    let pr = fast_lane::pull_request(&mut client, &repo, number)?;
     if pr.merged {
         println!("{repo} pull request #{number} is merged already; nothing to do");
         return Ok(ExitCode::SUCCESS);
     }
-    let files = fast_lane::files(&mut client, &repo, number).map_err(github)?;
+    let files = fast_lane::files(&mut client, &repo, number)?;
     let listed = lane
         .responders
         .iter()
         .any(|r| r.trim_start_matches('@').eq_ignore_ascii_case(&pr.author));
     let in_team = !listed
         && !lane.teams.is_empty()
-        && fast_lane::in_any_team(&mut client, &lane.teams, &pr.author).map_err(github)?;
-    let checks = fast_lane::checks(&mut client, &repo, &pr.head_sha, &check).map_err(github)?;
+        && fast_lane::in_any_team(&mut client, &lane.teams, &pr.author)?;
+    let checks = fast_lane::checks(&mut client, &repo, &pr.head_sha, &check)?;
     let mut refusals = fast_lane::judge(&pr, &files, &base, &lane, in_team, &check, &checks);
     if base.config.fast_lane.is_none() {
         refusals.insert(0, Refusal::NotConfigured);
@@ -165,7 +161,7 @@ fn fast_lane(
     }
     if eligible {
         let method = lane.merge_method.unwrap_or_default();
-        fast_lane::merge(&mut client, &repo, &pr, method).map_err(github)?;
+        fast_lane::merge(&mut client, &repo, &pr, method)?;
     }
     let entries = files.len();
     let templates = Templates::load(Some(&root))?;
@@ -189,7 +185,7 @@ fn fast_lane(
         comment::FAST_LANE_MARKER,
         &templates.render("github/fast-lane.md", context)?,
     );
-    comment::post(&mut client, &repo, number, &body).map_err(github)?;
+    comment::post(&mut client, &repo, number, &body)?;
     if eligible {
         println!(
             "merged {repo} pull request #{number} at {head} by the fast lane ({})",
@@ -220,10 +216,6 @@ fn verdict(eligible: bool) -> ExitCode {
     if eligible {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(NOT_ELIGIBLE)
+        ExitCode::from(super::exit::NOT_ELIGIBLE)
     }
-}
-
-fn github(e: crate::github::GithubError) -> CliError {
-    CliError::Refused(e.to_string())
 }

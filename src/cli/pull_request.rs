@@ -110,7 +110,7 @@ fn client() -> Result<Client, CliError> {
         max_wait: Duration::from_secs(60),
         timeout: Duration::from_secs(30),
     };
-    Client::new(&api, token.trim().to_string(), pacing).map_err(CliError::Usage)
+    Ok(Client::new(&api, token.trim().to_string(), pacing)?)
 }
 
 /// Pushes `branch` and opens its pull request against `base`, titled
@@ -121,28 +121,24 @@ pub fn open(root: &Path, branch: &str, base: &str, title: &str) -> Result<(), Cl
     let mut client = client()?;
     push(root, branch)?;
     let head = format!("{}:{branch}", repo.owner);
-    let open: Vec<Pull> = client
-        .list(&repo.path(&format!(
-            "/pulls?state=open&head={}",
-            crate::github::query_value(&head)
-        )))
-        .map_err(|e| CliError::Refused(e.to_string()))?;
+    let open: Vec<Pull> = client.list(&repo.path(&format!(
+        "/pulls?state=open&head={}",
+        crate::github::query_value(&head)
+    )))?;
     if let Some(pr) = open.first() {
         println!("pushed to pull request #{}: {}", pr.number, pr.html_url);
         return Ok(());
     }
     let (body, _) = super::diff::markdown(root, base)?;
-    let pr: Pull = client
-        .post(
-            &repo.path("/pulls"),
-            &NewPull {
-                title,
-                head: branch,
-                base,
-                body: &body,
-            },
-        )
-        .map_err(|e| CliError::Refused(e.to_string()))?;
+    let pr: Pull = client.post(
+        &repo.path("/pulls"),
+        &NewPull {
+            title,
+            head: branch,
+            base,
+            body: &body,
+        },
+    )?;
     println!("opened pull request #{}: {}", pr.number, pr.html_url);
     Ok(())
 }

@@ -62,7 +62,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         .find(|i| &i.id == id)
         .ok_or_else(|| super::CliError::Usage(format!("no incident `{id}` in incidents/")))?;
     let templates = Templates::load(Some(&root))?;
-    let failed = |e: crate::render::RenderError| super::CliError::Usage(e.to_string());
+    let failed = super::CliError::Render;
     let text = match &args.what {
         What::Update {
             audience,

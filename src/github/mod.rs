@@ -113,27 +113,33 @@ pub struct Client {
     requests: BTreeMap<String, usize>,
 }
 
+/// Why a client could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("GITHUB_API_URL `{0}` is not a URL such as https://api.github.com")]
+    BadUrl(String),
+    #[error("cannot set up the GitHub client: {0}")]
+    Setup(String),
+}
+
 impl Client {
     /// A client for `api` (GITHUB_API_URL; GitHub Enterprise adds a path
     /// such as `/api/v3`) authenticated with `token`.
-    pub fn new(api: &str, token: String, pacing: Pacing) -> Result<Self, String> {
-        let base: Uri = api.trim_end_matches('/').parse().map_err(|_| {
-            format!("GITHUB_API_URL `{api}` is not a URL such as https://api.github.com")
-        })?;
+    pub fn new(api: &str, token: String, pacing: Pacing) -> Result<Self, ClientError> {
+        let bad_url = || ClientError::BadUrl(api.to_string());
+        let base: Uri = api.trim_end_matches('/').parse().map_err(|_| bad_url())?;
         if base.scheme().is_none() || base.authority().is_none() {
-            return Err(format!(
-                "GITHUB_API_URL `{api}` is not a URL such as https://api.github.com"
-            ));
+            return Err(bad_url());
         }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the HTTP runtime: {e}"))?;
+            .map_err(|e| ClientError::Setup(e.to_string()))?;
         // octocrab's service stack spawns its worker: build it on the runtime.
         let octocrab = runtime.block_on(async {
             Octocrab::builder()
                 .base_uri(base.clone())
-                .map_err(|_| format!("GITHUB_API_URL `{api}` is not a usable base URL"))?
+                .map_err(|_| bad_url())?
                 .personal_token(token.clone())
                 .add_header(
                     HeaderName::from_static("x-github-api-version"),
@@ -147,7 +153,7 @@ impl Client {
                 .set_read_timeout(Some(pacing.timeout))
                 .set_write_timeout(Some(pacing.timeout))
                 .build()
-                .map_err(|e| format!("cannot set up the GitHub client: {e}"))
+                .map_err(|e| ClientError::Setup(e.to_string()))
         })?;
         Ok(Self {
             octocrab,
