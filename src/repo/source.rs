@@ -26,10 +26,14 @@ pub fn within_repository_limit(root: &Path, total: u64) -> io::Result<()> {
     if total <= limit {
         return Ok(());
     }
-    Err(io::Error::other(format!(
-        "the incident files in {} total {total} bytes; the limit is {limit} bytes: move old incidents to an archive repository, or set {REPOSITORY_LIMIT_VAR} to a larger number of bytes",
-        root.display()
-    )))
+    // FileTooLarge: what to act on is the repository, not the disk.
+    Err(io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!(
+            "the incident files in {} total {total} bytes; the limit is {limit} bytes: move old incidents to an archive repository, or set {REPOSITORY_LIMIT_VAR} to a larger number of bytes",
+            root.display()
+        ),
+    ))
 }
 
 /// What stands at a path where a regular file or a folder belongs.
