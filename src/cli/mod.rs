@@ -9,6 +9,7 @@ mod declare;
 mod diff;
 mod init;
 mod list;
+mod notify;
 mod pr;
 mod render;
 mod resolve;
@@ -68,6 +69,8 @@ enum Command {
     Pr(pr::Args),
     /// Metrics of the practice per severity and month (internal, never published).
     Stats(stats::Args),
+    /// Deliver every stakeholder update to the configured targets, exactly once.
+    Notify(notify::Args),
 }
 
 /// An error that stops a command before it could do its job.
@@ -117,6 +120,7 @@ pub fn run() -> ExitCode {
         Command::Actions(args) => actions::run(&start, &args),
         Command::Pr(args) => pr::run(&start, &args),
         Command::Stats(args) => stats::run(&start, &args),
+        Command::Notify(args) => notify::run(&start, &args),
     };
     match result {
         Ok(code) => code,
