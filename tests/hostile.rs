@@ -208,7 +208,8 @@ fn schema(kind: &str) -> Value {
 /// One document of each kind with every key set.
 fn base_documents() -> BTreeMap<&'static str, Value> {
     let config = json!({
-        "site": {"name": "Acme", "url": "https://status.acme.example", "timezone": "Europe/Berlin", "description": "d"},
+        "site": {"name": "Acme", "url": "https://status.acme.example", "timezone": "Europe/Berlin", "description": "d",
+                 "subscribe": {"url": "https://lists.acme.example/status", "label": "Join the list"}},
         "groups": [{"id": "storefront", "name": "Storefront", "description": "d"}],
         "components": [
             {"id": "checkout", "name": "Checkout", "description": "d", "group": "storefront"},
@@ -219,6 +220,8 @@ fn base_documents() -> BTreeMap<&'static str, Value> {
             "sev2": {"label": "High"}, "sev3": {"label": "Medium"}, "sev4": {"label": "Low"},
         },
         "github": {"repo": "acme/incidents", "label": "incident-action"},
+        "notify": [{"name": "customers", "type": "email", "audience": "external", "smtp_url_env": "SMTP_URL",
+                    "to": ["status@acme.example"], "from": "status@acme.example"}],
         // Hostile text is short, not a five-part report: judged, not refused.
         "rules": {"report/incomplete": "warn"},
     });

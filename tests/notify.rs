@@ -830,3 +830,35 @@ fn email_reaches_a_real_smtp_server_with_text_and_html() {
         stdout(&refused)
     );
 }
+
+#[test]
+fn the_page_has_a_subscribe_section_with_the_feeds_and_the_invite_link() {
+    let tmp = TempDir::new().unwrap();
+    write(
+        tmp.path(),
+        "incidentkit.yaml",
+        "site:\n  name: Acme\n  subscribe: {url: \"https://lists.acme.example/status\", label: Join the list}\ncomponents: [{id: checkout, name: Checkout}]\n",
+    );
+    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        .current_dir(tmp.path())
+        .env("SOURCE_DATE_EPOCH", NOON)
+        .arg("build")
+        .assert()
+        .success();
+    let index = fs::read_to_string(tmp.path().join("site/index.html")).unwrap();
+    // The template engine writes `/` in attributes as `&#x2f;`.
+    let index = index.replace("&#x2f;", "/");
+    let section = &index[index
+        .find("<h2 id=\"subscribe\">")
+        .expect("a Subscribe section")..];
+    assert!(
+        section.contains("history.atom") && section.contains("history.rss"),
+        "{section}"
+    );
+    assert!(
+        section.contains(
+            "<a href=\"https://lists.acme.example/status\" rel=\"noopener\">Join the list</a>"
+        ),
+        "{section}"
+    );
+}
