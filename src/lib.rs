@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod git;
 pub mod github;
 pub mod model;
+pub mod notify;
 pub mod paths;
 pub mod render;
 pub mod repo;

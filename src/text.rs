@@ -82,6 +82,35 @@ pub fn slack(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Discord Markdown: every character that could format, quote, link or
+/// mention is escaped with a backslash, so the text shows as written.
+pub fn discord(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in terminal(text).chars() {
+        if matches!(
+            c,
+            '\\' | '*'
+                | '_'
+                | '~'
+                | '`'
+                | '|'
+                | '>'
+                | '<'
+                | '#'
+                | '-'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '@'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// XML 1.0 has no way to carry most control characters, even escaped: one
 /// pasted into a message would make a whole feed unreadable, so they go.
 pub fn xml_chars(xml: &str) -> String {
@@ -158,6 +187,14 @@ mod tests {
         );
         let token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
         assert_eq!(redact(&format!("bad {token}!"), token), "bad [token]!");
+    }
+
+    #[test]
+    fn discord_markdown_and_mentions_are_escaped() {
+        assert_eq!(
+            discord("**x** @everyone [a](b)\u{1b}"),
+            "\\*\\*x\\*\\* \\@everyone \\[a\\]\\(b\\)\u{FFFD}"
+        );
     }
 
     #[test]

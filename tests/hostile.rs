@@ -208,7 +208,8 @@ fn schema(kind: &str) -> Value {
 /// One document of each kind with every key set.
 fn base_documents() -> BTreeMap<&'static str, Value> {
     let config = json!({
-        "site": {"name": "Acme", "url": "https://status.acme.example", "timezone": "Europe/Berlin", "description": "d"},
+        "site": {"name": "Acme", "url": "https://status.acme.example", "timezone": "Europe/Berlin", "description": "d",
+                 "subscribe": {"url": "https://lists.acme.example/status", "label": "Join the list"}},
         "groups": [{"id": "storefront", "name": "Storefront", "description": "d"}],
         "components": [
             {"id": "checkout", "name": "Checkout", "description": "d", "group": "storefront"},
@@ -220,6 +221,8 @@ fn base_documents() -> BTreeMap<&'static str, Value> {
         },
         "github": {"repo": "acme/incidents", "label": "incident-action"},
         "fast_lane": {"responders": ["@alice"], "teams": ["acme/oncall"], "check": "validate", "merge_method": "squash"},
+        "notify": [{"name": "customers", "type": "email", "audience": "external", "smtp_url_env": "SMTP_URL",
+                    "to": ["status@acme.example"], "from": "status@acme.example"}],
         // Hostile text is short, not a five-part report: judged, not refused.
         "rules": {"report/incomplete": "warn"},
     });

@@ -19,7 +19,9 @@ use tempfile::TempDir;
 const WORKFLOW: &str = ".github/workflows/incidents.yml";
 const TEMPLATE: &str = "templates/new/incidents.yml";
 const PLACEHOLDER_ACTION: &str = "incidentkit/incidentkit@main";
-const COMMANDS: &[&str] = &["validate", "diff", "build", "list", "actions", "pr"];
+const COMMANDS: &[&str] = &[
+    "validate", "diff", "build", "list", "actions", "pr", "notify",
+];
 
 fn project(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -126,6 +128,8 @@ fn init_writes_the_incidents_workflow() {
             "deploy" => &[("pages", "write"), ("id-token", "write")],
             "check" => &[("contents", "read"), ("pull-requests", "write")],
             "action-items" => &[("contents", "read"), ("issues", "write")],
+            // The delivery ledger is a branch notify pushes.
+            "notify" => &[("contents", "write")],
             _ => &[("contents", "read")],
         };
         for (permission, level) in writes {

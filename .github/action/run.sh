@@ -6,7 +6,7 @@
 # nothing here is built by interpolating `${{ … }}` into a script, so a
 # branch name or a pull-request title cannot inject shell code.
 #
-#   INPUT_COMMAND   validate | diff | build | list | actions | pr
+#   INPUT_COMMAND   validate | diff | build | list | actions | pr | notify
 #   INPUT_ARGS      extra arguments, split as a shell would split them (quotes
 #                   and backslashes work; nothing is expanded or executed)
 #   INCIDENT_BIN    the binary (default: `incident` on PATH)
@@ -137,9 +137,10 @@ case $command in
       } >>"$summary_file"
     fi
     ;;
-  actions | pr)
+  actions | pr | notify)
     # `actions plan|apply|status`, `pr comment`: they talk to GitHub with
-    # GITHUB_TOKEN; what they print also goes to the job summary.
+    # GITHUB_TOKEN; `notify` delivers stakeholder notices. What they print
+    # also goes to the job summary.
     output=$("$incident" "$command" ${args[@]+"${args[@]}"}) || status=$?
     printf '%s\n' "$output"
     if [[ -n $summary_file ]]; then
@@ -153,7 +154,7 @@ case $command in
     fi
     ;;
   *)
-    fail "unknown command '$command': use validate, diff, build, list, actions or pr"
+    fail "unknown command '$command': use validate, diff, build, list, actions, pr or notify"
     ;;
 esac
 exit "$status"

@@ -11,6 +11,7 @@ mod diff;
 mod init;
 mod list;
 mod man;
+mod notify;
 mod pr;
 mod pull_request;
 mod render;
@@ -75,6 +76,8 @@ enum Command {
     Completions(completions::Args),
     /// Write a manual page per command into a folder.
     Man(man::Args),
+    /// Deliver every stakeholder update to the configured targets, exactly once.
+    Notify(notify::Args),
 }
 
 /// An error that stops a command before it could do its job. Each kind
@@ -178,6 +181,7 @@ pub fn run() -> ExitCode {
         Command::Stats(args) => stats::run(&start, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&start, &args),
+        Command::Notify(args) => notify::run(&start, &args),
     };
     match result {
         Ok(code) => code,

@@ -22,6 +22,9 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleLevel>,
     #[serde(default)]
     pub language: Language,
+    /// Where `incident notify` delivers stakeholder updates.
+    #[serde(default)]
+    pub notify: Vec<NotifyTarget>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -52,6 +55,76 @@ pub struct Site {
     pub url: Option<String>,
     pub timezone: Option<String>,
     pub description: Option<String>,
+    /// A mailing-list or chat invite link for the page's "Subscribe" section.
+    pub subscribe: Option<Subscribe>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subscribe {
+    pub url: String,
+    pub label: Option<String>,
+}
+
+/// One place `incident notify` delivers to. Secrets (webhook URLs, the
+/// signing secret, the SMTP URL) are never written here: only the names of
+/// the environment variables that hold them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyTarget {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: TargetKind,
+    pub audience: TargetAudience,
+    /// slack, teams, discord, webhook: the variable holding the URL.
+    pub url_env: Option<String>,
+    /// webhook: the variable holding the HMAC-SHA256 signing secret.
+    pub secret_env: Option<String>,
+    /// email: the variable holding the SMTP URL.
+    pub smtp_url_env: Option<String>,
+    #[serde(default)]
+    pub to: Vec<String>,
+    pub from: Option<String>,
+    /// email and webhook: where a subscriber unsubscribes (a URL or mailto:).
+    pub unsubscribe: Option<String>,
+    /// Only incidents at these severities (maintenance has none: use kinds).
+    #[serde(default)]
+    pub severities: Vec<Severity>,
+    /// Only incidents touching one of these components.
+    #[serde(default)]
+    pub components: Vec<String>,
+    /// Only these kinds (incident, maintenance).
+    #[serde(default)]
+    pub kinds: Vec<super::vocab::Kind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    Slack,
+    Teams,
+    Discord,
+    Webhook,
+    Email,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Slack => "slack",
+            Self::Teams => "teams",
+            Self::Discord => "discord",
+            Self::Webhook => "webhook",
+            Self::Email => "email",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetAudience {
+    Internal,
+    External,
 }
 
 #[derive(Debug, Clone, Deserialize)]

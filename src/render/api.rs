@@ -340,3 +340,73 @@ fn slug(name: &str) -> String {
     }
     out.trim_end_matches('-').to_string()
 }
+
+/// The body of a Statuspage-shaped webhook notification about incident
+/// `id` as the public saw it at `at`: `meta`, `page` (with the page's
+/// indicator) and `incident` (with its `incident_updates`, newest first).
+/// `None` when the public cannot see the incident at `at`.
+pub fn incident_notification(
+    repo: &crate::model::Repository,
+    id: &str,
+    at: Timestamp,
+    unsubscribe: Option<&str>,
+) -> Option<Value> {
+    let view = PublicView::new(repo, at);
+    let api = Api::new(&view);
+    let incident = view.incidents.iter().find(|i| i.id() == id)?;
+    Some(json!({
+        "meta": meta(unsubscribe, at),
+        "page": notification_page(&api),
+        "incident": api.incident(incident),
+    }))
+}
+
+/// The body of a Statuspage-shaped `component_update` notification: what
+/// public update `update` of incident `id` changed `component` from and to.
+pub fn component_notification(
+    repo: &crate::model::Repository,
+    id: &str,
+    update: &Update,
+    component: &str,
+    unsubscribe: Option<&str>,
+) -> Option<Value> {
+    let new = *update.components.get(component)?;
+    let before = PublicView::new(repo, update.at - jiff::SignedDuration::from_secs(1));
+    let old = before
+        .component_statuses()
+        .get(component)
+        .copied()
+        .unwrap_or(ComponentStatus::Operational);
+    let view = PublicView::new(repo, update.at);
+    view.incidents.iter().find(|i| i.id() == id)?;
+    let api = Api::new(&view);
+    let at = iso(update.at);
+    Some(json!({
+        "meta": meta(unsubscribe, update.at),
+        "page": notification_page(&api),
+        "component_update": {
+            "id": format!("{id}-{}-{component}", update.at.strftime("%Y%m%dT%H%M%SZ")),
+            "created_at": at,
+            "component_id": component,
+            "old_status": old.as_str(),
+            "new_status": new.as_str(),
+        },
+        "component": api.component(component),
+    }))
+}
+
+fn meta(unsubscribe: Option<&str>, at: Timestamp) -> Value {
+    json!({
+        "unsubscribe": unsubscribe,
+        "documentation": "https://support.atlassian.com/statuspage/docs/enable-webhook-notifications/",
+        "generated_at": iso(at),
+    })
+}
+
+fn notification_page(api: &Api<'_, '_>) -> Value {
+    json!({
+        "id": api.page_id,
+        "status_indicator": api.view.indicator().as_str(),
+        "status_description": api.view.indicator().description(),
+    })
+}

@@ -98,6 +98,8 @@ struct SiteCtx {
     url: Option<String>,
     description: Option<String>,
     timezone: String,
+    /// The invite link of the page's Subscribe section: (url, label).
+    subscribe: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -189,6 +191,14 @@ pub fn pages(
         url: view.config.site.url.clone(),
         description: view.config.site.description.clone(),
         timezone: clock.name().to_string(),
+        subscribe: view.config.site.subscribe.as_ref().map(|s| {
+            (
+                s.url.clone(),
+                s.label
+                    .clone()
+                    .unwrap_or_else(|| "Subscribe to updates".to_string()),
+            )
+        }),
     };
     let generated = clock.when(view.now);
     let overall = indicator_label(view.indicator());

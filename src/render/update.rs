@@ -25,6 +25,10 @@ pub enum Format {
     Text,
     Slack,
     Html,
+    /// An Adaptive Card in the envelope a Teams workflow webhook takes.
+    Teams,
+    /// Discord webhook JSON: one embed.
+    Discord,
 }
 
 #[derive(Debug, Serialize)]
@@ -182,15 +186,27 @@ pub fn render(
         Format::Md => markdown::inert(&templates.render("update/update.md", value)?),
         Format::Text => templates.render("update/update.txt", value)?,
         Format::Html => templates.render("update/update.html", value)?,
-        Format::Slack => {
-            let mut text = serde_json::to_string_pretty(&slack(
-                &c,
-                templates.render("update/update.slack.txt", value)?,
-            ))?;
-            text.push('\n');
-            text
-        }
+        Format::Slack => json_text(&slack(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.slack.txt", value)?,
+        ))?,
+        Format::Teams => json_text(&teams(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.txt", value)?,
+        ))?,
+        Format::Discord => json_text(&discord(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.txt", value)?,
+            &c.site,
+            &c.at.iso,
+        ))?,
     })
+}
+
+fn json_text(value: &serde_json::Value) -> Result<String, RenderError> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// "A: roll back (time to restore: 30 min; risk: low; data loss: 10 min)".
@@ -222,17 +238,82 @@ fn impact_ctx(i: &UpdateImpact) -> ImpactCtx {
 }
 
 /// A Block Kit payload, ready to POST to an incoming webhook. Slack's
-/// mrkdwn is its own language: the body comes from a plain-text template
-/// and `<`, `>` and `&` are escaped as Slack asks.
-fn slack(c: &UpdateCtx, body: String) -> serde_json::Value {
+/// mrkdwn is its own language: `body` is plain text or Slack mrkdwn from a
+/// template, and `<`, `>` and `&` are escaped as Slack asks.
+pub fn slack(title: &str, body: &str) -> serde_json::Value {
     let esc = crate::text::slack;
-    let title = format!("{}: {}", c.status, c.title);
     json!({
-        "text": esc(&title),
+        "text": esc(title),
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": cut(&title, SLACK_HEADER_CHARS)}},
+            {"type": "header", "text": {"type": "plain_text", "text": cut(title, SLACK_HEADER_CHARS)}},
             {"type": "section", "text": {"type": "mrkdwn", "text": esc(&cut(body.trim(), SLACK_SECTION_CHARS))}},
         ],
+    })
+}
+
+/// The Adaptive Card version Teams renders everywhere (desktop, web, mobile).
+pub const ADAPTIVE_CARD_VERSION: &str = "1.4";
+
+/// An Adaptive Card in the message envelope a Teams workflow webhook
+/// ("Post to a channel when a webhook request is received") takes. Text
+/// blocks are plain text: `body` is plain text from a template.
+pub fn teams(title: &str, body: &str) -> serde_json::Value {
+    let blocks: Vec<serde_json::Value> = std::iter::once(json!({
+        "type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": true,
+    }))
+    .chain(
+        body.trim()
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| json!({"type": "TextBlock", "text": p.trim_end(), "wrap": true})),
+    )
+    .collect();
+    json!({
+        "type": "message",
+        "attachments": [{
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "contentUrl": null,
+            "content": {
+                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                "type": "AdaptiveCard",
+                "version": ADAPTIVE_CARD_VERSION,
+                "body": blocks,
+            },
+        }],
+    })
+}
+
+/// Discord's limits: an embed's title, description and footer, and all of
+/// an embed's text together; a longer one is refused.
+pub const DISCORD_TITLE_CHARS: usize = 256;
+pub const DISCORD_DESCRIPTION_CHARS: usize = 4096;
+pub const DISCORD_FOOTER_CHARS: usize = 2048;
+pub const DISCORD_EMBED_CHARS: usize = 6000;
+
+/// A Discord webhook message with one embed. Discord reads Markdown in the
+/// description: `body` (plain text) is escaped, and no mention pings
+/// anyone (`allowed_mentions` is empty).
+pub fn discord(title: &str, body: &str, footer: &str, at: &str) -> serde_json::Value {
+    let title = cut(&crate::text::one_line(title), DISCORD_TITLE_CHARS);
+    let footer = cut(&crate::text::one_line(footer), DISCORD_FOOTER_CHARS);
+    let room = DISCORD_EMBED_CHARS
+        .saturating_sub(title.chars().count() + footer.chars().count())
+        .min(DISCORD_DESCRIPTION_CHARS);
+    // Cut what the reader sees, then escape: an escape is never split, and
+    // Discord counts the text as written (escapes included), so leave room.
+    let plain = cut(body.trim(), room / 2);
+    let mut description = crate::text::discord(&plain);
+    if description.chars().count() > room {
+        description = cut(&description, room);
+    }
+    json!({
+        "embeds": [{
+            "title": title,
+            "description": description,
+            "timestamp": at,
+            "footer": {"text": footer},
+        }],
+        "allowed_mentions": {"parse": []},
     })
 }
 
@@ -243,7 +324,7 @@ const SLACK_SECTION_CHARS: usize = 3000;
 /// At most `max` characters, the last an ellipsis when cut. Cut before
 /// escaping, so an escape is never split (escaped text may grow a little
 /// past the limit; Slack counts it unescaped).
-fn cut(text: &str, max: usize) -> String {
+pub fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
