@@ -1,9 +1,12 @@
 //! Incident ids: the declared date and a short slug of the title.
 
 /// Lowercase ASCII words joined by dashes, at most 6 words and 48 bytes.
+/// Other scripts are transliterated first ("Überweisung" → "uberweisung",
+/// not "berweisung"), so an id still says what the incident is.
 pub fn slugify(title: &str) -> String {
+    let ascii = deunicode::deunicode(title);
     let mut slug = String::new();
-    let words = title
+    let words = ascii
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(6);
@@ -43,16 +46,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn other_scripts_are_transliterated_not_dropped() {
+        assert_eq!(
+            slugify("Überweisung schlägt fehl"),
+            "uberweisung-schlagt-fehl"
+        );
+        assert_eq!(slugify("Paiement refusé"), "paiement-refuse");
+        assert_ne!(slugify("決済が失敗する"), "incident");
+    }
+
+    #[test]
     fn slugs_are_short_lowercase_words() {
         assert_eq!(
             slugify("Checkout fails with 502 for EU customers"),
             "checkout-fails-with-502-for-eu"
         );
         assert_eq!(slugify("  API: down!! "), "api-down");
-        assert_eq!(
-            slugify("Überweisung fehlgeschlagen"),
-            "berweisung-fehlgeschlagen"
-        );
         assert_eq!(slugify("???"), "incident");
     }
 

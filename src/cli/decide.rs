@@ -1,3 +1,7 @@
+//! `incident decide ID --option … --chosen … --why …`: records a decision
+//! (the options with their trade-offs, the choice and why) as an internal
+//! log entry.
+
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::author;

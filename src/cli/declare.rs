@@ -1,3 +1,7 @@
+//! `incident declare --title … --severity …`: a new incident folder, its
+//! declaration and its first update, refused when an open incident has the
+//! same title.
+
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::author::{self, slug};

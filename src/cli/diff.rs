@@ -1,3 +1,7 @@
+//! `incident diff --since REF`: what a change publishes, in words, with a
+//! preview of each new stakeholder update (the pull request comment and the
+//! job summary read it).
+
 use super::CliError;
 use crate::check;
 use crate::describe;

@@ -1,3 +1,6 @@
+//! `incident init [DIR]`: a new incident repository; creates what is
+//! missing and never touches a file that is there.
+
 use super::CliError;
 use crate::author::emit::SCHEMA_DIR;
 use crate::author::write;

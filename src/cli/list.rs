@@ -1,3 +1,5 @@
+//! `incident list`: one line per incident, overdue updates flagged.
+
 use super::CliError;
 use crate::check;
 use crate::model::{Duration, Incident, Kind, Repository, Visibility};

@@ -1,3 +1,7 @@
+//! `incident resolve ID`: the resolving update, components back to
+//! operational, and the post-mortem skeleton when the policy of the peak
+//! severity asks for one.
+
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::author;

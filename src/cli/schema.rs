@@ -1,3 +1,5 @@
+//! `incident schema NAME`: prints an embedded JSON Schema.
+
 use crate::schemas::FileKind;
 use std::io::Write;
 use std::process::ExitCode;

@@ -1,3 +1,6 @@
+//! `incident show ID`: one incident at a glance, for a terminal (people's
+//! text made safe by `crate::text`).
+
 use super::CliError;
 use super::authoring::{Session, local_time};
 use crate::model::facts::Source;

@@ -1,3 +1,6 @@
+//! `incident update ID`: a stakeholder update, or an internal log entry
+//! (`--internal-note` alone).
+
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::author;

@@ -1,3 +1,7 @@
+//! `incident validate`: every file against its schema and the practice
+//! rules, or (`--changed-since REF`) the change against a revision; prints
+//! the findings as text, JSON or GitHub workflow commands.
+
 use crate::check;
 use crate::diagnostics::{self, Counts, Format};
 use crate::repo::Files;

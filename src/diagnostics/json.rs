@@ -1,3 +1,5 @@
+//! Findings as JSON, one object per finding, for machines.
+
 use super::{Counts, Diagnostic};
 use serde::Serialize;
 use std::io::{self, Write};
