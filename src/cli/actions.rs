@@ -162,7 +162,8 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             format,
             connection,
         } => {
-            let mut session = Session::open(&root, &repository, source.include_drafts, connection)?;
+            let mut session =
+                IssueTracker::open(&root, &repository, source.include_drafts, connection)?;
             let steps = session.plan(&repository, source.prune)?;
             print_plan(&session, &steps, *format)?;
             let changes = Summary::of(&steps).has_changes();
@@ -173,7 +174,8 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             }))
         }
         What::Apply { source, connection } => {
-            let mut session = Session::open(&root, &repository, source.include_drafts, connection)?;
+            let mut session =
+                IssueTracker::open(&root, &repository, source.include_drafts, connection)?;
             let since = recheck_since();
             let steps = session.plan(&repository, source.prune)?;
             let report = apply::apply(&mut session.client, &session.target, &steps, &since);
@@ -207,7 +209,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             format,
             connection,
         } => {
-            let mut session = Session::open(&root, &repository, *include_drafts, connection)?;
+            let mut session = IssueTracker::open(&root, &repository, *include_drafts, connection)?;
             let existing = session.existing()?;
             print_status(&repository, &session.items, &existing, *format)
         }
@@ -241,14 +243,15 @@ fn recheck_since() -> String {
     earlier.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-struct Session<'a> {
+/// The action items of the repository and the GitHub issues tracking them.
+struct IssueTracker<'a> {
     client: Client,
     target: Target,
     items: Vec<Item<'a>>,
     root: PathBuf,
 }
 
-impl<'a> Session<'a> {
+impl<'a> IssueTracker<'a> {
     fn open(
         root: &Path,
         repository: &'a Repository,
@@ -294,7 +297,11 @@ impl<'a> Session<'a> {
     }
 }
 
-fn print_plan(session: &Session, steps: &[Step], format: OutputFormat) -> Result<(), CliError> {
+fn print_plan(
+    session: &IssueTracker,
+    steps: &[Step],
+    format: OutputFormat,
+) -> Result<(), CliError> {
     let summary = Summary::of(steps);
     let mut out = std::io::stdout().lock();
     if format == OutputFormat::Json {
