@@ -162,10 +162,10 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             format,
             connection,
         } => {
-            let mut session =
+            let mut tracker =
                 IssueTracker::open(&root, &repository, source.include_drafts, connection)?;
-            let steps = session.plan(&repository, source.prune)?;
-            print_plan(&session, &steps, *format)?;
+            let steps = tracker.plan(&repository, source.prune)?;
+            print_plan(&tracker, &steps, *format)?;
             let changes = Summary::of(&steps).has_changes();
             Ok(ExitCode::from(if *detailed_exitcode && changes {
                 2
@@ -174,11 +174,11 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             }))
         }
         What::Apply { source, connection } => {
-            let mut session =
+            let mut tracker =
                 IssueTracker::open(&root, &repository, source.include_drafts, connection)?;
             let since = recheck_since();
-            let steps = session.plan(&repository, source.prune)?;
-            let report = apply::apply(&mut session.client, &session.target, &steps, &since);
+            let steps = tracker.plan(&repository, source.prune)?;
+            let report = apply::apply(&mut tracker.client, &tracker.target, &steps, &since);
             let mut out = std::io::stdout().lock();
             for line in &report.lines {
                 writeln!(out, "{line}")?;
@@ -193,7 +193,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
                 summary.unchanged,
                 summary.orphaned - summary.close,
                 report.failed,
-                session.client.request_counts()
+                tracker.client.request_counts()
             )?;
             if report.failed > 0 {
                 eprintln!(
@@ -209,9 +209,9 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             format,
             connection,
         } => {
-            let mut session = IssueTracker::open(&root, &repository, *include_drafts, connection)?;
-            let existing = session.existing()?;
-            print_status(&repository, &session.items, &existing, *format)
+            let mut tracker = IssueTracker::open(&root, &repository, *include_drafts, connection)?;
+            let existing = tracker.existing()?;
+            print_status(&repository, &tracker.items, &existing, *format)
         }
     }
 }
@@ -298,7 +298,7 @@ impl<'a> IssueTracker<'a> {
 }
 
 fn print_plan(
-    session: &IssueTracker,
+    tracker: &IssueTracker,
     steps: &[Step],
     format: OutputFormat,
 ) -> Result<(), CliError> {
@@ -307,8 +307,8 @@ fn print_plan(
     if format == OutputFormat::Json {
         let report = serde_json::json!({
             "version": 1,
-            "repo": session.target.repo.to_string(),
-            "label": session.target.label,
+            "repo": tracker.target.repo.to_string(),
+            "label": tracker.target.label,
             "steps": steps,
             "summary": summary,
         });
@@ -319,9 +319,9 @@ fn print_plan(
     writeln!(
         out,
         "{} action items → {} (label {})\n",
-        session.items.len(),
-        session.target.repo,
-        crate::text::one_line(&session.target.label)
+        tracker.items.len(),
+        tracker.target.repo,
+        crate::text::one_line(&tracker.target.label)
     )?;
     for step in steps {
         match step {
