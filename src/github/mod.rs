@@ -494,17 +494,16 @@ fn next_link(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-/// `text` percent-encoded for a query string value.
+/// RFC 3986's unreserved characters stay; everything else is encoded.
+const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// `text` percent-encoded for a query string value or a path segment.
 pub fn query_value(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(text, ENCODED).to_string()
 }
 
 #[cfg(test)]
