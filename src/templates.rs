@@ -6,102 +6,41 @@ use crate::repo::source::{self, ReadError};
 use minijinja::{Environment, UndefinedBehavior, Value};
 use std::path::Path;
 
+/// `(name, source)` of a built-in template, its name written once: the
+/// file `templates/<name>` of this project.
+macro_rules! built_in {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
 /// (name, source) of every built-in template.
-const BUILT_IN: &[(&str, &str)] = &[
-    (
-        "new/incidentkit.yaml",
-        include_str!("../templates/new/incidentkit.yaml"),
-    ),
-    ("new/README.md", include_str!("../templates/new/README.md")),
-    ("new/gitignore", include_str!("../templates/new/gitignore")),
-    (
-        "new/incidents.yml",
-        include_str!("../templates/new/incidents.yml"),
-    ),
-    (
-        "new/fast-lane.yml",
-        include_str!("../templates/new/fast-lane.yml"),
-    ),
-    (
-        "postmortem.yaml",
-        include_str!("../templates/postmortem.yaml"),
-    ),
-    (
-        "page/base.html",
-        include_str!("../templates/page/base.html"),
-    ),
-    (
-        "page/macros.html",
-        include_str!("../templates/page/macros.html"),
-    ),
-    (
-        "page/index.html",
-        include_str!("../templates/page/index.html"),
-    ),
-    (
-        "page/incident.html",
-        include_str!("../templates/page/incident.html"),
-    ),
-    (
-        "page/month.html",
-        include_str!("../templates/page/month.html"),
-    ),
-    (
-        "page/history.html",
-        include_str!("../templates/page/history.html"),
-    ),
-    (
-        "feed/history.atom.xml",
-        include_str!("../templates/feed/history.atom.xml"),
-    ),
-    (
-        "feed/history.rss.xml",
-        include_str!("../templates/feed/history.rss.xml"),
-    ),
-    (
-        "update/update.md",
-        include_str!("../templates/update/update.md"),
-    ),
-    (
-        "update/update.txt",
-        include_str!("../templates/update/update.txt"),
-    ),
-    (
-        "update/update.slack.txt",
-        include_str!("../templates/update/update.slack.txt"),
-    ),
-    (
-        "update/update.html",
-        include_str!("../templates/update/update.html"),
-    ),
-    (
-        "github/fast-lane.md",
-        include_str!("../templates/github/fast-lane.md"),
-    ),
-    (
-        "postmortem/postmortem.md",
-        include_str!("../templates/postmortem/postmortem.md"),
-    ),
-    (
-        "postmortem/report.md",
-        include_str!("../templates/postmortem/report.md"),
-    ),
-    (
-        "postmortem/document.html",
-        include_str!("../templates/postmortem/document.html"),
-    ),
-    (
-        "internal/index.html",
-        include_str!("../templates/internal/index.html"),
-    ),
-    (
-        "github/issue.md",
-        include_str!("../templates/github/issue.md"),
-    ),
-    (
-        "github/pr-comment.md",
-        include_str!("../templates/github/pr-comment.md"),
-    ),
+const BUILT_IN: &[(&str, &str)] = built_in![
+    "new/incidentkit.yaml",
+    "new/README.md",
+    "new/gitignore",
+    "new/incidents.yml",
+    "new/fast-lane.yml",
+    "postmortem.yaml",
+    "page/base.html",
+    "page/macros.html",
+    "page/index.html",
+    "page/incident.html",
+    "page/month.html",
+    "page/history.html",
+    "feed/history.atom.xml",
+    "feed/history.rss.xml",
+    "update/update.md",
+    "update/update.txt",
+    "update/update.slack.txt",
+    "update/update.html",
+    "github/fast-lane.md",
+    "postmortem/postmortem.md",
+    "postmortem/report.md",
+    "postmortem/document.html",
+    "internal/index.html",
+    "github/issue.md",
+    "github/pr-comment.md",
 ];
 
 #[derive(Debug, thiserror::Error)]
