@@ -54,7 +54,7 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
             (Change::Added, "incident.yaml") => {
                 match (incident.declaration.kind, incident.declaration.severity) {
                     (Kind::Maintenance, _) => format!("schedules maintenance {title}"),
-                    (_, Some(sev)) => format!("declares {} {title}", sev.display()),
+                    (_, Some(sev)) => format!("declares {sev:#} {title}"),
                     (_, None) => format!("declares {title}"),
                 }
             }
@@ -83,7 +83,7 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
                     }
                 };
                 if let Some(sev) = update.severity {
-                    s.push_str(&format!(", severity now {}", sev.display()));
+                    s.push_str(&format!(", severity now {sev:#}"));
                 }
                 if !update.is_public() {
                     s.push_str(" (internal)");

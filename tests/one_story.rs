@@ -365,8 +365,7 @@ fn internal_outputs_agree(
     internal: &Facts<'_>,
 ) {
     let id = i.id.as_str();
-    let text =
-        |s: incidentkit::model::Severity| format!("{} ({})", s.display(), config.policy(s).label);
+    let text = |s: incidentkit::model::Severity| format!("{s:#} ({})", config.policy(s).label);
     let update = stdout(
         dir,
         &[

@@ -173,7 +173,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::from(1));
     }
     println!();
-    println!("declared {id}: {} {}", severity.display(), args.title);
+    println!("declared {id}: {severity:#} {}", args.title);
     println!("war room:    #incident-{id}");
     println!(
         "next update: by {} (every {cadence} for {severity})",

@@ -27,7 +27,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let mut out = anstream::stdout().lock();
     let severity = state
         .severity
-        .map_or_else(|| "maintenance".to_string(), |s| s.display());
+        .map_or_else(|| "maintenance".to_string(), |s| format!("{s:#}"));
     let status = state.status.map_or("declared", |s| s.as_str());
     writeln!(out, "{severity}  {}", one_line(&decl.title))?;
     writeln!(out, "  id:          {}", incident.id)?;
@@ -39,8 +39,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     if let Some(peak) = facts.peak_severity.filter(|p| Some(*p) != state.severity) {
         writeln!(
             out,
-            "  peak:        {} (its policy applies: cadence, post-mortem)",
-            peak.display()
+            "  peak:        {peak:#} (its policy applies: cadence, post-mortem)"
         )?;
     }
     writeln!(out, "  declared:    {}", local_time(decl.declared_at, repo))?;
@@ -104,10 +103,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     writeln!(out, "\ntimeline:")?;
     for u in &incident.updates {
         let first = u.message.as_deref().map(first_line).unwrap_or_default();
-        let sev = u
-            .severity
-            .map(|s| format!(" → {}", s.display()))
-            .unwrap_or_default();
+        let sev = u.severity.map(|s| format!(" → {s:#}")).unwrap_or_default();
         writeln!(
             out,
             "  {}  {:13}{sev}  {}  {first}",

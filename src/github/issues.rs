@@ -182,7 +182,7 @@ pub fn desired(
                     title: inline(&incident.declaration.title),
                     severity: severity.map_or_else(
                         || "not set".to_string(),
-                        |s| format!("{} ({})", s.display(), inline(&repo.config.policy(s).label)),
+                        |s| format!("{s:#} ({})", inline(&repo.config.policy(s).label)),
                     ),
                     page,
                 },

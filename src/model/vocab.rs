@@ -24,16 +24,17 @@ impl Severity {
             Self::Sev4 => "sev4",
         }
     }
-
-    /// "SEV-1", as people write it in chat and messages.
-    pub fn display(self) -> String {
-        format!("SEV-{}", &self.as_str()[3..])
-    }
 }
 
+/// `{}`: "sev1", as files and labels write it; `{:#}`: "SEV-1", as people
+/// write it in chat and messages.
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        if f.alternate() {
+            write!(f, "SEV-{}", &self.as_str()[3..])
+        } else {
+            f.write_str(self.as_str())
+        }
     }
 }
 

@@ -437,7 +437,7 @@ fn overdue_text(incident: &Incident, due: Timestamp, clock: &Clock) -> String {
     let state = incident.current();
     let severity = state
         .severity
-        .map(|s| format!("{} ", s.display()))
+        .map(|s| format!("{s:#} "))
         .unwrap_or_default();
     let ago = crate::model::Duration::from(now.duration_since(due)).to_minute();
     let roles = &incident.declaration.roles;

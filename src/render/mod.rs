@@ -44,7 +44,7 @@ pub fn site(
 
 /// "SEV-1 (Critical)": the severity with the label the policy gives it.
 pub(crate) fn severity_text(config: &crate::model::Config, s: crate::model::Severity) -> String {
-    format!("{} ({})", s.display(), config.policy(s).label)
+    format!("{s:#} ({})", config.policy(s).label)
 }
 
 /// A serde value as a template value.

@@ -38,9 +38,9 @@ pub fn check(
                     .diag(
                         file,
                         format!(
-                            "{} without an update during {} (policy: every {}), {}",
+                            "{} without an update during {:#} (policy: every {}), {}",
                             gap.length().spoken(),
-                            gap.severity.display(),
+                            gap.severity,
                             gap.cadence.spoken(),
                             span(gap.from, gap.to)
                         ),
@@ -75,8 +75,7 @@ pub fn check(
             .severity
             .map(|s| {
                 format!(
-                    ", {} policy: every {}",
-                    s.display(),
+                    ", {s:#} policy: every {}",
                     practice.config.policy(s).update_every.spoken()
                 )
             })
@@ -130,9 +129,8 @@ fn promises(
                 .diag(
                     file,
                     format!(
-                        "the next update is promised {} after this one, beyond the {} policy (an update every {})",
+                        "the next update is promised {} after this one, beyond the {sev:#} policy (an update every {})",
                         promised.spoken(),
-                        sev.display(),
                         cadence.spoken()
                     ),
                 )

@@ -27,12 +27,10 @@ pub fn check(
             config.policy(severity).postmortem_due,
         ) {
             (Some(_), _) => "its `due` date".to_string(),
-            (None, Some(after)) => format!(
-                "{} policy: {} after resolution",
-                severity.display(),
-                after.spoken()
-            ),
-            (None, None) => severity.display(),
+            (None, Some(after)) => {
+                format!("{severity:#} policy: {} after resolution", after.spoken())
+            }
+            (None, None) => format!("{severity:#}"),
         };
         if today > due && !started {
             let (file, what) = match &files.postmortem {

@@ -18,7 +18,7 @@ pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnosti
     if decl.kind != Kind::Incident {
         return;
     }
-    let sev = worst.display();
+    let sev = format!("{worst:#}");
     let file = &files.incident;
     let roles = &decl.roles;
     if roles.commander.is_none() {
