@@ -38,6 +38,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../templates/page/incident.html"),
     ),
     (
+        "page/component.html",
+        include_str!("../templates/page/component.html"),
+    ),
+    (
         "page/month.html",
         include_str!("../templates/page/month.html"),
     ),

@@ -67,6 +67,9 @@ pub struct Component {
     pub name: String,
     pub description: Option<String>,
     pub group: Option<String>,
+    /// The day the component went live (site time zone): uptime counts
+    /// from it; earlier days show "no data".
+    pub since: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

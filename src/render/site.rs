@@ -3,7 +3,7 @@
 
 use super::markdown;
 use super::time::{Clock, When, human_duration};
-use super::uptime::{self, Uptime};
+use super::uptime::{self, Bar, Ledger};
 use super::view::{Lifecycle, PublicIncident, PublicView};
 use super::{RenderError, ctx};
 use crate::model::facts::Source;
@@ -149,13 +149,26 @@ struct ComponentCtx {
     name: String,
     description: Option<String>,
     status: Label,
-    uptime: Uptime,
+    /// Relative to the site root.
+    url: String,
+    feed: String,
+    uptime: Bar,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PeriodCtx {
+    days: i64,
+    /// None: no data in the period.
+    percent: Option<String>,
+    down_minutes: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 struct GroupCtx {
     /// None for components outside any group.
     name: Option<String>,
+    /// The group's uptime over the bar's days (down when any member is).
+    percent: Option<String>,
     description: Option<String>,
     status: Label,
     open: bool,
@@ -206,8 +219,8 @@ pub fn pages(
 
     // Front page.
     let statuses = view.component_statuses();
-    let uptimes = uptime::uptime(view, clock);
-    let groups = groups(view, &statuses, &uptimes);
+    let ledger = Ledger::new(view, clock);
+    let groups = groups(view, &statuses, &ledger, clock);
     let active: Vec<IncidentCtx> = view.active().map(|i| incident_ctx(i, clock)).collect();
     let in_progress: Vec<IncidentCtx> = view
         .maintenance(Lifecycle::InProgress)
@@ -243,6 +256,7 @@ pub fn pages(
         in_progress => ctx(&in_progress),
         upcoming => ctx(&upcoming),
         history => ctx(&history),
+        feeds => ctx(&groups.iter().flat_map(|g| g.components.iter()).collect::<Vec<_>>()),
         ..common("")
     };
     put(
@@ -261,6 +275,40 @@ pub fn pages(
             files,
             &format!("incidents/{}.html", i.id()),
             templates.render("page/incident.html", page)?,
+        );
+    }
+
+    // A page per component: status, uptime, bar and every incident that
+    // touched it.
+    for c in groups.iter().flat_map(|g| g.components.iter()) {
+        let record = ledger
+            .component(&c.id)
+            .expect("every component has a record");
+        let periods: Vec<PeriodCtx> = uptime::PERIODS
+            .iter()
+            .map(|&days| {
+                let tally = ledger.last_days(record, clock, days);
+                PeriodCtx {
+                    days,
+                    percent: tally.percent(),
+                    down_minutes: tally.down_minutes,
+                }
+            })
+            .collect();
+        let incidents: Vec<IncidentCtx> = view
+            .touching(&c.id)
+            .map(|i| incident_ctx(i, clock))
+            .collect();
+        let page = minijinja::context! {
+            component => ctx(c),
+            periods => ctx(&periods),
+            incidents => ctx(&incidents),
+            ..common("../")
+        };
+        put(
+            files,
+            &format!("components/{}.html", c.id),
+            templates.render("page/component.html", page)?,
         );
     }
 
@@ -332,7 +380,8 @@ fn months(view: &PublicView<'_>, clock: &Clock) -> Vec<MonthCtx> {
 fn groups(
     view: &PublicView<'_>,
     statuses: &BTreeMap<String, ComponentStatus>,
-    uptimes: &BTreeMap<String, Uptime>,
+    ledger: &Ledger,
+    clock: &Clock,
 ) -> Vec<GroupCtx> {
     let config = view.config;
     let component = |c: &crate::model::config::Component| ComponentCtx {
@@ -345,11 +394,12 @@ fn groups(
                 .copied()
                 .unwrap_or(ComponentStatus::Operational),
         ),
-        uptime: uptimes.get(&c.id).cloned().unwrap_or(Uptime {
-            days: Vec::new(),
-            percent: "100.00%".to_string(),
-            ratio: 1.0,
-        }),
+        url: format!("components/{}.html", c.id),
+        feed: format!("components/{}.atom", c.id),
+        uptime: ledger
+            .component(&c.id)
+            .map(|r| ledger.bar(r, clock))
+            .expect("every component has a record"),
     };
     let worst = |members: &[&crate::model::config::Component]| {
         members
@@ -370,6 +420,9 @@ fn groups(
         }
         let status = worst(&members);
         out.push(GroupCtx {
+            percent: ledger
+                .group(&g.id)
+                .and_then(|r| ledger.last_days(r, clock, uptime::DAYS).percent()),
             name: Some(g.name.clone()),
             description: g.description.clone(),
             status: component_label(status),
@@ -389,6 +442,7 @@ fn groups(
     if !loose.is_empty() {
         let status = worst(&loose);
         out.push(GroupCtx {
+            percent: None,
             name: None,
             description: None,
             status: component_label(status),

@@ -146,6 +146,17 @@ impl<'a> PublicView<'a> {
             .filter(|i| i.lifecycle == Lifecycle::Active)
     }
 
+    /// Every incident and maintenance that names `component` publicly,
+    /// newest first.
+    pub fn touching<'s>(
+        &'s self,
+        component: &'s str,
+    ) -> impl Iterator<Item = &'s PublicIncident<'a>> {
+        self.incidents
+            .iter()
+            .filter(move |i| i.components.iter().any(|(id, _)| id == component))
+    }
+
     pub fn maintenance(&self, lifecycle: Lifecycle) -> Vec<&PublicIncident<'a>> {
         let mut out: Vec<_> = self
             .incidents
