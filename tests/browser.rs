@@ -179,9 +179,16 @@ fn the_front_page_shows_components_the_active_incident_and_uptime_bars() {
             .map(|(_, s)| s.as_str())
             .unwrap_or_else(|| panic!("no component {name} in {components:?}"))
     };
-    assert_eq!(components.len(), 7, "{components:?}");
+    assert_eq!(components.len(), 8, "{components:?}");
     assert_eq!(status("Email notifications"), "▲ Degraded performance");
-    for name in ["Website", "Search", "Checkout", "Payments", "Order API"] {
+    for name in [
+        "Website",
+        "Search",
+        "Gift cards",
+        "Checkout",
+        "Payments",
+        "Order API",
+    ] {
         assert_eq!(status(name), "✓ Operational");
     }
     // The group holding the degraded component is open, the healthy one closed.

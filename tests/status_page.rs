@@ -101,7 +101,7 @@ fn each_component_has_a_page_linked_from_the_front_page() {
     let (_tmp, files) = built_example();
     let front = Html::parse_document(&files["index.html"]);
     let links = attrs(&front, "ul.components h3 a", "href");
-    assert_eq!(links.len(), 7);
+    assert_eq!(links.len(), 8);
     for link in &links {
         assert!(files.contains_key(link), "{link} is linked but not built");
         let feed = link.replace(".html", ".atom");
@@ -148,7 +148,10 @@ fn each_component_has_a_page_linked_from_the_front_page() {
     // nothing that did not.
     assert_eq!(
         attrs(&page, "article.incident a", "href"),
-        ["../incidents/2026-11-26-checkout-502s.html"]
+        [
+            "../incidents/2026-11-21-payment-provider-switchover.html",
+            "../incidents/2026-11-26-checkout-502s.html",
+        ]
     );
     let website = Html::parse_document(&files["components/website.html"]);
     assert_eq!(
@@ -194,4 +197,168 @@ fn a_component_feed_keeps_its_ids_and_moves_with_a_new_update() {
         before["components/checkout.atom"], after["components/checkout.atom"],
         "a feed the update does not touch does not change"
     );
+}
+
+/// The events of an iCalendar file as Python's `icalendar` (PyPI) reads
+/// them, or None (after a loud warning) when it is not installed outside
+/// CI. `.ci/run` installs it into `.ci/py`.
+fn parse_ics(ics: &str) -> Option<Vec<serde_json::Value>> {
+    const SCRIPT: &str = r#"
+import json, sys, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+assert cal.get("VERSION") == "2.0", cal.get("VERSION")
+out = {"refresh": str(cal.get("REFRESH-INTERVAL").to_ical(), "ascii"), "events": []}
+for e in cal.walk("VEVENT"):
+    out["events"].append({
+        "uid": str(e["UID"]), "sequence": int(e["SEQUENCE"]), "status": str(e["STATUS"]),
+        "start": e.decoded("DTSTART").isoformat(), "end": e.decoded("DTEND").isoformat(),
+        "summary": str(e["SUMMARY"]), "description": str(e["DESCRIPTION"]), "url": str(e["URL"]),
+    })
+json.dump(out, sys.stdout)
+"#;
+    let py = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/py");
+    let mut child = std::process::Command::new("python3")
+        .env("PYTHONPATH", &py)
+        .args(["-c", SCRIPT])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ics.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("No module named 'icalendar'") {
+        let how = "Python's icalendar is missing: `python3 -m pip install --target .ci/py icalendar` (as .ci/run does)";
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{how}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n!!! SKIPPED the iCalendar check. {how}\n"
+        );
+        return None;
+    }
+    assert!(
+        out.status.success(),
+        "icalendar refused the file: {stderr}\n{ics}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["refresh"], "PT1H");
+    Some(doc["events"].as_array().unwrap().clone())
+}
+
+#[test]
+fn the_maintenance_calendar_parses_and_a_new_update_raises_the_sequence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    let before = build(&repo, &tmp.path().join("a"));
+    let ics = &before["maintenance.ics"];
+    // RFC 5545: CRLF line endings, content lines folded at 75 octets.
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    for line in ics.split("\r\n") {
+        assert!(!line.contains('\n'), "a bare LF in {line:?}");
+        assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+    }
+    // Linked from the front page.
+    let front = Html::parse_document(&before["index.html"]);
+    assert_eq!(attrs(&front, "a.calendar", "href"), ["maintenance.ics"]);
+    assert_eq!(select(&front, "a.calendar"), ["Add to calendar"]);
+
+    let Some(events) = parse_ics(ics) else {
+        return;
+    };
+    let find = |events: &[serde_json::Value], id: &str| {
+        events
+            .iter()
+            .find(|e| e["uid"].as_str().unwrap().starts_with(id))
+            .unwrap_or_else(|| panic!("no event {id} in {events:?}"))
+            .clone()
+    };
+    assert_eq!(events.len(), 2, "{events:?}");
+    let upgrade = find(&events, "2026-11-24-orders-database-upgrade");
+    assert_eq!(
+        upgrade["uid"],
+        "2026-11-24-orders-database-upgrade@status.acme.example"
+    );
+    assert_eq!(upgrade["start"], "2026-12-03T01:00:00+00:00");
+    assert_eq!(upgrade["end"], "2026-12-03T03:00:00+00:00");
+    assert_eq!(upgrade["status"], "CONFIRMED");
+    assert_eq!(upgrade["summary"], "Planned upgrade of the order database");
+    assert!(
+        upgrade["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("On Thursday, 3 December,")
+    );
+    assert_eq!(
+        upgrade["url"],
+        "https://status.acme.example/incidents/2026-11-24-orders-database-upgrade.html"
+    );
+    let cancelled = find(&events, "2026-11-21-payment-provider-switchover");
+    assert_eq!(cancelled["status"], "CANCELLED");
+    assert_eq!(cancelled["sequence"], 1);
+
+    fs::write(
+        repo.join("incidents/2026-11-24-orders-database-upgrade/updates/2026-11-27T13-00-00Z.yaml"),
+        "at: 2026-11-27T13:00:00Z\nstatus: scheduled\nmessage: The upgrade goes ahead as planned; a reminder.\nauthor: \"@sofia-marin\"\nnext_update_at: 2026-12-03T01:00:00Z\n",
+    )
+    .unwrap();
+    let after = build(&repo, &tmp.path().join("b"));
+    let events = parse_ics(&after["maintenance.ics"]).unwrap();
+    let again = find(&events, "2026-11-24-orders-database-upgrade");
+    assert_eq!(again["uid"], upgrade["uid"], "the UID never changes");
+    assert!(
+        again["sequence"].as_i64() > upgrade["sequence"].as_i64(),
+        "{again} after {upgrade}"
+    );
+    assert_eq!(
+        again["description"],
+        "The upgrade goes ahead as planned; a reminder.\n\nAffects: Order API"
+    );
+}
+
+#[test]
+fn a_maintenance_is_cancelled_with_an_update_and_an_incident_cannot_be() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    incident(&repo)
+        .args([
+            "update",
+            "2026-11-27-order-emails-delayed",
+            "--status",
+            "cancelled",
+            "--message",
+            "Never mind.",
+        ])
+        .assert()
+        .code(1);
+    incident(&repo)
+        .args([
+            "update",
+            "2026-11-24-orders-database-upgrade",
+            "--status",
+            "cancelled",
+            "--message",
+            "We have called off the upgrade.",
+        ])
+        .assert()
+        .success();
+    let files = build(&repo, &tmp.path().join("site"));
+    let ics = &files["maintenance.ics"];
+    let event = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("UID:2026-11-24-orders-database-upgrade@"))
+        .unwrap();
+    assert!(event.contains("\r\nSTATUS:CANCELLED\r\n"), "{event}");
+    assert!(event.contains("\r\nSEQUENCE:1\r\n"), "{event}");
+    // No longer announced as upcoming.
+    let front = Html::parse_document(&files["index.html"]);
+    assert!(select(&front, "section[aria-labelledby=upcoming-h] h3").is_empty());
 }

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 pub struct Args {
     /// The incident id (its folder name).
     id: String,
-    /// New status (default: unchanged): investigating, identified, monitoring, resolved.
+    /// New status (default: unchanged): investigating, identified, monitoring, resolved;
+    /// maintenance: scheduled, in_progress, verifying, completed, cancelled.
     #[arg(long)]
     status: Option<String>,
     /// The public message (Markdown).
@@ -43,8 +44,7 @@ pub struct Args {
     common: Common,
 }
 
-const STATUSES: &str =
-    "investigating, identified, monitoring, resolved, scheduled, in_progress, verifying, completed";
+const STATUSES: &str = "investigating, identified, monitoring, resolved, scheduled, in_progress, verifying, completed, cancelled";
 
 pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let session = Session::open(start)?;

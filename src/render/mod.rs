@@ -3,6 +3,7 @@
 //! `view::PublicView` of the repository, so nothing internal can reach them.
 
 pub mod api;
+pub mod calendar;
 pub mod feed;
 pub mod internal;
 pub mod markdown;
@@ -39,6 +40,7 @@ pub fn site(
     site::pages(&view, &clock, templates, &mut files)?;
     api::files(&view, &mut files)?;
     feed::files(&view, templates, &mut files)?;
+    calendar::files(&view, &mut files);
     Ok(files)
 }
 

@@ -49,6 +49,7 @@ pub fn status_label(s: Status) -> Label {
         Status::InProgress => ("In progress", "⚙"),
         Status::Verifying => ("Verifying", "◔"),
         Status::Completed => ("Completed", "✓"),
+        Status::Cancelled => ("Cancelled", "⊘"),
     };
     Label {
         key: s.as_str(),

@@ -179,7 +179,7 @@ fn public_incident<'a>(
     let lifecycle = match (maintenance, facts.state.status) {
         (false, Some(s)) if s.is_final() => Lifecycle::Resolved,
         (false, _) => Lifecycle::Active,
-        (true, Some(Status::Completed)) => Lifecycle::Completed,
+        (true, Some(Status::Completed | Status::Cancelled)) => Lifecycle::Completed,
         (true, Some(Status::InProgress | Status::Verifying)) => Lifecycle::InProgress,
         (true, _) => Lifecycle::Upcoming,
     };
