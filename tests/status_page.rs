@@ -362,3 +362,61 @@ fn a_maintenance_is_cancelled_with_an_update_and_an_incident_cannot_be() {
     let front = Html::parse_document(&files["index.html"]);
     assert!(select(&front, "section[aria-labelledby=upcoming-h] h3").is_empty());
 }
+
+#[test]
+fn stats_uptime_reads_the_ledger_the_page_reads() {
+    let (_tmp, files) = built_example();
+    let out = incident(&example())
+        .args(["stats", "--uptime", "--format", "json"])
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(report["partial_outage_weight"], 0.3);
+    let rows = report["rows"].as_array().unwrap();
+    let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    // The default period is the page's "last 30 days".
+    for id in ["checkout", "search", "payments-api", "gift-cards"] {
+        let page = Html::parse_document(&files[&format!("components/{id}.html")]);
+        let shown = select(&page, "ul.periods li strong");
+        assert_eq!(row(id)["percent"], shown[0].as_str(), "{id}");
+    }
+    let search = row("search");
+    assert_eq!(search["partial_outage"], 120);
+    assert_eq!(search["down_minutes"], 36.0, "0.3 × 120 minutes");
+    // A group is down when any member is.
+    let storefront = row("storefront");
+    assert_eq!(storefront["group"], true);
+    assert_eq!(
+        storefront["down_minutes"].as_f64().unwrap(),
+        row("checkout")["down_minutes"].as_f64().unwrap() + 36.0
+    );
+    // A component added on 16 November has data from then only.
+    assert!(row("gift-cards")["minutes"].as_i64() < row("website")["minutes"].as_i64());
+
+    // A month before the record began has no data, not 100 %.
+    let out = incident(&example())
+        .args(["stats", "--uptime", "--month", "2026-09"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Checkout"), "{text}");
+    assert!(!text.contains('%'), "{text}");
+    for format in ["md", "html"] {
+        incident(&example())
+            .args([
+                "stats",
+                "--uptime",
+                "--since",
+                "2026-11-01",
+                "--format",
+                format,
+            ])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("Checkout"));
+    }
+    incident(&example())
+        .args(["stats", "--uptime", "--month", "2026-13"])
+        .assert()
+        .code(2);
+}
