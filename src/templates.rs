@@ -99,8 +99,23 @@ const BUILT_IN: &[(&str, &str)] = &[
     ),
 ];
 
+/// (language, source) of every built-in locale of the status page.
+pub const LOCALES: &[(&str, &str)] = &[
+    ("en", include_str!("../templates/locale/en.yaml")),
+    ("de", include_str!("../templates/locale/de.yaml")),
+    ("es", include_str!("../templates/locale/es.yaml")),
+    ("fr", include_str!("../templates/locale/fr.yaml")),
+    ("ja", include_str!("../templates/locale/ja.yaml")),
+];
+
+pub fn built_in_locale(lang: &str) -> Option<&'static str> {
+    LOCALES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
+    #[error("locale {lang}: {message}")]
+    Locale { lang: String, message: String },
     #[error("cannot read the override {path}: {source}")]
     Override {
         path: String,
@@ -115,6 +130,8 @@ pub enum TemplateError {
 
 pub struct Templates {
     env: Environment<'static>,
+    /// `<root>/templates/locale/`, where a repository overrides locales.
+    locale_dir: Option<std::path::PathBuf>,
 }
 
 impl Templates {
@@ -142,7 +159,48 @@ impl Templates {
                     source,
                 })?;
         }
-        Ok(Self { env })
+        Ok(Self {
+            env,
+            locale_dir: root.map(|r| r.join("templates").join("locale")),
+        })
+    }
+
+    /// The page's words in `lang`: English, then the built-in locale of
+    /// `lang`, then the repository's `templates/locale/<lang>.yaml`.
+    pub fn locale(&self, lang: &str) -> Result<crate::render::locale::Locale, TemplateError> {
+        let override_path = self
+            .locale_dir
+            .as_ref()
+            .map(|d| d.join(format!("{lang}.yaml")))
+            .filter(|p| p.is_file());
+        let overridden =
+            match &override_path {
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|source| {
+                    TemplateError::Override {
+                        path: path.display().to_string(),
+                        source,
+                    }
+                })?),
+                None => None,
+            };
+        let built_in = built_in_locale(lang);
+        if built_in.is_none() && overridden.is_none() {
+            return Err(TemplateError::Locale {
+                lang: lang.to_string(),
+                message: format!(
+                    "no such locale (built in: en, de, es, fr, ja); add templates/locale/{lang}.yaml"
+                ),
+            });
+        }
+        let mut sources = vec![("en", built_in_locale("en").unwrap_or_default())];
+        sources.extend(built_in.map(|s| ("built-in", s)));
+        sources.extend(overridden.as_deref().map(|s| ("override", s)));
+        crate::render::locale::Locale::merge(lang, &sources).map_err(|message| {
+            TemplateError::Locale {
+                lang: lang.to_string(),
+                message,
+            }
+        })
     }
 
     pub fn render(&self, name: &str, context: Value) -> Result<String, TemplateError> {

@@ -420,3 +420,111 @@ fn stats_uptime_reads_the_ledger_the_page_reads() {
         .assert()
         .code(2);
 }
+
+/// Every relative link and resource of every built page resolves to a
+/// built file (feeds, calendar and API from inside /de/ too).
+#[test]
+fn every_relative_link_of_every_page_resolves() {
+    let (_tmp, files) = built_example();
+    let mut checked = 0;
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let page = Html::parse_document(text);
+        let base = Path::new(path).parent().unwrap();
+        for href in attrs(&page, "a[href], link[href]", "href") {
+            if href.starts_with("http") || href.starts_with('#') || href.starts_with("mailto:") {
+                continue;
+            }
+            let mut target = base.to_path_buf();
+            for part in href.split('/') {
+                match part {
+                    ".." => assert!(target.pop(), "{path}: {href} leaves the site"),
+                    part => target.push(part),
+                }
+            }
+            let target = target.to_string_lossy().replace('\\', "/");
+            assert!(
+                files.contains_key(&target),
+                "{path}: {href} → {target} is not built"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
+
+#[test]
+fn the_page_is_built_in_each_configured_language() {
+    let (_tmp, files) = built_example();
+    let en = Html::parse_document(&files["index.html"]);
+    let de = Html::parse_document(&files["de/index.html"]);
+    assert_eq!(attrs(&en, "html", "lang"), ["en"]);
+    assert_eq!(attrs(&de, "html", "lang"), ["de"]);
+    assert_eq!(select(&de, "section.banner"), ["▲ Geringfügige Störung"]);
+    assert_eq!(select(&de, "#components-h"), ["Komponenten"]);
+    // Dates in German, the time zone named.
+    assert!(files["de/index.html"].contains(">27. Nov. 2026, 13:45 CET</time>"));
+    // The translated update in German, the untranslated one as written.
+    let active = select(&de, "section[aria-labelledby=active-h] .msg");
+    assert!(active[0].starts_with("Der Black-Friday-Sale"), "{active:?}");
+    let incident = Html::parse_document(&files["de/incidents/2026-11-26-checkout-502s.html"]);
+    let messages = select(&incident, "ol.timeline .msg");
+    let english = Html::parse_document(&files["incidents/2026-11-26-checkout-502s.html"]);
+    assert_eq!(messages, select(&english, "ol.timeline .msg"));
+    assert_eq!(select(&incident, "#updates-h"), ["Updates"]);
+    // Each tree links to the other.
+    assert_eq!(
+        attrs(&en, "nav.languages a", "href"),
+        ["index.html", "de/index.html"]
+    );
+    assert_eq!(
+        attrs(&de, "nav.languages a", "href"),
+        ["../index.html", "../de/index.html"]
+    );
+    // Every tree has the same pages.
+    for path in files
+        .keys()
+        .filter(|p| p.ends_with(".html") && !p.starts_with("de/"))
+    {
+        assert!(files.contains_key(&format!("de/{path}")), "no de/{path}");
+    }
+}
+
+#[test]
+fn site_language_switches_the_root_and_an_untranslated_open_update_warns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    let config = repo.join("incidentkit.yaml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(
+        &config,
+        text.replace(
+            "  language: en\n  languages: [en, de]",
+            "  language: ja\n  languages: [ja, fr]",
+        ),
+    )
+    .unwrap();
+    let out = incident(&repo)
+        .args(["validate", "--format", "json"])
+        .assert()
+        .success();
+    let findings: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let missing: Vec<&serde_json::Value> = findings["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "translation/missing")
+        .collect();
+    // The open incident's two updates and the upcoming maintenance's one;
+    // resolved incidents are not backfilled.
+    assert_eq!(missing.len(), 3, "{findings:#}");
+    assert!(missing.iter().all(|d| d["level"] == "warning"));
+    assert!(missing[0]["message"].as_str().unwrap().contains("fr"));
+    let files = build(&repo, &tmp.path().join("site"));
+    let ja = Html::parse_document(&files["index.html"]);
+    assert_eq!(attrs(&ja, "html", "lang"), ["ja"]);
+    assert_eq!(select(&ja, "#components-h"), ["コンポーネント"]);
+    let fr = Html::parse_document(&files["fr/index.html"]);
+    assert_eq!(select(&fr, "#components-h"), ["Composants"]);
+    assert!(!files.contains_key("de/index.html"));
+}

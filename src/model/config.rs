@@ -50,6 +50,31 @@ pub struct Site {
     pub url: Option<String>,
     pub timezone: Option<String>,
     pub description: Option<String>,
+    /// The language of the page's words and dates (default en).
+    pub language: Option<String>,
+    /// Every language to build the page in: the first tree is `language`,
+    /// each other one is built under `/<lang>/`.
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+impl Site {
+    pub fn language(&self) -> &str {
+        self.language.as_deref().unwrap_or("en")
+    }
+
+    /// The page's language first, then every other configured one.
+    pub fn languages(&self) -> Vec<&str> {
+        let main = self.language();
+        std::iter::once(main)
+            .chain(
+                self.languages
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|l| *l != main),
+            )
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

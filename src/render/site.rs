@@ -19,6 +19,9 @@ const FRONT_PAGE_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Label {
+    /// What the key is a word of (status, component, impact, indicator):
+    /// pages look the label up as `<kind>.<key>` in their locale.
+    pub kind: &'static str,
     pub key: &'static str,
     pub label: &'static str,
     pub icon: &'static str,
@@ -33,6 +36,7 @@ pub fn component_label(s: ComponentStatus) -> Label {
         ComponentStatus::MajorOutage => ("Major outage", "✕"),
     };
     Label {
+        kind: "component",
         key: s.as_str(),
         label,
         icon,
@@ -52,6 +56,7 @@ pub fn status_label(s: Status) -> Label {
         Status::Cancelled => ("Cancelled", "⊘"),
     };
     Label {
+        kind: "status",
         key: s.as_str(),
         label,
         icon,
@@ -78,6 +83,7 @@ pub fn impact_label(impact: Indicator) -> Label {
         Indicator::None => "No impact",
     };
     Label {
+        kind: "impact",
         key: impact.as_str(),
         label,
         icon: indicator_icon(impact),
@@ -87,6 +93,7 @@ pub fn impact_label(impact: Indicator) -> Label {
 /// The page's overall status, in Statuspage's words.
 pub fn indicator_label(indicator: Indicator) -> Label {
     Label {
+        kind: "indicator",
         key: indicator.as_str(),
         label: indicator.description(),
         icon: indicator_icon(indicator),
@@ -110,7 +117,7 @@ struct UpdateCtx {
 
 #[derive(Debug, Clone, Serialize)]
 struct Section {
-    heading: &'static str,
+    heading: String,
     body: Value,
 }
 
@@ -196,8 +203,10 @@ pub fn pages(
     view: &PublicView<'_>,
     clock: &Clock,
     templates: &Templates,
+    tree: &Tree,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Result<(), RenderError> {
+    let locale = clock.locale();
     let site = SiteCtx {
         name: view.config.site.name.clone(),
         url: view.config.site.url.clone(),
@@ -208,7 +217,25 @@ pub fn pages(
     let overall = indicator_label(view.indicator());
     let months = months(view, clock);
     let common = |root: &str| {
+        // From the page to the top of the site, where the feeds, the API
+        // and the calendar are.
+        let assets = format!("{root}{}", if tree.prefix.is_empty() { "" } else { "../" });
+        let languages: Vec<minijinja::Value> = tree
+            .languages
+            .iter()
+            .map(|(lang, prefix)| {
+                minijinja::context! {
+                    lang => lang,
+                    href => format!("{assets}{prefix}index.html"),
+                    current => *lang == locale.lang,
+                }
+            })
+            .collect();
         minijinja::context! {
+            lang => &locale.lang,
+            t => ctx(&locale.strings),
+            assets => assets,
+            languages => languages,
             site => ctx(&site),
             generated => ctx(&generated),
             overall => ctx(&overall),
@@ -262,7 +289,7 @@ pub fn pages(
     };
     put(
         files,
-        "index.html",
+        &format!("{}index.html", tree.prefix),
         templates.render("page/index.html", page)?,
     );
 
@@ -274,7 +301,7 @@ pub fn pages(
         };
         put(
             files,
-            &format!("incidents/{}.html", i.id()),
+            &format!("{}incidents/{}.html", tree.prefix, i.id()),
             templates.render("page/incident.html", page)?,
         );
     }
@@ -308,7 +335,7 @@ pub fn pages(
         };
         put(
             files,
-            &format!("components/{}.html", c.id),
+            &format!("{}components/{}.html", tree.prefix, c.id),
             templates.render("page/component.html", page)?,
         );
     }
@@ -331,16 +358,24 @@ pub fn pages(
         };
         put(
             files,
-            &format!("history/{}.html", month.key),
+            &format!("{}history/{}.html", tree.prefix, month.key),
             templates.render("page/month.html", page)?,
         );
     }
     put(
         files,
-        "history/index.html",
+        &format!("{}history/index.html", tree.prefix),
         templates.render("page/history.html", common("../"))?,
     );
     Ok(())
+}
+
+/// One language tree of the site: where its pages go, and every tree's
+/// (language, prefix) for the language switcher.
+pub struct Tree {
+    /// "" for the page's language, "de/" for another.
+    pub prefix: String,
+    pub languages: Vec<(String, String)>,
 }
 
 fn put(files: &mut BTreeMap<String, Vec<u8>>, path: &str, text: String) {
@@ -366,7 +401,7 @@ fn months(view: &PublicView<'_>, clock: &Clock) -> Vec<MonthCtx> {
         .rev()
         .map(|(key, count)| {
             let label = jiff::civil::Date::strptime("%Y-%m-%d", format!("{key}-01"))
-                .map(|d| d.strftime("%B %Y").to_string())
+                .map(|d| clock.locale().month_year(d))
                 .unwrap_or_else(|_| key.clone());
             MonthCtx {
                 url: format!("history/{key}.html"),
@@ -490,25 +525,29 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &Clock) -> IncidentCtx {
             .map(|u| UpdateCtx {
                 status: status_label(u.status),
                 at: clock.when(u.at),
+                // In the page's language when the update was translated.
                 message: Value::from_safe_string(markdown::to_html(
-                    u.message.as_deref().unwrap_or_default(),
+                    u.message_translations
+                        .get(&clock.locale().lang)
+                        .or(u.message.as_ref())
+                        .map_or("", String::as_str),
                 )),
             })
             .collect(),
         report: i.report.map(|r| {
             let parts = [
-                ("Our apology", &r.apology),
-                ("What happened", &r.what_happened),
-                ("Why it happened", &r.root_cause),
-                ("How we fixed it", &r.fix),
-                ("What we are changing", &r.prevention),
+                ("report.apology", &r.apology),
+                ("report.what_happened", &r.what_happened),
+                ("report.root_cause", &r.root_cause),
+                ("report.fix", &r.fix),
+                ("report.prevention", &r.prevention),
             ];
             ReportCtx {
                 sections: parts
                     .into_iter()
                     .filter_map(|(heading, body)| {
                         body.as_deref().map(|b| Section {
-                            heading,
+                            heading: clock.locale().word(heading),
                             body: Value::from_safe_string(markdown::to_html(b)),
                         })
                     })

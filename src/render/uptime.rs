@@ -12,6 +12,7 @@
 //! public incident or maintenance of the repository) are not counted: the
 //! page shows them as "no data", never as 100 %.
 
+use super::locale::Locale;
 use super::time::{Clock, human_duration};
 use super::view::PublicView;
 use crate::model::ComponentStatus;
@@ -216,11 +217,11 @@ impl Ledger {
                 let label = clock.when(start).day;
                 let tally = self.tally(record, start, end);
                 let (level, what) = if tally.minutes == 0 {
-                    ("no_data", "no data".to_string())
+                    ("no_data", clock.locale().word("tip.no_data"))
                 } else {
                     let from = minute_floor(start).max(record.since.unwrap_or(i64::MAX));
                     let to = minute_floor(end).min(self.now);
-                    record.describe(from, to)
+                    record.describe(from, to, clock.locale())
                 };
                 Day {
                     date: date.to_string(),
@@ -268,21 +269,22 @@ impl Record {
     }
 
     /// The worst status of `[from, to)` and what happened, in one sentence.
-    fn describe(&self, from: i64, to: i64) -> (&'static str, String) {
+    fn describe(&self, from: i64, to: i64, words: &Locale) -> (&'static str, String) {
         let mut by_status: BTreeMap<ComponentStatus, i64> = BTreeMap::new();
         for (status, minutes) in self.segments(from, to) {
             *by_status.entry(status).or_default() += minutes;
         }
         let Some(worst) = by_status.keys().next_back().copied() else {
-            return ("operational", "no downtime recorded".to_string());
+            return ("operational", words.word("tip.no_downtime"));
         };
         let parts: Vec<String> = by_status
             .iter()
             .rev()
             .map(|(status, minutes)| {
                 format!(
-                    "{} for {}",
-                    status_phrase(*status),
+                    "{} {} {}",
+                    words.word(&format!("tipstatus.{}", status.as_str())),
+                    words.word("tip.for"),
                     human_duration(minutes * 60)
                 )
             })
@@ -319,16 +321,6 @@ pub struct Bar {
     pub days: Vec<Day>,
     /// Uptime over the days of the bar: "99.95%", `None` without data.
     pub percent: Option<String>,
-}
-
-fn status_phrase(status: ComponentStatus) -> &'static str {
-    match status {
-        ComponentStatus::MajorOutage => "major outage",
-        ComponentStatus::PartialOutage => "partial outage",
-        ComponentStatus::DegradedPerformance => "degraded performance",
-        ComponentStatus::UnderMaintenance => "maintenance",
-        ComponentStatus::Operational => "operational",
-    }
 }
 
 #[cfg(test)]
