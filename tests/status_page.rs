@@ -528,3 +528,137 @@ fn site_language_switches_the_root_and_an_untranslated_open_update_warns() {
     assert_eq!(select(&fr, "#components-h"), ["Composants"]);
     assert!(!files.contains_key("de/index.html"));
 }
+
+#[test]
+fn the_widget_api_and_the_svg_badge() {
+    let (_tmp, files) = built_example();
+    let widget: serde_json::Value = serde_json::from_str(&files["api/widget.json"]).unwrap();
+    let ongoing = widget["ongoing_incidents"].as_array().unwrap();
+    assert_eq!(ongoing.len(), 1);
+    assert_eq!(ongoing[0]["name"], "Order confirmation emails delayed");
+    assert_eq!(ongoing[0]["status"], "identified");
+    assert_eq!(ongoing[0]["current_worst_impact"], "degraded_performance");
+    assert_eq!(ongoing[0]["last_update_at"], "2026-11-27T12:45:00Z");
+    assert_eq!(
+        ongoing[0]["url"],
+        "https://status.acme.example/incidents/2026-11-27-order-emails-delayed.html"
+    );
+    assert_eq!(
+        ongoing[0]["affected_components"][0],
+        serde_json::json!({"id": "notifications", "name": "Email notifications", "group_name": "Platform"})
+    );
+    assert_eq!(widget["in_progress_maintenances"], serde_json::json!([]));
+    let scheduled = widget["scheduled_maintenances"].as_array().unwrap();
+    assert_eq!(scheduled.len(), 1, "the cancelled one is not scheduled");
+    assert_eq!(scheduled[0]["starts_at"], "2026-12-03T01:00:00Z");
+    assert_eq!(scheduled[0]["ends_at"], "2026-12-03T03:00:00Z");
+
+    let svg = roxmltree::Document::parse(&files["badge.svg"]).unwrap();
+    let root = svg.root_element();
+    assert!(root.has_tag_name(("http://www.w3.org/2000/svg", "svg")));
+    assert_eq!(root.attribute("aria-label"), Some("status: degraded"));
+    let badge: serde_json::Value = serde_json::from_str(&files["badge.json"]).unwrap();
+    let texts: Vec<&str> = svg
+        .descendants()
+        .filter(|n| n.has_tag_name(("http://www.w3.org/2000/svg", "text")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(texts, ["status", badge["message"].as_str().unwrap()]);
+}
+
+#[test]
+fn as_of_a_time_is_the_page_as_it_was_then() {
+    let tmp = tempfile::tempdir().unwrap();
+    let during = "2026-11-26T10:30:00Z";
+    let out = tmp.path().join("as-of");
+    incident(&example())
+        .args(["build", "--as-of", during, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    // Byte for byte the page built at that moment.
+    let then = tmp.path().join("then");
+    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        .env("SOURCE_DATE_EPOCH", "1795689000")
+        .env_remove("GITHUB_ACTIONS")
+        .arg("-C")
+        .arg(example())
+        .args(["build", "--out"])
+        .arg(&then)
+        .assert()
+        .success();
+    let (a, b) = (build_tree(&out), build_tree(&then));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, text) in &a {
+        assert!(text == &b[path], "{path} differs");
+    }
+    let summary: serde_json::Value = serde_json::from_str(&a["api/v2/summary.json"]).unwrap();
+    assert_eq!(summary["incidents"][0]["id"], "2026-11-26-checkout-502s");
+    assert_eq!(summary["incidents"][0]["status"], "identified");
+}
+
+fn build_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                out.insert(rel.replace('\\', "/"), fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    walk(dir, dir, &mut files);
+    files
+}
+
+#[test]
+fn as_of_a_revision_builds_the_files_of_that_commit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_COMMITTER_DATE", "2026-11-27T13:00:00Z")
+            .env("GIT_AUTHOR_DATE", "2026-11-27T13:00:00Z")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "first"]);
+    fs::write(
+        repo.join("incidents/2026-11-27-order-emails-delayed/updates/2026-11-27T13-30-00Z.yaml"),
+        "at: 2026-11-27T13:30:00Z\nstatus: monitoring\nmessage: Emails are going out again.\nmessage_translations: {de: Die E-Mails gehen wieder raus.}\nauthor: \"@bob\"\nnext_update_at: 2026-11-27T15:30:00Z\n",
+    )
+    .unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-qm", "second"]);
+    let now = build(&repo, &tmp.path().join("now"));
+    assert!(now["incidents/2026-11-27-order-emails-delayed.html"].contains("going out again"));
+    let out = tmp.path().join("then");
+    incident(&repo)
+        .args(["build", "--as-of", "HEAD~1", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let then = build_tree(&out);
+    let page = &then["incidents/2026-11-27-order-emails-delayed.html"];
+    assert!(!page.contains("going out again"));
+    // "Now" is the commit's time.
+    assert!(then["index.html"].contains("datetime=\"2026-11-27T13:00:00Z\""));
+    incident(&repo)
+        .args(["build", "--as-of", "no-such-rev"])
+        .assert()
+        .code(2);
+}

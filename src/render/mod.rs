@@ -14,6 +14,7 @@ pub mod time;
 pub mod update;
 pub mod uptime;
 pub mod view;
+pub mod widget;
 
 use crate::model::Repository;
 use crate::templates::{TemplateError, Templates};
@@ -69,6 +70,7 @@ pub fn site(
     api::files(&view, &mut files)?;
     feed::files(&view, templates, &mut files)?;
     calendar::files(&view, &mut files);
+    widget::files(&view, &mut files)?;
     Ok(files)
 }
 
