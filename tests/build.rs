@@ -125,6 +125,7 @@ fn builds_the_expected_files() {
             "de/incidents/2026-11-26-checkout-502s.html",
             "de/incidents/2026-11-27-order-emails-delayed.html",
             "de/index.html",
+            "favicon.svg",
             "history.atom",
             "history.rss",
             "history/2026-10.html",

@@ -1,7 +1,8 @@
 //! For products and embeds: `api/widget.json` in the shape of incident.io's
 //! status page widget API (ongoing incidents, maintenance in progress and
 //! scheduled), for in-product banners, and `badge.svg`, a static badge of
-//! the page's status beside the shields.io endpoint `badge.json`.
+//! the page's status beside the shields.io endpoint `badge.json`; and the
+//! pages' icon, `favicon.svg`.
 
 use super::RenderError;
 use super::time::iso;
@@ -85,8 +86,13 @@ pub fn files(
         "badge.svg".to_string(),
         badge(view.indicator()).into_bytes(),
     );
+    // The pages' icon: a file, so browsers do not log a 404 for favicon.ico.
+    files.insert("favicon.svg".to_string(), FAVICON.as_bytes().to_vec());
     Ok(())
 }
+
+const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#116329"/><path d="M4.5 8.5l2.3 2.3 4.7-5" fill="none" stroke="#fff" stroke-width="2"/></svg>
+"##;
 
 /// A flat badge, "status | operational", as shields.io draws one; the words
 /// say the status, the colour only repeats it.
