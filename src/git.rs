@@ -295,3 +295,47 @@ pub fn prefix(root: &Path) -> String {
         .map(|p| format!("{}/", p.replace('\\', "/")))
         .unwrap_or_default()
 }
+
+/// Writes the incident repository at `root` as it was at revision `rev`
+/// into `dest` (an empty folder), for building the page as it was then.
+/// Returns the time of the commit.
+pub fn export_tree(root: &Path, rev: &str, dest: &Path) -> Result<jiff::Timestamp, GitError> {
+    let repo = Repository::discover(root)
+        .map_err(|_| GitError::NotARepository(root.display().to_string()))?;
+    let commit = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| GitError::UnknownRevision(rev.to_string(), e.message().to_string()))?;
+    let prefix = prefix(root);
+    let tree = commit.tree()?;
+    let io = |e: std::io::Error| git2::Error::from_str(&e.to_string());
+    let mut failed: Option<git2::Error> = None;
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return git2::TreeWalkResult::Ok;
+        }
+        let path = format!("{dir}{}", entry.name().unwrap_or_default());
+        let Some(rel) = path.strip_prefix(&prefix) else {
+            return git2::TreeWalkResult::Ok;
+        };
+        let written = repo.find_blob(entry.id()).and_then(|blob| {
+            let file = dest.join(rel);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).map_err(io)?;
+            }
+            std::fs::write(&file, blob.content()).map_err(io)
+        });
+        match written {
+            Ok(()) => git2::TreeWalkResult::Ok,
+            Err(e) => {
+                failed = Some(e);
+                git2::TreeWalkResult::Abort
+            }
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    jiff::Timestamp::from_second(commit.time().seconds())
+        .map_err(|e| GitError::Git(git2::Error::from_str(&e.to_string())))
+}

@@ -28,6 +28,7 @@ const BUILT_IN: &[(&str, &str)] = built_in![
     "page/incident.html",
     "page/month.html",
     "page/history.html",
+    "page/component.html",
     "feed/history.atom.xml",
     "feed/history.rss.xml",
     "update/update.md",
@@ -43,8 +44,23 @@ const BUILT_IN: &[(&str, &str)] = built_in![
     "github/pr-comment.md",
 ];
 
+/// (language, source) of every built-in locale of the status page.
+pub const LOCALES: &[(&str, &str)] = &[
+    ("en", include_str!("../templates/locale/en.yaml")),
+    ("de", include_str!("../templates/locale/de.yaml")),
+    ("es", include_str!("../templates/locale/es.yaml")),
+    ("fr", include_str!("../templates/locale/fr.yaml")),
+    ("ja", include_str!("../templates/locale/ja.yaml")),
+];
+
+pub fn built_in_locale(lang: &str) -> Option<&'static str> {
+    LOCALES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
+    #[error("locale {lang}: {message}")]
+    Locale { lang: String, message: String },
     #[error("cannot read the override {path}: {source}")]
     Override { path: String, source: ReadError },
     #[error("template {name}: {source}")]
@@ -56,6 +72,9 @@ pub enum TemplateError {
 
 pub struct Templates {
     env: Environment<'static>,
+    /// The repository whose `templates/locale/<lang>.yaml` overrides a
+    /// built-in locale (read through the one reader, as templates are).
+    root: Option<std::path::PathBuf>,
 }
 
 impl Templates {
@@ -86,7 +105,44 @@ impl Templates {
                     source,
                 })?;
         }
-        Ok(Self { env })
+        Ok(Self {
+            env,
+            root: root.map(Path::to_path_buf),
+        })
+    }
+
+    /// The page's words in `lang`: English, then the built-in locale of
+    /// `lang`, then the repository's `templates/locale/<lang>.yaml`.
+    pub fn locale(&self, lang: &str) -> Result<crate::render::locale::Locale, TemplateError> {
+        let overridden = match &self.root {
+            Some(root) => {
+                let path = format!("{}/locale/{lang}.yaml", crate::paths::TEMPLATES);
+                match source::read_text(root, &path) {
+                    Ok(text) => Some(text),
+                    Err(e) if e.is_absent() => None,
+                    Err(source) => return Err(TemplateError::Override { path, source }),
+                }
+            }
+            None => None,
+        };
+        let built_in = built_in_locale(lang);
+        if built_in.is_none() && overridden.is_none() {
+            return Err(TemplateError::Locale {
+                lang: lang.to_string(),
+                message: format!(
+                    "no such locale (built in: en, de, es, fr, ja); add templates/locale/{lang}.yaml"
+                ),
+            });
+        }
+        let mut sources = vec![("en", built_in_locale("en").unwrap_or_default())];
+        sources.extend(built_in.map(|s| ("built-in", s)));
+        sources.extend(overridden.as_deref().map(|s| ("override", s)));
+        crate::render::locale::Locale::merge(lang, &sources).map_err(|message| {
+            TemplateError::Locale {
+                lang: lang.to_string(),
+                message,
+            }
+        })
     }
 
     pub fn render(&self, name: &str, context: Value) -> Result<String, TemplateError> {

@@ -179,9 +179,16 @@ fn the_front_page_shows_components_the_active_incident_and_uptime_bars() {
             .map(|(_, s)| s.as_str())
             .unwrap_or_else(|| panic!("no component {name} in {components:?}"))
     };
-    assert_eq!(components.len(), 7, "{components:?}");
+    assert_eq!(components.len(), 8, "{components:?}");
     assert_eq!(status("Email notifications"), "▲ Degraded performance");
-    for name in ["Website", "Search", "Checkout", "Payments", "Order API"] {
+    for name in [
+        "Website",
+        "Search",
+        "Gift cards",
+        "Checkout",
+        "Payments",
+        "Order API",
+    ] {
         assert_eq!(status(name), "✓ Operational");
     }
     // The group holding the degraded component is open, the healthy one closed.
@@ -290,6 +297,87 @@ fn an_incident_page_shows_its_timeline_newest_first() {
             "How we fixed it",
             "What we are changing"
         ]
+    );
+}
+
+#[test]
+fn a_component_page_shows_its_uptime_bar_and_history() {
+    let Some(chromium) = Chromium::find() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    build(&example(), &site);
+    let dom = chromium.dom(&site.join("components/checkout.html"));
+    let dom = dom.root_element();
+    assert_eq!(text(one(dom, "h1")), "Checkout");
+    let periods: Vec<String> = select(dom, "ul.periods li").into_iter().map(text).collect();
+    assert_eq!(periods.len(), 3);
+    assert!(periods[0].starts_with("Last 30 days 99."), "{periods:?}");
+    let days = select(dom, "ol.bars li");
+    assert_eq!(days.len(), 90);
+    // Before the record began: no data, never green.
+    assert!(days[0].value().classes().any(|c| c == "d-no_data"));
+    assert!(days[0].attr("aria-label").unwrap().ends_with("no data"));
+    let outage = days
+        .iter()
+        .find(|d| d.value().classes().any(|c| c == "d-major_outage"))
+        .expect("the outage is on the bar");
+    assert!(outage.attr("aria-label").unwrap().contains("26 Nov 2026"));
+    let history: Vec<String> = select(dom, "article.incident h3 a")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "Switchover to a new card payment provider",
+            "Checkout fails with 502 for EU customers"
+        ]
+    );
+    assert_eq!(
+        text(one(dom, "details.note summary")),
+        "How we count uptime"
+    );
+
+    // The front page links it, and offers the calendar.
+    let front = chromium.dom(&site.join("index.html"));
+    let front = front.root_element();
+    let link = select(front, "ul.components h3 a")
+        .into_iter()
+        .find(|a| text(*a) == "Checkout")
+        .unwrap();
+    assert_eq!(link.attr("href"), Some("components/checkout.html"));
+    let calendar = one(front, "a.calendar");
+    assert_eq!(text(calendar), "Add to calendar");
+    assert!(site.join(calendar.attr("href").unwrap()).is_file());
+}
+
+#[test]
+fn the_german_page_speaks_german() {
+    let Some(chromium) = Chromium::find() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    build(&example(), &site);
+    let dom = chromium.dom(&site.join("de/index.html"));
+    let dom = dom.root_element();
+    assert_eq!(dom.attr("lang"), Some("de"));
+    assert_eq!(text(one(dom, "section.banner")), "▲ Geringfügige Störung");
+    let active = one(dom, "section[aria-labelledby=active-h] article");
+    let statuses: Vec<String> = select(active, "ol.timeline > li .st")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(statuses, ["◎ Ursache gefunden", "● Wird untersucht"]);
+    assert!(text(select(active, "ol.timeline > li .msg")[0]).starts_with("Der Black-Friday-Sale"));
+    let first_day = select(dom, "ul.components > li ol.bars li")[89];
+    assert!(
+        first_day
+            .attr("aria-label")
+            .unwrap()
+            .starts_with("27. Nov. 2026")
     );
 }
 
@@ -450,6 +538,8 @@ fn screenshots_at_desktop_and_phone_widths() {
             "incident-page",
             site.join("incidents/2026-11-26-checkout-502s.html"),
         ),
+        ("component-page", site.join("components/checkout.html")),
+        ("status-page-de", site.join("de/index.html")),
     ];
     for (name, page) in &pages {
         for (suffix, size) in [("", DESKTOP), ("-phone", PHONE)] {

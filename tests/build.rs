@@ -87,7 +87,45 @@ fn builds_the_expected_files() {
             "api/v2/scheduled-maintenances/upcoming.json",
             "api/v2/status.json",
             "api/v2/summary.json",
+            "api/widget.json",
             "badge.json",
+            "badge.svg",
+            "components/checkout.atom",
+            "components/checkout.html",
+            "components/gift-cards.atom",
+            "components/gift-cards.html",
+            "components/help-center.atom",
+            "components/help-center.html",
+            "components/notifications.atom",
+            "components/notifications.html",
+            "components/orders-api.atom",
+            "components/orders-api.html",
+            "components/payments-api.atom",
+            "components/payments-api.html",
+            "components/search.atom",
+            "components/search.html",
+            "components/website.atom",
+            "components/website.html",
+            "de/components/checkout.html",
+            "de/components/gift-cards.html",
+            "de/components/help-center.html",
+            "de/components/notifications.html",
+            "de/components/orders-api.html",
+            "de/components/payments-api.html",
+            "de/components/search.html",
+            "de/components/website.html",
+            "de/history/2026-10.html",
+            "de/history/2026-11.html",
+            "de/history/index.html",
+            "de/incidents/2026-10-14-help-center-unavailable.html",
+            "de/incidents/2026-11-20-product-images-misaligned.html",
+            "de/incidents/2026-11-21-payment-provider-switchover.html",
+            "de/incidents/2026-11-23-search-slow-or-empty.html",
+            "de/incidents/2026-11-24-orders-database-upgrade.html",
+            "de/incidents/2026-11-26-checkout-502s.html",
+            "de/incidents/2026-11-27-order-emails-delayed.html",
+            "de/index.html",
+            "favicon.svg",
             "history.atom",
             "history.rss",
             "history/2026-10.html",
@@ -95,11 +133,13 @@ fn builds_the_expected_files() {
             "history/index.html",
             "incidents/2026-10-14-help-center-unavailable.html",
             "incidents/2026-11-20-product-images-misaligned.html",
+            "incidents/2026-11-21-payment-provider-switchover.html",
             "incidents/2026-11-23-search-slow-or-empty.html",
             "incidents/2026-11-24-orders-database-upgrade.html",
             "incidents/2026-11-26-checkout-502s.html",
             "incidents/2026-11-27-order-emails-delayed.html",
             "index.html",
+            "maintenance.ics",
         ]
     );
 }
@@ -163,7 +203,7 @@ fn the_front_page_shows_the_state_of_things() {
     // Times are local with the zone named, UTC in the title.
     assert!(index.contains("title=\"2026-11-27 12:45 UTC\">27 Nov 2026, 13:45 CET</time>"));
     // 90 focusable days per component, each saying what happened.
-    assert_eq!(index.matches("class=\"d d-").count(), 90 * 7);
+    assert_eq!(index.matches("class=\"d d-").count(), 90 * 8);
     assert!(
         index.contains("major outage for"),
         "the checkout outage is in a tooltip"
@@ -299,8 +339,8 @@ fn the_feeds_parse_with_one_entry_per_public_update() {
         .descendants()
         .filter(|n| n.has_tag_name((ns, "entry")))
         .collect();
-    // Public incidents' updates posted by "now": 3 + 2 + 4 + 1 + 7 + 2.
-    assert_eq!(entries.len(), 19);
+    // Public incidents' updates posted by "now": 3 + 2 + 2 + 4 + 1 + 7 + 2.
+    assert_eq!(entries.len(), 21);
     let mut ids: Vec<&str> = entries
         .iter()
         .map(|e| {
@@ -313,12 +353,12 @@ fn the_feeds_parse_with_one_entry_per_public_update() {
     assert!(ids.contains(&"urn:incidentkit:2026-11-26-checkout-502s:20261126T100500Z"));
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), 19, "entry ids are unique");
+    assert_eq!(ids.len(), 21, "entry ids are unique");
     let rss = text(&files, "history.rss");
     let doc = roxmltree::Document::parse(&rss).unwrap();
     assert_eq!(
         doc.descendants().filter(|n| n.has_tag_name("item")).count(),
-        19
+        21
     );
 }
 
@@ -370,6 +410,13 @@ fn hostile_text_renders_as_text_everywhere() {
         if path.ends_with(".json") {
             // JSON carries the text as text; it must still be valid JSON.
             serde_json::from_slice::<Value>(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+            continue;
+        }
+        if path.ends_with(".ics") {
+            // iCalendar TEXT is no markup: the text stays text, escaped as
+            // RFC 5545 asks, on content lines no text can add to.
+            assert!(content.contains(&format!("\r\nNAME:{hostile} maintenance\r\n")));
+            assert_eq!(content.matches("BEGIN:VEVENT").count(), 2);
             continue;
         }
         for needle in [

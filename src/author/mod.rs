@@ -292,6 +292,7 @@ pub fn base_update(incident: &Incident, at: Timestamp, author: String) -> Update
         at,
         status,
         message: None,
+        message_translations: Default::default(),
         internal_note: None,
         impact: state.impact.clone(),
         severity: None,

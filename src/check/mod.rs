@@ -209,6 +209,7 @@ fn check_incident(files: &Files, dir: &IncidentDir, practice: Option<&Practice>)
     rules::actions::check(&incident, &paths, &tz, &mut out);
     if let Some(practice) = practice {
         rules::references::check(&incident, &paths, practice.config, &mut out);
+        rules::translation::check(&incident, &paths, practice.config, &mut out);
         rules::cadence::check(&incident, &paths, practice, &mut out);
         rules::phase::check(&incident, &paths, practice, &mut out);
         rules::blameless::check(&incident, &paths, practice, &mut out);

@@ -28,6 +28,10 @@ pub struct Args {
     /// GitHub Actions, human elsewhere.
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// The page as it was: at a time (RFC 3339; updates posted later are
+    /// left out) or at a git revision (its files, at its commit time).
+    #[arg(long, value_name = "TIME|REV")]
+    as_of: Option<String>,
 }
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
@@ -45,7 +49,19 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     if let Some(internal) = &internal {
         public.refuse_overlap(internal)?;
     }
-    let outcome = check::check(&Files::on_disk(&root))?;
+    // What to build from: the files on disk, or the tree of a revision.
+    let (source, now, _exported) = match args.as_of.as_deref() {
+        None => (root.clone(), crate::clock::now(), None),
+        Some(time) if time.parse::<jiff::Timestamp>().is_ok() => {
+            (root.clone(), time.parse().expect("checked above"), None)
+        }
+        Some(rev) => {
+            let dir = Scratch::new()?;
+            let at = crate::git::export_tree(&root, rev, &dir.0)?;
+            (dir.0.clone(), at, Some(dir))
+        }
+    };
+    let outcome = check::check(&Files::on_disk(&source))?;
     let counts = Counts::of(&outcome.diagnostics);
     if counts.errors > 0 || outcome.repository.is_none() {
         let mut out = anstream::stdout().lock();
@@ -67,8 +83,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let Some(repository) = outcome.repository else {
         return Ok(ExitCode::from(1));
     };
-    let templates = Templates::load(Some(&root))?;
-    let now = crate::clock::now();
+    let templates = Templates::load(Some(&source))?;
     let failed = super::CliError::Render;
     let files = render::site(&repository, &templates, now).map_err(failed)?;
     let internal_files = match &internal {
@@ -104,6 +119,25 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A folder of our own under the system's temporary folder, removed when
+/// dropped: the tree of a revision for `--as-of`.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> std::io::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("incidentkit-as-of-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }
 
 /// An output folder, checked before anything is rendered.

@@ -152,6 +152,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         at,
         status: Status::Investigating,
         message: Some(message),
+        message_translations: Default::default(),
         internal_note: None,
         // The title is what customers experience: the impact until told more.
         impact: author::impact(

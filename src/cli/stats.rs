@@ -26,6 +26,18 @@ pub struct Args {
     since: Option<String>,
     #[arg(long, value_enum, default_value = "human")]
     format: StatsFormat,
+    /// Uptime and downtime minutes per component and group instead (as the
+    /// status page counts them): the last 30 days, a --month or --since a day.
+    #[arg(long)]
+    uptime: bool,
+    /// With --uptime: one calendar month, YYYY-MM (site time zone).
+    #[arg(
+        long,
+        value_name = "YYYY-MM",
+        requires = "uptime",
+        conflicts_with = "since"
+    )]
+    month: Option<String>,
 }
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
@@ -50,6 +62,9 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             if errors == 1 { "" } else { "s" }
         );
     }
+    if args.uptime {
+        return uptime(&repo, since, args);
+    }
     let stats = stats::compute(&repo.incidents, &repo.config, since, crate::clock::now());
     let text = match args.format {
         StatsFormat::Human => format::human(&stats),
@@ -57,6 +72,46 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         StatsFormat::Html => format::html(&stats),
         StatsFormat::Json => {
             serde_json::to_string_pretty(&stats).map_err(std::io::Error::from)? + "\n"
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn uptime(
+    repo: &crate::model::Repository,
+    since: Option<Date>,
+    args: &Args,
+) -> Result<ExitCode, CliError> {
+    use jiff::ToSpan;
+    let now = crate::clock::now();
+    let clock = crate::render::time::Clock::new(&repo.config);
+    let (from, to) = match (&args.month, since) {
+        (Some(month), _) => {
+            let first = format!("{month}-01").parse::<Date>().map_err(|_| {
+                CliError::Usage(format!("--month `{month}` is not a month: write YYYY-MM"))
+            })?;
+            let next = first
+                .checked_add(1.month())
+                .map_err(|e| CliError::Usage(format!("--month `{month}`: {e}")))?;
+            (clock.start_of(first), clock.start_of(next))
+        }
+        (None, Some(day)) => (clock.start_of(day), now),
+        (None, None) => {
+            let today = clock.date(now);
+            let first = today.checked_sub(29.days()).unwrap_or(today);
+            (clock.start_of(first), now)
+        }
+    };
+    let report = crate::stats::uptime::report(repo, from, to, now);
+    let text = match args.format {
+        StatsFormat::Human => crate::stats::uptime::human(&report),
+        StatsFormat::Md => crate::stats::uptime::markdown(&report),
+        StatsFormat::Html => crate::stats::uptime::html(&report),
+        StatsFormat::Json => {
+            serde_json::to_string_pretty(&report).map_err(std::io::Error::from)? + "\n"
         }
     };
     let mut out = std::io::stdout().lock();

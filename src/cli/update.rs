@@ -15,7 +15,8 @@ use std::process::ExitCode;
 pub struct Args {
     /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
-    /// New status (default: unchanged): investigating, identified, monitoring, resolved.
+    /// New status (default: unchanged): investigating, identified, monitoring, resolved;
+    /// maintenance: scheduled, in_progress, verifying, completed, cancelled.
     #[arg(long)]
     status: Option<String>,
     /// The public message (Markdown). Without it (and --message-file), only

@@ -57,6 +57,31 @@ pub struct Site {
     pub description: Option<String>,
     /// A mailing-list or chat invite link for the page's "Subscribe" section.
     pub subscribe: Option<Subscribe>,
+    /// The language of the page's words and dates (default en).
+    pub language: Option<String>,
+    /// Every language to build the page in: the first tree is `language`,
+    /// each other one is built under `/<lang>/`.
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+impl Site {
+    pub fn language(&self) -> &str {
+        self.language.as_deref().unwrap_or("en")
+    }
+
+    /// The page's language first, then every other configured one.
+    pub fn languages(&self) -> Vec<&str> {
+        let main = self.language();
+        std::iter::once(main)
+            .chain(
+                self.languages
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|l| *l != main),
+            )
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -142,6 +167,9 @@ pub struct Component {
     pub name: String,
     pub description: Option<String>,
     pub group: Option<String>,
+    /// The day the component went live (site time zone): uptime counts
+    /// from it; earlier days show "no data".
+    pub since: Option<jiff::civil::Date>,
 }
 
 /// `fast_lane:` in incidentkit.yaml (see `github::fast_lane`).

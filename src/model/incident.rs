@@ -71,6 +71,10 @@ pub struct Update {
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The public message in other languages (language → Markdown), for
+    /// the page's other language trees.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub message_translations: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -65,6 +65,8 @@ pub enum Status {
     InProgress,
     Verifying,
     Completed,
+    /// A maintenance called off: final, and its window never happens.
+    Cancelled,
 }
 
 impl Status {
@@ -78,6 +80,7 @@ impl Status {
             Self::InProgress => "in_progress",
             Self::Verifying => "verifying",
             Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
         }
     }
 
@@ -91,15 +94,22 @@ impl Status {
         }
     }
 
-    /// Resolved (incident) or completed (maintenance): the response is over.
+    /// Resolved (incident), completed or cancelled (maintenance): the
+    /// response is over.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Resolved | Self::Completed)
+        matches!(self, Self::Resolved | Self::Completed | Self::Cancelled)
     }
 
     pub fn vocabulary(kind: Kind) -> &'static [&'static str] {
         match kind {
             Kind::Incident => &["investigating", "identified", "monitoring", "resolved"],
-            Kind::Maintenance => &["scheduled", "in_progress", "verifying", "completed"],
+            Kind::Maintenance => &[
+                "scheduled",
+                "in_progress",
+                "verifying",
+                "completed",
+                "cancelled",
+            ],
         }
     }
 }

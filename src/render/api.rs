@@ -178,7 +178,7 @@ impl<'v, 'a> Api<'v, 'a> {
             "position": position + 1,
             "description": c.description,
             "showcase": true,
-            "start_date": Value::Null,
+            "start_date": c.since.map(|d| d.to_string()),
             "group_id": group_id,
             "page_id": self.page_id,
             "group": false,

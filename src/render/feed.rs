@@ -4,7 +4,7 @@
 use super::markdown;
 use super::site::status_label;
 use super::time::iso;
-use super::view::PublicView;
+use super::view::{PublicIncident, PublicView};
 use super::{RenderError, ctx};
 use crate::templates::Templates;
 use serde::Serialize;
@@ -30,42 +30,16 @@ pub fn files(
     templates: &Templates,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Result<(), RenderError> {
-    let base = view
-        .config
-        .site
-        .url
-        .as_deref()
-        .map(|u| format!("{}/", u.trim_end_matches('/')))
-        .unwrap_or_default();
-    let mut entries: Vec<Entry> = Vec::new();
-    for i in &view.incidents {
-        for u in i.updates() {
-            let stamp = u.at.strftime("%Y%m%dT%H%M%SZ");
-            entries.push(Entry {
-                id: format!("urn:incidentkit:{}:{stamp}", i.id()),
-                title: format!("{}: {}", status_label(u.status).label, i.title()),
-                link: format!("{base}{}", crate::paths::incident_page(i.id())),
-                updated: iso(u.at),
-                pub_date: u.at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
-                content: markdown::to_html(u.message.as_deref().unwrap_or_default()),
-            });
-        }
-    }
-    entries.sort_by(|a, b| (&b.updated, &b.id).cmp(&(&a.updated, &a.id)));
-    entries.truncate(FEED_LIMIT);
-    let updated = entries
-        .first()
-        .map_or_else(|| iso(view.now), |e| e.updated.clone());
-    let context = minijinja::context! {
-        site => ctx(&view.config.site.name),
-        description => view.config.site.description.clone(),
-        base => base,
-        feed_id => format!("urn:incidentkit:{}", view.config.site.name),
-        updated => updated,
-        entries => ctx(&entries),
+    let site = &view.config.site.name;
+    let all = Feed {
+        title: format!("{site} status history"),
+        id: format!("urn:incidentkit:{site}"),
+        page: "index.html".to_string(),
+        path: "history.atom".to_string(),
     };
+    let context = all.context(view, view.incidents.iter());
     files.insert(
-        "history.atom".to_string(),
+        all.path.clone(),
         crate::text::xml_chars(&templates.render("feed/history.atom.xml", context.clone())?)
             .into_bytes(),
     );
@@ -73,5 +47,78 @@ pub fn files(
         "history.rss".to_string(),
         crate::text::xml_chars(&templates.render("feed/history.rss.xml", context)?).into_bytes(),
     );
+    // One feed per component: the updates of every incident that touched it.
+    for c in &view.config.components {
+        let feed = Feed {
+            title: format!("{}: {site} status history", c.name),
+            id: format!("urn:incidentkit:{site}:component:{}", c.id),
+            page: format!("components/{}.html", c.id),
+            path: format!("components/{}.atom", c.id),
+        };
+        let context = feed.context(view, view.touching(&c.id));
+        files.insert(
+            feed.path,
+            crate::text::xml_chars(&templates.render("feed/history.atom.xml", context)?)
+                .into_bytes(),
+        );
+    }
     Ok(())
+}
+
+/// One Atom feed: what it is called, its permanent id, the page it
+/// stands for and its own path.
+struct Feed {
+    title: String,
+    id: String,
+    page: String,
+    path: String,
+}
+
+impl Feed {
+    fn context<'v, 'a: 'v>(
+        &self,
+        view: &PublicView<'a>,
+        incidents: impl Iterator<Item = &'v PublicIncident<'a>>,
+    ) -> minijinja::Value {
+        let base = view
+            .config
+            .site
+            .url
+            .as_deref()
+            .map(|u| format!("{}/", u.trim_end_matches('/')))
+            .unwrap_or_default();
+        let mut entries: Vec<Entry> = Vec::new();
+        for i in incidents {
+            for u in i.updates() {
+                let stamp = u.at.strftime("%Y%m%dT%H%M%SZ");
+                entries.push(Entry {
+                    // The same id in every feed: a reader subscribed to two
+                    // sees one entry.
+                    id: format!("urn:incidentkit:{}:{stamp}", i.id()),
+                    title: format!("{}: {}", status_label(u.status).label, i.title()),
+                    link: format!("{base}{}", crate::paths::incident_page(i.id())),
+                    updated: iso(u.at),
+                    pub_date: u.at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
+                    content: markdown::to_html(u.message.as_deref().unwrap_or_default()),
+                });
+            }
+        }
+        entries.sort_by(|a, b| (&b.updated, &b.id).cmp(&(&a.updated, &a.id)));
+        entries.truncate(FEED_LIMIT);
+        // The feed changes when an entry is added: its newest entry.
+        let updated = entries
+            .first()
+            .map_or_else(|| iso(view.now), |e| e.updated.clone());
+        minijinja::context! {
+            site => ctx(&view.config.site.name),
+            title => &self.title,
+            description => view.config.site.description.clone(),
+            base => base,
+            page => &self.page,
+            path => &self.path,
+            feed_id => &self.id,
+            updated => updated,
+            entries => ctx(&entries),
+        }
+    }
 }

@@ -3,8 +3,10 @@
 //! `view::PublicView` of the repository, so nothing internal can reach them.
 
 pub mod api;
+pub mod calendar;
 pub mod feed;
 pub mod internal;
+pub mod locale;
 pub mod markdown;
 pub mod postmortem;
 pub mod site;
@@ -12,6 +14,7 @@ pub mod time;
 pub mod update;
 pub mod uptime;
 pub mod view;
+pub mod widget;
 
 use crate::model::Repository;
 use crate::templates::{TemplateError, Templates};
@@ -33,12 +36,41 @@ pub fn site(
     templates: &Templates,
     now: Timestamp,
 ) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
-    let clock = time::Clock::new(&repo.config);
     let view = view::PublicView::new(repo, now);
     let mut files = BTreeMap::new();
-    site::pages(&view, &clock, templates, &mut files)?;
+    // One tree per language: the page's language at the top, the others
+    // under /<lang>/.
+    let main = repo.config.site.language();
+    let prefix = |lang: &str| {
+        if lang == main {
+            String::new()
+        } else {
+            format!("{lang}/")
+        }
+    };
+    let languages: Vec<(String, String)> = repo
+        .config
+        .site
+        .languages()
+        .into_iter()
+        .map(|l| (l.to_string(), prefix(l)))
+        .collect();
+    for (lang, tree_prefix) in &languages {
+        let clock = time::Clock::localized(&repo.config, templates.locale(lang)?);
+        let tree = site::Tree {
+            prefix: tree_prefix.clone(),
+            languages: if languages.len() > 1 {
+                languages.clone()
+            } else {
+                Vec::new()
+            },
+        };
+        site::pages(&view, &clock, templates, &tree, &mut files)?;
+    }
     api::files(&view, &mut files)?;
     feed::files(&view, templates, &mut files)?;
+    calendar::files(&view, &mut files);
+    widget::files(&view, &mut files)?;
     Ok(files)
 }
 

@@ -3,7 +3,7 @@
 
 use super::markdown;
 use super::time::{Clock, When, human_duration};
-use super::uptime::{self, Uptime};
+use super::uptime::{self, Bar, Ledger};
 use super::view::{Lifecycle, PublicIncident, PublicView};
 use super::{RenderError, ctx};
 use crate::model::facts::Source;
@@ -19,6 +19,9 @@ const FRONT_PAGE_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Label {
+    /// What the key is a word of (status, component, impact, indicator):
+    /// pages look the label up as `<kind>.<key>` in their locale.
+    pub kind: &'static str,
     pub key: &'static str,
     pub label: &'static str,
     pub icon: &'static str,
@@ -33,6 +36,7 @@ pub fn component_label(s: ComponentStatus) -> Label {
         ComponentStatus::MajorOutage => ("Major outage", "✕"),
     };
     Label {
+        kind: "component",
         key: s.as_str(),
         label,
         icon,
@@ -49,8 +53,10 @@ pub fn status_label(s: Status) -> Label {
         Status::InProgress => ("In progress", "⚙"),
         Status::Verifying => ("Verifying", "◔"),
         Status::Completed => ("Completed", "✓"),
+        Status::Cancelled => ("Cancelled", "⊘"),
     };
     Label {
+        kind: "status",
         key: s.as_str(),
         label,
         icon,
@@ -77,6 +83,7 @@ pub fn impact_label(impact: Indicator) -> Label {
         Indicator::None => "No impact",
     };
     Label {
+        kind: "impact",
         key: impact.as_str(),
         label,
         icon: indicator_icon(impact),
@@ -86,6 +93,7 @@ pub fn impact_label(impact: Indicator) -> Label {
 /// The page's overall status, in Statuspage's words.
 pub fn indicator_label(indicator: Indicator) -> Label {
     Label {
+        kind: "indicator",
         key: indicator.as_str(),
         label: indicator.description(),
         icon: indicator_icon(indicator),
@@ -111,7 +119,7 @@ struct UpdateCtx {
 
 #[derive(Debug, Clone, Serialize)]
 struct Section {
-    heading: &'static str,
+    heading: String,
     body: Value,
 }
 
@@ -151,13 +159,26 @@ struct ComponentCtx {
     name: String,
     description: Option<String>,
     status: Label,
-    uptime: Uptime,
+    /// Relative to the site root.
+    url: String,
+    feed: String,
+    uptime: Bar,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PeriodCtx {
+    days: i64,
+    /// None: no data in the period.
+    percent: Option<String>,
+    down_minutes: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 struct GroupCtx {
     /// None for components outside any group.
     name: Option<String>,
+    /// The group's uptime over the bar's days (down when any member is).
+    percent: Option<String>,
     description: Option<String>,
     status: Label,
     open: bool,
@@ -184,8 +205,10 @@ pub fn pages(
     view: &PublicView<'_>,
     clock: &Clock,
     templates: &Templates,
+    tree: &Tree,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) -> Result<(), RenderError> {
+    let locale = clock.locale();
     let site = SiteCtx {
         name: view.config.site.name.clone(),
         url: view.config.site.url.clone(),
@@ -204,7 +227,25 @@ pub fn pages(
     let overall = indicator_label(view.indicator());
     let months = months(view, clock);
     let common = |root: &str| {
+        // From the page to the top of the site, where the feeds, the API
+        // and the calendar are.
+        let assets = format!("{root}{}", if tree.prefix.is_empty() { "" } else { "../" });
+        let languages: Vec<minijinja::Value> = tree
+            .languages
+            .iter()
+            .map(|(lang, prefix)| {
+                minijinja::context! {
+                    lang => lang,
+                    href => format!("{assets}{prefix}index.html"),
+                    current => *lang == locale.lang,
+                }
+            })
+            .collect();
         minijinja::context! {
+            lang => &locale.lang,
+            t => ctx(&locale.strings),
+            assets => assets,
+            languages => languages,
             site => ctx(&site),
             generated => ctx(&generated),
             overall => ctx(&overall),
@@ -216,8 +257,8 @@ pub fn pages(
 
     // Front page.
     let statuses = view.component_statuses();
-    let uptimes = uptime::uptime(view, clock);
-    let groups = groups(view, &statuses, &uptimes);
+    let ledger = Ledger::new(view, clock);
+    let groups = groups(view, &statuses, &ledger, clock);
     let active: Vec<IncidentCtx> = view.active().map(|i| incident_ctx(i, clock)).collect();
     let in_progress: Vec<IncidentCtx> = view
         .maintenance(Lifecycle::InProgress)
@@ -253,11 +294,12 @@ pub fn pages(
         in_progress => ctx(&in_progress),
         upcoming => ctx(&upcoming),
         history => ctx(&history),
+        feeds => ctx(&groups.iter().flat_map(|g| g.components.iter()).collect::<Vec<_>>()),
         ..common("")
     };
     put(
         files,
-        "index.html",
+        &format!("{}index.html", tree.prefix),
         templates.render("page/index.html", page)?,
     );
 
@@ -269,8 +311,42 @@ pub fn pages(
         };
         put(
             files,
-            &crate::paths::incident_page(i.id()),
+            &format!("{}{}", tree.prefix, crate::paths::incident_page(i.id())),
             templates.render("page/incident.html", page)?,
+        );
+    }
+
+    // A page per component: status, uptime, bar and every incident that
+    // touched it.
+    for c in groups.iter().flat_map(|g| g.components.iter()) {
+        let record = ledger
+            .component(&c.id)
+            .expect("every component has a record");
+        let periods: Vec<PeriodCtx> = uptime::PERIODS
+            .iter()
+            .map(|&days| {
+                let tally = ledger.last_days(record, clock, days);
+                PeriodCtx {
+                    days,
+                    percent: tally.percent(),
+                    down_minutes: tally.down_minutes,
+                }
+            })
+            .collect();
+        let incidents: Vec<IncidentCtx> = view
+            .touching(&c.id)
+            .map(|i| incident_ctx(i, clock))
+            .collect();
+        let page = minijinja::context! {
+            component => ctx(c),
+            periods => ctx(&periods),
+            incidents => ctx(&incidents),
+            ..common("../")
+        };
+        put(
+            files,
+            &format!("{}components/{}.html", tree.prefix, c.id),
+            templates.render("page/component.html", page)?,
         );
     }
 
@@ -292,16 +368,24 @@ pub fn pages(
         };
         put(
             files,
-            &crate::paths::month_page(&month.key),
+            &format!("{}{}", tree.prefix, crate::paths::month_page(&month.key)),
             templates.render("page/month.html", page)?,
         );
     }
     put(
         files,
-        "history/index.html",
+        &format!("{}history/index.html", tree.prefix),
         templates.render("page/history.html", common("../"))?,
     );
     Ok(())
+}
+
+/// One language tree of the site: where its pages go, and every tree's
+/// (language, prefix) for the language switcher.
+pub struct Tree {
+    /// "" for the page's language, "de/" for another.
+    pub prefix: String,
+    pub languages: Vec<(String, String)>,
 }
 
 fn put(files: &mut BTreeMap<String, Vec<u8>>, path: &str, text: String) {
@@ -327,7 +411,7 @@ fn months(view: &PublicView<'_>, clock: &Clock) -> Vec<MonthCtx> {
         .rev()
         .map(|(key, count)| {
             let label = jiff::civil::Date::strptime("%Y-%m-%d", format!("{key}-01"))
-                .map(|d| d.strftime("%B %Y").to_string())
+                .map(|d| clock.locale().month_year(d))
                 .unwrap_or_else(|_| key.clone());
             MonthCtx {
                 url: crate::paths::month_page(&key),
@@ -342,7 +426,8 @@ fn months(view: &PublicView<'_>, clock: &Clock) -> Vec<MonthCtx> {
 fn groups(
     view: &PublicView<'_>,
     statuses: &BTreeMap<String, ComponentStatus>,
-    uptimes: &BTreeMap<String, Uptime>,
+    ledger: &Ledger,
+    clock: &Clock,
 ) -> Vec<GroupCtx> {
     let config = view.config;
     let component = |c: &crate::model::config::Component| ComponentCtx {
@@ -355,11 +440,12 @@ fn groups(
                 .copied()
                 .unwrap_or(ComponentStatus::Operational),
         ),
-        uptime: uptimes.get(&c.id).cloned().unwrap_or(Uptime {
-            days: Vec::new(),
-            percent: "100.00%".to_string(),
-            ratio: 1.0,
-        }),
+        url: format!("components/{}.html", c.id),
+        feed: format!("components/{}.atom", c.id),
+        uptime: ledger
+            .component(&c.id)
+            .map(|r| ledger.bar(r, clock))
+            .expect("every component has a record"),
     };
     let worst = |members: &[&crate::model::config::Component]| {
         members
@@ -380,6 +466,9 @@ fn groups(
         }
         let status = worst(&members);
         out.push(GroupCtx {
+            percent: ledger
+                .group(&g.id)
+                .and_then(|r| ledger.last_days(r, clock, uptime::DAYS).percent()),
             name: Some(g.name.clone()),
             description: g.description.clone(),
             status: component_label(status),
@@ -399,6 +488,7 @@ fn groups(
     if !loose.is_empty() {
         let status = worst(&loose);
         out.push(GroupCtx {
+            percent: None,
             name: None,
             description: None,
             status: component_label(status),
@@ -445,25 +535,29 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &Clock) -> IncidentCtx {
             .map(|u| UpdateCtx {
                 status: status_label(u.status),
                 at: clock.when(u.at),
+                // In the page's language when the update was translated.
                 message: Value::from_safe_string(markdown::to_html(
-                    u.message.as_deref().unwrap_or_default(),
+                    u.message_translations
+                        .get(&clock.locale().lang)
+                        .or(u.message.as_ref())
+                        .map_or("", String::as_str),
                 )),
             })
             .collect(),
         report: i.report.map(|r| {
             let parts = [
-                ("Our apology", &r.apology),
-                ("What happened", &r.what_happened),
-                ("Why it happened", &r.root_cause),
-                ("How we fixed it", &r.fix),
-                ("What we are changing", &r.prevention),
+                ("report.apology", &r.apology),
+                ("report.what_happened", &r.what_happened),
+                ("report.root_cause", &r.root_cause),
+                ("report.fix", &r.fix),
+                ("report.prevention", &r.prevention),
             ];
             ReportCtx {
                 sections: parts
                     .into_iter()
                     .filter_map(|(heading, body)| {
                         body.as_deref().map(|b| Section {
-                            heading,
+                            heading: clock.locale().word(heading),
                             body: Value::from_safe_string(markdown::to_html(b)),
                         })
                     })

@@ -1,16 +1,20 @@
 //! Times as pages show them: in the site's time zone with the zone named,
 //! and UTC alongside (for a `title` attribute or a machine).
 
+use super::locale::Locale;
 use crate::model::Config;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct Clock {
     tz: TimeZone,
     name: String,
+    /// The words and date formats pages are written in.
+    locale: Arc<Locale>,
 }
 
 /// One moment, every way a template may want to print it.
@@ -34,10 +38,20 @@ impl Clock {
     /// The site's clock: its time zone, UTC when none is set (validation
     /// rejects an unknown one before anything renders).
     pub fn new(config: &Config) -> Self {
+        Self::localized(config, Locale::english())
+    }
+
+    /// The site's clock speaking `locale`.
+    pub fn localized(config: &Config, locale: Locale) -> Self {
         Self {
             tz: config.timezone(),
             name: config.timezone_name().to_string(),
+            locale: Arc::new(locale),
         }
+    }
+
+    pub fn locale(&self) -> &Locale {
+        &self.locale
     }
 
     pub fn name(&self) -> &str {
@@ -46,11 +60,13 @@ impl Clock {
 
     pub fn when(&self, t: Timestamp) -> When {
         let z = t.to_zoned_datetime(self.tz.clone());
+        let day = self.locale.day(z.date());
+        let time = z.strftime("%H:%M %Z").to_string();
         When {
             iso: iso(t),
-            local: z.strftime("%-d %b %Y, %H:%M %Z").to_string(),
-            time: z.strftime("%H:%M %Z").to_string(),
-            day: z.strftime("%-d %b %Y").to_string(),
+            local: self.locale.local(&day, &time),
+            time,
+            day,
             utc: t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
             date: z.date().to_string(),
         }
@@ -107,6 +123,7 @@ mod tests {
         let clock = Clock {
             tz: TimeZone::get("Europe/Berlin").unwrap(),
             name: "Europe/Berlin".to_string(),
+            locale: Arc::new(Locale::english()),
         };
         let w = clock.when("2026-11-26T10:05:00Z".parse().unwrap());
         assert_eq!(w.local, "26 Nov 2026, 11:05 CET");

@@ -1,7 +1,18 @@
-//! Uptime per component and day, from the component windows of the public
-//! facts of each incident (`model::facts`). Maintenance is not downtime; as Statuspage
-//! counts it, a major outage is full downtime and a partial outage 30% of it.
+//! Uptime, computed once: one ledger per component and group, from the
+//! component windows of the public facts of each incident (`model::facts`),
+//! read by the front page, the component pages and `incident stats --uptime`.
+//!
+//! The formula (README, "How we count uptime"): per component and minute,
+//! a minute counts at the worst status any public incident held the
+//! component at during it. `major_outage` is a minute down, `partial_outage`
+//! [`PARTIAL_WEIGHT`] of a minute down, `degraded_performance` and
+//! `under_maintenance` are up. A group is down when any of its members is
+//! (its minute counts at its worst member's status). Minutes before a
+//! component's record begins (its `since:` day, else the day of the first
+//! public incident or maintenance of the repository) are not counted: the
+//! page shows them as "no data", never as 100 %.
 
+use super::locale::Locale;
 use super::time::{Clock, human_duration};
 use super::view::PublicView;
 use crate::model::ComponentStatus;
@@ -9,16 +20,287 @@ use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Days of the bar.
 pub const DAYS: i64 = 90;
-const PARTIAL_WEIGHT: f64 = 0.3;
+/// The periods a component page reports.
+pub const PERIODS: [i64; 3] = [30, 90, 365];
+/// A minute of partial outage counts as this much of a minute down: part of
+/// the customers or part of the function fails, so the minute is neither up
+/// nor fully down. 0.3 as Atlassian Statuspage and Instatus count it, so
+/// our figures compare with theirs.
+pub const PARTIAL_WEIGHT: f64 = 0.3;
 
-/// One stretch of time in which an incident held a component at a status.
+/// A stretch of whole minutes `[start, end)` (minutes since the epoch) in
+/// which an incident held a component at a status.
 #[derive(Debug, Clone)]
 struct Interval {
-    start: Timestamp,
-    end: Timestamp,
+    start: i64,
+    end: i64,
     status: ComponentStatus,
     title: String,
+}
+
+/// The record of one component or group.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: String,
+    pub name: String,
+    /// A group of components rather than a component.
+    pub group: bool,
+    /// The first minute with data; `None`: no record at all.
+    since: Option<i64>,
+    intervals: Vec<Interval>,
+}
+
+/// What a record holds over a period, in minutes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Tally {
+    /// Minutes with data (the period minus what lies before the record).
+    pub minutes: i64,
+    /// Weighted: major outage + `PARTIAL_WEIGHT` × partial outage.
+    pub down_minutes: f64,
+    pub major_outage: i64,
+    pub partial_outage: i64,
+    pub degraded_performance: i64,
+    pub under_maintenance: i64,
+}
+
+impl Tally {
+    /// Up time over time with data; `None` when there is no data.
+    pub fn ratio(&self) -> Option<f64> {
+        (self.minutes > 0).then(|| 1.0 - self.down_minutes / self.minutes as f64)
+    }
+
+    /// "99.95%", floored so that any downtime never shows as 100.00%;
+    /// `None` without data.
+    pub fn percent(&self) -> Option<String> {
+        self.ratio()
+            .map(|r| format!("{:.2}%", (r * 10_000.0).floor() / 100.0))
+    }
+
+    fn add(&mut self, status: ComponentStatus, minutes: i64) {
+        match status {
+            ComponentStatus::MajorOutage => self.major_outage += minutes,
+            ComponentStatus::PartialOutage => self.partial_outage += minutes,
+            ComponentStatus::DegradedPerformance => self.degraded_performance += minutes,
+            ComponentStatus::UnderMaintenance => self.under_maintenance += minutes,
+            ComponentStatus::Operational => {}
+        }
+        self.down_minutes = self.major_outage as f64 + PARTIAL_WEIGHT * self.partial_outage as f64;
+    }
+}
+
+/// Every component's and group's record, up to now.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    now: i64,
+    /// Components in configuration order, then groups.
+    pub records: Vec<Record>,
+}
+
+fn minute_floor(t: Timestamp) -> i64 {
+    t.as_second().div_euclid(60)
+}
+
+fn minute_ceil(t: Timestamp) -> i64 {
+    (t.as_second() + 59).div_euclid(60)
+}
+
+impl Ledger {
+    /// The one computation of uptime: what each public incident held each
+    /// component at, minute by minute, and where each record begins.
+    pub fn new(view: &PublicView<'_>, clock: &Clock) -> Self {
+        let now = minute_floor(view.now);
+        let mut by_component: BTreeMap<&str, Vec<Interval>> = BTreeMap::new();
+        for incident in &view.incidents {
+            for w in &incident.facts.components {
+                let end = minute_ceil(w.until.unwrap_or(view.now)).min(now);
+                let start = minute_floor(w.from);
+                if end > start {
+                    by_component
+                        .entry(&w.component)
+                        .or_default()
+                        .push(Interval {
+                            start,
+                            end,
+                            status: w.status,
+                            title: incident.title().to_string(),
+                        });
+                }
+            }
+        }
+        // The record of the repository begins the day its first public
+        // incident or maintenance began.
+        let first = view
+            .incidents
+            .iter()
+            .map(|i| i.facts.started.at.min(i.sort_at()))
+            .min()
+            .map(|t| minute_floor(clock.start_of(clock.date(t))));
+        let config = view.config;
+        let mut records: Vec<Record> = config
+            .components
+            .iter()
+            .map(|c| Record {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                group: false,
+                since: c.since.map(|d| minute_floor(clock.start_of(d))).or(first),
+                intervals: by_component.remove(c.id.as_str()).unwrap_or_default(),
+            })
+            .collect();
+        for g in &config.groups {
+            let members: Vec<&Record> = records
+                .iter()
+                .filter(|r| config.component(&r.id).and_then(|c| c.group.as_deref()) == Some(&g.id))
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let group = Record {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                group: true,
+                since: members.iter().filter_map(|m| m.since).min(),
+                intervals: members
+                    .iter()
+                    .flat_map(|m| m.intervals.iter().cloned())
+                    .collect(),
+            };
+            records.push(group);
+        }
+        Self { now, records }
+    }
+
+    pub fn component(&self, id: &str) -> Option<&Record> {
+        self.records.iter().find(|r| !r.group && r.id == id)
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Record> {
+        self.records.iter().find(|r| r.group && r.id == id)
+    }
+
+    /// What `record` held over `[from, to)`, up to now.
+    pub fn tally(&self, record: &Record, from: Timestamp, to: Timestamp) -> Tally {
+        let mut tally = Tally::default();
+        let Some(since) = record.since else {
+            return tally;
+        };
+        let from = minute_floor(from).max(since);
+        let to = minute_floor(to).min(self.now);
+        if to <= from {
+            return tally;
+        }
+        tally.minutes = to - from;
+        for (status, minutes) in record.segments(from, to) {
+            tally.add(status, minutes);
+        }
+        tally
+    }
+
+    /// The last `days` days up to now, today included (site time zone).
+    pub fn last_days(&self, record: &Record, clock: &Clock, days: i64) -> Tally {
+        let today = clock.date(Timestamp::from_second(self.now * 60).unwrap_or_default());
+        let first = today.checked_sub((days - 1).days()).unwrap_or(today);
+        self.tally(record, clock.start_of(first), Timestamp::MAX)
+    }
+
+    /// The bar: one day per entry, the last `DAYS` days, today last.
+    pub fn bar(&self, record: &Record, clock: &Clock) -> Bar {
+        let now = Timestamp::from_second(self.now * 60).unwrap_or_default();
+        let today = clock.date(now);
+        let days = (0..DAYS)
+            .rev()
+            .filter_map(|back| today.checked_sub(back.days()).ok())
+            .map(|date| {
+                let (start, end) = (clock.start_of(date), clock.end_of(date));
+                let label = clock.when(start).day;
+                let tally = self.tally(record, start, end);
+                let (level, what) = if tally.minutes == 0 {
+                    ("no_data", clock.locale().word("tip.no_data"))
+                } else {
+                    let from = minute_floor(start).max(record.since.unwrap_or(i64::MAX));
+                    let to = minute_floor(end).min(self.now);
+                    record.describe(from, to, clock.locale())
+                };
+                Day {
+                    date: date.to_string(),
+                    tip: format!("{label}: {what}"),
+                    label,
+                    level,
+                }
+            })
+            .collect();
+        Bar {
+            days,
+            percent: self.last_days(record, clock, DAYS).percent(),
+        }
+    }
+}
+
+impl Record {
+    /// (worst status, minutes) of each stretch of `[from, to)` in which a
+    /// status other than operational held.
+    fn segments(&self, from: i64, to: i64) -> Vec<(ComponentStatus, i64)> {
+        let touching: Vec<&Interval> = self
+            .intervals
+            .iter()
+            .filter(|i| i.start < to && i.end > from)
+            .collect();
+        let mut points: Vec<i64> = vec![from, to];
+        for i in &touching {
+            points.push(i.start.max(from));
+            points.push(i.end.min(to));
+        }
+        points.sort_unstable();
+        points.dedup();
+        points
+            .windows(2)
+            .filter_map(|pair| {
+                let (a, b) = (pair[0], pair[1]);
+                touching
+                    .iter()
+                    .filter(|i| i.start <= a && i.end >= b)
+                    .map(|i| i.status)
+                    .max()
+                    .map(|worst| (worst, b - a))
+            })
+            .collect()
+    }
+
+    /// The worst status of `[from, to)` and what happened, in one sentence.
+    fn describe(&self, from: i64, to: i64, words: &Locale) -> (&'static str, String) {
+        let mut by_status: BTreeMap<ComponentStatus, i64> = BTreeMap::new();
+        for (status, minutes) in self.segments(from, to) {
+            *by_status.entry(status).or_default() += minutes;
+        }
+        let Some(worst) = by_status.keys().next_back().copied() else {
+            return ("operational", words.word("tip.no_downtime"));
+        };
+        let parts: Vec<String> = by_status
+            .iter()
+            .rev()
+            .map(|(status, minutes)| {
+                format!(
+                    "{} {} {}",
+                    words.word(&format!("tipstatus.{}", status.as_str())),
+                    words.word("tip.for"),
+                    human_duration(minutes * 60)
+                )
+            })
+            .collect();
+        let mut titles: Vec<&str> = self
+            .intervals
+            .iter()
+            .filter(|i| i.start < to && i.end > from)
+            .map(|i| i.title.as_str())
+            .collect();
+        titles.dedup();
+        (
+            worst.as_str(),
+            format!("{} — {}", parts.join(", "), titles.join("; ")),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,146 +309,126 @@ pub struct Day {
     pub date: String,
     /// "26 Nov 2026"
     pub label: String,
-    /// The worst status of the day: operational, under_maintenance, ….
+    /// The worst status of the day (operational, under_maintenance, …), or
+    /// no_data before the record began.
     pub level: &'static str,
     /// What happened, in one sentence, for the tooltip.
     pub tip: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Uptime {
+pub struct Bar {
     pub days: Vec<Day>,
-    /// "99.95%"
-    pub percent: String,
-    pub ratio: f64,
+    /// Uptime over the days of the bar: "99.95%", `None` without data.
+    pub percent: Option<String>,
 }
 
-/// Uptime of every configured component, over the last `DAYS` days.
-pub fn uptime(view: &PublicView<'_>, clock: &Clock) -> BTreeMap<String, Uptime> {
-    let mut by_component: BTreeMap<&str, Vec<Interval>> = BTreeMap::new();
-    for incident in &view.incidents {
-        for w in &incident.facts.components {
-            let end = w.until.unwrap_or(view.now);
-            if end > w.from {
-                by_component
-                    .entry(&w.component)
-                    .or_default()
-                    .push(Interval {
-                        start: w.from,
-                        end,
-                        status: w.status,
-                        title: incident.title().to_string(),
-                    });
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Config, Incident, Repository};
+
+    const CONFIG: &str = "site: {name: x}\ngroups: [{id: shop, name: Shop}]\ncomponents:\n  - {id: a, name: A, group: shop}\n  - {id: b, name: B, group: shop}\n  - {id: new, name: New, since: 2026-11-20}\n";
+
+    fn repo(incidents: &[(&str, &[&str])]) -> Repository {
+        Repository {
+            config: serde_yaml::from_str::<Config>(CONFIG).unwrap(),
+            incidents: incidents
+                .iter()
+                .map(|(declaration, updates)| Incident {
+                    id: "2026-11-01-x".into(),
+                    declaration: serde_yaml::from_str(declaration).unwrap(),
+                    updates: updates
+                        .iter()
+                        .map(|u| serde_yaml::from_str(u).unwrap())
+                        .collect(),
+                    postmortem: None,
+                })
+                .collect(),
         }
     }
-    let today = clock.date(view.now);
-    view.config
-        .components
-        .iter()
-        .map(|c| {
-            let intervals = by_component
-                .get(c.id.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            let mut days = Vec::with_capacity(DAYS as usize);
-            let (mut total, mut down) = (0.0_f64, 0.0_f64);
-            for back in (0..DAYS).rev() {
-                let Ok(date) = today.checked_sub(back.days()) else {
-                    continue;
-                };
-                let start = clock.start_of(date);
-                let end = clock.end_of(date).min(view.now);
-                let (day, seconds, downtime) = one_day(intervals, start, end);
-                total += seconds;
-                down += downtime;
-                let when = clock.when(start);
-                days.push(Day {
-                    date: date.to_string(),
-                    tip: format!("{}: {day}", when.day),
-                    label: when.day,
-                    level: day_level(intervals, start, end),
-                });
-            }
-            let ratio = if total > 0.0 { 1.0 - down / total } else { 1.0 };
-            // Floor, so that any downtime never shows as 100.00%.
-            let percent = (ratio * 10_000.0).floor() / 100.0;
-            (
-                c.id.clone(),
-                Uptime {
-                    days,
-                    percent: format!("{percent:.2}%"),
-                    ratio,
-                },
-            )
-        })
-        .collect()
-}
 
-fn day_level(intervals: &[Interval], start: Timestamp, end: Timestamp) -> &'static str {
-    intervals
-        .iter()
-        .filter(|i| i.start < end && i.end > start)
-        .map(|i| i.status)
-        .max()
-        .unwrap_or(ComponentStatus::Operational)
-        .as_str()
-}
+    fn at(t: &str) -> Timestamp {
+        t.parse().unwrap()
+    }
 
-/// (what happened, seconds in the day, weighted seconds of downtime).
-fn one_day(intervals: &[Interval], start: Timestamp, end: Timestamp) -> (String, f64, f64) {
-    let seconds = (end.as_second() - start.as_second()).max(0) as f64;
-    let touching: Vec<&Interval> = intervals
-        .iter()
-        .filter(|i| i.start < end && i.end > start)
-        .collect();
-    if touching.is_empty() {
-        return ("no downtime recorded".to_string(), seconds, 0.0);
+    /// An outage of `a` from 10:00: 60 min major, then 100 min partial,
+    /// then 30 min degraded; `b` under maintenance until the resolution.
+    fn outage() -> Repository {
+        repo(&[(
+            "title: x\ndeclared_at: 2026-11-10T10:00:00Z\n",
+            &[
+                "at: 2026-11-10T10:00:00Z\nstatus: investigating\nmessage: m\nauthor: x\ncomponents: {a: major_outage, b: under_maintenance}\n",
+                "at: 2026-11-10T11:00:00Z\nstatus: identified\nmessage: m\nauthor: x\ncomponents: {a: partial_outage}\n",
+                "at: 2026-11-10T12:40:00Z\nstatus: monitoring\nmessage: m\nauthor: x\ncomponents: {a: degraded_performance}\n",
+                "at: 2026-11-10T13:10:00Z\nstatus: resolved\nmessage: m\nauthor: x\n",
+            ],
+        )])
     }
-    let mut points: Vec<Timestamp> = vec![start, end];
-    for i in &touching {
-        points.push(i.start.max(start));
-        points.push(i.end.min(end));
-    }
-    points.sort();
-    points.dedup();
-    let mut by_status: BTreeMap<ComponentStatus, i64> = BTreeMap::new();
-    for pair in points.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        if let Some(worst) = touching
-            .iter()
-            .filter(|i| i.start <= a && i.end >= b)
-            .map(|i| i.status)
-            .max()
-        {
-            *by_status.entry(worst).or_default() += b.as_second() - a.as_second();
-        }
-    }
-    let major = by_status
-        .get(&ComponentStatus::MajorOutage)
-        .copied()
-        .unwrap_or(0);
-    let partial = by_status
-        .get(&ComponentStatus::PartialOutage)
-        .copied()
-        .unwrap_or(0);
-    let downtime = major as f64 + PARTIAL_WEIGHT * partial as f64;
-    let parts: Vec<String> = by_status
-        .iter()
-        .rev()
-        .map(|(status, secs)| format!("{} for {}", status_phrase(*status), human_duration(*secs)))
-        .collect();
-    let mut titles: Vec<&str> = touching.iter().map(|i| i.title.as_str()).collect();
-    titles.dedup();
-    let text = format!("{} — {}", parts.join(", "), titles.join("; "));
-    (text, seconds, downtime)
-}
 
-fn status_phrase(status: ComponentStatus) -> &'static str {
-    match status {
-        ComponentStatus::MajorOutage => "major outage",
-        ComponentStatus::PartialOutage => "partial outage",
-        ComponentStatus::DegradedPerformance => "degraded performance",
-        ComponentStatus::UnderMaintenance => "maintenance",
-        ComponentStatus::Operational => "operational",
+    #[test]
+    fn major_is_down_partial_counts_at_its_weight_the_rest_is_up() {
+        let repo = outage();
+        let view = PublicView::new(&repo, at("2026-11-11T00:00:00Z"));
+        let clock = Clock::new(&repo.config);
+        let ledger = Ledger::new(&view, &clock);
+        let a = ledger.component("a").unwrap();
+        let day = ledger.tally(a, at("2026-11-10T00:00:00Z"), at("2026-11-11T00:00:00Z"));
+        assert_eq!(day.minutes, 1440);
+        assert_eq!((day.major_outage, day.partial_outage), (60, 100));
+        assert_eq!(day.degraded_performance, 30);
+        assert_eq!(day.down_minutes, 60.0 + 0.3 * 100.0);
+        assert_eq!(day.percent().as_deref(), Some("93.75%"));
+        let b = ledger.tally(
+            ledger.component("b").unwrap(),
+            at("2026-11-10T00:00:00Z"),
+            at("2026-11-11T00:00:00Z"),
+        );
+        assert_eq!((b.under_maintenance, b.down_minutes), (190, 0.0));
+        // The group is down when any member is.
+        let shop = ledger.tally(
+            ledger.group("shop").unwrap(),
+            at("2026-11-10T00:00:00Z"),
+            at("2026-11-11T00:00:00Z"),
+        );
+        assert_eq!(shop.down_minutes, day.down_minutes);
+        assert_eq!(shop.major_outage, 60);
+    }
+
+    #[test]
+    fn before_the_record_there_is_no_data_not_a_hundred_percent() {
+        let repo = outage();
+        let view = PublicView::new(&repo, at("2026-11-27T14:00:00Z"));
+        let clock = Clock::new(&repo.config);
+        let ledger = Ledger::new(&view, &clock);
+        let a = ledger.component("a").unwrap();
+        let bar = ledger.bar(a, &clock);
+        assert_eq!(bar.days.len(), DAYS as usize);
+        let first_with_data = bar.days.iter().position(|d| d.level != "no_data");
+        assert_eq!(bar.days[first_with_data.unwrap()].date, "2026-11-10");
+        assert_eq!(
+            ledger.last_days(a, &clock, 365).minutes,
+            ledger.last_days(a, &clock, 30).minutes,
+            "the record of the repository begins on the first incident's day"
+        );
+        // `since:` moves a component's record.
+        let new = ledger.component("new").unwrap();
+        let bar = ledger.bar(new, &clock);
+        let first = bar.days.iter().position(|d| d.level != "no_data").unwrap();
+        assert_eq!(bar.days[first].date, "2026-11-20");
+        assert!(bar.days[..first].iter().all(|d| d.tip.ends_with("no data")));
+    }
+
+    #[test]
+    fn a_fresh_repository_invents_no_history() {
+        let repo = repo(&[]);
+        let view = PublicView::new(&repo, at("2026-11-27T14:00:00Z"));
+        let clock = Clock::new(&repo.config);
+        let ledger = Ledger::new(&view, &clock);
+        let a = ledger.component("a").unwrap();
+        let bar = ledger.bar(a, &clock);
+        assert!(bar.days.iter().all(|d| d.level == "no_data"));
+        assert_eq!(bar.percent, None);
+        assert_eq!(ledger.last_days(a, &clock, 30).ratio(), None);
     }
 }

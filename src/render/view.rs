@@ -146,6 +146,17 @@ impl<'a> PublicView<'a> {
             .filter(|i| i.lifecycle == Lifecycle::Active)
     }
 
+    /// Every incident and maintenance that names `component` publicly,
+    /// newest first.
+    pub fn touching<'s>(
+        &'s self,
+        component: &'s str,
+    ) -> impl Iterator<Item = &'s PublicIncident<'a>> {
+        self.incidents
+            .iter()
+            .filter(move |i| i.components.iter().any(|(id, _)| id == component))
+    }
+
     pub fn maintenance(&self, lifecycle: Lifecycle) -> Vec<&PublicIncident<'a>> {
         let mut out: Vec<_> = self
             .incidents
@@ -168,7 +179,7 @@ fn public_incident<'a>(
     let lifecycle = match (maintenance, facts.state.status) {
         (false, Some(s)) if s.is_final() => Lifecycle::Resolved,
         (false, _) => Lifecycle::Active,
-        (true, Some(Status::Completed)) => Lifecycle::Completed,
+        (true, Some(Status::Completed | Status::Cancelled)) => Lifecycle::Completed,
         (true, Some(Status::InProgress | Status::Verifying)) => Lifecycle::InProgress,
         (true, _) => Lifecycle::Upcoming,
     };
@@ -192,10 +203,12 @@ fn public_incident<'a>(
         .filter(|c| named.contains(&c.id.as_str()))
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
+    // Published, and by now (a page as of an earlier time has none yet).
     let report = incident
         .postmortem
         .as_ref()
         .filter(|pm| pm.status == PostmortemStatus::Published)
+        .filter(|pm| pm.published_at.is_none_or(|t| t <= now))
         .and_then(|pm| pm.customer_report.as_ref());
     PublicIncident {
         id: &incident.id,

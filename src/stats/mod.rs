@@ -9,6 +9,7 @@
 //! resolution), to resolve. Medians and p90 (nearest rank), with n.
 
 pub mod format;
+pub mod uptime;
 
 use crate::check::rules::{CADENCE_BLACK_HOLE, CADENCE_LATE, Rule};
 use crate::model::cadence::Gap;

@@ -15,6 +15,7 @@ pub mod references;
 pub mod report;
 pub mod roles;
 pub mod timeline;
+pub mod translation;
 pub mod update;
 
 use crate::check::lexicon::Lexicon;
@@ -133,6 +134,7 @@ rules! {
     ACTIONS_NO_DUE = "actions/no-due", Error, "an action item without a due date";
     ACTIONS_NO_TYPE = "actions/no-type", Warning, "an action item without a type (mitigate, prevent, detect, process)";
     ACTIONS_DUE_BEFORE_INCIDENT = "actions/due-before-incident", Error, "an action item due before the incident began";
+    TRANSLATION_MISSING = "translation/missing", Warning, "a public update of an open incident without a translation into a language of site.languages";
     HISTORY_UPDATE_REWRITTEN = "history/update-rewritten", Error, "a published update changed (--changed-since)";
     HISTORY_UPDATE_DELETED = "history/update-deleted", Error, "a published update was deleted (--changed-since)";
     HISTORY_UPDATE_BACKDATED = "history/update-backdated", Error, "a new update earlier than a published one (--changed-since)";

@@ -1,0 +1,189 @@
+//! The page's words and date formats in one language: built-in locale
+//! files (`templates/locale/<lang>.yaml`: en, de, fr, es, ja), embedded in
+//! the binary and overridable per key by a repository's own
+//! `templates/locale/<lang>.yaml`, as templates are. A locale falls back to
+//! English for any key it lacks (a test keeps the built-in ones complete).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocaleFile {
+    months: Option<Vec<String>>,
+    months_long: Option<Vec<String>>,
+    day: Option<String>,
+    local: Option<String>,
+    month_year: Option<String>,
+    #[serde(default)]
+    strings: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Locale {
+    /// BCP 47 tag, for `<html lang>`.
+    pub lang: String,
+    /// Short month names, January first.
+    months: Vec<String>,
+    months_long: Vec<String>,
+    /// "{d} {mon} {y}"
+    day: String,
+    /// "{day}, {time}"
+    local: String,
+    /// "{month} {y}"
+    month_year: String,
+    pub strings: BTreeMap<String, String>,
+}
+
+impl Locale {
+    /// `sources` from the most general (English) to the most specific (the
+    /// repository's override): later keys win.
+    pub fn merge(lang: &str, sources: &[(&str, &str)]) -> Result<Self, String> {
+        let mut out = Self {
+            lang: lang.to_string(),
+            months: Vec::new(),
+            months_long: Vec::new(),
+            day: String::new(),
+            local: String::new(),
+            month_year: String::new(),
+            strings: BTreeMap::new(),
+        };
+        for (name, source) in sources {
+            let file: LocaleFile =
+                serde_yaml::from_str(source).map_err(|e| format!("{name}: {e}"))?;
+            for (months, field) in [
+                (file.months, &mut out.months),
+                (file.months_long, &mut out.months_long),
+            ] {
+                if let Some(months) = months {
+                    if months.len() != 12 {
+                        return Err(format!(
+                            "{name}: a year has 12 months, not {}",
+                            months.len()
+                        ));
+                    }
+                    *field = months;
+                }
+            }
+            for (value, field) in [
+                (file.day, &mut out.day),
+                (file.local, &mut out.local),
+                (file.month_year, &mut out.month_year),
+            ] {
+                if let Some(value) = value {
+                    *field = value;
+                }
+            }
+            out.strings.extend(file.strings);
+        }
+        Ok(out)
+    }
+
+    /// The built-in English locale.
+    pub fn english() -> Self {
+        Self::merge(
+            "en",
+            &[(
+                "en",
+                crate::templates::built_in_locale("en").unwrap_or_default(),
+            )],
+        )
+        .expect("the built-in English locale parses")
+    }
+
+    /// A UI string; the key itself when no locale has it.
+    pub fn word(&self, key: &str) -> String {
+        self.strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// "26 Nov 2026", "26. Nov. 2026", "2026年11月26日".
+    pub fn day(&self, date: jiff::civil::Date) -> String {
+        self.day
+            .replace("{d}", &date.day().to_string())
+            .replace("{mon}", &self.months[date.month() as usize - 1])
+            .replace("{y}", &date.year().to_string())
+    }
+
+    /// "26 Nov 2026, 11:05 CET".
+    pub fn local(&self, day: &str, time: &str) -> String {
+        self.local.replace("{day}", day).replace("{time}", time)
+    }
+
+    /// "November 2026".
+    pub fn month_year(&self, date: jiff::civil::Date) -> String {
+        self.month_year
+            .replace("{month}", &self.months_long[date.month() as usize - 1])
+            .replace("{y}", &date.year().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::templates::LOCALES;
+
+    #[test]
+    fn every_built_in_locale_has_every_key_english_has() {
+        let english: LocaleFile = serde_yaml::from_str(LOCALES[0].1).unwrap();
+        assert_eq!(LOCALES[0].0, "en");
+        for (lang, source) in LOCALES {
+            let file: LocaleFile =
+                serde_yaml::from_str(source).unwrap_or_else(|e| panic!("{lang}: {e}"));
+            let missing: Vec<&String> = english
+                .strings
+                .keys()
+                .filter(|k| !file.strings.contains_key(*k))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+            let extra: Vec<&String> = file
+                .strings
+                .keys()
+                .filter(|k| !english.strings.contains_key(*k))
+                .collect();
+            assert!(extra.is_empty(), "{lang} has keys English lacks: {extra:?}");
+            for (name, field) in [("months", &file.months), ("months_long", &file.months_long)] {
+                assert_eq!(field.as_ref().map(Vec::len), Some(12), "{lang} {name}");
+            }
+            for (name, field) in [
+                ("day", &file.day),
+                ("local", &file.local),
+                ("month_year", &file.month_year),
+            ] {
+                assert!(field.is_some(), "{lang} lacks {name}");
+            }
+            assert!(
+                file.strings["last_days"].contains("{n}"),
+                "{lang}: last_days needs {{n}}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_follow_the_locale_and_overrides_win_per_key() {
+        let date = jiff::civil::date(2026, 11, 26);
+        let de = Locale::merge(
+            "de",
+            &[
+                ("en", LOCALES[0].1),
+                ("de", crate::templates::built_in_locale("de").unwrap()),
+                ("override", "strings: {today: Jetzt}\n"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(de.day(date), "26. Nov. 2026");
+        assert_eq!(de.month_year(date), "November 2026");
+        assert_eq!(de.word("today"), "Jetzt");
+        assert_eq!(de.word("updates"), "Updates");
+        assert_eq!(Locale::english().day(date), "26 Nov 2026");
+        let ja = Locale::merge(
+            "ja",
+            &[("ja", crate::templates::built_in_locale("ja").unwrap())],
+        )
+        .unwrap();
+        assert_eq!(ja.day(date), "2026年11月26日");
+        assert!(Locale::merge("xx", &[("bad", "months: [a]\n")]).is_err());
+    }
+}

@@ -1,0 +1,160 @@
+//! `incident stats --uptime`: uptime and downtime minutes per component and
+//! group over a period, for SLA reports and credits. The numbers come from
+//! the one uptime ledger (`render::uptime::Ledger`) the page reads, so a
+//! report and the page never disagree.
+
+use crate::model::Repository;
+use crate::render::time::{Clock, iso};
+use crate::render::uptime::{Ledger, PARTIAL_WEIGHT, Tally};
+use crate::render::view::PublicView;
+use jiff::Timestamp;
+use serde::Serialize;
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The period, `[from, to)`, RFC 3339 UTC; `to` is at most now.
+    pub from: String,
+    pub to: String,
+    pub partial_outage_weight: f64,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub group: bool,
+    /// Up time over minutes with data, as a ratio; `None`: no data.
+    pub uptime: Option<f64>,
+    pub percent: Option<String>,
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+/// Every component, then every group, over `[from, to)`.
+pub fn report(repo: &Repository, from: Timestamp, to: Timestamp, now: Timestamp) -> Report {
+    let view = PublicView::new(repo, now);
+    let clock = Clock::new(&repo.config);
+    let ledger = Ledger::new(&view, &clock);
+    let rows = ledger
+        .records
+        .iter()
+        .map(|r| {
+            let tally = ledger.tally(r, from, to);
+            Row {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                group: r.group,
+                uptime: tally.ratio(),
+                percent: tally.percent(),
+                tally,
+            }
+        })
+        .collect();
+    Report {
+        from: iso(from),
+        to: iso(to.min(now)),
+        partial_outage_weight: PARTIAL_WEIGHT,
+        rows,
+    }
+}
+
+const HEADERS: [&str; 6] = [
+    "component",
+    "uptime",
+    "down (min)",
+    "major outage (min)",
+    "partial outage (min)",
+    "minutes with data",
+];
+
+fn cells(row: &Row) -> [String; 6] {
+    let t = &row.tally;
+    [
+        if row.group {
+            format!("{} (group)", crate::text::one_line(&row.name))
+        } else {
+            crate::text::one_line(&row.name)
+        },
+        row.percent.clone().unwrap_or_else(|| "no data".into()),
+        format!("{:.1}", t.down_minutes),
+        t.major_outage.to_string(),
+        t.partial_outage.to_string(),
+        t.minutes.to_string(),
+    ]
+}
+
+fn scope(report: &Report) -> String {
+    format!(
+        "Uptime from {} to {} (partial outage counts {} down; see \"How we count uptime\")",
+        report.from, report.to, report.partial_outage_weight
+    )
+}
+
+pub fn human(report: &Report) -> String {
+    let table: Vec<[String; 6]> = std::iter::once(HEADERS.map(String::from))
+        .chain(report.rows.iter().map(cells))
+        .collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|i| {
+            table
+                .iter()
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = format!("{}\n\n", scope(report));
+    for row in &table {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                if i == 0 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+    out
+}
+
+pub fn markdown(report: &Report) -> String {
+    let mut out = format!("{}\n\n| {} |\n|", scope(report), HEADERS.join(" | "));
+    out.push_str(&"---|".repeat(HEADERS.len()));
+    out.push('\n');
+    for row in &report.rows {
+        let c = cells(row).map(|c| crate::text::markdown_inline(&c));
+        let _ = writeln!(out, "| {} |", c.join(" | "));
+    }
+    out
+}
+
+pub fn html(report: &Report) -> String {
+    let mut out = String::from(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Uptime report</title>\n<meta name=\"robots\" content=\"noindex\">\n<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}</style>\n</head>\n<body>\n<h1>Uptime report</h1>\n",
+    );
+    let _ = writeln!(
+        out,
+        "<p>{}</p>\n<table>\n<tr>",
+        crate::text::html(&scope(report))
+    );
+    for h in HEADERS {
+        let _ = write!(out, "<th>{h}</th>");
+    }
+    out.push_str("</tr>\n");
+    for row in &report.rows {
+        out.push_str("<tr>");
+        for c in cells(row) {
+            let _ = write!(out, "<td>{}</td>", crate::text::html(&c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n</body>\n</html>\n");
+    out
+}
