@@ -264,5 +264,6 @@ pub fn new_declaration(
         channel: None,
         summary: None,
         exempt: Default::default(),
+        imported: None,
     }
 }

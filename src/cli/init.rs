@@ -21,8 +21,22 @@ pub struct Args {
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let dir = start.join(args.dir.as_deref().unwrap_or(Path::new(".")));
+    let files = skeleton(&args.name)?;
+    write::create_all(&dir, &files)
+        .map_err(|e| CliError::Usage(format!("{e}; init only creates new files")))?;
+    for file in files.keys() {
+        println!("created {file}");
+    }
+    println!(
+        "\nnext: edit incidentkit.yaml (site name, components), then `incident declare --help`"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The files of a new repository (`import` replaces incidentkit.yaml).
+pub(super) fn skeleton(name: &str) -> Result<BTreeMap<String, String>, CliError> {
     let templates = Templates::load(None)?;
-    let context = minijinja::context! { name => args.name.clone() };
+    let context = minijinja::context! { name => name };
     let mut files = BTreeMap::new();
     files.insert(
         crate::repo::CONFIG_FILE.to_string(),
@@ -49,13 +63,5 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         ".github/workflows/incidents.yml".to_string(),
         templates.render("new/incidents.yml", minijinja::context! {})?,
     );
-    write::create_all(&dir, &files)
-        .map_err(|e| CliError::Usage(format!("{e}; init only creates new files")))?;
-    for file in files.keys() {
-        println!("created {file}");
-    }
-    println!(
-        "\nnext: edit incidentkit.yaml (site name, components), then `incident declare --help`"
-    );
-    Ok(ExitCode::SUCCESS)
+    Ok(files)
 }

@@ -7,6 +7,7 @@ mod build;
 mod decide;
 mod declare;
 mod diff;
+mod import;
 mod init;
 mod list;
 mod pr;
@@ -68,6 +69,8 @@ enum Command {
     Pr(pr::Args),
     /// Metrics of the practice per severity and month (internal, never published).
     Stats(stats::Args),
+    /// Bring an existing status page's history in (Statuspage, cState).
+    Import(import::Args),
 }
 
 /// An error that stops a command before it could do its job.
@@ -117,6 +120,7 @@ pub fn run() -> ExitCode {
         Command::Actions(args) => actions::run(&start, &args),
         Command::Pr(args) => pr::run(&start, &args),
         Command::Stats(args) => stats::run(&start, &args),
+        Command::Import(args) => import::run(&start, &args),
     };
     match result {
         Ok(code) => code,

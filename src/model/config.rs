@@ -67,6 +67,9 @@ pub struct Component {
     pub name: String,
     pub description: Option<String>,
     pub group: Option<String>,
+    /// No longer on the page; kept because history names it.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
