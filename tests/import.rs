@@ -450,3 +450,142 @@ fn round_trip_build_import_build_keeps_the_public_api() {
         serde_json::to_string_pretty(&after).unwrap()
     );
 }
+
+#[test]
+fn a_cstate_site_imports_whole_and_validates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = stdout(
+        incident(tmp.path())
+            .args(["import", "cstate", "--out", "harbor"])
+            .arg(fixtures().join("cstate")),
+    );
+    let repo = tmp.path().join("harbor");
+    let (errors, warnings) = validate(&repo);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let config = read(&repo.join("incidentkit.yaml"));
+    for line in [
+        "name: Harbor Status",
+        "url: https://status.harbor.example",
+        "- id: edge\n  name: Edge\n  description: Where your connections arrive.",
+        "- id: gateway\n  name: Gateway\n  group: edge",
+        "- id: media-proxy\n  name: Media Proxy",
+        "- id: legacy-chat\n  name: Legacy Chat\n  retired: true",
+    ] {
+        assert!(config.contains(line), "{line:?} in\n{config}");
+    }
+    assert!(!config.contains("Empty Category"), "{config}");
+
+    // Track markers are the updates, newest first in the body.
+    let us = repo.join("incidents/2018-05-25-us-east-connection-issues");
+    let decl = read(&us.join("incident.yaml"));
+    assert!(decl.contains("severity: sev2"), "{decl}");
+    assert!(
+        decl.contains("components:\n- api\n- gateway\n- media-proxy\n"),
+        "{decl}"
+    );
+    let first = read(&us.join("updates/2018-05-25T04-13-00Z.yaml"));
+    assert!(first.contains("status: investigating\nmessage: Some users on the US East coast cannot connect. We are looking into it.\ncomponents:\n  api: major_outage"), "{first}");
+    let last = read(&us.join("updates/2018-05-25T05-54-00Z.yaml"));
+    assert!(last.contains("status: resolved\nmessage: Users on the US East coast can connect again.\ncomponents:\n  api: operational"), "{last}");
+
+    // A space in the file name, a one-digit hour, a severity outside cState's list.
+    let slow = repo.join("incidents/2019-03-02-api-responses-slow-chat-delayed");
+    let decl = read(&slow.join("incident.yaml"));
+    assert!(
+        decl.contains("title: API responses slow & chat delayed"),
+        "{decl}"
+    );
+    assert!(decl.contains("declared_at: 2019-03-02T09:05:00Z"), "{decl}");
+    assert!(decl.contains("  id: 2019-03-02 api slow.md"), "{decl}");
+    assert!(decl.contains("severity: sev2"), "{decl}");
+    assert!(slow.join("updates/2019-03-02T09-40-00Z.yaml").is_file());
+    assert!(
+        read(&slow.join("updates/2019-03-02T10-30-00Z.yaml"))
+            .contains("status: resolved\nmessage: Resolved.\n")
+    );
+
+    // Untracked updates: the oldest at `date`, the newest at resolvedWhen.
+    let dms = repo.join("incidents/2017-12-17-issues-sending-dms/updates");
+    assert!(read(&dms.join("2017-12-17T16-24-00Z.yaml")).contains("status: investigating"));
+    assert!(
+        read(&dms.join("2017-12-17T16-58-00Z.yaml"))
+            .contains("status: resolved\nmessage: This incident has been resolved.")
+    );
+    assert_eq!(fs::read_dir(&dms).unwrap().count(), 2);
+    // Still open: stays open.
+    let open =
+        read(&repo.join(
+            "incidents/2024-06-01-gateway-errors-in-europe/updates/2024-06-01T06-45-00Z.yaml",
+        ));
+    assert!(open.contains("status: monitoring"), "{open}");
+
+    for said in [
+        "read 6 files from cstate: 5 incidents, 0 maintenance, 6 components (1 retired) in 2 groups",
+        "config.yml: category \"Empty Category\" left out",
+        "2019-03-02 api slow.md: date `2019-03-02 9:05:00` read as 2019-03-02T09:05:00 (a one-digit hour)",
+        "2019-03-02 api slow.md: severity `major` read as `down` (cState's severities are down, disrupted and notice)",
+        "component `legacy-chat` (\"Legacy Chat\") added, marked retired",
+        "2019-03-02 api slow.md: update \"Resolved.\" added at 2019-03-02T10:30:00Z (resolved: true, but no update says so)",
+        "2017-12-17-sending-dms-impacted.md: update \"*update*\" read as `resolved`",
+        "2024-02-24-maintenance-window.md: informational post imported as a resolved sev4 incident",
+        "times without an offset taken as UTC",
+    ] {
+        assert!(report.contains(said), "{said:?} in\n{report}");
+    }
+
+    // Again, into the same repository: nothing new.
+    let again = stdout(
+        incident(tmp.path())
+            .args(["import", "cstate", "--into", "harbor"])
+            .arg(fixtures().join("cstate")),
+    );
+    assert!(again.contains("skipped 5 imported before"), "{again}");
+}
+
+#[test]
+fn a_cstate_site_with_toml_config_and_front_matter() {
+    let tmp = tempfile::tempdir().unwrap();
+    stdout(
+        incident(tmp.path())
+            .args(["import", "cstate", "--out", "quay"])
+            .arg(fixtures().join("cstate-toml")),
+    );
+    let repo = tmp.path().join("quay");
+    assert!(validate(&repo).0.is_empty());
+    assert!(read(&repo.join("incidentkit.yaml")).contains("- id: search\n  name: Search\n"));
+    let updates = repo.join("incidents/2021-09-09-search-down/updates");
+    assert!(read(&updates.join("2021-09-09T15-00-00Z.yaml")).contains("status: resolved"));
+}
+
+#[test]
+fn a_cstate_folder_that_is_not_a_site_is_refused_with_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    incident(tmp.path())
+        .args(["import", "cstate", "--out", "r", "."])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no config.yml, config.toml or hugo.* here",
+        ));
+    fs::create_dir_all(tmp.path().join("site/content/issues")).unwrap();
+    fs::write(
+        tmp.path().join("site/config.yml"),
+        "title: X\nparams: {systems: [API]}\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("site/content/issues/bad date.md"),
+        "---\ntitle: Down again\ndate: last tuesday\n---\nBody\n",
+    )
+    .unwrap();
+    incident(tmp.path())
+        .args(["import", "cstate", "--out", "r", "site"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "bad date.md: date `last tuesday` is not a date",
+        ))
+        .stderr(predicates::str::contains("correct the front matter"));
+    assert!(!tmp.path().join("r").exists());
+}

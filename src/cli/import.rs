@@ -21,6 +21,17 @@ enum Source {
     /// (summary.json, components.json, incidents.json,
     /// scheduled-maintenances.json, incidents/<id>.json; any subset).
     Statuspage(StatuspageArgs),
+    /// A cState site: config.yml/config.toml systems and content/issues/*.md.
+    Cstate(CstateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CstateArgs {
+    /// The folder of the cState (Hugo) site: the one holding config.yml and content/.
+    #[arg(value_name = "SITE_DIR")]
+    site: PathBuf,
+    #[command(flatten)]
+    target: Target,
 }
 
 #[derive(Debug, clap::Args)]
@@ -60,6 +71,10 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
                 &a.target,
             )
         }
+        Source::Cstate(a) => (
+            import::cstate::read(&start.join(&a.site)).map_err(usage)?,
+            &a.target,
+        ),
     };
     write_import(start, &mut imported, target)
 }

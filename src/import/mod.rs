@@ -4,6 +4,7 @@
 //! like every file the CLI writes). Nothing is dropped or changed silently:
 //! every change on the way in is a [`Note`] in the report.
 
+pub mod cstate;
 pub mod statuspage;
 
 use crate::author::emit;
