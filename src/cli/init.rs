@@ -7,6 +7,31 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+const VSCODE_SETTINGS: &str = ".vscode/settings.json";
+
+/// `yaml.schemas`: schema file → the files it describes.
+fn vscode_settings() -> String {
+    let globs = [
+        (FileKind::Config, "incidentkit.yaml"),
+        (FileKind::Incident, "incidents/*/incident.yaml"),
+        (FileKind::Update, "incidents/*/updates/*.yaml"),
+        (FileKind::Postmortem, "incidents/*/postmortem.yaml"),
+    ];
+    let schemas: serde_json::Map<String, serde_json::Value> = globs
+        .iter()
+        .map(|(kind, glob)| {
+            (
+                format!("{SCHEMA_DIR}/{}", kind.schema_file()),
+                (*glob).into(),
+            )
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({ "yaml.schemas": schemas }))
+        .unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Where to create it (default: the current folder).
@@ -21,11 +46,21 @@ pub struct Args {
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let dir = start.join(args.dir.as_deref().unwrap_or(Path::new(".")));
-    let files = skeleton(&args.name)?;
+    let mut files = skeleton(&args.name)?;
+    // A person's editor settings are theirs: written only when absent.
+    let kept = dir.join(VSCODE_SETTINGS).exists();
+    if kept {
+        files.remove(VSCODE_SETTINGS);
+    }
     write::create_all(&dir, &files)
         .map_err(|e| CliError::Usage(format!("{e}; init only creates new files")))?;
     for file in files.keys() {
         println!("created {file}");
+    }
+    if kept {
+        println!(
+            "kept {VSCODE_SETTINGS} (it exists): for completion in YAML files, add its \"yaml.schemas\" from `incident init` in an empty folder"
+        );
     }
     println!(
         "\nnext: edit incidentkit.yaml (site name, components), then `incident declare --help`"
@@ -63,5 +98,8 @@ pub(super) fn skeleton(name: &str) -> Result<BTreeMap<String, String>, CliError>
         ".github/workflows/incidents.yml".to_string(),
         templates.render("new/incidents.yml", minijinja::context! {})?,
     );
+    // The YAML language server (VS Code's YAML extension) maps each file
+    // kind to its schema, for files the CLI did not write too.
+    files.insert(VSCODE_SETTINGS.to_string(), vscode_settings());
     Ok(files)
 }
