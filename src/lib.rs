@@ -10,6 +10,7 @@ pub mod describe;
 pub mod diagnostics;
 pub mod git;
 pub mod github;
+pub mod import;
 pub mod model;
 pub mod notify;
 pub mod paths;

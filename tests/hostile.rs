@@ -294,6 +294,9 @@ const EXEMPT: &[&str] = &[
     "/language/blame/*",
     "/language/vague/*",
     "/language/jargon/*",
+    // Where an import came from (`imported:`); no output reads them.
+    "/imported/id",
+    "/imported/shortlink",
 ];
 
 /// Writes the repository with `text` in every free-text field; returns the

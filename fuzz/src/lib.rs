@@ -213,6 +213,7 @@ fn declaration(u: &mut Unstructured, known: &[String]) -> Result<Declaration> {
         channel: maybe_text(u)?,
         summary: maybe_text(u)?,
         exempt: Default::default(),
+        imported: None,
     })
 }
 
@@ -255,6 +256,7 @@ fn update(u: &mut Unstructured, known: &[String]) -> Result<Update> {
             })
         })?,
         exempt: Default::default(),
+        imported: None,
     })
 }
 
@@ -337,6 +339,7 @@ fn postmortem(u: &mut Unstructured) -> Result<Postmortem> {
             })
         })?,
         exempt: Default::default(),
+        imported: None,
     })
 }
 

@@ -345,6 +345,7 @@ pub fn new_declaration(
         channel: None,
         summary: None,
         exempt: Default::default(),
+        imported: None,
     }
 }
 

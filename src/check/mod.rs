@@ -215,6 +215,7 @@ fn check_incident(files: &Files, dir: &IncidentDir, practice: Option<&Practice>)
         rules::blameless::check(&incident, &paths, practice, &mut out);
         rules::report::check(&incident, &paths, practice, &mut out);
     }
+    rules::imported::apply(&incident, &paths, &mut out);
     (Some((incident, paths)), out)
 }
 

@@ -10,8 +10,32 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+const VSCODE_SETTINGS: &str = ".vscode/settings.json";
+
+/// `yaml.schemas`: schema file → the files it describes.
+fn vscode_settings() -> String {
+    let globs = [
+        (FileKind::Config, "incidentkit.yaml"),
+        (FileKind::Incident, "incidents/*/incident.yaml"),
+        (FileKind::Update, "incidents/*/updates/*.yaml"),
+        (FileKind::Postmortem, "incidents/*/postmortem.yaml"),
+    ];
+    let schemas: serde_json::Map<String, serde_json::Value> = globs
+        .iter()
+        .map(|(kind, glob)| {
+            (
+                format!("{SCHEMA_DIR}/{}", kind.schema_file()),
+                (*glob).into(),
+            )
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({ "yaml.schemas": schemas }))
+        .unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example: incident init my-incidents --name \"Acme Shop\"")]
 pub struct Args {
     /// Where to create it (default: the current folder).
     // Its own id: sharing `dir` with the global -C would make clap copy the
@@ -25,8 +49,39 @@ pub struct Args {
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let dir = start.join(args.dir.as_deref().unwrap_or(Path::new(".")));
+    let files = skeleton(&args.name)?;
+    // A repository created on GitHub already has a README and a .gitignore,
+    // a person's editor settings are theirs: create what is missing, never
+    // touch what is there. Only an existing configuration means this is an
+    // incident repository already.
+    if dir.join(crate::repo::CONFIG_FILE).exists() {
+        return Err(CliError::Usage(format!(
+            "{} already exists; incidentkit never overwrites a file (this folder is an incident repository already)",
+            crate::repo::CONFIG_FILE
+        )));
+    }
+    let (kept, new): (BTreeMap<String, String>, BTreeMap<String, String>) = files
+        .into_iter()
+        .partition(|(file, _)| dir.join(file).exists());
+    write::create_all(&dir, &new)
+        .map_err(|e| CliError::Usage(format!("{e}; init only creates new files")))?;
+    for file in new.keys() {
+        println!("created {file}");
+    }
+    for (file, text) in &kept {
+        println!("kept {file} as it is");
+        by_hand(&dir, file, text);
+    }
+    println!(
+        "\nnext: edit incidentkit.yaml (site name, components), then `incident declare --help`"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The files of a new repository (`import` replaces incidentkit.yaml).
+pub(super) fn skeleton(name: &str) -> Result<BTreeMap<String, String>, CliError> {
     let templates = Templates::load(None)?;
-    let context = minijinja::context! { name => args.name.clone() };
+    let context = minijinja::context! { name => name };
     let mut files = BTreeMap::new();
     files.insert(
         crate::repo::CONFIG_FILE.to_string(),
@@ -59,31 +114,10 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         ".github/workflows/fast-lane.yml".to_string(),
         templates.render("new/fast-lane.yml", minijinja::context! {})?,
     );
-    // A repository created on GitHub already has a README and a .gitignore:
-    // create what is missing, never touch what is there. Only an existing
-    // configuration means this is an incident repository already.
-    if dir.join(crate::repo::CONFIG_FILE).exists() {
-        return Err(CliError::Usage(format!(
-            "{} already exists; incidentkit never overwrites a file (this folder is an incident repository already)",
-            crate::repo::CONFIG_FILE
-        )));
-    }
-    let (kept, new): (BTreeMap<String, String>, BTreeMap<String, String>) = files
-        .into_iter()
-        .partition(|(file, _)| dir.join(file).exists());
-    write::create_all(&dir, &new)
-        .map_err(|e| CliError::Usage(format!("{e}; init only creates new files")))?;
-    for file in new.keys() {
-        println!("created {file}");
-    }
-    for (file, text) in &kept {
-        println!("kept {file} as it is");
-        by_hand(&dir, file, text);
-    }
-    println!(
-        "\nnext: edit incidentkit.yaml (site name, components), then `incident declare --help`"
-    );
-    Ok(ExitCode::SUCCESS)
+    // The YAML language server (VS Code's YAML extension) maps each file
+    // kind to its schema, for files the CLI did not write too.
+    files.insert(VSCODE_SETTINGS.to_string(), vscode_settings());
+    Ok(files)
 }
 
 /// What to add by hand to a file that was already there.
@@ -102,6 +136,9 @@ fn by_hand(dir: &Path, file: &str, ours: &str) {
                 }
             }
         }
+        VSCODE_SETTINGS => println!(
+            "  for completion in YAML files, add its \"yaml.schemas\" from `incident init` in an empty folder"
+        ),
         "README.md" => println!(
             "  README.md is yours: to tell responders what to do, copy in the sections of the README `incident init` writes into an empty folder (During an incident, Severities, After an incident)"
         ),

@@ -8,6 +8,7 @@ mod completions;
 mod decide;
 mod declare;
 mod diff;
+mod import;
 mod init;
 mod list;
 mod man;
@@ -78,6 +79,8 @@ enum Command {
     Man(man::Args),
     /// Deliver every stakeholder update to the configured targets, exactly once.
     Notify(notify::Args),
+    /// Bring an existing status page's history in (Statuspage, cState).
+    Import(import::Args),
 }
 
 /// An error that stops a command before it could do its job. Each kind
@@ -182,6 +185,7 @@ pub fn run() -> ExitCode {
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&start, &args),
         Command::Notify(args) => notify::run(&start, &args),
+        Command::Import(args) => import::run(&start, &args),
     };
     match result {
         Ok(code) => code,

@@ -170,6 +170,9 @@ pub struct Component {
     /// The day the component went live (site time zone): uptime counts
     /// from it; earlier days show "no data".
     pub since: Option<jiff::civil::Date>,
+    /// No longer on the page; kept because history names it.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 /// `fast_lane:` in incidentkit.yaml (see `github::fast_lane`).

@@ -1,6 +1,7 @@
 //! An incident: its declaration, its updates in time order, its post-mortem.
 
 use super::exempt::Exemptions;
+use super::imported::Imported;
 use super::postmortem::Postmortem;
 use super::vocab::{ComponentStatus, Kind, Severity, Status, Visibility};
 use jiff::Timestamp;
@@ -39,6 +40,9 @@ pub struct Declaration {
     pub summary: Option<String>,
     #[serde(default, skip_serializing_if = "Exemptions::is_empty")]
     pub exempt: Exemptions,
+    /// Brought in by `incident import`: the practice rules spare its history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<Imported>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod duration;
 pub mod exempt;
 pub mod facts;
+pub mod imported;
 pub mod incident;
 pub mod postmortem;
 pub mod state;

@@ -1,6 +1,7 @@
 //! postmortem.yaml: the learning phase.
 
 use super::exempt::Exemptions;
+use super::imported::Imported;
 use super::incident::UsersAffected;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -44,6 +45,9 @@ pub struct Postmortem {
     pub customer_report: Option<CustomerReport>,
     #[serde(default, skip_serializing_if = "Exemptions::is_empty")]
     pub exempt: Exemptions,
+    /// Brought in by `incident import` (the narrative is the old page's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<Imported>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod cadence;
 pub mod config;
 pub mod exempt;
 pub mod history;
+pub mod imported;
 pub mod layout;
 pub mod levels;
 pub mod phase;

@@ -1,0 +1,797 @@
+//! A cState site (Hugo): `config.yml`/`config.yaml`/`config.toml` (or
+//! `hugo.*`) with `params.systems` and `params.categories`, and
+//! `content/issues/*.md`, each with front matter (`title`, `date`,
+//! `resolved`, `resolvedWhen`, `severity`, `affected`, `informational`) and
+//! a body whose updates end in `{{< track "TIME" >}}` markers, newest first.
+
+use super::{
+    ComponentOut, GroupOut, Import, ImportError, IncidentIn, Report, SiteOut, order_updates,
+    placeholder_message, readable_id, reopen_after_final,
+};
+use crate::model::imported::{ImportSource, Imported};
+use crate::model::{ComponentStatus, Declaration, Kind, Severity, Status, Update, Visibility};
+use jiff::Timestamp;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+const CONFIG_NAMES: [&str; 6] = [
+    "config.yml",
+    "config.yaml",
+    "config.toml",
+    "hugo.yml",
+    "hugo.yaml",
+    "hugo.toml",
+];
+
+/// cState's three severities, and what each means here.
+fn severity_of(word: &str) -> Option<(Severity, ComponentStatus)> {
+    match word {
+        "down" => Some((Severity::Sev2, ComponentStatus::MajorOutage)),
+        "disrupted" => Some((Severity::Sev3, ComponentStatus::PartialOutage)),
+        "notice" => Some((Severity::Sev4, ComponentStatus::DegradedPerformance)),
+        _ => None,
+    }
+}
+
+/// A word outside cState's list, read by what it says.
+fn guess_severity(word: &str) -> &'static str {
+    let w = word.to_ascii_lowercase();
+    if ["down", "outage", "major", "critical", "offline"]
+        .iter()
+        .any(|k| w.contains(k))
+    {
+        "down"
+    } else if ["disrupt", "degraded", "partial", "minor", "slow"]
+        .iter()
+        .any(|k| w.contains(k))
+    {
+        "disrupted"
+    } else {
+        "notice"
+    }
+}
+
+fn parse_config(file: &str, text: &str) -> Result<Value, ImportError> {
+    if file.ends_with(".toml") {
+        let value: toml::Table = toml::from_str(text).map_err(|e| {
+            ImportError::new(
+                file,
+                format!("not valid TOML: {e}; fix it (Hugo would refuse it too)"),
+            )
+        })?;
+        serde_json::to_value(value).map_err(|e| ImportError::new(file, e.to_string()))
+    } else {
+        serde_yaml::from_str(text).map_err(|e| {
+            ImportError::new(
+                file,
+                format!("not valid YAML: {e}; fix it (Hugo would refuse it too)"),
+            )
+        })
+    }
+}
+
+/// Dates as cState sites write them: `2018-04-25 04:13:00`, with a `T`,
+/// with an offset or not (then UTC, as Hugo reads it), a one-digit hour,
+/// no seconds, trailing spaces, a TOML date-time. Notes what it changed.
+fn when(value: &Value, place: &str, field: &str, report: &mut Report) -> Result<Timestamp, String> {
+    let text = match value {
+        Value::String(s) => s.trim().to_string(),
+        // A TOML date-time, as the toml crate hands it to serde.
+        Value::Object(m) => match m.values().next() {
+            Some(Value::String(s)) if m.len() == 1 => s.clone(),
+            _ => return Err(format!("{field} is not a date")),
+        },
+        other => return Err(format!("{field} `{other}` is not a date")),
+    };
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let bad = || {
+        format!(
+            "{field} `{text}` is not a date: write 2024-02-24 10:35:00 (UTC) or 2024-02-24T10:35:00+01:00"
+        )
+    };
+    let (date, rest) = text
+        .split_once([' ', 'T', 't'])
+        .map_or((text.as_str(), ""), |(d, r)| (d, r.trim()));
+    let date: jiff::civil::Date = date.parse().map_err(|_| bad())?;
+    // Split an offset off the clock time.
+    let (clock, offset) = match rest.find(['Z', 'z', '+']).or_else(|| rest.rfind('-')) {
+        Some(i) => (rest[..i].trim(), rest[i..].trim()),
+        None => (rest, ""),
+    };
+    let mut parts: Vec<u32> = Vec::new();
+    for p in clock.split(':').filter(|p| !p.is_empty()) {
+        parts.push(p.parse().map_err(|_| bad())?);
+    }
+    parts.resize(3, 0);
+    let canonical = format!("{date}T{:02}:{:02}:{:02}", parts[0], parts[1], parts[2]);
+    if clock.split(':').next().is_some_and(|h| h.len() == 1) {
+        report.note(
+            place,
+            format!("{field} `{text}` read as {canonical}"),
+            "a one-digit hour",
+        );
+    }
+    let offset = if offset.is_empty() { "Z" } else { offset };
+    format!("{canonical}{offset}")
+        .parse::<Timestamp>()
+        .map_err(|_| bad())
+}
+
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+fn string_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(|s| s.trim().to_string()))
+            .filter(|s| !s.is_empty())
+            .collect(),
+        Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
+        _ => Vec::new(),
+    }
+}
+
+pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
+    let mut report = Report::default();
+    let shown = site_dir.display().to_string();
+    let config_path = CONFIG_NAMES
+        .iter()
+        .map(|n| site_dir.join(n))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            ImportError::new(
+                &shown,
+                "no config.yml, config.toml or hugo.* here: pass the folder of the cState site (the one holding config.yml and content/)",
+            )
+        })?;
+    let config_file = config_path.display().to_string();
+    let text = std::fs::read_to_string(&config_path)
+        .map_err(|e| ImportError::new(&config_file, format!("cannot read it: {e}")))?;
+    let config = parse_config(&config_file, &text)?;
+    let params = config.get("params").cloned().unwrap_or(Value::Null);
+
+    let title = config
+        .get("title")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let site = SiteOut {
+        name: title.map_or_else(
+            || {
+                report.note(
+                    &config_file,
+                    "site name set to \"Status\"",
+                    "the config has no title",
+                );
+                "Status".to_string()
+            },
+            str::to_string,
+        ),
+        url: config
+            .get("baseURL")
+            .or_else(|| config.get("baseurl"))
+            .and_then(Value::as_str)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .map(str::to_string),
+        timezone: None,
+        description: params
+            .get("description")
+            .and_then(Value::as_str)
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty()),
+    };
+
+    let mut taken = BTreeSet::new();
+    let mut groups = Vec::new();
+    let mut group_ids: BTreeMap<String, String> = BTreeMap::new();
+    let systems = params
+        .get("systems")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let used_categories: BTreeSet<String> = systems
+        .iter()
+        .filter_map(|s| {
+            s.get("category")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect();
+    for c in params
+        .get("categories")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(name) = c.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        if !used_categories.contains(name) {
+            report.note(
+                &config_file,
+                format!("category \"{name}\" left out"),
+                "it has no systems; incidentkit.yaml lists groups of components",
+            );
+            continue;
+        }
+        let id = readable_id("", name, &mut taken);
+        group_ids.insert(name.to_string(), id.clone());
+        groups.push(GroupOut {
+            id,
+            name: name.to_string(),
+            description: c
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        });
+    }
+    let mut components = Vec::new();
+    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    for s in &systems {
+        // cState 4 lists names; cState 5 objects with name, description, category.
+        let (name, description, category) = match s {
+            Value::String(n) => (n.clone(), None, None),
+            _ => (
+                s.get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                s.get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                s.get("category")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            ),
+        };
+        if name.trim().is_empty() {
+            report.note(
+                &config_file,
+                "a system without a name left out",
+                "a component needs a name",
+            );
+            continue;
+        }
+        let id = readable_id("", &name, &mut taken);
+        let group = category.as_ref().and_then(|c| {
+            let g = group_ids.get(c).cloned();
+            if g.is_none() {
+                report.note(
+                    &config_file,
+                    format!("category \"{c}\" of \"{name}\" left out"),
+                    "params.categories does not list it",
+                );
+            }
+            g
+        });
+        by_name.insert(name.to_lowercase(), id.clone());
+        components.push(ComponentOut {
+            id,
+            name,
+            description,
+            group,
+            retired: false,
+        });
+    }
+
+    let issues_dir = site_dir.join("content/issues");
+    let mut paths: Vec<std::path::PathBuf> = match std::fs::read_dir(&issues_dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            return Err(ImportError::new(
+                issues_dir.display().to_string(),
+                format!(
+                    "cannot read it ({e}): a cState site keeps its incidents in content/issues/"
+                ),
+            ));
+        }
+    };
+    paths.sort();
+    let mut incidents = Vec::new();
+    let mut files_read = 1;
+    let mut naive = false;
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !name.ends_with(".md") || name.starts_with('_') || name.starts_with('.') {
+            continue;
+        }
+        files_read += 1;
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ImportError::new(&file, format!("cannot read it: {e}")))?;
+        let mut lookup = |affected: &str, report: &mut Report| -> String {
+            if let Some(id) = by_name.get(&affected.to_lowercase()) {
+                return id.clone();
+            }
+            let id = readable_id("", affected, &mut taken);
+            report.note(
+                crate::repo::CONFIG_FILE,
+                format!("component `{id}` (\"{affected}\") added, marked retired"),
+                format!("{name} names it but the config no longer lists it"),
+            );
+            by_name.insert(affected.to_lowercase(), id.clone());
+            components.push(ComponentOut {
+                id: id.clone(),
+                name: affected.to_string(),
+                description: None,
+                group: None,
+                retired: true,
+            });
+            id
+        };
+        incidents.push(issue(
+            &file,
+            &name,
+            &text,
+            &mut lookup,
+            &mut naive,
+            &mut report,
+        )?);
+    }
+    if naive {
+        report.note(
+            issues_dir.display().to_string(),
+            "times without an offset taken as UTC",
+            "Hugo reads them so unless the site sets a time zone",
+        );
+    }
+    if components.is_empty() {
+        report.note(
+            crate::repo::CONFIG_FILE,
+            "component `website` added",
+            "the config lists no systems and incidentkit.yaml needs one; rename it",
+        );
+        components.push(ComponentOut {
+            id: "website".into(),
+            name: site.name.clone(),
+            description: None,
+            group: None,
+            retired: false,
+        });
+    }
+    Ok(Import {
+        from: ImportSource::Cstate,
+        site,
+        groups,
+        components,
+        incidents,
+        report,
+        files_read,
+    })
+}
+
+/// Front matter (YAML between `---`, or TOML between `+++`) and the body.
+fn split_front_matter(file: &str, text: &str) -> Result<(Value, String), ImportError> {
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    for (fence, toml) in [("---", false), ("+++", true)] {
+        if let Some(rest) = text.strip_prefix(fence).and_then(|r| r.strip_prefix('\n')) {
+            let end = rest
+                .find(&format!("\n{fence}"))
+                .ok_or_else(|| ImportError::new(file, format!("front matter opened with {fence} is never closed; add a {fence} line after it")))?;
+            let (head, body) = (&rest[..end], &rest[end + 4..]);
+            let value = if toml {
+                parse_config(&format!("{file} (front matter).toml"), head)?
+            } else {
+                parse_config(file, head)?
+            };
+            return Ok((value, body.trim_start_matches('\n').to_string()));
+        }
+    }
+    Err(ImportError::new(
+        file,
+        "no front matter: an issue starts with --- and title, date, severity, affected",
+    ))
+}
+
+/// One update as the body tells it: the text and its time, if tracked.
+struct Told {
+    text: String,
+    at: Option<Value>,
+}
+
+/// Splits the body at `{{< track "TIME" >}}` markers. Untracked text is
+/// split at the `*Status* -` paragraphs cState's editors write.
+fn told(body: &str) -> Vec<Told> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("{{<") {
+        let Some(len) = rest[start..].find(">}}") else {
+            break;
+        };
+        let marker = &rest[start + 3..start + len];
+        let inner = marker.trim();
+        if let Some(arg) = inner.strip_prefix("track") {
+            let at = arg
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+                .to_string();
+            out.push(Told {
+                text: rest[..start].trim().to_string(),
+                at: Some(Value::String(at)),
+            });
+            rest = &rest[start + len + 3..];
+        } else {
+            // Another shortcode: keep it as text.
+            let keep = start + len + 3;
+            out.extend(untracked(&rest[..keep]));
+            rest = &rest[keep..];
+        }
+    }
+    out.extend(untracked(rest));
+    out.into_iter().filter(|t| !t.text.is_empty()).collect()
+}
+
+fn untracked(text: &str) -> Vec<Told> {
+    let mut out: Vec<Told> = Vec::new();
+    for para in text.split("\n\n") {
+        let para = para.trim();
+        if para.is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if status_prefix(para).is_none() => {
+                last.text.push_str("\n\n");
+                last.text.push_str(para);
+            }
+            _ => out.push(Told {
+                text: para.to_string(),
+                at: None,
+            }),
+        }
+    }
+    out
+}
+
+/// `*Investigating* - …` → ("investigating", "…").
+fn status_prefix(text: &str) -> Option<(String, &str)> {
+    let t = text.trim_start();
+    let mark = t.chars().next().filter(|c| *c == '*' || *c == '_')?;
+    let t = t.trim_start_matches(mark);
+    let end = t.find(mark)?;
+    let word = t[..end].trim().to_ascii_lowercase();
+    let rest = t[end..].trim_start_matches(mark).trim_start();
+    let rest = rest
+        .strip_prefix(['-', '–', '—', ':'])
+        .unwrap_or(rest)
+        .trim_start();
+    (!word.is_empty() && word.len() < 30).then_some((word, rest))
+}
+
+fn issue(
+    file: &str,
+    name: &str,
+    text: &str,
+    component: &mut dyn FnMut(&str, &mut Report) -> String,
+    naive: &mut bool,
+    report: &mut Report,
+) -> Result<IncidentIn, ImportError> {
+    let place = file.to_string();
+    let (front, body) = split_front_matter(file, text)?;
+    let err = |m: String| {
+        ImportError::new(
+            file,
+            format!("{m}; correct the front matter and import again"),
+        )
+    };
+    let raw_title = front
+        .get("title")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("");
+    let title = super::decode_entities(raw_title, &place, "title", report);
+    let title = if title.chars().count() < 3 {
+        let t = name.trim_end_matches(".md").replace(['-', '_'], " ");
+        report.note(
+            &place,
+            format!("title \"{title}\" replaced by \"{t}\""),
+            "a title has at least 3 characters",
+        );
+        t
+    } else {
+        title
+    };
+    let date = front
+        .get("date")
+        .ok_or_else(|| err("no `date`".to_string()))?;
+    let is_naive = |v: &Value| {
+        v.as_str()
+            .is_some_and(|s| s.trim().parse::<Timestamp>().is_err())
+    };
+    *naive |= is_naive(date);
+    let declared_at = when(date, &place, "date", report).map_err(err)?;
+    let resolved = truthy(front.get("resolved"));
+    let resolved_when = match front.get("resolvedWhen").filter(|v| !v.is_null()) {
+        Some(v) => Some(when(v, &place, "resolvedWhen", report).map_err(err)?),
+        None => None,
+    };
+    let informational = truthy(front.get("informational"));
+    let word = front
+        .get("severity")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_ascii_lowercase());
+    let (severity, component_status) = match word.as_deref() {
+        Some(w) => severity_of(w).unwrap_or_else(|| {
+            let guess = guess_severity(w);
+            report.note(
+                &place,
+                format!("severity `{w}` read as `{guess}`"),
+                "cState's severities are down, disrupted and notice",
+            );
+            severity_of(guess).unwrap_or((Severity::Sev4, ComponentStatus::DegradedPerformance))
+        }),
+        None => {
+            if !informational {
+                report.note(
+                    &place,
+                    "no severity: read as `notice` (sev4)",
+                    "cState's severities are down, disrupted and notice",
+                );
+            }
+            (Severity::Sev4, ComponentStatus::DegradedPerformance)
+        }
+    };
+    let affected: Vec<String> = string_list(front.get("affected"))
+        .iter()
+        .map(|a| component(a, report))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+
+    let pieces = told(&body);
+    let untracked_count = pieces.iter().filter(|p| p.at.is_none()).count();
+    let mut updates: Vec<(Update, String)> = Vec::new();
+    let mut status = Status::Investigating;
+    // Newest first in the body: walk it oldest first.
+    for (n, piece) in pieces.iter().rev().enumerate() {
+        let (word, message) = match status_prefix(&piece.text) {
+            Some((w, m)) => (Some(w), m.to_string()),
+            None => (None, piece.text.clone()),
+        };
+        if let Some(w) = &word {
+            status = match w.as_str() {
+                "investigating" => Status::Investigating,
+                "identified" => Status::Identified,
+                "monitoring" => Status::Monitoring,
+                "resolved" | "fixed" | "completed" => Status::Resolved,
+                // "Update" and the like: the newest of a resolved issue
+                // is its resolution, as readers of the page took it.
+                other if resolved && n + 1 == pieces.len() => {
+                    report.note(
+                        &place,
+                        format!("update \"*{other}*\" read as `resolved`"),
+                        "the newest update of a resolved issue",
+                    );
+                    Status::Resolved
+                }
+                other => {
+                    report.note(
+                        &place,
+                        format!("update \"*{other}*\" keeps status `{status}`"),
+                        "not a status incidentkit knows",
+                    );
+                    status
+                }
+            };
+        }
+        let at = match &piece.at {
+            Some(v) => {
+                *naive |= is_naive(v);
+                when(v, &place, "track", report).map_err(err)?
+            }
+            None => {
+                // Untracked: the oldest at `date`, the newest at the resolution.
+                let at = if n + 1 == pieces.len() && n > 0 && resolved {
+                    resolved_when.unwrap_or(declared_at)
+                } else {
+                    declared_at
+                };
+                if untracked_count > 1 {
+                    report.note(
+                        &place,
+                        format!(
+                            "update {} of {} has no track marker: placed at {at}",
+                            n + 1,
+                            pieces.len()
+                        ),
+                        "cState shows no time for it",
+                    );
+                }
+                at
+            }
+        };
+        let message = message.trim().to_string();
+        let message = if message.is_empty() {
+            let text = placeholder_message(status);
+            report.note(
+                &place,
+                format!("empty update given \"{text}\""),
+                "a public update needs a message",
+            );
+            text
+        } else {
+            message
+        };
+        updates.push((
+            new_update(at, status, message),
+            format!("{place} (update {})", n + 1),
+        ));
+    }
+    if informational {
+        report.note(
+            &place,
+            "informational post imported as a resolved sev4 incident",
+            "incidentkit has no informational posts",
+        );
+        if updates.is_empty() {
+            updates.push((
+                new_update(declared_at, Status::Resolved, title.clone()),
+                place.clone(),
+            ));
+        }
+        for (u, _) in &mut updates {
+            u.status = Status::Resolved;
+        }
+        updates.truncate(1);
+    }
+    if updates.is_empty() {
+        let text = placeholder_message(Status::Investigating);
+        report.note(
+            &place,
+            format!("one update \"{text}\" added at {declared_at}"),
+            "the issue has no text",
+        );
+        updates.push((
+            new_update(declared_at, Status::Investigating, text),
+            place.clone(),
+        ));
+    }
+    // The first update states what was affected.
+    if let Some((first, _)) = updates.first_mut() {
+        for id in &affected {
+            first.components.insert(id.clone(), component_status);
+        }
+    }
+    order_updates(&mut updates, report);
+    let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
+    if resolved && !updates.last().is_some_and(|(u, _)| u.status.is_final()) {
+        let at = resolved_when
+            .filter(|r| *r > last_at)
+            .unwrap_or(last_at + jiff::SignedDuration::from_secs(1));
+        let text = placeholder_message(Status::Resolved);
+        report.note(
+            &place,
+            format!("update \"{text}\" added at {at}"),
+            "resolved: true, but no update says so",
+        );
+        updates.push((new_update(at, Status::Resolved, text), place.clone()));
+    }
+    if (resolved || informational)
+        && let Some((last, _)) = updates.last_mut()
+    {
+        for id in &affected {
+            last.components
+                .insert(id.clone(), ComponentStatus::Operational);
+        }
+    }
+    reopen_after_final(&mut updates, report);
+    let mut declared_at = declared_at;
+    let first_at = updates[0].0.at;
+    if first_at < declared_at {
+        report.note(
+            &place,
+            format!("declared at {first_at}, not at date {declared_at}"),
+            "its first update is earlier",
+        );
+        declared_at = first_at;
+    }
+    let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
+    let until = updates.last().map(|u| u.at);
+    Ok(IncidentIn {
+        source: place,
+        keep_id: None,
+        declaration: Declaration {
+            title,
+            kind: Kind::Incident,
+            visibility: Visibility::Public,
+            severity: Some(severity),
+            declared_at,
+            started_at: None,
+            detected_at: None,
+            detected_by: None,
+            scheduled_for: None,
+            scheduled_until: None,
+            components: affected,
+            roles: Default::default(),
+            channel: None,
+            summary: None,
+            exempt: Default::default(),
+            imported: Some(Imported {
+                from: ImportSource::Cstate,
+                id: Some(name.to_string()),
+                shortlink: None,
+                until,
+            }),
+        },
+        updates,
+        postmortem: None,
+    })
+}
+
+fn new_update(at: Timestamp, status: Status, message: String) -> Update {
+    Update {
+        at,
+        status,
+        message: Some(message),
+        message_translations: Default::default(),
+        internal_note: None,
+        impact: None,
+        severity: None,
+        components: BTreeMap::new(),
+        next_update_at: None,
+        author: super::author(ImportSource::Cstate),
+        reopen: false,
+        decision: None,
+        exempt: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_sites_write_them() {
+        let mut r = Report::default();
+        let t = |s: &str, r: &mut Report| when(&Value::String(s.into()), "f", "date", r);
+        assert_eq!(
+            t("2018-04-25 04:13:00", &mut r).unwrap().to_string(),
+            "2018-04-25T04:13:00Z"
+        );
+        assert_eq!(
+            t("2018-04-25 4:13:00 ", &mut r).unwrap().to_string(),
+            "2018-04-25T04:13:00Z"
+        );
+        assert_eq!(r.notes.len(), 1, "the one-digit hour is noted");
+        assert_eq!(
+            t("2018-04-25T10:00:00+02:00", &mut r).unwrap().to_string(),
+            "2018-04-25T08:00:00Z"
+        );
+        assert_eq!(
+            t("2018-04-25 10:00 +02:00", &mut r).unwrap().to_string(),
+            "2018-04-25T08:00:00Z"
+        );
+        assert_eq!(
+            t("2018-04-25", &mut r).unwrap().to_string(),
+            "2018-04-25T00:00:00Z"
+        );
+        assert!(t("yesterday", &mut r).is_err());
+        assert!(t("2018-04-25 25:99", &mut r).is_err());
+    }
+
+    #[test]
+    fn bodies_split_at_track_markers() {
+        let body = "*Resolved* - All good. {{< track \"2018-05-25 05:54:00\" >}}\n\n*Investigating* - Looking.\n\nMore detail. {{< track \"2018-05-25 04:13:00\" >}}\n";
+        let t = told(body);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[1].text, "*Investigating* - Looking.\n\nMore detail.");
+        assert_eq!(
+            status_prefix(&t[0].text),
+            Some(("resolved".to_string(), "All good."))
+        );
+        let plain = told("*Update* - Fixed.\n\n*Investigating* - Looking.");
+        assert_eq!(plain.len(), 2);
+        assert!(plain.iter().all(|p| p.at.is_none()));
+    }
+}

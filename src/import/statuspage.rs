@@ -1,0 +1,957 @@
+//! Atlassian Statuspage's public API v2, as saved with curl: `summary.json`,
+//! `components.json`, `incidents.json`, `scheduled-maintenances.json` (and
+//! their `unresolved`/`upcoming`/`active` variants), `status.json`, and
+//! single incidents (`{"page", "incident"}`). Any subset, any number of
+//! files; the same incident in several files is merged, the newest
+//! (`updated_at`) winning.
+
+use super::{
+    ComponentOut, GroupOut, Import, ImportError, IncidentIn, Report, SiteOut, decode_entities,
+    order_updates, placeholder_message, readable_id, reopen_after_final,
+};
+use crate::model::imported::{ImportSource, Imported};
+use crate::model::{ComponentStatus, Declaration, Kind, Severity, Status, Update, Visibility};
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Statuspage's incident impact → severity. The default is the inverse of
+/// the severity policy's status-page impact (sev1 critical … sev4 none).
+#[derive(Debug, Clone)]
+pub struct SeverityMap(BTreeMap<String, Severity>);
+
+impl Default for SeverityMap {
+    fn default() -> Self {
+        Self(BTreeMap::from([
+            ("critical".to_string(), Severity::Sev1),
+            ("major".to_string(), Severity::Sev2),
+            ("minor".to_string(), Severity::Sev3),
+            ("none".to_string(), Severity::Sev4),
+        ]))
+    }
+}
+
+impl SeverityMap {
+    /// Applies `IMPACT=SEV` overrides (`--severity minor=sev4`).
+    pub fn with(mut self, overrides: &[String]) -> Result<Self, String> {
+        for o in overrides {
+            let (impact, sev) = o
+                .split_once('=')
+                .ok_or_else(|| format!("--severity `{o}`: write IMPACT=SEV, e.g. minor=sev4"))?;
+            let impact = impact.trim().to_ascii_lowercase();
+            if !["critical", "major", "minor", "none"].contains(&impact.as_str()) {
+                return Err(format!(
+                    "--severity `{o}`: the impact is one of critical, major, minor, none"
+                ));
+            }
+            let sev: Severity = serde_yaml::from_str(sev.trim()).map_err(|_| {
+                format!("--severity `{o}`: the severity is one of sev1, sev2, sev3, sev4")
+            })?;
+            self.0.insert(impact, sev);
+        }
+        Ok(self)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct Page {
+    name: Option<String>,
+    url: Option<String>,
+    time_zone: Option<String>,
+    updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct Component {
+    id: String,
+    name: String,
+    status: Option<String>,
+    updated_at: Option<String>,
+    position: Option<i64>,
+    description: Option<String>,
+    group_id: Option<String>,
+    group: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct Incident {
+    id: String,
+    name: String,
+    status: String,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    resolved_at: Option<String>,
+    impact: Option<String>,
+    shortlink: Option<String>,
+    started_at: Option<String>,
+    incident_updates: Vec<IncidentUpdate>,
+    components: Vec<Component>,
+    scheduled_for: Option<String>,
+    scheduled_until: Option<String>,
+    postmortem_body: Option<String>,
+    postmortem_published_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct IncidentUpdate {
+    id: Option<String>,
+    status: String,
+    body: Option<String>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    display_at: Option<String>,
+    affected_components: Option<Vec<Affected>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct Affected {
+    code: Option<String>,
+    name: Option<String>,
+    new_status: Option<String>,
+}
+
+/// One response file, as far as the importer reads it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Response {
+    page: Option<Page>,
+    components: Option<Vec<Component>>,
+    incidents: Option<Vec<Incident>>,
+    incident: Option<Incident>,
+    scheduled_maintenances: Option<Vec<Incident>>,
+}
+
+/// An incident as merged from every file it was seen in.
+struct Seen {
+    incident: Incident,
+    maintenance: bool,
+    files: Vec<String>,
+    /// Update key → (update, file it came from).
+    updates: BTreeMap<String, (IncidentUpdate, String)>,
+    differed: bool,
+}
+
+/// The `.json` files under each argument (directories are walked, in name
+/// order; files named directly are read whatever their name).
+fn inputs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, ImportError> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<(), ImportError> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| {
+                ImportError::new(
+                    dir.display().to_string(),
+                    format!("cannot read the folder: {e}"),
+                )
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push((path, false));
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push((p.clone(), true));
+        }
+    }
+    if out.is_empty() {
+        return Err(ImportError::new(
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            "no .json files: save the page's API with e.g. `curl -o incidents.json https://STATUS-PAGE/api/v2/incidents.json`",
+        ));
+    }
+    Ok(out)
+}
+
+/// For "which is newer" only: an unreadable time counts as oldest (a time
+/// that is imported is parsed with [`time`], which reports it).
+fn newest(text: &Option<String>) -> Option<Timestamp> {
+    text.as_deref()?.parse().ok()
+}
+
+fn time(file: &str, what: &str, text: &str) -> Result<Timestamp, ImportError> {
+    text.parse::<Timestamp>()
+        .map(|t| t.round(jiff::Unit::Second).unwrap_or(t))
+        .map_err(|e| {
+            ImportError::new(
+                file,
+                format!("{what}: `{text}` is not an RFC 3339 time ({e}); correct it in the file and import again"),
+            )
+        })
+}
+
+fn opt_time(
+    file: &str,
+    what: &str,
+    text: &Option<String>,
+) -> Result<Option<Timestamp>, ImportError> {
+    text.as_deref().map(|t| time(file, what, t)).transpose()
+}
+
+/// Reads the files and turns the page into incidentkit's terms.
+pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, ImportError> {
+    let mut report = Report::default();
+    let mut page: Option<(Page, String)> = None;
+    let mut components: BTreeMap<String, (Component, String)> = BTreeMap::new();
+    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
+    let files = inputs(paths)?;
+    let mut files_read = 0;
+    for (path, named) in &files {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ImportError::new(&file, format!("cannot read it: {e}")))?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| {
+            ImportError::new(
+                &file,
+                format!("not JSON ({e}); save the API response unchanged (curl -o FILE URL)"),
+            )
+        })?;
+        let known = [
+            "page",
+            "components",
+            "incidents",
+            "incident",
+            "scheduled_maintenances",
+        ];
+        if !value
+            .as_object()
+            .is_some_and(|o| known.iter().any(|k| o.contains_key(*k)))
+        {
+            if *named {
+                return Err(ImportError::new(
+                    &file,
+                    "not a Statuspage API v2 response (it has none of page, components, incidents, incident, scheduled_maintenances); pass summary.json, components.json, incidents.json, scheduled-maintenances.json or incidents/<id>.json",
+                ));
+            }
+            report.note(&file, "file skipped", "not a Statuspage API v2 response");
+            continue;
+        }
+        let response: Response = serde_json::from_value(value).map_err(|e| {
+            ImportError::new(
+                &file,
+                format!("not shaped like a Statuspage API v2 response: {e}"),
+            )
+        })?;
+        files_read += 1;
+        if let Some(p) = response.page {
+            let newer = match &page {
+                Some((old, _)) => newest(&p.updated_at) >= newest(&old.updated_at),
+                None => true,
+            };
+            if newer {
+                page = Some((p, file.clone()));
+            }
+        }
+        for c in response.components.into_iter().flatten() {
+            match components.get(&c.id) {
+                Some((old, _)) if newest(&old.updated_at) > newest(&c.updated_at) => {}
+                _ => {
+                    components.insert(c.id.clone(), (c, file.clone()));
+                }
+            }
+        }
+        let lists = [
+            (response.incidents.unwrap_or_default(), false),
+            (response.incident.into_iter().collect(), false),
+            (response.scheduled_maintenances.unwrap_or_default(), true),
+        ];
+        for (list, maintenance) in lists {
+            for incident in list {
+                merge(&mut seen, incident, maintenance, &file);
+            }
+        }
+    }
+
+    let (page, page_file) = page.unwrap_or_default();
+    let site = site(&page, &page_file, &mut report);
+    let mut taken = BTreeSet::new();
+    let (groups, mut components_out, mut ids, current) =
+        components_of(components, &mut taken, &mut report);
+    let mut names: BTreeMap<String, String> = components_out
+        .iter()
+        .map(|c| (c.name.to_lowercase(), c.id.clone()))
+        .collect();
+
+    let mut incidents = Vec::new();
+    for (source_id, s) in seen {
+        if s.differed {
+            report.note(
+                s.files.join(", "),
+                format!("incident `{source_id}` merged from {} files", s.files.len()),
+                "the same incident in several files: the newest data (updated_at) wins",
+            );
+        }
+        let mut resolve_component =
+            |code: Option<&str>, name: Option<&str>, report: &mut Report| -> Option<String> {
+                let Some(code) = code.filter(|c| !c.is_empty()) else {
+                    return names.get(&name?.to_lowercase()).cloned();
+                };
+                if let Some(id) = ids.get(code) {
+                    return Some(id.clone());
+                }
+                let name = name.unwrap_or(code);
+                let id = readable_id(code, name, &mut taken);
+                report.note(
+                    crate::repo::CONFIG_FILE,
+                    format!("component `{id}` (\"{name}\") added, marked retired"),
+                    format!("incident `{source_id}` names it but the page no longer lists it"),
+                );
+                ids.insert(code.to_string(), id.clone());
+                names.insert(name.to_lowercase(), id.clone());
+                components_out.push(ComponentOut {
+                    id: id.clone(),
+                    name: name.to_string(),
+                    description: None,
+                    group: None,
+                    retired: true,
+                });
+                Some(id)
+            };
+        incidents.push(incident(
+            &source_id,
+            s,
+            severities,
+            &mut resolve_component,
+            &mut report,
+        )?);
+    }
+    // A component not operational now should be so because of an open
+    // incident; otherwise say that its status is not carried over.
+    let mut open: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
+    for i in incidents
+        .iter()
+        .filter(|i| !i.updates.last().is_some_and(|u| u.status.is_final()))
+    {
+        for u in &i.updates {
+            open.extend(u.components.iter().map(|(id, s)| (id.as_str(), *s)));
+        }
+    }
+    for (file, id, status) in &current {
+        if open.get(id.as_str()).map(|s| s.as_str()) != Some(status.as_str()) {
+            report.note(
+                file,
+                format!("current status `{status}` of `{id}` not imported"),
+                "incidentkit derives component statuses from the updates of open incidents, and none sets it",
+            );
+        }
+    }
+    if components_out.is_empty() {
+        let id = "website".to_string();
+        report.note(
+            crate::repo::CONFIG_FILE,
+            format!("component `{id}` added"),
+            "the files list no components and incidentkit.yaml needs at least one; rename it",
+        );
+        components_out.push(ComponentOut {
+            id,
+            name: site.name.clone(),
+            description: None,
+            group: None,
+            retired: false,
+        });
+    }
+    Ok(Import {
+        from: ImportSource::Statuspage,
+        site,
+        groups,
+        components: components_out,
+        incidents,
+        report,
+        files_read,
+    })
+}
+
+fn merge(seen: &mut BTreeMap<String, Seen>, incident: Incident, maintenance: bool, file: &str) {
+    let key = |u: &IncidentUpdate| {
+        u.id.clone()
+            .unwrap_or_else(|| u.created_at.clone().unwrap_or_default())
+    };
+    let updates_of = |i: &Incident| -> BTreeMap<String, (IncidentUpdate, String)> {
+        i.incident_updates
+            .iter()
+            .map(|u| (key(u), (u.clone(), file.to_string())))
+            .collect()
+    };
+    let Some(s) = seen.get_mut(&incident.id) else {
+        seen.insert(
+            incident.id.clone(),
+            Seen {
+                updates: updates_of(&incident),
+                maintenance,
+                files: vec![file.to_string()],
+                differed: false,
+                incident,
+            },
+        );
+        return;
+    };
+    s.files.push(file.to_string());
+    s.maintenance |= maintenance;
+    if incident.updated_at != s.incident.updated_at
+        || incident.incident_updates.len() != s.updates.len()
+    {
+        s.differed = true;
+    }
+    for (k, (u, f)) in updates_of(&incident) {
+        match s.updates.get(&k) {
+            Some((old, _)) if newest(&old.updated_at) > newest(&u.updated_at) => {}
+            _ => {
+                s.updates.insert(k, (u, f));
+            }
+        }
+    }
+    if newest(&incident.updated_at) >= newest(&s.incident.updated_at) {
+        s.incident = incident;
+    }
+}
+
+fn site(page: &Page, file: &str, report: &mut Report) -> SiteOut {
+    let name = match page
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        Some(n) => n.to_string(),
+        None => {
+            report.note(
+                crate::repo::CONFIG_FILE,
+                "site name set to \"Status\"",
+                "no file holds the page (summary.json or components.json do); edit site.name",
+            );
+            "Status".to_string()
+        }
+    };
+    let url = page.url.clone().filter(|u| !u.is_empty()).and_then(|u| {
+        if u.starts_with("http://") || u.starts_with("https://") {
+            Some(u)
+        } else {
+            report.note(
+                file,
+                format!("site url `{u}` left out"),
+                "not an http(s) URL",
+            );
+            None
+        }
+    });
+    let timezone = page
+        .time_zone
+        .clone()
+        .filter(|t| !t.is_empty())
+        .and_then(|tz| {
+            if jiff::tz::db().get(&tz).is_ok() {
+                Some(tz)
+            } else {
+                report.note(
+                    file,
+                    format!("time zone `{tz}` left out (UTC)"),
+                    "not an IANA time zone",
+                );
+                None
+            }
+        });
+    SiteOut {
+        name,
+        url,
+        timezone,
+        description: None,
+    }
+}
+
+type Ids = BTreeMap<String, String>;
+
+/// Groups, components, source id → our id, and (file, id, status) of each
+/// component that is not operational now.
+type PageComponents = (
+    Vec<GroupOut>,
+    Vec<ComponentOut>,
+    Ids,
+    Vec<(String, String, String)>,
+);
+
+/// Our id of a component named by (code, name) in history, adding it as
+/// retired when the page no longer lists it; `None` for a placeholder.
+type ComponentLookup<'a> =
+    dyn FnMut(Option<&str>, Option<&str>, &mut Report) -> Option<String> + 'a;
+
+/// Groups and components in page order, and source id → our id.
+fn components_of(
+    found: BTreeMap<String, (Component, String)>,
+    taken: &mut BTreeSet<String>,
+    report: &mut Report,
+) -> PageComponents {
+    let mut list: Vec<(Component, String)> = found.into_values().collect();
+    list.sort_by(|(a, _), (b, _)| (a.position, &a.name).cmp(&(b.position, &b.name)));
+    let mut ids = Ids::new();
+    let mut current = Vec::new();
+    let mut groups = Vec::new();
+    let mut components = Vec::new();
+    for (c, file) in list.iter().filter(|(c, _)| c.group) {
+        let id = readable_id(&c.id, &c.name, taken);
+        if id != c.id {
+            report.note(
+                file,
+                format!("group `{}` is `{id}`", c.id),
+                "ids are read from names where the page's are generated",
+            );
+        }
+        ids.insert(c.id.clone(), id.clone());
+        groups.push(GroupOut {
+            id,
+            name: c.name.clone(),
+            description: c.description.clone().filter(|d| !d.is_empty()),
+        });
+    }
+    for (c, file) in list.iter().filter(|(c, _)| !c.group) {
+        let id = readable_id(&c.id, &c.name, taken);
+        if id != c.id {
+            report.note(
+                file,
+                format!("component `{}` is `{id}`", c.id),
+                "ids are read from names where the page's are generated",
+            );
+        }
+        if let Some(s) = c.status.as_deref().filter(|s| *s != "operational") {
+            current.push((file.clone(), id.clone(), s.to_string()));
+        }
+        ids.insert(c.id.clone(), id.clone());
+        let group = c.group_id.as_ref().and_then(|g| {
+            let found = ids.get(g).cloned();
+            if found.is_none() {
+                report.note(
+                    file,
+                    format!("group `{g}` of `{id}` left out"),
+                    "no file lists that group",
+                );
+            }
+            found
+        });
+        components.push(ComponentOut {
+            id,
+            name: c.name.clone(),
+            description: c.description.clone().filter(|d| !d.is_empty()),
+            group,
+            retired: false,
+        });
+    }
+    (groups, components, ids, current)
+}
+
+fn status(word: &str, kind: Kind) -> Option<Status> {
+    let s: Status = serde_yaml::from_str(word).ok()?;
+    if s.kind() == kind {
+        return Some(s);
+    }
+    // The same step in the other vocabulary.
+    Some(match s {
+        Status::Scheduled | Status::InProgress => Status::Investigating,
+        Status::Verifying => Status::Monitoring,
+        Status::Completed => Status::Resolved,
+        Status::Investigating | Status::Identified if kind == Kind::Maintenance => {
+            Status::InProgress
+        }
+        Status::Monitoring => Status::Verifying,
+        Status::Resolved => Status::Completed,
+        other => other,
+    })
+}
+
+fn component_status(word: Option<&str>) -> Option<ComponentStatus> {
+    serde_yaml::from_str(word?).ok()
+}
+
+fn incident(
+    source_id: &str,
+    s: Seen,
+    severities: &SeverityMap,
+    component: &mut ComponentLookup<'_>,
+    report: &mut Report,
+) -> Result<IncidentIn, ImportError> {
+    let file = s.files.last().cloned().unwrap_or_default();
+    let i = s.incident;
+    let place = format!("{file} (incident {source_id})");
+    let kind = if s.maintenance || i.scheduled_for.is_some() {
+        Kind::Maintenance
+    } else {
+        Kind::Incident
+    };
+    let title = decode_entities(i.name.trim(), &place, "title", report);
+    let title = if title.chars().count() < 3 {
+        report.note(
+            &place,
+            format!("title \"{title}\" lengthened"),
+            "a title has at least 3 characters",
+        );
+        format!("{title} (imported)")
+    } else {
+        title
+    };
+    let mut postmortem_body = i.postmortem_body.clone().filter(|b| !b.trim().is_empty());
+    let mut updates: Vec<(Update, String)> = Vec::new();
+    let mut last_status: Option<Status> = None;
+    let mut sources: Vec<(IncidentUpdate, String)> = s.updates.into_values().collect();
+    sources.sort_by(|(a, _), (b, _)| {
+        (
+            a.display_at.as_ref().or(a.created_at.as_ref()),
+            &a.created_at,
+        )
+            .cmp(&(
+                b.display_at.as_ref().or(b.created_at.as_ref()),
+                &b.created_at,
+            ))
+    });
+    for (u, ufile) in sources {
+        let uplace = format!(
+            "{ufile} (incident {source_id}, update {})",
+            u.id.as_deref().unwrap_or("without id")
+        );
+        let created = opt_time(&ufile, "incident_updates[].created_at", &u.created_at)?;
+        let display = opt_time(&ufile, "incident_updates[].display_at", &u.display_at)?;
+        let Some(at) = display.or(created) else {
+            return Err(ImportError::new(
+                &ufile,
+                format!(
+                    "incident {source_id}: an update has neither display_at nor created_at; add one and import again"
+                ),
+            ));
+        };
+        if let (Some(d), Some(c)) = (display, created)
+            && d != c
+        {
+            report.note(
+                &uplace,
+                format!("time is display_at {d}, not created_at {c}"),
+                "the page showed display_at",
+            );
+        }
+        if u.status == "postmortem" {
+            let body = u.body.clone().unwrap_or_default();
+            if postmortem_body.is_none() && !body.trim().is_empty() {
+                report.note(
+                    &uplace,
+                    "`postmortem` update became the post-mortem's narrative",
+                    "a post-mortem is not a status in incidentkit",
+                );
+                postmortem_body = Some(body);
+            } else {
+                report.note(
+                    &uplace,
+                    "`postmortem` update left out",
+                    "the incident's postmortem_body holds the post-mortem",
+                );
+            }
+            continue;
+        }
+        let st = match status(&u.status, kind) {
+            Some(st) => {
+                if st.as_str() != u.status {
+                    report.note(
+                        &uplace,
+                        format!("status `{}` is `{st}`", u.status),
+                        format!("`{}` is not a status of {}", u.status, kind_name(kind)),
+                    );
+                }
+                st
+            }
+            None => {
+                let st = last_status.unwrap_or(first_status(kind));
+                report.note(
+                    &uplace,
+                    format!("unknown status `{}` taken as `{st}`", u.status),
+                    "incidentkit knows its own status vocabulary only",
+                );
+                st
+            }
+        };
+        last_status = Some(st);
+        let body = decode_entities(u.body.as_deref().unwrap_or(""), &uplace, "message", report);
+        let message = if body.trim().is_empty() {
+            let text = placeholder_message(st);
+            report.note(
+                &uplace,
+                format!("empty message replaced by \"{text}\""),
+                "a public update needs a message",
+            );
+            text
+        } else {
+            body.trim().to_string()
+        };
+        let mut components = BTreeMap::new();
+        for a in u.affected_components.iter().flatten() {
+            match component(a.code.as_deref(), a.name.as_deref(), report) {
+                Some(id) => match component_status(a.new_status.as_deref()) {
+                    Some(cs) => {
+                        components.insert(id, cs);
+                    }
+                    None => report.note(
+                        &uplace,
+                        format!("component `{id}` without a known new status left out"),
+                        format!("new_status is {:?}", a.new_status),
+                    ),
+                },
+                None => report.note(
+                    &uplace,
+                    format!(
+                        "affected component {:?} left out",
+                        a.name.as_deref().unwrap_or("")
+                    ),
+                    "a placeholder: it names no component",
+                ),
+            }
+        }
+        updates.push((
+            Update {
+                at,
+                status: st,
+                message: Some(message),
+                message_translations: Default::default(),
+                internal_note: None,
+                impact: None,
+                severity: None,
+                components,
+                next_update_at: None,
+                author: super::author(ImportSource::Statuspage),
+                reopen: false,
+                decision: None,
+                exempt: Default::default(),
+            },
+            uplace,
+        ));
+    }
+    let created = opt_time(&file, "created_at", &i.created_at)?;
+    let resolved = opt_time(&file, "resolved_at", &i.resolved_at)?;
+    let updated = opt_time(&file, "updated_at", &i.updated_at)?;
+    let Some(mut declared_at) = created.or(updates.first().map(|(u, _)| u.at)) else {
+        return Err(ImportError::new(
+            &file,
+            format!(
+                "incident {source_id} has no created_at and no updates; add created_at and import again"
+            ),
+        ));
+    };
+    let final_status = status(&i.status, kind)
+        .filter(|s| s.is_final())
+        .or_else(|| {
+            (i.status == "postmortem").then_some(if kind == Kind::Maintenance {
+                Status::Completed
+            } else {
+                Status::Resolved
+            })
+        });
+    if updates.is_empty() {
+        let st =
+            final_status.unwrap_or_else(|| status(&i.status, kind).unwrap_or(first_status(kind)));
+        let at = if st.is_final() {
+            resolved.or(updated).unwrap_or(declared_at)
+        } else {
+            declared_at
+        };
+        let message = placeholder_message(st);
+        report.note(
+            &place,
+            format!("one update \"{message}\" ({st}) added at {at}"),
+            "the incident has no updates; its status needs one",
+        );
+        updates.push((synthetic(at, st, message), place.clone()));
+    } else if let Some(st) = final_status
+        && !updates.last().is_some_and(|(u, _)| u.status.is_final())
+    {
+        let last = updates.last().map(|(u, _)| u.at).unwrap_or(declared_at);
+        let at = resolved
+            .filter(|r| *r > last)
+            .unwrap_or(last + jiff::SignedDuration::from_secs(1));
+        let message = placeholder_message(st);
+        report.note(
+            &place,
+            format!("update \"{message}\" ({st}) added at {at}"),
+            format!("the incident is {} but no update says so", i.status),
+        );
+        updates.push((synthetic(at, st, message), place.clone()));
+    }
+    order_updates(&mut updates, report);
+    reopen_after_final(&mut updates, report);
+    let first_at = updates[0].0.at;
+    if first_at < declared_at {
+        report.note(
+            &place,
+            format!("declared at {first_at}, not created_at {declared_at}"),
+            "its first update is earlier",
+        );
+        declared_at = first_at;
+    }
+    let started_at = opt_time(&file, "started_at", &i.started_at)?.filter(|s| *s != declared_at);
+    let (severity, scheduled_for, scheduled_until) = match kind {
+        Kind::Incident => {
+            let impact = i.impact.clone().unwrap_or_else(|| "none".to_string());
+            let sev = match severities.0.get(&impact) {
+                Some(s) => *s,
+                None => {
+                    report.note(
+                        &place,
+                        format!("impact `{impact}` taken as sev4"),
+                        "not one of critical, major, minor, none",
+                    );
+                    Severity::Sev4
+                }
+            };
+            (Some(sev), None, None)
+        }
+        Kind::Maintenance => {
+            let from = opt_time(&file, "scheduled_for", &i.scheduled_for)?;
+            let until = opt_time(&file, "scheduled_until", &i.scheduled_until)?;
+            let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
+            let from = from.unwrap_or_else(|| {
+                report.note(
+                    &place,
+                    format!("scheduled_for set to {declared_at}"),
+                    "maintenance without scheduled_for",
+                );
+                declared_at
+            });
+            let until = until.filter(|u| *u >= from).unwrap_or_else(|| {
+                let end = last_at.max(from);
+                report.note(
+                    &place,
+                    format!("scheduled_until set to {end}"),
+                    "maintenance without a scheduled_until after its start",
+                );
+                end
+            });
+            (None, Some(from), Some(until))
+        }
+    };
+    let mut declared: BTreeSet<String> = BTreeSet::new();
+    for c in &i.components {
+        if let Some(id) = component(Some(&c.id), Some(&c.name), report) {
+            declared.insert(id);
+        }
+    }
+    let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
+    let until = updates.last().map(|u| u.at);
+    let resolved_now = updates.last().is_some_and(|u| u.status.is_final());
+    let postmortem = match postmortem_body {
+        Some(body) => {
+            let body = decode_entities(body.trim(), &place, "post-mortem", report);
+            let published_at =
+                opt_time(&file, "postmortem_published_at", &i.postmortem_published_at)?;
+            let status = if resolved_now {
+                "published"
+            } else {
+                report.note(
+                    &place,
+                    "post-mortem imported as a draft",
+                    "the incident is not resolved",
+                );
+                "draft"
+            };
+            let mut value = serde_json::json!({
+                "status": status,
+                "summary": body,
+                "imported": {"from": "statuspage"},
+            });
+            if let (Some(p), true) = (published_at, resolved_now) {
+                value["published_at"] = serde_json::json!(p.to_string());
+            }
+            Some(
+                serde_json::from_value(value)
+                    .map_err(|e| ImportError::new(&file, e.to_string()))?,
+            )
+        }
+        None => None,
+    };
+    let keep_id = keep_id(source_id, declared_at);
+    Ok(IncidentIn {
+        source: place,
+        keep_id,
+        declaration: Declaration {
+            title,
+            kind,
+            visibility: Visibility::Public,
+            severity,
+            declared_at,
+            started_at,
+            detected_at: None,
+            detected_by: None,
+            scheduled_for,
+            scheduled_until,
+            components: declared.into_iter().collect(),
+            roles: Default::default(),
+            channel: None,
+            summary: None,
+            exempt: Default::default(),
+            imported: Some(Imported {
+                from: ImportSource::Statuspage,
+                id: Some(source_id.to_string()),
+                shortlink: i.shortlink.filter(|s| !s.is_empty()),
+                until,
+            }),
+        },
+        updates,
+        postmortem,
+    })
+}
+
+fn synthetic(at: Timestamp, status: Status, message: String) -> Update {
+    Update {
+        at,
+        status,
+        message: Some(message),
+        message_translations: Default::default(),
+        internal_note: None,
+        impact: None,
+        severity: None,
+        components: BTreeMap::new(),
+        next_update_at: None,
+        author: super::author(ImportSource::Statuspage),
+        reopen: false,
+        decision: None,
+        exempt: Default::default(),
+    }
+}
+
+fn first_status(kind: Kind) -> Status {
+    match kind {
+        Kind::Incident => Status::Investigating,
+        Kind::Maintenance => Status::Scheduled,
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Incident => "an incident",
+        Kind::Maintenance => "a maintenance",
+    }
+}
+
+/// A page built by incidentkit serves our own ids (`2026-11-26-checkout-502s`):
+/// keep one when it is valid for the declared date.
+fn keep_id(id: &str, declared_at: Timestamp) -> Option<String> {
+    let date = declared_at.strftime("%Y-%m-%d").to_string();
+    let slug = id.strip_prefix(&date)?.strip_prefix('-')?;
+    let ok = !slug.is_empty()
+        && slug.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    ok.then(|| id.to_string())
+}
