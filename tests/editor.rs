@@ -65,7 +65,9 @@ fn init_writes_vscode_settings_only_when_absent() {
         .args(["init", "b"])
         .assert()
         .success()
-        .stdout(predicates::str::contains("kept .vscode/settings.json as it is"))
+        .stdout(predicates::str::contains(
+            "kept .vscode/settings.json as it is",
+        ))
         .stdout(predicates::str::contains("add its \"yaml.schemas\""));
     assert_eq!(
         fs::read_to_string(tmp.path().join("b/.vscode/settings.json")).unwrap(),

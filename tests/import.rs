@@ -589,3 +589,28 @@ fn a_cstate_folder_that_is_not_a_site_is_refused_with_what_to_do() {
         .stderr(predicates::str::contains("correct the front matter"));
     assert!(!tmp.path().join("r").exists());
 }
+
+#[test]
+fn a_retired_component_is_kept_for_history_and_left_off_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, _) = statuspage(tmp.path());
+    let site = tmp.path().join("site");
+    incident(tmp.path())
+        .arg("-C")
+        .arg(&repo)
+        .args(["build", "--out"])
+        .arg(&site)
+        .assert()
+        .success();
+    let components = read(&site.join("api/v2/components.json"));
+    assert!(!components.contains("webhooks-legacy"), "{components}");
+    assert!(components.contains("\"rest-api\""), "{components}");
+    let front = read(&site.join("index.html"));
+    assert!(
+        !front.contains("Webhooks (legacy)"),
+        "the front page lists what is offered"
+    );
+    // The incident that named it still says so.
+    let incidents = read(&site.join("api/v2/incidents.json"));
+    assert!(incidents.contains("Webhooks (legacy)"), "history keeps it");
+}

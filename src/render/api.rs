@@ -190,16 +190,19 @@ impl<'v, 'a> Api<'v, 'a> {
     /// components with `group: true` and the ids of their members.
     fn components(&self) -> Vec<Value> {
         let config = self.view.config;
+        // Retired components are no longer on the page (Statuspage drops
+        // a deleted component from the list too).
         let mut out: Vec<Value> = config
             .components
             .iter()
+            .filter(|c| !c.retired)
             .map(|c| self.component(&c.id))
             .collect();
         for (n, g) in config.groups.iter().enumerate() {
             let members: Vec<&str> = config
                 .components
                 .iter()
-                .filter(|c| c.group.as_deref() == Some(g.id.as_str()))
+                .filter(|c| !c.retired && c.group.as_deref() == Some(g.id.as_str()))
                 .map(|c| c.id.as_str())
                 .collect();
             let worst = members

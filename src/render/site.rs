@@ -459,7 +459,7 @@ fn groups(
         let members: Vec<_> = config
             .components
             .iter()
-            .filter(|c| c.group.as_deref() == Some(g.id.as_str()))
+            .filter(|c| !c.retired && c.group.as_deref() == Some(g.id.as_str()))
             .collect();
         if members.is_empty() {
             continue;
@@ -476,9 +476,12 @@ fn groups(
             components: members.into_iter().map(component).collect(),
         });
     }
+    // A retired component is no longer offered: history names it, the
+    // list of what is up does not.
     let loose: Vec<_> = config
         .components
         .iter()
+        .filter(|c| !c.retired)
         .filter(|c| {
             c.group
                 .as_deref()

@@ -36,9 +36,18 @@ impl Layout {
     /// Adds a file that is about to be written where `scan` would list it.
     pub fn insert(&mut self, path: &str) {
         let parts: Vec<&str> = path.split('/').collect();
+        // As `scan` lists them: hidden names are skipped, and a file right
+        // under incidents/ is a stray, not an incident folder.
+        if parts.iter().any(|p| is_hidden(p)) {
+            return;
+        }
         let [INCIDENTS, id, rest @ ..] = parts.as_slice() else {
             return;
         };
+        if rest.is_empty() {
+            self.strays.push(path.to_string());
+            return;
+        }
         let at = match self.incidents.binary_search_by(|d| d.id.as_str().cmp(id)) {
             Ok(at) => at,
             Err(at) => {
@@ -237,6 +246,17 @@ mod tests {
         let file = root.join(path);
         fs::create_dir_all(file.parent().unwrap()).unwrap();
         fs::write(file, "x: 1\n").unwrap();
+    }
+
+    #[test]
+    fn a_pending_file_is_placed_as_scan_would_place_it() {
+        let mut layout = Layout::default();
+        layout.insert("incidents/.gitkeep");
+        layout.insert("incidents/notes.txt");
+        layout.insert("incidents/2026-11-26-a/incident.yaml");
+        assert_eq!(layout.incidents.len(), 1);
+        assert_eq!(layout.incidents[0].id, "2026-11-26-a");
+        assert_eq!(layout.strays, ["incidents/notes.txt"]);
     }
 
     #[test]
