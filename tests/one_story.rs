@@ -14,7 +14,7 @@ use common::copy_dir;
 use incidentkit::model::facts::Source;
 use incidentkit::model::{Facts, Incident, Indicator, Kind, Repository, View};
 use incidentkit::render::site::impact_label;
-use incidentkit::render::time::{Clock, human_duration, iso};
+use incidentkit::render::time::{SiteTime, human_duration, iso};
 use incidentkit::repo::Files;
 use jiff::Timestamp;
 use serde_json::Value;
@@ -147,7 +147,7 @@ fn an_internal_entry_changes_no_public_file() {
 fn every_output_agrees(dir: &Path, github: &GithubStandIn) {
     let repo = repository(dir);
     let config = &repo.config;
-    let clock = Clock::new(config);
+    let clock = SiteTime::new(config);
     let tmp = tempfile::tempdir().unwrap();
     let (site, internal_out) = (tmp.path().join("site"), tmp.path().join("internal"));
     incident(dir)
@@ -266,7 +266,7 @@ fn public_outputs_agree(
     dir: &Path,
     site: &Path,
     listed: &[&Value],
-    clock: &Clock,
+    clock: &SiteTime,
     config: &incidentkit::model::Config,
     i: &Incident,
     public: &Facts<'_>,
@@ -359,7 +359,7 @@ fn public_outputs_agree(
 
 fn internal_outputs_agree(
     dir: &Path,
-    clock: &Clock,
+    clock: &SiteTime,
     config: &incidentkit::model::Config,
     i: &Incident,
     internal: &Facts<'_>,

@@ -87,7 +87,7 @@ fn uptime(
 ) -> Result<ExitCode, CliError> {
     use jiff::ToSpan;
     let now = crate::clock::now();
-    let clock = crate::render::time::Clock::new(&repo.config);
+    let clock = crate::render::time::SiteTime::new(&repo.config);
     let (from, to) = match (&args.month, since) {
         (Some(month), _) => {
             let first = format!("{month}-01").parse::<Date>().map_err(|_| {

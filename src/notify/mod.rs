@@ -20,7 +20,7 @@ use crate::model::postmortem::PostmortemStatus;
 use crate::model::{Config, Incident, Kind, Repository, Status, Update, View};
 use crate::render::RenderError;
 use crate::render::postmortem::{self, DocFormat, Document};
-use crate::render::time::Clock;
+use crate::render::time::SiteTime;
 use crate::render::update::{self, Audience, Format};
 use crate::templates::Templates;
 use jiff::Timestamp;
@@ -363,7 +363,7 @@ pub fn message(
     let audience = audience(target);
     let title = crate::text::one_line(&incident.declaration.title);
     let site = &config.site.name;
-    let clock = Clock::new(config);
+    let clock = SiteTime::new(config);
     if let Some(u) = notice.update {
         let status = crate::render::site::status_label(u.status).label;
         return Ok(Message {
@@ -432,7 +432,7 @@ pub fn message(
 
 /// "SEV-1 Checkout fails: the next update was due 10:35 CET, 12 min ago;
 /// comms lead @bob".
-fn overdue_text(incident: &Incident, due: Timestamp, clock: &Clock) -> String {
+fn overdue_text(incident: &Incident, due: Timestamp, clock: &SiteTime) -> String {
     let now = crate::clock::now();
     let state = incident.current();
     let severity = state

@@ -6,7 +6,7 @@
 
 use super::postmortem::{self, DocFormat, Document};
 use super::site::status_label;
-use super::time::{Clock, When};
+use super::time::{SiteTime, When};
 use super::update::{self, Audience};
 use super::{RenderError, ctx};
 use crate::model::Repository;
@@ -43,7 +43,7 @@ pub fn files(
     now: Timestamp,
 ) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
     let config = &repo.config;
-    let clock = Clock::new(config);
+    let clock = SiteTime::new(config);
     let mut files = BTreeMap::new();
     let mut incidents: Vec<_> = repo
         .incidents

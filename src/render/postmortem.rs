@@ -4,7 +4,7 @@
 
 use super::markdown;
 use super::site::status_label;
-use super::time::{Clock, When, human_duration};
+use super::time::{SiteTime, When, human_duration};
 use super::update::option_text;
 use super::{RenderError, ctx};
 use crate::model::facts::Moment;
@@ -50,7 +50,7 @@ pub fn render(
     format: DocFormat,
     templates: &Templates,
 ) -> Result<String, RenderError> {
-    let clock = Clock::new(config);
+    let clock = SiteTime::new(config);
     let d = &incident.declaration;
     let pm = incident.postmortem.as_ref();
     // The post-mortem is internal; the customer report is published, so it
@@ -120,7 +120,12 @@ pub fn render(
 /// The review's timeline: the post-mortem's own events, then every entry of
 /// the view once, in time order, with its internal note, the severity it
 /// changed and its decision in full.
-fn timeline(config: &Config, incident: &Incident, facts: &Facts<'_>, clock: &Clock) -> Vec<Event> {
+fn timeline(
+    config: &Config,
+    incident: &Incident,
+    facts: &Facts<'_>,
+    clock: &SiteTime,
+) -> Vec<Event> {
     let own = incident
         .postmortem
         .as_ref()

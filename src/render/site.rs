@@ -2,7 +2,7 @@
 //! month. Every page comes from a template in `templates/page/`.
 
 use super::markdown;
-use super::time::{Clock, When, human_duration};
+use super::time::{SiteTime, When, human_duration};
 use super::uptime::{self, Bar, Ledger};
 use super::view::{Lifecycle, PublicIncident, PublicView};
 use super::{RenderError, ctx};
@@ -203,7 +203,7 @@ struct MonthCtx {
 /// Every page of the site, by path.
 pub fn pages(
     view: &PublicView<'_>,
-    clock: &Clock,
+    clock: &SiteTime,
     templates: &Templates,
     tree: &Tree,
     files: &mut BTreeMap<String, Vec<u8>>,
@@ -392,12 +392,12 @@ fn put(files: &mut BTreeMap<String, Vec<u8>>, path: &str, text: String) {
     files.insert(path.to_string(), text.into_bytes());
 }
 
-fn month_key(clock: &Clock, i: &PublicIncident<'_>) -> String {
+fn month_key(clock: &SiteTime, i: &PublicIncident<'_>) -> String {
     let d = clock.date(i.sort_at());
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
-fn months(view: &PublicView<'_>, clock: &Clock) -> Vec<MonthCtx> {
+fn months(view: &PublicView<'_>, clock: &SiteTime) -> Vec<MonthCtx> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for i in view
         .incidents
@@ -427,7 +427,7 @@ fn groups(
     view: &PublicView<'_>,
     statuses: &BTreeMap<String, ComponentStatus>,
     ledger: &Ledger,
-    clock: &Clock,
+    clock: &SiteTime,
 ) -> Vec<GroupCtx> {
     let config = view.config;
     let component = |c: &crate::model::config::Component| ComponentCtx {
@@ -502,7 +502,7 @@ fn groups(
     out
 }
 
-fn incident_ctx(i: &PublicIncident<'_>, clock: &Clock) -> IncidentCtx {
+fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
     let d = i.declaration;
     let facts = &i.facts;
     let names = i.components.iter().map(|(_, name)| name.clone()).collect();

@@ -9,8 +9,10 @@ use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 use std::sync::Arc;
 
+/// The site's time zone and locale, for showing times (it does not tell the
+/// time: `crate::clock` does).
 #[derive(Debug, Clone)]
-pub struct Clock {
+pub struct SiteTime {
     tz: TimeZone,
     name: String,
     /// The words and date formats pages are written in.
@@ -34,7 +36,7 @@ pub struct When {
     pub date: String,
 }
 
-impl Clock {
+impl SiteTime {
     /// The site's clock: its time zone, UTC when none is set (validation
     /// rejects an unknown one before anything renders).
     pub fn new(config: &Config) -> Self {
@@ -120,7 +122,7 @@ mod tests {
 
     #[test]
     fn names_the_zone_and_keeps_utc() {
-        let clock = Clock {
+        let clock = SiteTime {
             tz: TimeZone::get("Europe/Berlin").unwrap(),
             name: "Europe/Berlin".to_string(),
             locale: Arc::new(Locale::english()),

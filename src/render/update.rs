@@ -4,7 +4,7 @@
 
 use super::markdown;
 use super::site::status_label;
-use super::time::{Clock, When};
+use super::time::{SiteTime, When};
 use super::{RenderError, ctx};
 use crate::model::incident::{DecisionOption, UpdateImpact, UsersAffected};
 use crate::model::{Config, Incident, Update, View};
@@ -98,7 +98,7 @@ pub fn render(
     format: Format,
     templates: &Templates,
 ) -> Result<String, RenderError> {
-    let clock = Clock::new(config);
+    let clock = SiteTime::new(config);
     let internal = audience == Audience::Internal;
     let view = match audience {
         Audience::Internal => View::Internal,

@@ -13,7 +13,7 @@
 //! page shows them as "no data", never as 100 %.
 
 use super::locale::Locale;
-use super::time::{Clock, human_duration};
+use super::time::{SiteTime, human_duration};
 use super::view::PublicView;
 use crate::model::ComponentStatus;
 use jiff::{Timestamp, ToSpan};
@@ -109,7 +109,7 @@ fn minute_ceil(t: Timestamp) -> i64 {
 impl Ledger {
     /// The one computation of uptime: what each public incident held each
     /// component at, minute by minute, and where each record begins.
-    pub fn new(view: &PublicView<'_>, clock: &Clock) -> Self {
+    pub fn new(view: &PublicView<'_>, clock: &SiteTime) -> Self {
         let now = minute_floor(view.now);
         let mut by_component: BTreeMap<&str, Vec<Interval>> = BTreeMap::new();
         for incident in &view.incidents {
@@ -199,14 +199,14 @@ impl Ledger {
     }
 
     /// The last `days` days up to now, today included (site time zone).
-    pub fn last_days(&self, record: &Record, clock: &Clock, days: i64) -> Tally {
+    pub fn last_days(&self, record: &Record, clock: &SiteTime, days: i64) -> Tally {
         let today = clock.date(Timestamp::from_second(self.now * 60).unwrap_or_default());
         let first = today.checked_sub((days - 1).days()).unwrap_or(today);
         self.tally(record, clock.start_of(first), Timestamp::MAX)
     }
 
     /// The bar: one day per entry, the last `DAYS` days, today last.
-    pub fn bar(&self, record: &Record, clock: &Clock) -> Bar {
+    pub fn bar(&self, record: &Record, clock: &SiteTime) -> Bar {
         let now = Timestamp::from_second(self.now * 60).unwrap_or_default();
         let today = clock.date(now);
         let days = (0..DAYS)
@@ -370,7 +370,7 @@ mod tests {
     fn major_is_down_partial_counts_at_its_weight_the_rest_is_up() {
         let repo = outage();
         let view = PublicView::new(&repo, at("2026-11-11T00:00:00Z"));
-        let clock = Clock::new(&repo.config);
+        let clock = SiteTime::new(&repo.config);
         let ledger = Ledger::new(&view, &clock);
         let a = ledger.component("a").unwrap();
         let day = ledger.tally(a, at("2026-11-10T00:00:00Z"), at("2026-11-11T00:00:00Z"));
@@ -399,7 +399,7 @@ mod tests {
     fn before_the_record_there_is_no_data_not_a_hundred_percent() {
         let repo = outage();
         let view = PublicView::new(&repo, at("2026-11-27T14:00:00Z"));
-        let clock = Clock::new(&repo.config);
+        let clock = SiteTime::new(&repo.config);
         let ledger = Ledger::new(&view, &clock);
         let a = ledger.component("a").unwrap();
         let bar = ledger.bar(a, &clock);
@@ -423,7 +423,7 @@ mod tests {
     fn a_fresh_repository_invents_no_history() {
         let repo = repo(&[]);
         let view = PublicView::new(&repo, at("2026-11-27T14:00:00Z"));
-        let clock = Clock::new(&repo.config);
+        let clock = SiteTime::new(&repo.config);
         let ledger = Ledger::new(&view, &clock);
         let a = ledger.component("a").unwrap();
         let bar = ledger.bar(a, &clock);

@@ -4,7 +4,7 @@
 //! report and the page never disagree.
 
 use crate::model::Repository;
-use crate::render::time::{Clock, iso};
+use crate::render::time::{SiteTime, iso};
 use crate::render::uptime::{Ledger, PARTIAL_WEIGHT, Tally};
 use crate::render::view::PublicView;
 use jiff::Timestamp;
@@ -35,7 +35,7 @@ pub struct Row {
 /// Every component, then every group, over `[from, to)`.
 pub fn report(repo: &Repository, from: Timestamp, to: Timestamp, now: Timestamp) -> Report {
     let view = PublicView::new(repo, now);
-    let clock = Clock::new(&repo.config);
+    let clock = SiteTime::new(&repo.config);
     let ledger = Ledger::new(&view, &clock);
     let rows = ledger
         .records
