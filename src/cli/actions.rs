@@ -91,28 +91,36 @@ pub struct Connection {
     timeout: Duration,
 }
 
+/// A client for GITHUB_API_URL (GitHub's by default) with the token in
+/// `$token_env`; `missing` says what to do when there is none.
+pub fn github_client(token_env: &str, pacing: Pacing, missing: String) -> Result<Client, CliError> {
+    let token = std::env::var(token_env)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or(CliError::Usage(missing))?;
+    let api = std::env::var("GITHUB_API_URL")
+        .ok()
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or_else(|| crate::github::DEFAULT_API.to_string());
+    Ok(Client::new(&api, token.trim().to_string(), pacing)?)
+}
+
 impl Connection {
     /// A client for GITHUB_API_URL with the token from the environment.
     pub fn client(&self) -> Result<Client, CliError> {
-        let token = std::env::var(&self.token_env)
-            .ok()
-            .filter(|t| !t.trim().is_empty())
-            .ok_or_else(|| {
-                CliError::Usage(format!(
-                    "no GitHub token in ${}: set it (in GitHub Actions: `GITHUB_TOKEN: ${{{{ github.token }}}}`) or name another variable with --token-env",
-                    self.token_env
-                ))
-            })?;
-        let api = std::env::var("GITHUB_API_URL")
-            .ok()
-            .filter(|a| !a.trim().is_empty())
-            .unwrap_or_else(|| crate::github::DEFAULT_API.to_string());
         let pacing = Pacing {
             write_interval: self.write_interval,
             max_wait: self.max_wait,
             timeout: self.timeout,
         };
-        Ok(Client::new(&api, token.trim().to_string(), pacing)?)
+        github_client(
+            &self.token_env,
+            pacing,
+            format!(
+                "no GitHub token in ${}: set it (in GitHub Actions: `GITHUB_TOKEN: ${{{{ github.token }}}}`) or name another variable with --token-env",
+                self.token_env
+            ),
+        )
     }
 
     /// `--repo`, else `fallbacks` in order, as an `owner/name`.

@@ -92,25 +92,12 @@ fn target(root: &Path) -> Result<Repo, CliError> {
 }
 
 fn client() -> Result<Client, CliError> {
-    let token = std::env::var("GITHUB_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| {
-            CliError::Usage(
-                "--pr opens the pull request through the GitHub API: set GITHUB_TOKEN (a token with pull-requests: write), or use --branch and open it yourself"
-                    .into(),
-            )
-        })?;
-    let api = std::env::var("GITHUB_API_URL")
-        .ok()
-        .filter(|a| !a.trim().is_empty())
-        .unwrap_or_else(|| crate::github::DEFAULT_API.to_string());
     let pacing = Pacing {
         write_interval: Duration::ZERO,
         max_wait: Duration::from_secs(60),
         timeout: Duration::from_secs(30),
     };
-    Ok(Client::new(&api, token.trim().to_string(), pacing)?)
+    super::actions::github_client("GITHUB_TOKEN", pacing, "--pr opens the pull request through the GitHub API: set GITHUB_TOKEN (a token with pull-requests: write), or use --branch and open it yourself".into())
 }
 
 /// Pushes `branch` and opens its pull request against `base`, titled
