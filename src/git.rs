@@ -249,6 +249,16 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
     Ok(out)
 }
 
+/// What a raw git mode (index entry or tree entry) says stands at a path,
+/// when it is a link (120000) or a submodule (160000).
+fn refused_mode(mode: u32) -> Option<NotRegular> {
+    match mode & 0o170000 {
+        0o120000 => Some(NotRegular::Link),
+        0o160000 => Some(NotRegular::Submodule),
+        _ => None,
+    }
+}
+
 /// The entries git's index records as links (mode 120000) or submodules
 /// (160000) inside the incident repository at `root`, relative to it: what
 /// a pull request committed, even where the checkout made plain files of
@@ -261,12 +271,10 @@ pub fn recorded_links(root: &Path) -> BTreeMap<String, NotRegular> {
     let Ok(index) = repo.index() else {
         return found;
     };
-    let prefix = prefix(root);
+    let prefix = prefix_in(&repo, root);
     for entry in index.iter() {
-        let what = match entry.mode & 0o170000 {
-            0o120000 => NotRegular::Link,
-            0o160000 => NotRegular::Submodule,
-            _ => continue,
+        let Some(what) = refused_mode(entry.mode) else {
+            continue;
         };
         let path = String::from_utf8_lossy(&entry.path);
         if let Some(path) = path.strip_prefix(&prefix) {
@@ -276,12 +284,56 @@ pub fn recorded_links(root: &Path) -> BTreeMap<String, NotRegular> {
     found
 }
 
+/// `recorded_links` for a few paths (relative to `root`): the links and
+/// submodules HEAD records at each of `paths`, under it, or at a folder on
+/// the way to it. It reads the trees on those ways, not the whole index, so
+/// a command on one incident costs that incident. Empty outside git and
+/// before the first commit.
+pub fn committed_links_at(root: &Path, paths: &[String]) -> BTreeMap<String, NotRegular> {
+    let mut found = BTreeMap::new();
+    let Ok(repo) = Repository::discover(root) else {
+        return found;
+    };
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else {
+        return found;
+    };
+    let prefix = prefix_in(&repo, root);
+    for path in paths {
+        let parts: Vec<&str> = path.split('/').collect();
+        let mut at = None;
+        for n in 1..=parts.len() {
+            let way = parts[..n].join("/");
+            let Ok(entry) = head.get_path(Path::new(&format!("{prefix}{way}"))) else {
+                break;
+            };
+            if let Some(what) = refused_mode(entry.filemode() as u32) {
+                found.insert(way, what);
+                break;
+            }
+            if n == parts.len() {
+                at = entry.to_object(&repo).ok().and_then(|o| o.into_tree().ok());
+            }
+        }
+        let Some(tree) = at else {
+            continue;
+        };
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if let (Some(what), Ok(name)) = (refused_mode(entry.filemode() as u32), entry.name()) {
+                found.insert(format!("{path}/{dir}{name}"), what);
+            }
+            git2::TreeWalkResult::Ok
+        });
+    }
+    found
+}
+
 /// Where `root` sits inside its git repository, as `examples/acme/` (empty
 /// at the top or outside git): for links to files on the forge.
 pub fn prefix(root: &Path) -> String {
-    let Ok(repo) = Repository::discover(root) else {
-        return String::new();
-    };
+    Repository::discover(root).map_or_else(|_| String::new(), |repo| prefix_in(&repo, root))
+}
+
+fn prefix_in(repo: &Repository, root: &Path) -> String {
     let (Some(workdir), Ok(root)) = (repo.workdir(), root.canonicalize()) else {
         return String::new();
     };

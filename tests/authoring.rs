@@ -1868,3 +1868,55 @@ fn the_message_can_be_written_in_the_editor() {
     );
     assert_eq!(before, snapshot(&scene.root));
 }
+
+/// `update` checks only the incident it writes to (and the configuration),
+/// yet judges the file as a full `validate` does: what it refuses, validate
+/// finds in the same file at the same place by the same rule, and what it
+/// accepts, validate accepts.
+#[test]
+fn the_scoped_check_before_writing_judges_as_validate_does() {
+    let scene = Scene::new();
+    scene.declare();
+    let now = "2026-11-26T10:10:00Z";
+    let update = |component: &str| {
+        let args = [
+            "update",
+            ID,
+            "--message",
+            "We are still investigating.",
+            "--component",
+            component,
+        ];
+        args.map(String::from)
+    };
+    let refused_args = update("chekout=major_outage");
+    let refused_args: Vec<&str> = refused_args.iter().map(String::as_str).collect();
+    let refusal = scene.refused(now, &refused_args, 1);
+    let found = refusal
+        .strip_suffix("nothing was written: the files would not validate\n")
+        .unwrap_or_else(|| panic!("not refused by a rule:\n{refusal}"));
+    assert!(found.contains("ref/unknown-component"), "{found}");
+
+    // The same file, with a known component: written, and validate agrees.
+    let accepted_args = update("website=major_outage");
+    let accepted_args: Vec<&str> = accepted_args.iter().map(String::as_str).collect();
+    let (_, new) = scene.ok(now, &accepted_args);
+    let written = update_file(ID, "2026-11-26T10-10-00Z");
+    assert_eq!(new, std::slice::from_ref(&written));
+
+    // The refused file, by hand: validate finds what the refusal said.
+    let text = scene.read(&written);
+    assert!(text.contains("website: major_outage"), "{text}");
+    fs::write(
+        scene.root.join(&written),
+        text.replace("website: major_outage", "chekout: major_outage"),
+    )
+    .unwrap();
+    let out = scene.run(now, &["validate"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(found),
+        "validate:\n{}\nthe refusal:\n{found}",
+        out.stdout
+    );
+}

@@ -46,7 +46,22 @@ pub struct Outcome {
 /// Checks the whole repository at `root`. Only a failure to list folders is
 /// an `Err`; everything wrong inside files is a diagnostic.
 pub fn check(files: &Files) -> io::Result<Outcome> {
-    check_scoped(files, None, Vec::new())
+    check_scoped(files, None, Vec::new(), Rules::All)
+}
+
+/// The repository as `check` builds it (every file parsed and validated
+/// against its schema, the same incidents kept), without the rules: for a
+/// command that shows incidents rather than judges them (`list`). `None`
+/// when the configuration is broken.
+pub fn load(files: &Files) -> io::Result<Option<Repository>> {
+    Ok(check_scoped(files, None, Vec::new(), Rules::SchemasOnly)?.repository)
+}
+
+/// Whether a check applies the rules beyond the schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    All,
+    SchemasOnly,
 }
 
 /// Checks a change against a base revision: the append-only rules on the
@@ -60,7 +75,14 @@ pub fn check_change(files: &Files, changes: &[Changed]) -> io::Result<Outcome> {
         .collect();
     let mut history = Vec::new();
     rules::history::check(files, changes, &mut history);
-    check_scoped(files, Some(&touched), history)
+    check_scoped(files, Some(&touched), history, Rules::All)
+}
+
+/// Checks the configuration and the incidents named in `ids` (those that
+/// exist, or have files pending) with every rule `check` applies to their
+/// files: what a command on a few incidents needs, at the cost of those.
+pub fn check_incidents(files: &Files, ids: &BTreeSet<String>) -> io::Result<Outcome> {
+    check_scoped(files, Some(ids), Vec::new(), Rules::All)
 }
 
 /// Every finding goes the same way: found, exempted, levelled by `rules:`,
@@ -69,6 +91,7 @@ fn check_scoped(
     files: &Files,
     scope: Option<&BTreeSet<String>>,
     found: Vec<Diagnostic>,
+    mode: Rules,
 ) -> io::Result<Outcome> {
     // Links and submodules git records where incidentkit reads files are
     // refused without reading them, whatever the checkout made of them (a
@@ -79,7 +102,15 @@ fn check_scoped(
                 .iter()
                 .any(|dir| crate::repo::layout::is_within(path, dir))
     };
-    let mut recorded = crate::git::recorded_links(files.root());
+    let mut recorded = match scope {
+        None => crate::git::recorded_links(files.root()),
+        // Only where the scoped check reads: the trees on those ways.
+        Some(ids) => {
+            let mut paths = vec![CONFIG_FILE.to_string(), crate::paths::TEMPLATES.to_string()];
+            paths.extend(ids.iter().map(|id| crate::paths::incident_dir(id)));
+            crate::git::committed_links_at(files.root(), &paths)
+        }
+    };
     recorded.retain(|path, _| guarded(path));
     let files = &files.clone().refusing(recorded);
     let mut diagnostics = found;
@@ -124,7 +155,7 @@ fn check_scoped(
         .incidents
         .par_iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| check_incident(files, dir, practice.as_ref()))
+        .map(|dir| check_incident(files, dir, practice.as_ref(), mode))
         .collect();
     let mut incidents = Vec::with_capacity(loaded.len());
     for (incident, found) in loaded {
@@ -165,7 +196,12 @@ fn check_scoped(
     })
 }
 
-fn check_incident(files: &Files, dir: &IncidentDir, practice: Option<&Practice>) -> Checked {
+fn check_incident(
+    files: &Files,
+    dir: &IncidentDir,
+    practice: Option<&Practice>,
+    mode: Rules,
+) -> Checked {
     let mut out = Vec::new();
     let incident_file = dir.incident.clone().unwrap_or_default();
     let declaration = keep(
@@ -197,6 +233,9 @@ fn check_incident(files: &Files, dir: &IncidentDir, practice: Option<&Practice>)
         updates,
         postmortem,
     };
+    if mode == Rules::SchemasOnly {
+        return (Some((incident, paths)), out);
+    }
     rules::layout::names(&incident, &paths, &mut out);
     rules::timeline::check(&incident, &paths, &mut out);
     let now = practice.map_or_else(crate::clock::now, |p| p.now);

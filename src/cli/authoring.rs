@@ -9,7 +9,7 @@ use crate::model::{Incident, Repository};
 use crate::repo::Files;
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Flags every writing command has.
@@ -30,16 +30,46 @@ pub struct Common {
     pub pr: bool,
 }
 
+/// A command on one incident of a repository that may hold thousands: it
+/// reads the configuration, the list of incident folders and the incidents
+/// it names, never the others. Every file it writes passes the rules
+/// `validate` applies to it (`finish`).
 pub struct Session {
     pub root: PathBuf,
+    /// The configuration and the incidents the command named, checked.
     pub before: Outcome,
+    /// The incident folders, by name (listed, not read).
+    pub ids: Vec<String>,
+    /// The incident the command is about (`open` with an id).
+    found: Option<usize>,
     pub now: Timestamp,
 }
 
 impl Session {
-    pub fn open(start: &Path) -> Result<Self, CliError> {
+    /// Opens the repository at `start` for a command on the incident named
+    /// by `id` (its id, or any part of it that names one incident only:
+    /// `search-is-slow`, `2026-11-26-search`), or on none (declare).
+    pub fn open(start: &Path, id: Option<&str>) -> Result<Self, CliError> {
         let root = super::repository_root(start)?;
-        let before = check::check(&Files::on_disk(&root))?;
+        let (ids, listed_links) = crate::repo::layout::incident_folders(&root)?;
+        // The folders an id may name: itself (looked up even when not
+        // listed: git may record a link there), and those holding it.
+        let named: BTreeSet<String> = match id {
+            Some(id) if !id.is_empty() => ids
+                .iter()
+                .filter(|i| i.contains(id))
+                .cloned()
+                .chain(is_plain_name(id).then(|| id.to_string()))
+                .collect(),
+            _ => BTreeSet::new(),
+        };
+        let mut before = check::check_incidents(&Files::on_disk(&root), &named)?;
+        // A link in `incidents/` itself is seen by the listing, unread.
+        before.diagnostics.extend(
+            listed_links
+                .iter()
+                .map(|(path, what)| crate::check::rules::layout::refusal(path, *what)),
+        );
         super::refuse_links(&before)?;
         if before.repository.is_none() {
             return Err(CliError::Usage(format!(
@@ -47,37 +77,46 @@ impl Session {
                 crate::repo::CONFIG_FILE
             )));
         }
-        Ok(Self {
+        let mut session = Self {
             root,
             before,
+            ids,
+            found: None,
             now: crate::clock::now(),
-        })
+        };
+        if let Some(id) = id {
+            session.found = Some(session.find(id)?);
+        }
+        Ok(session)
     }
 
     pub fn repo(&self) -> &Repository {
         self.before.repository.as_ref().expect("checked in open")
     }
 
-    /// The incident named by its id, or by any part of it that names one
-    /// incident only (`search-is-slow`, `2026-11-26-search`).
-    pub fn incident(&self, id: &str) -> Result<&Incident, CliError> {
-        let repo = self.repo();
-        if let Some(found) = repo.incidents.iter().find(|i| i.id == id) {
-            return Ok(found);
+    /// The incident named when the session was opened.
+    pub fn incident(&self) -> &Incident {
+        &self.repo().incidents[self.found.expect("opened with an id")]
+    }
+
+    /// Where the incident named by `id` is among those read.
+    fn find(&self, id: &str) -> Result<usize, CliError> {
+        let incidents = &self.repo().incidents;
+        if let Some(at) = incidents.iter().position(|i| i.id == id) {
+            return Ok(at);
         }
-        let matches: Vec<&Incident> = if id.is_empty() {
+        let matches: Vec<usize> = if id.is_empty() {
             Vec::new()
         } else {
-            repo.incidents
-                .iter()
-                .filter(|i| i.id.contains(id))
+            (0..incidents.len())
+                .filter(|&at| incidents[at].id.contains(id))
                 .collect()
         };
         match matches.as_slice() {
-            [one] => return Ok(one),
+            [one] => return Ok(*one),
             [] => {}
             many => {
-                let ids: Vec<&str> = many.iter().map(|i| i.id.as_str()).collect();
+                let ids: Vec<&str> = many.iter().map(|&at| incidents[at].id.as_str()).collect();
                 return Err(CliError::Usage(format!(
                     "`{id}` matches {} incidents: {}; give more of the id",
                     ids.len(),
@@ -90,12 +129,19 @@ impl Session {
                 "incident {id} has errors in its files; run `incident validate` and fix them first"
             )));
         }
-        let ids: Vec<&str> = repo.incidents.iter().map(|i| i.id.as_str()).collect();
+        let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
         let hint = crate::check::suggest::did_you_mean(id, &ids).map_or_else(
             || "`incident list` shows the ids".to_string(),
             |n| format!("did you mean `{n}`?"),
         );
         Err(CliError::Usage(format!("no incident `{id}`: {hint}")))
+    }
+
+    /// The incidents in the folders `ids` names that read without errors,
+    /// checked as `validate` checks them.
+    pub fn read(&self, ids: BTreeSet<String>) -> Result<Vec<Incident>, CliError> {
+        let outcome = check::check_incidents(&Files::on_disk(&self.root), &ids)?;
+        Ok(outcome.repository.map(|r| r.incidents).unwrap_or_default())
     }
 
     /// `--at` (or another time flag, named by `what`): now when absent,
@@ -151,7 +197,15 @@ impl Session {
         // The branch a new pull request goes into: the one HEAD is on, or
         // origin's default when HEAD is an incident branch already.
         let base = git.as_ref().map(crate::git::base_branch);
-        let after = check::check(&Files::with_pending(&self.root, files.clone()))?;
+        // The rules `validate` applies to the files written: the incident's
+        // own, the configuration's and the layout's.
+        let written: BTreeSet<String> = files
+            .keys()
+            .filter_map(|f| crate::paths::in_incident(f))
+            .map(|(id, _)| id.to_string())
+            .collect();
+        let after =
+            check::check_incidents(&Files::with_pending(&self.root, files.clone()), &written)?;
         let known: HashSet<(&str, &str, &str)> = self
             .before
             .diagnostics
@@ -198,6 +252,11 @@ impl Session {
         }
         Ok(true)
     }
+}
+
+/// Whether `id` can be a folder name of `incidents/` (nothing that leaves it).
+fn is_plain_name(id: &str) -> bool {
+    !matches!(id, "." | "..") && !id.contains(['/', '\\'])
 }
 
 /// `--message`, or the text of `--message-file FILE` (`-`: standard input),

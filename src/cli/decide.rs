@@ -35,8 +35,8 @@ pub struct Args {
 
 /// Records a decision as an internal log entry (an update without a public message).
 pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
-    let session = Session::open(start)?;
-    let incident = session.incident(&args.id)?;
+    let session = Session::open(start, Some(&args.id))?;
+    let incident = session.incident();
     let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
         author::base_update(incident, at, authoring::author(args.common.author.clone()));

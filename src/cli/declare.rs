@@ -7,7 +7,7 @@ use super::authoring::{self, Common, Session};
 use crate::author::{self, slug};
 use crate::model::incident::Roles;
 use crate::model::{Severity, Status, Visibility};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -76,11 +76,11 @@ pub struct Args {
 }
 
 pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
-    let session = Session::open(start)?;
+    let session = Session::open(start, None)?;
     let repo = session.repo();
     let severity: Severity = authoring::word("--severity", &args.severity, authoring::SEVERITIES)?;
     if !args.force {
-        refuse_duplicate(repo, &args.title)?;
+        refuse_duplicate(&session, &args.title)?;
     }
     let at = session.time("--at", args.common.at.as_deref())?;
     let parsed = args
@@ -189,25 +189,62 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
 }
 
 /// The same title as an open incident is most often the same incident,
-/// declared again by a second responder: point them to it.
-fn refuse_duplicate(repo: &crate::model::Repository, title: &str) -> Result<(), CliError> {
+/// declared again by a second responder: point them to it. Its id is the
+/// date it was declared and the slug of that title (`-2`, … when taken), so
+/// only the folders named so are read.
+fn refuse_duplicate(session: &Session, title: &str) -> Result<(), CliError> {
     let words = |t: &str| {
         t.split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase()
     };
-    let Some(open) = repo
-        .incidents
+    let slug = slug::slugify(title);
+    let named: BTreeSet<String> = session
+        .ids
+        .iter()
+        .filter(|id| may_be_titled(id, &slug))
+        .cloned()
+        .collect();
+    let candidates = session.read(named)?;
+    let Some(open) = candidates
         .iter()
         .find(|i| i.current().resolved_at.is_none() && words(&i.declaration.title) == words(title))
     else {
         return Ok(());
     };
+    let repo = session.repo();
     Err(CliError::Refused(format!(
         "{} is open with this title (declared {}): post to it with `incident update {} --message …`, or declare a separate incident with --force",
         open.id,
         authoring::local_time(open.declaration.declared_at, repo),
         open.id
     )))
+}
+
+/// Whether `id` is `<anything>-<slug>`, or that with `-<n>`.
+fn may_be_titled(id: &str, slug: &str) -> bool {
+    let numbered = id
+        .rsplit_once('-')
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(base, _)| base);
+    std::iter::once(id).chain(numbered).any(|name| {
+        name.strip_suffix(slug)
+            .is_some_and(|head| head.ends_with('-'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_titled;
+
+    #[test]
+    fn an_id_may_be_titled_by_its_slug_with_or_without_a_number() {
+        assert!(may_be_titled("2026-11-26-api-down", "api-down"));
+        assert!(may_be_titled("2026-11-26-api-down-3", "api-down"));
+        assert!(may_be_titled("2026-11-26-api-down-2", "api-down-2"));
+        assert!(!may_be_titled("2026-11-26-api-down-2", "down-3"));
+        assert!(!may_be_titled("2026-11-26-search-api-down", "search"));
+        assert!(!may_be_titled("2026-11-26-xapi-down", "api-down"));
+    }
 }

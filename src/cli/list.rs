@@ -68,8 +68,8 @@ fn row<'a>(incident: &'a Incident, repo: &Repository, now: Timestamp) -> Row<'a>
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let root = super::repository_root(start)?;
-    let outcome = check::check(&Files::on_disk(&root))?;
-    let repo = outcome.repository.ok_or_else(|| {
+    // Each incident's state needs its files read, not judged.
+    let repo = check::load(&Files::on_disk(&root))?.ok_or_else(|| {
         CliError::Usage("incidentkit.yaml has errors; run `incident validate`".into())
     })?;
     let now = crate::clock::now();

@@ -204,12 +204,15 @@ fn repository_root(start: &Path) -> Result<PathBuf, CliError> {
 
 /// The links (and special files) the check found, by path.
 fn links(outcome: &crate::check::Outcome) -> Vec<&str> {
-    outcome
+    let mut links: Vec<&str> = outcome
         .diagnostics
         .iter()
         .filter(|d| d.rule == crate::check::rules::LAYOUT_SYMLINK.id)
         .map(|d| d.file.as_str())
-        .collect()
+        .collect();
+    links.sort_unstable();
+    links.dedup();
+    links
 }
 
 /// A command that writes or publishes does nothing while the repository

@@ -18,9 +18,9 @@ pub struct Args {
 }
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
-    let session = Session::open(start)?;
+    let session = Session::open(start, Some(&args.id))?;
     let repo = session.repo();
-    let incident = session.incident(&args.id)?;
+    let incident = session.incident();
     let decl = &incident.declaration;
     let facts = incident.internal_facts();
     let state = &facts.state;

@@ -59,9 +59,9 @@ pub struct Args {
 }
 
 pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
-    let session = Session::open(start)?;
+    let session = Session::open(start, Some(&args.id))?;
     let repo = session.repo();
-    let incident = session.incident(&args.id)?;
+    let incident = session.incident();
     let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
         author::base_update(incident, at, authoring::author(args.common.author.clone()));

@@ -115,7 +115,7 @@ pub fn is_within(file: &str, path: &str) -> bool {
 }
 
 /// Links and special files found on the way, never followed nor read.
-type Refused = Vec<(String, NotRegular)>;
+pub type Refused = Vec<(String, NotRegular)>;
 
 /// Sorted file names and folder names of `dir` (relative to `root`), hidden
 /// entries skipped, listed by the one reader: links and special files go to
@@ -185,6 +185,15 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
         strays: Vec::new(),
         refused: templates(root)?,
     })
+}
+
+/// The incident folders in `incidents/`, by name, and the links and special
+/// files there (or `incidents` itself, when it is one): one folder listed,
+/// nothing read, for commands on one incident of thousands.
+pub fn incident_folders(root: &Path) -> io::Result<(Vec<String>, Refused)> {
+    let mut refused = Vec::new();
+    let (_, dirs) = entries(root, INCIDENTS, &mut refused)?;
+    Ok((dirs, refused))
 }
 
 /// The links and special files anywhere under `templates/` (overrides are
