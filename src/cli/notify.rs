@@ -5,9 +5,10 @@ use super::CliError;
 use crate::check;
 use crate::model::Repository;
 use crate::model::config::{NotifyTarget, TargetAudience, TargetKind};
+use crate::notify::chat::{self, Chat};
 use crate::notify::http::{Http, Outcome};
 use crate::notify::ledger::{self, Ledger, Standing, State};
-use crate::notify::{self, Delivery, discord, email, slack, teams, webhook};
+use crate::notify::{self, Delivery, email, webhook};
 use crate::render::update::Audience;
 use crate::repo::Files;
 use crate::templates::Templates;
@@ -527,17 +528,17 @@ fn prepare(repo: &Repository, templates: &Templates, d: &Delivery<'_>) -> Result
     let what = format!("the URL in ${}", t.url_env.as_deref().unwrap_or_default());
     let rendered = |r: Result<Vec<u8>, crate::render::RenderError>| r.map_err(|e| e.to_string());
     let mut headers = vec![(webhook::DELIVERY_HEADER, d.key.clone())];
-    let body = match t.kind {
-        TargetKind::Slack => rendered(slack::payload(
-            repo, templates, audience, &d.notice, &message,
+    let chat = match t.kind {
+        TargetKind::Slack => Some(Chat::Slack),
+        TargetKind::Teams => Some(Chat::Teams),
+        TargetKind::Discord => Some(Chat::Discord),
+        TargetKind::Webhook | TargetKind::Email => None,
+    };
+    let body = match chat {
+        Some(chat) => rendered(chat::payload(
+            chat, repo, templates, audience, &d.notice, &message,
         ))?,
-        TargetKind::Teams => rendered(teams::payload(
-            repo, templates, audience, &d.notice, &message,
-        ))?,
-        TargetKind::Discord => rendered(discord::payload(
-            repo, templates, audience, &d.notice, &message,
-        ))?,
-        TargetKind::Webhook | TargetKind::Email => {
+        None => {
             let body = webhook::payload(repo, t, &d.notice).ok_or_else(|| {
                 format!(
                     "{} is not on the public page at {}",

@@ -7,12 +7,10 @@
 //! External targets read only the public view (public incidents, entries
 //! with a message, `View::Public` facts); internal targets read every entry.
 
-pub mod discord;
+pub mod chat;
 pub mod email;
 pub mod http;
 pub mod ledger;
-pub mod slack;
-pub mod teams;
 pub mod webhook;
 
 use crate::model::config::{NotifyTarget, TargetAudience, TargetKind};
