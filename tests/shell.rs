@@ -62,3 +62,30 @@ fn man_writes_a_page_per_command() {
     assert!(declare.contains(".TH incident-declare 1"), "{declare}");
     assert!(declare.contains("message\\-file"), "{declare}");
 }
+
+#[test]
+fn every_command_shows_an_example_in_its_help() {
+    let (code, help, _) = incident(&["--help"]);
+    assert_eq!(code, 0);
+    // The command list: "  name  what it does" lines under "Commands:".
+    let commands: Vec<String> = help
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() > 15, "{commands:?}");
+    for command in commands {
+        let (code, out, err) = incident(&[&command, "--help"]);
+        assert_eq!(code, 0, "{command}: {err}");
+        assert!(
+            out.contains("Example"),
+            "`incident {command} --help` shows no example:\n{out}"
+        );
+    }
+}

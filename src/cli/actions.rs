@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  incident actions plan\n  incident actions apply")]
 pub struct Args {
     #[command(subcommand)]
     what: What,

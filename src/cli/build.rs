@@ -15,6 +15,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  incident build --out site\n  incident build --out site --internal-out ../internal\n  incident build --as-of 2026-11-26T10:30:00Z --out then"
+)]
 pub struct Args {
     /// Where to write the site. Default: `site/` in the repository root.
     #[arg(long, value_name = "DIR")]

@@ -20,6 +20,7 @@ enum DiffFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: incident diff --since origin/main --format md")]
 pub struct Args {
     /// The base revision, e.g. origin/main.
     #[arg(long, value_name = "REF")]

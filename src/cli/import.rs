@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  incident import statuspage saved/*.json --out my-incidents\n  incident import cstate ../status-site --out my-incidents"
+)]
 pub struct Args {
     #[command(subcommand)]
     source: Source,

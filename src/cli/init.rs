@@ -36,6 +36,7 @@ fn vscode_settings() -> String {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: incident init my-incidents --name \"Acme Shop\"")]
 pub struct Args {
     /// Where to create it (default: the current folder).
     // Its own id: sharing `dir` with the global -C would make clap copy the

@@ -27,6 +27,7 @@ enum OutFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  incident notify --dry-run\n  incident notify --overdue")]
 pub struct Args {
     /// Print what would be sent to whom; send and record nothing.
     #[arg(long)]

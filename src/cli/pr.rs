@@ -12,6 +12,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  incident pr comment --pr 42 --since origin/main\n  incident pr fast-lane --pr 42"
+)]
 pub struct Args {
     #[command(subcommand)]
     what: What,

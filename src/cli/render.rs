@@ -11,6 +11,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  incident render update checkout --audience internal --format slack\n  incident render postmortem checkout --format html > postmortem.html"
+)]
 pub struct Args {
     #[command(subcommand)]
     what: What,

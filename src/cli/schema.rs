@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: incident schema update > update.schema.json")]
 pub struct Args {
     /// Which file's schema.
     #[arg(value_enum)]

@@ -20,6 +20,9 @@ enum StatsFormat {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  incident stats --since 2026-01-01 --format md\n  incident stats --uptime --month 2026-11"
+)]
 pub struct Args {
     /// Only incidents declared on or after this day (YYYY-MM-DD, site time zone).
     #[arg(long, value_name = "DATE")]

@@ -10,6 +10,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  incident validate\n  incident validate --changed-since origin/main --format github"
+)]
 pub struct Args {
     /// Output format. Default: github inside GitHub Actions, human elsewhere.
     #[arg(long, value_enum)]
