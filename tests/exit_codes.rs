@@ -86,13 +86,16 @@ fn the_network_and_the_disk_exit_4() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("incident"))
         .env("NO_COLOR", "1")
         .arg("-C")
         .arg(example())
         .args(["show", "checkout-502s"])
         .stdout(full)
-        .status()
+        .stderr(std::process::Stdio::piped())
+        .output()
         .unwrap();
-    assert_eq!(status.code(), Some(4));
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("No space left on device"), "{stderr}");
 }
