@@ -460,3 +460,59 @@ fn the_fast_lane_never_runs_the_pull_requests_code_with_a_write_token() {
         }
     }
 }
+
+/// The action's script with `incident` replaced by a stand-in that exits
+/// with `code`: what the script does with each answer.
+#[cfg(unix)]
+fn action_with_exit(code: i32, command: &str, args: &str) -> ActionRun {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TempDir::new().unwrap();
+    let fake = tmp.path().join("incident");
+    fs::write(&fake, format!("#!/bin/sh\necho \"fake $*\"\nexit {code}\n")).unwrap();
+    fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+    let files = TempDir::new().unwrap();
+    let outputs = files.path().join("output");
+    fs::write(&outputs, "").unwrap();
+    let out = std::process::Command::new("bash")
+        .arg(project(".github/action/run.sh"))
+        .current_dir(tmp.path())
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("INCIDENT_BIN", &fake)
+        .env("INPUT_COMMAND", command)
+        .env("INPUT_ARGS", args)
+        .env("GITHUB_OUTPUT", &outputs)
+        .output()
+        .unwrap();
+    ActionRun {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        outputs: read(&outputs),
+        summary: String::new(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_action_turns_a_fast_lane_verdict_into_an_output_not_a_failed_step() {
+    let merged = action_with_exit(0, "pr", "fast-lane --pr 7");
+    assert_eq!(
+        (merged.code, merged.outputs.trim()),
+        (0, "merged=true"),
+        "{}",
+        merged.stdout
+    );
+    let left = action_with_exit(3, "pr", "fast-lane --pr 7");
+    assert_eq!(
+        (left.code, left.outputs.trim()),
+        (0, "merged=false"),
+        "{}",
+        left.stdout
+    );
+    // A failure stays a failure, with no verdict.
+    let down = action_with_exit(4, "pr", "fast-lane --pr 7");
+    assert_eq!((down.code, down.outputs.trim()), (4, ""));
+    // Exit 3 of any other command is not a verdict.
+    let other = action_with_exit(3, "pr", "comment --pr 7");
+    assert_eq!((other.code, other.outputs.trim()), (3, ""));
+}

@@ -143,6 +143,14 @@ case $command in
     # also goes to the job summary.
     output=$("$incident" "$command" ${args[@]+"${args[@]}"}) || status=$?
     printf '%s\n' "$output"
+    # `pr fast-lane`: a pull request left for review (exit 3) is an answer,
+    # not a failed step; the `merged` output says which it was.
+    if [[ $command == pr && ${args[0]:-} == fast-lane ]]; then
+      case $status in
+        0) echo "merged=true" >>"$output_file" ;;
+        3) echo "merged=false" >>"$output_file"; status=0 ;;
+      esac
+    fi
     if [[ -n $summary_file ]]; then
       {
         echo "### \`incident $command ${INPUT_ARGS:-}\`"
