@@ -624,7 +624,7 @@ fn issue(
             message
         };
         updates.push((
-            new_update(at, status, message),
+            super::update(ImportSource::Cstate, at, status, message),
             format!("{place} (update {})", n + 1),
         ));
     }
@@ -636,7 +636,12 @@ fn issue(
         );
         if updates.is_empty() {
             updates.push((
-                new_update(declared_at, Status::Resolved, title.clone()),
+                super::update(
+                    ImportSource::Cstate,
+                    declared_at,
+                    Status::Resolved,
+                    title.clone(),
+                ),
                 place.clone(),
             ));
         }
@@ -653,7 +658,12 @@ fn issue(
             "the issue has no text",
         );
         updates.push((
-            new_update(declared_at, Status::Investigating, text),
+            super::update(
+                ImportSource::Cstate,
+                declared_at,
+                Status::Investigating,
+                text,
+            ),
             place.clone(),
         ));
     }
@@ -675,7 +685,10 @@ fn issue(
             format!("update \"{text}\" added at {at}"),
             "resolved: true, but no update says so",
         );
-        updates.push((new_update(at, Status::Resolved, text), place.clone()));
+        updates.push((
+            super::update(ImportSource::Cstate, at, Status::Resolved, text),
+            place.clone(),
+        ));
     }
     if (resolved || informational)
         && let Some((last, _)) = updates.last_mut()
@@ -727,24 +740,6 @@ fn issue(
         updates,
         postmortem: None,
     })
-}
-
-fn new_update(at: Timestamp, status: Status, message: String) -> Update {
-    Update {
-        at,
-        status,
-        message: Some(message),
-        message_translations: Default::default(),
-        internal_note: None,
-        impact: None,
-        severity: None,
-        components: BTreeMap::new(),
-        next_update_at: None,
-        author: super::author(ImportSource::Cstate),
-        reopen: false,
-        decision: None,
-        exempt: Default::default(),
-    }
 }
 
 #[cfg(test)]

@@ -144,6 +144,30 @@ pub struct Plan {
 }
 
 /// The author of imported updates.
+/// An imported public update: the page's message at its time, nothing else.
+pub fn update(
+    from: ImportSource,
+    at: jiff::Timestamp,
+    status: crate::model::Status,
+    message: String,
+) -> Update {
+    Update {
+        at,
+        status,
+        message: Some(message),
+        message_translations: Default::default(),
+        internal_note: None,
+        impact: None,
+        severity: None,
+        components: Default::default(),
+        next_update_at: None,
+        author: author(from),
+        reopen: false,
+        decision: None,
+        exempt: Default::default(),
+    }
+}
+
 pub fn author(from: ImportSource) -> String {
     match from {
         ImportSource::Statuspage => "imported from Statuspage".to_string(),

@@ -720,19 +720,8 @@ fn incident(
         }
         updates.push((
             Update {
-                at,
-                status: st,
-                message: Some(message),
-                message_translations: Default::default(),
-                internal_note: None,
-                impact: None,
-                severity: None,
                 components,
-                next_update_at: None,
-                author: super::author(ImportSource::Statuspage),
-                reopen: false,
-                decision: None,
-                exempt: Default::default(),
+                ..super::update(ImportSource::Statuspage, at, st, message)
             },
             uplace,
         ));
@@ -771,7 +760,10 @@ fn incident(
             format!("one update \"{message}\" ({st}) added at {at}"),
             "the incident has no updates; its status needs one",
         );
-        updates.push((synthetic(at, st, message), place.clone()));
+        updates.push((
+            super::update(ImportSource::Statuspage, at, st, message),
+            place.clone(),
+        ));
     } else if let Some(st) = final_status
         && !updates.last().is_some_and(|(u, _)| u.status.is_final())
     {
@@ -785,7 +777,10 @@ fn incident(
             format!("update \"{message}\" ({st}) added at {at}"),
             format!("the incident is {} but no update says so", i.status),
         );
-        updates.push((synthetic(at, st, message), place.clone()));
+        updates.push((
+            super::update(ImportSource::Statuspage, at, st, message),
+            place.clone(),
+        ));
     }
     order_updates(&mut updates, report);
     reopen_after_final(&mut updates, report);
@@ -908,24 +903,6 @@ fn incident(
         updates,
         postmortem,
     })
-}
-
-fn synthetic(at: Timestamp, status: Status, message: String) -> Update {
-    Update {
-        at,
-        status,
-        message: Some(message),
-        message_translations: Default::default(),
-        internal_note: None,
-        impact: None,
-        severity: None,
-        components: BTreeMap::new(),
-        next_update_at: None,
-        author: super::author(ImportSource::Statuspage),
-        reopen: false,
-        decision: None,
-        exempt: Default::default(),
-    }
 }
 
 fn first_status(kind: Kind) -> Status {
