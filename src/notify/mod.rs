@@ -96,13 +96,6 @@ fn audience(target: &NotifyTarget) -> Audience {
     }
 }
 
-fn view(audience: Audience) -> View {
-    match audience {
-        Audience::Internal => View::Internal,
-        Audience::External => View::Public,
-    }
-}
-
 /// The configuration mistakes `notify` cannot work around, each naming
 /// the target and what to do.
 pub fn check_targets(config: &Config) -> Vec<String> {
@@ -179,18 +172,21 @@ pub fn plan<'a>(repo: &'a Repository, now: Timestamp, overdue: bool) -> Vec<Deli
     out
 }
 
+/// `updates/<file>`: an entry's path inside its incident folder, the key's
+/// last part.
 fn update_entry(u: &Update) -> String {
-    format!("updates/{}", crate::repo::layout::update_file_name(u.at))
+    format!(
+        "{}/{}",
+        crate::paths::UPDATES,
+        crate::repo::layout::update_file_name(u.at)
+    )
 }
 
-/// What `audience` is told about `incident` by `now`.
+/// What `audience` is told about `incident` by `now`: the entries of its
+/// view of the incident's facts, and what the clock and the post-mortem add.
 fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notice<'_>> {
     let mut out = Vec::new();
-    let visible: Vec<&Update> = incident
-        .updates
-        .iter()
-        .filter(|u| u.at <= now && (audience == Audience::Internal || u.is_public()))
-        .collect();
+    let visible = incident.facts(audience.view(), now).entries;
     for (n, u) in visible.iter().enumerate() {
         let what = if n == 0 {
             What::Declared
@@ -203,7 +199,10 @@ fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notic
         out.push(Notice {
             incident,
             what,
-            source: Some(format!("incidents/{}/{entry}", incident.id)),
+            source: Some(format!(
+                "{}/{entry}",
+                crate::paths::incident_dir(&incident.id)
+            )),
             entry,
             at: u.at,
             update: Some(u),
@@ -245,7 +244,7 @@ fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notic
         && pm.status == PostmortemStatus::Published
     {
         let at = pm.published_at.unwrap_or(now).min(now);
-        let source = Some(format!("incidents/{}/postmortem.yaml", incident.id));
+        let source = Some(crate::paths::postmortem(&incident.id));
         match audience {
             Audience::Internal => out.push(Notice {
                 incident,
@@ -274,9 +273,9 @@ fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notic
 /// Webhook: one `component_update` per component a public entry sets.
 fn component_notices(incident: &Incident, now: Timestamp) -> Vec<Notice<'_>> {
     incident
-        .updates
-        .iter()
-        .filter(|u| u.at <= now && u.is_public())
+        .facts(View::Public, now)
+        .entries
+        .into_iter()
         .flat_map(|u| {
             u.components.keys().map(move |c| Notice {
                 incident,
@@ -285,7 +284,11 @@ fn component_notices(incident: &Incident, now: Timestamp) -> Vec<Notice<'_>> {
                 at: u.at,
                 update: Some(u),
                 component: Some(c.clone()),
-                source: Some(format!("incidents/{}/{}", incident.id, update_entry(u))),
+                source: Some(format!(
+                    "{}/{}",
+                    crate::paths::incident_dir(&incident.id),
+                    update_entry(u)
+                )),
             })
         })
         .collect()
@@ -321,7 +324,7 @@ fn routes(target: &NotifyTarget, notice: &Notice<'_>, audience: Audience) -> boo
     if !target.kinds.is_empty() && !target.kinds.contains(&d.kind) {
         return false;
     }
-    let facts = incident.facts(view(audience), notice.at);
+    let facts = incident.facts(audience.view(), notice.at);
     if !target.severities.is_empty()
         && d.kind == Kind::Incident
         && !facts

@@ -19,6 +19,16 @@ pub enum Audience {
     External,
 }
 
+impl Audience {
+    /// The view of the incident's facts this audience may read.
+    pub fn view(self) -> View {
+        match self {
+            Self::Internal => View::Internal,
+            Self::External => View::Public,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Md,
@@ -100,11 +110,7 @@ pub fn render(
 ) -> Result<String, RenderError> {
     let clock = SiteTime::new(config);
     let internal = audience == Audience::Internal;
-    let view = match audience {
-        Audience::Internal => View::Internal,
-        Audience::External => View::Public,
-    };
-    let facts = incident.facts(view, update.at);
+    let facts = incident.facts(audience.view(), update.at);
     let state = &facts.state;
     let lasted = facts
         .duration()
