@@ -162,8 +162,9 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// An entry without a public message is internal: it may not change what
-/// customers see, and it needs a note.
+/// An entry without a public message is internal: what it sets reaches only
+/// the internal view (README, "Definitions"), so a flag meant for customers
+/// needs a message, and an internal entry needs a note.
 fn public_flags_need_a_message(args: &Args) -> Result<(), CliError> {
     let public = [
         ("--status", args.status.is_some()),
@@ -177,7 +178,7 @@ fn public_flags_need_a_message(args: &Args) -> Result<(), CliError> {
     ];
     if let Some((flag, _)) = public.iter().find(|(_, given)| *given) {
         return Err(CliError::Usage(format!(
-            "{flag} changes what customers see: give --message (or --message-file) with it; --internal-note alone writes an internal log entry"
+            "{flag} changes what customers see: give --message (or --message-file) with it (on an internal log entry it would change only the internal record, never the status page); --internal-note alone writes an internal log entry"
         )));
     }
     if args.internal_note.is_none() {
