@@ -7,6 +7,7 @@
 //! `INCIDENT_AUTHOR`, and the git signature in the test repository's own
 //! config, so nothing depends on the machine running the tests.
 
+use crate::support::epoch;
 use assert_cmd::Command;
 use git2::{Repository, RepositoryInitOptions, Signature};
 use serde_yaml::Value;
@@ -21,22 +22,13 @@ const T0: &str = "2026-11-26T10:00:00Z";
 const TITLE: &str = "Checkout fails with 502 for EU customers";
 const ID: &str = "2026-11-26-checkout-fails-with-502-for-eu";
 
-fn epoch(at: &str) -> i64 {
-    at.parse::<jiff::Timestamp>()
-        .unwrap_or_else(|e| panic!("{at}: {e}"))
-        .as_second()
-}
-
 /// `incident -C DIR …` at `now`, posted by @alice, colour off, not in CI.
 fn incident(dir: &Path, now: &str) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    let mut cmd = crate::support::cmd();
     cmd.arg("-C")
         .arg(dir)
         .env("SOURCE_DATE_EPOCH", epoch(now).to_string())
         .env("INCIDENT_AUTHOR", "@alice")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
         .timeout(Duration::from_secs(60));
     cmd
 }
@@ -1816,12 +1808,11 @@ fn a_reader_that_stops_early_is_no_error() {
         // `incident show ID | head -1` does once it has its line.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        let out = crate::support::incident()
             .arg("-C")
             .arg(&scene.root)
             .args(args)
             .env("SOURCE_DATE_EPOCH", epoch(T0).to_string())
-            .env("NO_COLOR", "1")
             .stdout(writer)
             .output()
             .unwrap();

@@ -5,9 +5,8 @@
 //!
 //! Without Chromium the tests fail when `CI=true` and warn loudly elsewhere.
 
-mod common;
-use assert_cmd::Command;
-use common::copy_dir;
+use crate::support::copy_dir;
+use crate::support::example;
 use scraper::{ElementRef, Html, Selector};
 use std::ffi::OsString;
 use std::fs;
@@ -27,14 +26,9 @@ const PHONE: (u32, u32) = (390, 844);
 /// scripts ran, so a mark there means the injection executed.
 const PWN: &str = "document.title='PWNED'";
 
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
-}
-
 fn build(repo: &Path, out: &Path) {
-    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    crate::support::cmd()
         .env("SOURCE_DATE_EPOCH", NOW)
-        .env_remove("GITHUB_ACTIONS")
         .arg("-C")
         .arg(repo)
         .arg("build")

@@ -1,27 +1,20 @@
 //! `incident build` on the example repository, through the real binary.
 
-mod common;
+use crate::support::copy_dir;
+use crate::support::{example, read_tree};
 use assert_cmd::Command;
-use common::copy_dir;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// 2026-11-27T14:00:00Z: the checkout incident is resolved, the e-mail
 /// delay is active and the database upgrade is upcoming.
 const NOW: &str = "1795788000";
 
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
-}
-
 fn incident(dir: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
-    cmd.env("SOURCE_DATE_EPOCH", NOW)
-        .env_remove("GITHUB_ACTIONS")
-        .arg("-C")
-        .arg(dir);
+    let mut cmd = crate::support::cmd();
+    cmd.env("SOURCE_DATE_EPOCH", NOW).arg("-C").arg(dir);
     cmd
 }
 
@@ -32,28 +25,6 @@ fn build(repo: &Path, out: &Path) {
         .arg(out)
         .assert()
         .success();
-}
-
-/// Every file of a folder, by relative path.
-fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 fn built_example() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {

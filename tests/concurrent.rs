@@ -3,9 +3,7 @@
 //! two incidents declared with the same title on the same day collide in a
 //! way git reports and `validate` explains.
 
-mod common;
-
-use common::copy_dir;
+use crate::support::copy_dir;
 use git2::{Oid, Repository};
 use std::path::Path;
 use std::process::Command;
@@ -15,11 +13,9 @@ const NOW: &str = "1795788000";
 const OPEN: &str = "2026-11-27-order-emails-delayed";
 
 fn incident(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(assert_cmd::cargo::cargo_bin("incident"))
+    crate::support::incident()
         .env("SOURCE_DATE_EPOCH", NOW)
-        .env("NO_COLOR", "1")
         .env("INCIDENT_AUTHOR", "@responder")
-        .env_remove("GITHUB_ACTIONS")
         .arg("-C")
         .arg(root)
         .args(args)
@@ -125,10 +121,7 @@ fn merge(repo: &Repository, ours: Oid, theirs: Oid) -> Result<Oid, Vec<String>> 
 
 fn base() -> (tempfile::TempDir, Repository, Oid) {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
-        tmp.path(),
-    );
+    copy_dir(&crate::support::example(), tmp.path());
     let repo = Repository::init(tmp.path()).unwrap();
     let base = commit_all(&repo, &[], "base");
     (tmp, repo, base)

@@ -2,11 +2,8 @@
 //! findings, or the benchmark times error paths, and the same seed must give
 //! the same bytes, or runs cannot be compared.
 
-#[allow(dead_code)]
-#[path = "../examples/gen_corpus.rs"]
-mod gen_corpus;
+use crate::support::gen_corpus;
 
-use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -42,8 +39,7 @@ fn the_corpus_validates_cleanly_and_the_seed_fixes_its_bytes() {
     assert_eq!(files.len(), written);
     assert!(files == contents(&b), "the same seed wrote different files");
 
-    Command::cargo_bin("incident")
-        .unwrap()
+    crate::support::cmd()
         .args(["validate", "--deny-warnings", "-C"])
         .arg(&a)
         .assert()

@@ -3,9 +3,7 @@
 //! repository validates and the site is the previous one or a complete new
 //! one; after the next run no temporary file or folder is left.
 
-mod common;
-
-use common::copy_dir;
+use crate::support::copy_dir;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,11 +16,9 @@ const OPEN: &str = "2026-11-27-order-emails-delayed";
 const KILL_POINTS: usize = 60;
 
 fn incident(repo: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("incident"));
+    let mut cmd = crate::support::incident();
     cmd.env("SOURCE_DATE_EPOCH", NOW)
-        .env("NO_COLOR", "1")
         .env("INCIDENT_AUTHOR", "@crash-test")
-        .env_remove("GITHUB_ACTIONS")
         .arg("-C")
         .arg(repo)
         .stdout(Stdio::null())
@@ -127,10 +123,7 @@ fn validates(repo: &Path) -> bool {
 fn killed_writers_leave_a_valid_repository_and_no_temporary_files() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
-        &repo,
-    );
+    copy_dir(&crate::support::example(), &repo);
     assert!(incident(&repo).arg("build").status().unwrap().success());
     let mut site = read_tree(&repo.join("site")).unwrap();
 

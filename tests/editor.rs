@@ -14,7 +14,7 @@ fn root() -> &'static Path {
 }
 
 fn incident(dir: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    let mut cmd = crate::support::cmd();
     cmd.current_dir(dir).env_remove("GITHUB_ACTIONS");
     cmd
 }

@@ -2,22 +2,14 @@
 //! 1 findings or a refusal, 2 usage, 3 not eligible for the fast lane
 //! (tests/fast_lane.rs), 4 the disk, the network or GitHub failed.
 
-mod common;
-
+use crate::support::copy_dir;
+use crate::support::example;
 use assert_cmd::Command;
-use common::copy_dir;
-use std::path::{Path, PathBuf};
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
-}
+use std::path::Path;
 
 fn incident(dir: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    let mut cmd = crate::support::cmd();
     cmd.env("SOURCE_DATE_EPOCH", "1795788000")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_REPOSITORY")
-        .env("NO_COLOR", "1")
         .env("INCIDENT_AUTHOR", "@alice")
         .arg("-C")
         .arg(dir);
@@ -86,8 +78,7 @@ fn the_network_and_the_disk_exit_4() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("incident"))
-        .env("NO_COLOR", "1")
+    let out = crate::support::incident()
         .arg("-C")
         .arg(example())
         .args(["show", "checkout-502s"])

@@ -6,10 +6,8 @@
 //! on the authoring commands: push to a real (bare, local) origin with git,
 //! open the pull request once, add to it after.
 
-mod common;
-
-use assert_cmd::Command;
-use common::copy_dir;
+use crate::support::copy_dir;
+use crate::support::git;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -217,10 +215,7 @@ impl Fake {
 fn base() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("repo");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
-        &dir,
-    );
+    copy_dir(&crate::support::example(), &dir);
     let config = dir.join("incidentkit.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(
@@ -238,11 +233,9 @@ struct Run {
 }
 
 fn fast_lane(fake: &Fake, dir: &Path, extra: &[&str]) -> Run {
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let out = crate::support::cmd()
         .current_dir(dir)
-        .env_remove("GITHUB_ACTIONS")
         .env("GITHUB_REPOSITORY", REPO)
-        .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", "1795788000")
         .env("GITHUB_TOKEN", TOKEN)
         .env("GITHUB_API_URL", fake.server.uri())
@@ -446,28 +439,10 @@ fn a_red_or_missing_check_leaves_it_for_review() {
 #[test]
 fn without_a_fast_lane_in_the_config_every_pull_request_is_reviewed() {
     let fake = Fake::start("alice", &[(&update(OPEN), "added")]);
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let dir = crate::support::example();
     let run = fast_lane(&fake, &dir, &["--dry-run"]);
     assert_eq!(run.code, 3);
     assert!(run.stdout.contains("has no `fast_lane:`"), "{}", run.stdout);
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
@@ -487,7 +462,7 @@ fn pr_pushes_the_branch_and_opens_its_pull_request_once() {
         ],
     );
     let dir = tmp.path().join("status");
-    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    crate::support::cmd()
         .arg("init")
         .arg(&dir)
         .assert()
@@ -500,14 +475,12 @@ fn pr_pushes_the_branch_and_opens_its_pull_request_once() {
     git(&dir, &["remote", "add", "origin", origin.to_str().unwrap()]);
     git(&dir, &["push", "-q", "-u", "origin", "main"]);
     let run = |at: &str, args: &[&str]| {
-        let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        let out = crate::support::cmd()
             .current_dir(&dir)
-            .env_remove("GITHUB_ACTIONS")
             .env("GITHUB_REPOSITORY", REPO)
             .env("GITHUB_TOKEN", TOKEN)
             .env("GITHUB_API_URL", fake.server.uri())
             .env("INCIDENT_AUTHOR", "@alice")
-            .env("NO_COLOR", "1")
             .env(
                 "SOURCE_DATE_EPOCH",
                 at.parse::<jiff::Timestamp>()

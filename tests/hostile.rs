@@ -197,8 +197,7 @@ fn fill(doc: &mut Value, schema: &Value, hostile: &str, exempt: &[&str]) -> BTre
 }
 
 fn schema(kind: &str) -> Value {
-    let out = Command::cargo_bin("incident")
-        .unwrap()
+    let out = crate::support::cmd()
         .args(["schema", kind])
         .output()
         .unwrap();
@@ -325,12 +324,8 @@ fn write_repo(root: &Path, text: &str) -> BTreeMap<&'static str, BTreeSet<String
 }
 
 fn incident(root: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("incident").unwrap();
-    cmd.env("SOURCE_DATE_EPOCH", NOW)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_ACTIONS")
-        .arg("-C")
-        .arg(root);
+    let mut cmd = crate::support::cmd();
+    cmd.env("SOURCE_DATE_EPOCH", NOW).arg("-C").arg(root);
     cmd
 }
 

@@ -2,7 +2,6 @@
 //! every change on the way in reported; and the round trip through our own
 //! `api/v2`.
 
-mod common;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::fs;
@@ -17,11 +16,8 @@ fn fixtures() -> PathBuf {
 }
 
 fn incident(dir: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
-    cmd.env("SOURCE_DATE_EPOCH", NOW)
-        .env_remove("GITHUB_ACTIONS")
-        .env("NO_COLOR", "1")
-        .current_dir(dir);
+    let mut cmd = crate::support::cmd();
+    cmd.env("SOURCE_DATE_EPOCH", NOW).current_dir(dir);
     cmd
 }
 
@@ -418,9 +414,9 @@ fn public_facts(site: &Path) -> Value {
 #[test]
 fn round_trip_build_import_build_keeps_the_public_api() {
     let tmp = tempfile::tempdir().unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let example = crate::support::example();
     let repo = tmp.path().join("acme");
-    common::copy_dir(&example, &repo);
+    crate::support::copy_dir(&example, &repo);
     stdout(
         incident(&repo)
             .args(["build", "--out"])

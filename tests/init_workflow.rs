@@ -8,11 +8,12 @@
 //! use only inputs and outputs the action declares, that the dogfooding
 //! workflow is the template's workflow, and what the action's script does.
 
+use crate::support::project;
 use assert_cmd::Command;
 use serde_yaml::{Mapping, Value};
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
 
@@ -23,10 +24,6 @@ const COMMANDS: &[&str] = &[
     "validate", "diff", "build", "list", "actions", "pr", "notify",
 ];
 
-fn project(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -36,10 +33,8 @@ fn yaml(text: &str, what: &str) -> Value {
 }
 
 fn incident() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    let mut cmd = crate::support::cmd();
     cmd.env_remove("GITHUB_ACTIONS")
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
         .timeout(Duration::from_secs(60));
     cmd
 }
@@ -286,7 +281,7 @@ fn action(dir: &Path, command: &str, args: &str, now: &str) -> ActionRun {
         .env_remove("GITHUB_ACTIONS")
         .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", now)
-        .env("INCIDENT_BIN", assert_cmd::cargo::cargo_bin!("incident"))
+        .env("INCIDENT_BIN", crate::support::bin())
         .env("INPUT_COMMAND", command)
         .env("INPUT_ARGS", args)
         .env("GITHUB_OUTPUT", &outputs)

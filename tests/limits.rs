@@ -2,9 +2,7 @@
 //! memory (peak RSS measured with GNU time), and a repository larger than its
 //! limit is refused with a clear error.
 
-mod common;
-
-use common::copy_dir;
+use crate::support::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,10 +12,10 @@ const UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26T10-0
 
 fn example_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
-        tmp.path(),
-    );
+    copy_dir(&crate::support::example(), tmp.path());
+    // The README's quick start builds the example in place: a site from
+    // that run is not this test's.
+    let _ = fs::remove_dir_all(tmp.path().join("site"));
     tmp
 }
 
@@ -41,13 +39,11 @@ fn measured(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out = Command::new(time)
         .args(["-f", "%M", "-o"])
         .arg(report.path())
-        .arg(assert_cmd::cargo::cargo_bin("incident"))
+        .arg(crate::support::bin())
         .arg("-C")
         .arg(repo)
         .args(args)
         .envs(env.iter().copied())
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap();
     let took = started.elapsed();

@@ -3,7 +3,7 @@
 //! real SMTP server (aiosmtpd). Exactly once is counted at the receiver,
 //! per delivery key.
 
-use assert_cmd::Command;
+use crate::support::git;
 use hmac::{Hmac, Mac};
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -174,16 +174,6 @@ fn write(root: &Path, file: &str, text: &str) {
     fs::write(path, text).unwrap();
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-}
-
 /// An incident repository with the config and no incident, committed.
 fn repository(dir: &Path) {
     write(dir, "incidentkit.yaml", CONFIG);
@@ -228,10 +218,8 @@ fn add_incident(dir: &Path, id: &str, severity: &str) {
 }
 
 fn notify(dir: &Path, r: &Receiver, args: &[&str]) -> std::process::Output {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    let mut cmd = crate::support::cmd();
     cmd.current_dir(dir)
-        .env_remove("GITHUB_ACTIONS")
-        .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", NOON)
         .env("T_SLACK_URL", r.url("slack"))
         .env("T_TEAMS_URL", r.url("teams"))
@@ -453,7 +441,7 @@ fn a_missing_secret_fails_that_target_and_names_the_variable() {
     let tmp = TempDir::new().unwrap();
     let r = Receiver::start();
     joined_repository(tmp.path(), &r);
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let out = crate::support::cmd()
         .current_dir(tmp.path())
         .env("SOURCE_DATE_EPOCH", NOON)
         .env("T_SLACK_URL", r.url("slack"))
@@ -549,7 +537,7 @@ fn maintenance_starts_and_ends_when_the_time_comes() {
         !keys.keys().any(|k| k.ends_with("maintenance/completed")),
         "not yet 13:00"
     );
-    let later = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let later = crate::support::cmd()
         .current_dir(tmp.path())
         .env("SOURCE_DATE_EPOCH", "1795703400") // 14:30
         .env("T_SLACK_URL", r.url("slack"))
@@ -642,10 +630,9 @@ fn a_run_killed_at_random_points_never_sends_a_key_twice() {
     let r = Receiver::start();
     *r.delay.lock().unwrap() = Duration::from_millis(20);
     let dirs = clones(tmp.path(), &r, 4);
-    let bin = assert_cmd::cargo::cargo_bin!("incident");
     let mut kills = 0;
     for dir in &dirs[..3] {
-        let mut child = std::process::Command::new(bin)
+        let mut child = crate::support::incident()
             .current_dir(dir)
             .env("SOURCE_DATE_EPOCH", NOON)
             .env("T_SLACK_URL", r.url("slack"))
@@ -762,7 +749,7 @@ fn email_reaches_a_real_smtp_server_with_text_and_html() {
     let r = Receiver::start();
     let smtp = format!("smtp://user:{SECRET_TOKEN}@127.0.0.1:{port}");
     let run = |args: &[&str]| {
-        let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        let out = crate::support::cmd()
             .current_dir(&repo)
             .env("SOURCE_DATE_EPOCH", NOON)
             .env("T_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
@@ -811,7 +798,7 @@ fn email_reaches_a_real_smtp_server_with_text_and_html() {
     server.kill().unwrap();
     server.wait().unwrap();
     add_incident(&repo, "2026-11-27-checkout-again", "sev1");
-    let refused = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let refused = crate::support::cmd()
         .current_dir(&repo)
         .env("SOURCE_DATE_EPOCH", NOON)
         .env("T_SMTP_URL", &smtp)
@@ -842,7 +829,7 @@ fn the_page_has_a_subscribe_section_with_the_feeds_and_the_invite_link() {
         "incidentkit.yaml",
         "site:\n  name: Acme\n  subscribe: {url: \"https://lists.acme.example/status\", label: Join the list}\ncomponents: [{id: checkout, name: Checkout}]\n",
     );
-    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    crate::support::cmd()
         .current_dir(tmp.path())
         .env("SOURCE_DATE_EPOCH", NOON)
         .arg("build")

@@ -3,14 +3,11 @@
 //! facts the model computes once, and an internal entry changes no public
 //! file. Through the real binary, on the example and on the corpus.
 
-mod common;
+use crate::support::gen_corpus;
 
-#[allow(dead_code)]
-#[path = "../examples/gen_corpus.rs"]
-mod gen_corpus;
-
+use crate::support::copy_dir;
+use crate::support::{example, read_tree};
 use assert_cmd::Command;
-use common::copy_dir;
 use incidentkit::model::facts::Source;
 use incidentkit::model::{Facts, Incident, Indicator, Kind, Repository, View};
 use incidentkit::render::site::impact_label;
@@ -20,47 +17,21 @@ use jiff::Timestamp;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// 2026-11-27T14:00:00Z: the checkout incident is resolved, the e-mail
 /// delay is open.
 const NOW: &str = "1795788000";
 
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
-}
-
 fn incident(dir: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
-    cmd.env("SOURCE_DATE_EPOCH", NOW)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_REPOSITORY")
-        .env("NO_COLOR", "1")
-        .arg("-C")
-        .arg(dir);
+    let mut cmd = crate::support::cmd();
+    cmd.env("SOURCE_DATE_EPOCH", NOW).arg("-C").arg(dir);
     cmd
 }
 
 fn stdout(dir: &Path, args: &[&str]) -> String {
     let out = incident(dir).args(args).assert().success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
-}
-
-fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
-                out.insert(rel.replace('\\', "/"), fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 fn repository(dir: &Path) -> Repository {
@@ -495,12 +466,10 @@ fn every_output_of_the_corpus_agrees() {
 
 /// `incident -C DIR …` at `now` (RFC 3339), posted by @alice.
 fn at(dir: &Path, now: &str) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    let mut cmd = crate::support::cmd();
     let epoch = now.parse::<Timestamp>().unwrap().as_second();
     cmd.env("SOURCE_DATE_EPOCH", epoch.to_string())
         .env("INCIDENT_AUTHOR", "@alice")
-        .env_remove("GITHUB_ACTIONS")
-        .env("NO_COLOR", "1")
         .arg("-C")
         .arg(dir);
     cmd
@@ -510,7 +479,7 @@ fn at(dir: &Path, now: &str) -> Command {
 fn a_sev1_downgraded_before_resolving_keeps_the_sev1_policy_everywhere() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("status");
-    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    crate::support::cmd()
         .arg("init")
         .arg(&dir)
         .assert()

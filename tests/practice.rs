@@ -4,9 +4,7 @@
 //! an exemption is listed rather than hidden, and that `rules:` changes a
 //! rule's level.
 
-mod common;
-use assert_cmd::Command;
-use common::copy_dir;
+use crate::support::copy_dir;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -44,13 +42,11 @@ fn fixture(kind: &str, case: &str) -> PathBuf {
 }
 
 fn validate(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let out = crate::support::cmd()
         .args(["validate", "-C"])
         .arg(dir)
         .args(args)
         .env("SOURCE_DATE_EPOCH", now_of(dir))
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap();
     (
@@ -178,7 +174,7 @@ fn the_configured_level_wins_over_the_default() {
 fn the_overdue_rule_reads_the_clock() {
     let dir = fixture("invalid", "cadence-overdue");
     let at = |epoch: &str| {
-        let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+        let out = crate::support::cmd()
             .args(["validate", "--format", "json", "-C"])
             .arg(&dir)
             .env("SOURCE_DATE_EPOCH", epoch)
@@ -194,7 +190,7 @@ fn the_overdue_rule_reads_the_clock() {
 #[test]
 fn list_flags_an_update_overdue_by_the_cadence_when_nothing_was_promised() {
     // sev2, last update 10:10 without `next_update_at`: due 11:10 by the cadence.
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let out = crate::support::cmd()
         .args(["list", "--format", "json", "-C"])
         .arg(fixture("invalid", "update-no-impact-eta"))
         .env("SOURCE_DATE_EPOCH", "1795692600") // 2026-11-26T11:30:00Z

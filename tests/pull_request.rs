@@ -1,9 +1,8 @@
 //! The pull-request path: a base commit holding the example, then a change
 //! checked with `validate --changed-since` and described by `diff`.
 
-mod common;
+use crate::support::copy_dir;
 use assert_cmd::Command;
-use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -13,10 +12,7 @@ const SEV1_UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26
 /// A git repository whose first commit is the example; returns its root.
 fn base_repository(tmp: &Path) -> PathBuf {
     let root = tmp.join("acme");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
-        &root,
-    );
+    copy_dir(&crate::support::example(), &root);
     let repo = git2::Repository::init(&root).unwrap();
     let mut index = repo.index().unwrap();
     index
@@ -31,11 +27,8 @@ fn base_repository(tmp: &Path) -> PathBuf {
 }
 
 fn incident(root: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("incident").unwrap();
-    cmd.arg("-C")
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_ACTIONS");
+    let mut cmd = crate::support::cmd();
+    cmd.arg("-C").arg(root).env_remove("GITHUB_ACTIONS");
     cmd
 }
 

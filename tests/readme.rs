@@ -66,7 +66,7 @@ fn the_during_an_incident_flow_runs_as_written() {
         "[user]\n\tname = Alice Responder\n\temail = alice@example.com\n",
     )
     .unwrap();
-    let bin = Path::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let bin = Path::new(crate::support::bin())
         .parent()
         .unwrap()
         .to_path_buf();
@@ -86,9 +86,7 @@ fn the_during_an_incident_flow_runs_as_written() {
         .env("HOME", &home)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("SOURCE_DATE_EPOCH", "1795687320") // 2026-11-26T10:02:00Z
-        .env("NO_COLOR", "1")
         .env_remove("INCIDENT_AUTHOR")
-        .env_remove("GITHUB_ACTIONS")
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -102,7 +100,7 @@ fn the_during_an_incident_flow_runs_as_written() {
         );
     }
     // What the flow wrote validates.
-    let validate = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let validate = crate::support::incident()
         .args(["validate", "-C"])
         .arg(tmp.path().join("my-incidents"))
         .env("SOURCE_DATE_EPOCH", "1795687320")

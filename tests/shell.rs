@@ -2,13 +2,8 @@
 //! same command definitions as `--help`, so every command and option is in
 //! them.
 
-use assert_cmd::Command;
-
 fn incident(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = crate::support::cmd().args(args).output().unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),

@@ -4,24 +4,17 @@
 //! snapshots` (or `cargo insta review`). With `CI=true` a changed snapshot
 //! fails the test.
 
+use crate::support::example;
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
 
 /// 2026-11-27T14:00:00Z: the checkout outage is resolved, the e-mail delay
 /// active, the database upgrade upcoming.
 const NOW: &str = "1795788000";
 const CHECKOUT: &str = "2026-11-26-checkout-502s";
 
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
-}
-
 fn incident() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
-    cmd.env("SOURCE_DATE_EPOCH", NOW)
-        .env_remove("GITHUB_ACTIONS")
-        .arg("-C")
-        .arg(example());
+    let mut cmd = crate::support::cmd();
+    cmd.env("SOURCE_DATE_EPOCH", NOW).arg("-C").arg(example());
     cmd
 }
 

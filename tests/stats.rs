@@ -15,14 +15,13 @@
 //! Action items past due: a AI-1 (done), a AI-2 (not), c AI-1 (not); c AI-2
 //! is due in December and not counted.
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::path::Path;
 
 const NOW: &str = "1795694400"; // 2026-11-26T12:00:00Z
 
 fn stats(args: &[&str]) -> (i32, String) {
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    let out = crate::support::cmd()
         .arg("stats")
         .arg("-C")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stats"))
@@ -160,9 +159,9 @@ fn human_markdown_and_html_show_the_same_numbers() {
 fn the_metrics_are_never_part_of_the_built_site() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    crate::support::cmd()
         .arg("-C")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"))
+        .arg(crate::support::example())
         .args(["build", "--out"])
         .arg(&site)
         // The example's "now" (as in the snapshot tests), after all it records.

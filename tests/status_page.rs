@@ -2,30 +2,22 @@
 //! through the real binary on the example, each format read by an
 //! independent parser.
 
-mod common;
+use crate::support::copy_dir;
+use crate::support::example;
 use assert_cmd::Command;
-use common::copy_dir;
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// 2026-11-27T14:00:00Z: the checkout incident is resolved, the e-mail
 /// delay is active and the database upgrade is upcoming.
 const NOW: &str = "1795788000";
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
-}
-
 fn incident(dir: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
-    cmd.env("SOURCE_DATE_EPOCH", NOW)
-        .env_remove("GITHUB_ACTIONS")
-        .env("NO_COLOR", "1")
-        .arg("-C")
-        .arg(dir);
+    let mut cmd = crate::support::cmd();
+    cmd.env("SOURCE_DATE_EPOCH", NOW).arg("-C").arg(dir);
     cmd
 }
 
@@ -613,9 +605,8 @@ fn as_of_a_time_is_the_page_as_it_was_then() {
         }
     }
     let then = tmp.path().join("then");
-    Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+    crate::support::cmd()
         .env("SOURCE_DATE_EPOCH", "1795689000")
-        .env_remove("GITHUB_ACTIONS")
         .arg("-C")
         .arg(&repo_then)
         .args(["build", "--out"])

@@ -9,9 +9,9 @@
 //! holds `MARKER`; the target's path holds `TARGET`. Neither may appear in
 //! any output, and commands that write or send refuse and write nothing.
 
-mod common;
+use crate::support::commit_all;
+use crate::support::copy_dir;
 use assert_cmd::Command;
-use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -77,10 +77,7 @@ enum Target {
 /// A copy of the example in `tmp/acme`.
 fn example(tmp: &Path) -> PathBuf {
     let root = tmp.join("acme");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
-        &root,
-    );
+    copy_dir(&crate::support::example(), &root);
     root
 }
 
@@ -139,13 +136,11 @@ struct Run {
 }
 
 fn incident(root: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    let mut cmd = crate::support::cmd();
     cmd.arg("-C")
         .arg(root)
         .args(args)
-        .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", "1795800000")
-        .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY");
     cmd
 }
@@ -315,31 +310,14 @@ fn a_link_to_a_file_inside_the_repository_is_refused_too() {
     });
 }
 
-/// Commits everything in the working tree (removals too) on HEAD.
-fn commit(root: &Path, message: &str) {
-    let repo = git2::Repository::open(root).unwrap();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = git2::Signature::now("test", "test@example.invalid").unwrap();
-    let parent = repo.head().ok().map(|h| h.peel_to_commit().unwrap());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .unwrap();
-}
-
 /// The example committed, then a pull request committing the link.
 fn committed_link(tmp: &Path, place: &Place) -> PathBuf {
     let root = example(tmp);
     git2::Repository::init(&root).unwrap();
-    commit(&root, "base");
+    commit_all(&root, "base");
     let target = make_target(tmp, &root, place, Target::Outside);
     link(&root, place, &target);
-    commit(&root, "a hostile pull request");
+    commit_all(&root, "a hostile pull request");
     let repo = git2::Repository::open(&root).unwrap();
     let entry = repo
         .head()

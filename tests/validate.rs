@@ -7,9 +7,8 @@
 //! `<file>:<line>:<column> <level>[<rule>]` (or `<file> <level>[<rule>]` for
 //! findings about a whole file).
 
-mod common;
-use assert_cmd::Command;
-use common::copy_dir;
+use crate::support::copy_dir;
+use crate::support::project;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fs;
@@ -18,10 +17,6 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 const UPDATE: &str = "incidents/2026-11-26-checkout-down/updates/2026-11-26T10-10-00Z.yaml";
-
-fn project(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 fn fixtures() -> PathBuf {
     project("tests/fixtures/invalid")
@@ -61,12 +56,9 @@ fn incident(args: &[&str]) -> Run {
     } else {
         NOW
     };
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("incident"));
+    let mut cmd = crate::support::cmd();
     cmd.args(args)
         .env("SOURCE_DATE_EPOCH", now)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
         .timeout(Duration::from_secs(60));
     let started = Instant::now();
     let out = cmd.output().unwrap();
@@ -380,7 +372,11 @@ fn yaml_value(path: &Path) -> Value {
 #[test]
 fn the_schemas_accept_every_example_file_in_another_validator() {
     let root = project("examples/acme");
-    let files = files_under(&root);
+    // The README's quick start builds the example into its site/ (ignored by git).
+    let files: Vec<String> = files_under(&root)
+        .into_iter()
+        .filter(|f| !f.starts_with("site/"))
+        .collect();
     let mut checked = 0;
     for file in &files {
         let Some(validator) = schema_for(file) else {
