@@ -1294,6 +1294,13 @@ fn two_commands_in_the_same_second_stay_in_order() {
         ],
     );
     assert_eq!(new, [update_file(ID, "2026-11-26T10-00-01Z")], "{out}");
+    // A refused command moves nothing, so it says nothing about moving.
+    let refused = scene.run(
+        T0,
+        &["update", ID, "--status", "identifed", "--message", "x"],
+    );
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(!refused.stderr.contains("note:"), "{}", refused.stderr);
     let out = scene.run(
         T0,
         &[

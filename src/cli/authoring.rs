@@ -43,6 +43,8 @@ pub struct Session {
     /// The incident the command is about (`open` with an id).
     found: Option<usize>,
     pub now: Timestamp,
+    /// Said once the files are written (never before a refusal).
+    moved: std::cell::RefCell<Option<String>>,
 }
 
 impl Session {
@@ -83,6 +85,7 @@ impl Session {
             ids,
             found: None,
             now: crate::clock::now(),
+            moved: Default::default(),
         };
         if let Some(id) = id {
             session.found = Some(session.find(id)?);
@@ -168,10 +171,10 @@ impl Session {
         let asked = self.time("--at", text)?;
         let at = crate::author::after_latest(incident, asked);
         if at != asked {
-            eprintln!(
+            *self.moved.borrow_mut() = Some(format!(
                 "note: the entry is at {at}, one second after the latest entry of {}: updates are kept in time order",
                 incident.id
-            );
+            ));
         }
         Ok(at)
     }
@@ -224,6 +227,9 @@ impl Session {
             return Ok(false);
         }
         write::create_all(&self.root, &files)?;
+        if let Some(note) = self.moved.take() {
+            eprintln!("{note}");
+        }
         for file in files.keys() {
             println!("wrote {file}");
         }
