@@ -189,3 +189,68 @@ fn the_metrics_are_never_part_of_the_built_site() {
     walk(&site, &mut files);
     assert!(files > 5, "the site was built");
 }
+
+/// Times written by the CLI carry seconds; every interval is counted to the
+/// minute as the page counts "lasted", so mitigating never takes longer
+/// than resolving (it read 1.4m against 1m).
+#[test]
+fn intervals_are_counted_to_the_minute_like_the_pages_duration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    crate::support::cmd()
+        .args(["init", "--name", "Acme"])
+        .arg(dir)
+        .assert()
+        .success();
+    let at = |time: &str, args: &[&str]| {
+        crate::support::cmd()
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", crate::support::epoch(time).to_string())
+            .env("INCIDENT_AUTHOR", "@alice")
+            .assert()
+            .success();
+    };
+    at(
+        "2026-11-26T10:00:00Z",
+        &[
+            "declare",
+            "--title",
+            "Search is slow",
+            "--severity",
+            "sev3",
+            "--impact",
+            "Slow search",
+        ],
+    );
+    at(
+        "2026-11-26T10:01:26Z",
+        &[
+            "update",
+            "search",
+            "--status",
+            "monitoring",
+            "--message",
+            "Fixed; watching.",
+        ],
+    );
+    at(
+        "2026-11-26T10:01:27Z",
+        &["resolve", "search", "--message", "Fast again."],
+    );
+    let out = crate::support::cmd()
+        .arg("-C")
+        .arg(dir)
+        .args(["stats", "--format", "json"])
+        .env(
+            "SOURCE_DATE_EPOCH",
+            crate::support::epoch("2026-11-26T12:00:00Z").to_string(),
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let all: Value = serde_json::from_slice::<Value>(&out.stdout).unwrap()["all"].clone();
+    assert_eq!(all["mitigate"], s(1, 1.0, 1.0), "{all}");
+    assert_eq!(all["resolve"], s(1, 1.0, 1.0), "{all}");
+}

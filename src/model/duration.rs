@@ -31,6 +31,12 @@ impl Duration {
         self.0
     }
 
+    /// From `from` to `to`, to the minute: every interval between two
+    /// moments of an incident is counted this way, wherever it is shown.
+    pub fn between(from: jiff::Timestamp, to: jiff::Timestamp) -> Self {
+        Self::from(to.duration_since(from)).to_minute()
+    }
+
     /// Whole minutes, the seconds dropped: durations are shown to the minute.
     pub fn to_minute(self) -> Self {
         Self::minutes(self.as_minutes())

@@ -226,7 +226,13 @@ impl Facts<'_> {
     /// From the start of impact to the resolution, to the minute.
     pub fn duration(&self) -> Option<Duration> {
         self.resolved
-            .map(|end| Duration::from(end.duration_since(self.started.at)).to_minute())
+            .map(|end| Duration::between(self.started.at, end))
+    }
+
+    /// From the start of impact to the mitigation, to the minute.
+    pub fn time_to_mitigate(&self) -> Option<Duration> {
+        self.mitigated
+            .map(|m| Duration::between(self.started.at, m.at))
     }
 
     /// The decisions recorded, oldest first.

@@ -13,7 +13,7 @@ pub mod uptime;
 
 use crate::check::rules::{CADENCE_BLACK_HOLE, CADENCE_LATE, Rule};
 use crate::model::cadence::Gap;
-use crate::model::{Config, Incident, Kind, Severity};
+use crate::model::{Config, Duration, Incident, Kind, Severity};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -109,8 +109,10 @@ struct Measured {
     actions: Share,
 }
 
+/// An interval in minutes as the model counts it (to the minute), so a
+/// median here never disagrees with the duration a page shows.
 fn minutes(from: Timestamp, to: Timestamp) -> f64 {
-    to.duration_since(from).as_secs_f64() / 60.0
+    Duration::between(from, to).as_minutes() as f64
 }
 
 /// A late gap whose closing update exempts each rule it breaks: people
@@ -133,7 +135,6 @@ fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
     let tz = config.timezone();
     let d = &incident.declaration;
     let facts = incident.internal_facts();
-    let start = facts.started.at;
     let mut cadence = Share::default();
     for gap in incident.gaps(config) {
         if !exempted(incident, &gap) {
@@ -168,7 +169,7 @@ fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
             .to_string(),
         detect: d.started_at.zip(d.detected_at).map(|(s, t)| minutes(s, t)),
         declare: d.detected_at.map(|t| minutes(t, d.declared_at)),
-        mitigate: facts.mitigated.map(|m| minutes(start, m.at)),
+        mitigate: facts.time_to_mitigate().map(|d| d.as_minutes() as f64),
         resolve: facts.duration().map(|d| d.as_minutes() as f64),
         cadence,
         postmortem,
