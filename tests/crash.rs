@@ -74,25 +74,9 @@ fn command(i: usize) -> (&'static str, Vec<String>) {
     }
 }
 
-fn read_tree(dir: &Path) -> Option<BTreeMap<PathBuf, Vec<u8>>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                out.insert(
-                    path.strip_prefix(root).unwrap().to_path_buf(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    dir.is_dir().then(|| {
-        walk(dir, dir, &mut out);
-        out
-    })
+/// The folder's files, or `None` when there is no folder at all.
+fn read_tree(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    dir.is_dir().then(|| crate::support::read_tree(dir))
 }
 
 /// Hidden names the writers use for work in progress.
@@ -127,26 +111,34 @@ fn killed_writers_leave_a_valid_repository_and_no_temporary_files() {
     assert!(incident(&repo).arg("build").status().unwrap().success());
     let mut site = read_tree(&repo.join("site")).unwrap();
 
-    // How long each command takes uninterrupted bounds the kill delays.
+    // How long each command takes uninterrupted bounds the kill delays: the
+    // fastest of three runs, so a moment of load on a shared machine does
+    // not stretch the delays past the end of the command.
     let mut span = BTreeMap::new();
     for kind in ["declare", "update", "build"] {
-        let probe = tempfile::tempdir().unwrap();
-        copy_dir(&repo, probe.path());
         let i = match kind {
             "declare" => 0,
             "update" => 1,
             _ => 2,
         };
-        let started = Instant::now();
-        assert!(
-            incident(probe.path())
-                .args(command(i).1)
-                .status()
-                .unwrap()
-                .success(),
-            "{kind} works uninterrupted"
-        );
-        span.insert(kind, started.elapsed());
+        let fastest = (0..3)
+            .map(|_| {
+                let probe = tempfile::tempdir().unwrap();
+                copy_dir(&repo, probe.path());
+                let started = Instant::now();
+                assert!(
+                    incident(probe.path())
+                        .args(command(i).1)
+                        .status()
+                        .unwrap()
+                        .success(),
+                    "{kind} works uninterrupted"
+                );
+                started.elapsed()
+            })
+            .min()
+            .unwrap();
+        span.insert(kind, fastest);
     }
 
     let mut rng = Rng(0x5EED_CAFE);
