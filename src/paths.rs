@@ -12,6 +12,10 @@ pub const DECLARATION: &str = "incident.yaml";
 pub const POSTMORTEM: &str = "postmortem.yaml";
 /// An incident folder's folder of update files.
 pub const UPDATES: &str = "updates";
+/// An incident folder's folder of correction records.
+pub const CORRECTIONS: &str = "corrections";
+/// An incident folder's folder of redaction records.
+pub const REDACTIONS: &str = "redactions";
 /// Template overrides.
 pub const TEMPLATES: &str = "templates";
 
@@ -35,6 +39,17 @@ pub fn update(id: &str, file: &str) -> String {
     format!("{INCIDENTS}/{id}/{UPDATES}/{file}")
 }
 
+/// `incidents/<id>/<corrections|redactions>/<update stem>--<at stem>.yaml`:
+/// the records of one update sort together, oldest first.
+pub fn amendment(id: &str, folder: &str, update_file: &str, at_file: &str) -> String {
+    let stem = |f: &str| f.strip_suffix(".yaml").unwrap_or(f).to_string();
+    format!(
+        "{INCIDENTS}/{id}/{folder}/{}--{}.yaml",
+        stem(update_file),
+        stem(at_file)
+    )
+}
+
 /// The incident a repository path belongs to, and the path inside its
 /// folder: `incidents/<id>/updates/x.yaml` → (`<id>`, `updates/x.yaml`).
 pub fn in_incident(path: &str) -> Option<(&str, &str)> {
@@ -45,8 +60,23 @@ pub fn in_incident(path: &str) -> Option<(&str, &str)> {
 
 /// Whether a repository path is an update file.
 pub fn is_update(path: &str) -> bool {
+    is_in(path, UPDATES)
+}
+
+/// Whether a repository path is a correction record.
+pub fn is_correction(path: &str) -> bool {
+    is_in(path, CORRECTIONS)
+}
+
+/// Whether a repository path is a redaction record.
+pub fn is_redaction(path: &str) -> bool {
+    is_in(path, REDACTIONS)
+}
+
+/// Whether `path` is a `.yaml` file right in the `folder` of an incident.
+fn is_in(path: &str, folder: &str) -> bool {
     in_incident(path).is_some_and(|(_, rest)| {
-        rest.strip_prefix(UPDATES)
+        rest.strip_prefix(folder)
             .and_then(|r| r.strip_prefix('/'))
             .is_some_and(|name| name.ends_with(".yaml") && !name.contains('/'))
     })
@@ -88,6 +118,12 @@ mod tests {
         assert!(is_update("incidents/a/updates/t.yaml"));
         assert!(!is_update("incidents/a/updates/deeper/t.yaml"));
         assert!(!is_update("incidents/a/incident.yaml"));
+        assert!(is_redaction("incidents/a/redactions/t--u.yaml"));
+        assert!(!is_correction("incidents/a/redactions/t--u.yaml"));
+        assert_eq!(
+            amendment("a", CORRECTIONS, "t.yaml", "u.yaml"),
+            "incidents/a/corrections/t--u.yaml"
+        );
     }
 
     #[test]

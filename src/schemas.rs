@@ -1,4 +1,4 @@
-//! The JSON Schemas of the four file kinds, embedded in the binary.
+//! The JSON Schemas of the file kinds, embedded in the binary.
 
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -10,10 +10,19 @@ pub enum FileKind {
     Incident,
     Update,
     Postmortem,
+    Correction,
+    Redaction,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 4] = [Self::Config, Self::Incident, Self::Update, Self::Postmortem];
+    pub const ALL: [FileKind; 6] = [
+        Self::Config,
+        Self::Incident,
+        Self::Update,
+        Self::Postmortem,
+        Self::Correction,
+        Self::Redaction,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -21,6 +30,8 @@ impl FileKind {
             Self::Incident => "incident",
             Self::Update => "update",
             Self::Postmortem => "postmortem",
+            Self::Correction => "correction",
+            Self::Redaction => "redaction",
         }
     }
 
@@ -31,7 +42,7 @@ impl FileKind {
 
     /// The schema, parsed once.
     pub fn schema_json(self) -> &'static Value {
-        static PARSED: LazyLock<[Value; 4]> = LazyLock::new(|| {
+        static PARSED: LazyLock<[Value; 6]> = LazyLock::new(|| {
             // The schemas are part of the binary and tested; failing here is a bug.
             FileKind::ALL
                 .map(|k| serde_json::from_str(k.schema_text()).expect("embedded schema is JSON"))
@@ -45,6 +56,8 @@ impl FileKind {
             Self::Incident => include_str!("../schemas/incident.schema.json"),
             Self::Update => include_str!("../schemas/update.schema.json"),
             Self::Postmortem => include_str!("../schemas/postmortem.schema.json"),
+            Self::Correction => include_str!("../schemas/correction.schema.json"),
+            Self::Redaction => include_str!("../schemas/redaction.schema.json"),
         }
     }
 }

@@ -1918,3 +1918,326 @@ fn the_scoped_check_before_writing_judges_as_validate_does() {
         out.stdout
     );
 }
+
+impl Scene {
+    /// Commits everything in the working tree on the current branch.
+    fn commit_all(&self, message: &str) {
+        let git = self.git();
+        let mut index = git.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.write().unwrap();
+        let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+        let parent = git.head().unwrap().peel_to_commit().unwrap();
+        let sig = git.signature().unwrap();
+        git.commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent])
+            .unwrap();
+    }
+
+    /// Runs `redact`, the one command that rewrites a file: it must succeed
+    /// and leave the repository valid; returns what it printed.
+    fn redacts(&self, now: &str, args: &[&str]) -> String {
+        let out = self.run(now, args);
+        assert_eq!(
+            out.code,
+            0,
+            "`incident {}`:\n{}{}",
+            args.join(" "),
+            out.stdout,
+            out.stderr
+        );
+        self.validates();
+        out.stdout
+    }
+
+    /// Every file under `dir`, by path, as text (lossy).
+    fn files_under(dir: &Path) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let mut folders = vec![dir.to_path_buf()];
+        while let Some(d) = folders.pop() {
+            for e in fs::read_dir(&d).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                    out.insert(
+                        rel,
+                        String::from_utf8_lossy(&fs::read(&path).unwrap()).into(),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+const SECRET: &str = "ghp_FAKEtoken0123456789abcdefABCDEF";
+const CUSTOMER: &str = "Globex Corporation";
+
+/// A published update with a secret and a customer's name, on `main`; then,
+/// on a branch, a redaction of it and a correction of the first update.
+fn published_leak() -> Scene {
+    let scene = Scene::new();
+    scene.declare();
+    let message = format!("Payments fail; we revoked the key {SECRET}. Next update at 10:20.");
+    scene.ok(
+        "2026-11-26T10:05:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--message",
+            &message,
+            "--impact",
+            &format!("{CUSTOMER} cannot pay"),
+        ],
+    );
+    scene.commit_all("publish");
+    scene
+}
+
+#[test]
+fn a_redaction_and_a_correction_on_a_branch_pass_and_leave_no_trace_on_the_site() {
+    let scene = published_leak();
+    let update = update_file(ID, "2026-11-26T10-05-00Z");
+    let out = scene.redacts(
+        "2026-11-26T10:30:00Z",
+        &[
+            "redact",
+            "checkout-fails",
+            "10:05",
+            "--field",
+            "message",
+            "--field",
+            "impact",
+            "--reason",
+            "an API key and a customer's name were pasted in",
+            "--branch",
+        ],
+    );
+    assert!(out.contains("still in git history"), "{out}");
+    assert!(out.contains("rotated NOW"), "{out}");
+    assert!(
+        out.contains(
+            "git filter-repo --replace-text .git/incidentkit/purge-2026-11-26T10-05-00Z.txt"
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains(SECRET),
+        "the command never prints the text: {out}"
+    );
+    let purge = scene.read(".git/incidentkit/purge-2026-11-26T10-05-00Z.txt");
+    assert!(
+        purge.contains(&format!("literal:{CUSTOMER} cannot pay==>[removed]")),
+        "{purge}"
+    );
+    let redacted = scene.yaml(&update);
+    assert_eq!(s(&redacted, "message"), "[removed]");
+    assert_eq!(s(&redacted["impact"], "summary"), "[removed]");
+    assert_eq!(s(&redacted, "status"), "identified", "the rest stays");
+    let record =
+        format!("incidents/{ID}/redactions/2026-11-26T10-05-00Z--2026-11-26T10-30-00Z.yaml");
+    assert_eq!(s(&scene.yaml(&record)["fields"][0], "field"), "message");
+
+    // The first update said the wrong thing: corrected, openly.
+    let first = update_file(ID, "2026-11-26T10-00-00Z");
+    let before = scene.read(&first);
+    scene.ok(
+        "2026-11-26T10:31:00Z",
+        &[
+            "correct",
+            ID,
+            "2026-11-26T10-00-00Z.yaml",
+            "--message",
+            "Checkout fails for EU card payments only.",
+            "--reason",
+            "it named all customers",
+            "--branch",
+        ],
+    );
+    assert_eq!(
+        scene.read(&first),
+        before,
+        "a correction never rewrites the update"
+    );
+    let validate = scene.run(
+        "2026-11-26T10:32:00Z",
+        &["validate", "--changed-since", "main"],
+    );
+    assert_eq!(validate.code, 0, "{}{}", validate.stdout, validate.stderr);
+
+    scene.ok(
+        "2026-11-26T10:40:00Z",
+        &["resolve", ID, "--message", "Checkout works again."],
+    );
+    let site = scene.root.join("site");
+    let built = scene.run(
+        "2026-11-26T10:41:00Z",
+        &["build", "--out", site.to_str().unwrap()],
+    );
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let files = Scene::files_under(&site);
+    for (path, text) in &files {
+        assert!(
+            !text.contains("ghp_FAKE") && !text.contains(CUSTOMER),
+            "{path} holds the removed text"
+        );
+    }
+    let page = &files[&format!("incidents/{ID}.html")];
+    assert!(
+        page.contains("Checkout fails for EU card payments only."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Corrected at 26 Nov 2026, 10:31 UTC."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Part of this update was removed on 26 Nov 2026: an API key and a customer"),
+        "{page}"
+    );
+    let api = &files["api/v2/incidents.json"];
+    assert!(
+        api.contains("Checkout fails for EU card payments only.") && api.contains("Corrected at"),
+        "{api}"
+    );
+    assert!(
+        api.contains("\"updated_at\": \"2026-11-26T10:31:00Z\""),
+        "{api}"
+    );
+    let feed = &files["history.atom"];
+    assert!(
+        feed.contains("Corrected at") && feed.contains("Part of this update was removed"),
+        "{feed}"
+    );
+
+    // Internal outputs keep both versions; public ones only the corrected.
+    let internal = scene.run("2026-11-26T10:41:00Z", &["render", "postmortem", ID]);
+    assert_eq!(internal.code, 0, "{}", internal.stderr);
+    assert!(
+        internal
+            .stdout
+            .contains("Checkout fails for EU card payments only."),
+        "{}",
+        internal.stdout
+    );
+    assert!(
+        internal.stdout.contains("it named all customers"),
+        "{}",
+        internal.stdout
+    );
+    let original = s(&serde_yaml::from_str(&before).unwrap(), "message").to_string();
+    let first_words = original
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        internal.stdout.contains(&first_words),
+        "{}",
+        internal.stdout
+    );
+    assert!(
+        !page.contains(&first_words),
+        "the page shows only the corrected text"
+    );
+    let show = scene.run("2026-11-26T10:41:00Z", &["show", ID]);
+    assert!(
+        show.stdout
+            .contains("corrected 2026-11-26 10:31 UTC by @alice (it named all customers)"),
+        "{}",
+        show.stdout
+    );
+    let external = scene.run(
+        "2026-11-26T10:41:00Z",
+        &[
+            "render",
+            "update",
+            ID,
+            "--audience",
+            "external",
+            "--at",
+            "2026-11-26T10:00:00Z",
+        ],
+    );
+    assert!(
+        external.stdout.contains("Corrected at")
+            && !external.stdout.contains("it named all customers"),
+        "{}",
+        external.stdout
+    );
+}
+
+#[test]
+fn a_rewrite_without_a_matching_record_still_fails() {
+    let scene = published_leak();
+    let update = update_file(ID, "2026-11-26T10-05-00Z");
+    let rewrite = |from: &str, to: &str| {
+        let text = scene.read(&update).replace(from, to);
+        fs::write(scene.root.join(&update), text).unwrap();
+    };
+    let findings = |scene: &Scene| {
+        let out = scene.run(
+            "2026-11-26T10:32:00Z",
+            &["validate", "--changed-since", "main"],
+        );
+        assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+        out.stdout + &out.stderr
+    };
+    rewrite(SECRET, "[removed]");
+    let out = findings(&scene);
+    assert!(out.contains("error[history/update-rewritten]"), "{out}");
+    assert!(
+        out.contains(&format!("incident redact {ID} 2026-11-26T10-05-00Z")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("incident correct {ID} 2026-11-26T10-05-00Z")),
+        "{out}"
+    );
+
+    // A record made for the message, and the impact edited by hand too.
+    let git = scene.git();
+    git.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+    scene.redacts(
+        "2026-11-26T10:30:00Z",
+        &["redact", ID, "10:05", "--reason", "an API key"],
+    );
+    rewrite(CUSTOMER, "A customer");
+    let out = findings(&scene);
+    assert!(
+        out.contains("beyond the fields the redaction record names"),
+        "{out}"
+    );
+
+    // A record whose hash is not of the removed text.
+    rewrite("A customer", CUSTOMER);
+    assert_eq!(
+        scene
+            .run(
+                "2026-11-26T10:32:00Z",
+                &["validate", "--changed-since", "main"]
+            )
+            .code,
+        0
+    );
+    let record =
+        format!("incidents/{ID}/redactions/2026-11-26T10-05-00Z--2026-11-26T10-30-00Z.yaml");
+    let text = scene.read(&record);
+    let hash = text.split("sha256: ").nth(1).unwrap().trim().to_string();
+    fs::write(
+        scene.root.join(&record),
+        text.replace(&hash, &"0".repeat(64)),
+    )
+    .unwrap();
+    let out = findings(&scene);
+    assert!(
+        out.contains("does not match the text that was removed"),
+        "{out}"
+    );
+}

@@ -256,6 +256,7 @@ proptest! {
             declaration,
             updates: vec![first],
             postmortem: None,
+            amendments: Default::default(),
         };
         for change in changes {
             let at = incident.updates.last().unwrap().at
@@ -317,6 +318,7 @@ proptest! {
             declaration,
             updates,
             postmortem: None,
+            amendments: Default::default(),
         };
         let config = config();
         // In any order: an answer, never a panic.
@@ -378,6 +380,7 @@ proptest! {
                 declaration,
                 updates: updates.clone(),
                 postmortem: None,
+                amendments: Default::default(),
             }],
         };
         // An internal entry anywhere after the declaration: between two

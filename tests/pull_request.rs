@@ -115,7 +115,9 @@ fn editing_a_published_update_fails_on_that_file_and_line() {
     assert_eq!(
         check.stdout,
         format!(
-            "::error file={SEV1_UPDATE},line={line},col=1,title=history/update-rewritten::this update is published and must not change%0Ahelp: published updates are never rewritten: restore this file and post a new update with the correction (`incident update …`)\n"
+            "::error file={SEV1_UPDATE},line={line},col=1,title=history/update-rewritten::this update is published and must not change%0Ahelp: published updates are never rewritten: restore this file (`git restore --source <base> -- {SEV1_UPDATE}`). To fix what it says, `incident correct {id} {stem} --message … --reason …` (a new record); to remove text that must not stay (a secret, a customer's name), `incident redact {id} {stem} --field message --reason …`\n",
+            id = "2026-11-26-checkout-502s",
+            stem = "2026-11-26T10-18-00Z",
         )
     );
 }

@@ -360,6 +360,7 @@ pub fn repository(u: &mut Unstructured) -> Result<(Repository, Timestamp)> {
                 declaration: declaration(u, &known)?,
                 updates,
                 postmortem: maybe(u, postmortem)?,
+                amendments: Default::default(),
             })
         })
         .collect::<Result<_>>()?;

@@ -161,6 +161,33 @@ pub fn remove_stale(dir: &Path, prefix: &str, suffix: &str) {
     }
 }
 
+/// Replaces the existing file `file` (relative to `root`) with `text`, whole
+/// or not at all: written to a hidden temporary, synced, renamed over it.
+/// Only `incident redact` rewrites a file, with a record that says so.
+pub fn replace(root: &Path, file: &str, text: &str) -> Result<(), WriteError> {
+    let path = root.join(file);
+    let dir = path.parent().unwrap_or(root);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut out = fs::File::create_new(&tmp)?;
+        out.write_all(text.as_bytes())?;
+        out.sync_all()?;
+        fs::rename(&tmp, &path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(|e| WriteError::Io(file.to_string(), e))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 fn create_one(path: &Path, text: &str) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;

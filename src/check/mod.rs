@@ -11,6 +11,7 @@ pub mod text;
 
 use crate::diagnostics::Diagnostic;
 use crate::git::Changed;
+use crate::model::amend::Amendments;
 use crate::model::{Config, Incident, Repository};
 use crate::repo::layout::IncidentDir;
 use crate::repo::locate::{Place, SourceMap};
@@ -31,6 +32,10 @@ pub struct IncidentFiles {
     pub incident: String,
     pub updates: Vec<String>,
     pub postmortem: Option<String>,
+    /// Aligned with `amendments.corrections`.
+    pub corrections: Vec<String>,
+    /// Aligned with `amendments.redactions`.
+    pub redactions: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -138,6 +143,8 @@ fn check_scoped(
             usize::from(d.incident.is_some())
                 + d.updates.len()
                 + usize::from(d.postmortem.is_some())
+                + d.corrections.len()
+                + d.redactions.len()
         })
         .sum::<usize>();
 
@@ -224,6 +231,19 @@ fn check_incident(
         paths.postmortem = Some(file.clone());
         Some(pm)
     });
+    let mut amendments = Amendments::default();
+    for file in &dir.corrections {
+        if let Some(c) = keep(&mut out, document::load(files, file, FileKind::Correction)) {
+            amendments.corrections.push(c);
+            paths.corrections.push(file.clone());
+        }
+    }
+    for file in &dir.redactions {
+        if let Some(r) = keep(&mut out, document::load(files, file, FileKind::Redaction)) {
+            amendments.redactions.push(r);
+            paths.redactions.push(file.clone());
+        }
+    }
     let Some(declaration) = declaration else {
         return (None, out);
     };
@@ -232,6 +252,7 @@ fn check_incident(
         declaration,
         updates,
         postmortem,
+        amendments,
     };
     if mode == Rules::SchemasOnly {
         return (Some((incident, paths)), out);
@@ -243,6 +264,7 @@ fn check_incident(
     rules::postmortem::check(&incident, &paths, &mut out);
     rules::roles::check(&incident, &paths, &mut out);
     rules::update::check(&incident, &paths, &mut out);
+    rules::amend::check(&incident, &paths, &mut out);
     // Days are the site's days (UTC while the configuration is broken).
     let tz = practice.map_or(jiff::tz::TimeZone::UTC, |p| p.timezone.clone());
     rules::actions::check(&incident, &paths, &tz, &mut out);

@@ -22,7 +22,7 @@ fn compile(kind: FileKind) -> Validator {
         .expect("embedded schema compiles")
 }
 
-static VALIDATORS: LazyLock<[Validator; 4]> = LazyLock::new(|| FileKind::ALL.map(compile));
+static VALIDATORS: LazyLock<[Validator; 6]> = LazyLock::new(|| FileKind::ALL.map(compile));
 
 pub fn validate(kind: FileKind, value: &Value, file: &str) -> Vec<Diagnostic> {
     let validator = &VALIDATORS[kind as usize];

@@ -194,6 +194,19 @@ impl Session {
         files: NewFiles,
         message: &str,
     ) -> Result<bool, CliError> {
+        self.finish_rewriting(common, id, files, NewFiles::new(), message)
+    }
+
+    /// `finish`, also replacing the existing files `rewritten` holds: only
+    /// `redact` does, with the record that sanctions the rewrite in `files`.
+    pub fn finish_rewriting(
+        &self,
+        common: &Common,
+        id: &str,
+        files: NewFiles,
+        rewritten: NewFiles,
+        message: &str,
+    ) -> Result<bool, CliError> {
         let git = (common.branch || common.pr)
             .then(|| crate::git::open_clean(&self.root))
             .transpose()?;
@@ -204,11 +217,16 @@ impl Session {
         // own, the configuration's and the layout's.
         let written: BTreeSet<String> = files
             .keys()
+            .chain(rewritten.keys())
             .filter_map(|f| crate::paths::in_incident(f))
             .map(|(id, _)| id.to_string())
             .collect();
-        let after =
-            check::check_incidents(&Files::with_pending(&self.root, files.clone()), &written)?;
+        let pending = files
+            .iter()
+            .chain(&rewritten)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let after = check::check_incidents(&Files::with_pending(&self.root, pending), &written)?;
         let known: HashSet<(&str, &str, &str)> = self
             .before
             .diagnostics
@@ -227,10 +245,19 @@ impl Session {
             return Ok(false);
         }
         write::create_all(&self.root, &files)?;
+        for (file, text) in &rewritten {
+            if let Err(e) = write::replace(&self.root, file, text) {
+                // Not half a change: the record goes with the rewrite.
+                for new in files.keys() {
+                    let _ = std::fs::remove_file(self.root.join(new));
+                }
+                return Err(e.into());
+            }
+        }
         if let Some(note) = self.moved.take() {
             eprintln!("{note}");
         }
-        for file in files.keys() {
+        for file in files.keys().chain(rewritten.keys()) {
             println!("wrote {file}");
         }
         // Written, but worth knowing now rather than at review: a late
@@ -241,7 +268,7 @@ impl Session {
             .collect();
         diagnostics::print_human(&mut anstream::stderr().lock(), &warnings)?;
         if let Some(repo) = git {
-            let paths: Vec<String> = files.keys().cloned().collect();
+            let paths: Vec<String> = files.keys().chain(rewritten.keys()).cloned().collect();
             let done = crate::git::commit_on_branch(&repo, &self.root, id, &paths, message)?;
             println!(
                 "committed {} on branch {}: {message}",
@@ -416,5 +443,61 @@ pub fn local_time(ts: Timestamp, repo: &Repository) -> String {
         local
     } else {
         format!("{local} ({} UTC)", ts.strftime("%H:%M"))
+    }
+}
+
+/// The update of `incident` that `text` names: its file name (with or
+/// without `.yaml` or the folder), its time (RFC 3339), or a clock time in
+/// the site's time zone (`10:05`: its most recent past occurrence, the
+/// update posted in that minute).
+pub fn find_update<'a>(
+    session: &Session,
+    incident: &'a Incident,
+    text: &str,
+) -> Result<&'a crate::model::Update, CliError> {
+    let name = text.rsplit('/').next().unwrap_or(text);
+    let stem = name.strip_suffix(".yaml").unwrap_or(name);
+    let file = |u: &crate::model::Update| crate::repo::layout::update_file_name(u.at);
+    if let Some(u) = incident
+        .updates
+        .iter()
+        .find(|u| file(u).strip_suffix(".yaml") == Some(stem))
+    {
+        return Ok(u);
+    }
+    let listed = || {
+        let names: Vec<String> = incident.updates.iter().map(file).collect();
+        format!("its updates: {}", names.join(", "))
+    };
+    let tz = session.repo().config.timezone();
+    let at = crate::author::when::parse_time(text, session.now, &tz).map_err(|_| {
+        CliError::Usage(format!(
+            "`{text}` names no update of {}: give its file name or time; {}",
+            incident.id,
+            listed()
+        ))
+    })?;
+    // A clock time names a minute; an exact time, itself.
+    let minute = at.as_second() % 60 == 0;
+    let matches: Vec<&crate::model::Update> = incident
+        .updates
+        .iter()
+        .filter(|u| u.at == at || (minute && u.at >= at && u.at.as_second() < at.as_second() + 60))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(CliError::Usage(format!(
+            "{} has no update at {at}; {}",
+            incident.id,
+            listed()
+        ))),
+        many => {
+            let names: Vec<String> = many.iter().map(|u| file(u)).collect();
+            Err(CliError::Usage(format!(
+                "`{text}` matches {} updates: {}; give the file name",
+                many.len(),
+                names.join(", ")
+            )))
+        }
     }
 }

@@ -19,6 +19,8 @@ fn vscode_settings() -> String {
         (FileKind::Incident, "incidents/*/incident.yaml"),
         (FileKind::Update, "incidents/*/updates/*.yaml"),
         (FileKind::Postmortem, "incidents/*/postmortem.yaml"),
+        (FileKind::Correction, "incidents/*/corrections/*.yaml"),
+        (FileKind::Redaction, "incidents/*/redactions/*.yaml"),
     ];
     let schemas: serde_json::Map<String, serde_json::Value> = globs
         .iter()

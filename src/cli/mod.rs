@@ -5,6 +5,7 @@ mod actions;
 mod authoring;
 mod build;
 mod completions;
+mod correct;
 mod decide;
 mod declare;
 mod diff;
@@ -15,6 +16,7 @@ mod man;
 mod notify;
 mod pr;
 mod pull_request;
+mod redact;
 mod render;
 mod resolve;
 mod schema;
@@ -57,6 +59,10 @@ enum Command {
     Decide(decide::Args),
     /// Resolve an incident (and start its post-mortem when the policy asks for one).
     Resolve(resolve::Args),
+    /// Correct the public message of a published update (shown openly: "Corrected at …").
+    Correct(correct::Args),
+    /// Remove text that must not stay published (a secret, a name) from an update, with a record.
+    Redact(redact::Args),
     /// One line per incident, with overdue updates flagged.
     List(list::Args),
     /// One incident at a glance.
@@ -174,6 +180,8 @@ pub fn run() -> ExitCode {
         Command::Update(args) => update::run(&start, args),
         Command::Decide(args) => decide::run(&start, args),
         Command::Resolve(args) => resolve::run(&start, args),
+        Command::Correct(args) => correct::run(&start, args),
+        Command::Redact(args) => redact::run(&start, args),
         Command::List(args) => list::run(&start, &args),
         Command::Show(args) => show::run(&start, &args),
         Command::Diff(args) => diff::run(&start, &args),

@@ -101,7 +101,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         (None, None) => writeln!(out, "  next update: not promised")?,
     }
     writeln!(out, "\ntimeline:")?;
-    for u in &incident.updates {
+    for u in &facts.entries {
         let first = u.message.as_deref().map(first_line).unwrap_or_default();
         let sev = u.severity.map(|s| format!(" → {s:#}")).unwrap_or_default();
         writeln!(
@@ -129,6 +129,26 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         }
         if let Some(note) = &u.internal_note {
             writeln!(out, "      internal: {}", first_line(note))?;
+        }
+        for (c, before) in u.replaced() {
+            writeln!(
+                out,
+                "      corrected {} by {} ({}); it said: {}",
+                local_time(c.at, repo),
+                one_line(&c.author),
+                one_line(&c.reason),
+                first_line(before)
+            )?;
+        }
+        for r in &u.redactions {
+            writeln!(
+                out,
+                "      removed {} ({}) by {}: {}",
+                local_time(r.at, repo),
+                r.field_names(),
+                one_line(&r.author),
+                one_line(&r.reason)
+            )?;
         }
     }
     if let Some(pm) = &incident.postmortem {

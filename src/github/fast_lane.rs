@@ -492,6 +492,7 @@ mod tests {
                 .unwrap(),
             ],
             postmortem: None,
+            amendments: Default::default(),
         }
         };
         Repository {

@@ -124,6 +124,7 @@ mod tests {
                 .map(|u| serde_yaml::from_str::<Update>(u).unwrap())
                 .collect(),
             postmortem: None,
+            amendments: Default::default(),
         }
     }
 

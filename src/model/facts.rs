@@ -10,7 +10,15 @@
 //! every entry and feeds the internal update, the post-mortem, stats and
 //! the GitHub issues. An internal entry may set severity and components;
 //! only the internal view sees them, so no public output can change.
+//!
+//! Corrections and redactions are applied here, once: every entry carries
+//! its shown text (the latest correction of its public message) and the
+//! records that changed it, so every output says the same. The public view
+//! keeps only what it may show: corrections of public messages, and
+//! redactions of public fields (a correction never makes an internal entry
+//! public).
 
+use super::amend::{Correction, Redaction};
 use super::config::{Config, Policy};
 use super::duration::Duration;
 use super::incident::{Decision, Incident, Update, UpdateImpact};
@@ -18,7 +26,9 @@ use super::state::State;
 use super::vocab::{ComponentStatus, Kind, Severity, Status};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Deref;
 
 /// Whose outputs a fold feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,11 +87,94 @@ pub struct ComponentWindow {
     pub until: Option<Timestamp>,
 }
 
+/// An entry as a view shows it: the update with its public message
+/// corrected (it derefs to that), and the records that amend it.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    shown: Cow<'a, Update>,
+    pub view: View,
+    /// The update as its file holds it (redacted fields hold the placeholder).
+    pub original: &'a Update,
+    /// The corrections the view may show, oldest first.
+    pub corrections: Vec<&'a Correction>,
+    /// The redactions the view may show, oldest first.
+    pub redactions: Vec<&'a Redaction>,
+}
+
+impl Deref for Entry<'_> {
+    type Target = Update;
+
+    fn deref(&self) -> &Update {
+        &self.shown
+    }
+}
+
+impl<'a> Entry<'a> {
+    fn new(update: &'a Update, incident: &'a Incident, view: View) -> Self {
+        let amendments = &incident.amendments;
+        // Only a public message is corrected: a correction of an internal
+        // entry would publish it (`amend/internal-entry`).
+        let corrections: Vec<&Correction> = amendments
+            .corrections
+            .iter()
+            .filter(|c| c.update == update.at && update.is_public())
+            .collect();
+        let redactions = amendments
+            .redactions
+            .iter()
+            .filter(|r| r.update == update.at && (view == View::Internal || r.is_public()))
+            .collect();
+        let shown = match corrections.last() {
+            Some(latest) => {
+                let mut corrected = update.clone();
+                corrected.message = Some(latest.message.clone());
+                // The translations said what the correction replaces.
+                corrected.message_translations.clear();
+                Cow::Owned(corrected)
+            }
+            None => Cow::Borrowed(update),
+        };
+        Self {
+            shown,
+            view,
+            original: update,
+            corrections,
+            redactions,
+        }
+    }
+
+    /// Each correction with the message it replaced: what internal
+    /// outputs show next to the corrected text.
+    pub fn replaced(&self) -> impl Iterator<Item = (&'a Correction, &'a str)> + '_ {
+        let original = self.original.message.as_deref().unwrap_or_default();
+        self.corrections.iter().enumerate().map(move |(n, c)| {
+            let before = match n {
+                0 => original,
+                n => self.corrections[n - 1].message.as_str(),
+            };
+            (*c, before)
+        })
+    }
+
+    /// When the entry was last corrected or had text removed: when what it
+    /// shows last changed.
+    pub fn amended_at(&self) -> Option<Timestamp> {
+        let corrected = self.corrections.iter().map(|c| c.at);
+        corrected.chain(self.redactions.iter().map(|r| r.at)).max()
+    }
+
+    /// When the message was last corrected.
+    pub fn corrected_at(&self) -> Option<Timestamp> {
+        self.corrections.last().map(|c| c.at)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {
     pub view: View,
-    /// The view's entries posted at or before now, in time order.
-    pub entries: Vec<&'a Update>,
+    /// The view's entries posted at or before now, in time order, as the
+    /// view shows them.
+    pub entries: Vec<Entry<'a>>,
     /// The fold over `entries`.
     pub state: State,
     /// The highest severity stated: declared or set by any entry, the
@@ -112,12 +205,13 @@ pub struct Facts<'a> {
 impl Incident {
     /// The facts of `view`, counting the entries posted at or before `now`.
     pub fn facts(&self, view: View, now: Timestamp) -> Facts<'_> {
-        let entries: Vec<&Update> = self
+        let entries: Vec<Entry> = self
             .updates
             .iter()
             .filter(|u| u.at <= now && view.sees(u))
+            .map(|u| Entry::new(u, self, view))
             .collect();
-        let state = State::fold(&self.declaration, entries.iter().copied());
+        let state = State::fold(&self.declaration, entries.iter().map(|e| &**e));
         let d = &self.declaration;
         let started = match (d.started_at, d.detected_at) {
             (Some(at), _) => Moment {
@@ -239,7 +333,7 @@ impl Facts<'_> {
     pub fn decisions(&self) -> impl Iterator<Item = (&Update, &Decision)> {
         self.entries
             .iter()
-            .filter_map(|u| u.decision.as_ref().map(|d| (*u, d)))
+            .filter_map(|u| u.decision.as_ref().map(|d| (&**u, d)))
     }
 
     pub fn is_resolved(&self) -> bool {
@@ -250,7 +344,7 @@ impl Facts<'_> {
 /// The impact in force at the latest open entry whose components were at
 /// their worst: the stated impact that describes the height of it, not the
 /// residual impact a monitoring update describes.
-fn impact_at_worst(entries: &[&Update]) -> Option<UpdateImpact> {
+fn impact_at_worst(entries: &[Entry]) -> Option<UpdateImpact> {
     let mut components: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
     let mut impact: Option<&UpdateImpact> = None;
     let mut best: Option<(ComponentStatus, &UpdateImpact)> = None;
@@ -279,7 +373,7 @@ fn impact_at_worst(entries: &[&Update]) -> Option<UpdateImpact> {
 /// at the resolution. Maintenance follows its entries' times.
 fn component_windows(
     incident: &Incident,
-    entries: &[&Update],
+    entries: &[Entry],
     started: Timestamp,
 ) -> Vec<ComponentWindow> {
     let mut open: BTreeMap<&str, (ComponentStatus, Timestamp)> = BTreeMap::new();
@@ -339,6 +433,7 @@ mod tests {
                 .map(|u| serde_yaml::from_str::<Update>(u).unwrap())
                 .collect(),
             postmortem: None,
+            amendments: Default::default(),
         }
     }
 
@@ -371,6 +466,42 @@ mod tests {
         );
         assert_eq!(public.entries.len(), 1);
         assert_eq!(internal.entries.len(), 2);
+    }
+
+    #[test]
+    fn corrections_reach_every_view_but_never_publish_an_internal_entry() {
+        use crate::model::amend::Correction;
+        let mut i = incident(
+            DECLARED,
+            &[
+                "at: 2026-11-26T10:05:00Z\nstatus: investigating\nmessage: fixed by 11:00\nmessage_translations: {de: bis 11 Uhr}\nauthor: x\n",
+                "at: 2026-11-26T10:10:00Z\nstatus: identified\nauthor: x\ninternal_note: secret plan\n",
+            ],
+        );
+        let correct = |update: &str, message: &str| Correction {
+            update: at(update),
+            at: at("2026-11-26T10:20:00Z"),
+            author: "x".into(),
+            reason: "wrong".into(),
+            message: message.into(),
+        };
+        i.amendments.corrections = vec![
+            correct("2026-11-26T10:05:00Z", "fixed by 11:30"),
+            correct("2026-11-26T10:10:00Z", "the secret plan, published"),
+        ];
+        let public = i.facts(View::Public, Timestamp::MAX);
+        assert_eq!(public.entries.len(), 1);
+        assert_eq!(public.entries[0].message.as_deref(), Some("fixed by 11:30"));
+        assert!(public.entries[0].message_translations.is_empty());
+        assert_eq!(
+            public.entries[0].corrected_at(),
+            Some(at("2026-11-26T10:20:00Z"))
+        );
+        let internal = i.internal_facts();
+        let replaced: Vec<&str> = internal.entries[0].replaced().map(|(_, b)| b).collect();
+        assert_eq!(replaced, ["fixed by 11:00"]);
+        assert_eq!(internal.entries[1].message, None, "still internal");
+        assert!(internal.entries[1].corrections.is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! An incident: its declaration, its updates in time order, its post-mortem.
 
+use super::amend::Amendments;
 use super::exempt::Exemptions;
 use super::imported::Imported;
 use super::postmortem::Postmortem;
@@ -154,6 +155,8 @@ pub struct Incident {
     pub declaration: Declaration,
     pub updates: Vec<Update>,
     pub postmortem: Option<Postmortem>,
+    /// Corrections and redactions of its published updates.
+    pub amendments: Amendments,
 }
 
 impl Incident {

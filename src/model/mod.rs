@@ -2,6 +2,7 @@
 //! CLI: `check` builds it from parsed documents, and everything downstream
 //! reads it.
 
+pub mod amend;
 pub mod cadence;
 pub mod config;
 pub mod duration;
@@ -15,7 +16,7 @@ pub mod vocab;
 
 pub use config::{Config, Policy};
 pub use duration::Duration;
-pub use facts::{Facts, View};
+pub use facts::{Entry, Facts, View};
 pub use incident::{Declaration, Incident, Update};
 pub use postmortem::Postmortem;
 pub use state::{Phase, State};

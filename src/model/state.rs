@@ -148,6 +148,7 @@ mod tests {
             declaration,
             updates,
             postmortem: None,
+            amendments: Default::default(),
         }
     }
 

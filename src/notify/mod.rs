@@ -205,7 +205,7 @@ fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notic
             )),
             entry,
             at: u.at,
-            update: Some(u),
+            update: Some(u.original),
             component: None,
         });
     }
@@ -276,7 +276,8 @@ fn component_notices(incident: &Incident, now: Timestamp) -> Vec<Notice<'_>> {
         .facts(View::Public, now)
         .entries
         .into_iter()
-        .flat_map(|u| {
+        .flat_map(|e| {
+            let u = e.original;
             u.components.keys().map(move |c| Notice {
                 incident,
                 what: What::ComponentUpdate,

@@ -6,7 +6,7 @@ use super::RenderError;
 use super::time::iso;
 use super::view::{Lifecycle, PublicIncident, PublicView};
 use crate::model::facts::Source;
-use crate::model::{ComponentStatus, Indicator, Update};
+use crate::model::{ComponentStatus, Entry, Indicator, Update};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -260,7 +260,12 @@ impl<'v, 'a> Api<'v, 'a> {
                     .find(|u| u.status == crate::model::Status::Verifying)
                     .map(|u| u.at)
             });
-        let updated_at = i.updates().last().map_or(d.declared_at, |u| u.at);
+        let updated_at = i
+            .updates()
+            .iter()
+            .map(|u| u.amended_at().unwrap_or(u.at).max(u.at))
+            .max()
+            .unwrap_or(d.declared_at);
         let mut out = json!({
             "id": i.id(),
             "name": i.title(),
@@ -294,7 +299,7 @@ impl<'v, 'a> Api<'v, 'a> {
     fn update(
         &self,
         i: &PublicIncident<'_>,
-        u: &Update,
+        u: &Entry,
         before: &BTreeMap<&str, ComponentStatus>,
     ) -> Value {
         let affected: Vec<Value> = u
@@ -315,13 +320,15 @@ impl<'v, 'a> Api<'v, 'a> {
             })
             .collect();
         let at = iso(u.at);
+        let clock = super::time::SiteTime::new(self.view.config);
         json!({
             "id": format!("{}-{}", i.id(), u.at.strftime("%Y%m%dT%H%M%SZ")),
             "status": u.status.as_str(),
-            "body": u.message.as_deref().map(super::markdown::to_text).unwrap_or_default(),
+            "body": super::amend::message(u, &clock).as_deref().map(super::markdown::to_text).unwrap_or_default(),
             "incident_id": i.id(),
             "created_at": at,
-            "updated_at": at,
+            // As Statuspage does when an update is edited.
+            "updated_at": u.amended_at().map_or_else(|| at.clone(), iso),
             "display_at": at,
             "affected_components": if affected.is_empty() { Value::Null } else { Value::Array(affected) },
             "deliver_notifications": true,

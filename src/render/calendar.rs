@@ -19,6 +19,7 @@ const REFRESH: &str = "PT1H";
 
 pub fn files(view: &PublicView<'_>, files: &mut BTreeMap<String, Vec<u8>>) {
     let site = &view.config.site;
+    let clock = super::time::SiteTime::new(view.config);
     let base = site.url.as_deref().map(|u| u.trim_end_matches('/'));
     // The host of the page makes UIDs unique across calendars.
     let host = base
@@ -66,7 +67,7 @@ pub fn files(view: &PublicView<'_>, files: &mut BTreeMap<String, Vec<u8>>) {
         out.text("SUMMARY", i.title());
         let mut description = updates
             .last()
-            .and_then(|u| u.message.as_deref())
+            .and_then(|u| super::amend::message(u, &clock))
             .unwrap_or_default()
             .trim()
             .to_string();

@@ -87,6 +87,7 @@ impl Feed {
             .as_deref()
             .map(|u| format!("{}/", u.trim_end_matches('/')))
             .unwrap_or_default();
+        let clock = super::time::SiteTime::new(view.config);
         let mut entries: Vec<Entry> = Vec::new();
         for i in incidents {
             for u in i.updates() {
@@ -97,9 +98,12 @@ impl Feed {
                     id: format!("urn:incidentkit:{}:{stamp}", i.id()),
                     title: format!("{}: {}", status_label(u.status).label, i.title()),
                     link: format!("{base}{}", crate::paths::incident_page(i.id())),
-                    updated: iso(u.at),
+                    // A correction changes the entry: readers show it again.
+                    updated: iso(u.amended_at().unwrap_or(u.at)),
                     pub_date: u.at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
-                    content: markdown::to_html(u.message.as_deref().unwrap_or_default()),
+                    content: markdown::to_html(
+                        &super::amend::message(u, &clock).unwrap_or_default(),
+                    ),
                 });
             }
         }

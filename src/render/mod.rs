@@ -2,6 +2,7 @@
 //! from templates (see `crate::templates`); the public outputs see only a
 //! `view::PublicView` of the repository, so nothing internal can reach them.
 
+pub mod amend;
 pub mod api;
 pub mod calendar;
 pub mod feed;

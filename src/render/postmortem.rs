@@ -132,7 +132,7 @@ fn timeline(
         .map(|p| p.timeline.as_slice())
         .unwrap_or_default()
         .iter()
-        .filter(|e| !facts.entries.iter().any(|u| is_copy(e, u)))
+        .filter(|e| !facts.entries.iter().any(|u| is_copy(e, u.original)))
         .map(|e| (e.at, "timeline", e.event.trim().to_string()));
     let mut severity = incident.declaration.severity;
     let mut entries = Vec::new();
@@ -175,6 +175,13 @@ fn timeline(
                 dec.rationale.trim()
             ));
         }
+        // Corrections (with the text they replaced) and removals.
+        parts.extend(super::amend::notes(u, clock).iter().map(|n| {
+            markdown::to_text(n)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }));
         let source = if u.decision.is_some() {
             "decision"
         } else {

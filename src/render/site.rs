@@ -540,10 +540,7 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
                 at: clock.when(u.at),
                 // In the page's language when the update was translated.
                 message: Value::from_safe_string(markdown::to_html(
-                    u.message_translations
-                        .get(&clock.locale().lang)
-                        .or(u.message.as_ref())
-                        .map_or("", String::as_str),
+                    &super::amend::message(u, clock).unwrap_or_default(),
                 )),
             })
             .collect(),

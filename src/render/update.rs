@@ -137,7 +137,15 @@ pub fn render(
         })
         .collect();
     let d = &incident.declaration;
-    let message = update.message.clone().unwrap_or_default();
+    // The entry as the audience's view shows it: corrected, with its notes.
+    let message = match facts.entries.iter().find(|e| e.at == update.at) {
+        Some(entry) => {
+            super::amend::with_notes(entry.message.as_deref().unwrap_or_default(), entry, &clock)
+                .trim_start()
+                .to_string()
+        }
+        None => update.message.clone().unwrap_or_default(),
+    };
     let c = UpdateCtx {
         site: config.site.name.clone(),
         id: incident.id.clone(),

@@ -343,6 +343,7 @@ mod tests {
                         .map(|u| serde_yaml::from_str(u).unwrap())
                         .collect(),
                     postmortem: None,
+                    amendments: Default::default(),
                 })
                 .collect(),
         }

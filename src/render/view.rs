@@ -6,7 +6,7 @@
 use crate::model::incident::Declaration;
 use crate::model::postmortem::{CustomerReport, PostmortemStatus};
 use crate::model::{
-    ComponentStatus, Config, Facts, Incident, Indicator, Kind, Repository, Status, Update, View,
+    ComponentStatus, Config, Entry, Facts, Incident, Indicator, Kind, Repository, Status, View,
 };
 use jiff::Timestamp;
 use std::collections::BTreeMap;
@@ -51,7 +51,7 @@ impl<'a> PublicIncident<'a> {
     }
 
     /// Public updates posted at or before now, oldest first.
-    pub fn updates(&self) -> &[&'a Update] {
+    pub fn updates(&self) -> &[Entry<'a>] {
         &self.facts.entries
     }
 

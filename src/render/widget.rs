@@ -22,6 +22,7 @@ pub fn files(
         .as_deref()
         .map(|u| format!("{}/", u.trim_end_matches('/')))
         .unwrap_or_default();
+    let clock = super::time::SiteTime::new(view.config);
     let entry = |i: &PublicIncident<'_>| -> Value {
         let last = i.updates().last();
         let groups = &view.config.groups;
@@ -44,7 +45,7 @@ pub fn files(
             "status": i.status().as_str(),
             "url": format!("{base}incidents/{}.html", i.id()),
             "last_update_at": iso(last.map_or(i.declaration.declared_at, |u| u.at)),
-            "last_update_message": last.and_then(|u| u.message.clone()),
+            "last_update_message": last.and_then(|u| super::amend::message(u, &clock)),
             "affected_components": components,
         })
     };

@@ -1,8 +1,11 @@
 //! Which files make up the repository: `incidents/<id>/incident.yaml`,
-//! `updates/<timestamp>.yaml`, `postmortem.yaml`, and anything else (strays).
+//! `updates/<timestamp>.yaml`, `postmortem.yaml`, the correction and
+//! redaction records, and anything else (strays).
 
 use super::source::{self, Kind, NotRegular, ReadError};
-use crate::paths::{DECLARATION, INCIDENTS, POSTMORTEM, TEMPLATES, UPDATES, incident_dir};
+use crate::paths::{
+    CORRECTIONS, DECLARATION, INCIDENTS, POSTMORTEM, REDACTIONS, TEMPLATES, UPDATES, incident_dir,
+};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -17,6 +20,10 @@ pub struct IncidentDir {
     /// Update files in name order, which is time order.
     pub updates: Vec<String>,
     pub postmortem: Option<String>,
+    /// Correction records in name order (by update, then time).
+    pub corrections: Vec<String>,
+    /// Redaction records in name order.
+    pub redactions: Vec<String>,
     pub strays: Vec<String>,
     /// Links and special files in the folder (or the folder itself), never read.
     pub refused: Vec<(String, NotRegular)>,
@@ -63,9 +70,14 @@ impl Layout {
         match rest {
             [DECLARATION] => dir.incident = Some(path.to_string()),
             [POSTMORTEM] => dir.postmortem = Some(path.to_string()),
-            [UPDATES, _] => {
-                if let Err(i) = dir.updates.binary_search_by(|u| u.as_str().cmp(path)) {
-                    dir.updates.insert(i, path.to_string());
+            [folder @ (UPDATES | CORRECTIONS | REDACTIONS), _] => {
+                let list = match *folder {
+                    UPDATES => &mut dir.updates,
+                    CORRECTIONS => &mut dir.corrections,
+                    _ => &mut dir.redactions,
+                };
+                if let Err(i) = list.binary_search_by(|u| u.as_str().cmp(path)) {
+                    list.insert(i, path.to_string());
                 }
             }
             _ => dir.strays.push(path.to_string()),
@@ -83,6 +95,8 @@ impl Layout {
             dir.incident = dir.incident.take().filter(outside);
             dir.postmortem = dir.postmortem.take().filter(outside);
             dir.updates.retain(outside);
+            dir.corrections.retain(outside);
+            dir.redactions.retain(outside);
             dir.strays.retain(outside);
         }
         self.refused.push((path.to_string(), what));
@@ -225,23 +239,28 @@ fn scan_incident(root: &Path, id: String) -> io::Result<IncidentDir> {
         }
     }
     for sub in dirs {
-        if sub == UPDATES {
-            let updates = format!("{base}/{UPDATES}");
-            let (files, dirs) = entries(root, &updates, &mut refused)?;
-            for file in files {
-                let path = format!("{updates}/{file}");
-                if file.ends_with(".yaml") {
-                    found.updates.push(path);
-                } else {
-                    found.strays.push(path);
-                }
+        let list = match sub.as_str() {
+            UPDATES => &mut found.updates,
+            CORRECTIONS => &mut found.corrections,
+            REDACTIONS => &mut found.redactions,
+            _ => {
+                found.strays.push(format!("{base}/{sub}/"));
+                continue;
             }
-            found
-                .strays
-                .extend(dirs.iter().map(|d| format!("{updates}/{d}/")));
-        } else {
-            found.strays.push(format!("{base}/{sub}/"));
+        };
+        let folder = format!("{base}/{sub}");
+        let (files, dirs) = entries(root, &folder, &mut refused)?;
+        for file in files {
+            let path = format!("{folder}/{file}");
+            if file.ends_with(".yaml") {
+                list.push(path);
+            } else {
+                found.strays.push(path);
+            }
         }
+        found
+            .strays
+            .extend(dirs.iter().map(|d| format!("{folder}/{d}/")));
     }
     found.refused = refused;
     Ok(found)

@@ -147,6 +147,8 @@ impl Files {
                     .iter()
                     .chain(&d.updates)
                     .chain(&d.postmortem)
+                    .chain(&d.corrections)
+                    .chain(&d.redactions)
                     .map(|file| size(file))
                     .sum::<u64>()
             })

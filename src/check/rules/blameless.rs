@@ -264,6 +264,7 @@ mod tests {
             declaration,
             updates: vec![],
             postmortem: None,
+            amendments: Default::default(),
         })
     }
 

@@ -1,12 +1,16 @@
 //! What git knows and the files alone do not: published updates are never
-//! rewritten or deleted, incidents are never removed or renamed, a new
-//! update is not slipped in before published ones, and a published customer
-//! report changes only with an explicit revision.
+//! rewritten (except by a redaction recorded in the same change) or
+//! deleted, correction and redaction records stay as published, incidents
+//! are never removed or renamed, a new update is not slipped in before
+//! published ones, and a published customer report changes only with an
+//! explicit revision.
 
 use super::*;
 use crate::git::{Change, Changed};
-use crate::model::Postmortem;
+use crate::model::amend::Redaction;
 use crate::model::postmortem::{CustomerReport, PostmortemStatus};
+use crate::model::{Postmortem, Update};
+use crate::repo::layout::update_file_name;
 use crate::repo::{Files, source, yaml};
 use std::collections::BTreeMap;
 
@@ -43,15 +47,16 @@ pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
             .max();
         latest_base.insert(dir, published.unwrap_or_default());
     }
-    for c in changes {
+    for c in changes.iter().copied() {
         match c.change {
-            Change::Modified if crate::paths::is_update(&c.path) => {
-                let line = first_difference(c.base.as_deref().unwrap_or_default(), files.read(&c.path).unwrap_or_default().as_bytes());
+            Change::Modified if crate::paths::is_update(&c.path) => rewritten(files, c, &changes, out),
+            Change::Modified | Change::Deleted
+                if crate::paths::is_correction(&c.path) || crate::paths::is_redaction(&c.path) =>
+            {
                 out.push(
-                    HISTORY_UPDATE_REWRITTEN
-                        .diag(&c.path, "this update is published and must not change")
-                        .at_line(line, 1)
-                        .hint("published updates are never rewritten: restore this file and post a new update with the correction (`incident update …`)"),
+                    HISTORY_AMENDMENT_CHANGED
+                        .diag(&c.path, "this record is published and must not change")
+                        .hint("restore it (`git restore --source <base> -- <file>`); a later correction is a new record (`incident correct`)"),
                 );
             }
             Change::Deleted if crate::paths::is_update(&c.path) => out.push(
@@ -82,16 +87,68 @@ pub fn check(files: &Files, changes: &[Changed], out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A published update changed: only a redaction record added by the same
+/// change, naming exactly the fields that now hold the placeholder (and the
+/// hashes of what they held), makes that right.
+fn rewritten(files: &Files, c: &Changed, changes: &[&Changed], out: &mut Vec<Diagnostic>) {
+    let now = files.read(&c.path).unwrap_or_default();
+    let base = String::from_utf8_lossy(c.base.as_deref().unwrap_or_default()).into_owned();
+    let line = first_difference(base.as_bytes(), now.as_bytes());
+    let (dir, name) = c.path.rsplit_once('/').unwrap_or(("", &c.path));
+    let incident = crate::paths::in_incident(dir).map(|(id, _)| id);
+    let records: Vec<(&str, Redaction)> = changes
+        .iter()
+        .filter(|o| o.change == Change::Added && crate::paths::is_redaction(&o.path))
+        .filter(|o| crate::paths::in_incident(&o.path).map(|(id, _)| id) == incident)
+        .filter_map(|o| {
+            Some((
+                o.path.as_str(),
+                parse::<Redaction>(&files.read(&o.path).ok()?)?,
+            ))
+        })
+        .filter(|(_, r)| update_file_name(r.update) == name)
+        .collect();
+    let id = incident.unwrap_or_default();
+    let stem = name.trim_end_matches(".yaml");
+    if records.is_empty() {
+        out.push(
+            HISTORY_UPDATE_REWRITTEN
+                .diag(&c.path, "this update is published and must not change")
+                .at_line(line, 1)
+                .hint(format!("published updates are never rewritten: restore this file (`git restore --source <base> -- {}`). To fix what it says, `incident correct {id} {stem} --message … --reason …` (a new record); to remove text that must not stay (a secret, a customer's name), `incident redact {id} {stem} --field message --reason …`", c.path)),
+        );
+        return;
+    }
+    // Several records of one change: together they name what was removed.
+    let mut record = records[0].1.clone();
+    record
+        .fields
+        .extend(records[1..].iter().flat_map(|(_, r)| r.fields.clone()));
+    let (Some(before), Some(after)) = (parse::<Update>(&base), parse::<Update>(&now)) else {
+        // The schema check reports a file that does not read as an update.
+        return;
+    };
+    if let Err(why) = record.explains(&before, &after) {
+        let names: Vec<&str> = records.iter().map(|(p, _)| *p).collect();
+        out.push(
+            HISTORY_UPDATE_REWRITTEN
+                .diag(&c.path, format!("this published update changed, and the redaction record does not match the change: {why}"))
+                .at_line(line, 1)
+                .hint(format!("restore this file and run `incident redact {id} {stem} --field …`, which rewrites it and writes a matching record ({} does not)", names.join(", "))),
+        );
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    let value = yaml::parse(text).ok()?;
+    T::deserialize(&value).ok()
+}
+
 fn first_difference(a: &[u8], b: &[u8]) -> usize {
     let a = String::from_utf8_lossy(a);
     let b = String::from_utf8_lossy(b);
     let same = a.lines().zip(b.lines()).take_while(|(x, y)| x == y).count();
     same + 1
-}
-
-fn parse_postmortem(text: &str) -> Option<Postmortem> {
-    let value = yaml::parse(text).ok()?;
-    serde::Deserialize::deserialize(&value).ok()
 }
 
 /// The five parts of a report, without its revision fields.
@@ -110,8 +167,11 @@ fn report_revision(files: &Files, c: &Changed, out: &mut Vec<Diagnostic>) {
         .base
         .as_deref()
         .map(String::from_utf8_lossy)
-        .and_then(|t| parse_postmortem(&t));
-    let now = files.read(&c.path).ok().and_then(|t| parse_postmortem(&t));
+        .and_then(|t| parse::<Postmortem>(&t));
+    let now = files
+        .read(&c.path)
+        .ok()
+        .and_then(|t| parse::<Postmortem>(&t));
     let (Some(base), Some(now)) = (base, now) else {
         return;
     };

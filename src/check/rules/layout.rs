@@ -33,7 +33,7 @@ pub fn strays(layout: &Layout, out: &mut Vec<Diagnostic>) {
         let hint = if path.ends_with(".yml") {
             "incidentkit reads `.yaml` files: rename it".to_string()
         } else {
-            "incidentkit reads incident.yaml, postmortem.yaml and updates/<time>.yaml; move or delete this".to_string()
+            "incidentkit reads incident.yaml, postmortem.yaml, updates/<time>.yaml, corrections/*.yaml and redactions/*.yaml; move or delete this".to_string()
         };
         out.push(
             LAYOUT_STRAY_FILE

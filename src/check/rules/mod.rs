@@ -2,6 +2,7 @@
 //! file per rule family. The registry below is the list `README.md` shows.
 
 pub mod actions;
+pub mod amend;
 pub mod blameless;
 pub mod cadence;
 pub mod config;
@@ -136,7 +137,13 @@ rules! {
     ACTIONS_NO_TYPE = "actions/no-type", Warning, "an action item without a type (mitigate, prevent, detect, process)";
     ACTIONS_DUE_BEFORE_INCIDENT = "actions/due-before-incident", Error, "an action item due before the incident began";
     TRANSLATION_MISSING = "translation/missing", Warning, "a public update of an open incident without a translation into a language of site.languages";
-    HISTORY_UPDATE_REWRITTEN = "history/update-rewritten", Error, "a published update changed (--changed-since)";
+    AMEND_MISSING_UPDATE = "amend/missing-update", Error, "a correction or redaction record names an update the incident does not have";
+    AMEND_INTERNAL_ENTRY = "amend/internal-entry", Error, "a correction of an internal entry (correcting it would publish it)";
+    AMEND_NOT_REMOVED = "amend/not-removed", Error, "a redaction record names a field of its update that does not hold the placeholder";
+    AMEND_FILE_NAME = "amend/file-name", Error, "a correction or redaction record not named <update>--<at>.yaml";
+    AMEND_BEFORE_UPDATE = "amend/before-update", Error, "a correction or redaction record earlier than the update it amends";
+    HISTORY_UPDATE_REWRITTEN = "history/update-rewritten", Error, "a published update changed without a matching redaction record in the same change (--changed-since)";
+    HISTORY_AMENDMENT_CHANGED = "history/amendment-changed", Error, "a published correction or redaction record changed or was deleted (--changed-since)";
     HISTORY_UPDATE_DELETED = "history/update-deleted", Error, "a published update was deleted (--changed-since)";
     HISTORY_UPDATE_BACKDATED = "history/update-backdated", Error, "a new update earlier than a published one (--changed-since)";
     HISTORY_INCIDENT_REMOVED = "history/incident-removed", Error, "an incident deleted or renamed (--changed-since)";

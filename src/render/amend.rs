@@ -1,0 +1,65 @@
+//! How an output says that an update was corrected or had text removed:
+//! one wording for every output, in the page's language. Public outputs say
+//! when; internal ones also say who, why, and what each correction replaced.
+
+use super::time::SiteTime;
+use crate::model::{Entry, View};
+
+/// The notes on `entry` as Markdown paragraphs, oldest first.
+pub fn notes(entry: &Entry, clock: &SiteTime) -> Vec<String> {
+    let locale = clock.locale();
+    let mut out = Vec::new();
+    if entry.view == View::Internal {
+        for (c, before) in entry.replaced() {
+            out.push(format!(
+                "_Corrected at {} by {}: {}_. It said before:\n\n{}",
+                clock.when(c.at).local,
+                c.author,
+                c.reason.trim(),
+                quote(before)
+            ));
+        }
+    } else if let Some(at) = entry.corrected_at() {
+        out.push(format!(
+            "_{}_",
+            locale
+                .word("corrected_note")
+                .replace("{time}", &clock.when(at).local)
+        ));
+    }
+    for r in &entry.redactions {
+        let mut note = locale
+            .word("removed_note")
+            .replace("{date}", &clock.when(r.at).day)
+            .replace("{reason}", r.reason.trim());
+        if entry.view == View::Internal {
+            note.push_str(&format!(" ({}; by {})", r.field_names(), r.author));
+        }
+        out.push(format!("_{note}_"));
+    }
+    out
+}
+
+/// The public message of `entry` (in the clock's language when translated),
+/// followed by its notes: what every output shows as the update's text.
+pub fn message(entry: &Entry, clock: &SiteTime) -> Option<String> {
+    let text = entry
+        .message_translations
+        .get(&clock.locale().lang)
+        .or(entry.message.as_ref())?;
+    Some(with_notes(text, entry, clock))
+}
+
+/// `text` followed by the notes on `entry`.
+pub fn with_notes(text: &str, entry: &Entry, clock: &SiteTime) -> String {
+    let mut parts = vec![text.trim_end().to_string()];
+    parts.extend(notes(entry, clock));
+    parts.join("\n\n")
+}
+
+fn quote(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("> {l}").trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
