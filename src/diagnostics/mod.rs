@@ -123,7 +123,7 @@ impl Counts {
 }
 
 /// Output formats shared by every command that reports findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,
