@@ -4,12 +4,11 @@
 
 use super::blameless::{self, People};
 use super::*;
-use crate::check::IncidentFiles;
 use crate::check::lexicon::Lexicon;
 use crate::check::text::{self, Word};
+use crate::model::Kind;
 use crate::model::postmortem::{CustomerReport, PostmortemStatus};
 use crate::model::vocab::PostmortemRequirement;
-use crate::model::{Incident, Kind};
 use std::collections::HashSet;
 
 /// Fewer words than this is not a part, it is a placeholder ("We are sorry.").
@@ -35,12 +34,8 @@ fn parts(report: &CustomerReport) -> [(&'static str, &'static str, Option<&str>)
     ]
 }
 
-pub fn check(
-    incident: &Incident,
-    files: &IncidentFiles,
-    practice: &Practice,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
         return;
     };

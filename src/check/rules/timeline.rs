@@ -5,7 +5,8 @@ use super::*;
 use crate::check::IncidentFiles;
 use crate::model::{Incident, Kind, Status};
 
-pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let decl = &incident.declaration;
     let mut closed_at = None;
     for (update, file) in incident.updates.iter().zip(&files.updates) {
@@ -137,12 +138,8 @@ fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) 
 /// Nothing has happened later than now: a time beyond the clock skew is a
 /// typo (a clock time read as tomorrow, a wrong year) or a wrong clock.
 /// `next_update_at` and a maintenance schedule are promises, so not here.
-pub fn future(
-    incident: &Incident,
-    files: &IncidentFiles,
-    now: Timestamp,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn future(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files, now) = (s.incident, s.files, s.now);
     let latest = now
         .checked_add(crate::clock::SKEW.as_signed())
         .unwrap_or(now);
