@@ -108,6 +108,32 @@ pub fn render(
     format: Format,
     templates: &Templates,
 ) -> Result<String, RenderError> {
+    let c = context(config, incident, update, audience);
+    let value = ctx(&c);
+    Ok(match format {
+        Format::Md => markdown::inert(&templates.render("update/update.md", value)?),
+        Format::Text => templates.render("update/update.txt", value)?,
+        Format::Html => templates.render("update/update.html", value)?,
+        Format::Slack => json_text(&slack(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.slack.txt", value)?,
+        ))?,
+        Format::Teams => json_text(&teams(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.txt", value)?,
+        ))?,
+        Format::Discord => json_text(&discord(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.txt", value)?,
+            &c.site,
+            &c.at.iso,
+        ))?,
+    })
+}
+
+/// What the update templates read: the update in the audience's view of
+/// the incident's facts as of its time.
+fn context(config: &Config, incident: &Incident, update: &Update, audience: Audience) -> UpdateCtx {
     let clock = SiteTime::new(config);
     let internal = audience == Audience::Internal;
     let facts = incident.facts(audience.view(), update.at);
@@ -138,7 +164,7 @@ pub fn render(
         .collect();
     let d = &incident.declaration;
     let message = update.message.clone().unwrap_or_default();
-    let c = UpdateCtx {
+    UpdateCtx {
         site: config.site.name.clone(),
         id: incident.id.clone(),
         title: d.title.clone(),
@@ -186,27 +212,7 @@ pub fn render(
                 options: d.options.iter().map(option_text).collect(),
             })
             .collect(),
-    };
-    let value = ctx(&c);
-    Ok(match format {
-        Format::Md => markdown::inert(&templates.render("update/update.md", value)?),
-        Format::Text => templates.render("update/update.txt", value)?,
-        Format::Html => templates.render("update/update.html", value)?,
-        Format::Slack => json_text(&slack(
-            &format!("{}: {}", c.status, c.title),
-            &templates.render("update/update.slack.txt", value)?,
-        ))?,
-        Format::Teams => json_text(&teams(
-            &format!("{}: {}", c.status, c.title),
-            &templates.render("update/update.txt", value)?,
-        ))?,
-        Format::Discord => json_text(&discord(
-            &format!("{}: {}", c.status, c.title),
-            &templates.render("update/update.txt", value)?,
-            &c.site,
-            &c.at.iso,
-        ))?,
-    })
+    }
 }
 
 fn json_text(value: &serde_json::Value) -> Result<String, RenderError> {
