@@ -10,6 +10,7 @@ use super::{
     order_updates, placeholder_message, readable_id, reopen_after_final,
 };
 use crate::model::imported::{ImportSource, Imported};
+use crate::model::postmortem::Postmortem;
 use crate::model::{ComponentStatus, Declaration, Kind, Severity, Status, Update, Visibility};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -683,42 +684,14 @@ fn incident(
     }
     let started_at = opt_time(&file, "started_at", &i.started_at)?.filter(|s| *s != declared_at);
     let (severity, scheduled_for, scheduled_until) = match kind {
-        Kind::Incident => {
-            let impact = i.impact.clone().unwrap_or_else(|| "none".to_string());
-            let sev = match severities.0.get(&impact) {
-                Some(s) => *s,
-                None => {
-                    report.note(
-                        &place,
-                        format!("impact `{impact}` taken as sev4"),
-                        "not one of critical, major, minor, none",
-                    );
-                    Severity::Sev4
-                }
-            };
-            (Some(sev), None, None)
-        }
+        Kind::Incident => (
+            Some(severity(i.impact.as_deref(), severities, &place, report)),
+            None,
+            None,
+        ),
         Kind::Maintenance => {
-            let from = opt_time(&file, "scheduled_for", &i.scheduled_for)?;
-            let until = opt_time(&file, "scheduled_until", &i.scheduled_until)?;
             let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
-            let from = from.unwrap_or_else(|| {
-                report.note(
-                    &place,
-                    format!("scheduled_for set to {declared_at}"),
-                    "maintenance without scheduled_for",
-                );
-                declared_at
-            });
-            let until = until.filter(|u| *u >= from).unwrap_or_else(|| {
-                let end = last_at.max(from);
-                report.note(
-                    &place,
-                    format!("scheduled_until set to {end}"),
-                    "maintenance without a scheduled_until after its start",
-                );
-                end
-            });
+            let (from, until) = schedule(&i, &file, &place, declared_at, last_at, report)?;
             (None, Some(from), Some(until))
         }
     };
@@ -732,33 +705,7 @@ fn incident(
     let until = updates.last().map(|u| u.at);
     let resolved_now = updates.last().is_some_and(|u| u.status.is_final());
     let postmortem = match postmortem_body {
-        Some(body) => {
-            let body = decode_entities(body.trim(), &place, "post-mortem", report);
-            let published_at =
-                opt_time(&file, "postmortem_published_at", &i.postmortem_published_at)?;
-            let status = if resolved_now {
-                "published"
-            } else {
-                report.note(
-                    &place,
-                    "post-mortem imported as a draft",
-                    "the incident is not resolved",
-                );
-                "draft"
-            };
-            let mut value = serde_json::json!({
-                "status": status,
-                "summary": body,
-                "imported": {"from": "statuspage"},
-            });
-            if let (Some(p), true) = (published_at, resolved_now) {
-                value["published_at"] = serde_json::json!(p.to_string());
-            }
-            Some(
-                serde_json::from_value(value)
-                    .map_err(|e| ImportError::new(&file, e.to_string()))?,
-            )
-        }
+        Some(body) => Some(postmortem(&body, &i, &file, &place, resolved_now, report)?),
         None => None,
     };
     let keep_id = keep_id(source_id, declared_at);
@@ -791,6 +738,92 @@ fn incident(
         updates,
         postmortem,
     })
+}
+
+/// The post-mortem of an imported incident: its `postmortem_body` (or a
+/// `postmortem` update), published only once the incident is resolved.
+fn postmortem(
+    body: &str,
+    i: &Incident,
+    file: &str,
+    place: &str,
+    resolved_now: bool,
+    report: &mut Report,
+) -> Result<Postmortem, ImportError> {
+    let body = decode_entities(body.trim(), place, "post-mortem", report);
+    let published_at = opt_time(file, "postmortem_published_at", &i.postmortem_published_at)?;
+    let status = if resolved_now {
+        "published"
+    } else {
+        report.note(
+            place,
+            "post-mortem imported as a draft",
+            "the incident is not resolved",
+        );
+        "draft"
+    };
+    let mut value = serde_json::json!({
+        "status": status,
+        "summary": body,
+        "imported": {"from": "statuspage"},
+    });
+    if let (Some(p), true) = (published_at, resolved_now) {
+        value["published_at"] = serde_json::json!(p.to_string());
+    }
+    serde_json::from_value(value).map_err(|e| ImportError::new(file, e.to_string()))
+}
+
+/// The severity for Statuspage's impact word (sev4 when unknown, noted).
+fn severity(
+    impact: Option<&str>,
+    severities: &SeverityMap,
+    place: &str,
+    report: &mut Report,
+) -> Severity {
+    let impact = impact.unwrap_or("none");
+    match severities.0.get(impact) {
+        Some(s) => *s,
+        None => {
+            report.note(
+                place,
+                format!("impact `{impact}` taken as sev4"),
+                "not one of critical, major, minor, none",
+            );
+            Severity::Sev4
+        }
+    }
+}
+
+/// A maintenance's window: its schedule, completed from the declaration
+/// and the last update where Statuspage has none (noted).
+fn schedule(
+    i: &Incident,
+    file: &str,
+    place: &str,
+    declared_at: Timestamp,
+    last_at: Timestamp,
+    report: &mut Report,
+) -> Result<(Timestamp, Timestamp), ImportError> {
+    let from = opt_time(file, "scheduled_for", &i.scheduled_for)?;
+    let until = opt_time(file, "scheduled_until", &i.scheduled_until)?;
+    let from = from.unwrap_or_else(|| {
+        report.note(
+            place,
+            format!("scheduled_for set to {declared_at}"),
+            "maintenance without scheduled_for",
+        );
+        declared_at
+    });
+    let until = until.filter(|u| *u >= from).unwrap_or_else(|| {
+        let end = last_at.max(from);
+        report.note(
+            place,
+            format!("scheduled_until set to {end}"),
+            "maintenance without a scheduled_until after its start",
+        );
+        end
+    });
+    Ok((from, until))
 }
 
 /// The incident's updates in the order the page showed them, each with the
