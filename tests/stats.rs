@@ -15,6 +15,8 @@
 //! Action items past due: a AI-1 (done), a AI-2 (not), c AI-1 (not); c AI-2
 //! is due in December and not counted.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -189,4 +191,39 @@ fn the_metrics_are_never_part_of_the_built_site() {
     let mut files = 0;
     walk(&site, &mut files);
     assert!(files > 5, "the site was built");
+}
+
+#[test]
+fn the_documents_come_from_templates_a_repository_may_override() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stats"),
+        dir.path(),
+    );
+    for (name, text) in [
+        ("stats/metrics.md", "sections: {{ sections | length }}\n"),
+        ("show/incident.txt", "{{ id }} is {{ status }}\n"),
+    ] {
+        let path = dir.path().join("templates").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = Command::new(assert_cmd::cargo::cargo_bin!("incident"))
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", NOW)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(run(&["stats", "--format", "md"]), "sections: 3\n");
+    let id = std::fs::read_dir(dir.path().join("incidents"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .min()
+        .unwrap();
+    assert_eq!(run(&["show", &id]), format!("{id} is resolved\n"));
 }

@@ -27,7 +27,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let text = Templates::load(Some(&session.root))?
         .render("show/incident.txt", crate::render::ctx(&context))?;
     let mut out = anstream::stdout().lock();
-    write!(out, "{text}")?;
+    writeln!(out, "{text}")?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -137,9 +137,10 @@ fn context(stats: &Stats) -> Context<'_> {
     }
 }
 
-/// `stats/metrics.md`.
+/// `stats/metrics.md`. A template loses its last newline (minijinja), so
+/// the document gets its own, whatever an override ends with.
 pub fn markdown(stats: &Stats, templates: &Templates) -> Result<String, TemplateError> {
-    templates.render("stats/metrics.md", crate::render::ctx(&context(stats)))
+    Ok(templates.render("stats/metrics.md", crate::render::ctx(&context(stats)))? + "\n")
 }
 
 /// The median time to resolve per month as bars: the geometry, written as

@@ -146,12 +146,14 @@ fn context(report: &Report, cell: impl Fn(&str) -> String) -> Value {
     })
 }
 
-/// `stats/uptime.md`, each cell made inert Markdown.
+/// `stats/uptime.md`, each cell made inert Markdown; ends with a newline
+/// (a template loses its own).
 pub fn markdown(report: &Report, templates: &Templates) -> Result<String, TemplateError> {
-    templates.render(
+    let text = templates.render(
         "stats/uptime.md",
         context(report, crate::text::markdown_inline),
-    )
+    )?;
+    Ok(text + "\n")
 }
 
 /// `stats/uptime.html`: a standalone page on the shared document base.
