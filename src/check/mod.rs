@@ -20,7 +20,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use lexicon::Lexicon;
 use rayon::prelude::*;
-use rules::{Family, Practice, Subject};
+use rules::{Practice, Subject};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
@@ -118,11 +118,7 @@ fn check_scoped(
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
-            for family in rules::FAMILIES {
-                if let Family::Config(check) = family {
-                    check(&config, CONFIG_FILE, &mut diagnostics);
-                }
-            }
+            rules::on_config(&config, CONFIG_FILE, &mut diagnostics);
             Some(config)
         }
         Err(found) => {
@@ -134,11 +130,7 @@ fn check_scoped(
         Some(ids) => files.scan_only(ids)?,
         None => files.scan()?,
     };
-    for family in rules::FAMILIES {
-        if let Family::Layout(check) = family {
-            check(&layout, &mut diagnostics);
-        }
-    }
+    rules::on_layout(&layout, &mut diagnostics);
     let file_count = 1 + layout
         .incidents
         .iter()
@@ -256,13 +248,7 @@ fn check_incident(
         now: *now,
         timezone,
     };
-    for family in rules::FAMILIES {
-        match (family, practice) {
-            (Family::Incident(check), _) => check(&subject, &mut out),
-            (Family::Practice(check), Some(practice)) => check(&subject, practice, &mut out),
-            _ => {}
-        }
-    }
+    rules::on_incident(&subject, practice, &mut out);
     rules::imported::apply(&incident, &paths, &mut out);
     (Some((incident, paths)), out)
 }

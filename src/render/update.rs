@@ -7,11 +7,12 @@ use super::site::status_label;
 use super::time::{SiteTime, When};
 use super::{RenderError, ctx};
 use crate::model::incident::{DecisionOption, UpdateImpact, UsersAffected};
-use crate::model::{Config, Incident, Update, View};
+use crate::model::{ComponentStatus, Config, Incident, Update, View};
 use crate::templates::Templates;
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -152,16 +153,6 @@ fn context(config: &Config, incident: &Incident, update: &Update, audience: Audi
         state.impact.as_ref()
     }
     .map(impact_ctx);
-    let components = state
-        .components
-        .iter()
-        .map(|(id, s)| {
-            let name = config
-                .component(id)
-                .map_or(id.as_str(), |c| c.name.as_str());
-            format!("{name}: {}", super::site::component_label(*s).label)
-        })
-        .collect();
     let d = &incident.declaration;
     let message = update.message.clone().unwrap_or_default();
     UpdateCtx {
@@ -188,7 +179,7 @@ fn context(config: &Config, incident: &Incident, update: &Update, audience: Audi
             .next_update_at
             .filter(|_| !update.status.is_final())
             .map(|t| clock.when(t)),
-        components,
+        components: component_lines(config, &state.components),
         severity: state
             .severity
             .filter(|_| internal)
@@ -213,6 +204,19 @@ fn context(config: &Config, incident: &Incident, update: &Update, audience: Audi
             })
             .collect(),
     }
+}
+
+/// "Checkout: Major outage": each component in force, by its name.
+fn component_lines(config: &Config, components: &BTreeMap<String, ComponentStatus>) -> Vec<String> {
+    components
+        .iter()
+        .map(|(id, s)| {
+            let name = config
+                .component(id)
+                .map_or(id.as_str(), |c| c.name.as_str());
+            format!("{name}: {}", super::site::component_label(*s).label)
+        })
+        .collect()
 }
 
 fn json_text(value: &serde_json::Value) -> Result<String, RenderError> {

@@ -83,6 +83,36 @@ pub static FAMILIES: &[Family] = &[
     Family::Practice(report::check),
 ];
 
+/// Runs the families that judge incidentkit.yaml.
+pub fn on_config(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
+    for family in FAMILIES {
+        if let Family::Config(check) = family {
+            check(config, file, out);
+        }
+    }
+}
+
+/// Runs the families that judge the folders and files as found.
+pub fn on_layout(layout: &Layout, out: &mut Vec<Diagnostic>) {
+    for family in FAMILIES {
+        if let Family::Layout(check) = family {
+            check(layout, out);
+        }
+    }
+}
+
+/// Runs the families that judge one incident; those that judge it against
+/// the practice only with one (`None` while incidentkit.yaml is broken).
+pub fn on_incident(s: &Subject<'_>, practice: Option<&Practice<'_>>, out: &mut Vec<Diagnostic>) {
+    for family in FAMILIES {
+        match (family, practice) {
+            (Family::Incident(check), _) => check(s, out),
+            (Family::Practice(check), Some(practice)) => check(s, practice, out),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Rule {
     pub id: &'static str,
