@@ -4,7 +4,7 @@ use serde_json::Value;
 use std::sync::LazyLock;
 
 /// Each file kind of an incident repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
     Config,
     Incident,

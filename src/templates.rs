@@ -42,6 +42,12 @@ const BUILT_IN: &[(&str, &str)] = built_in![
     "internal/index.html",
     "github/issue.md",
     "github/pr-comment.md",
+    "document/base.html",
+    "stats/metrics.md",
+    "stats/metrics.html",
+    "stats/uptime.md",
+    "stats/uptime.html",
+    "show/incident.txt",
 ];
 
 /// (language, source) of every built-in locale of the status page.

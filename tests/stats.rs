@@ -254,3 +254,35 @@ fn intervals_are_counted_to_the_minute_like_the_pages_duration() {
     assert_eq!(all["mitigate"], s(1, 1.0, 1.0), "{all}");
     assert_eq!(all["resolve"], s(1, 1.0, 1.0), "{all}");
 }
+
+#[test]
+fn the_documents_come_from_templates_a_repository_may_override() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&crate::support::project("tests/fixtures/stats"), dir.path());
+    for (name, text) in [
+        ("stats/metrics.md", "sections: {{ sections | length }}\n"),
+        ("show/incident.txt", "{{ id }} is {{ status }}\n"),
+    ] {
+        let path = dir.path().join("templates").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = crate::support::cmd()
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", NOW)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(run(&["stats", "--format", "md"]), "sections: 3\n");
+    let id = std::fs::read_dir(dir.path().join("incidents"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .min()
+        .unwrap();
+    assert_eq!(run(&["show", &id]), format!("{id} is resolved\n"));
+}

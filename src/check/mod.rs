@@ -17,9 +17,11 @@ use crate::repo::layout::IncidentDir;
 use crate::repo::locate::{Place, SourceMap};
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use lexicon::Lexicon;
 use rayon::prelude::*;
-use rules::Practice;
+use rules::{Practice, Subject};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
@@ -121,8 +123,7 @@ fn check_scoped(
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
-            rules::config::check(&config, CONFIG_FILE, &mut diagnostics);
-            rules::levels::check(&config, CONFIG_FILE, &mut diagnostics);
+            rules::on_config(&config, CONFIG_FILE, &mut diagnostics);
             Some(config)
         }
         Err(found) => {
@@ -134,8 +135,7 @@ fn check_scoped(
         Some(ids) => files.scan_only(ids)?,
         None => files.scan()?,
     };
-    rules::layout::refused(&layout, &mut diagnostics);
-    rules::layout::strays(&layout, &mut diagnostics);
+    rules::on_layout(&layout, &mut diagnostics);
     let file_count = 1 + layout
         .incidents
         .iter()
@@ -152,17 +152,18 @@ fn check_scoped(
     let practice = config
         .as_ref()
         .zip(lexicon.as_ref())
-        .map(|(config, lexicon)| Practice {
-            config,
-            timezone: config.timezone(),
-            now: crate::clock::now(),
-            lexicon,
-        });
+        .map(|(config, lexicon)| Practice { config, lexicon });
+    // Days are the site's days (UTC while the configuration is broken).
+    let clock = (
+        crate::clock::now(),
+        config.as_ref().map_or(TimeZone::UTC, Config::timezone),
+    );
+    let judge = (mode == Rules::All).then_some((&clock, practice.as_ref()));
     let loaded: Vec<Checked> = layout
         .incidents
         .par_iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| check_incident(files, dir, practice.as_ref(), mode))
+        .map(|dir| check_incident(files, dir, judge))
         .collect();
     let mut incidents = Vec::with_capacity(loaded.len());
     for (incident, found) in loaded {
@@ -203,11 +204,16 @@ fn check_scoped(
     })
 }
 
+/// "Now" and the site's time zone, as the rules judge by them.
+type Clock = (Timestamp, TimeZone);
+
+/// Reads one incident and, with `judge` (the clock and, unless the
+/// configuration is broken, the practice), runs every per-incident rule
+/// family on it.
 fn check_incident(
     files: &Files,
     dir: &IncidentDir,
-    practice: Option<&Practice>,
-    mode: Rules,
+    judge: Option<(&Clock, Option<&Practice>)>,
 ) -> Checked {
     let mut out = Vec::new();
     let incident_file = dir.incident.clone().unwrap_or_default();
@@ -254,28 +260,16 @@ fn check_incident(
         postmortem,
         amendments,
     };
-    if mode == Rules::SchemasOnly {
+    let Some(((now, timezone), practice)) = judge else {
         return (Some((incident, paths)), out);
-    }
-    rules::layout::names(&incident, &paths, &mut out);
-    rules::timeline::check(&incident, &paths, &mut out);
-    let now = practice.map_or_else(crate::clock::now, |p| p.now);
-    rules::timeline::future(&incident, &paths, now, &mut out);
-    rules::postmortem::check(&incident, &paths, &mut out);
-    rules::roles::check(&incident, &paths, &mut out);
-    rules::update::check(&incident, &paths, &mut out);
-    rules::amend::check(&incident, &paths, &mut out);
-    // Days are the site's days (UTC while the configuration is broken).
-    let tz = practice.map_or(jiff::tz::TimeZone::UTC, |p| p.timezone.clone());
-    rules::actions::check(&incident, &paths, &tz, &mut out);
-    if let Some(practice) = practice {
-        rules::references::check(&incident, &paths, practice.config, &mut out);
-        rules::translation::check(&incident, &paths, practice.config, &mut out);
-        rules::cadence::check(&incident, &paths, practice, &mut out);
-        rules::phase::check(&incident, &paths, practice, &mut out);
-        rules::blameless::check(&incident, &paths, practice, &mut out);
-        rules::report::check(&incident, &paths, practice, &mut out);
-    }
+    };
+    let subject = Subject {
+        incident: &incident,
+        files: &paths,
+        now: *now,
+        timezone,
+    };
+    rules::on_incident(&subject, practice, &mut out);
     rules::imported::apply(&incident, &paths, &mut out);
     (Some((incident, paths)), out)
 }

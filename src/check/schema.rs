@@ -108,6 +108,28 @@ fn show(value: &Value) -> String {
     }
 }
 
+/// One failing keyword, as the describers below read it.
+struct Failure<'a> {
+    file: &'a str,
+    /// The JSON pointer of the failing value.
+    path: String,
+    /// The schema node the keyword belongs to.
+    node: Option<&'a Value>,
+    instance: &'a Value,
+    /// The node's description, the hint when nothing more precise is known.
+    hint: Option<String>,
+}
+
+impl Failure<'_> {
+    fn with_hint(&self, d: Diagnostic) -> Diagnostic {
+        match &self.hint {
+            Some(h) => d.hint(h.clone()),
+            None => d,
+        }
+    }
+}
+
+/// Turns one validation error into findings: one describer per error kind.
 fn describe(
     kind: FileKind,
     schema: &Value,
@@ -115,115 +137,29 @@ fn describe(
     file: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let path = error.instance_path().as_str().to_string();
     let node = node_of(schema, error);
-    let instance = error.instance();
-    let hint = description(schema, node);
-    let with_hint = |d: Diagnostic| match &hint {
-        Some(h) => d.hint(h.clone()),
-        None => d,
+    let f = Failure {
+        file,
+        path: error.instance_path().as_str().to_string(),
+        node,
+        instance: error.instance(),
+        hint: description(schema, node),
     };
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let known: Vec<&str> = node
-                .and_then(|n| n.get("properties"))
-                .and_then(Value::as_object)
-                .map(|p| p.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            for key in unexpected {
-                let hint = match did_you_mean(key, &known) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => format!("keys allowed here: {}", known.join(", ")),
-                };
-                out.push(
-                    rules::SCHEMA_UNKNOWN_KEY
-                        .diag(file, format!("unknown key `{key}`"))
-                        .at_key(join(&path, key))
-                        .hint(hint),
-                );
-            }
+            out.extend(unexpected.iter().map(|key| unknown_key(&f, key)));
         }
         ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or_default();
-            let prop_hint = node
-                .and_then(|n| n.get("properties")?.get(name))
-                .and_then(|p| description(schema, Some(p)));
-            let mut d = rules::SCHEMA_MISSING_KEY
-                .diag(file, format!("missing required key `{name}`"))
-                .at_key(path);
-            if let Some(h) = prop_hint {
-                d = d.hint(format!("`{name}`: {h}"));
-            }
-            out.push(d);
-        }
-        ValidationErrorKind::Type { .. } => {
-            let expected = node
-                .and_then(|n| n.get("type"))
-                .map_or_else(String::new, |t| match t {
-                    Value::Array(ts) => ts
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                    t => t.as_str().unwrap_or_default().to_string(),
-                });
-            let expected = match expected.as_str() {
-                "object" => "a mapping".to_string(),
-                "array" => "a list".to_string(),
-                "" => "another type".to_string(),
-                other => format!("a {other}"),
-            };
-            out.push(with_hint(
-                rules::SCHEMA_TYPE
-                    .diag(
-                        file,
-                        format!("expected {expected}, found {}", type_name(instance)),
-                    )
-                    .at(path),
+            out.push(missing_key(
+                &f,
+                schema,
+                property.as_str().unwrap_or_default(),
             ));
         }
-        ValidationErrorKind::Enum { options } => {
-            let allowed: Vec<String> = options
-                .as_array()
-                .map(|o| {
-                    o.iter()
-                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            let near = instance.as_str().and_then(|s| did_you_mean(s, &refs));
-            let hint = match near {
-                Some(n) => format!("did you mean `{n}`? allowed: {}", allowed.join(", ")),
-                None => format!("allowed: {}", allowed.join(", ")),
-            };
-            out.push(
-                rules::SCHEMA_VALUE
-                    .diag(
-                        file,
-                        format!("{} is not an allowed value here", show(instance)),
-                    )
-                    .at(path)
-                    .hint(hint),
-            );
-        }
+        ValidationErrorKind::Type { .. } => out.push(wrong_type(&f)),
+        ValidationErrorKind::Enum { options } => out.push(not_allowed(&f, options)),
         ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
-            let format = node.and_then(|n| n.get("format")).and_then(Value::as_str);
-            let d = match format {
-                Some("date-time") => rules::SCHEMA_TIMESTAMP
-                    .diag(file, timestamp_problem(instance))
-                    .at(path)
-                    .hint("write RFC 3339 with an offset: 2026-11-26T10:02:00Z (UTC) or 2026-11-26T11:02:00+01:00"),
-                Some("date") => rules::SCHEMA_VALUE
-                    .diag(file, format!("{} is not a date", show(instance)))
-                    .at(path)
-                    .hint("write a date as YYYY-MM-DD, e.g. 2026-12-10"),
-                _ => with_hint(
-                    rules::SCHEMA_VALUE
-                        .diag(file, format!("{} does not have the expected form", show(instance)))
-                        .at(path),
-                ),
-            };
+            let d = bad_form(&f);
             // A malformed timestamp fails both `pattern` and `format`: say it once.
             if !out
                 .iter()
@@ -232,34 +168,147 @@ fn describe(
                 out.push(d);
             }
         }
-        ValidationErrorKind::AnyOf { .. } if kind == FileKind::Update && path.is_empty() => {
+        ValidationErrorKind::AnyOf { .. } if kind == FileKind::Update && f.path.is_empty() => {
             out.push(
                 rules::SCHEMA_MISSING_KEY
                     .diag(file, "an update needs a `message`, a `decision` or an `internal_note`")
-                    .at(path)
+                    .at(f.path)
                     .hint("`message` is what customers read; an update with only a decision or an internal note is an internal log entry"),
             );
         }
         ValidationErrorKind::Not { .. } if kind == FileKind::Incident => {
-            // Point at the schedule key that is there, not at the whole file.
-            let key = ["scheduled_for", "scheduled_until"]
-                .into_iter()
-                .find(|k| instance.get(k).is_some())
-                .map_or(path, |k| join("", k));
-            out.push(
-                rules::SCHEMA_VALUE
-                    .diag(
-                        file,
-                        "`scheduled_for` and `scheduled_until` are only for planned maintenance",
-                    )
-                    .at_key(key)
-                    .hint("set `kind: maintenance`, or remove the schedule from this incident"),
-            );
+            out.push(schedule_on_incident(f));
         }
-        _ => out.push(with_hint(
-            rules::SCHEMA_VALUE.diag(file, error.to_string()).at(path),
-        )),
+        _ => out.push(
+            f.with_hint(
+                rules::SCHEMA_VALUE
+                    .diag(file, error.to_string())
+                    .at(f.path.clone()),
+            ),
+        ),
     }
+}
+
+fn unknown_key(f: &Failure<'_>, key: &str) -> Diagnostic {
+    let known: Vec<&str> = f
+        .node
+        .and_then(|n| n.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let hint = match did_you_mean(key, &known) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("keys allowed here: {}", known.join(", ")),
+    };
+    rules::SCHEMA_UNKNOWN_KEY
+        .diag(f.file, format!("unknown key `{key}`"))
+        .at_key(join(&f.path, key))
+        .hint(hint)
+}
+
+fn missing_key(f: &Failure<'_>, schema: &Value, name: &str) -> Diagnostic {
+    let prop_hint = f
+        .node
+        .and_then(|n| n.get("properties")?.get(name))
+        .and_then(|p| description(schema, Some(p)));
+    let d = rules::SCHEMA_MISSING_KEY
+        .diag(f.file, format!("missing required key `{name}`"))
+        .at_key(f.path.clone());
+    match prop_hint {
+        Some(h) => d.hint(format!("`{name}`: {h}")),
+        None => d,
+    }
+}
+
+fn wrong_type(f: &Failure<'_>) -> Diagnostic {
+    let expected = f
+        .node
+        .and_then(|n| n.get("type"))
+        .map_or_else(String::new, |t| match t {
+            Value::Array(ts) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(" or "),
+            t => t.as_str().unwrap_or_default().to_string(),
+        });
+    let expected = match expected.as_str() {
+        "object" => "a mapping".to_string(),
+        "array" => "a list".to_string(),
+        "" => "another type".to_string(),
+        other => format!("a {other}"),
+    };
+    f.with_hint(
+        rules::SCHEMA_TYPE
+            .diag(
+                f.file,
+                format!("expected {expected}, found {}", type_name(f.instance)),
+            )
+            .at(f.path.clone()),
+    )
+}
+
+fn not_allowed(f: &Failure<'_>, options: &Value) -> Diagnostic {
+    let allowed: Vec<String> = options
+        .as_array()
+        .map(|o| {
+            o.iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let refs: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    let near = f.instance.as_str().and_then(|s| did_you_mean(s, &refs));
+    let hint = match near {
+        Some(n) => format!("did you mean `{n}`? allowed: {}", allowed.join(", ")),
+        None => format!("allowed: {}", allowed.join(", ")),
+    };
+    rules::SCHEMA_VALUE
+        .diag(
+            f.file,
+            format!("{} is not an allowed value here", show(f.instance)),
+        )
+        .at(f.path.clone())
+        .hint(hint)
+}
+
+/// A value that does not match its `pattern` or `format`: timestamps and
+/// dates say how to write one.
+fn bad_form(f: &Failure<'_>) -> Diagnostic {
+    let format = f.node.and_then(|n| n.get("format")).and_then(Value::as_str);
+    match format {
+        Some("date-time") => rules::SCHEMA_TIMESTAMP
+            .diag(f.file, timestamp_problem(f.instance))
+            .at(f.path.clone())
+            .hint("write RFC 3339 with an offset: 2026-11-26T10:02:00Z (UTC) or 2026-11-26T11:02:00+01:00"),
+        Some("date") => rules::SCHEMA_VALUE
+            .diag(f.file, format!("{} is not a date", show(f.instance)))
+            .at(f.path.clone())
+            .hint("write a date as YYYY-MM-DD, e.g. 2026-12-10"),
+        _ => f.with_hint(
+            rules::SCHEMA_VALUE
+                .diag(
+                    f.file,
+                    format!("{} does not have the expected form", show(f.instance)),
+                )
+                .at(f.path.clone()),
+        ),
+    }
+}
+
+fn schedule_on_incident(f: Failure<'_>) -> Diagnostic {
+    // Point at the schedule key that is there, not at the whole file.
+    let key = ["scheduled_for", "scheduled_until"]
+        .into_iter()
+        .find(|k| f.instance.get(k).is_some())
+        .map_or(f.path, |k| join("", k));
+    rules::SCHEMA_VALUE
+        .diag(
+            f.file,
+            "`scheduled_for` and `scheduled_until` are only for planned maintenance",
+        )
+        .at_key(key)
+        .hint("set `kind: maintenance`, or remove the schedule from this incident")
 }
 
 #[cfg(test)]

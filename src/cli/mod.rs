@@ -24,6 +24,7 @@ mod show;
 mod stats;
 mod update;
 mod validate;
+mod values;
 
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};

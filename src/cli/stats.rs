@@ -6,6 +6,7 @@ use crate::check;
 use crate::diagnostics::Counts;
 use crate::repo::Files;
 use crate::stats::{self, format};
+use crate::templates::Templates;
 use jiff::civil::Date;
 use std::io::Write;
 use std::path::Path;
@@ -66,13 +67,13 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         );
     }
     if args.uptime {
-        return uptime(&repo, since, args);
+        return uptime(&root, &repo, since, args);
     }
     let stats = stats::compute(&repo.incidents, &repo.config, since, crate::clock::now());
     let text = match args.format {
         StatsFormat::Human => format::human(&stats),
-        StatsFormat::Md => format::markdown(&stats),
-        StatsFormat::Html => format::html(&stats),
+        StatsFormat::Md => format::markdown(&stats, &Templates::load(Some(&root))?)?,
+        StatsFormat::Html => format::html(&stats, &Templates::load(Some(&root))?)?,
         StatsFormat::Json => {
             serde_json::to_string_pretty(&stats).map_err(std::io::Error::from)? + "\n"
         }
@@ -84,6 +85,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
 }
 
 fn uptime(
+    root: &Path,
     repo: &crate::model::Repository,
     since: Option<Date>,
     args: &Args,
@@ -111,8 +113,8 @@ fn uptime(
     let report = crate::stats::uptime::report(repo, from, to, now);
     let text = match args.format {
         StatsFormat::Human => crate::stats::uptime::human(&report),
-        StatsFormat::Md => crate::stats::uptime::markdown(&report),
-        StatsFormat::Html => crate::stats::uptime::html(&report),
+        StatsFormat::Md => crate::stats::uptime::markdown(&report, &Templates::load(Some(root))?)?,
+        StatsFormat::Html => crate::stats::uptime::html(&report, &Templates::load(Some(root))?)?,
         StatsFormat::Json => {
             serde_json::to_string_pretty(&report).map_err(std::io::Error::from)? + "\n"
         }

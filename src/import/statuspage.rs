@@ -10,6 +10,7 @@ use super::{
     order_updates, placeholder_message, readable_id, reopen_after_final,
 };
 use crate::model::imported::{ImportSource, Imported};
+use crate::model::postmortem::Postmortem;
 use crate::model::{ComponentStatus, Declaration, Kind, Severity, Status, Update, Visibility};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -606,126 +607,14 @@ fn incident(
         title
     };
     let mut postmortem_body = i.postmortem_body.clone().filter(|b| !b.trim().is_empty());
-    let mut updates: Vec<(Update, String)> = Vec::new();
-    let mut last_status: Option<Status> = None;
-    let mut sources: Vec<(IncidentUpdate, String)> = s.updates.into_values().collect();
-    sources.sort_by(|(a, _), (b, _)| {
-        (
-            a.display_at.as_ref().or(a.created_at.as_ref()),
-            &a.created_at,
-        )
-            .cmp(&(
-                b.display_at.as_ref().or(b.created_at.as_ref()),
-                &b.created_at,
-            ))
-    });
-    for (u, ufile) in sources {
-        let uplace = format!(
-            "{ufile} (incident {source_id}, update {})",
-            u.id.as_deref().unwrap_or("without id")
-        );
-        let created = opt_time(&ufile, "incident_updates[].created_at", &u.created_at)?;
-        let display = opt_time(&ufile, "incident_updates[].display_at", &u.display_at)?;
-        let Some(at) = display.or(created) else {
-            return Err(ImportError::new(
-                &ufile,
-                format!(
-                    "incident {source_id}: an update has neither display_at nor created_at; add one and import again"
-                ),
-            ));
-        };
-        if let (Some(d), Some(c)) = (display, created)
-            && d != c
-        {
-            report.note(
-                &uplace,
-                format!("time is display_at {d}, not created_at {c}"),
-                "the page showed display_at",
-            );
-        }
-        if u.status == "postmortem" {
-            let body = u.body.clone().unwrap_or_default();
-            if postmortem_body.is_none() && !body.trim().is_empty() {
-                report.note(
-                    &uplace,
-                    "`postmortem` update became the post-mortem's narrative",
-                    "a post-mortem is not a status in incidentkit",
-                );
-                postmortem_body = Some(body);
-            } else {
-                report.note(
-                    &uplace,
-                    "`postmortem` update left out",
-                    "the incident's postmortem_body holds the post-mortem",
-                );
-            }
-            continue;
-        }
-        let st = match status(&u.status, kind) {
-            Some(st) => {
-                if st.as_str() != u.status {
-                    report.note(
-                        &uplace,
-                        format!("status `{}` is `{st}`", u.status),
-                        format!("`{}` is not a status of {}", u.status, kind_name(kind)),
-                    );
-                }
-                st
-            }
-            None => {
-                let st = last_status.unwrap_or(first_status(kind));
-                report.note(
-                    &uplace,
-                    format!("unknown status `{}` taken as `{st}`", u.status),
-                    "incidentkit knows its own status vocabulary only",
-                );
-                st
-            }
-        };
-        last_status = Some(st);
-        let body = decode_entities(u.body.as_deref().unwrap_or(""), &uplace, "message", report);
-        let message = if body.trim().is_empty() {
-            let text = placeholder_message(st);
-            report.note(
-                &uplace,
-                format!("empty message replaced by \"{text}\""),
-                "a public update needs a message",
-            );
-            text
-        } else {
-            body.trim().to_string()
-        };
-        let mut components = BTreeMap::new();
-        for a in u.affected_components.iter().flatten() {
-            match component(a.code.as_deref(), a.name.as_deref(), report) {
-                Some(id) => match component_status(a.new_status.as_deref()) {
-                    Some(cs) => {
-                        components.insert(id, cs);
-                    }
-                    None => report.note(
-                        &uplace,
-                        format!("component `{id}` without a known new status left out"),
-                        format!("new_status is {:?}", a.new_status),
-                    ),
-                },
-                None => report.note(
-                    &uplace,
-                    format!(
-                        "affected component {:?} left out",
-                        a.name.as_deref().unwrap_or("")
-                    ),
-                    "a placeholder: it names no component",
-                ),
-            }
-        }
-        updates.push((
-            Update {
-                components,
-                ..super::update(ImportSource::Statuspage, at, st, message)
-            },
-            uplace,
-        ));
-    }
+    let mut updates = updates(
+        source_id,
+        s.updates,
+        kind,
+        &mut postmortem_body,
+        component,
+        report,
+    )?;
     let created = opt_time(&file, "created_at", &i.created_at)?;
     let resolved = opt_time(&file, "resolved_at", &i.resolved_at)?;
     let updated = opt_time(&file, "updated_at", &i.updated_at)?;
@@ -795,42 +684,14 @@ fn incident(
     }
     let started_at = opt_time(&file, "started_at", &i.started_at)?.filter(|s| *s != declared_at);
     let (severity, scheduled_for, scheduled_until) = match kind {
-        Kind::Incident => {
-            let impact = i.impact.clone().unwrap_or_else(|| "none".to_string());
-            let sev = match severities.0.get(&impact) {
-                Some(s) => *s,
-                None => {
-                    report.note(
-                        &place,
-                        format!("impact `{impact}` taken as sev4"),
-                        "not one of critical, major, minor, none",
-                    );
-                    Severity::Sev4
-                }
-            };
-            (Some(sev), None, None)
-        }
+        Kind::Incident => (
+            Some(severity(i.impact.as_deref(), severities, &place, report)),
+            None,
+            None,
+        ),
         Kind::Maintenance => {
-            let from = opt_time(&file, "scheduled_for", &i.scheduled_for)?;
-            let until = opt_time(&file, "scheduled_until", &i.scheduled_until)?;
             let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
-            let from = from.unwrap_or_else(|| {
-                report.note(
-                    &place,
-                    format!("scheduled_for set to {declared_at}"),
-                    "maintenance without scheduled_for",
-                );
-                declared_at
-            });
-            let until = until.filter(|u| *u >= from).unwrap_or_else(|| {
-                let end = last_at.max(from);
-                report.note(
-                    &place,
-                    format!("scheduled_until set to {end}"),
-                    "maintenance without a scheduled_until after its start",
-                );
-                end
-            });
+            let (from, until) = schedule(&i, &file, &place, declared_at, last_at, report)?;
             (None, Some(from), Some(until))
         }
     };
@@ -844,33 +705,7 @@ fn incident(
     let until = updates.last().map(|u| u.at);
     let resolved_now = updates.last().is_some_and(|u| u.status.is_final());
     let postmortem = match postmortem_body {
-        Some(body) => {
-            let body = decode_entities(body.trim(), &place, "post-mortem", report);
-            let published_at =
-                opt_time(&file, "postmortem_published_at", &i.postmortem_published_at)?;
-            let status = if resolved_now {
-                "published"
-            } else {
-                report.note(
-                    &place,
-                    "post-mortem imported as a draft",
-                    "the incident is not resolved",
-                );
-                "draft"
-            };
-            let mut value = serde_json::json!({
-                "status": status,
-                "summary": body,
-                "imported": {"from": "statuspage"},
-            });
-            if let (Some(p), true) = (published_at, resolved_now) {
-                value["published_at"] = serde_json::json!(p.to_string());
-            }
-            Some(
-                serde_json::from_value(value)
-                    .map_err(|e| ImportError::new(&file, e.to_string()))?,
-            )
-        }
+        Some(body) => Some(postmortem(&body, &i, &file, &place, resolved_now, report)?),
         None => None,
     };
     let keep_id = keep_id(source_id, declared_at);
@@ -903,6 +738,250 @@ fn incident(
         updates,
         postmortem,
     })
+}
+
+/// The post-mortem of an imported incident: its `postmortem_body` (or a
+/// `postmortem` update), published only once the incident is resolved.
+fn postmortem(
+    body: &str,
+    i: &Incident,
+    file: &str,
+    place: &str,
+    resolved_now: bool,
+    report: &mut Report,
+) -> Result<Postmortem, ImportError> {
+    let body = decode_entities(body.trim(), place, "post-mortem", report);
+    let published_at = opt_time(file, "postmortem_published_at", &i.postmortem_published_at)?;
+    let status = if resolved_now {
+        "published"
+    } else {
+        report.note(
+            place,
+            "post-mortem imported as a draft",
+            "the incident is not resolved",
+        );
+        "draft"
+    };
+    let mut value = serde_json::json!({
+        "status": status,
+        "summary": body,
+        "imported": {"from": "statuspage"},
+    });
+    if let (Some(p), true) = (published_at, resolved_now) {
+        value["published_at"] = serde_json::json!(p.to_string());
+    }
+    serde_json::from_value(value).map_err(|e| ImportError::new(file, e.to_string()))
+}
+
+/// The severity for Statuspage's impact word (sev4 when unknown, noted).
+fn severity(
+    impact: Option<&str>,
+    severities: &SeverityMap,
+    place: &str,
+    report: &mut Report,
+) -> Severity {
+    let impact = impact.unwrap_or("none");
+    match severities.0.get(impact) {
+        Some(s) => *s,
+        None => {
+            report.note(
+                place,
+                format!("impact `{impact}` taken as sev4"),
+                "not one of critical, major, minor, none",
+            );
+            Severity::Sev4
+        }
+    }
+}
+
+/// A maintenance's window: its schedule, completed from the declaration
+/// and the last update where Statuspage has none (noted).
+fn schedule(
+    i: &Incident,
+    file: &str,
+    place: &str,
+    declared_at: Timestamp,
+    last_at: Timestamp,
+    report: &mut Report,
+) -> Result<(Timestamp, Timestamp), ImportError> {
+    let from = opt_time(file, "scheduled_for", &i.scheduled_for)?;
+    let until = opt_time(file, "scheduled_until", &i.scheduled_until)?;
+    let from = from.unwrap_or_else(|| {
+        report.note(
+            place,
+            format!("scheduled_for set to {declared_at}"),
+            "maintenance without scheduled_for",
+        );
+        declared_at
+    });
+    let until = until.filter(|u| *u >= from).unwrap_or_else(|| {
+        let end = last_at.max(from);
+        report.note(
+            place,
+            format!("scheduled_until set to {end}"),
+            "maintenance without a scheduled_until after its start",
+        );
+        end
+    });
+    Ok((from, until))
+}
+
+/// The incident's updates in the order the page showed them, each with the
+/// place it came from (for notes). A `postmortem` update becomes the
+/// narrative when the incident has none.
+fn updates(
+    source_id: &str,
+    seen: BTreeMap<String, (IncidentUpdate, String)>,
+    kind: Kind,
+    postmortem_body: &mut Option<String>,
+    component: &mut ComponentLookup<'_>,
+    report: &mut Report,
+) -> Result<Vec<(Update, String)>, ImportError> {
+    let mut updates: Vec<(Update, String)> = Vec::new();
+    let mut last_status: Option<Status> = None;
+    let mut sources: Vec<(IncidentUpdate, String)> = seen.into_values().collect();
+    sources.sort_by(|(a, _), (b, _)| {
+        (
+            a.display_at.as_ref().or(a.created_at.as_ref()),
+            &a.created_at,
+        )
+            .cmp(&(
+                b.display_at.as_ref().or(b.created_at.as_ref()),
+                &b.created_at,
+            ))
+    });
+    for (u, ufile) in sources {
+        let uplace = format!(
+            "{ufile} (incident {source_id}, update {})",
+            u.id.as_deref().unwrap_or("without id")
+        );
+        let created = opt_time(&ufile, "incident_updates[].created_at", &u.created_at)?;
+        let display = opt_time(&ufile, "incident_updates[].display_at", &u.display_at)?;
+        let Some(at) = display.or(created) else {
+            return Err(ImportError::new(
+                &ufile,
+                format!(
+                    "incident {source_id}: an update has neither display_at nor created_at; add one and import again"
+                ),
+            ));
+        };
+        if let (Some(d), Some(c)) = (display, created)
+            && d != c
+        {
+            report.note(
+                &uplace,
+                format!("time is display_at {d}, not created_at {c}"),
+                "the page showed display_at",
+            );
+        }
+        if u.status == "postmortem" {
+            let body = u.body.clone().unwrap_or_default();
+            if postmortem_body.is_none() && !body.trim().is_empty() {
+                report.note(
+                    &uplace,
+                    "`postmortem` update became the post-mortem's narrative",
+                    "a post-mortem is not a status in incidentkit",
+                );
+                *postmortem_body = Some(body);
+            } else {
+                report.note(
+                    &uplace,
+                    "`postmortem` update left out",
+                    "the incident's postmortem_body holds the post-mortem",
+                );
+            }
+            continue;
+        }
+        let st = update_status(&u.status, kind, last_status, &uplace, report);
+        last_status = Some(st);
+        let body = decode_entities(u.body.as_deref().unwrap_or(""), &uplace, "message", report);
+        let message = if body.trim().is_empty() {
+            let text = placeholder_message(st);
+            report.note(
+                &uplace,
+                format!("empty message replaced by \"{text}\""),
+                "a public update needs a message",
+            );
+            text
+        } else {
+            body.trim().to_string()
+        };
+        let components = affected(&u, &uplace, component, report);
+        updates.push((
+            Update {
+                components,
+                ..super::update(ImportSource::Statuspage, at, st, message)
+            },
+            uplace,
+        ));
+    }
+    Ok(updates)
+}
+
+/// Our status for an update's status word: the word's own, or (unknown)
+/// the one before it.
+fn update_status(
+    word: &str,
+    kind: Kind,
+    last_status: Option<Status>,
+    uplace: &str,
+    report: &mut Report,
+) -> Status {
+    match status(word, kind) {
+        Some(st) => {
+            if st.as_str() != word {
+                report.note(
+                    uplace,
+                    format!("status `{}` is `{st}`", word),
+                    format!("`{}` is not a status of {}", word, kind_name(kind)),
+                );
+            }
+            st
+        }
+        None => {
+            let st = last_status.unwrap_or(first_status(kind));
+            report.note(
+                uplace,
+                format!("unknown status `{}` taken as `{st}`", word),
+                "incidentkit knows its own status vocabulary only",
+            );
+            st
+        }
+    }
+}
+
+/// The components an update names, with their new status; placeholders
+/// and unknown statuses are left out with a note.
+fn affected(
+    u: &IncidentUpdate,
+    uplace: &str,
+    component: &mut ComponentLookup<'_>,
+    report: &mut Report,
+) -> BTreeMap<String, ComponentStatus> {
+    let mut components = BTreeMap::new();
+    for a in u.affected_components.iter().flatten() {
+        match component(a.code.as_deref(), a.name.as_deref(), report) {
+            Some(id) => match component_status(a.new_status.as_deref()) {
+                Some(cs) => {
+                    components.insert(id, cs);
+                }
+                None => report.note(
+                    uplace,
+                    format!("component `{id}` without a known new status left out"),
+                    format!("new_status is {:?}", a.new_status),
+                ),
+            },
+            None => report.note(
+                uplace,
+                format!(
+                    "affected component {:?} left out",
+                    a.name.as_deref().unwrap_or("")
+                ),
+                "a placeholder: it names no component",
+            ),
+        }
+    }
+    components
 }
 
 fn first_status(kind: Kind) -> Status {

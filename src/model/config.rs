@@ -123,8 +123,19 @@ pub struct NotifyTarget {
     pub kinds: Vec<super::vocab::Kind>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Deserialize,
+    serde::Serialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum TargetKind {
     Slack,
     Teams,
@@ -134,14 +145,9 @@ pub enum TargetKind {
 }
 
 impl TargetKind {
+    /// The word files, JSON and labels use (serde spells it the same way).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Slack => "slack",
-            Self::Teams => "teams",
-            Self::Discord => "discord",
-            Self::Webhook => "webhook",
-            Self::Email => "email",
-        }
+        self.into()
     }
 }
 

@@ -2,7 +2,9 @@
 //! "4h", "3d", "1h30m". Days are 24 hours: cadences and due dates are about
 //! elapsed time, not calendar days.
 
-use jiff::SignedDuration;
+use jiff::fmt::StdFmtWrite;
+use jiff::fmt::friendly::{Designator, Spacing, SpanPrinter};
+use jiff::{RoundMode, SignedDuration, Span, SpanRound, Unit};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::str::FromStr;
@@ -104,25 +106,32 @@ impl FromStr for Duration {
     }
 }
 
-/// The shortest readable form: 15m, 1h, 1h30m, 3d.
+/// The shortest readable form: 15m, 1h, 1h30m, 3d (jiff's friendly printer,
+/// compact, without spaces, so the text parses back).
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut m = self.as_minutes();
-        if m < 0 {
-            f.write_str("-")?;
-            m = -m;
+        const COMPACT: SpanPrinter = SpanPrinter::new()
+            .designator(Designator::Compact)
+            .spacing(Spacing::None)
+            .zero_unit(Unit::Minute);
+        match days_hours_minutes(self.to_minute().0) {
+            Some(span) => COMPACT
+                .print_span(&span, StdFmtWrite(f))
+                .map_err(|_| fmt::Error),
+            None => write!(f, "{}m", self.as_minutes()),
         }
-        if m == 0 {
-            return f.write_str("0m");
-        }
-        for (unit, size) in [("d", 1440), ("h", 60), ("m", 1)] {
-            if m >= size {
-                write!(f, "{}{unit}", m / size)?;
-                m %= size;
-            }
-        }
-        Ok(())
     }
+}
+
+/// `d` as 24-hour days, hours and minutes (rounded half up to the minute),
+/// for jiff's printer; `None` beyond what a span holds (thousands of years).
+pub fn days_hours_minutes(d: SignedDuration) -> Option<Span> {
+    let round = SpanRound::new()
+        .largest(Unit::Day)
+        .smallest(Unit::Minute)
+        .mode(RoundMode::HalfExpand)
+        .days_are_24_hours();
+    Span::try_from(d).ok()?.round(round).ok()
 }
 
 impl<'de> Deserialize<'de> for Duration {

@@ -23,18 +23,29 @@ pub struct Imported {
     pub until: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ImportSource {
     Statuspage,
     Cstate,
 }
 
 impl ImportSource {
+    /// The word files, JSON and labels use (serde spells it the same way).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Statuspage => "statuspage",
-            Self::Cstate => "cstate",
-        }
+        self.into()
     }
 }

@@ -27,7 +27,8 @@ pub struct State {
 
 /// Derived, never written: response until resolved, learning until the
 /// post-mortem is published and its action items are done, then closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "lowercase")]
 pub enum Phase {
     Response,
     Learning,
@@ -35,12 +36,9 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// The word files, JSON and labels use (serde spells it the same way).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Response => "response",
-            Self::Learning => "learning",
-            Self::Closed => "closed",
-        }
+        self.into()
     }
 }
 

@@ -4,8 +4,22 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Severity {
     Sev1,
     Sev2,
@@ -16,13 +30,9 @@ pub enum Severity {
 impl Severity {
     pub const ALL: [Severity; 4] = [Self::Sev1, Self::Sev2, Self::Sev3, Self::Sev4];
 
+    /// The word files, JSON and labels use (serde spells it the same way).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Sev1 => "sev1",
-            Self::Sev2 => "sev2",
-            Self::Sev3 => "sev3",
-            Self::Sev4 => "sev4",
-        }
+        self.into()
     }
 }
 
@@ -54,8 +64,20 @@ pub enum Visibility {
     Internal,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     Investigating,
     Identified,
@@ -70,18 +92,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// The word files, JSON and labels use (serde spells it the same way).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Investigating => "investigating",
-            Self::Identified => "identified",
-            Self::Monitoring => "monitoring",
-            Self::Resolved => "resolved",
-            Self::Scheduled => "scheduled",
-            Self::InProgress => "in_progress",
-            Self::Verifying => "verifying",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-        }
+        self.into()
     }
 
     /// The kind of incident whose vocabulary this status belongs to.
@@ -121,8 +134,22 @@ impl fmt::Display for Status {
 }
 
 /// Ordered from best to worst, so `max` is the worst status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ComponentStatus {
     Operational,
     UnderMaintenance,
@@ -132,14 +159,9 @@ pub enum ComponentStatus {
 }
 
 impl ComponentStatus {
+    /// The word files, JSON and labels use (serde spells it the same way).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Operational => "operational",
-            Self::UnderMaintenance => "under_maintenance",
-            Self::DegradedPerformance => "degraded_performance",
-            Self::PartialOutage => "partial_outage",
-            Self::MajorOutage => "major_outage",
-        }
+        self.into()
     }
 }
 
@@ -161,8 +183,22 @@ pub enum Impact {
 
 /// Statuspage's indicator of a page or an incident, ordered from best to
 /// worst so `max` is the worst: an outage outranks maintenance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Indicator {
     None,
     Maintenance,
@@ -172,14 +208,9 @@ pub enum Indicator {
 }
 
 impl Indicator {
+    /// The word files, JSON and labels use (serde spells it the same way).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Maintenance => "maintenance",
-            Self::Minor => "minor",
-            Self::Major => "major",
-            Self::Critical => "critical",
-        }
+        self.into()
     }
 
     /// Statuspage's words for the page indicator.
@@ -230,5 +261,31 @@ pub enum PostmortemRequirement {
 impl PostmortemRequirement {
     pub fn is_required(self) -> bool {
         matches!(self, Self::RequiredWithReport | Self::Required)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+    use strum::VariantArray;
+
+    /// `as_str` (strum) and serde must write every variant the same way.
+    fn agree<T: Serialize + VariantArray + Copy + Into<&'static str> + std::fmt::Debug>() {
+        for v in T::VARIANTS {
+            let word: &'static str = (*v).into();
+            assert_eq!(serde_json::to_value(v).unwrap(), word, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn strum_and_serde_spell_every_word_alike() {
+        agree::<super::Severity>();
+        agree::<super::Status>();
+        agree::<super::ComponentStatus>();
+        agree::<super::Indicator>();
+        agree::<crate::model::imported::ImportSource>();
+        agree::<crate::model::config::TargetKind>();
+        agree::<crate::notify::What>();
+        agree::<crate::diagnostics::Level>();
     }
 }

@@ -26,8 +26,11 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// What a notice tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum What {
     /// The first entry the audience sees: the incident is declared, or the
     /// maintenance scheduled.
@@ -50,18 +53,9 @@ pub enum What {
 }
 
 impl What {
+    /// The word files, JSON and labels use (serde spells it the same way).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Declared => "declared",
-            Self::Update => "update",
-            Self::Resolved => "resolved",
-            Self::Postmortem => "postmortem",
-            Self::Report => "report",
-            Self::MaintenanceStarting => "maintenance_starting",
-            Self::MaintenanceCompleted => "maintenance_completed",
-            Self::Overdue => "overdue",
-            Self::ComponentUpdate => "component_update",
-        }
+        self.into()
     }
 }
 

@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use minijinja::Value;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocFormat {
     Md,
     Html,

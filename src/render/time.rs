@@ -3,9 +3,11 @@
 
 use super::locale::Locale;
 use crate::model::Config;
+use crate::model::duration::days_hours_minutes;
 use jiff::civil::Date;
+use jiff::fmt::friendly::{Designator, SpanPrinter};
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -96,24 +98,17 @@ pub fn iso(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// "1h 6m", "45m", "1d 14m": elapsed time as people read it, to the minute.
+/// "1h 6m", "45m", "1d 14m": elapsed time as people read it, to the
+/// nearest minute (jiff's friendly printer, compact).
 pub fn human_duration(seconds: i64) -> String {
-    let minutes = (seconds + 30) / 60;
-    if minutes < 1 {
-        return "less than a minute".to_string();
+    match days_hours_minutes(SignedDuration::from_secs(seconds)) {
+        Some(span) if span.is_positive() => SpanPrinter::new()
+            .designator(Designator::Compact)
+            .span_to_string(&span),
+        Some(_) => "less than a minute".to_string(),
+        // Beyond what a span holds: thousands of years, in minutes.
+        None => format!("{}m", seconds / 60),
     }
-    let (d, h, m) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
-    let mut parts = Vec::new();
-    if d > 0 {
-        parts.push(format!("{d}d"));
-    }
-    if h > 0 {
-        parts.push(format!("{h}h"));
-    }
-    if m > 0 {
-        parts.push(format!("{m}m"));
-    }
-    parts.join(" ")
 }
 
 #[cfg(test)]

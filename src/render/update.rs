@@ -7,13 +7,14 @@ use super::site::status_label;
 use super::time::{SiteTime, When};
 use super::{RenderError, ctx};
 use crate::model::incident::{DecisionOption, UpdateImpact, UsersAffected};
-use crate::model::{Config, Incident, Update, View};
+use crate::model::{ComponentStatus, Config, Incident, Update, View};
 use crate::templates::Templates;
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
+use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Internal,
     External,
@@ -29,7 +30,7 @@ impl Audience {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Md,
     Text,
@@ -108,6 +109,32 @@ pub fn render(
     format: Format,
     templates: &Templates,
 ) -> Result<String, RenderError> {
+    let c = context(config, incident, update, audience);
+    let value = ctx(&c);
+    Ok(match format {
+        Format::Md => markdown::inert(&templates.render("update/update.md", value)?),
+        Format::Text => templates.render("update/update.txt", value)?,
+        Format::Html => templates.render("update/update.html", value)?,
+        Format::Slack => json_text(&slack(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.slack.txt", value)?,
+        ))?,
+        Format::Teams => json_text(&teams(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.txt", value)?,
+        ))?,
+        Format::Discord => json_text(&discord(
+            &format!("{}: {}", c.status, c.title),
+            &templates.render("update/update.txt", value)?,
+            &c.site,
+            &c.at.iso,
+        ))?,
+    })
+}
+
+/// What the update templates read: the update in the audience's view of
+/// the incident's facts as of its time.
+fn context(config: &Config, incident: &Incident, update: &Update, audience: Audience) -> UpdateCtx {
     let clock = SiteTime::new(config);
     let internal = audience == Audience::Internal;
     let facts = incident.facts(audience.view(), update.at);
@@ -126,16 +153,6 @@ pub fn render(
         state.impact.as_ref()
     }
     .map(impact_ctx);
-    let components = state
-        .components
-        .iter()
-        .map(|(id, s)| {
-            let name = config
-                .component(id)
-                .map_or(id.as_str(), |c| c.name.as_str());
-            format!("{name}: {}", super::site::component_label(*s).label)
-        })
-        .collect();
     let d = &incident.declaration;
     // The entry as the audience's view shows it: corrected, with its notes.
     let message = match facts.entries.iter().find(|e| e.at == update.at) {
@@ -146,7 +163,7 @@ pub fn render(
         }
         None => update.message.clone().unwrap_or_default(),
     };
-    let c = UpdateCtx {
+    UpdateCtx {
         site: config.site.name.clone(),
         id: incident.id.clone(),
         title: d.title.clone(),
@@ -170,7 +187,7 @@ pub fn render(
             .next_update_at
             .filter(|_| !update.status.is_final())
             .map(|t| clock.when(t)),
-        components,
+        components: component_lines(config, &state.components),
         severity: state
             .severity
             .filter(|_| internal)
@@ -194,27 +211,20 @@ pub fn render(
                 options: d.options.iter().map(option_text).collect(),
             })
             .collect(),
-    };
-    let value = ctx(&c);
-    Ok(match format {
-        Format::Md => markdown::inert(&templates.render("update/update.md", value)?),
-        Format::Text => templates.render("update/update.txt", value)?,
-        Format::Html => templates.render("update/update.html", value)?,
-        Format::Slack => json_text(&slack(
-            &format!("{}: {}", c.status, c.title),
-            &templates.render("update/update.slack.txt", value)?,
-        ))?,
-        Format::Teams => json_text(&teams(
-            &format!("{}: {}", c.status, c.title),
-            &templates.render("update/update.txt", value)?,
-        ))?,
-        Format::Discord => json_text(&discord(
-            &format!("{}: {}", c.status, c.title),
-            &templates.render("update/update.txt", value)?,
-            &c.site,
-            &c.at.iso,
-        ))?,
-    })
+    }
+}
+
+/// "Checkout: Major outage": each component in force, by its name.
+fn component_lines(config: &Config, components: &BTreeMap<String, ComponentStatus>) -> Vec<String> {
+    components
+        .iter()
+        .map(|(id, s)| {
+            let name = config
+                .component(id)
+                .map_or(id.as_str(), |c| c.name.as_str());
+            format!("{name}: {}", super::site::component_label(*s).label)
+        })
+        .collect()
 }
 
 fn json_text(value: &serde_json::Value) -> Result<String, RenderError> {

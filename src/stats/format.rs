@@ -1,8 +1,11 @@
-//! The metrics as a terminal table, Markdown, or a standalone HTML page with
-//! an inline SVG chart (no JavaScript). JSON is the `Stats` value itself.
+//! The metrics as a terminal table, or through the templates `stats/*`:
+//! Markdown, or a standalone HTML page with an inline SVG chart (no
+//! JavaScript). JSON is the `Stats` value itself.
 
 use super::{Row, Share, Stats, Summary};
 use crate::model::Duration;
+use crate::templates::{TemplateError, Templates};
+use serde::Serialize;
 use std::fmt::Write;
 
 const HEADERS: [&str; 9] = [
@@ -104,21 +107,70 @@ pub fn human(stats: &Stats) -> String {
     out
 }
 
-pub fn markdown(stats: &Stats) -> String {
-    let mut out = format!("# Incident metrics\n\n{}\n", scope(stats));
-    for (title, rows) in sections(stats) {
-        let _ = writeln!(out, "\n## {title}\n");
-        let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
-        let _ = writeln!(out, "|{}", "---|".repeat(HEADERS.len()));
-        for r in rows {
-            let _ = writeln!(out, "| {} |", cells(r).join(" | "));
-        }
-    }
-    out
+/// The metrics as the templates read them: the same cells as the table.
+#[derive(Serialize)]
+struct Context<'a> {
+    scope: String,
+    headers: [&'static str; 9],
+    sections: Vec<SectionCtx>,
+    chart: Chart<'a>,
 }
 
-/// Median time to resolve per month, as bars.
-fn chart(stats: &Stats) -> String {
+#[derive(Serialize)]
+struct SectionCtx {
+    title: &'static str,
+    rows: Vec<Vec<String>>,
+}
+
+fn context(stats: &Stats) -> Context<'_> {
+    Context {
+        scope: scope(stats),
+        headers: HEADERS,
+        sections: sections(stats)
+            .into_iter()
+            .map(|(title, rows)| SectionCtx {
+                title,
+                rows: rows.into_iter().map(cells).collect(),
+            })
+            .collect(),
+        chart: chart(stats),
+    }
+}
+
+/// `stats/metrics.md`. A template loses its last newline (minijinja), so
+/// the document gets its own, whatever an override ends with.
+pub fn markdown(stats: &Stats, templates: &Templates) -> Result<String, TemplateError> {
+    Ok(templates.render("stats/metrics.md", crate::render::ctx(&context(stats)))? + "\n")
+}
+
+/// The median time to resolve per month as bars: the geometry, written as
+/// SVG by `stats/metrics.html`.
+#[derive(Serialize)]
+struct Chart<'a> {
+    width: String,
+    height: String,
+    /// The y of the axis under the bars.
+    baseline: String,
+    bars: Vec<Bar<'a>>,
+}
+
+#[derive(Serialize)]
+struct Bar<'a> {
+    month: &'a str,
+    median: String,
+    n: usize,
+    x: String,
+    y: String,
+    width: String,
+    height: String,
+    /// The x of the bar's middle, where its labels are centred.
+    mid: String,
+    value_y: String,
+    month_y: String,
+    n_y: String,
+}
+
+fn chart(stats: &Stats) -> Chart<'_> {
     let bars: Vec<(&str, f64, usize)> = stats
         .by_month
         .iter()
@@ -127,70 +179,41 @@ fn chart(stats: &Stats) -> String {
     let (bar, gap, height, top, bottom) = (48.0, 24.0, 160.0, 24.0, 36.0);
     let width = gap + bars.len() as f64 * (bar + gap);
     let max = bars.iter().map(|b| b.1).fold(1.0, f64::max);
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{width:.0}\" height=\"{:.0}\" viewBox=\"0 0 {width:.0} {:.0}\">\n<title>Median time to resolve per month</title>\n",
-        top + height + bottom,
-        top + height + bottom
-    );
-    let _ = writeln!(
-        svg,
-        "<line x1=\"0\" y1=\"{y:.0}\" x2=\"{width:.0}\" y2=\"{y:.0}\" stroke=\"#888\"/>",
-        y = top + height
-    );
-    for (i, (month, median, n)) in bars.iter().enumerate() {
-        let x = gap + i as f64 * (bar + gap);
-        let h = (median / max * height).max(1.0);
-        let y = top + height - h;
-        let mid = x + bar / 2.0;
-        let _ = writeln!(
-            svg,
-            "<rect x=\"{x:.0}\" y=\"{y:.1}\" width=\"{bar:.0}\" height=\"{h:.1}\" fill=\"#3b6ea5\"><title>{month}: median {} (n={n})</title></rect>",
-            duration(*median)
-        );
-        let _ = writeln!(
-            svg,
-            "<text x=\"{mid:.0}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\">{}</text>",
-            y - 6.0,
-            duration(*median)
-        );
-        let _ = writeln!(
-            svg,
-            "<text x=\"{mid:.0}\" y=\"{:.0}\" text-anchor=\"middle\" font-size=\"12\">{month}</text>\n<text x=\"{mid:.0}\" y=\"{:.0}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">n={n}</text>",
-            top + height + 16.0,
-            top + height + 30.0
-        );
+    let baseline = top + height;
+    Chart {
+        width: format!("{width:.0}"),
+        height: format!("{:.0}", top + height + bottom),
+        baseline: format!("{baseline:.0}"),
+        bars: bars
+            .into_iter()
+            .enumerate()
+            .map(|(i, (month, median, n))| {
+                let x = gap + i as f64 * (bar + gap);
+                let h = (median / max * height).max(1.0);
+                let y = baseline - h;
+                let mid = format!("{:.0}", x + bar / 2.0);
+                Bar {
+                    month,
+                    median: duration(median),
+                    n,
+                    x: format!("{x:.0}"),
+                    y: format!("{y:.1}"),
+                    width: format!("{bar:.0}"),
+                    height: format!("{h:.1}"),
+                    mid,
+                    value_y: format!("{:.1}", y - 6.0),
+                    month_y: format!("{:.0}", baseline + 16.0),
+                    n_y: format!("{:.0}", baseline + 30.0),
+                }
+            })
+            .collect(),
     }
-    svg.push_str("</svg>");
-    svg
 }
 
-pub fn html(stats: &Stats) -> String {
-    let mut out = String::from(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Incident metrics (internal)</title>\n<meta name=\"robots\" content=\"noindex\">\n<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin-bottom:1.5rem}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}th{background:#f3f3f3}</style>\n</head>\n<body>\n<h1>Incident metrics (internal)</h1>\n",
-    );
-    let _ = writeln!(out, "<p>{}</p>", crate::text::html(&scope(stats)));
-    let _ = writeln!(
-        out,
-        "<h2>Median time to resolve per month</h2>\n{}",
-        chart(stats)
-    );
-    for (title, rows) in sections(stats) {
-        let _ = writeln!(out, "<h2>{title}</h2>\n<table>\n<tr>");
-        for h in HEADERS {
-            let _ = write!(out, "<th>{h}</th>");
-        }
-        out.push_str("</tr>\n");
-        for r in rows {
-            out.push_str("<tr>");
-            for c in cells(r) {
-                let _ = write!(out, "<td>{}</td>", crate::text::html(&c));
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</table>\n");
-    }
-    out.push_str("</body>\n</html>\n");
-    out
+/// `stats/metrics.html`: a standalone page on the shared document base.
+pub fn html(stats: &Stats, templates: &Templates) -> Result<String, TemplateError> {
+    let page = templates.render("stats/metrics.html", crate::render::ctx(&context(stats)))?;
+    Ok(page + "\n")
 }
 
 #[cfg(test)]

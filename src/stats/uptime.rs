@@ -7,7 +7,9 @@ use crate::model::Repository;
 use crate::render::time::{SiteTime, iso};
 use crate::render::uptime::{Ledger, PARTIAL_WEIGHT, Tally};
 use crate::render::view::PublicView;
+use crate::templates::{TemplateError, Templates};
 use jiff::Timestamp;
+use minijinja::Value;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -124,37 +126,38 @@ pub fn human(report: &Report) -> String {
     out
 }
 
-pub fn markdown(report: &Report) -> String {
-    let mut out = format!("{}\n\n| {} |\n|", scope(report), HEADERS.join(" | "));
-    out.push_str(&"---|".repeat(HEADERS.len()));
-    out.push('\n');
-    for row in &report.rows {
-        let c = cells(row).map(|c| crate::text::markdown_inline(&c));
-        let _ = writeln!(out, "| {} |", c.join(" | "));
-    }
-    out
+/// What `stats/uptime.md` and `stats/uptime.html` read.
+#[derive(Serialize)]
+struct Context {
+    scope: String,
+    headers: [&'static str; 6],
+    rows: Vec<[String; 6]>,
 }
 
-pub fn html(report: &Report) -> String {
-    let mut out = String::from(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Uptime report</title>\n<meta name=\"robots\" content=\"noindex\">\n<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}</style>\n</head>\n<body>\n<h1>Uptime report</h1>\n",
-    );
-    let _ = writeln!(
-        out,
-        "<p>{}</p>\n<table>\n<tr>",
-        crate::text::html(&scope(report))
-    );
-    for h in HEADERS {
-        let _ = write!(out, "<th>{h}</th>");
-    }
-    out.push_str("</tr>\n");
-    for row in &report.rows {
-        out.push_str("<tr>");
-        for c in cells(row) {
-            let _ = write!(out, "<td>{}</td>", crate::text::html(&c));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</table>\n</body>\n</html>\n");
-    out
+fn context(report: &Report, cell: impl Fn(&str) -> String) -> Value {
+    crate::render::ctx(&Context {
+        scope: scope(report),
+        headers: HEADERS,
+        rows: report
+            .rows
+            .iter()
+            .map(|r| cells(r).map(|c| cell(&c)))
+            .collect(),
+    })
+}
+
+/// `stats/uptime.md`, each cell made inert Markdown; ends with a newline
+/// (a template loses its own).
+pub fn markdown(report: &Report, templates: &Templates) -> Result<String, TemplateError> {
+    let text = templates.render(
+        "stats/uptime.md",
+        context(report, crate::text::markdown_inline),
+    )?;
+    Ok(text + "\n")
+}
+
+/// `stats/uptime.html`: a standalone page on the shared document base.
+pub fn html(report: &Report, templates: &Templates) -> Result<String, TemplateError> {
+    let page = templates.render("stats/uptime.html", context(report, str::to_string))?;
+    Ok(page + "\n")
 }

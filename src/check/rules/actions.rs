@@ -2,11 +2,9 @@
 //! type that says what they do, and not due before the incident happened.
 
 use super::*;
-use crate::check::IncidentFiles;
-use crate::model::Incident;
-use jiff::tz::TimeZone;
 
-pub fn check(incident: &Incident, files: &IncidentFiles, tz: &TimeZone, out: &mut Vec<Diagnostic>) {
+pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files, tz) = (s.incident, s.files, s.timezone);
     let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
         return;
     };

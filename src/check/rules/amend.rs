@@ -5,13 +5,13 @@
 //! an entry that was never public.
 
 use super::*;
-use crate::check::IncidentFiles;
+use crate::model::Update;
 use crate::model::amend::PLACEHOLDER;
-use crate::model::{Incident, Update};
 use crate::repo::layout::update_file_name;
 use jiff::Timestamp;
 
-pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let find = |at: Timestamp| incident.updates.iter().find(|u| u.at == at);
     let amendments = &incident.amendments;
     let corrections = amendments

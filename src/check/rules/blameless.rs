@@ -4,7 +4,6 @@
 //! to …"), which a system as subject ("the retry failed to connect") is not.
 
 use super::*;
-use crate::check::IncidentFiles;
 use crate::check::lexicon::Lexicon;
 use crate::check::text::{self, Word};
 use crate::model::{Incident, Postmortem};
@@ -212,12 +211,8 @@ fn narrative(pm: &Postmortem) -> Vec<(String, &str)> {
     out
 }
 
-pub fn check(
-    incident: &Incident,
-    files: &IncidentFiles,
-    practice: &Practice,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
         return;
     };

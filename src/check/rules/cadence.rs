@@ -24,12 +24,8 @@ fn span(from: Timestamp, to: Timestamp) -> String {
     }
 }
 
-pub fn check(
-    incident: &Incident,
-    files: &IncidentFiles,
-    practice: &Practice,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     for gap in incident.gaps(practice.config) {
         let file = &files.updates[gap.update];
         if gap.breaks_cadence() {
@@ -67,7 +63,7 @@ pub fn check(
     }
     promises(incident, files, practice, out);
     if let Some(due) = incident.next_update_due(practice.config)
-        && practice.now > due
+        && s.now > due
     {
         let file = files.updates.last().unwrap_or(&files.incident);
         let policy = incident
@@ -87,8 +83,8 @@ pub fn check(
                     format!(
                         "the next update was due at {} and is {} overdue (now {}{policy})",
                         due.strftime("%Y-%m-%d %H:%M UTC"),
-                        Duration::from(practice.now.duration_since(due)).spoken(),
-                        practice.now.strftime("%Y-%m-%d %H:%M UTC"),
+                        Duration::from(s.now.duration_since(due)).spoken(),
+                        s.now.strftime("%Y-%m-%d %H:%M UTC"),
                     ),
                 )
                 .hint(format!(

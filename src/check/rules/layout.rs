@@ -1,8 +1,6 @@
 //! Files where incidentkit expects them, named as it expects.
 
 use super::*;
-use crate::check::IncidentFiles;
-use crate::model::Incident;
 use crate::repo::layout::{Layout, update_file_name};
 use crate::repo::source::NotRegular;
 
@@ -61,7 +59,8 @@ pub fn strays(layout: &Layout, out: &mut Vec<Diagnostic>) {
 }
 
 /// `YYYY-MM-DD-slug`, the date being `declared_at` in UTC.
-pub fn names(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+pub fn names(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let declared = incident
         .declaration
         .declared_at

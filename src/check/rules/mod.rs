@@ -20,19 +20,99 @@ pub mod timeline;
 pub mod translation;
 pub mod update;
 
+use crate::check::IncidentFiles;
 use crate::check::lexicon::Lexicon;
 use crate::diagnostics::{Diagnostic, Level};
-use crate::model::Config;
+use crate::model::{Config, Incident};
+use crate::repo::layout::Layout;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
-/// What the practice rules read besides the incident: the team's policy,
-/// the clock (for "overdue now") and the word lists.
+/// One incident as every per-incident rule family reads it.
+pub struct Subject<'a> {
+    pub incident: &'a Incident,
+    pub files: &'a IncidentFiles,
+    /// "Now", for the rules that judge by the clock.
+    pub now: Timestamp,
+    /// The site's time zone, UTC while incidentkit.yaml is broken: days
+    /// are the site's days.
+    pub timezone: &'a TimeZone,
+}
+
+/// What the practice rules read besides the incident: the team's policy
+/// and the word lists.
 pub struct Practice<'a> {
     pub config: &'a Config,
-    /// `config.timezone()`, looked up once.
-    pub timezone: jiff::tz::TimeZone,
-    pub now: Timestamp,
     pub lexicon: &'a Lexicon,
+}
+
+/// A rule family, by what it reads: one signature per kind, so `check`
+/// runs the list below rather than a hand-written sequence.
+pub enum Family {
+    /// Judges incidentkit.yaml (the file's name given).
+    Config(fn(&Config, &str, &mut Vec<Diagnostic>)),
+    /// Judges the folders and files as found.
+    Layout(fn(&Layout, &mut Vec<Diagnostic>)),
+    /// Judges one incident on its own: runs even while incidentkit.yaml is
+    /// broken.
+    Incident(fn(&Subject<'_>, &mut Vec<Diagnostic>)),
+    /// Judges one incident against the team's practice: skipped while
+    /// incidentkit.yaml is broken (there is no policy to judge by).
+    Practice(fn(&Subject<'_>, &Practice<'_>, &mut Vec<Diagnostic>)),
+}
+
+/// Every rule family, in the order they run. Not here: `history` (it reads
+/// a change against its base, only on `--changed-since`) and what is applied
+/// to the findings afterwards (`exempt`, `levels`, `imported`).
+pub static FAMILIES: &[Family] = &[
+    Family::Config(config::check),
+    Family::Config(levels::check),
+    Family::Layout(layout::refused),
+    Family::Layout(layout::strays),
+    Family::Incident(layout::names),
+    Family::Incident(timeline::check),
+    Family::Incident(timeline::future),
+    Family::Incident(postmortem::check),
+    Family::Incident(roles::check),
+    Family::Incident(update::check),
+    Family::Incident(amend::check),
+    Family::Incident(actions::check),
+    Family::Practice(references::check),
+    Family::Practice(translation::check),
+    Family::Practice(cadence::check),
+    Family::Practice(phase::check),
+    Family::Practice(blameless::check),
+    Family::Practice(report::check),
+];
+
+/// Runs the families that judge incidentkit.yaml.
+pub fn on_config(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
+    for family in FAMILIES {
+        if let Family::Config(check) = family {
+            check(config, file, out);
+        }
+    }
+}
+
+/// Runs the families that judge the folders and files as found.
+pub fn on_layout(layout: &Layout, out: &mut Vec<Diagnostic>) {
+    for family in FAMILIES {
+        if let Family::Layout(check) = family {
+            check(layout, out);
+        }
+    }
+}
+
+/// Runs the families that judge one incident; those that judge it against
+/// the practice only with one (`None` while incidentkit.yaml is broken).
+pub fn on_incident(s: &Subject<'_>, practice: Option<&Practice<'_>>, out: &mut Vec<Diagnostic>) {
+    for family in FAMILIES {
+        match (family, practice) {
+            (Family::Incident(check), _) => check(s, out),
+            (Family::Practice(check), Some(practice)) => check(s, practice, out),
+            _ => {}
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -5,19 +5,13 @@
 //! `postmortem/published-unresolved`.)
 
 use super::*;
-use crate::check::IncidentFiles;
-use crate::model::Incident;
 use crate::model::postmortem::PostmortemStatus;
 
-pub fn check(
-    incident: &Incident,
-    files: &IncidentFiles,
-    practice: &Practice,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let config = practice.config;
-    let tz = practice.timezone.clone();
-    let today = practice.now.to_zoned_datetime(tz).date();
+    let tz = s.timezone.clone();
+    let today = s.now.to_zoned_datetime(tz).date();
     let severity = incident.internal_facts().peak_severity;
     if let (Some(due), Some(severity)) = (incident.postmortem_due(config), severity) {
         let pm = incident.postmortem.as_ref();

@@ -2,12 +2,11 @@
 //! the incident is resolved.
 
 use super::*;
-use crate::check::IncidentFiles;
-use crate::model::Incident;
 use crate::model::postmortem::PostmortemStatus;
 use std::collections::HashMap;
 
-pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
         return;
     };

@@ -1,16 +1,10 @@
 //! Component ids in incidents and updates exist in incidentkit.yaml.
 
 use super::*;
-use crate::check::IncidentFiles;
 use crate::check::suggest::did_you_mean;
-use crate::model::{Config, Incident};
 
-pub fn check(
-    incident: &Incident,
-    files: &IncidentFiles,
-    config: &Config,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files, config) = (s.incident, s.files, practice.config);
     let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
     let unknown = |id: &str, file: &str| {
         let hint = match did_you_mean(id, &known) {

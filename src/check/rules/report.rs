@@ -4,12 +4,11 @@
 
 use super::blameless::{self, People};
 use super::*;
-use crate::check::IncidentFiles;
 use crate::check::lexicon::Lexicon;
 use crate::check::text::{self, Word};
+use crate::model::Kind;
 use crate::model::postmortem::{CustomerReport, PostmortemStatus};
 use crate::model::vocab::PostmortemRequirement;
-use crate::model::{Incident, Kind};
 use std::collections::HashSet;
 
 /// Fewer words than this is not a part, it is a placeholder ("We are sorry.").
@@ -35,12 +34,8 @@ fn parts(report: &CustomerReport) -> [(&'static str, &'static str, Option<&str>)
     ]
 }
 
-pub fn check(
-    incident: &Incident,
-    files: &IncidentFiles,
-    practice: &Practice,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
         return;
     };
@@ -87,58 +82,73 @@ pub fn check(
             continue;
         }
         tally.add(text::Tally::of(&words));
-        if let Some((i, p)) = lexicon.vague.first(&words) {
-            out.push(
-                REPORT_VAGUE
-                    .diag(file, format!("\"{}\" is vague: \"{}\"", p.join(" "), text::quote(text, &words, i)))
-                    .at(at.clone())
-                    .hint("say what customers could not do, when, and for how long; vagueness reads as hiding something"),
-            );
-        }
-        let jargon = jargon(&words, lexicon);
-        if !jargon.is_empty() {
-            out.push(
-                REPORT_JARGON
-                    .diag(file, format!("words customers may not understand: {}", jargon.join(", ")))
-                    .at(at.clone())
-                    .hint("say what it meant for customers (\"an error page\", \"slower pages\") instead of how our systems name it"),
-            );
-        }
-        let blame = blameless::phrase(text, &words, lexicon)
-            .or_else(|| blameless::person_as_cause(text, &words, lexicon, &people))
-            .or_else(|| third_party(text, &words, lexicon));
-        if let Some(b) = blame {
-            let whom = if b.third_party {
-                "a third party"
-            } else {
-                "an individual"
-            };
-            out.push(
-                REPORT_BLAME
-                    .diag(file, format!("the report blames {whom} (\"{}\"): \"{}\"", b.phrase, b.quote))
-                    .at(at)
-                    .hint("own the failure: say what *we* did and what *we* change (\"our systems did not handle …\"), without naming people or suppliers"),
-            );
-        }
+        wording(file, &at, text, &words, lexicon, &people, out);
     }
-    if let Some(score) = tally
-        .reading_ease()
-        .filter(|_| tally.words >= MIN_WORDS_FOR_READABILITY)
-        && score < lexicon.reading_ease
-    {
+    out.extend(readability(file, &tally, lexicon));
+}
+
+/// Vague phrases, jargon and blame in one part of the report (`at`).
+fn wording(
+    file: &str,
+    at: &str,
+    text: &str,
+    words: &[Word],
+    lexicon: &Lexicon,
+    people: &People,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some((i, p)) = lexicon.vague.first(words) {
         out.push(
-            REPORT_READABILITY
-                .diag(
-                    file,
-                    format!(
-                        "the customer report is hard to read: Flesch reading ease {score:.0} (floor {:.0}; 60-70 is plain English)",
-                        lexicon.reading_ease
-                    ),
-                )
-                .at_key("/customer_report")
-                .hint("use shorter sentences and everyday words; the floor is `language: {reading_ease: …}` in incidentkit.yaml"),
+            REPORT_VAGUE
+                .diag(file, format!("\"{}\" is vague: \"{}\"", p.join(" "), text::quote(text, words, i)))
+                .at(at)
+                .hint("say what customers could not do, when, and for how long; vagueness reads as hiding something"),
         );
     }
+    let jargon = jargon(words, lexicon);
+    if !jargon.is_empty() {
+        out.push(
+            REPORT_JARGON
+                .diag(file, format!("words customers may not understand: {}", jargon.join(", ")))
+                .at(at)
+                .hint("say what it meant for customers (\"an error page\", \"slower pages\") instead of how our systems name it"),
+        );
+    }
+    let blame = blameless::phrase(text, words, lexicon)
+        .or_else(|| blameless::person_as_cause(text, words, lexicon, people))
+        .or_else(|| third_party(text, words, lexicon));
+    if let Some(b) = blame {
+        let whom = if b.third_party {
+            "a third party"
+        } else {
+            "an individual"
+        };
+        out.push(
+            REPORT_BLAME
+                .diag(file, format!("the report blames {whom} (\"{}\"): \"{}\"", b.phrase, b.quote))
+                .at(at)
+                .hint("own the failure: say what *we* did and what *we* change (\"our systems did not handle …\"), without naming people or suppliers"),
+        );
+    }
+}
+
+/// The Flesch reading ease of the whole report against the team's floor.
+fn readability(file: &str, tally: &text::Tally, lexicon: &Lexicon) -> Option<Diagnostic> {
+    let score = tally
+        .reading_ease()
+        .filter(|_| tally.words >= MIN_WORDS_FOR_READABILITY)?;
+    (score < lexicon.reading_ease).then(|| {
+        REPORT_READABILITY
+            .diag(
+                file,
+                format!(
+                    "the customer report is hard to read: Flesch reading ease {score:.0} (floor {:.0}; 60-70 is plain English)",
+                    lexicon.reading_ease
+                ),
+            )
+            .at_key("/customer_report")
+            .hint("use shorter sentences and everyday words; the floor is `language: {reading_ease: …}` in incidentkit.yaml")
+    })
 }
 
 /// Jargon in `words`, each once, in order: the word lists and HTTP status

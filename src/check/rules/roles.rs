@@ -3,10 +3,10 @@
 //! the technical team shielded by a separate communications lead).
 
 use super::*;
-use crate::check::IncidentFiles;
-use crate::model::{Incident, Kind, Severity};
+use crate::model::{Kind, Severity};
 
-pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let decl = &incident.declaration;
     let Some(worst) = incident
         .internal_facts()

@@ -3,28 +3,14 @@
 
 use super::*;
 use crate::check::IncidentFiles;
-use crate::model::{Incident, Kind, Status};
+use crate::model::{Declaration, Incident, Kind, Status, Update};
 
-pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let decl = &incident.declaration;
     let mut closed_at = None;
     for (update, file) in incident.updates.iter().zip(&files.updates) {
-        if update.at < decl.declared_at {
-            out.push(
-                TIMELINE_BEFORE_DECLARATION
-                    .diag(
-                        file,
-                        format!(
-                            "update at {} is before the declaration ({})",
-                            update.at, decl.declared_at
-                        ),
-                    )
-                    .at("/at")
-                    .hint(
-                        "an update cannot precede the declaration; correct `at` or `declared_at`",
-                    ),
-            );
-        }
+        entry(update, decl, file, out);
         match (closed_at, update.reopen) {
             (Some(when), false) => out.push(
                 TIMELINE_AFTER_RESOLVED
@@ -44,53 +30,72 @@ pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnosti
             _ => {}
         }
         closed_at = update.status.is_final().then_some(update.at);
-        if let Some(next) = update.next_update_at
-            && next <= update.at
-        {
-            out.push(
-                TIMELINE_NEXT_UPDATE
-                    .diag(file, format!("next update promised at {next}, which is not after this update ({})", update.at))
-                    .at("/next_update_at")
-                    .hint("`next_update_at` is when stakeholders can expect the next update: a time after `at`"),
-            );
-        }
-        if update.status.kind() != decl.kind {
-            let kind = match decl.kind {
-                Kind::Incident => "an incident",
-                Kind::Maintenance => "a maintenance",
-            };
-            out.push(
-                TIMELINE_STATUS_KIND
-                    .diag(
-                        file,
-                        format!("`{}` is not a status of {kind}", update.status),
-                    )
-                    .at("/status")
-                    .hint(format!(
-                        "use one of: {}",
-                        Status::vocabulary(decl.kind).join(", ")
-                    )),
-            );
-        }
-        if let Some(decision) = &update.decision
-            && !decision.options.iter().any(|o| o.id == decision.chosen)
-        {
-            let ids: Vec<&str> = decision.options.iter().map(|o| o.id.as_str()).collect();
-            out.push(
-                UPDATE_DECISION_CHOICE
-                    .diag(
-                        file,
-                        format!(
-                            "the chosen option `{}` is not one of the options",
-                            decision.chosen
-                        ),
-                    )
-                    .at("/decision/chosen")
-                    .hint(format!("choose one of: {}", ids.join(", "))),
-            );
-        }
     }
     order(incident, files, out);
+}
+
+/// What one update must be on its own: after the declaration, its promise
+/// after itself, a status of its kind, a choice among its options.
+fn entry(update: &Update, decl: &Declaration, file: &str, out: &mut Vec<Diagnostic>) {
+    if update.at < decl.declared_at {
+        out.push(
+            TIMELINE_BEFORE_DECLARATION
+                .diag(
+                    file,
+                    format!(
+                        "update at {} is before the declaration ({})",
+                        update.at, decl.declared_at
+                    ),
+                )
+                .at("/at")
+                .hint("an update cannot precede the declaration; correct `at` or `declared_at`"),
+        );
+    }
+    if let Some(next) = update.next_update_at
+        && next <= update.at
+    {
+        out.push(
+            TIMELINE_NEXT_UPDATE
+                .diag(file, format!("next update promised at {next}, which is not after this update ({})", update.at))
+                .at("/next_update_at")
+                .hint("`next_update_at` is when stakeholders can expect the next update: a time after `at`"),
+        );
+    }
+    if update.status.kind() != decl.kind {
+        let kind = match decl.kind {
+            Kind::Incident => "an incident",
+            Kind::Maintenance => "a maintenance",
+        };
+        out.push(
+            TIMELINE_STATUS_KIND
+                .diag(
+                    file,
+                    format!("`{}` is not a status of {kind}", update.status),
+                )
+                .at("/status")
+                .hint(format!(
+                    "use one of: {}",
+                    Status::vocabulary(decl.kind).join(", ")
+                )),
+        );
+    }
+    if let Some(decision) = &update.decision
+        && !decision.options.iter().any(|o| o.id == decision.chosen)
+    {
+        let ids: Vec<&str> = decision.options.iter().map(|o| o.id.as_str()).collect();
+        out.push(
+            UPDATE_DECISION_CHOICE
+                .diag(
+                    file,
+                    format!(
+                        "the chosen option `{}` is not one of the options",
+                        decision.chosen
+                    ),
+                )
+                .at("/decision/chosen")
+                .hint(format!("choose one of: {}", ids.join(", "))),
+        );
+    }
 }
 
 /// Impact starts, then it is detected, then declared; maintenance ends after it starts.
@@ -137,12 +142,8 @@ fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) 
 /// Nothing has happened later than now: a time beyond the clock skew is a
 /// typo (a clock time read as tomorrow, a wrong year) or a wrong clock.
 /// `next_update_at` and a maintenance schedule are promises, so not here.
-pub fn future(
-    incident: &Incident,
-    files: &IncidentFiles,
-    now: Timestamp,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn future(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files, now) = (s.incident, s.files, s.now);
     let latest = now
         .checked_add(crate::clock::SKEW.as_signed())
         .unwrap_or(now);

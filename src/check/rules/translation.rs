@@ -6,15 +6,9 @@
 //! backfilled).
 
 use super::*;
-use crate::check::IncidentFiles;
-use crate::model::Incident;
 
-pub fn check(
-    incident: &Incident,
-    files: &IncidentFiles,
-    config: &Config,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files, config) = (s.incident, s.files, practice.config);
     let site = &config.site;
     let wanted: Vec<&str> = site
         .languages()

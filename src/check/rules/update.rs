@@ -4,10 +4,9 @@
 //! do not).
 
 use super::*;
-use crate::check::IncidentFiles;
 use crate::check::text;
+use crate::model::Kind;
 use crate::model::incident::UpdateImpact;
-use crate::model::{Incident, Kind};
 
 /// Words that hold no information on their own.
 const PLACEHOLDERS: &[&str] = &[
@@ -51,7 +50,8 @@ fn stated(impact: &UpdateImpact) -> bool {
     filled(&impact.summary) || filled(&impact.scope) || impact.users_affected.is_some()
 }
 
-pub fn check(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files) = (s.incident, s.files);
     let is_incident = incident.declaration.kind == Kind::Incident;
     // The impact in force, folded as `state_at` does, in one pass.
     let mut impact: Option<&UpdateImpact> = None;
