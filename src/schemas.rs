@@ -6,15 +6,21 @@ use std::sync::LazyLock;
 /// Each file kind of an incident repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum FileKind {
+    /// `incidentkit.yaml`.
     Config,
+    /// `incidents/<id>/incident.yaml`, the declaration.
     Incident,
+    /// `incidents/<id>/updates/<time>.yaml`.
     Update,
+    /// `incidents/<id>/postmortem.yaml`.
     Postmortem,
 }
 
 impl FileKind {
+    /// Every kind, in the order above.
     pub const ALL: [FileKind; 4] = [Self::Config, Self::Incident, Self::Update, Self::Postmortem];
 
+    /// The schema's name, as `incident schema NAME` takes it.
     pub fn name(self) -> &'static str {
         match self {
             Self::Config => "config",
@@ -39,6 +45,7 @@ impl FileKind {
         &PARSED[self as usize]
     }
 
+    /// The schema's JSON text, as embedded.
     pub fn schema_text(self) -> &'static str {
         match self {
             Self::Config => include_str!("../schemas/config.schema.json"),

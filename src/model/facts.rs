@@ -39,11 +39,17 @@ impl View {
 /// Where a moment of the impact window was taken from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// The declaration's `started_at`.
     StartedAt,
+    /// The declaration's `detected_at`.
     DetectedAt,
+    /// The declaration's `declared_at`.
     DeclaredAt,
+    /// The post-mortem's `mitigated_at` (internal view only).
     PostmortemMitigatedAt,
+    /// The first entry with status `monitoring`.
     MonitoringEntry,
+    /// The entry that resolved the incident.
     ResolvingEntry,
 }
 
@@ -61,9 +67,12 @@ impl Source {
     }
 }
 
+/// A moment of the impact window, and where it was taken from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Moment {
+    /// When.
     pub at: Timestamp,
+    /// Which field or entry said so.
     pub source: Source,
 }
 
@@ -71,14 +80,20 @@ pub struct Moment {
 /// than operational. `until` is `None` while it still holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComponentWindow {
+    /// The component's id in incidentkit.yaml.
     pub component: String,
+    /// Never `operational`.
     pub status: ComponentStatus,
+    /// When the entry that set it was posted.
     pub from: Timestamp,
+    /// When an entry changed it again; `None` while it still holds.
     pub until: Option<Timestamp>,
 }
 
+/// The facts of one incident in one view (see the module).
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {
+    /// Which entries were folded.
     pub view: View,
     /// The view's entries posted at or before now, in time order.
     pub entries: Vec<&'a Update>,
@@ -94,6 +109,7 @@ pub struct Facts<'a> {
     pub response_severity: Option<Severity>,
     /// When impact began: started, else detected, else declared.
     pub started: Moment,
+    /// The declaration's `declared_at`.
     pub declared: Timestamp,
     /// When service was restored: (internal view only) the post-mortem's
     /// `mitigated_at`, else the first monitoring entry, else the resolution.
@@ -242,6 +258,7 @@ impl Facts<'_> {
             .filter_map(|u| u.decision.as_ref().map(|d| (*u, d)))
     }
 
+    /// Whether the incident stays resolved as of now (`resolved` is set).
     pub fn is_resolved(&self) -> bool {
         self.resolved.is_some()
     }

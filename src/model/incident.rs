@@ -1,5 +1,9 @@
 //! An incident: its declaration, its updates in time order, its post-mortem.
 
+// Each field is described once, in schemas/incident.schema.json and
+// schemas/update.schema.json, which editors show.
+#![allow(missing_docs)]
+
 use super::exempt::Exemptions;
 use super::imported::Imported;
 use super::postmortem::Postmortem;
@@ -45,6 +49,7 @@ pub struct Declaration {
     pub imported: Option<Imported>,
 }
 
+/// `detected_by` (incident schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DetectedBy {
@@ -56,6 +61,7 @@ pub enum DetectedBy {
     Other,
 }
 
+/// `roles` (incident schema).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
@@ -105,6 +111,7 @@ impl Update {
     }
 }
 
+/// `impact` of an update (update schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateImpact {
@@ -124,6 +131,7 @@ pub enum UsersAffected {
     Estimate(String),
 }
 
+/// `decision` of an internal entry (update schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
@@ -134,6 +142,7 @@ pub struct Decision {
     pub rationale: String,
 }
 
+/// One of `decision.options` (update schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionOption {
@@ -165,6 +174,7 @@ impl Incident {
             .unwrap_or_else(|| format!("#incident-{}", self.id))
     }
 
+    /// Whether the declaration puts it on the status page.
     pub fn is_public(&self) -> bool {
         self.declaration.visibility == Visibility::Public
     }

@@ -1,23 +1,23 @@
 //! Every rule has a stable id, a default level and a one-line summary; one
 //! file per rule family. The registry below is the list `README.md` shows.
 
-pub mod actions;
-pub mod blameless;
-pub mod cadence;
-pub mod config;
-pub mod exempt;
-pub mod history;
-pub mod imported;
-pub mod layout;
-pub mod levels;
-pub mod phase;
-pub mod postmortem;
-pub mod references;
-pub mod report;
-pub mod roles;
-pub mod timeline;
-pub mod translation;
-pub mod update;
+pub(crate) mod actions;
+pub(crate) mod blameless;
+pub(crate) mod cadence;
+pub(crate) mod config;
+pub(crate) mod exempt;
+pub(crate) mod history;
+pub(crate) mod imported;
+pub(crate) mod layout;
+pub(crate) mod levels;
+pub(crate) mod phase;
+pub(crate) mod postmortem;
+pub(crate) mod references;
+pub(crate) mod report;
+pub(crate) mod roles;
+pub(crate) mod timeline;
+pub(crate) mod translation;
+pub(crate) mod update;
 
 use crate::check::lexicon::Lexicon;
 use crate::diagnostics::{Diagnostic, Level};
@@ -26,7 +26,7 @@ use jiff::Timestamp;
 
 /// What the practice rules read besides the incident: the team's policy,
 /// the clock (for "overdue now") and the word lists.
-pub struct Practice<'a> {
+pub(crate) struct Practice<'a> {
     pub config: &'a Config,
     /// `config.timezone()`, looked up once.
     pub timezone: jiff::tz::TimeZone,
@@ -34,10 +34,14 @@ pub struct Practice<'a> {
     pub lexicon: &'a Lexicon,
 }
 
+/// A rule of the registry, as `README.md` lists it.
 #[derive(Debug)]
 pub struct Rule {
+    /// Stable, `<family>/<name>`: what `rules:` and `exempt:` name.
     pub id: &'static str,
+    /// The level before the team's `rules:` apply.
     pub level: Level,
+    /// One line, for the README's table.
     pub summary: &'static str,
 }
 
@@ -58,18 +62,18 @@ impl Rule {
         self.configurable() && !self.id.starts_with("history/") && !self.id.starts_with("exempt/")
     }
 
-    pub fn find(id: &str) -> Option<&'static Rule> {
+    pub(crate) fn find(id: &str) -> Option<&'static Rule> {
         ALL.iter().copied().find(|r| r.id == id)
     }
 
-    pub fn diag(&'static self, file: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(&'static self, file: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.id, self.level, file, message)
     }
 }
 
 macro_rules! rules {
     ($($name:ident = $id:literal, $level:ident, $summary:literal;)*) => {
-        $(pub static $name: Rule = Rule { id: $id, level: Level::$level, summary: $summary };)*
+        $(pub(crate) static $name: Rule = Rule { id: $id, level: Level::$level, summary: $summary };)*
         /// Every rule, in the order they are documented.
         pub static ALL: &[&Rule] = &[$(&$name),*];
     };
