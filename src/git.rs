@@ -1,5 +1,13 @@
-//! The pull-request flow: put the files a command wrote on a branch of their
-//! own, in one commit, touching nothing else. Local repositories only.
+//! Everything the crate asks of git (local repositories only, through
+//! libgit2): the pull-request flow puts the files a command wrote on a
+//! branch of their own, in one commit, touching nothing else
+//! (`open_clean`, `commit_on_branch`); `changes_since` says what differs
+//! from a revision (`validate --changed-since`, `diff`, `notify`);
+//! `export_tree` writes the repository as it was at a revision
+//! (`build --as-of REV`); `recorded_links` and `committed_links_at` find the
+//! links and submodules git records where a checkout may show plain files;
+//! `prefix` places the incident repository inside its git repository, for
+//! links to the forge.
 
 use crate::repo::source::NotRegular;
 use git2::{Repository, Signature, StatusOptions};

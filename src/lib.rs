@@ -2,21 +2,23 @@
 //! process. Data flows one way: `repo` reads files, `check` validates them
 //! and builds the `model`, printers and renderers read the model.
 
+#![warn(missing_docs)]
+
 pub mod author;
 pub mod check;
 pub mod cli;
-pub mod clock;
-pub mod describe;
+mod clock;
+mod describe;
 pub mod diagnostics;
-pub mod git;
-pub mod github;
-pub mod import;
+mod git;
+mod github;
+mod import;
 pub mod model;
-pub mod notify;
-pub mod paths;
+mod notify;
+mod paths;
 pub mod render;
 pub mod repo;
 pub mod schemas;
-pub mod stats;
+mod stats;
 pub mod templates;
-pub mod text;
+mod text;

@@ -6,15 +6,22 @@ use std::sync::LazyLock;
 /// Each file kind of an incident repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
+    /// `incidentkit.yaml`.
     Config,
+    /// `incidents/<id>/incident.yaml`, the declaration.
     Incident,
+    /// `incidents/<id>/updates/<time>.yaml`.
     Update,
+    /// `incidents/<id>/postmortem.yaml`.
     Postmortem,
+    /// `incidents/<id>/corrections/<update>--<time>.yaml`.
     Correction,
+    /// `incidents/<id>/redactions/<update>--<time>.yaml`.
     Redaction,
 }
 
 impl FileKind {
+    /// Every kind, in the order above.
     pub const ALL: [FileKind; 6] = [
         Self::Config,
         Self::Incident,
@@ -24,6 +31,7 @@ impl FileKind {
         Self::Redaction,
     ];
 
+    /// The schema's name, as `incident schema NAME` takes it.
     pub fn name(self) -> &'static str {
         match self {
             Self::Config => "config",
@@ -50,6 +58,7 @@ impl FileKind {
         &PARSED[self as usize]
     }
 
+    /// The schema's JSON text, as embedded.
     pub fn schema_text(self) -> &'static str {
         match self {
             Self::Config => include_str!("../schemas/config.schema.json"),

@@ -59,16 +59,21 @@ pub const LOCALES: &[(&str, &str)] = &[
     ("ja", include_str!("../templates/locale/ja.yaml")),
 ];
 
-pub fn built_in_locale(lang: &str) -> Option<&'static str> {
+pub(crate) fn built_in_locale(lang: &str) -> Option<&'static str> {
     LOCALES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s)
 }
 
+/// A template or locale that failed; each variant names which.
 #[derive(Debug, thiserror::Error)]
+#[allow(missing_docs)] // the fields: each variant's doc and message name them
 pub enum TemplateError {
+    /// A locale does not parse or lacks a word.
     #[error("locale {lang}: {message}")]
     Locale { lang: String, message: String },
+    /// The repository's override under `templates/` cannot be read.
     #[error("cannot read the override {path}: {source}")]
     Override { path: String, source: ReadError },
+    /// A template does not compile or fails while rendering.
     #[error("template {name}: {source}")]
     Render {
         name: String,
@@ -76,6 +81,7 @@ pub enum TemplateError {
     },
 }
 
+/// Every template, built in or overridden by the repository's `templates/`.
 pub struct Templates {
     env: Environment<'static>,
     /// The repository whose `templates/locale/<lang>.yaml` overrides a
@@ -151,7 +157,7 @@ impl Templates {
         })
     }
 
-    pub fn render(&self, name: &str, context: Value) -> Result<String, TemplateError> {
+    pub(crate) fn render(&self, name: &str, context: Value) -> Result<String, TemplateError> {
         let err = |source| TemplateError::Render {
             name: name.to_string(),
             source,

@@ -17,7 +17,8 @@ pub fn modeline(path: &str, kind: FileKind) -> String {
     )
 }
 
-pub fn to_yaml<T: Serialize>(
+/// `value` as YAML under the modeline for `path`.
+pub(crate) fn to_yaml<T: Serialize>(
     path: &str,
     kind: FileKind,
     value: &T,

@@ -2,9 +2,9 @@
 //! validate, then write them without ever touching an existing file.
 
 pub mod emit;
-pub mod slug;
-pub mod when;
-pub mod write;
+pub(crate) mod slug;
+pub(crate) mod when;
+pub(crate) mod write;
 
 use crate::model::incident::{Decision, DecisionOption, Roles, UpdateImpact, UsersAffected};
 use crate::model::{
@@ -19,12 +19,16 @@ use std::collections::BTreeMap;
 /// Files to create: path relative to the repository root → content.
 pub type NewFiles = BTreeMap<String, String>;
 
+/// Why new files could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthorError {
+    /// A value would not serialize.
     #[error("cannot write YAML: {0}")]
     Yaml(#[from] serde_yaml::Error),
+    /// A template (the post-mortem skeleton) failed.
     #[error(transparent)]
     Template(#[from] crate::templates::TemplateError),
+    /// What was asked would break the incident's record; the message says why.
     #[error("{0}")]
     Refused(String),
 }
@@ -44,6 +48,7 @@ pub fn default_component_status(severity: Severity) -> ComponentStatus {
     }
 }
 
+/// The impact block of an update, `None` when all three parts are.
 pub fn impact(
     summary: Option<String>,
     users: Option<String>,

@@ -3,11 +3,11 @@
 //! then check what schemas cannot.
 
 mod document;
-pub mod lexicon;
+pub(crate) mod lexicon;
 pub mod rules;
 mod schema;
-pub mod suggest;
-pub mod text;
+pub(crate) mod suggest;
+pub(crate) mod text;
 
 use crate::diagnostics::Diagnostic;
 use crate::git::Changed;
@@ -25,12 +25,12 @@ use rules::{Practice, Subject};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
-pub use rules::exempt::Exempted;
+pub(crate) use rules::exempt::Exempted;
 pub use schema::validate as validate_schema;
 
 /// The files an incident was read from, aligned with the model's vectors.
 #[derive(Debug, Clone, Default)]
-pub struct IncidentFiles {
+pub(crate) struct IncidentFiles {
     pub incident: String,
     pub updates: Vec<String>,
     pub postmortem: Option<String>,
@@ -40,13 +40,17 @@ pub struct IncidentFiles {
     pub redactions: Vec<String>,
 }
 
+/// What a check found: the repository (when it could be built) and the
+/// findings.
 #[derive(Debug)]
 pub struct Outcome {
     /// `None` when incidentkit.yaml itself is broken.
     pub repository: Option<Repository>,
+    /// Every finding left after `rules:` levels and exemptions.
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by an `exempt:` with its reason, to be listed.
-    pub exempted: Vec<Exempted>,
+    pub(crate) exempted: Vec<Exempted>,
+    /// How many files were checked: incidentkit.yaml and every incident file.
     pub files: usize,
 }
 

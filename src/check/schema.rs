@@ -24,6 +24,7 @@ fn compile(kind: FileKind) -> Validator {
 
 static VALIDATORS: LazyLock<[Validator; 6]> = LazyLock::new(|| FileKind::ALL.map(compile));
 
+/// The findings of `value` (the parsed `file`) against the schema of `kind`.
 pub fn validate(kind: FileKind, value: &Value, file: &str) -> Vec<Diagnostic> {
     let validator = &VALIDATORS[kind as usize];
     if validator.is_valid(value) {

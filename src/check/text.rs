@@ -223,6 +223,7 @@ impl Tally {
 }
 
 /// The Flesch reading ease of `text` (see `Tally::reading_ease`).
+#[cfg(test)]
 pub fn reading_ease(text: &str) -> Option<f64> {
     Tally::of(&words(text)).reading_ease()
 }

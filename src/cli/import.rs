@@ -1,3 +1,9 @@
+//! `incident import`: an existing status page's history (Statuspage's saved
+//! API JSON, a cState site) as incident folders, in a new repository
+//! (`--out`) or added to one (`--into`, skipping incidents imported before).
+//! Nothing is written unless the result validates; then it prints what it
+//! read, wrote and changed on the way in.
+
 use super::CliError;
 use crate::author::{NewFiles, write};
 use crate::check;

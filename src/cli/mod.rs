@@ -1,5 +1,5 @@
-//! The command line: one file per command. Exit codes: 0 ok, 1 findings at
-//! error level, 2 usage or I/O error.
+//! The command line: one file per command, and `run`, the binary's entry
+//! point. Exit codes: 0 ok, then one per kind of outcome (`exit`).
 
 mod actions;
 mod authoring;
@@ -93,7 +93,7 @@ enum Command {
 /// An error that stops a command before it could do its job. Each kind
 /// has its exit code (`exit_code`); README.md, "Exit codes", lists them.
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub(crate) enum CliError {
     #[error(transparent)]
     Discover(#[from] crate::repo::DiscoverError),
     /// Reading or writing failed (a disk, a pipe): exit 4.
@@ -120,7 +120,7 @@ pub enum CliError {
 }
 
 /// Exit codes, one per kind of outcome.
-pub mod exit {
+pub(crate) mod exit {
     /// Findings at error level, or a refusal that keeps the record whole,
     /// or a delivery or apply that failed after doing all it could.
     pub const FINDINGS: u8 = 1;
@@ -170,6 +170,8 @@ impl From<crate::author::AuthorError> for CliError {
     }
 }
 
+/// The `incident` binary: parses the command line, runs the command and
+/// returns its exit code (`exit`); errors are printed to standard error.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let start = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));

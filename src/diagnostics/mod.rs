@@ -6,12 +6,17 @@ mod github;
 mod human;
 mod json;
 
-pub use github::{escape_data, print_github, summary_markdown};
-pub use human::{print_human, summary_line};
-pub use json::{ExemptedJson, print_json, print_json_with};
+pub use github::print_github;
+pub(crate) use github::{escape_data, summary_markdown};
+pub use human::print_human;
+pub(crate) use human::summary_line;
+pub use json::print_json;
+pub(crate) use json::{ExemptedJson, print_json_with};
 
 use serde::Serialize;
 
+/// How much a finding matters: an error fails the check (exit 1), a
+/// warning does not.
 #[derive(
     Debug,
     Clone,
@@ -28,7 +33,9 @@ use serde::Serialize;
 #[serde(rename_all = "lowercase")]
 #[strum(serialize_all = "lowercase")]
 pub enum Level {
+    /// Fails the check.
     Error,
+    /// Reported, and the check still passes.
     Warning,
 }
 
@@ -49,6 +56,7 @@ pub struct Pointer {
     pub at_key: bool,
 }
 
+/// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Path relative to the repository root, with `/` separators.
@@ -57,11 +65,16 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based, in characters.
     pub column: Option<usize>,
+    /// The rule's id (`rules::ALL`).
     pub rule: &'static str,
+    /// After the team's `rules:` levels.
     pub level: Level,
+    /// What is wrong.
     pub message: String,
+    /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Where in the parsed document, until resolved to `line` and `column`.
     #[serde(skip)]
     pub pointer: Option<Pointer>,
     /// The source line and the width of the span on it, for human output.
@@ -70,6 +83,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding about the whole `file`; `at`, `at_key` or `at_line` place it.
     pub fn new(rule: &'static str, level: Level, file: &str, message: impl Into<String>) -> Self {
         Self {
             file: file.to_string(),
@@ -102,20 +116,20 @@ impl Diagnostic {
         self
     }
 
-    pub fn at_line(mut self, line: usize, column: usize) -> Self {
+    pub(crate) fn at_line(mut self, line: usize, column: usize) -> Self {
         self.line = Some(line);
         self.column = Some(column);
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
+pub(crate) struct Counts {
     pub errors: usize,
     pub warnings: usize,
 }
@@ -136,8 +150,11 @@ impl Counts {
 /// Output formats shared by every command that reports findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// rustc-style text with the source line, for a terminal.
     Human,
+    /// One JSON document, for scripts.
     Json,
+    /// GitHub Actions workflow commands (annotations on the diff).
     Github,
 }
 

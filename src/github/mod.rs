@@ -1,5 +1,7 @@
-//! GitHub: post-mortem action items as issues (`issues`), and the pull
-//! request comment (`comment`). This module is the client: authentication,
+//! GitHub: post-mortem action items as issues (`issues`, diffed into a
+//! `plan` that `apply` carries out), the pull request comment (`comment`),
+//! and the fast lane that merges a responder's append-only pull request
+//! (`fast_lane`). This module is the client they share: authentication,
 //! the API base, pagination, and a policy for a shared API (writes paced,
 //! rate limits honoured, transient failures retried within a bounded wait).
 //! Requests go through octocrab on a current-thread tokio runtime owned by

@@ -4,6 +4,10 @@
 //! hash of what was removed. A correction leaves the update alone and
 //! records the text that replaces its public message.
 
+// Each field is described once, in schemas/correction.schema.json and
+// schemas/redaction.schema.json, which editors show.
+#![allow(missing_docs)]
+
 use super::incident::{Update, UsersAffected};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

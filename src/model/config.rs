@@ -1,10 +1,15 @@
 //! incidentkit.yaml: the site, its components and the severity policy.
 
+// Each field is described once, in schemas/config.schema.json, which
+// editors show.
+#![allow(missing_docs)]
+
 use super::duration::Duration;
 use super::vocab::{Impact, PostmortemRequirement, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// incidentkit.yaml as a whole (schemas/config.schema.json).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -27,6 +32,7 @@ pub struct Config {
     pub notify: Vec<NotifyTarget>,
 }
 
+/// A rule's level under `rules:` (config schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
@@ -48,6 +54,7 @@ pub struct Language {
     pub reading_ease: Option<f64>,
 }
 
+/// `site:` (config schema): the status page's name, address, zone and languages.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
@@ -66,6 +73,7 @@ pub struct Site {
 }
 
 impl Site {
+    /// The page's language, `en` when unset.
     pub fn language(&self) -> &str {
         self.language.as_deref().unwrap_or("en")
     }
@@ -84,6 +92,7 @@ impl Site {
     }
 }
 
+/// `site.subscribe` (config schema).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Subscribe {
@@ -151,6 +160,7 @@ impl TargetKind {
     }
 }
 
+/// `notify[].audience` (config schema): which view the target reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetAudience {
@@ -158,6 +168,7 @@ pub enum TargetAudience {
     External,
 }
 
+/// One entry of `groups:` (config schema).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
@@ -166,6 +177,7 @@ pub struct Group {
     pub description: Option<String>,
 }
 
+/// One entry of `components:` (config schema).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
@@ -196,6 +208,7 @@ pub struct FastLane {
     pub merge_method: Option<MergeMethod>,
 }
 
+/// `fast_lane.merge_method` (config schema).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MergeMethod {
@@ -205,6 +218,7 @@ pub enum MergeMethod {
     Rebase,
 }
 
+/// `github:` (config schema): where action items become issues.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GithubTarget {
@@ -212,6 +226,7 @@ pub struct GithubTarget {
     pub label: Option<String>,
 }
 
+/// `severity_policy:` (config schema): per severity, what differs from the defaults.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyOverrides {
@@ -286,6 +301,7 @@ impl Policy {
 }
 
 impl Config {
+    /// The policy for `severity`: the defaults with `severity_policy` over them.
     pub fn policy(&self, severity: Severity) -> Policy {
         let mut policy = Policy::default_for(severity);
         let o = &self.severity_policy;
@@ -307,10 +323,12 @@ impl Config {
         policy
     }
 
+    /// The component with id `id`.
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.components.iter().find(|c| c.id == id)
     }
 
+    /// The IANA name of the site's time zone, `UTC` when unset.
     pub fn timezone_name(&self) -> &str {
         self.site.timezone.as_deref().unwrap_or("UTC")
     }

@@ -9,26 +9,30 @@ use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::str::FromStr;
 
+/// A length of time as written in config and on the command line (see the
+/// module); `Display` writes it back in the same form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration(SignedDuration);
 
+/// A text that is not a duration; the message shows how to write one.
 #[derive(Debug, thiserror::Error)]
 #[error("`{0}` is not a duration: write a number and a unit, e.g. 15m, 4h, 3d or 1h30m")]
 pub struct ParseDurationError(String);
 
 impl Duration {
-    pub const fn minutes(m: i64) -> Self {
+    pub(crate) const fn minutes(m: i64) -> Self {
         Self(SignedDuration::from_secs(m * 60))
     }
 
-    pub const fn hours(h: i64) -> Self {
+    pub(crate) const fn hours(h: i64) -> Self {
         Self::minutes(h * 60)
     }
 
-    pub const fn days(d: i64) -> Self {
+    pub(crate) const fn days(d: i64) -> Self {
         Self::hours(d * 24)
     }
 
+    /// As jiff's duration, for arithmetic on timestamps.
     pub fn as_signed(self) -> SignedDuration {
         self.0
     }
@@ -44,7 +48,7 @@ impl Duration {
         Self::minutes(self.as_minutes())
     }
 
-    pub fn as_minutes(self) -> i64 {
+    pub(crate) fn as_minutes(self) -> i64 {
         self.0.as_secs() / 60
     }
 

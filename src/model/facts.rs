@@ -49,11 +49,17 @@ impl View {
 /// Where a moment of the impact window was taken from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// The declaration's `started_at`.
     StartedAt,
+    /// The declaration's `detected_at`.
     DetectedAt,
+    /// The declaration's `declared_at`.
     DeclaredAt,
+    /// The post-mortem's `mitigated_at` (internal view only).
     PostmortemMitigatedAt,
+    /// The first entry with status `monitoring`.
     MonitoringEntry,
+    /// The entry that resolved the incident.
     ResolvingEntry,
 }
 
@@ -71,9 +77,12 @@ impl Source {
     }
 }
 
+/// A moment of the impact window, and where it was taken from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Moment {
+    /// When.
     pub at: Timestamp,
+    /// Which field or entry said so.
     pub source: Source,
 }
 
@@ -81,9 +90,13 @@ pub struct Moment {
 /// than operational. `until` is `None` while it still holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComponentWindow {
+    /// The component's id in incidentkit.yaml.
     pub component: String,
+    /// Never `operational`.
     pub status: ComponentStatus,
+    /// When the entry that set it was posted.
     pub from: Timestamp,
+    /// When an entry changed it again; `None` while it still holds.
     pub until: Option<Timestamp>,
 }
 
@@ -92,6 +105,7 @@ pub struct ComponentWindow {
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     shown: Cow<'a, Update>,
+    /// The view it was taken in: what of its amendments it may show.
     pub view: View,
     /// The update as its file holds it (redacted fields hold the placeholder).
     pub original: &'a Update,
@@ -169,8 +183,10 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// The facts of one incident in one view (see the module).
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {
+    /// Which entries were folded.
     pub view: View,
     /// The view's entries posted at or before now, in time order, as the
     /// view shows them.
@@ -187,6 +203,7 @@ pub struct Facts<'a> {
     pub response_severity: Option<Severity>,
     /// When impact began: started, else detected, else declared.
     pub started: Moment,
+    /// The declaration's `declared_at`.
     pub declared: Timestamp,
     /// When service was restored: (internal view only) the post-mortem's
     /// `mitigated_at`, else the first monitoring entry, else the resolution.
@@ -336,6 +353,7 @@ impl Facts<'_> {
             .filter_map(|u| u.decision.as_ref().map(|d| (&**u, d)))
     }
 
+    /// Whether the incident stays resolved as of now (`resolved` is set).
     pub fn is_resolved(&self) -> bool {
         self.resolved.is_some()
     }

@@ -1,5 +1,9 @@
 //! An incident: its declaration, its updates in time order, its post-mortem.
 
+// Each field is described once, in schemas/incident.schema.json and
+// schemas/update.schema.json, which editors show.
+#![allow(missing_docs)]
+
 use super::amend::Amendments;
 use super::exempt::Exemptions;
 use super::imported::Imported;
@@ -46,6 +50,7 @@ pub struct Declaration {
     pub imported: Option<Imported>,
 }
 
+/// `detected_by` (incident schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DetectedBy {
@@ -57,6 +62,7 @@ pub enum DetectedBy {
     Other,
 }
 
+/// `roles` (incident schema).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
@@ -106,6 +112,7 @@ impl Update {
     }
 }
 
+/// `impact` of an update (update schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateImpact {
@@ -125,6 +132,7 @@ pub enum UsersAffected {
     Estimate(String),
 }
 
+/// `decision` of an internal entry (update schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
@@ -135,6 +143,7 @@ pub struct Decision {
     pub rationale: String,
 }
 
+/// One of `decision.options` (update schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionOption {
@@ -168,6 +177,7 @@ impl Incident {
             .unwrap_or_else(|| format!("#incident-{}", self.id))
     }
 
+    /// Whether the declaration puts it on the status page.
     pub fn is_public(&self) -> bool {
         self.declaration.visibility == Visibility::Public
     }

@@ -3,15 +3,15 @@
 //! reads it.
 
 pub mod amend;
-pub mod cadence;
+pub(crate) mod cadence;
 pub mod config;
 pub mod duration;
-pub mod exempt;
+pub(crate) mod exempt;
 pub mod facts;
-pub mod imported;
+pub(crate) mod imported;
 pub mod incident;
 pub mod postmortem;
-pub mod state;
+pub(crate) mod state;
 pub mod vocab;
 
 pub use config::{Config, Policy};
@@ -26,6 +26,8 @@ pub use vocab::{ComponentStatus, Indicator, Kind, Severity, Status, Visibility};
 /// id order.
 #[derive(Debug, Clone)]
 pub struct Repository {
+    /// incidentkit.yaml.
     pub config: Config,
+    /// Sorted by id, which starts with the declared date.
     pub incidents: Vec<Incident>,
 }

@@ -1,5 +1,9 @@
 //! postmortem.yaml: the learning phase.
 
+// Each field is described once, in schemas/postmortem.schema.json, which
+// editors show.
+#![allow(missing_docs)]
+
 use super::exempt::Exemptions;
 use super::imported::Imported;
 use super::incident::UsersAffected;
@@ -7,6 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+/// postmortem.yaml (schemas/postmortem.schema.json).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Postmortem {
@@ -50,6 +55,7 @@ pub struct Postmortem {
     pub imported: Option<Imported>,
 }
 
+/// `status` (postmortem schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PostmortemStatus {
@@ -58,6 +64,7 @@ pub enum PostmortemStatus {
     Published,
 }
 
+/// `impact` (postmortem schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostmortemImpact {
@@ -71,6 +78,7 @@ pub struct PostmortemImpact {
     pub data_loss: Option<String>,
 }
 
+/// One of `timeline` (postmortem schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineEntry {
@@ -78,6 +86,7 @@ pub struct TimelineEntry {
     pub event: String,
 }
 
+/// `detection` (postmortem schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Detection {
@@ -87,6 +96,7 @@ pub struct Detection {
     pub improvements: Vec<String>,
 }
 
+/// `response` (postmortem schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseReview {
@@ -98,6 +108,7 @@ pub struct ResponseReview {
     pub got_lucky: Vec<String>,
 }
 
+/// `communication` (postmortem schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommunicationReview {
@@ -107,6 +118,7 @@ pub struct CommunicationReview {
     pub to_improve: Vec<String>,
 }
 
+/// One of `action_items` (postmortem schema).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionItem {
@@ -125,6 +137,7 @@ pub struct ActionItem {
     pub done: bool,
 }
 
+/// `action_items[].type` (postmortem schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ActionType {
@@ -134,6 +147,7 @@ pub enum ActionType {
     Process,
 }
 
+/// `action_items[].priority` (postmortem schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {

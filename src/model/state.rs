@@ -9,16 +9,21 @@ use super::vocab::{ComponentStatus, Kind, Severity, Status};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 
+/// What is in force at one moment of an incident.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     /// None before the first update.
     pub status: Option<Status>,
+    /// The declared severity, or the latest an update set.
     pub severity: Option<Severity>,
+    /// Component id → its latest status, for every component named so far.
     pub components: BTreeMap<String, ComponentStatus>,
     /// The impact stated last while open (none once resolved: the impact
     /// of the whole incident is `Facts::impact`).
     pub impact: Option<UpdateImpact>,
+    /// When the latest update was posted; `None` before the first.
     pub last_update_at: Option<Timestamp>,
+    /// When the last stakeholder update promised the next (`None`: no promise).
     pub next_update_at: Option<Timestamp>,
     /// When the latest final (resolved/completed) update was posted, if the
     /// incident is currently closed.
@@ -30,8 +35,11 @@ pub struct State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
 #[strum(serialize_all = "lowercase")]
 pub enum Phase {
+    /// Not resolved yet.
     Response,
+    /// Resolved; the post-mortem or its action items are still owed.
     Learning,
+    /// Nothing owed.
     Closed,
 }
 
@@ -99,10 +107,12 @@ impl Incident {
         )
     }
 
+    /// Whether the last update leaves the incident closed (resolved or completed).
     pub fn is_resolved(&self) -> bool {
         self.current().resolved_at.is_some()
     }
 
+    /// The phase after the last update, under `config`'s policy.
     pub fn phase(&self, config: &Config) -> Phase {
         if !self.is_resolved() {
             return Phase::Response;

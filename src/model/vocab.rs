@@ -1,6 +1,10 @@
 //! The words of the practice: severities, statuses, visibility. Statuspage's
 //! words where Statuspage has one, so its consumers read our output unchanged.
 
+// Each word is described once, in the schemas (schemas/*.schema.json),
+// which editors show.
+#![allow(missing_docs)]
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -135,11 +135,6 @@ impl Ledger {
         self.remote.as_deref()
     }
 
-    /// Whether this incident repository has a ledger yet.
-    pub fn exists(&self) -> bool {
-        !self.text.is_empty()
-    }
-
     pub fn standing(&self, key: &str, now: Timestamp) -> Standing {
         match self.standing.get(key) {
             None => Standing::New,

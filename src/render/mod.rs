@@ -2,20 +2,20 @@
 //! from templates (see `crate::templates`); the public outputs see only a
 //! `view::PublicView` of the repository, so nothing internal can reach them.
 
-pub mod amend;
-pub mod api;
-pub mod calendar;
-pub mod feed;
-pub mod internal;
-pub mod locale;
-pub mod markdown;
+pub(crate) mod amend;
+pub(crate) mod api;
+pub(crate) mod calendar;
+pub(crate) mod feed;
+pub(crate) mod internal;
+pub(crate) mod locale;
+pub(crate) mod markdown;
 pub mod postmortem;
 pub mod site;
 pub mod time;
 pub mod update;
-pub mod uptime;
-pub mod view;
-pub mod widget;
+pub(crate) mod uptime;
+pub(crate) mod view;
+pub(crate) mod widget;
 
 use crate::model::Repository;
 use crate::templates::{TemplateError, Templates};
@@ -23,10 +23,13 @@ use jiff::Timestamp;
 use minijinja::Value;
 use std::collections::BTreeMap;
 
+/// Why an output could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
+    /// A template failed (a built-in one, or the repository's override).
     #[error(transparent)]
     Template(#[from] TemplateError),
+    /// A JSON output (the API, the widget) would not serialize.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
 }

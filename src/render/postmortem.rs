@@ -16,15 +16,21 @@ use jiff::Timestamp;
 use minijinja::Value;
 use serde::Serialize;
 
+/// What a post-mortem document is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocFormat {
+    /// Markdown.
     Md,
+    /// A standalone HTML page.
     Html,
 }
 
+/// Which document of the learning phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Document {
+    /// The internal post-mortem: every entry, the internal view.
     Postmortem,
+    /// The customer-facing report: the post-mortem's `customer_report`.
     Report,
 }
 
@@ -43,6 +49,7 @@ struct Durations {
     to_resolve: Option<String>,
 }
 
+/// `document` of `incident` in `format`, in the site's time zone.
 pub fn render(
     config: &Config,
     incident: &Incident,

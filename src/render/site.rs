@@ -17,17 +17,23 @@ use std::collections::BTreeMap;
 /// Days of history on the front page.
 const FRONT_PAGE_DAYS: i64 = 14;
 
+/// A status word as pages show it: the locale key, the English label and
+/// an icon that does not rely on colour.
 #[derive(Debug, Clone, Serialize)]
 pub struct Label {
     /// What the key is a word of (status, component, impact, indicator):
     /// pages look the label up as `<kind>.<key>` in their locale.
     pub kind: &'static str,
+    /// The word as the model spells it (`major_outage`): the locale key's
+    /// second part and the CSS class.
     pub key: &'static str,
+    /// In English, where no locale applies (feeds, post-mortems, notices).
     pub label: &'static str,
+    /// One character.
     pub icon: &'static str,
 }
 
-pub fn component_label(s: ComponentStatus) -> Label {
+pub(crate) fn component_label(s: ComponentStatus) -> Label {
     let (label, icon) = match s {
         ComponentStatus::Operational => ("Operational", "✓"),
         ComponentStatus::UnderMaintenance => ("Under maintenance", "⚙"),
@@ -43,7 +49,7 @@ pub fn component_label(s: ComponentStatus) -> Label {
     }
 }
 
-pub fn status_label(s: Status) -> Label {
+pub(crate) fn status_label(s: Status) -> Label {
     let (label, icon) = match s {
         Status::Investigating => ("Investigating", "●"),
         Status::Identified => ("Identified", "◎"),
@@ -385,6 +391,7 @@ pub fn pages(
 pub struct Tree {
     /// "" for the page's language, "de/" for another.
     pub prefix: String,
+    /// (language, prefix) of every tree; empty with one language.
     pub languages: Vec<(String, String)>,
 }
 

@@ -54,14 +54,15 @@ impl SiteTime {
         }
     }
 
-    pub fn locale(&self) -> &Locale {
+    pub(crate) fn locale(&self) -> &Locale {
         &self.locale
     }
 
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
+    /// `t` in the site's zone and locale, every way a template prints it.
     pub fn when(&self, t: Timestamp) -> When {
         let z = t.to_zoned_datetime(self.tz.clone());
         let day = self.locale.day(z.date());
@@ -76,7 +77,7 @@ impl SiteTime {
         }
     }
 
-    pub fn date(&self, t: Timestamp) -> Date {
+    pub(crate) fn date(&self, t: Timestamp) -> Date {
         t.to_zoned_datetime(self.tz.clone()).date()
     }
 
@@ -87,7 +88,7 @@ impl SiteTime {
             .unwrap_or(Timestamp::UNIX_EPOCH)
     }
 
-    pub fn end_of(&self, date: Date) -> Timestamp {
+    pub(crate) fn end_of(&self, date: Date) -> Timestamp {
         date.checked_add(1.day())
             .map_or(Timestamp::MAX, |next| self.start_of(next))
     }

@@ -14,9 +14,12 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 
+/// Who a stakeholder update is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
+    /// The team and the company: every entry, internal notes included.
     Internal,
+    /// Customers: public incidents and entries with a message only.
     External,
 }
 
@@ -30,11 +33,16 @@ impl Audience {
     }
 }
 
+/// What a stakeholder update is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Markdown.
     Md,
+    /// Plain text (an e-mail's text part).
     Text,
+    /// Slack Block Kit JSON.
     Slack,
+    /// A standalone HTML page (an e-mail's HTML part).
     Html,
     /// An Adaptive Card in the envelope a Teams workflow webhook takes.
     Teams,
@@ -101,6 +109,7 @@ pub fn pick(incident: &Incident, audience: Audience, at: Option<Timestamp>) -> O
     })
 }
 
+/// `update` of `incident` for `audience` in `format`, in the site's time zone.
 pub fn render(
     config: &Config,
     incident: &Incident,
@@ -309,10 +318,10 @@ pub fn teams(title: &str, body: &str) -> serde_json::Value {
 
 /// Discord's limits: an embed's title, description and footer, and all of
 /// an embed's text together; a longer one is refused.
-pub const DISCORD_TITLE_CHARS: usize = 256;
-pub const DISCORD_DESCRIPTION_CHARS: usize = 4096;
-pub const DISCORD_FOOTER_CHARS: usize = 2048;
-pub const DISCORD_EMBED_CHARS: usize = 6000;
+pub(crate) const DISCORD_TITLE_CHARS: usize = 256;
+pub(crate) const DISCORD_DESCRIPTION_CHARS: usize = 4096;
+pub(crate) const DISCORD_FOOTER_CHARS: usize = 2048;
+pub(crate) const DISCORD_EMBED_CHARS: usize = 6000;
 
 /// A Discord webhook message with one embed. Discord reads Markdown in the
 /// description: `body` (plain text) is escaped, and no mention pings

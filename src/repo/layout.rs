@@ -12,25 +12,31 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+/// One folder under `incidents/`; paths relative to the repository root.
 #[derive(Debug, Clone, Default)]
 pub struct IncidentDir {
     /// The folder name, which is the incident id.
     pub id: String,
+    /// Its `incident.yaml`, if there.
     pub incident: Option<String>,
     /// Update files in name order, which is time order.
     pub updates: Vec<String>,
+    /// Its `postmortem.yaml`, if there.
     pub postmortem: Option<String>,
     /// Correction records in name order (by update, then time).
     pub corrections: Vec<String>,
     /// Redaction records in name order.
     pub redactions: Vec<String>,
+    /// Files in it that incidentkit does not read.
     pub strays: Vec<String>,
     /// Links and special files in the folder (or the folder itself), never read.
     pub refused: Vec<(String, NotRegular)>,
 }
 
+/// The files of a repository, as listed (none read yet).
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
+    /// In folder-name order, which is id order.
     pub incidents: Vec<IncidentDir>,
     /// Files directly in `incidents/` that belong to no incident.
     pub strays: Vec<String>,

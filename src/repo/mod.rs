@@ -2,7 +2,7 @@
 //! reading and parsing them. It knows nothing of schemas, rules or the model.
 
 pub mod layout;
-pub mod locate;
+pub(crate) mod locate;
 pub mod source;
 pub mod yaml;
 
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 pub use crate::paths::CONFIG as CONFIG_FILE;
 
 #[derive(Debug, thiserror::Error)]
-pub enum DiscoverError {
+pub(crate) enum DiscoverError {
     #[error(
         "no {CONFIG_FILE} in {0} or any parent folder: run inside an incident repository, pass -C DIR, or create one with `incident init`"
     )]
@@ -25,7 +25,7 @@ pub enum DiscoverError {
 
 /// Walks up from `start` to the folder holding `incidentkit.yaml`, as git
 /// finds `.git`.
-pub fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
+pub(crate) fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
     let start = start
         .canonicalize()
         .map_err(|e| DiscoverError::Io(start.to_path_buf(), e))?;
@@ -50,6 +50,7 @@ pub struct Files {
 }
 
 impl Files {
+    /// The files under `root`, nothing pending.
     pub fn on_disk(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),
@@ -74,12 +75,8 @@ impl Files {
         self
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
-    }
-
-    pub fn is_pending(&self, file: &str) -> bool {
-        self.pending.contains_key(file)
     }
 
     /// A file as text, through the one reader (`source::read`).
@@ -104,7 +101,7 @@ impl Files {
             .map(|(path, what)| (path.as_str(), *what))
     }
 
-    pub fn scan(&self) -> std::io::Result<layout::Layout> {
+    pub(crate) fn scan(&self) -> std::io::Result<layout::Layout> {
         let mut layout = layout::scan(&self.root)?;
         for file in self.pending.keys() {
             layout.insert(file);

@@ -15,7 +15,7 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// a repository past it (a mistake or an attack) would cost memory in
 /// proportion. The variable below moves it.
 pub const MAX_REPOSITORY_BYTES: u64 = 256 * 1024 * 1024;
-pub const REPOSITORY_LIMIT_VAR: &str = "INCIDENTKIT_MAX_REPOSITORY_BYTES";
+pub(crate) const REPOSITORY_LIMIT_VAR: &str = "INCIDENTKIT_MAX_REPOSITORY_BYTES";
 
 /// Refuses a repository whose files total more than the limit.
 pub fn within_repository_limit(root: &Path, total: u64) -> io::Result<()> {
@@ -39,12 +39,17 @@ pub fn within_repository_limit(root: &Path, total: u64) -> io::Result<()> {
 /// What stands at a path where a regular file or a folder belongs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NotRegular {
+    /// A symbolic link (or git's mode 120000).
     Link,
     /// A git submodule (tree entry mode 160000).
     Submodule,
+    /// A named pipe: opening it could block forever.
     Fifo,
+    /// A block or character device.
     Device,
+    /// A Unix socket.
     Socket,
+    /// Anything else that is not a regular file or a folder.
     Other,
 }
 
@@ -95,20 +100,28 @@ impl NotRegular {
     }
 }
 
+/// Why a file of the repository was not read as text.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The operating system said no.
     #[error("cannot read the file: {0}")]
     Io(#[from] io::Error),
+    /// Larger than `MAX_FILE_BYTES` (its size in bytes).
     #[error("the file is {0} bytes; the limit is {MAX_FILE_BYTES} bytes (1 MiB)")]
     TooLarge(u64),
+    /// Not UTF-8: where the first bad byte is (1-based, column in characters).
     #[error("the file is not valid UTF-8 text")]
+    #[allow(missing_docs)] // the fields: named in the doc above
     NotUtf8 { line: usize, column: usize },
+    /// Nothing but blank lines, comments and `---`.
     #[error("the file is empty")]
     Empty,
     /// `path` (the file, or a folder on the way to it) is a link or a
     /// special file: it is neither followed nor opened.
     #[error("{}", what.refusal(path))]
+    #[allow(missing_docs)] // the fields: named in the doc above
     NotRegular { path: String, what: NotRegular },
+    /// The path would leave the repository (`..`, absolute, a drive).
     #[error("`{0}` is not a path inside the repository")]
     Outside(String),
 }
@@ -167,7 +180,7 @@ fn read_bytes(root: &Path, file: &str) -> Result<Vec<u8>, ReadError> {
 /// What a folder `dir` of the repository holds (relative to `root`, with
 /// `/`; hidden entries included), each with its kind, never following a
 /// link. The folder and every folder on the way to it must be real folders.
-pub fn list(root: &Path, dir: &str) -> Result<Vec<(String, Kind)>, ReadError> {
+pub(crate) fn list(root: &Path, dir: &str) -> Result<Vec<(String, Kind)>, ReadError> {
     let parts = components(dir)?;
     check_path(root, &parts, Expect::Folder)?;
     let path = parts.iter().fold(root.to_path_buf(), |p, c| p.join(c));
@@ -190,7 +203,7 @@ pub fn list(root: &Path, dir: &str) -> Result<Vec<(String, Kind)>, ReadError> {
 
 /// An entry of a folder, as `list` sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     File,
     Folder,
     Refused(NotRegular),

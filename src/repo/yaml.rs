@@ -8,16 +8,21 @@ use serde_json::{Map, Number, Value};
 use std::cell::Cell;
 use std::fmt;
 
+/// Why a text is not a YAML document incidentkit reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
+    /// serde_yaml's, without its position, or ours where it says too little
+    /// (alias expansion, nesting depth).
     pub message: String,
     /// 1-based line and column, when serde_yaml knows them.
     pub line: Option<usize>,
+    /// See `line`.
     pub column: Option<usize>,
     /// A key repeated within one mapping (at any depth).
     pub duplicate_key: bool,
 }
 
+/// One YAML document as a JSON value (see the module for what is refused).
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     too_deep(text)?;
     // serde_yaml bounds the number of alias jumps, not what they expand to:

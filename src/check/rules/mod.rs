@@ -1,24 +1,24 @@
 //! Every rule has a stable id, a default level and a one-line summary; one
 //! file per rule family. The registry below is the list `README.md` shows.
 
-pub mod actions;
-pub mod amend;
-pub mod blameless;
-pub mod cadence;
-pub mod config;
-pub mod exempt;
-pub mod history;
-pub mod imported;
-pub mod layout;
-pub mod levels;
-pub mod phase;
-pub mod postmortem;
-pub mod references;
-pub mod report;
-pub mod roles;
-pub mod timeline;
-pub mod translation;
-pub mod update;
+pub(crate) mod actions;
+pub(crate) mod amend;
+pub(crate) mod blameless;
+pub(crate) mod cadence;
+pub(crate) mod config;
+pub(crate) mod exempt;
+pub(crate) mod history;
+pub(crate) mod imported;
+pub(crate) mod layout;
+pub(crate) mod levels;
+pub(crate) mod phase;
+pub(crate) mod postmortem;
+pub(crate) mod references;
+pub(crate) mod report;
+pub(crate) mod roles;
+pub(crate) mod timeline;
+pub(crate) mod translation;
+pub(crate) mod update;
 
 use crate::check::IncidentFiles;
 use crate::check::lexicon::Lexicon;
@@ -29,7 +29,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 /// One incident as every per-incident rule family reads it.
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     pub incident: &'a Incident,
     pub files: &'a IncidentFiles,
     /// "Now", for the rules that judge by the clock.
@@ -41,14 +41,14 @@ pub struct Subject<'a> {
 
 /// What the practice rules read besides the incident: the team's policy
 /// and the word lists.
-pub struct Practice<'a> {
+pub(crate) struct Practice<'a> {
     pub config: &'a Config,
     pub lexicon: &'a Lexicon,
 }
 
 /// A rule family, by what it reads: one signature per kind, so `check`
 /// runs the list below rather than a hand-written sequence.
-pub enum Family {
+pub(crate) enum Family {
     /// Judges incidentkit.yaml (the file's name given).
     Config(fn(&Config, &str, &mut Vec<Diagnostic>)),
     /// Judges the folders and files as found.
@@ -64,7 +64,7 @@ pub enum Family {
 /// Every rule family, in the order they run. Not here: `history` (it reads
 /// a change against its base, only on `--changed-since`) and what is applied
 /// to the findings afterwards (`exempt`, `levels`, `imported`).
-pub static FAMILIES: &[Family] = &[
+pub(crate) static FAMILIES: &[Family] = &[
     Family::Config(config::check),
     Family::Config(levels::check),
     Family::Layout(layout::refused),
@@ -86,7 +86,7 @@ pub static FAMILIES: &[Family] = &[
 ];
 
 /// Runs the families that judge incidentkit.yaml.
-pub fn on_config(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn on_config(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
     for family in FAMILIES {
         if let Family::Config(check) = family {
             check(config, file, out);
@@ -95,7 +95,7 @@ pub fn on_config(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
 }
 
 /// Runs the families that judge the folders and files as found.
-pub fn on_layout(layout: &Layout, out: &mut Vec<Diagnostic>) {
+pub(crate) fn on_layout(layout: &Layout, out: &mut Vec<Diagnostic>) {
     for family in FAMILIES {
         if let Family::Layout(check) = family {
             check(layout, out);
@@ -105,7 +105,11 @@ pub fn on_layout(layout: &Layout, out: &mut Vec<Diagnostic>) {
 
 /// Runs the families that judge one incident; those that judge it against
 /// the practice only with one (`None` while incidentkit.yaml is broken).
-pub fn on_incident(s: &Subject<'_>, practice: Option<&Practice<'_>>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn on_incident(
+    s: &Subject<'_>,
+    practice: Option<&Practice<'_>>,
+    out: &mut Vec<Diagnostic>,
+) {
     for family in FAMILIES {
         match (family, practice) {
             (Family::Incident(check), _) => check(s, out),
@@ -115,10 +119,14 @@ pub fn on_incident(s: &Subject<'_>, practice: Option<&Practice<'_>>, out: &mut V
     }
 }
 
+/// A rule of the registry, as `README.md` lists it.
 #[derive(Debug)]
 pub struct Rule {
+    /// Stable, `<family>/<name>`: what `rules:` and `exempt:` name.
     pub id: &'static str,
+    /// The level before the team's `rules:` apply.
     pub level: Level,
+    /// One line, for the README's table.
     pub summary: &'static str,
 }
 
@@ -139,18 +147,18 @@ impl Rule {
         self.configurable() && !self.id.starts_with("history/") && !self.id.starts_with("exempt/")
     }
 
-    pub fn find(id: &str) -> Option<&'static Rule> {
+    pub(crate) fn find(id: &str) -> Option<&'static Rule> {
         ALL.iter().copied().find(|r| r.id == id)
     }
 
-    pub fn diag(&'static self, file: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(&'static self, file: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.id, self.level, file, message)
     }
 }
 
 macro_rules! rules {
     ($($name:ident = $id:literal, $level:ident, $summary:literal;)*) => {
-        $(pub static $name: Rule = Rule { id: $id, level: Level::$level, summary: $summary };)*
+        $(pub(crate) static $name: Rule = Rule { id: $id, level: Level::$level, summary: $summary };)*
         /// Every rule, in the order they are documented.
         pub static ALL: &[&Rule] = &[$(&$name),*];
     };
