@@ -182,9 +182,12 @@ fn killed_writers_leave_a_valid_repository_and_no_temporary_files() {
         }
     }
     eprintln!("{KILL_POINTS} kill points, {killed} killed mid-run, spans {span:?}");
+    // Delays reach 1.2× the uninterrupted time, so some runs finish first;
+    // a third landing mid-run still tests dozens of kill points, and leaves
+    // room for a loaded machine running the commands faster than it probed.
     assert!(
-        killed > KILL_POINTS / 2,
-        "most kill points must land mid-run"
+        killed >= KILL_POINTS / 3,
+        "only {killed} of {KILL_POINTS} kill points landed mid-run (spans {span:?})"
     );
 
     // The next run of each writer removes what killed runs left.
