@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of `incident validate` against the validators people
 # use today, the read+parse floor, `validate --changed-since`, the commands on
-# one incident (show, update, declare), `list` and `build`.
+# one incident (show, update, declare, decide, resolve), `list`, and `build`
+# and `validate` on smaller repositories too (build time and peak memory as
+# the repository grows).
 # Builds release, generates the corpus, installs the peers when missing, runs
 # every tool in the same rounds (alternating), prints the table of medians
 # and writes it into docs/performance.md between the bench markers.
 #
-#   bench/compare.sh [--incidents N] [--runs R] [--peer-runs P] [--seed S]
+#   bench/compare.sh [--incidents N] [--runs R] [--peer-runs P] [--seed S] [--scales "1000 2000"]
 #
 # Everything it downloads or generates goes to bench/.work (git-ignored).
 set -euo pipefail
@@ -15,13 +17,17 @@ INCIDENTS=10000
 RUNS=5
 PEER_RUNS=3
 SEED=42
+# Smaller repositories, from the same generator: build must stay fast and
+# memory flat as a repository grows.
+SCALES="1000 2000"
 while [ $# -gt 0 ]; do
   case "$1" in
     --incidents) INCIDENTS=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --peer-runs) PEER_RUNS=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
-    *) echo "usage: $0 [--incidents N] [--runs R] [--peer-runs P] [--seed S]" >&2; exit 2 ;;
+    --scales) SCALES=$2; shift 2 ;;
+    *) echo "usage: $0 [--incidents N] [--runs R] [--peer-runs P] [--seed S] [--scales \"N M\"]" >&2; exit 2 ;;
   esac
 done
 [ "$PEER_RUNS" -le "$RUNS" ] || { echo "--peer-runs must not exceed --runs" >&2; exit 2; }
@@ -63,16 +69,23 @@ BIN=$ROOT/target/release
 INCIDENT=$BIN/incident
 
 # --- corpus ----------------------------------------------------------------
-CORPUS=$WORK/corpus-$INCIDENTS-$SEED
-if [ ! -d "$CORPUS/.git" ]; then
-  rm -rf "$CORPUS"
-  say "generating $INCIDENTS incidents (seed $SEED)"
-  "$BIN/examples/gen_corpus" "$CORPUS" --incidents "$INCIDENTS" --seed "$SEED"
-  git -C "$CORPUS" init -q
-  git -C "$CORPUS" add -A
-  git -C "$CORPUS" -c user.name=bench -c user.email=bench@localhost commit -qm corpus
-fi
-git -C "$CORPUS" checkout -q -- .
+corpus() { # N: generates (once) and commits the corpus of N incidents
+  local dir=$WORK/corpus-$1-$SEED
+  if [ ! -d "$dir/.git" ]; then
+    rm -rf "$dir"
+    say "generating $1 incidents (seed $SEED)"
+    "$BIN/examples/gen_corpus" "$dir" --incidents "$1" --seed "$SEED" >&2
+    git -C "$dir" init -q
+    git -C "$dir" add -A
+    git -C "$dir" -c user.name=bench -c user.email=bench@localhost commit -qm corpus
+  fi
+  git -C "$dir" checkout -q -- .
+  echo "$dir"
+}
+CORPUS=$(corpus "$INCIDENTS")
+for n in $SCALES; do
+  "$INCIDENT" validate -C "$(corpus "$n")" >/dev/null || { echo "the $n-incident corpus does not validate cleanly" >&2; exit 1; }
+done
 FILES=$(find "$CORPUS/incidents" -name '*.yaml' | wc -l)
 FILES=$((FILES + 1))
 BYTES=$(find "$CORPUS" -path "$CORPUS/.git" -prune -o -name '*.yaml' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
@@ -108,6 +121,17 @@ run_show() { "$INCIDENT" show -C "$CORPUS" "$ONE"; }
 run_update() { "$INCIDENT" update -C "$CORPUS" "$ONE" --reopen --message "We are looking into reports of errors again."; }
 run_declare() { "$INCIDENT" declare -C "$CORPUS" --title "Logins fail for some customers" --severity sev3 --component "$COMPONENT"; }
 run_list() { "$INCIDENT" list -C "$CORPUS"; }
+# The corpus's incidents are all resolved: decide and resolve work on the
+# one incident reopened, outside the timing (prepare_*).
+prepare_decide() { "$INCIDENT" update -C "$CORPUS" "$ONE" --reopen --message "We are looking into reports of errors again." >/dev/null 2>&1; }
+prepare_resolve() { prepare_decide; }
+run_decide() { "$INCIDENT" decide -C "$CORPUS" "$ONE" --option "A: roll back" --option "B: patch forward" --chosen A --why "Restores service fastest"; }
+run_resolve() { "$INCIDENT" resolve -C "$CORPUS" "$ONE" --message "Everything works again."; }
+# validate and build on the smaller corpora: run_validate_1000, run_build_2000, …
+for n in $SCALES; do
+  eval "run_validate_$n() { \"\$INCIDENT\" validate -C \"\$WORK/corpus-$n-\$SEED\"; }"
+  eval "run_build_$n() { \"\$INCIDENT\" build -C \"\$WORK/corpus-$n-\$SEED\" --out \"\$WORK/site-$n\"; }"
+done
 # One process per file kind; ajv expands the glob itself.
 run_ajv() {
   kinds | while read -r _ schema pattern; do
@@ -123,9 +147,11 @@ run_cjs() {
       xargs -0 "$CJS" --schemafile "$ROOT/$schema") || return 1
   done
 }
-TOOLS="validate floor changed gitstatus show update declare list build ajv cjs"
+SCALED=$(for n in $SCALES; do printf 'validate_%s build_%s ' "$n" "$n"; done)
+TOOLS="validate floor changed gitstatus show update declare decide resolve list build $SCALED ajv cjs"
 export -f kinds change_one_file $(printf 'run_%s ' $TOOLS)
-export INCIDENT BIN CORPUS WORK ROOT AJV CJS CHANGED ONE COMPONENT
+export -f prepare_decide prepare_resolve
+export INCIDENT BIN CORPUS WORK ROOT AJV CJS CHANGED ONE COMPONENT SEED
 export INCIDENT_AUTHOR=@bench
 
 # --- timing ----------------------------------------------------------------
@@ -133,6 +159,7 @@ RESULTS=$WORK/results.tsv
 : >"$RESULTS"
 measure() { # TOOL ROUND
   local tool=$1 start end rss
+  if declare -F "prepare_$tool" >/dev/null; then "prepare_$tool"; sleep 1; fi
   start=$(date +%s%N)
   if ! /usr/bin/time -f '%M %U %S' -o "$WORK/rss" bash -c "run_$tool" >"$WORK/$tool.out" 2>&1; then
     echo "$tool failed; its output is in $WORK/$tool.out" >&2
@@ -146,7 +173,7 @@ measure() { # TOOL ROUND
 }
 
 say "warm-up round (fills the page cache; not counted)"
-for tool in validate floor changed gitstatus show update declare list build; do measure "$tool" 0; done
+for tool in $TOOLS; do case $tool in ajv | cjs) ;; *) measure "$tool" 0 ;; esac; done
 : >"$RESULTS"
 for round in $(seq 1 "$RUNS"); do
   say "round $round/$RUNS"
@@ -173,55 +200,79 @@ mrss = {k: statistics.median(v) for k, v in rss.items()}
 mcpu = {k: statistics.median(v) for k, v in cpu.items()}
 v = med["validate"]
 def ok(b): return "**met**" if b else "**not met**"
+scales = [int(n) for n in "$SCALES".split()]
+big = $INCIDENTS
 label = {
-    "validate": "\`incident validate\` (schemas + all rules)",
+    "validate": f"\`incident validate\` (schemas + all rules), {big:,} incidents",
     "floor": "read + parse floor (\`examples/parse_floor\`)",
     "changed": "\`incident validate --changed-since HEAD\`, one file changed",
     "gitstatus": "for scale: \`git status --untracked-files=all\`, same change",
     "show": "\`incident show ID\`",
     "update": "\`incident update ID --reopen --message …\` (writes one update)",
     "declare": "\`incident declare --title … --severity sev3\` (writes two files)",
+    "decide": "\`incident decide ID --option … --chosen A\` (writes one entry)",
+    "resolve": "\`incident resolve ID --message …\` (writes one update)",
     "list": "\`incident list\` (every incident's state)",
-    "build": "\`incident build\` (validate + whole site)",
+    "build": f"\`incident build\` (validate + whole site), {big:,} incidents",
     "ajv": "ajv-cli 5 \`--spec=draft2020\` + ajv-formats (schemas only)",
     "cjs": "check-jsonschema (schemas only)",
 }
+pct = lambda k: f"{100 * med[k] / v:.1f} % of validate"
 ratio = {
     "validate": "1.00×",
     "floor": f"validate is {v / med['floor']:.2f}× the floor",
-    "changed": f"{100 * med['changed'] / v:.1f} % of validate",
-    "gitstatus": f"{100 * med['gitstatus'] / v:.1f} % of validate",
-    "show": f"{100 * med['show'] / v:.1f} % of validate",
-    "update": f"{100 * med['update'] / v:.1f} % of validate",
-    "declare": f"{100 * med['declare'] / v:.1f} % of validate",
-    "list": f"{100 * med['list'] / v:.1f} % of validate",
     "build": f"{$PAGES / med['build']:,.0f} pages/s",
     "ajv": f"validate is {med['ajv'] / v:.1f}× faster",
     "cjs": f"validate is {med['cjs'] / v:.1f}× faster",
 }
+for k in ["changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "list"]:
+    ratio[k] = pct(k)
+order = ["validate", "floor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "list", "build"]
+for n in scales:
+    label[f"validate_{n}"] = f"\`incident validate\`, {n:,} incidents"
+    label[f"build_{n}"] = f"\`incident build\`, {n:,} incidents"
+    ratio[f"validate_{n}"] = f"{100 * med[f'validate_{n}'] / v:.1f} % of validate at {big:,}"
+    ratio[f"build_{n}"] = f"{100 * med[f'build_{n}'] / med['build']:.1f} % of build at {big:,}"
+    order += [f"validate_{n}", f"build_{n}"]
+order += ["ajv", "cjs"]
 out = []
 out.append(f"Corpus: $INCIDENTS incidents, $FILES YAML files, {$BYTES / 2**20:.0f} MiB (seed $SEED); "
            f"build wrote $OUTPUTS files, $PAGES of them HTML pages.\n")
 out.append("| what | median wall time | median CPU time (user+sys) | runs | peak RSS | compared (wall) |")
 out.append("|---|---:|---:|---:|---:|---|")
-for k in ["validate", "floor", "changed", "gitstatus", "show", "update", "declare", "list", "build", "ajv", "cjs"]:
+for k in order:
     out.append(f"| {label[k]} | {med[k]:.3f} s | {mcpu[k]:.2f} s | {len(t[k])} | {mrss[k]:.0f} MiB | {ratio[k]} |")
 out.append("")
-out.append("| target | measured | |")
+out.append("| target (issue 18) | measured | |")
 out.append("|---|---|---|")
 def cpu_ratio(a, b): return f"{mcpu[a] / mcpu[b]:.1f}×"
-def share(k, limit):
-    return (f"| \`{k}\` under {100 * limit:.0f} % of validate | {100 * med[k] / v:.1f} % "
+def share(k, limit, what=None):
+    what = what or f"\`{k}\`"
+    return (f"| {what} under {100 * limit:.0f} % of validate | {100 * med[k] / v:.1f} % "
             f"(CPU time {100 * mcpu[k] / mcpu['validate']:.1f} %) | {ok(med[k] / v < limit)} |")
-for k in ["show", "update", "declare"]:
+for k in ["show", "update", "declare", "decide", "resolve"]:
     out.append(share(k, 0.05))
 out.append(share("list", 0.25))
-out.append(f"| --changed-since (one file) under 10 % of validate | {100 * med['changed'] / v:.1f} % (CPU time {100 * mcpu['changed'] / mcpu['validate']:.1f} %) | {ok(med['changed'] / v < 0.10)} |")
+out.append(share("changed", 0.10, "\`validate --changed-since\` (one file)"))
 out.append(f"| validate within 1.3× of the read+parse floor | {v / med['floor']:.2f}× (CPU time {mcpu['validate'] / mcpu['floor']:.2f}×) | {ok(v / med['floor'] <= 1.3)} |")
 out.append(f"| validate ≥ 5× faster than ajv-cli | {med['ajv'] / v:.1f}× (CPU time {cpu_ratio('ajv', 'validate')}) | {ok(med['ajv'] / v >= 5)} |")
 out.append(f"| validate ≥ 100× faster than check-jsonschema | {med['cjs'] / v:.1f}× (CPU time {cpu_ratio('cjs', 'validate')}) | {ok(med['cjs'] / v >= 100)} |")
-build_limit = 0.4 if $INCIDENTS <= 2000 else 2.5
-out.append(f"| build under {build_limit} s, peak RSS under 200 MiB | {med['build']:.2f} s, {mrss['build']:.0f} MiB | {ok(med['build'] < build_limit and mrss['build'] < 200)} |")
+def build_target(n, key):
+    limit = 0.4 if n <= 2000 else 2.5
+    rss_part = f", peak RSS under 200 MiB" if n > 2000 else ""
+    fits = med[key] < limit and (n <= 2000 or mrss[key] < 200)
+    return f"| build of {n:,} incidents under {limit} s{rss_part} | {med[key]:.2f} s, {mrss[key]:.0f} MiB | {ok(fits)} |"
+for n in scales:
+    if n == 2000:
+        out.append(build_target(n, f"build_{n}"))
+out.append(build_target(big, "build"))
+if scales:
+    small = min(scales)
+    grow = big / small
+    for k in ["build", "validate"]:
+        a, b = mrss[f"{k}_{small}"], mrss[k]
+        out.append(f"| memory flat as the repository grows: \`{k}\` peak RSS at {small:,} and {big:,} incidents "
+                   f"| {a:.0f} MiB → {b:.0f} MiB ({b / a:.1f}× for {grow:.0f}× the incidents) | {ok(b / a < 2)} |")
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 EOF
 {

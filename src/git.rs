@@ -195,6 +195,12 @@ fn is_blob(mode: git2::FileMode) -> bool {
 
 /// What differs between `rev` and the working tree (committed, staged,
 /// unstaged and untracked), limited to the incident repository at `root`.
+///
+/// In two steps that each cost what changed, where libgit2's diff of a tree
+/// against the working tree would read every tree of the base: the base tree
+/// against the index's tree (their shared subtrees have the same ids, and the
+/// index's tree comes from its cache of trees, which git keeps valid for the
+/// folders nothing was staged in), then the index against the working tree.
 pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
     let repo = Repository::discover(root)
         .map_err(|_| GitError::NotARepository(root.display().to_string()))?;
@@ -202,59 +208,154 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
         .revparse_single(rev)
         .and_then(|o| o.peel_to_tree())
         .map_err(|e| GitError::UnknownRevision(rev.to_string(), e.message().to_string()))?;
-    let workdir = repo
-        .workdir()
-        .ok_or_else(|| GitError::NotARepository(root.display().to_string()))?;
-    let io = |e: std::io::Error| git2::Error::from_str(&e.to_string());
-    let root = root.canonicalize().map_err(io)?;
-    let workdir = workdir.canonicalize().map_err(io)?;
-    let prefix = root
-        .strip_prefix(&workdir)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
+    if repo.workdir().is_none() {
+        return Err(GitError::NotARepository(root.display().to_string()));
+    }
+    let prefix = prefix_in(&repo, root);
     let mut opts = git2::DiffOptions::new();
     opts.include_untracked(true).recurse_untracked_dirs(true);
-    if !prefix.is_empty() {
-        opts.pathspec(format!("{prefix}/"));
+    // Only what incidentkit reads: a change elsewhere (the built site, the
+    // workflows) cannot matter, and its folders are not even listed.
+    for path in [
+        crate::repo::CONFIG_FILE,
+        crate::paths::INCIDENTS,
+        crate::paths::TEMPLATES,
+    ] {
+        opts.pathspec(format!("{prefix}{path}"));
     }
-    let diff = repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))?;
+    let mut index = repo.index()?;
+    // The index as a tree: from git's cache of trees when nothing is staged
+    // (no object written), else written as `git commit` would.
+    let staged = match index.write_tree().and_then(|oid| repo.find_tree(oid)) {
+        Ok(tree) => repo.diff_tree_to_tree(Some(&base_tree), Some(&tree), Some(&mut opts))?,
+        // A repository we may not write to: compare with the index itself.
+        Err(_) => repo.diff_tree_to_index(Some(&base_tree), Some(&index), Some(&mut opts))?,
+    };
+    let unstaged = repo.diff_index_to_workdir(Some(&index), Some(&mut opts))?;
+    let mut sides: BTreeMap<String, Sides> = BTreeMap::new();
+    for delta in staged.deltas() {
+        if let Some(path) = delta_path(&delta) {
+            sides.entry(path).or_default().staged = Some(Side::of(&delta));
+        }
+    }
+    for delta in unstaged.deltas() {
+        if let Some(path) = delta_path(&delta) {
+            sides.entry(path).or_default().unstaged = Some(Side::of(&delta));
+        }
+    }
     let mut out = Vec::new();
-    for delta in diff.deltas() {
-        let change = match delta.status() {
-            git2::Delta::Added | git2::Delta::Untracked => Change::Added,
-            git2::Delta::Deleted => Change::Deleted,
-            git2::Delta::Modified | git2::Delta::Typechange => Change::Modified,
-            _ => continue,
-        };
-        let file = if change == Change::Deleted {
-            delta.old_file()
-        } else {
-            delta.new_file()
-        };
-        let Some(path) = file.path().and_then(|p| p.to_str()) else {
+    for (path, sides) in sides {
+        let Some(path) = path.strip_prefix(&prefix) else {
             continue;
         };
-        let path = match prefix.as_str() {
-            "" => path.to_string(),
-            p => match path.strip_prefix(&format!("{p}/")) {
-                Some(rest) => rest.to_string(),
-                None => continue,
-            },
-        };
-        let old = delta.old_file();
-        let base = match change {
-            Change::Added => None,
-            _ if !is_blob(old.mode()) => None,
-            _ => Some(repo.find_blob(old.id())?.content().to_vec()),
-        };
-        out.push(Changed {
-            path,
-            change,
-            base,
-            refused: refused(file.mode()),
-        });
+        let on_disk = path_in(&repo, &prefix, path);
+        out.extend(sides.resolve(&repo, path, &on_disk)?);
     }
     Ok(out)
+}
+
+/// One side of a path's change: before and after, as git's delta says.
+#[derive(Debug, Clone, Copy)]
+struct Side {
+    status: git2::Delta,
+    old: (git2::Oid, git2::FileMode),
+    new: (git2::Oid, git2::FileMode),
+}
+
+impl Side {
+    fn of(delta: &git2::DiffDelta<'_>) -> Self {
+        let (old, new) = (delta.old_file(), delta.new_file());
+        Side {
+            status: delta.status(),
+            old: (old.id(), old.mode()),
+            new: (new.id(), new.mode()),
+        }
+    }
+
+    fn before_exists(&self) -> bool {
+        !matches!(self.status, git2::Delta::Added | git2::Delta::Untracked)
+    }
+
+    fn after_exists(&self) -> bool {
+        self.status != git2::Delta::Deleted
+    }
+}
+
+/// A path's change from the base to the index, and from the index to the
+/// working tree.
+#[derive(Debug, Default)]
+struct Sides {
+    staged: Option<Side>,
+    unstaged: Option<Side>,
+}
+
+impl Sides {
+    /// The change of `path` from the base to the working tree (`on_disk`),
+    /// with the base's blob when it was a file there and what git says
+    /// stands at the path now (the working tree's mode, or the index's for
+    /// a path left as staged). `None` when the working tree holds what the
+    /// base held.
+    fn resolve(
+        &self,
+        repo: &Repository,
+        path: &str,
+        on_disk: &Path,
+    ) -> Result<Option<Changed>, GitError> {
+        let (in_base, base) = match (self.staged, self.unstaged) {
+            (Some(s), _) => (s.before_exists(), s.old),
+            // Untracked: neither in the index nor, as nothing was staged, in
+            // the base.
+            (None, Some(u)) => (u.before_exists(), u.old),
+            (None, None) => return Ok(None),
+        };
+        let (in_workdir, now) = match (self.unstaged, self.staged) {
+            (Some(u), _) => (u.after_exists(), u.new.1),
+            (None, Some(s)) => (s.after_exists(), s.new.1),
+            (None, None) => return Ok(None),
+        };
+        let change = match (in_base, in_workdir) {
+            (false, false) => return Ok(None),
+            (false, true) => Change::Added,
+            (true, false) => Change::Deleted,
+            (true, true) => Change::Modified,
+        };
+        let base_blob = match change {
+            Change::Added => None,
+            _ if !is_blob(base.1) => None,
+            _ => Some(repo.find_blob(base.0)?.content().to_vec()),
+        };
+        // Staged one way and changed back in the working tree.
+        if change == Change::Modified && self.staged.is_some() && self.unstaged.is_some() {
+            let same = base_blob.as_deref().is_some_and(|blob| {
+                std::fs::read(on_disk).is_ok_and(|text| text == blob) && base.1 == now
+            });
+            if same {
+                return Ok(None);
+            }
+        }
+        Ok(Some(Changed {
+            path: path.to_string(),
+            change,
+            base: base_blob,
+            refused: refused(now),
+        }))
+    }
+}
+
+fn delta_path(delta: &git2::DiffDelta<'_>) -> Option<String> {
+    let file = if delta.status() == git2::Delta::Deleted {
+        delta.old_file()
+    } else {
+        delta.new_file()
+    };
+    file.path().and_then(|p| p.to_str()).map(str::to_string)
+}
+
+/// Where a path of the incident repository lies on disk.
+fn path_in(repo: &Repository, prefix: &str, path: &str) -> std::path::PathBuf {
+    repo.workdir()
+        .unwrap_or(Path::new("."))
+        .join(format!("{prefix}{path}"))
 }
 
 /// What a raw git mode (index entry or tree entry) says stands at a path,
@@ -398,4 +499,97 @@ pub fn export_tree(root: &Path, rev: &str, dest: &Path) -> Result<jiff::Timestam
     }
     jiff::Timestamp::from_second(commit.time().seconds())
         .map_err(|e| GitError::Git(git2::Error::from_str(&e.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn commit_all(repo: &Repository) {
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = Signature::now("test", "test@example.invalid").unwrap();
+        let parents: Vec<git2::Commit> = repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
+            .unwrap();
+    }
+
+    #[test]
+    fn changes_since_sees_committed_staged_unstaged_and_untracked_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let repo = Repository::init(root).unwrap();
+        let write = |path: &str, text: &str| {
+            let file = root.join(path);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, text).unwrap();
+        };
+        write("incidentkit.yaml", "site: {name: x}\n");
+        write("README.md", "hello\n");
+        write("incidents/a/incident.yaml", "title: A\n");
+        write("incidents/a/updates/1.yaml", "status: resolved\n");
+        write("incidents/b/incident.yaml", "title: B\n");
+        commit_all(&repo);
+        // Committed after the base.
+        write("incidents/c/incident.yaml", "title: C\n");
+        commit_all(&repo);
+        // Staged.
+        write("incidents/d/incident.yaml", "title: D\n");
+        let mut index = repo.index().unwrap();
+        index
+            .add_path(Path::new("incidents/d/incident.yaml"))
+            .unwrap();
+        index.write().unwrap();
+        // Staged, then changed back in the working tree: no change.
+        write("incidents/b/incident.yaml", "title: B2\n");
+        index
+            .add_path(Path::new("incidents/b/incident.yaml"))
+            .unwrap();
+        index.write().unwrap();
+        write("incidents/b/incident.yaml", "title: B\n");
+        // Unstaged, outside incidents/: the configuration.
+        write("incidentkit.yaml", "site: {name: y}\n");
+        // Untracked.
+        write("incidents/e/incident.yaml", "title: E\n");
+        // Deleted.
+        fs::remove_file(root.join("incidents/a/updates/1.yaml")).unwrap();
+        // Outside what incidentkit reads.
+        write("README.md", "changed\n");
+        write("site/index.html", "built\n");
+
+        let changes = changes_since(root, "HEAD~1").unwrap();
+        let seen: Vec<(&str, Change, Option<&[u8]>)> = changes
+            .iter()
+            .map(|c| (c.path.as_str(), c.change, c.base.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "incidentkit.yaml",
+                    Change::Modified,
+                    Some(&b"site: {name: x}\n"[..])
+                ),
+                (
+                    "incidents/a/updates/1.yaml",
+                    Change::Deleted,
+                    Some(&b"status: resolved\n"[..])
+                ),
+                ("incidents/c/incident.yaml", Change::Added, None),
+                ("incidents/d/incident.yaml", Change::Added, None),
+                ("incidents/e/incident.yaml", Change::Added, None),
+            ]
+        );
+    }
 }

@@ -410,8 +410,12 @@ proptest! {
         incident.updates.push(entry);
         incident.updates.sort_by_key(|u| u.at);
         let templates = Templates::load(None).unwrap();
-        let before = incidentkit::render::site(&public, &templates, now).unwrap();
-        let after = incidentkit::render::site(&with_entry, &templates, now).unwrap();
+        let site = |repo| {
+            let files = std::sync::Mutex::new(std::collections::BTreeMap::new());
+            incidentkit::render::site(repo, &templates, now, &files).unwrap();
+            files.into_inner().unwrap()
+        };
+        let (before, after) = (site(&public), site(&with_entry));
         prop_assert_eq!(before.len(), after.len());
         for (path, bytes) in &before {
             prop_assert!(after.get(path) == Some(bytes), "{} changed", path);

@@ -205,3 +205,18 @@ fn an_unknown_base_revision_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("fetch-depth: 0"));
 }
+
+#[test]
+fn an_untracked_file_is_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    // Never added to git: a pre-commit hook must still see it.
+    let file = format!("{SEV3}/updates/2026-11-27T18-00-00Z.yaml");
+    fs::write(root.join(&file), "at: [unclosed\n").unwrap();
+    let check = run(
+        &root,
+        &["validate", "--changed-since", "HEAD", "--format", "json"],
+    );
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(check.stdout.contains(&file), "{}", check.stdout);
+}

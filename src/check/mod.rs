@@ -3,6 +3,7 @@
 //! then check what schemas cannot.
 
 mod document;
+pub(crate) mod glance;
 pub(crate) mod lexicon;
 pub mod rules;
 mod schema;
@@ -57,22 +58,7 @@ pub struct Outcome {
 /// Checks the whole repository at `root`. Only a failure to list folders is
 /// an `Err`; everything wrong inside files is a diagnostic.
 pub fn check(files: &Files) -> io::Result<Outcome> {
-    check_scoped(files, None, Vec::new(), Rules::All)
-}
-
-/// The repository as `check` builds it (every file parsed and validated
-/// against its schema, the same incidents kept), without the rules: for a
-/// command that shows incidents rather than judges them (`list`). `None`
-/// when the configuration is broken.
-pub fn load(files: &Files) -> io::Result<Option<Repository>> {
-    Ok(check_scoped(files, None, Vec::new(), Rules::SchemasOnly)?.repository)
-}
-
-/// Whether a check applies the rules beyond the schemas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Rules {
-    All,
-    SchemasOnly,
+    check_scoped(files, None, Vec::new())
 }
 
 /// Checks a change against a base revision: the append-only rules on the
@@ -86,14 +72,14 @@ pub fn check_change(files: &Files, changes: &[Changed]) -> io::Result<Outcome> {
         .collect();
     let mut history = Vec::new();
     rules::history::check(files, changes, &mut history);
-    check_scoped(files, Some(&touched), history, Rules::All)
+    check_scoped(files, Some(&touched), history)
 }
 
 /// Checks the configuration and the incidents named in `ids` (those that
 /// exist, or have files pending) with every rule `check` applies to their
 /// files: what a command on a few incidents needs, at the cost of those.
 pub fn check_incidents(files: &Files, ids: &BTreeSet<String>) -> io::Result<Outcome> {
-    check_scoped(files, Some(ids), Vec::new(), Rules::All)
+    check_scoped(files, Some(ids), Vec::new())
 }
 
 /// Every finding goes the same way: found, exempted, levelled by `rules:`,
@@ -102,7 +88,6 @@ fn check_scoped(
     files: &Files,
     scope: Option<&BTreeSet<String>>,
     found: Vec<Diagnostic>,
-    mode: Rules,
 ) -> io::Result<Outcome> {
     // Links and submodules git records where incidentkit reads files are
     // refused without reading them, whatever the checkout made of them (a
@@ -162,12 +147,11 @@ fn check_scoped(
         crate::clock::now(),
         config.as_ref().map_or(TimeZone::UTC, Config::timezone),
     );
-    let judge = (mode == Rules::All).then_some((&clock, practice.as_ref()));
     let loaded: Vec<Checked> = layout
         .incidents
         .par_iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| check_incident(files, dir, judge))
+        .map(|dir| check_incident(files, dir, &clock, practice.as_ref()))
         .collect();
     let mut incidents = Vec::with_capacity(loaded.len());
     for (incident, found) in loaded {
@@ -211,13 +195,13 @@ fn check_scoped(
 /// "Now" and the site's time zone, as the rules judge by them.
 type Clock = (Timestamp, TimeZone);
 
-/// Reads one incident and, with `judge` (the clock and, unless the
-/// configuration is broken, the practice), runs every per-incident rule
-/// family on it.
+/// Reads one incident and runs every per-incident rule family on it; the
+/// practice families only with a practice (the configuration not broken).
 fn check_incident(
     files: &Files,
     dir: &IncidentDir,
-    judge: Option<(&Clock, Option<&Practice>)>,
+    (now, timezone): &Clock,
+    practice: Option<&Practice>,
 ) -> Checked {
     let mut out = Vec::new();
     let incident_file = dir.incident.clone().unwrap_or_default();
@@ -263,9 +247,6 @@ fn check_incident(
         updates,
         postmortem,
         amendments,
-    };
-    let Some(((now, timezone), practice)) = judge else {
-        return (Some((incident, paths)), out);
     };
     let subject = Subject {
         incident: &incident,

@@ -12,6 +12,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
@@ -87,37 +88,44 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         return Ok(ExitCode::from(1));
     };
     let templates = Templates::load(Some(&source))?;
-    let failed = super::CliError::Render;
-    let files = render::site(&repository, &templates, now).map_err(failed)?;
-    let internal_files = match &internal {
-        Some(_) => Some(render::internal::files(&repository, &templates, now).map_err(failed)?),
+    // Stage everything before swapping anything in, so a failed render or
+    // write leaves both folders as they were. Pages go to the staging folder
+    // as they are rendered.
+    let staged = public.staging()?;
+    render::site(&repository, &templates, now, &staged)
+        .map_err(|e| staged.discard_with(super::CliError::Render(e)))?;
+    let staged_internal = match &internal {
+        Some(target) => {
+            let written = target.staging().and_then(|s| {
+                let files = render::internal::files(&repository, &templates, now)
+                    .map_err(super::CliError::Render);
+                match files.and_then(|files| {
+                    s.write_all(&files)
+                        .map_err(super::CliError::from)
+                        .map(|()| files.len())
+                }) {
+                    Ok(count) => Ok((s, count)),
+                    Err(e) => Err(s.discard_with(e)),
+                }
+            });
+            match written {
+                Ok(s) => Some(s),
+                Err(e) => return Err(staged.discard_with(e)),
+            }
+        }
         None => None,
     };
-    // Stage everything before swapping anything in, so a failed write
-    // leaves both folders as they were.
-    let staged = public.stage(&files)?;
-    let staged_internal = match (&internal, &internal_files) {
-        (Some(target), Some(files)) => match target.stage(files) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                staged.discard();
-                return Err(e);
-            }
-        },
-        _ => None,
-    };
+    let files = staged.count();
     staged.swap()?;
-    if let (Some(staged), Some(files)) = (staged_internal, &internal_files) {
+    if let Some((staged, count)) = staged_internal {
         staged.swap()?;
         eprintln!(
-            "wrote {} internal files into {} (never publish them)",
-            files.len(),
+            "wrote {count} internal files into {} (never publish them)",
             staged.target.display(),
         );
     }
     eprintln!(
-        "built {} files into {} in {} ms",
-        files.len(),
+        "built {files} files into {} in {} ms",
         public.path.display(),
         started.elapsed().as_millis()
     );
@@ -149,10 +157,12 @@ struct Target {
     path: PathBuf,
 }
 
-/// A complete output in a staging folder beside its target.
+/// An output being written into a staging folder beside its target.
 struct Staged {
     staging: PathBuf,
     target: PathBuf,
+    /// Files written so far.
+    written: AtomicUsize,
 }
 
 impl Target {
@@ -193,7 +203,9 @@ impl Target {
         Ok(())
     }
 
-    fn stage(&self, files: &BTreeMap<String, Vec<u8>>) -> Result<Staged, super::CliError> {
+    /// An empty staging folder beside the target, after removing what
+    /// builds killed mid-way left behind.
+    fn staging(&self) -> Result<Staged, super::CliError> {
         let parent = self.path.parent().unwrap_or(Path::new("/"));
         fs::create_dir_all(parent)?;
         let name = self
@@ -206,18 +218,39 @@ impl Target {
         crate::author::write::remove_stale(parent, &format!(".{name}.old-"), "");
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let _ = fs::remove_dir_all(&staging);
-        if let Err(e) = write_all(&staging, files) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e.into());
-        }
+        fs::create_dir_all(&staging)?;
         Ok(Staged {
             staging,
             target: self.path.clone(),
+            written: AtomicUsize::new(0),
         })
     }
 }
 
+impl render::Sink for Staged {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let file = self.staging.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(file, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
 impl Staged {
+    fn write_all(&self, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
+        for (path, bytes) in files {
+            render::Sink::put(self, path, bytes)?;
+        }
+        Ok(())
+    }
+
+    fn count(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
+    }
+
     /// Moves the staged folder into place, putting the previous one back if
     /// that fails.
     fn swap(&self) -> Result<(), super::CliError> {
@@ -251,8 +284,10 @@ impl Staged {
         Ok(())
     }
 
-    fn discard(self) {
+    /// Removes the staging folder after `error`, and returns it.
+    fn discard_with(&self, error: super::CliError) -> super::CliError {
         let _ = fs::remove_dir_all(&self.staging);
+        error
     }
 }
 
@@ -267,18 +302,6 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
-}
-
-fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
-    fs::create_dir_all(dir)?;
-    for (path, bytes) in files {
-        let file = dir.join(path);
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(file, bytes)?;
-    }
-    Ok(())
 }
 
 fn looks_like_an_output(dir: &Path) -> std::io::Result<bool> {

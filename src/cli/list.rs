@@ -1,8 +1,8 @@
 //! `incident list`: one line per incident, overdue updates flagged.
 
 use super::CliError;
-use crate::check;
-use crate::model::{Duration, Incident, Kind, Repository, Visibility};
+use crate::check::glance::{Glance, Glanced, glance};
+use crate::model::{Config, Duration, Incident, Kind, Visibility};
 use crate::repo::Files;
 use anstyle::{AnsiColor, Style};
 use jiff::Timestamp;
@@ -43,11 +43,37 @@ struct Row<'a> {
     overdue_minutes: Option<i64>,
 }
 
-fn row<'a>(incident: &'a Incident, repo: &Repository, now: Timestamp) -> Row<'a> {
+/// An incident whose files could not be read: where, and why.
+#[derive(Serialize)]
+struct Unreadable<'a> {
+    id: &'a str,
+    file: &'a str,
+    error: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Line<'a> {
+    Row(Row<'a>),
+    Unreadable(Unreadable<'a>),
+}
+
+fn line<'a>(id: &'a str, glanced: &'a Glanced, config: &Config, now: Timestamp) -> Line<'a> {
+    match glanced {
+        Ok(incident) => Line::Row(row(incident, config, now)),
+        Err(finding) => Line::Unreadable(Unreadable {
+            id,
+            file: &finding.file,
+            error: &finding.message,
+        }),
+    }
+}
+
+fn row<'a>(incident: &'a Incident, config: &Config, now: Timestamp) -> Row<'a> {
     let state = incident.current();
     // The same due time as the cadence/overdue rule: the promise, or the
     // cadence of the severity in force when nothing was promised.
-    let due = incident.next_update_due(&repo.config);
+    let due = incident.next_update_due(config);
     let overdue = due
         .map(|next| now.duration_since(next).as_secs() / 60)
         .filter(|m| *m > 0);
@@ -58,7 +84,7 @@ fn row<'a>(incident: &'a Incident, repo: &Repository, now: Timestamp) -> Row<'a>
         visibility: incident.declaration.visibility,
         severity: state.severity.map(|s| s.as_str()),
         status: state.status.map(|s| s.as_str()),
-        phase: incident.phase(&repo.config).as_str(),
+        phase: incident.phase(config).as_str(),
         declared_at: incident.declaration.declared_at,
         resolved_at: state.resolved_at,
         next_update_at: due,
@@ -68,33 +94,59 @@ fn row<'a>(incident: &'a Incident, repo: &Repository, now: Timestamp) -> Row<'a>
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let root = super::repository_root(start)?;
-    // Each incident's state needs its files read, not judged.
-    let repo = check::load(&Files::on_disk(&root))?.ok_or_else(|| {
+    // Each incident's state needs the files that decide it read, not judged.
+    let Glance { config, incidents } = glance(&Files::on_disk(&root))?.ok_or_else(|| {
         CliError::Usage("incidentkit.yaml has errors; run `incident validate`".into())
     })?;
     let now = crate::clock::now();
-    // Newest first: what is happening now matters most.
-    let rows: Vec<Row> = repo
-        .incidents
+    // Newest first: what is happening now matters most. An incident that
+    // cannot be read is listed, open or not: nobody knows.
+    let lines: Vec<Line> = incidents
         .iter()
         .rev()
-        .map(|i| row(i, &repo, now))
-        .filter(|r| !args.open || r.resolved_at.is_none())
+        .map(|(id, i)| line(id, i, &config, now))
+        .filter(|l| !args.open || !matches!(l, Line::Row(r) if r.resolved_at.is_some()))
         .collect();
+    let unreadable = lines
+        .iter()
+        .filter(|l| matches!(l, Line::Unreadable(_)))
+        .count();
+    let code = if unreadable > 0 {
+        eprintln!(
+            "error: {unreadable} incident{} could not be read; `incident validate` says what to fix",
+            if unreadable == 1 { "" } else { "s" }
+        );
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
     let mut out = anstream::stdout().lock();
     if args.format == ListFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &rows).map_err(std::io::Error::from)?;
+        serde_json::to_writer_pretty(&mut out, &lines).map_err(std::io::Error::from)?;
         writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(code);
     }
     let loud = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
-    let width = rows.iter().map(|r| r.id.len()).max().unwrap_or(2);
+    let width = incidents.iter().map(|(id, _)| id.len()).max().unwrap_or(2);
     writeln!(
         out,
         "{:width$}  SEV   STATUS         AGE       PHASE     NEXT UPDATE",
         "ID"
     )?;
-    for r in &rows {
+    for l in &lines {
+        let r = match l {
+            Line::Row(r) => r,
+            Line::Unreadable(u) => {
+                writeln!(
+                    out,
+                    "{:width$}  {loud}unreadable: {}: {}{loud:#}",
+                    u.id,
+                    u.file,
+                    crate::text::one_line(u.error)
+                )?;
+                continue;
+            }
+        };
         let age = Duration::from(now.duration_since(r.declared_at)).to_string();
         let next = match (r.overdue_minutes, r.next_update_at) {
             (Some(m), _) => format!(
@@ -115,8 +167,8 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             r.phase
         )?;
     }
-    if rows.is_empty() {
+    if lines.is_empty() {
         writeln!(out, "no incidents{}", if args.open { " open" } else { "" })?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }

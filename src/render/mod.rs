@@ -32,16 +32,51 @@ pub enum RenderError {
     /// A JSON output (the API, the widget) would not serialize.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A rendered file could not be written to the staging folder.
+    #[error("writing {path}: {source}")]
+    Write {
+        /// The file, relative to the site.
+        path: String,
+        /// Why the write failed.
+        source: std::io::Error,
+    },
 }
 
-/// Every file of the public site, by path relative to the output folder.
+/// Where the files of the site go as they are rendered. Pages are rendered
+/// in parallel, so a sink is shared between threads; none of them holds the
+/// whole site, so memory does not grow with the number of pages.
+pub trait Sink: Sync {
+    /// Stores `bytes` as `path` (relative to the output folder).
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// The files in memory, by path: for comparing two renderings.
+impl Sink for std::sync::Mutex<BTreeMap<String, Vec<u8>>> {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.lock()
+            .map_err(|_| std::io::Error::other("another page failed mid-write"))?
+            .insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Puts `bytes` into `sink`, naming the file when that fails.
+fn put(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+    sink.put(path, bytes).map_err(|source| RenderError::Write {
+        path: path.to_string(),
+        source,
+    })
+}
+
+/// Every file of the public site, by path relative to the output folder,
+/// into `sink`.
 pub fn site(
     repo: &Repository,
     templates: &Templates,
     now: Timestamp,
-) -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
     let view = view::PublicView::new(repo, now);
-    let mut files = BTreeMap::new();
     // One tree per language: the page's language at the top, the others
     // under /<lang>/.
     let main = repo.config.site.language();
@@ -69,13 +104,19 @@ pub fn site(
                 Vec::new()
             },
         };
-        site::pages(&view, &clock, templates, &tree, &mut files)?;
+        site::pages(&view, &clock, templates, &tree, sink)?;
     }
+    // A handful of files, each over every incident: rendered one after the
+    // other, then handed on.
+    let mut files = BTreeMap::new();
     api::files(&view, &mut files)?;
     feed::files(&view, templates, &mut files)?;
     calendar::files(&view, &mut files);
     widget::files(&view, &mut files)?;
-    Ok(files)
+    for (path, bytes) in &files {
+        put(sink, path, bytes)?;
+    }
+    Ok(())
 }
 
 /// "SEV-1 (Critical)": the severity with the label the policy gives it.

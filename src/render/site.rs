@@ -5,12 +5,13 @@ use super::markdown;
 use super::time::{SiteTime, When, human_duration};
 use super::uptime::{self, Bar, Ledger};
 use super::view::{Lifecycle, PublicIncident, PublicView};
-use super::{RenderError, ctx};
+use super::{RenderError, Sink, ctx};
 use crate::model::facts::Source;
 use crate::model::{ComponentStatus, Indicator, Status};
 use crate::templates::Templates;
 use jiff::ToSpan;
 use minijinja::Value;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -206,184 +207,259 @@ struct MonthCtx {
     count: usize,
 }
 
-/// Every page of the site, by path.
+/// Every page of one language tree of the site, into `sink`.
 pub fn pages(
     view: &PublicView<'_>,
     clock: &SiteTime,
     templates: &Templates,
     tree: &Tree,
-    files: &mut BTreeMap<String, Vec<u8>>,
+    sink: &dyn Sink,
 ) -> Result<(), RenderError> {
-    let locale = clock.locale();
-    let site = SiteCtx {
-        name: view.config.site.name.clone(),
-        url: view.config.site.url.clone(),
-        description: view.config.site.description.clone(),
-        timezone: clock.name().to_string(),
-        subscribe: view.config.site.subscribe.as_ref().map(|s| {
-            (
-                s.url.clone(),
-                s.label
-                    .clone()
-                    .unwrap_or_else(|| "Subscribe to updates".to_string()),
-            )
-        }),
+    let frame = Frame::new(view, clock, tree);
+    let statuses = view.component_statuses();
+    let ledger = Ledger::new(view, clock);
+    let groups = groups(view, &statuses, &ledger, clock);
+    let page = Page {
+        view,
+        clock,
+        templates,
+        tree,
+        frame: &frame,
+        sink,
     };
-    let generated = clock.when(view.now);
-    let overall = indicator_label(view.indicator());
-    let months = months(view, clock);
-    let common = |root: &str| {
+    page.front(&groups)?;
+    page.incidents()?;
+    page.components(&groups, &ledger)?;
+    page.history()
+}
+
+/// What every page of a tree shows around its own content: the site, the
+/// overall status, the months of history, the language switcher.
+struct Frame {
+    lang: String,
+    strings: Value,
+    site: Value,
+    generated: Value,
+    overall: Value,
+    months: Vec<MonthCtx>,
+    months_ctx: Value,
+    /// (language, prefix of its tree), for the switcher.
+    languages: Vec<(String, String)>,
+    prefix: String,
+}
+
+impl Frame {
+    fn new(view: &PublicView<'_>, clock: &SiteTime, tree: &Tree) -> Self {
+        let locale = clock.locale();
+        let site = SiteCtx {
+            name: view.config.site.name.clone(),
+            url: view.config.site.url.clone(),
+            description: view.config.site.description.clone(),
+            timezone: clock.name().to_string(),
+            subscribe: view.config.site.subscribe.as_ref().map(|s| {
+                (
+                    s.url.clone(),
+                    s.label
+                        .clone()
+                        .unwrap_or_else(|| "Subscribe to updates".to_string()),
+                )
+            }),
+        };
+        let months = months(view, clock);
+        Frame {
+            lang: locale.lang.clone(),
+            strings: ctx(&locale.strings),
+            site: ctx(&site),
+            generated: ctx(&clock.when(view.now)),
+            overall: ctx(&indicator_label(view.indicator())),
+            months_ctx: ctx(&months),
+            months,
+            languages: tree.languages.clone(),
+            prefix: tree.prefix.clone(),
+        }
+    }
+
+    /// The context every page starts from; `root` leads from the page to
+    /// the top of its tree.
+    fn context(&self, root: &str) -> Value {
         // From the page to the top of the site, where the feeds, the API
         // and the calendar are.
-        let assets = format!("{root}{}", if tree.prefix.is_empty() { "" } else { "../" });
-        let languages: Vec<minijinja::Value> = tree
+        let assets = format!("{root}{}", if self.prefix.is_empty() { "" } else { "../" });
+        let languages: Vec<Value> = self
             .languages
             .iter()
             .map(|(lang, prefix)| {
                 minijinja::context! {
                     lang => lang,
                     href => format!("{assets}{prefix}index.html"),
-                    current => *lang == locale.lang,
+                    current => *lang == self.lang,
                 }
             })
             .collect();
         minijinja::context! {
-            lang => &locale.lang,
-            t => ctx(&locale.strings),
+            lang => &self.lang,
+            t => self.strings.clone(),
             assets => assets,
             languages => languages,
-            site => ctx(&site),
-            generated => ctx(&generated),
-            overall => ctx(&overall),
+            site => self.site.clone(),
+            generated => self.generated.clone(),
+            overall => self.overall.clone(),
             root => root,
-            months => ctx(&months),
+            months => self.months_ctx.clone(),
             uptime_days => uptime::DAYS,
         }
-    };
+    }
+}
 
-    // Front page.
-    let statuses = view.component_statuses();
-    let ledger = Ledger::new(view, clock);
-    let groups = groups(view, &statuses, &ledger, clock);
-    let active: Vec<IncidentCtx> = view.active().map(|i| incident_ctx(i, clock)).collect();
-    let in_progress: Vec<IncidentCtx> = view
-        .maintenance(Lifecycle::InProgress)
-        .into_iter()
-        .map(|i| incident_ctx(i, clock))
-        .collect();
-    let upcoming: Vec<IncidentCtx> = view
-        .maintenance(Lifecycle::Upcoming)
-        .into_iter()
-        .map(|i| incident_ctx(i, clock))
-        .collect();
-    let today = clock.date(view.now);
-    let history: Vec<DayCtx> = (0..FRONT_PAGE_DAYS)
-        .filter_map(|back| today.checked_sub(back.days()).ok())
-        .map(|date| {
-            let key = date.to_string();
-            DayCtx {
+/// Everything a page of one tree is rendered with, and where it goes.
+struct Page<'a, 'v> {
+    view: &'a PublicView<'v>,
+    clock: &'a SiteTime,
+    templates: &'a Templates,
+    tree: &'a Tree,
+    frame: &'a Frame,
+    sink: &'a dyn Sink,
+}
+
+impl Page<'_, '_> {
+    /// Renders `template` with `context` and hands it to the sink as `path`
+    /// (relative to the tree).
+    fn put(&self, path: &str, template: &str, context: Value) -> Result<(), RenderError> {
+        let text = self.templates.render(template, context)?;
+        super::put(
+            self.sink,
+            &format!("{}{path}", self.tree.prefix),
+            text.as_bytes(),
+        )
+    }
+
+    fn incident(&self, i: &PublicIncident<'_>) -> IncidentCtx {
+        incident_ctx(i, self.clock)
+    }
+
+    /// The front page: what is up, what is happening, the last days.
+    fn front(&self, groups: &[GroupCtx]) -> Result<(), RenderError> {
+        let (view, clock) = (self.view, self.clock);
+        let active: Vec<IncidentCtx> = view.active().map(|i| self.incident(i)).collect();
+        let maintenance = |lifecycle| -> Vec<IncidentCtx> {
+            view.maintenance(lifecycle)
+                .into_iter()
+                .map(|i| self.incident(i))
+                .collect()
+        };
+        let today = clock.date(view.now);
+        let history: Vec<DayCtx> = (0..FRONT_PAGE_DAYS)
+            .filter_map(|back| today.checked_sub(back.days()).ok())
+            .map(|date| DayCtx {
                 label: clock.when(clock.start_of(date)).day,
                 incidents: view
                     .incidents
                     .iter()
                     .filter(|i| i.lifecycle != Lifecycle::Upcoming)
                     .filter(|i| clock.date(i.sort_at()) == date)
-                    .map(|i| incident_ctx(i, clock))
+                    .map(|i| self.incident(i))
                     .collect(),
-                date: key,
-            }
-        })
-        .collect();
-    let page = minijinja::context! {
-        groups => ctx(&groups),
-        active => ctx(&active),
-        in_progress => ctx(&in_progress),
-        upcoming => ctx(&upcoming),
-        history => ctx(&history),
-        feeds => ctx(&groups.iter().flat_map(|g| g.components.iter()).collect::<Vec<_>>()),
-        ..common("")
-    };
-    put(
-        files,
-        &format!("{}index.html", tree.prefix),
-        templates.render("page/index.html", page)?,
-    );
-
-    // A page per incident.
-    for i in &view.incidents {
-        let page = minijinja::context! {
-            incident => ctx(&incident_ctx(i, clock)),
-            ..common("../")
-        };
-        put(
-            files,
-            &format!("{}{}", tree.prefix, crate::paths::incident_page(i.id())),
-            templates.render("page/incident.html", page)?,
-        );
-    }
-
-    // A page per component: status, uptime, bar and every incident that
-    // touched it.
-    for c in groups.iter().flat_map(|g| g.components.iter()) {
-        let record = ledger
-            .component(&c.id)
-            .expect("every component has a record");
-        let periods: Vec<PeriodCtx> = uptime::PERIODS
-            .iter()
-            .map(|&days| {
-                let tally = ledger.last_days(record, clock, days);
-                PeriodCtx {
-                    days,
-                    percent: tally.percent(),
-                    down_minutes: tally.down_minutes,
-                }
+                date: date.to_string(),
             })
             .collect();
-        let incidents: Vec<IncidentCtx> = view
-            .touching(&c.id)
-            .map(|i| incident_ctx(i, clock))
-            .collect();
         let page = minijinja::context! {
-            component => ctx(c),
-            periods => ctx(&periods),
-            incidents => ctx(&incidents),
-            ..common("../")
+            groups => ctx(groups),
+            active => ctx(&active),
+            in_progress => ctx(&maintenance(Lifecycle::InProgress)),
+            upcoming => ctx(&maintenance(Lifecycle::Upcoming)),
+            history => ctx(&history),
+            feeds => ctx(&groups.iter().flat_map(|g| g.components.iter()).collect::<Vec<_>>()),
+            ..self.frame.context("")
         };
-        put(
-            files,
-            &format!("{}components/{}.html", tree.prefix, c.id),
-            templates.render("page/component.html", page)?,
-        );
+        self.put("index.html", "page/index.html", page)
     }
 
-    // History: an index of months and a page per month.
-    for (n, month) in months.iter().enumerate() {
-        let incidents: Vec<IncidentCtx> = view
-            .incidents
-            .iter()
-            .filter(|i| i.lifecycle != Lifecycle::Upcoming)
-            .filter(|i| month_key(clock, i) == month.key)
-            .map(|i| incident_ctx(i, clock))
-            .collect();
-        let page = minijinja::context! {
-            month => ctx(month),
-            newer => n.checked_sub(1).map(|p| ctx(&months[p])),
-            older => months.get(n + 1).map(ctx),
-            incidents => ctx(&incidents),
-            ..common("../")
-        };
-        put(
-            files,
-            &format!("{}{}", tree.prefix, crate::paths::month_page(&month.key)),
-            templates.render("page/month.html", page)?,
-        );
+    /// A page per incident, rendered in parallel: thousands of them.
+    fn incidents(&self) -> Result<(), RenderError> {
+        self.view.incidents.par_iter().try_for_each(|i| {
+            let page = minijinja::context! {
+                incident => ctx(&self.incident(i)),
+                ..self.frame.context("../")
+            };
+            self.put(
+                &crate::paths::incident_page(i.id()),
+                "page/incident.html",
+                page,
+            )
+        })
     }
-    put(
-        files,
-        &format!("{}history/index.html", tree.prefix),
-        templates.render("page/history.html", common("../"))?,
-    );
-    Ok(())
+
+    /// A page per component: status, uptime, bar and every incident that
+    /// touched it.
+    fn components(&self, groups: &[GroupCtx], ledger: &Ledger) -> Result<(), RenderError> {
+        let components: Vec<&ComponentCtx> =
+            groups.iter().flat_map(|g| g.components.iter()).collect();
+        components.par_iter().try_for_each(|c| {
+            let record = ledger
+                .component(&c.id)
+                .expect("every component has a record");
+            let periods: Vec<PeriodCtx> = uptime::PERIODS
+                .iter()
+                .map(|&days| {
+                    let tally = ledger.last_days(record, self.clock, days);
+                    PeriodCtx {
+                        days,
+                        percent: tally.percent(),
+                        down_minutes: tally.down_minutes,
+                    }
+                })
+                .collect();
+            let incidents: Vec<IncidentCtx> = self
+                .view
+                .touching(&c.id)
+                .map(|i| self.incident(i))
+                .collect();
+            let page = minijinja::context! {
+                component => ctx(c),
+                periods => ctx(&periods),
+                incidents => ctx(&incidents),
+                ..self.frame.context("../")
+            };
+            self.put(
+                &format!("components/{}.html", c.id),
+                "page/component.html",
+                page,
+            )
+        })
+    }
+
+    /// History: an index of months and a page per month.
+    fn history(&self) -> Result<(), RenderError> {
+        let months = &self.frame.months;
+        (0..months.len()).into_par_iter().try_for_each(|n| {
+            let month = &months[n];
+            let incidents: Vec<IncidentCtx> = self
+                .view
+                .incidents
+                .iter()
+                .filter(|i| i.lifecycle != Lifecycle::Upcoming)
+                .filter(|i| month_key(self.clock, i) == month.key)
+                .map(|i| self.incident(i))
+                .collect();
+            let page = minijinja::context! {
+                month => ctx(month),
+                newer => n.checked_sub(1).map(|p| ctx(&months[p])),
+                older => months.get(n + 1).map(ctx),
+                incidents => ctx(&incidents),
+                ..self.frame.context("../")
+            };
+            self.put(
+                &crate::paths::month_page(&month.key),
+                "page/month.html",
+                page,
+            )
+        })?;
+        self.put(
+            "history/index.html",
+            "page/history.html",
+            self.frame.context("../"),
+        )
+    }
 }
 
 /// One language tree of the site: where its pages go, and every tree's
@@ -393,10 +469,6 @@ pub struct Tree {
     pub prefix: String,
     /// (language, prefix) of every tree; empty with one language.
     pub languages: Vec<(String, String)>,
-}
-
-fn put(files: &mut BTreeMap<String, Vec<u8>>, path: &str, text: String) {
-    files.insert(path.to_string(), text.into_bytes());
 }
 
 fn month_key(clock: &SiteTime, i: &PublicIncident<'_>) -> String {
