@@ -370,6 +370,12 @@ mod tests {
             ">-\n  folded\n  text\n\n  para\n",
             "|+\n  kept\n\n",
             "plain\n  continued\n  lines",
+            // Line breaks in YAML 1.1 (libyaml), not in 1.2 (saphyr).
+            "a\u{2028}  b",
+            "\"a\u{2029}  b\"",
+            "a\u{85}  b",
+            "\u{feff}a",
+            "a\r\n  b",
             "\"multi\n  line\"",
             "- a\n- b",
         ];

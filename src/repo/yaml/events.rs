@@ -39,9 +39,13 @@ fn flow_safe(c: char) -> bool {
 }
 
 pub(super) fn parse(text: &str) -> Option<Value> {
-    // libyaml refuses tabs in more places than saphyr (`\ta`), and reads
-    // a `%` at the start of a line as a directive even in a block scalar.
-    if text.contains('\t') || text.starts_with('%') || text.contains("\n%") {
+    // libyaml refuses tabs in more places than saphyr (`\ta`), reads a `%`
+    // at the start of a line as a directive even in a block scalar, and
+    // breaks lines at NEL, U+2028 and U+2029 as YAML 1.1 does (saphyr, as
+    // 1.2, does not). Each is one memchr-fast search.
+    let unlike = ['\t', '\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'];
+    if unlike.into_iter().any(|c| text.contains(c)) || text.starts_with('%') || text.contains("\n%")
+    {
         return None;
     }
     let mut stack: Vec<Frame> = Vec::new();
