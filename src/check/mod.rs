@@ -108,7 +108,7 @@ fn check_scoped(
         }
     };
     recorded.retain(|path, _| guarded(path));
-    let files = &files.clone().refusing(recorded);
+    let files = &files.clone().refusing(recorded).reading_all();
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use source::NotRegular;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use crate::paths::CONFIG as CONFIG_FILE;
 
@@ -47,6 +48,8 @@ pub struct Files {
     /// whatever the checkout made of them (a plain file holding the link's
     /// target where links are not supported).
     refused: BTreeMap<String, NotRegular>,
+    /// Folders kept open for the next files, during one pass (`reading_all`).
+    opened: Option<Arc<source::Opened>>,
 }
 
 impl Files {
@@ -56,6 +59,7 @@ impl Files {
             root: root.to_path_buf(),
             pending: BTreeMap::new(),
             refused: BTreeMap::new(),
+            opened: None,
         }
     }
 
@@ -65,6 +69,7 @@ impl Files {
             root: root.to_path_buf(),
             pending,
             refused: BTreeMap::new(),
+            opened: None,
         }
     }
 
@@ -72,6 +77,13 @@ impl Files {
     /// tree entry modes) refused as `source::read` refuses a link on disk.
     pub fn refusing(mut self, refused: BTreeMap<String, NotRegular>) -> Self {
         self.refused.extend(refused);
+        self
+    }
+
+    /// The same files, for one pass that reads them all: folders stay open
+    /// from one file to the next of the same folder.
+    pub(crate) fn reading_all(mut self) -> Self {
+        self.opened = Some(Arc::default());
         self
     }
 
@@ -89,7 +101,10 @@ impl Files {
         }
         match self.pending.get(file) {
             Some(text) => source::decode(text.clone().into_bytes()),
-            None => source::read(&self.root, file),
+            None => match &self.opened {
+                Some(opened) => source::read_in(&self.root, file, opened),
+                None => source::read(&self.root, file),
+            },
         }
     }
 

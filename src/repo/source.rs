@@ -144,20 +144,59 @@ impl ReadError {
 /// A link is never followed, so what it points at is never read nor shown.
 /// Then size, UTF-8 and "not empty", as `decode`.
 pub fn read(root: &Path, file: &str) -> Result<String, ReadError> {
-    decode(read_bytes(root, file)?)
+    decode(read_bytes(root, file, None)?)
+}
+
+/// As `read`, keeping the folders it opens in `opened` for the next files.
+pub fn read_in(root: &Path, file: &str, opened: &Opened) -> Result<String, ReadError> {
+    decode(read_bytes(root, file, Some(opened))?)
+}
+
+/// The last few folders `read_in` opened (every one on the way checked as
+/// `read` checks it), so that the files of one folder cost one lookup each
+/// instead of a walk from the root. For one pass over the repository (a
+/// `check`): a folder moved away meanwhile would still be read from.
+#[derive(Debug, Default)]
+pub struct Opened {
+    #[cfg(target_os = "linux")]
+    folders: std::sync::Mutex<Vec<(String, std::sync::Arc<std::os::fd::OwnedFd>)>>,
+}
+
+/// Enough for the folders a few threads read at once, without holding a
+/// file descriptor per folder of a large repository.
+#[cfg(target_os = "linux")]
+const OPENED_FOLDERS: usize = 8;
+
+#[cfg(target_os = "linux")]
+impl Opened {
+    fn get(&self, path: &str) -> Option<std::sync::Arc<std::os::fd::OwnedFd>> {
+        let folders = self.folders.lock().ok()?;
+        folders
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, fd)| fd.clone())
+    }
+
+    fn keep(&self, path: String, fd: std::sync::Arc<std::os::fd::OwnedFd>) {
+        if let Ok(mut folders) = self.folders.lock() {
+            if folders.len() >= OPENED_FOLDERS {
+                folders.remove(0);
+            }
+            folders.push((path, fd));
+        }
+    }
 }
 
 /// As `read`, for text that is not YAML (a template override): size and
 /// UTF-8 only; a file of comments is not "empty".
 pub fn read_text(root: &Path, file: &str) -> Result<String, ReadError> {
-    let bytes = read_bytes(root, file)?;
+    let bytes = read_bytes(root, file, None)?;
     text(bytes)
 }
 
-fn read_bytes(root: &Path, file: &str) -> Result<Vec<u8>, ReadError> {
+fn read_bytes(root: &Path, file: &str, folders: Option<&Opened>) -> Result<Vec<u8>, ReadError> {
     let parts = components(file)?;
-    check_path(root, &parts, Expect::File)?;
-    let opened = open_beneath(root, &parts)?;
+    let opened = open_beneath(root, &parts, folders)?;
     // Checked again on what was opened: a swap after the check is caught.
     let meta = opened.metadata()?;
     if !meta.is_file() {
@@ -226,6 +265,8 @@ fn components(file: &str) -> Result<Vec<&str>, ReadError> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expect {
+    /// On Linux a file's way is checked as it is opened (`open_beneath`).
+    #[cfg(not(target_os = "linux"))]
     File,
     Folder,
 }
@@ -257,14 +298,19 @@ fn check_path(root: &Path, parts: &[&str], expect: Expect) -> Result<(), ReadErr
 }
 
 /// Opens the file at `parts` under `root` one component at a time, each
-/// relative to the folder opened before and with `O_NOFOLLOW`: a link
-/// swapped in anywhere after `check_path` fails to open instead of being
-/// followed. Non-blocking, so a FIFO swapped in cannot hang the read.
+/// relative to the folder opened before and with `O_NOFOLLOW`, so no link
+/// is followed, and `O_DIRECTORY`, so nothing but a folder is opened on the
+/// way. The file itself is looked at (`fstatat`, not following a link)
+/// before it is opened, so a FIFO or a device is refused unopened: what
+/// `check_path` does, with one lookup of one name instead of a walk of the
+/// whole path per component. Non-blocking, so a FIFO swapped in after the
+/// look cannot hang the read.
 #[cfg(target_os = "linux")]
-fn open_beneath(root: &Path, parts: &[&str]) -> Result<File, ReadError> {
-    use rustix::fs::{CWD, Mode, OFlags, openat};
+fn open_beneath(root: &Path, parts: &[&str], opened: Option<&Opened>) -> Result<File, ReadError> {
+    use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, openat, statat};
     // A failed open names the link or special file it met (a link to a
-    // folder fails with ENOTDIR, to a file with ELOOP), else the error.
+    // folder fails with ENOTDIR, to a file with ELOOP), else the error, as
+    // `check_path` words it.
     let refused = |upto: usize, e: rustix::io::Errno| {
         let path = parts[..upto]
             .iter()
@@ -281,17 +327,49 @@ fn open_beneath(root: &Path, parts: &[&str]) -> Result<File, ReadError> {
                 path: parts[..upto].join("/"),
                 what: NotRegular::Link,
             },
+            None if e == rustix::io::Errno::NOTDIR => {
+                ReadError::Io(io::Error::from(io::ErrorKind::NotADirectory))
+            }
             None => ReadError::Io(e.into()),
         }
     };
-    let folder = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let mut dir = openat(CWD, root, folder, Mode::empty()).map_err(|e| ReadError::Io(e.into()))?;
     let (last, folders) = parts
         .split_last()
         .ok_or_else(|| ReadError::Outside(String::new()))?;
-    for (i, part) in folders.iter().enumerate() {
-        dir = openat(&dir, *part, folder | OFlags::NOFOLLOW, Mode::empty())
-            .map_err(|e| refused(i + 1, e))?;
+    let way = folders.join("/");
+    let dir = match opened.and_then(|o| o.get(&way)) {
+        Some(dir) => dir,
+        None => {
+            let folder = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let mut dir =
+                openat(CWD, root, folder, Mode::empty()).map_err(|e| ReadError::Io(e.into()))?;
+            for (i, part) in folders.iter().enumerate() {
+                dir = openat(&dir, *part, folder | OFlags::NOFOLLOW, Mode::empty())
+                    .map_err(|e| refused(i + 1, e))?;
+            }
+            let dir = std::sync::Arc::new(dir);
+            if let Some(opened) = opened {
+                opened.keep(way, dir.clone());
+            }
+            dir
+        }
+    };
+    let found =
+        statat(&dir, *last, AtFlags::SYMLINK_NOFOLLOW).map_err(|e| ReadError::Io(e.into()))?;
+    let what = match FileType::from_raw_mode(found.st_mode) {
+        FileType::RegularFile => None,
+        FileType::Directory => return Err(io::Error::from(io::ErrorKind::IsADirectory).into()),
+        FileType::Symlink => Some(NotRegular::Link),
+        FileType::Fifo => Some(NotRegular::Fifo),
+        FileType::CharacterDevice | FileType::BlockDevice => Some(NotRegular::Device),
+        FileType::Socket => Some(NotRegular::Socket),
+        FileType::Unknown => Some(NotRegular::Other),
+    };
+    if let Some(what) = what {
+        return Err(ReadError::NotRegular {
+            path: parts.join("/"),
+            what,
+        });
     }
     let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
     let fd = openat(&dir, *last, flags, Mode::empty()).map_err(|e| refused(parts.len(), e))?;
@@ -301,7 +379,8 @@ fn open_beneath(root: &Path, parts: &[&str]) -> Result<File, ReadError> {
 /// Without `openat` at hand: opens the path just checked, then checks it
 /// again and that the path still names what was opened.
 #[cfg(not(target_os = "linux"))]
-fn open_beneath(root: &Path, parts: &[&str]) -> Result<File, ReadError> {
+fn open_beneath(root: &Path, parts: &[&str], _: Option<&Opened>) -> Result<File, ReadError> {
+    check_path(root, parts, Expect::File)?;
     let path = parts.iter().fold(root.to_path_buf(), |p, c| p.join(c));
     let file = File::open(&path)?;
     check_path(root, parts, Expect::File)?;
@@ -407,7 +486,7 @@ mod tests {
         assert!(read(&root, "incidents/none.yaml").unwrap_err().is_absent());
     }
 
-    /// A link swapped in after `check_path` is not followed by the open.
+    /// A link is not followed by the open, wherever it is on the way.
     #[cfg(target_os = "linux")]
     #[test]
     fn the_open_itself_follows_no_link() {
@@ -417,11 +496,11 @@ mod tests {
         fs::write(root.join("real/f.yaml"), "a: 1\n").unwrap();
         std::os::unix::fs::symlink(root.join("real"), root.join("dir")).unwrap();
         std::os::unix::fs::symlink(root.join("real/f.yaml"), root.join("real/g.yaml")).unwrap();
-        assert!(open_beneath(&root, &["real", "f.yaml"]).is_ok());
+        assert!(open_beneath(&root, &["real", "f.yaml"], None).is_ok());
         for parts in [&["dir", "f.yaml"][..], &["real", "g.yaml"]] {
             assert!(
                 matches!(
-                    open_beneath(&root, parts),
+                    open_beneath(&root, parts, None),
                     Err(ReadError::NotRegular {
                         what: NotRegular::Link,
                         ..
@@ -429,6 +508,44 @@ mod tests {
                 ),
                 "{parts:?}"
             );
+        }
+    }
+
+    /// Folders kept open between files change nothing of what is refused.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn reading_with_folders_kept_open_refuses_the_same() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        fs::create_dir_all(root.join("incidents/a/updates")).unwrap();
+        fs::write(root.join("incidents/a/incident.yaml"), "title: x\n").unwrap();
+        fs::write(root.join("incidents/a/updates/1.yaml"), "at: 1\n").unwrap();
+        std::os::unix::fs::symlink(
+            root.join("incidents/a/incident.yaml"),
+            root.join("incidents/a/l.yaml"),
+        )
+        .unwrap();
+        mkfifo(&root.join("incidents/a/fifo.yaml"));
+        let opened = Opened::default();
+        for _ in 0..2 {
+            assert_eq!(
+                read_in(&root, "incidents/a/incident.yaml", &opened).unwrap(),
+                "title: x\n"
+            );
+            assert_eq!(
+                read_in(&root, "incidents/a/updates/1.yaml", &opened).unwrap(),
+                "at: 1\n"
+            );
+            assert_eq!(
+                refused(read_in(&root, "incidents/a/l.yaml", &opened)),
+                Some(("incidents/a/l.yaml".to_string(), NotRegular::Link))
+            );
+            assert_eq!(
+                refused(read_in(&root, "incidents/a/fifo.yaml", &opened)),
+                Some(("incidents/a/fifo.yaml".to_string(), NotRegular::Fifo))
+            );
+            let folder = read_in(&root, "incidents/a/updates", &opened).unwrap_err();
+            assert!(folder.is_absent(), "{folder:?}");
         }
     }
 

@@ -1,6 +1,10 @@
 //! YAML text to a JSON value (what the schemas validate), with duplicate keys
 //! rejected: serde_json's own `Value` would silently keep the last one.
 //! serde_yaml bounds recursion depth and alias expansion ("billion laughs").
+//! Most files take a faster way (`events`) to the same value; serde_yaml
+//! answers for the rest, and for every error.
+
+mod events;
 
 use super::locate::SourceMap;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -25,6 +29,14 @@ pub struct YamlError {
 /// One YAML document as a JSON value (see the module for what is refused).
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     too_deep(text)?;
+    match events::parse(text) {
+        Some(value) => Ok(value),
+        None => with_serde_yaml(text),
+    }
+}
+
+/// The reference reading, with serde_yaml's words and places for errors.
+fn with_serde_yaml(text: &str) -> Result<Value, YamlError> {
     // serde_yaml bounds the number of alias jumps, not what they expand to:
     // 50,000 references to a 10,000-item list (120 kB) would take 20 GB.
     // Without aliases a document has fewer values than bytes.
@@ -276,5 +288,211 @@ mod tests {
         let started = std::time::Instant::now();
         assert!(parse(&bomb).is_err());
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    /// The fast way answers only with serde_yaml's own value.
+    fn same_as_serde_yaml(text: &str) -> bool {
+        match events::parse(text) {
+            None => true,
+            Some(fast) => with_serde_yaml(text).as_ref() == Ok(&fast),
+        }
+    }
+
+    #[test]
+    fn the_fast_way_reads_scalars_as_serde_yaml() {
+        let scalars = [
+            "on",
+            "off",
+            "yes",
+            "no",
+            "y",
+            "1e3",
+            "1E3",
+            "-1e3",
+            "+1",
+            "+-1",
+            "0x1F",
+            "-0x1F",
+            "0o17",
+            "0b101",
+            "0x",
+            "0b2",
+            "0123",
+            "-0123",
+            "00",
+            "0",
+            "-0",
+            "1.5",
+            ".5",
+            "5.",
+            "1_000",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nul",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "false",
+            "2026-11-27T10:00:00Z",
+            "2026-11-27",
+            "2026-11-27 10:00:00+01:00",
+            "10:30",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "inf",
+            "nan",
+            "NaN",
+            "infinity",
+            "18446744073709551616",
+            "18446744073709551615",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "340282366920938463463374607431768211456",
+            "1e400",
+            "0.1e-400",
+            "'quoted'",
+            "\"1\"",
+            "\"\\u00e9\\t\"",
+            "'it''s'",
+            "a # comment",
+            "a#b",
+            "@alice",
+            "\"@alice\"",
+            "!!str 1",
+            "!custom x",
+            "&a x",
+            "*a",
+            "[1, on, ~]",
+            "{a: 1, a: 2}",
+            "{}",
+            "[]",
+            "",
+            "|\n  line\n   more\n",
+            ">-\n  folded\n  text\n\n  para\n",
+            "|+\n  kept\n\n",
+            "plain\n  continued\n  lines",
+            // Line breaks in YAML 1.1 (libyaml), not in 1.2 (saphyr).
+            "a\u{2028}  b",
+            "\"a\u{2029}  b\"",
+            "a\u{85}  b",
+            "\u{feff}a",
+            "a\r\n  b",
+            "\"multi\n  line\"",
+            "- a\n- b",
+        ];
+        for s in scalars {
+            for doc in [
+                format!("k: {s}\n"),
+                format!("- {s}\n"),
+                format!("k: [{s}]\n"),
+            ] {
+                assert!(same_as_serde_yaml(&doc), "{doc:?}");
+            }
+        }
+        // The common forms take the fast way.
+        for doc in [
+            "k: 1e3\n",
+            "k: on\n",
+            "k: 2026-11-27T10:00:00Z\n",
+            "k: |\n  x\n",
+        ] {
+            assert!(events::parse(doc).is_some(), "{doc:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_way_leaves_what_it_does_not_read_alike() {
+        for doc in [
+            "a: 1\na: 2\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: 1\n---\nb: 2\n",
+            "? [a]\n: 1\n",
+            "a: .nan\n",
+            "a: 99999999999999999999\n",
+            "a: [b\n",
+        ] {
+            assert_eq!(events::parse(doc), None, "{doc:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_way_reads_every_fixture_as_serde_yaml() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["examples", "tests/fixtures", "fuzz"] {
+            walk(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 50, "{}", files.len());
+        let mut fast = 0;
+        for file in &files {
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            assert!(same_as_serde_yaml(&text), "{}", file.display());
+            fast += usize::from(events::parse(&text).is_some());
+        }
+        assert!(fast * 10 > files.len() * 8, "{fast} of {}", files.len());
+    }
+
+    use proptest::prelude::*;
+
+    /// Documents of the shapes incident files have, built of tricky scalars.
+    fn document() -> impl Strategy<Value = String> {
+        let scalar = prop_oneof![
+            "[a-z@ ]{0,12}",
+            "[0-9+.eE_xob-]{1,8}",
+            "(on|off|yes|no|~|null|true|False|\\.inf|\\.NaN|0x1F|1e3|0o7|-0b1)",
+            "'[a-z' ]{0,6}'",
+            "\"[a-z\\\\ nt]{0,6}\"",
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?",
+        ];
+        let line =
+            (0usize..3, "[a-z]{1,3}", scalar, 0usize..6).prop_map(|(indent, key, v, form)| {
+                let pad = "  ".repeat(indent);
+                match form {
+                    0 => format!("{pad}{key}: {v}\n"),
+                    1 => format!("{pad}- {v}\n"),
+                    2 => format!("{pad}{key}:\n"),
+                    3 => format!("{pad}{key}: |\n{pad}  {v}\n"),
+                    4 => format!("{pad}{key}: [{v}, {v}]\n"),
+                    _ => format!("{pad}  {v} # note\n"),
+                }
+            });
+        prop::collection::vec(line, 1..8).prop_map(|lines| lines.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_fast_way_reads_generated_documents_as_serde_yaml(doc in document()) {
+            prop_assert!(same_as_serde_yaml(&doc), "{doc:?}");
+        }
+
+        /// Character soup: saphyr must not accept what libyaml refuses.
+        #[test]
+        fn the_fast_way_accepts_no_more_than_serde_yaml(
+            key in "[a-c:\\- #'\"?]{0,3}",
+            doc in "[a-c:\\- \n#\\[\\]{},|>'\"?!&*%@`\\\\\t01.~]{0,40}",
+        ) {
+            prop_assert!(same_as_serde_yaml(&doc), "{doc:?}");
+            let doc = format!("{key}: {doc}");
+            prop_assert!(same_as_serde_yaml(&doc), "{doc:?}");
+        }
     }
 }
