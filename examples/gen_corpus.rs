@@ -12,7 +12,7 @@
 //! the peer validators use, so every tool checks the same values.
 
 use fastrand::Rng;
-use incidentkit::author::emit::modeline;
+use incidentkit::compose::emit::modeline;
 use incidentkit::model::{Policy, Severity};
 use incidentkit::schemas::FileKind;
 use jiff::{SignedDuration, Timestamp};

@@ -4,10 +4,10 @@
 
 #![warn(missing_docs)]
 
-pub mod author;
 pub mod check;
 pub mod cli;
 mod clock;
+pub mod compose;
 mod describe;
 pub mod diagnostics;
 mod git;

@@ -3,8 +3,8 @@
 //! `incident validate` takes, the state fold survives any order of
 //! updates, and an internal entry changes no file of the public site.
 
-use incidentkit::author::{self, NewFiles};
 use incidentkit::check;
+use incidentkit::compose::{self, NewFiles};
 use incidentkit::model::incident::Roles;
 use incidentkit::model::{
     ComponentStatus, Config, Declaration, Incident, Repository, Severity, Status, Update,
@@ -130,7 +130,7 @@ fn declared() -> impl Strategy<Value = (Declaration, Update)> {
                     communications,
                     investigators: investigators.into_iter().collect(),
                 };
-                let mut declaration = author::new_declaration(
+                let mut declaration = compose::new_declaration(
                     title.clone(),
                     severity,
                     at,
@@ -146,7 +146,7 @@ fn declared() -> impl Strategy<Value = (Declaration, Update)> {
                     message: Some(message.unwrap_or(title)),
                     message_translations: Default::default(),
                     internal_note: None,
-                    impact: author::impact(impact, None, None),
+                    impact: compose::impact(impact, None, None),
                     severity: None,
                     components,
                     next_update_at: Some(at + jiff::SignedDuration::from_mins(minutes)),
@@ -235,7 +235,7 @@ proptest! {
     #[test]
     fn a_declared_incident_reads_back_as_written((declaration, first) in declared()) {
         let id = "2026-11-26-generated";
-        let files = author::declare(id, &declaration, &first).unwrap();
+        let files = compose::declare(id, &declaration, &first).unwrap();
         let outcome = check_files(&files);
         let repo = outcome.repository.expect("the configuration loads");
         let read = repo.incidents.iter().find(|i| i.id == id);
@@ -250,7 +250,7 @@ proptest! {
         changes in prop::collection::vec(change(), 1..6),
     ) {
         let id = "2026-11-26-generated";
-        let mut files = author::declare(id, &declaration, &first).unwrap();
+        let mut files = compose::declare(id, &declaration, &first).unwrap();
         let mut incident = Incident {
             id: id.into(),
             declaration,
@@ -261,7 +261,7 @@ proptest! {
         for change in changes {
             let at = incident.updates.last().unwrap().at
                 + jiff::SignedDuration::from_mins(change.after_minutes);
-            let mut update = author::base_update(&incident, at, "@responder".into());
+            let mut update = compose::base_update(&incident, at, "@responder".into());
             update.status = change.status;
             // `update` always posts a message; `decide` posts a decision.
             update.message = match &change.decision {
@@ -272,14 +272,14 @@ proptest! {
             update.severity = change.severity;
             update.components = change.components;
             let (summary, users, scope) = change.impact;
-            if let Some(impact) = author::impact(summary, users, scope) {
+            if let Some(impact) = compose::impact(summary, users, scope) {
                 update.impact = Some(impact);
             }
             if let Some((options, why)) = change.decision {
                 let chosen = options[0].split(':').next().unwrap().to_string();
-                update.decision = Some(author::decision(&options, &chosen, &why, None).unwrap());
+                update.decision = Some(compose::decision(&options, &chosen, &why, None).unwrap());
             }
-            files.extend(author::update(&incident, &update).unwrap());
+            files.extend(compose::update(&incident, &update).unwrap());
             incident.updates.push(update);
         }
         let outcome = check_files(&files);
@@ -303,7 +303,7 @@ proptest! {
                 message: c.message,
                 message_translations: Default::default(),
                 internal_note: c.internal_note,
-                impact: author::impact(c.impact.0, c.impact.1, c.impact.2),
+                impact: compose::impact(c.impact.0, c.impact.1, c.impact.2),
                 severity: c.severity,
                 components: c.components,
                 next_update_at: Some(when),
@@ -361,7 +361,7 @@ proptest! {
                 message: Some(change.message.unwrap_or_else(|| "No change.".into())),
                 message_translations: Default::default(),
                 internal_note: change.internal_note,
-                impact: author::impact(change.impact.0, change.impact.1, change.impact.2),
+                impact: compose::impact(change.impact.0, change.impact.1, change.impact.2),
                 severity: change.severity,
                 components: change.components,
                 next_update_at: None,
@@ -393,7 +393,7 @@ proptest! {
             message: None,
             message_translations: Default::default(),
             internal_note: internal.internal_note.or(Some("note".into())),
-            impact: author::impact(internal.impact.0, internal.impact.1, internal.impact.2),
+            impact: compose::impact(internal.impact.0, internal.impact.1, internal.impact.2),
             severity: internal.severity,
             components: internal.components,
             next_update_at: None,
@@ -401,7 +401,7 @@ proptest! {
             reopen: false,
             decision: (!options.is_empty()).then(|| {
                 let chosen = options[0].split(':').next().unwrap().to_string();
-                author::decision(&options, &chosen, &why, None).unwrap()
+                compose::decision(&options, &chosen, &why, None).unwrap()
             }),
             exempt: Default::default(),
         };

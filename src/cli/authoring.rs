@@ -2,8 +2,8 @@
 //! find the incident, parse times, and write files only once they validate.
 
 use super::CliError;
-use crate::author::{NewFiles, write};
 use crate::check::{self, Outcome};
+use crate::compose::{NewFiles, write};
 use crate::diagnostics::{self, Diagnostic, Level};
 use crate::model::{Incident, Repository};
 use crate::repo::Files;
@@ -154,9 +154,9 @@ impl Session {
             return Ok(self.now);
         };
         let tz = self.repo().config.timezone();
-        let at = crate::author::when::parse_time(text, self.now, &tz)
+        let at = crate::compose::when::parse_time(text, self.now, &tz)
             .map_err(|e| CliError::Usage(format!("{what}: {e}")))?;
-        crate::author::when::not_future(what, text, at, self.now)
+        crate::compose::when::not_future(what, text, at, self.now)
             .map_err(|e| CliError::Usage(e.to_string()))?;
         Ok(Timestamp::from_second(at.as_second()).unwrap_or(at))
     }
@@ -169,7 +169,7 @@ impl Session {
         text: Option<&str>,
     ) -> Result<Timestamp, CliError> {
         let asked = self.time("--at", text)?;
-        let at = crate::author::after_latest(incident, asked);
+        let at = crate::compose::after_latest(incident, asked);
         if at != asked {
             *self.moved.borrow_mut() = Some(format!(
                 "note: the entry is at {at}, one second after the latest entry of {}: updates are kept in time order",
@@ -180,7 +180,7 @@ impl Session {
     }
 
     pub fn next_update(&self, text: &str, at: Timestamp) -> Result<Timestamp, CliError> {
-        crate::author::when::parse_next(text, at, &self.repo().config.timezone())
+        crate::compose::when::parse_next(text, at, &self.repo().config.timezone())
             .map_err(|e| CliError::Usage(e.to_string()))
     }
 
@@ -470,7 +470,7 @@ pub fn find_update<'a>(
         format!("its updates: {}", names.join(", "))
     };
     let tz = session.repo().config.timezone();
-    let at = crate::author::when::parse_time(text, session.now, &tz).map_err(|_| {
+    let at = crate::compose::when::parse_time(text, session.now, &tz).map_err(|_| {
         CliError::Usage(format!(
             "`{text}` names no update of {}: give its file name or time; {}",
             incident.id,

@@ -214,8 +214,8 @@ impl Target {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "site".to_string());
         // What builds killed mid-way left behind.
-        crate::author::write::remove_stale(parent, &format!(".{name}.staging-"), "");
-        crate::author::write::remove_stale(parent, &format!(".{name}.old-"), "");
+        crate::compose::write::remove_stale(parent, &format!(".{name}.staging-"), "");
+        crate::compose::write::remove_stale(parent, &format!(".{name}.old-"), "");
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let _ = fs::remove_dir_all(&staging);
         fs::create_dir_all(&staging)?;

@@ -77,8 +77,8 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         &file,
         &update_file_name(at),
     );
-    let text = crate::author::emit::to_yaml(&path, FileKind::Correction, &record)
-        .map_err(crate::author::AuthorError::from)?;
+    let text = crate::compose::emit::to_yaml(&path, FileKind::Correction, &record)
+        .map_err(crate::compose::AuthorError::from)?;
     let commit = format!(
         "incident({}): correct the update of {}",
         incident.id, update.at

@@ -4,7 +4,7 @@
 
 use super::CliError;
 use super::authoring::{self, Common, Session};
-use crate::author;
+use crate::compose;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -39,14 +39,14 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let incident = session.incident();
     let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
-        author::base_update(incident, at, authoring::author(args.common.author.clone()));
-    update.decision = Some(author::decision(
+        compose::base_update(incident, at, authoring::author(args.common.author.clone()));
+    update.decision = Some(compose::decision(
         &args.options,
         &args.chosen,
         &args.why,
         args.question,
     )?);
-    let files = author::update(incident, &update)?;
+    let files = compose::update(incident, &update)?;
     let commit = format!("incident({}): decide {}", incident.id, args.chosen.trim());
     if !session.finish(&args.common, &incident.id, files, &commit)? {
         return Ok(ExitCode::from(1));

@@ -4,7 +4,7 @@
 
 use super::CliError;
 use super::authoring::{self, Common, Session};
-use crate::author::{self, slug};
+use crate::compose::{self, slug};
 use crate::model::incident::Roles;
 use crate::model::{Severity, Status, Visibility};
 use std::collections::{BTreeMap, BTreeSet};
@@ -97,7 +97,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         communications: args.comms,
         investigators: args.investigators,
     };
-    let mut declaration = author::new_declaration(
+    let mut declaration = compose::new_declaration(
         args.title.clone(),
         severity,
         at,
@@ -136,7 +136,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         .map(|(c, s)| {
             (
                 c,
-                s.unwrap_or_else(|| author::default_component_status(severity)),
+                s.unwrap_or_else(|| compose::default_component_status(severity)),
             )
         })
         .collect();
@@ -155,7 +155,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         message_translations: Default::default(),
         internal_note: None,
         // The title is what customers experience: the impact until told more.
-        impact: author::impact(
+        impact: compose::impact(
             args.impact.or_else(|| Some(args.title.clone())),
             args.users_affected,
             None,
@@ -168,7 +168,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         decision: None,
         exempt: Default::default(),
     };
-    let files = author::declare(&id, &declaration, &first).map_err(CliError::from)?;
+    let files = compose::declare(&id, &declaration, &first).map_err(CliError::from)?;
     let commit = format!("incident({id}): declare {severity} \"{}\"", args.title);
     if !session.finish(&args.common, &id, files, &commit)? {
         return Ok(ExitCode::from(1));

@@ -5,8 +5,8 @@
 //! read, wrote and changed on the way in.
 
 use super::CliError;
-use crate::author::{NewFiles, write};
 use crate::check;
+use crate::compose::{NewFiles, write};
 use crate::diagnostics::{self, Level};
 use crate::import::{self, Import};
 use crate::model::Kind;

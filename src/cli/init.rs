@@ -2,8 +2,8 @@
 //! missing and never touches a file that is there.
 
 use super::CliError;
-use crate::author::emit::SCHEMA_DIR;
-use crate::author::write;
+use crate::compose::emit::SCHEMA_DIR;
+use crate::compose::write;
 use crate::schemas::FileKind;
 use crate::templates::Templates;
 use std::collections::BTreeMap;

@@ -112,7 +112,7 @@ pub(crate) enum CliError {
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
-    Write(#[from] crate::author::write::WriteError),
+    Write(#[from] crate::compose::write::WriteError),
     #[error(transparent)]
     Github(#[from] crate::github::GithubError),
     #[error(transparent)]
@@ -134,7 +134,7 @@ pub(crate) mod exit {
 
 impl CliError {
     pub fn exit_code(&self) -> u8 {
-        use crate::author::write::WriteError;
+        use crate::compose::write::WriteError;
         match self {
             Self::Refused(_) | Self::Write(WriteError::Exists(_)) => exit::FINDINGS,
             // A repository past its size limit is to act on, not retry.
@@ -161,10 +161,10 @@ impl CliError {
     }
 }
 
-impl From<crate::author::AuthorError> for CliError {
-    fn from(e: crate::author::AuthorError) -> Self {
+impl From<crate::compose::AuthorError> for CliError {
+    fn from(e: crate::compose::AuthorError) -> Self {
         match e {
-            crate::author::AuthorError::Refused(why) => Self::Refused(why),
+            crate::compose::AuthorError::Refused(why) => Self::Refused(why),
             other => Self::Usage(other.to_string()),
         }
     }

@@ -182,6 +182,6 @@ fn purge_file(root: &Path, file: &str, texts: &[String]) -> Option<String> {
 }
 
 fn yaml<T: serde::Serialize>(path: &str, kind: FileKind, value: &T) -> Result<String, CliError> {
-    crate::author::emit::to_yaml(path, kind, value)
-        .map_err(|e| crate::author::AuthorError::from(e).into())
+    crate::compose::emit::to_yaml(path, kind, value)
+        .map_err(|e| crate::compose::AuthorError::from(e).into())
 }

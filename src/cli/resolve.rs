@@ -4,7 +4,7 @@
 
 use super::CliError;
 use super::authoring::{self, Common, Session};
-use crate::author;
+use crate::compose;
 use crate::model::{Kind, Status};
 use std::path::Path;
 use std::process::ExitCode;
@@ -43,7 +43,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let incident = session.incident();
     let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
-        author::base_update(incident, at, authoring::author(args.common.author.clone()));
+        compose::base_update(incident, at, authoring::author(args.common.author.clone()));
     update.status = match incident.declaration.kind {
         Kind::Incident => Status::Resolved,
         Kind::Maintenance => Status::Completed,
@@ -61,14 +61,14 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             users_affected: None,
             scope: None,
         });
-    author::restore_components(incident, &mut update);
+    compose::restore_components(incident, &mut update);
     for c in &args.components {
         if let (id, Some(status)) = authoring::component_arg(c)? {
             update.components.insert(id, status);
         }
     }
     let templates = crate::templates::Templates::load(Some(&session.root))?;
-    let (files, due) = author::resolve(repo, incident, &update, &templates)?;
+    let (files, due) = compose::resolve(repo, incident, &update, &templates)?;
     let commit = format!("incident({}): resolve", incident.id);
     if !session.finish(&args.common, &incident.id, files, &commit)? {
         return Ok(ExitCode::from(1));

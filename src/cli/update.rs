@@ -3,7 +3,7 @@
 
 use super::CliError;
 use super::authoring::{self, Common, Session};
-use crate::author;
+use crate::compose;
 use crate::model::{Kind, Severity, Status};
 use std::path::Path;
 use std::process::ExitCode;
@@ -64,7 +64,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let incident = session.incident();
     let at = session.entry_time(incident, args.common.at.as_deref())?;
     let mut update =
-        author::base_update(incident, at, authoring::author(args.common.author.clone()));
+        compose::base_update(incident, at, authoring::author(args.common.author.clone()));
     if let Some(status) = &args.status {
         // Only the words of this incident's kind (incident or maintenance).
         let allowed = Status::vocabulary(incident.declaration.kind);
@@ -105,7 +105,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
                 users_affected: None,
                 scope: None,
             });
-        let merged = author::impact(args.impact, args.users_affected, args.scope);
+        let merged = compose::impact(args.impact, args.users_affected, args.scope);
         update.impact = merged.map(|m| crate::model::incident::UpdateImpact {
             summary: m.summary.or(previous.summary),
             users_affected: m.users_affected.or(previous.users_affected),
@@ -119,7 +119,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     }
     if update.status.is_final() {
         // As `resolve` does; --component still says what is not back.
-        author::restore_components(incident, &mut update);
+        compose::restore_components(incident, &mut update);
     }
     for c in &args.components {
         match authoring::component_arg(c)? {
@@ -148,9 +148,9 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     }
     let files = if update.status.is_final() {
         let templates = crate::templates::Templates::load(Some(&session.root))?;
-        author::resolve(repo, incident, &update, &templates)?.0
+        compose::resolve(repo, incident, &update, &templates)?.0
     } else {
-        author::update(incident, &update)?
+        compose::update(incident, &update)?
     };
     let commit = format!("incident({}): update ({})", incident.id, update.status);
     if !session.finish(&args.common, &incident.id, files, &commit)? {

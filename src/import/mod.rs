@@ -7,8 +7,8 @@
 pub mod cstate;
 pub mod statuspage;
 
-use crate::author::emit;
-use crate::author::slug::{slugify, unique_id};
+use crate::compose::emit;
+use crate::compose::slug::{slugify, unique_id};
 use crate::model::imported::ImportSource;
 use crate::model::{ComponentStatus, Declaration, Postmortem, Repository, Status, Update};
 use crate::schemas::FileKind;
@@ -139,7 +139,7 @@ pub struct Import {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub config: Option<String>,
-    pub incidents: Vec<(String, crate::author::NewFiles)>,
+    pub incidents: Vec<(String, crate::compose::NewFiles)>,
     pub skipped: usize,
 }
 
@@ -400,10 +400,10 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
                 "an incident without updates (a bug of the importer: it adds one)",
             ));
         };
-        let mut files = crate::author::declare(&id, decl, first)
+        let mut files = crate::compose::declare(&id, decl, first)
             .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
         for u in rest {
-            let path = crate::author::update_path(&id, u.at);
+            let path = crate::compose::update_path(&id, u.at);
             let text = emit::to_yaml(&path, FileKind::Update, u)
                 .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
             files.insert(path, text);

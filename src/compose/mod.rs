@@ -1,4 +1,4 @@
-//! Writing incidents: turn what a responder asked for into new files that
+//! Composing incident files: turn what a responder asked for into new files that
 //! validate, then write them without ever touching an existing file.
 
 pub mod emit;
