@@ -553,27 +553,11 @@ fn issue(
         as_informational(&mut updates, declared_at, &title, &place, report);
     }
     if updates.is_empty() {
-        let text = placeholder_message(Status::Investigating);
-        report.note(
-            &place,
-            format!("one update \"{text}\" added at {declared_at}"),
-            "the issue has no text",
-        );
-        updates.push((
-            super::update(
-                ImportSource::Cstate,
-                declared_at,
-                Status::Investigating,
-                text,
-            ),
-            place.clone(),
-        ));
+        updates.push(first_of_empty(declared_at, &place, report));
     }
     // The first update states what was affected.
     if let Some((first, _)) = updates.first_mut() {
-        for id in &affected {
-            first.components.insert(id.clone(), component_status);
-        }
+        set_components(first, &affected, component_status);
     }
     order_updates(&mut updates, report);
     if resolved {
@@ -582,10 +566,7 @@ fn issue(
     if (resolved || informational)
         && let Some((last, _)) = updates.last_mut()
     {
-        for id in &affected {
-            last.components
-                .insert(id.clone(), ComponentStatus::Operational);
-        }
+        set_components(last, &affected, ComponentStatus::Operational);
     }
     reopen_after_final(&mut updates, report);
     let first_at = updates[0].0.at;
@@ -608,6 +589,31 @@ fn issue(
         updates,
         postmortem: None,
     })
+}
+
+/// The one update of an issue without text, at its `date`.
+fn first_of_empty(declared_at: Timestamp, place: &str, report: &mut Report) -> (Update, String) {
+    let text = placeholder_message(Status::Investigating);
+    report.note(
+        place,
+        format!("one update \"{text}\" added at {declared_at}"),
+        "the issue has no text",
+    );
+    (
+        super::update(
+            ImportSource::Cstate,
+            declared_at,
+            Status::Investigating,
+            text,
+        ),
+        place.to_string(),
+    )
+}
+
+fn set_components(update: &mut Update, ids: &[String], status: ComponentStatus) {
+    for id in ids {
+        update.components.insert(id.clone(), status);
+    }
 }
 
 fn front_matter_error(file: &str, message: String) -> ImportError {
