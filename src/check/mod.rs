@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::git::Changed;
 use crate::model::amend::Amendments;
 use crate::model::{Config, Incident, Repository};
-use crate::repo::layout::IncidentDir;
+use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::locate::{Place, SourceMap};
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
@@ -89,26 +89,7 @@ fn check_scoped(
     scope: Option<&BTreeSet<String>>,
     found: Vec<Diagnostic>,
 ) -> io::Result<Outcome> {
-    // Links and submodules git records where incidentkit reads files are
-    // refused without reading them, whatever the checkout made of them (a
-    // plain file holding the link's target where links are not supported).
-    let guarded = |path: &str| {
-        path == CONFIG_FILE
-            || [crate::paths::INCIDENTS, crate::paths::TEMPLATES]
-                .iter()
-                .any(|dir| crate::repo::layout::is_within(path, dir))
-    };
-    let mut recorded = match scope {
-        None => crate::git::recorded_links(files.root()),
-        // Only where the scoped check reads: the trees on those ways.
-        Some(ids) => {
-            let mut paths = vec![CONFIG_FILE.to_string(), crate::paths::TEMPLATES.to_string()];
-            paths.extend(ids.iter().map(|id| crate::paths::incident_dir(id)));
-            crate::git::committed_links_at(files.root(), &paths)
-        }
-    };
-    recorded.retain(|path, _| guarded(path));
-    let files = &files.clone().refusing(recorded).reading_all();
+    let files = &guarded(files, scope);
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
@@ -125,17 +106,7 @@ fn check_scoped(
         None => files.scan()?,
     };
     rules::on_layout(&layout, &mut diagnostics);
-    let file_count = 1 + layout
-        .incidents
-        .iter()
-        .map(|d| {
-            usize::from(d.incident.is_some())
-                + d.updates.len()
-                + usize::from(d.postmortem.is_some())
-                + d.corrections.len()
-                + d.redactions.len()
-        })
-        .sum::<usize>();
+    let file_count = file_count(&layout);
 
     let lexicon = config.as_ref().map(Lexicon::new);
     let practice = config
@@ -159,26 +130,7 @@ fn check_scoped(
         diagnostics.extend(found);
     }
 
-    let mut exempted = rules::exempt::apply(&incidents, &mut diagnostics);
-    if let Some(config) = &config {
-        rules::levels::apply(config, &mut diagnostics);
-        exempted.retain_mut(|e| match rules::levels::level(config, &e.diagnostic) {
-            Some(level) => {
-                e.diagnostic.level = level;
-                true
-            }
-            None => false,
-        });
-    }
-    locate(files, &mut diagnostics);
-    let mut silenced: Vec<Diagnostic> = exempted.iter().map(|e| e.diagnostic.clone()).collect();
-    locate(files, &mut silenced);
-    let mut exempted: Vec<Exempted> = exempted
-        .into_iter()
-        .zip(silenced)
-        .map(|(e, diagnostic)| Exempted { diagnostic, ..e })
-        .collect();
-    exempted.sort_by(|a, b| place(&a.diagnostic).cmp(&place(&b.diagnostic)));
+    let exempted = exempt_and_level(files, config.as_ref(), &incidents, &mut diagnostics);
     let incidents = incidents
         .into_iter()
         .map(|(incident, _)| incident)
@@ -190,6 +142,76 @@ fn check_scoped(
         exempted,
         files: file_count,
     })
+}
+
+/// The files to read, refusing the links and submodules git records where
+/// incidentkit reads files, without reading them, whatever the checkout
+/// made of them (a plain file holding the link's target where links are
+/// not supported).
+fn guarded(files: &Files, scope: Option<&BTreeSet<String>>) -> Files {
+    let read_here = |path: &str| {
+        path == CONFIG_FILE
+            || [crate::paths::INCIDENTS, crate::paths::TEMPLATES]
+                .iter()
+                .any(|dir| crate::repo::layout::is_within(path, dir))
+    };
+    let mut recorded = match scope {
+        None => crate::git::recorded_links(files.root()),
+        // Only where the scoped check reads: the trees on those ways.
+        Some(ids) => {
+            let mut paths = vec![CONFIG_FILE.to_string(), crate::paths::TEMPLATES.to_string()];
+            paths.extend(ids.iter().map(|id| crate::paths::incident_dir(id)));
+            crate::git::committed_links_at(files.root(), &paths)
+        }
+    };
+    recorded.retain(|path, _| read_here(path));
+    files.clone().refusing(recorded).reading_all()
+}
+
+/// How many files a check read: the configuration and each incident's.
+fn file_count(layout: &Layout) -> usize {
+    1 + layout
+        .incidents
+        .iter()
+        .map(|d| {
+            usize::from(d.incident.is_some())
+                + d.updates.len()
+                + usize::from(d.postmortem.is_some())
+                + d.corrections.len()
+                + d.redactions.len()
+        })
+        .sum::<usize>()
+}
+
+/// Applies exemptions and the levels of `rules:`, then locates every
+/// finding; returns the exempted ones, in file order.
+fn exempt_and_level(
+    files: &Files,
+    config: Option<&Config>,
+    incidents: &[(Incident, IncidentFiles)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Exempted> {
+    let mut exempted = rules::exempt::apply(incidents, diagnostics);
+    if let Some(config) = config {
+        rules::levels::apply(config, diagnostics);
+        exempted.retain_mut(|e| match rules::levels::level(config, &e.diagnostic) {
+            Some(level) => {
+                e.diagnostic.level = level;
+                true
+            }
+            None => false,
+        });
+    }
+    locate(files, diagnostics);
+    let mut silenced: Vec<Diagnostic> = exempted.iter().map(|e| e.diagnostic.clone()).collect();
+    locate(files, &mut silenced);
+    let mut exempted: Vec<Exempted> = exempted
+        .into_iter()
+        .zip(silenced)
+        .map(|(e, diagnostic)| Exempted { diagnostic, ..e })
+        .collect();
+    exempted.sort_by(|a, b| place(&a.diagnostic).cmp(&place(&b.diagnostic)));
+    exempted
 }
 
 /// "Now" and the site's time zone, as the rules judge by them.

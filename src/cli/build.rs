@@ -68,19 +68,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let outcome = check::check(&Files::on_disk(&source))?;
     let counts = Counts::of(&outcome.diagnostics);
     if counts.errors > 0 || outcome.repository.is_none() {
-        let mut out = anstream::stdout().lock();
-        match args.format.unwrap_or_else(Format::detect) {
-            Format::Human => {
-                diagnostics::print_human(&mut out, &outcome.diagnostics)?;
-                eprintln!(
-                    "{}",
-                    diagnostics::summary_line(counts, &format!("{} files", outcome.files))
-                );
-            }
-            Format::Json => diagnostics::print_json(&mut out, &outcome.diagnostics)?,
-            Format::Github => diagnostics::print_github(&mut out, &outcome.diagnostics)?,
-        }
-        out.flush()?;
+        print_findings(args, &outcome, counts)?;
         eprintln!("error: the repository has errors; nothing was built");
         return Ok(ExitCode::from(1));
     }
@@ -95,24 +83,10 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     render::site(&repository, &templates, now, &staged)
         .map_err(|e| staged.discard_with(super::CliError::Render(e)))?;
     let staged_internal = match &internal {
-        Some(target) => {
-            let written = target.staging().and_then(|s| {
-                let files = render::internal::files(&repository, &templates, now)
-                    .map_err(super::CliError::Render);
-                match files.and_then(|files| {
-                    s.write_all(&files)
-                        .map_err(super::CliError::from)
-                        .map(|()| files.len())
-                }) {
-                    Ok(count) => Ok((s, count)),
-                    Err(e) => Err(s.discard_with(e)),
-                }
-            });
-            match written {
-                Ok(s) => Some(s),
-                Err(e) => return Err(staged.discard_with(e)),
-            }
-        }
+        Some(target) => match stage_internal(target, &repository, &templates, now) {
+            Ok(s) => Some(s),
+            Err(e) => return Err(staged.discard_with(e)),
+        },
         None => None,
     };
     let files = staged.count();
@@ -130,6 +104,45 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The findings that stop a build, in the format asked for.
+fn print_findings(args: &Args, outcome: &check::Outcome, counts: Counts) -> std::io::Result<()> {
+    let mut out = anstream::stdout().lock();
+    match args.format.unwrap_or_else(Format::detect) {
+        Format::Human => {
+            diagnostics::print_human(&mut out, &outcome.diagnostics)?;
+            eprintln!(
+                "{}",
+                diagnostics::summary_line(counts, &format!("{} files", outcome.files))
+            );
+        }
+        Format::Json => diagnostics::print_json(&mut out, &outcome.diagnostics)?,
+        Format::Github => diagnostics::print_github(&mut out, &outcome.diagnostics)?,
+    }
+    out.flush()
+}
+
+/// The internal files rendered into `target`'s staging folder, and how
+/// many; on failure the staging folder is discarded.
+fn stage_internal(
+    target: &Target,
+    repository: &crate::model::Repository,
+    templates: &Templates,
+    now: jiff::Timestamp,
+) -> Result<(Staged, usize), super::CliError> {
+    target.staging().and_then(|s| {
+        let files =
+            render::internal::files(repository, templates, now).map_err(super::CliError::Render);
+        match files.and_then(|files| {
+            s.write_all(&files)
+                .map_err(super::CliError::from)
+                .map(|()| files.len())
+        }) {
+            Ok(count) => Ok((s, count)),
+            Err(e) => Err(s.discard_with(e)),
+        }
+    })
 }
 
 /// A folder of our own under the system's temporary folder, removed when

@@ -6,7 +6,10 @@ use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::compose::{self, slug};
 use crate::model::incident::Roles;
-use crate::model::{Severity, Status, Visibility};
+use crate::model::{
+    ComponentStatus, Declaration, Repository, Severity, Status, Update, Visibility,
+};
+use jiff::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::ExitCode;
@@ -92,18 +95,54 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let id = slug::unique_id(&date, &args.title, |id| {
         session.root.join(crate::paths::incident_dir(id)).exists()
     });
-    let roles = Roles {
-        commander: args.commander,
-        communications: args.comms,
-        investigators: args.investigators,
-    };
-    let mut declaration = compose::new_declaration(
-        args.title.clone(),
+    let declaration = declaration(
+        &session,
+        &args,
+        &id,
         severity,
         at,
         parsed.iter().map(|(c, _)| c.clone()).collect(),
-        roles,
+    )?;
+    let cadence = repo.config.policy(severity).update_every;
+    let next = at.checked_add(cadence.as_signed()).unwrap_or(at);
+    let first = first_update(&args, repo, severity, at, next, parsed)?;
+    let files = compose::declare(&id, &declaration, &first).map_err(CliError::from)?;
+    let commit = format!("incident({id}): declare {severity} \"{}\"", args.title);
+    if !session.finish(&args.common, &id, files, &commit)? {
+        return Ok(ExitCode::from(1));
+    }
+    println!();
+    println!("declared {id}: {severity:#} {}", args.title);
+    println!("war room:    #incident-{id}");
+    println!(
+        "next update: by {} (every {cadence} for {severity})",
+        authoring::local_time(next, repo)
     );
+    if !args.common.branch {
+        println!(
+            "next:        git switch -c incident/{id} && git add incidents/{id} && git commit, then open a pull request (or rerun with --branch)"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The declaration: title, severity, components and roles as given, the
+/// optional times and how it was detected, and its war room.
+fn declaration(
+    session: &Session,
+    args: &Args,
+    id: &str,
+    severity: Severity,
+    at: Timestamp,
+    components: Vec<String>,
+) -> Result<Declaration, CliError> {
+    let roles = Roles {
+        commander: args.commander.clone(),
+        communications: args.comms.clone(),
+        investigators: args.investigators.clone(),
+    };
+    let mut declaration =
+        compose::new_declaration(args.title.clone(), severity, at, components, roles);
     if args.internal {
         declaration.visibility = Visibility::Internal;
     }
@@ -129,8 +168,19 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         .map(|d| authoring::word("--detected-by", d, DETECTED_BY))
         .transpose()?;
     declaration.channel = Some(format!("#incident-{id}"));
-    let cadence = repo.config.policy(severity).update_every;
-    let next = at.checked_add(cadence.as_signed()).unwrap_or(at);
+    Ok(declaration)
+}
+
+/// The first update: investigating, with the given or a default message,
+/// the title as the impact until told more, and the next update due.
+fn first_update(
+    args: &Args,
+    repo: &Repository,
+    severity: Severity,
+    at: Timestamp,
+    next: Timestamp,
+    parsed: Vec<(String, Option<ComponentStatus>)>,
+) -> Result<Update, CliError> {
     let components: BTreeMap<_, _> = parsed
         .into_iter()
         .map(|(c, s)| {
@@ -140,7 +190,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             )
         })
         .collect();
-    let message = authoring::message(args.message, args.message_file.as_deref())?;
+    let message = authoring::message(args.message.clone(), args.message_file.as_deref())?;
     let message = message.unwrap_or_else(|| {
         format!(
             "We are investigating: {}. Next update by {}.",
@@ -148,7 +198,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             authoring::local_time(next, repo)
         )
     });
-    let first = crate::model::Update {
+    Ok(Update {
         at,
         status: Status::Investigating,
         message: Some(message),
@@ -156,8 +206,8 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         internal_note: None,
         // The title is what customers experience: the impact until told more.
         impact: compose::impact(
-            args.impact.or_else(|| Some(args.title.clone())),
-            args.users_affected,
+            args.impact.clone().or_else(|| Some(args.title.clone())),
+            args.users_affected.clone(),
             None,
         ),
         severity: None,
@@ -167,25 +217,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         reopen: false,
         decision: None,
         exempt: Default::default(),
-    };
-    let files = compose::declare(&id, &declaration, &first).map_err(CliError::from)?;
-    let commit = format!("incident({id}): declare {severity} \"{}\"", args.title);
-    if !session.finish(&args.common, &id, files, &commit)? {
-        return Ok(ExitCode::from(1));
-    }
-    println!();
-    println!("declared {id}: {severity:#} {}", args.title);
-    println!("war room:    #incident-{id}");
-    println!(
-        "next update: by {} (every {cadence} for {severity})",
-        authoring::local_time(next, repo)
-    );
-    if !args.common.branch {
-        println!(
-            "next:        git switch -c incident/{id} && git add incidents/{id} && git commit, then open a pull request (or rerun with --branch)"
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
 /// The same title as an open incident is most often the same incident,

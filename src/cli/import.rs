@@ -94,39 +94,7 @@ fn write_import(
     target: &Target,
 ) -> Result<ExitCode, CliError> {
     let usage = |e: import::ImportError| CliError::Usage(e.to_string());
-    let (root, before) = match &target.into {
-        Some(into) => {
-            let root = super::repository_root(&start.join(into))?;
-            let before = check::check(&Files::on_disk(&root))?;
-            if before.repository.is_none() {
-                return Err(CliError::Usage(format!(
-                    "{} has errors; run `incident validate` there and fix them first",
-                    root.join(crate::repo::CONFIG_FILE).display()
-                )));
-            }
-            (root, Some(before))
-        }
-        None => {
-            let root = start.join(target.out.as_deref().unwrap_or(Path::new(".")));
-            if root.join(crate::repo::CONFIG_FILE).exists() {
-                return Err(CliError::Usage(format!(
-                    "{} is already an incident repository: use --into {} to add to it",
-                    root.display(),
-                    root.display()
-                )));
-            }
-            let busy = std::fs::read_dir(&root).ok().and_then(|mut entries| {
-                entries.find(|e| e.as_ref().is_ok_and(|e| e.file_name() != ".git"))
-            });
-            if busy.is_some() {
-                return Err(CliError::Usage(format!(
-                    "{} is not empty: import into a new or empty folder (--out DIR), or into a repository with --into",
-                    root.display()
-                )));
-            }
-            (root, None)
-        }
-    };
+    let (root, before) = destination(start, target)?;
     let plan = import::plan(
         imported,
         before.as_ref().and_then(|b| b.repository.as_ref()),
@@ -171,6 +139,59 @@ fn write_import(
         write::create_all(&root, files).map_err(|e| CliError::Refused(e.to_string()))?;
     }
 
+    print_summary(imported, &plan, all.len(), &root, warnings.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The folder to write into and, for `--into`, what validating it found
+/// before: an existing valid repository, or a new or empty folder.
+fn destination(
+    start: &Path,
+    target: &Target,
+) -> Result<(PathBuf, Option<check::Outcome>), CliError> {
+    match &target.into {
+        Some(into) => {
+            let root = super::repository_root(&start.join(into))?;
+            let before = check::check(&Files::on_disk(&root))?;
+            if before.repository.is_none() {
+                return Err(CliError::Usage(format!(
+                    "{} has errors; run `incident validate` there and fix them first",
+                    root.join(crate::repo::CONFIG_FILE).display()
+                )));
+            }
+            Ok((root, Some(before)))
+        }
+        None => {
+            let root = start.join(target.out.as_deref().unwrap_or(Path::new(".")));
+            if root.join(crate::repo::CONFIG_FILE).exists() {
+                return Err(CliError::Usage(format!(
+                    "{} is already an incident repository: use --into {} to add to it",
+                    root.display(),
+                    root.display()
+                )));
+            }
+            let busy = std::fs::read_dir(&root).ok().and_then(|mut entries| {
+                entries.find(|e| e.as_ref().is_ok_and(|e| e.file_name() != ".git"))
+            });
+            if busy.is_some() {
+                return Err(CliError::Usage(format!(
+                    "{} is not empty: import into a new or empty folder (--out DIR), or into a repository with --into",
+                    root.display()
+                )));
+            }
+            Ok((root, None))
+        }
+    }
+}
+
+/// What was read, written and changed on the way in.
+fn print_summary(
+    imported: &Import,
+    plan: &import::Plan,
+    files: usize,
+    root: &Path,
+    warnings: usize,
+) {
     let incidents = &imported.incidents;
     let maintenance = incidents
         .iter()
@@ -186,9 +207,8 @@ fn write_import(
         imported.groups.len(),
     );
     println!(
-        "wrote {} incident folders ({} files) into {}{}",
+        "wrote {} incident folders ({files} files) into {}{}",
         plan.incidents.len(),
-        all.len(),
         root.display(),
         if plan.skipped > 0 {
             format!("; skipped {} imported before", plan.skipped)
@@ -205,8 +225,6 @@ fn write_import(
         }
     }
     println!(
-        "validate: 0 errors, {} warnings (the practice rules spare imported history: see `imported:` in each incident.yaml)",
-        warnings.len()
+        "validate: 0 errors, {warnings} warnings (the practice rules spare imported history: see `imported:` in each incident.yaml)"
     );
-    Ok(ExitCode::SUCCESS)
 }

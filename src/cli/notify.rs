@@ -197,25 +197,13 @@ fn deliver(
         .filter(|t| ledger.standing(&t.name, wall) == Standing::Done)
         .map(|t| t.name.as_str())
         .collect();
-    let mut rows: Vec<(Row, &Delivery<'_>)> = Vec::new();
-    for d in &deliveries {
-        let plan = if !joined.contains(d.target.name.as_str()) {
-            match &newer {
-                Some(n) if n.holds(d) => Plan::Send,
-                _ => Plan::Adopt,
-            }
-        } else {
-            match ledger.standing(&d.key, wall) {
-                Standing::New | Standing::Retry => Plan::Send,
-                Standing::Done => Plan::Delivered,
-                Standing::InFlight => Plan::InFlight,
-                Standing::Stale => Plan::Uncertain,
-                Standing::Uncertain if args.retry_uncertain => Plan::Send,
-                Standing::Uncertain => Plan::Uncertain,
-            }
-        };
-        rows.push((row(d, plan), d));
-    }
+    let mut rows: Vec<(Row, &Delivery<'_>)> = deliveries
+        .iter()
+        .map(|d| {
+            let plan = plan_for(d, &joined, newer.as_ref(), &ledger, wall, args);
+            (row(d, plan), d)
+        })
+        .collect();
     let mut out = std::io::stdout().lock();
     let mut say = |text: String| -> std::io::Result<()> {
         if args.format == OutFormat::Human {
@@ -232,29 +220,105 @@ fn deliver(
             "dry run: nothing is sent or recorded (ledger: {}, {where_})",
             ledger.file
         ))?;
-        for (row, d) in rows.iter_mut() {
-            if row.plan == Plan::Send {
-                row.subject = notify::message(repo, &templates, d.target, &d.notice)
-                    .ok()
-                    .map(|m| m.subject);
-            }
-        }
-        for (row, _) in &rows {
-            say(human(row))?;
-        }
-        let count = |p: Plan| rows.iter().filter(|(r, _)| r.plan == p).count();
-        say(format!(
-            "notify (dry run): {} to send, {} to record as delivered without sending (first run of a target), {} already delivered, {} uncertain, {} target(s)",
-            count(Plan::Send),
-            count(Plan::Adopt),
-            count(Plan::Delivered),
-            count(Plan::Uncertain),
-            repo.config.notify.len()
-        ))?;
+        dry_run(repo, &templates, &mut rows, &mut say)?;
         return json_out(args, secrets, &rows, ExitCode::SUCCESS);
     }
 
-    // A target's first run: what is already in history is recorded, not sent.
+    let mut first = adopt_first_runs(repo, &joined, &rows, &ledger, newer.is_some(), &mut say)?;
+    first.extend(stale_claims(&mut rows, &ledger, wall, &mut say)?);
+    ledger.record(first).map_err(ledger_error)?;
+
+    let skipped = send_planned(
+        repo,
+        &templates,
+        &mut rows,
+        &mut ledger,
+        args,
+        secrets,
+        &mut say,
+    )?;
+    let count = |p: Plan| rows.iter().filter(|(r, _)| r.plan == p).count();
+    let ended = |o: &str| rows.iter().filter(|(r, _)| r.outcome == Some(o)).count();
+    let (failed, uncertain) = (ended("failed"), ended("uncertain"));
+    say(format!(
+        "notify: {} sent, {failed} failed, {uncertain} uncertain, {skipped} left to another run, {} already delivered, {} recorded without sending; ledger: {}, {where_}",
+        ended("delivered"),
+        count(Plan::Delivered),
+        count(Plan::Adopt),
+        ledger.file,
+    ))?;
+    let code = if failed + uncertain > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    json_out(args, secrets, &rows, code)
+}
+
+/// What this run does with one delivery, from the ledger's standing; a
+/// target's first run adopts what is in history (sends what is `--since`).
+fn plan_for(
+    d: &Delivery<'_>,
+    joined: &BTreeSet<&str>,
+    newer: Option<&Newer>,
+    ledger: &Ledger,
+    wall: Timestamp,
+    args: &Args,
+) -> Plan {
+    if !joined.contains(d.target.name.as_str()) {
+        return match newer {
+            Some(n) if n.holds(d) => Plan::Send,
+            _ => Plan::Adopt,
+        };
+    }
+    match ledger.standing(&d.key, wall) {
+        Standing::New | Standing::Retry => Plan::Send,
+        Standing::Done => Plan::Delivered,
+        Standing::InFlight => Plan::InFlight,
+        Standing::Stale => Plan::Uncertain,
+        Standing::Uncertain if args.retry_uncertain => Plan::Send,
+        Standing::Uncertain => Plan::Uncertain,
+    }
+}
+
+/// `--dry-run`: each row with the subject it would be sent with, and a count.
+fn dry_run(
+    repo: &Repository,
+    templates: &Templates,
+    rows: &mut [(Row, &Delivery<'_>)],
+    say: &mut dyn FnMut(String) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    for (row, d) in rows.iter_mut() {
+        if row.plan == Plan::Send {
+            row.subject = notify::message(repo, templates, d.target, &d.notice)
+                .ok()
+                .map(|m| m.subject);
+        }
+    }
+    for (row, _) in rows.iter() {
+        say(human(row))?;
+    }
+    let count = |p: Plan| rows.iter().filter(|(r, _)| r.plan == p).count();
+    say(format!(
+        "notify (dry run): {} to send, {} to record as delivered without sending (first run of a target), {} already delivered, {} uncertain, {} target(s)",
+        count(Plan::Send),
+        count(Plan::Adopt),
+        count(Plan::Delivered),
+        count(Plan::Uncertain),
+        repo.config.notify.len()
+    ))
+}
+
+/// A target's first run: what is already in history is recorded, not sent.
+/// Returns the ledger entries that say so.
+fn adopt_first_runs(
+    repo: &Repository,
+    joined: &BTreeSet<&str>,
+    rows: &[(Row, &Delivery<'_>)],
+    ledger: &Ledger,
+    since: bool,
+    say: &mut dyn FnMut(String) -> std::io::Result<()>,
+) -> std::io::Result<Vec<ledger::Entry>> {
     let mut first = Vec::new();
     for t in &repo.config.notify {
         if joined.contains(t.name.as_str()) {
@@ -269,7 +333,7 @@ fn deliver(
             "first run for target `{}`: recorded {} notification(s) already in history as delivered without sending them{}",
             t.name,
             adopted.len(),
-            if newer.is_some() {
+            if since {
                 "; sending what is newer than --since"
             } else {
                 " (pass --since REV to send what is newer than REV)"
@@ -282,14 +346,23 @@ fn deliver(
                 .map(|r| ledger.entry(&r.key, State::Adopted, None)),
         );
     }
-    // Claims left by runs that stopped while sending.
-    let mut uncertain_now = 0;
+    Ok(first)
+}
+
+/// Claims left by runs that stopped while sending: marked uncertain, not
+/// sent again. Returns the ledger entries that say so.
+fn stale_claims(
+    rows: &mut [(Row, &Delivery<'_>)],
+    ledger: &Ledger,
+    wall: Timestamp,
+    say: &mut dyn FnMut(String) -> std::io::Result<()>,
+) -> std::io::Result<Vec<ledger::Entry>> {
+    let mut entries = Vec::new();
     for (row, _) in rows.iter_mut() {
         if row.plan == Plan::Uncertain && ledger.standing(&row.key, wall) == Standing::Stale {
-            uncertain_now += 1;
             row.outcome = Some("uncertain");
             row.error = Some("a run stopped after claiming it: it may or may not have arrived; it is not sent again (check the target, then `incident notify --retry-uncertain` to send it)".into());
-            first.push(ledger.entry(&row.key, State::Uncertain, row.error.clone()));
+            entries.push(ledger.entry(&row.key, State::Uncertain, row.error.clone()));
             say(format!(
                 "uncertain {}: {}",
                 row.key,
@@ -297,8 +370,20 @@ fn deliver(
             ))?;
         }
     }
-    ledger.record(first).map_err(ledger_error)?;
+    Ok(entries)
+}
 
+/// Sends each row planned to send, claiming it in the ledger first and
+/// recording how it went; returns how many another run claimed first.
+fn send_planned(
+    repo: &Repository,
+    templates: &Templates,
+    rows: &mut [(Row, &Delivery<'_>)],
+    ledger: &mut Ledger,
+    args: &Args,
+    secrets: &Secrets,
+    say: &mut dyn FnMut(String) -> std::io::Result<()>,
+) -> Result<usize, CliError> {
     let lease = SignedDuration::try_from(
         args.timeout
             .saturating_mul(args.max_wait.as_secs() as u32 + 2)
@@ -307,15 +392,14 @@ fn deliver(
     .unwrap_or(SignedDuration::MAX);
     let mut http = Http::new(args.timeout, args.max_wait).map_err(CliError::Usage)?;
     let mut outcomes = Vec::new();
-    let (mut sent, mut failed, mut skipped) = (0, 0, 0);
+    let mut skipped = 0;
     for (row, d) in rows.iter_mut() {
         if row.plan != Plan::Send {
             continue;
         }
-        let prepared = match prepare(repo, &templates, d) {
+        let prepared = match prepare(repo, templates, d) {
             Ok(p) => p,
             Err(why) => {
-                failed += 1;
                 row.outcome = Some("failed");
                 row.error = Some(secrets.redact(&why));
                 say(format!("failed  {}: {why}", row.key))?;
@@ -334,43 +418,38 @@ fn deliver(
             continue;
         }
         let outcome = prepared.send(&mut http, args.timeout);
-        let (state, note) = match &outcome {
-            Outcome::Delivered => {
-                sent += 1;
-                row.outcome = Some("delivered");
-                say(format!("sent    {} ({})", row.key, row.what))?;
-                (State::Delivered, None)
-            }
-            Outcome::Failed(why) => {
-                failed += 1;
-                row.outcome = Some("failed");
-                say(format!("failed  {}: {why}", row.key))?;
-                (State::Failed, Some(secrets.redact(why)))
-            }
-            Outcome::Uncertain(why) => {
-                uncertain_now += 1;
-                row.outcome = Some("uncertain");
-                say(format!("uncertain {}: {why}; not sent again", row.key))?;
-                (State::Uncertain, Some(secrets.redact(why)))
-            }
-        };
-        row.error = note.clone();
-        outcomes.push(ledger.entry(&row.key, state, note));
+        let state = settle(row, &outcome, secrets, say)?;
+        outcomes.push(ledger.entry(&row.key, state, row.error.clone()));
     }
     ledger.record(outcomes).map_err(ledger_error)?;
-    let count = |p: Plan| rows.iter().filter(|(r, _)| r.plan == p).count();
-    say(format!(
-        "notify: {sent} sent, {failed} failed, {uncertain_now} uncertain, {skipped} left to another run, {} already delivered, {} recorded without sending; ledger: {}, {where_}",
-        count(Plan::Delivered),
-        count(Plan::Adopt),
-        ledger.file,
-    ))?;
-    let code = if failed + uncertain_now > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    Ok(skipped)
+}
+
+/// Marks `row` with what sending it did; returns the ledger state to record
+/// (its note, secrets redacted, is `row.error`).
+fn settle(
+    row: &mut Row,
+    outcome: &Outcome,
+    secrets: &Secrets,
+    say: &mut dyn FnMut(String) -> std::io::Result<()>,
+) -> std::io::Result<State> {
+    let (outcome, state, note) = match outcome {
+        Outcome::Delivered => {
+            say(format!("sent    {} ({})", row.key, row.what))?;
+            ("delivered", State::Delivered, None)
+        }
+        Outcome::Failed(why) => {
+            say(format!("failed  {}: {why}", row.key))?;
+            ("failed", State::Failed, Some(secrets.redact(why)))
+        }
+        Outcome::Uncertain(why) => {
+            say(format!("uncertain {}: {why}; not sent again", row.key))?;
+            ("uncertain", State::Uncertain, Some(secrets.redact(why)))
+        }
     };
-    json_out(args, secrets, &rows, code)
+    row.outcome = Some(outcome);
+    row.error = note;
+    Ok(state)
 }
 
 fn json_out(

@@ -6,6 +6,7 @@
 
 use super::CliError;
 use super::authoring::{self, Common, Session};
+use crate::model::Update;
 use crate::model::amend::{Field, PLACEHOLDER, RedactedField, Redaction};
 use crate::repo::layout::update_file_name;
 use crate::schemas::FileKind;
@@ -43,33 +44,8 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
                 .into(),
         ));
     }
-    let mut fields = args.fields.clone();
-    if fields.is_empty() {
-        fields.push(if update.is_public() {
-            Field::Message
-        } else {
-            Field::InternalNote
-        });
-    }
-    fields.sort();
-    fields.dedup();
-    let mut redacted = update.clone();
-    let mut removed = Vec::new();
-    for field in &fields {
-        let mut blank = update.clone();
-        field.blank(&mut blank);
-        if !field.is_set(update) || field.value(&blank) == field.value(update) {
-            return Err(CliError::Usage(format!(
-                "{file} has no `{}` to remove (or it holds `{PLACEHOLDER}` already)",
-                field.as_str()
-            )));
-        }
-        removed.push(RedactedField {
-            field: *field,
-            sha256: field.hash(update),
-        });
-        field.blank(&mut redacted);
-    }
+    let fields = chosen_fields(&args.fields, update);
+    let (redacted, removed) = blank_fields(update, &fields, &file)?;
     let at = session.time("--at", args.common.at.as_deref())?;
     let record = Redaction {
         update: update.at,
@@ -117,6 +93,56 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         record.reason
     );
     println!();
+    print_history_advice(purge.as_deref());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The fields named (the message of a public update, the internal note of
+/// an internal one when none is), sorted, each once.
+fn chosen_fields(named: &[Field], update: &Update) -> Vec<Field> {
+    let mut fields = named.to_vec();
+    if fields.is_empty() {
+        fields.push(if update.is_public() {
+            Field::Message
+        } else {
+            Field::InternalNote
+        });
+    }
+    fields.sort();
+    fields.dedup();
+    fields
+}
+
+/// `update` with `fields` replaced by the placeholder, and the record of
+/// each removed field; an error for a field with nothing to remove.
+fn blank_fields(
+    update: &Update,
+    fields: &[Field],
+    file: &str,
+) -> Result<(Update, Vec<RedactedField>), CliError> {
+    let mut redacted = update.clone();
+    let mut removed = Vec::new();
+    for field in fields {
+        let mut blank = update.clone();
+        field.blank(&mut blank);
+        if !field.is_set(update) || field.value(&blank) == field.value(update) {
+            return Err(CliError::Usage(format!(
+                "{file} has no `{}` to remove (or it holds `{PLACEHOLDER}` already)",
+                field.as_str()
+            )));
+        }
+        removed.push(RedactedField {
+            field: *field,
+            sha256: field.hash(update),
+        });
+        field.blank(&mut redacted);
+    }
+    Ok((redacted, removed))
+}
+
+/// What redacting does not undo, and how to purge git history; `purge` is
+/// the file listing the removed text for `git filter-repo`, if written.
+fn print_history_advice(purge: Option<&str>) {
     println!("The removed text is still in git history: anyone with a clone can read it.");
     println!(
         "- A leaked secret (token, password, key) must be rotated NOW: removing it here revokes nothing."
@@ -124,7 +150,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     println!(
         "- To purge it from history once this change is merged (rewrites every commit; everyone re-clones):"
     );
-    match &purge {
+    match purge {
         Some(list) => {
             println!("    git filter-repo --replace-text {list} --force");
             println!("    git push --force --all && git push --force --tags");
@@ -142,7 +168,6 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     println!(
         "- Copies outside git stay until removed where they are: the deployed status page and its caches, feed readers, notifications already sent, forks and CI caches."
     );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Every text a removed value held (numbers too), line by line.

@@ -4,7 +4,7 @@
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::compose;
-use crate::model::{Kind, Severity, Status};
+use crate::model::{Kind, Severity, Status, Update};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -87,52 +87,19 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     if update.message.is_none() {
         public_flags_need_a_message(&args)?;
     }
-    update.internal_note = args.internal_note;
+    update.internal_note = args.internal_note.clone();
     update.reopen = args.reopen;
     update.severity = args
         .severity
         .as_deref()
         .map(|s| authoring::word::<Severity>("--severity", s, authoring::SEVERITIES))
         .transpose()?;
-    let states_impact =
-        args.impact.is_some() || args.users_affected.is_some() || args.scope.is_some();
-    if states_impact {
-        let previous = update
-            .impact
-            .take()
-            .unwrap_or(crate::model::incident::UpdateImpact {
-                summary: None,
-                users_affected: None,
-                scope: None,
-            });
-        let merged = compose::impact(args.impact, args.users_affected, args.scope);
-        update.impact = merged.map(|m| crate::model::incident::UpdateImpact {
-            summary: m.summary.or(previous.summary),
-            users_affected: m.users_affected.or(previous.users_affected),
-            scope: m.scope.or(previous.scope),
-        });
-    }
-    if update.status.is_final() && !states_impact {
-        // The impact in force is over: a resolution states only the one the
-        // responder gives (in the past tense), as `resolve --impact` does.
-        update.impact = None;
-    }
+    apply_impact(&mut update, &args);
     if update.status.is_final() {
         // As `resolve` does; --component still says what is not back.
         compose::restore_components(incident, &mut update);
     }
-    for c in &args.components {
-        match authoring::component_arg(c)? {
-            (id, Some(status)) => {
-                update.components.insert(id, status);
-            }
-            (id, None) => {
-                return Err(CliError::Usage(format!(
-                    "--component {id} needs a status: --component {id}=degraded_performance"
-                )));
-            }
-        }
-    }
+    set_components(&mut update, &args.components)?;
     let severity = update.severity.or(incident.current().severity);
     // Only a stakeholder update promises the next one.
     if !update.status.is_final() && update.message.is_some() {
@@ -160,6 +127,56 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         println!("next update due by {}", authoring::local_time(next, repo));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The impact stated by --impact, --users-affected and --scope, each kept
+/// from the impact in force when not given; a resolution states only the
+/// one given.
+fn apply_impact(update: &mut Update, args: &Args) {
+    let states_impact =
+        args.impact.is_some() || args.users_affected.is_some() || args.scope.is_some();
+    if states_impact {
+        let previous = update
+            .impact
+            .take()
+            .unwrap_or(crate::model::incident::UpdateImpact {
+                summary: None,
+                users_affected: None,
+                scope: None,
+            });
+        let merged = compose::impact(
+            args.impact.clone(),
+            args.users_affected.clone(),
+            args.scope.clone(),
+        );
+        update.impact = merged.map(|m| crate::model::incident::UpdateImpact {
+            summary: m.summary.or(previous.summary),
+            users_affected: m.users_affected.or(previous.users_affected),
+            scope: m.scope.or(previous.scope),
+        });
+    }
+    if update.status.is_final() && !states_impact {
+        // The impact in force is over: a resolution states only the one the
+        // responder gives (in the past tense), as `resolve --impact` does.
+        update.impact = None;
+    }
+}
+
+/// Each `--component ID=STATUS`; a component without a status is an error.
+fn set_components(update: &mut Update, components: &[String]) -> Result<(), CliError> {
+    for c in components {
+        match authoring::component_arg(c)? {
+            (id, Some(status)) => {
+                update.components.insert(id, status);
+            }
+            (id, None) => {
+                return Err(CliError::Usage(format!(
+                    "--component {id} needs a status: --component {id}=degraded_performance"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// An entry without a public message is internal: what it sets reaches only

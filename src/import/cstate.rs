@@ -142,160 +142,22 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
 
 pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
     let mut report = Report::default();
-    let shown = site_dir.display().to_string();
-    let config_path = CONFIG_NAMES
-        .iter()
-        .map(|n| site_dir.join(n))
-        .find(|p| p.is_file())
-        .ok_or_else(|| {
-            ImportError::new(
-                &shown,
-                "no config.yml, config.toml or hugo.* here: pass the folder of the cState site (the one holding config.yml and content/)",
-            )
-        })?;
-    let config_file = config_path.display().to_string();
-    let text = std::fs::read_to_string(&config_path)
-        .map_err(|e| ImportError::new(&config_file, format!("cannot read it: {e}")))?;
-    let config = parse_config(&config_file, &text)?;
+    let (config_file, config) = read_config(site_dir)?;
     let params = config.get("params").cloned().unwrap_or(Value::Null);
-
-    let title = config
-        .get("title")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let site = SiteOut {
-        name: title.map_or_else(
-            || {
-                report.note(
-                    &config_file,
-                    "site name set to \"Status\"",
-                    "the config has no title",
-                );
-                "Status".to_string()
-            },
-            str::to_string,
-        ),
-        url: config
-            .get("baseURL")
-            .or_else(|| config.get("baseurl"))
-            .and_then(Value::as_str)
-            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-            .map(str::to_string),
-        timezone: None,
-        description: params
-            .get("description")
-            .and_then(Value::as_str)
-            .map(|d| d.trim().to_string())
-            .filter(|d| !d.is_empty()),
-    };
-
-    let mut taken = BTreeSet::new();
-    let mut groups = Vec::new();
-    let mut group_ids: BTreeMap<String, String> = BTreeMap::new();
+    let site = site_of(&config, &params, &config_file, &mut report);
     let systems = params
         .get("systems")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let used_categories: BTreeSet<String> = systems
-        .iter()
-        .filter_map(|s| {
-            s.get("category")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
-        .collect();
-    for c in params
-        .get("categories")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let Some(name) = c.get("name").and_then(Value::as_str) else {
-            continue;
-        };
-        if !used_categories.contains(name) {
-            report.note(
-                &config_file,
-                format!("category \"{name}\" left out"),
-                "it has no systems; incidentkit.yaml lists groups of components",
-            );
-            continue;
-        }
-        let id = readable_id("", name, &mut taken);
-        group_ids.insert(name.to_string(), id.clone());
-        groups.push(GroupOut {
-            id,
-            name: name.to_string(),
-            description: c
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        });
-    }
-    let mut components = Vec::new();
-    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
-    for s in &systems {
-        // cState 4 lists names; cState 5 objects with name, description, category.
-        let (name, description, category) = match s {
-            Value::String(n) => (n.clone(), None, None),
-            _ => (
-                s.get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                s.get("description")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                s.get("category")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            ),
-        };
-        if name.trim().is_empty() {
-            report.note(
-                &config_file,
-                "a system without a name left out",
-                "a component needs a name",
-            );
-            continue;
-        }
-        let id = readable_id("", &name, &mut taken);
-        let group = category.as_ref().and_then(|c| {
-            let g = group_ids.get(c).cloned();
-            if g.is_none() {
-                report.note(
-                    &config_file,
-                    format!("category \"{c}\" of \"{name}\" left out"),
-                    "params.categories does not list it",
-                );
-            }
-            g
-        });
-        by_name.insert(name.to_lowercase(), id.clone());
-        components.push(ComponentOut {
-            id,
-            name,
-            description,
-            group,
-            retired: false,
-        });
-    }
+    let mut taken = BTreeSet::new();
+    let (groups, group_ids) =
+        config_groups(&params, &systems, &config_file, &mut taken, &mut report);
+    let (mut components, mut by_name) =
+        config_components(&systems, &group_ids, &config_file, &mut taken, &mut report);
 
     let issues_dir = site_dir.join("content/issues");
-    let mut paths: Vec<std::path::PathBuf> = match std::fs::read_dir(&issues_dir) {
-        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-        Err(e) => {
-            return Err(ImportError::new(
-                issues_dir.display().to_string(),
-                format!(
-                    "cannot read it ({e}): a cState site keeps its incidents in content/issues/"
-                ),
-            ));
-        }
-    };
-    paths.sort();
+    let paths = issue_paths(&issues_dir)?;
     let mut incidents = Vec::new();
     let mut files_read = 1;
     let mut naive = false;
@@ -370,6 +232,187 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
         report,
         files_read,
     })
+}
+
+/// The site's config file, by its name for diagnostics, and what it says.
+fn read_config(site_dir: &Path) -> Result<(String, Value), ImportError> {
+    let shown = site_dir.display().to_string();
+    let config_path = CONFIG_NAMES
+        .iter()
+        .map(|n| site_dir.join(n))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            ImportError::new(
+                &shown,
+                "no config.yml, config.toml or hugo.* here: pass the folder of the cState site (the one holding config.yml and content/)",
+            )
+        })?;
+    let config_file = config_path.display().to_string();
+    let text = std::fs::read_to_string(&config_path)
+        .map_err(|e| ImportError::new(&config_file, format!("cannot read it: {e}")))?;
+    let config = parse_config(&config_file, &text)?;
+    Ok((config_file, config))
+}
+
+/// The site's name, address and description from its config.
+fn site_of(config: &Value, params: &Value, config_file: &str, report: &mut Report) -> SiteOut {
+    let title = config
+        .get("title")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    SiteOut {
+        name: title.map_or_else(
+            || {
+                report.note(
+                    config_file,
+                    "site name set to \"Status\"",
+                    "the config has no title",
+                );
+                "Status".to_string()
+            },
+            str::to_string,
+        ),
+        url: config
+            .get("baseURL")
+            .or_else(|| config.get("baseurl"))
+            .and_then(Value::as_str)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .map(str::to_string),
+        timezone: None,
+        description: params
+            .get("description")
+            .and_then(Value::as_str)
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty()),
+    }
+}
+
+/// `params.categories` that hold systems become groups; also returns each
+/// category's group id.
+fn config_groups(
+    params: &Value,
+    systems: &[Value],
+    config_file: &str,
+    taken: &mut BTreeSet<String>,
+    report: &mut Report,
+) -> (Vec<GroupOut>, BTreeMap<String, String>) {
+    let mut groups = Vec::new();
+    let mut group_ids: BTreeMap<String, String> = BTreeMap::new();
+    let used_categories: BTreeSet<String> = systems
+        .iter()
+        .filter_map(|s| {
+            s.get("category")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect();
+    for c in params
+        .get("categories")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(name) = c.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        if !used_categories.contains(name) {
+            report.note(
+                config_file,
+                format!("category \"{name}\" left out"),
+                "it has no systems; incidentkit.yaml lists groups of components",
+            );
+            continue;
+        }
+        let id = readable_id("", name, taken);
+        group_ids.insert(name.to_string(), id.clone());
+        groups.push(GroupOut {
+            id,
+            name: name.to_string(),
+            description: c
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        });
+    }
+    (groups, group_ids)
+}
+
+/// `params.systems` become components; also returns each lowercased
+/// system name's component id, for the issues' `affected`.
+fn config_components(
+    systems: &[Value],
+    group_ids: &BTreeMap<String, String>,
+    config_file: &str,
+    taken: &mut BTreeSet<String>,
+    report: &mut Report,
+) -> (Vec<ComponentOut>, BTreeMap<String, String>) {
+    let mut components = Vec::new();
+    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    for s in systems {
+        // cState 4 lists names; cState 5 objects with name, description, category.
+        let (name, description, category) = match s {
+            Value::String(n) => (n.clone(), None, None),
+            _ => (
+                s.get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                s.get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                s.get("category")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            ),
+        };
+        if name.trim().is_empty() {
+            report.note(
+                config_file,
+                "a system without a name left out",
+                "a component needs a name",
+            );
+            continue;
+        }
+        let id = readable_id("", &name, taken);
+        let group = category.as_ref().and_then(|c| {
+            let g = group_ids.get(c).cloned();
+            if g.is_none() {
+                report.note(
+                    config_file,
+                    format!("category \"{c}\" of \"{name}\" left out"),
+                    "params.categories does not list it",
+                );
+            }
+            g
+        });
+        by_name.insert(name.to_lowercase(), id.clone());
+        components.push(ComponentOut {
+            id,
+            name,
+            description,
+            group,
+            retired: false,
+        });
+    }
+    (components, by_name)
+}
+
+/// The files in `content/issues`, sorted.
+fn issue_paths(issues_dir: &Path) -> Result<Vec<std::path::PathBuf>, ImportError> {
+    let mut paths: Vec<std::path::PathBuf> = match std::fs::read_dir(issues_dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            return Err(ImportError::new(
+                issues_dir.display().to_string(),
+                format!(
+                    "cannot read it ({e}): a cState site keeps its incidents in content/issues/"
+                ),
+            ));
+        }
+    };
+    paths.sort();
+    Ok(paths)
 }
 
 /// Front matter (YAML between `---`, or TOML between `+++`) and the body.
@@ -479,53 +522,149 @@ fn issue(
 ) -> Result<IncidentIn, ImportError> {
     let place = file.to_string();
     let (front, body) = split_front_matter(file, text)?;
-    let err = |m: String| {
-        ImportError::new(
-            file,
-            format!("{m}; correct the front matter and import again"),
-        )
+    let title = issue_title(&front, name, &place, report);
+    let date = front
+        .get("date")
+        .ok_or_else(|| front_matter_error(&place, "no `date`".to_string()))?;
+    *naive |= is_naive(date);
+    let declared_at =
+        when(date, &place, "date", report).map_err(|m| front_matter_error(&place, m))?;
+    let resolved = truthy(front.get("resolved"));
+    let resolved_when = match front.get("resolvedWhen").filter(|v| !v.is_null()) {
+        Some(v) => Some(
+            when(v, &place, "resolvedWhen", report).map_err(|m| front_matter_error(&place, m))?,
+        ),
+        None => None,
     };
+    let informational = truthy(front.get("informational"));
+    let (severity, component_status) = issue_severity(&front, informational, &place, report);
+    let affected: Vec<String> = string_list(front.get("affected"))
+        .iter()
+        .map(|a| component(a, report))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+
+    // Untracked updates are placed at `date`, the newest of a resolved
+    // issue at its resolution.
+    let resolution = resolved.then(|| resolved_when.unwrap_or(declared_at));
+    let mut updates = body_updates(&told(&body), declared_at, resolution, naive, &place, report)?;
+    if informational {
+        as_informational(&mut updates, declared_at, &title, &place, report);
+    }
+    if updates.is_empty() {
+        updates.push(first_of_empty(declared_at, &place, report));
+    }
+    // The first update states what was affected.
+    if let Some((first, _)) = updates.first_mut() {
+        set_components(first, &affected, component_status);
+    }
+    order_updates(&mut updates, report);
+    if resolved {
+        close(&mut updates, resolved_when, declared_at, &place, report);
+    }
+    if (resolved || informational)
+        && let Some((last, _)) = updates.last_mut()
+    {
+        set_components(last, &affected, ComponentStatus::Operational);
+    }
+    reopen_after_final(&mut updates, report);
+    let first_at = updates[0].0.at;
+    let declared_at = if first_at < declared_at {
+        report.note(
+            &place,
+            format!("declared at {first_at}, not at date {declared_at}"),
+            "its first update is earlier",
+        );
+        first_at
+    } else {
+        declared_at
+    };
+    let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
+    let until = updates.last().map(|u| u.at);
+    Ok(IncidentIn {
+        source: place,
+        keep_id: None,
+        declaration: declaration(title, severity, declared_at, affected, name, until),
+        updates,
+        postmortem: None,
+    })
+}
+
+/// The one update of an issue without text, at its `date`.
+fn first_of_empty(declared_at: Timestamp, place: &str, report: &mut Report) -> (Update, String) {
+    let text = placeholder_message(Status::Investigating);
+    report.note(
+        place,
+        format!("one update \"{text}\" added at {declared_at}"),
+        "the issue has no text",
+    );
+    (
+        super::update(
+            ImportSource::Cstate,
+            declared_at,
+            Status::Investigating,
+            text,
+        ),
+        place.to_string(),
+    )
+}
+
+fn set_components(update: &mut Update, ids: &[String], status: ComponentStatus) {
+    for id in ids {
+        update.components.insert(id.clone(), status);
+    }
+}
+
+fn front_matter_error(file: &str, message: String) -> ImportError {
+    ImportError::new(
+        file,
+        format!("{message}; correct the front matter and import again"),
+    )
+}
+
+/// A time written without an offset, taken as UTC (`read` notes it once).
+fn is_naive(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.trim().parse::<Timestamp>().is_err())
+}
+
+/// The `title`, or the file name when it is too short to be one.
+fn issue_title(front: &Value, name: &str, place: &str, report: &mut Report) -> String {
     let raw_title = front
         .get("title")
         .and_then(Value::as_str)
         .map(str::trim)
         .unwrap_or("");
-    let title = super::decode_entities(raw_title, &place, "title", report);
-    let title = if title.chars().count() < 3 {
-        let t = name.trim_end_matches(".md").replace(['-', '_'], " ");
-        report.note(
-            &place,
-            format!("title \"{title}\" replaced by \"{t}\""),
-            "a title has at least 3 characters",
-        );
-        t
-    } else {
-        title
-    };
-    let date = front
-        .get("date")
-        .ok_or_else(|| err("no `date`".to_string()))?;
-    let is_naive = |v: &Value| {
-        v.as_str()
-            .is_some_and(|s| s.trim().parse::<Timestamp>().is_err())
-    };
-    *naive |= is_naive(date);
-    let declared_at = when(date, &place, "date", report).map_err(err)?;
-    let resolved = truthy(front.get("resolved"));
-    let resolved_when = match front.get("resolvedWhen").filter(|v| !v.is_null()) {
-        Some(v) => Some(when(v, &place, "resolvedWhen", report).map_err(err)?),
-        None => None,
-    };
-    let informational = truthy(front.get("informational"));
+    let title = super::decode_entities(raw_title, place, "title", report);
+    if title.chars().count() >= 3 {
+        return title;
+    }
+    let t = name.trim_end_matches(".md").replace(['-', '_'], " ");
+    report.note(
+        place,
+        format!("title \"{title}\" replaced by \"{t}\""),
+        "a title has at least 3 characters",
+    );
+    t
+}
+
+/// The `severity`, and the status it gives the affected components.
+fn issue_severity(
+    front: &Value,
+    informational: bool,
+    place: &str,
+    report: &mut Report,
+) -> (Severity, ComponentStatus) {
     let word = front
         .get("severity")
         .and_then(Value::as_str)
         .map(|s| s.trim().to_ascii_lowercase());
-    let (severity, component_status) = match word.as_deref() {
+    match word.as_deref() {
         Some(w) => severity_of(w).unwrap_or_else(|| {
             let guess = guess_severity(w);
             report.note(
-                &place,
+                place,
                 format!("severity `{w}` read as `{guess}`"),
                 "cState's severities are down, disrupted and notice",
             );
@@ -534,72 +673,52 @@ fn issue(
         None => {
             if !informational {
                 report.note(
-                    &place,
+                    place,
                     "no severity: read as `notice` (sev4)",
                     "cState's severities are down, disrupted and notice",
                 );
             }
             (Severity::Sev4, ComponentStatus::DegradedPerformance)
         }
-    };
-    let affected: Vec<String> = string_list(front.get("affected"))
-        .iter()
-        .map(|a| component(a, report))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    }
+}
 
-    let pieces = told(&body);
+/// The body's updates, oldest first, each with where it came from.
+/// `resolution` is when a resolved issue ended, for an untracked newest one.
+fn body_updates(
+    pieces: &[Told],
+    declared_at: Timestamp,
+    resolution: Option<Timestamp>,
+    naive: &mut bool,
+    place: &str,
+    report: &mut Report,
+) -> Result<Vec<(Update, String)>, ImportError> {
     let untracked_count = pieces.iter().filter(|p| p.at.is_none()).count();
     let mut updates: Vec<(Update, String)> = Vec::new();
     let mut status = Status::Investigating;
     // Newest first in the body: walk it oldest first.
     for (n, piece) in pieces.iter().rev().enumerate() {
+        let newest = n + 1 == pieces.len();
         let (word, message) = match status_prefix(&piece.text) {
             Some((w, m)) => (Some(w), m.to_string()),
             None => (None, piece.text.clone()),
         };
         if let Some(w) = &word {
-            status = match w.as_str() {
-                "investigating" => Status::Investigating,
-                "identified" => Status::Identified,
-                "monitoring" => Status::Monitoring,
-                "resolved" | "fixed" | "completed" => Status::Resolved,
-                // "Update" and the like: the newest of a resolved issue
-                // is its resolution, as readers of the page took it.
-                other if resolved && n + 1 == pieces.len() => {
-                    report.note(
-                        &place,
-                        format!("update \"*{other}*\" read as `resolved`"),
-                        "the newest update of a resolved issue",
-                    );
-                    Status::Resolved
-                }
-                other => {
-                    report.note(
-                        &place,
-                        format!("update \"*{other}*\" keeps status `{status}`"),
-                        "not a status incidentkit knows",
-                    );
-                    status
-                }
-            };
+            status = next_status(w, status, resolution.is_some() && newest, place, report);
         }
         let at = match &piece.at {
             Some(v) => {
                 *naive |= is_naive(v);
-                when(v, &place, "track", report).map_err(err)?
+                when(v, place, "track", report).map_err(|m| front_matter_error(place, m))?
             }
             None => {
-                // Untracked: the oldest at `date`, the newest at the resolution.
-                let at = if n + 1 == pieces.len() && n > 0 && resolved {
-                    resolved_when.unwrap_or(declared_at)
-                } else {
-                    declared_at
+                let at = match resolution {
+                    Some(r) if newest && n > 0 => r,
+                    _ => declared_at,
                 };
                 if untracked_count > 1 {
                     report.note(
-                        &place,
+                        place,
                         format!(
                             "update {} of {} has no track marker: placed at {at}",
                             n + 1,
@@ -615,7 +734,7 @@ fn issue(
         let message = if message.is_empty() {
             let text = placeholder_message(status);
             report.note(
-                &place,
+                place,
                 format!("empty update given \"{text}\""),
                 "a public update needs a message",
             );
@@ -628,118 +747,132 @@ fn issue(
             format!("{place} (update {})", n + 1),
         ));
     }
-    if informational {
-        report.note(
-            &place,
-            "informational post imported as a resolved sev4 incident",
-            "incidentkit has no informational posts",
-        );
-        if updates.is_empty() {
-            updates.push((
-                super::update(
-                    ImportSource::Cstate,
-                    declared_at,
-                    Status::Resolved,
-                    title.clone(),
-                ),
-                place.clone(),
-            ));
+    Ok(updates)
+}
+
+/// The status an update's `*word*` prefix sets, after `status`.
+fn next_status(
+    word: &str,
+    status: Status,
+    newest_of_resolved: bool,
+    place: &str,
+    report: &mut Report,
+) -> Status {
+    match word {
+        "investigating" => Status::Investigating,
+        "identified" => Status::Identified,
+        "monitoring" => Status::Monitoring,
+        "resolved" | "fixed" | "completed" => Status::Resolved,
+        // "Update" and the like: the newest of a resolved issue
+        // is its resolution, as readers of the page took it.
+        other if newest_of_resolved => {
+            report.note(
+                place,
+                format!("update \"*{other}*\" read as `resolved`"),
+                "the newest update of a resolved issue",
+            );
+            Status::Resolved
         }
-        for (u, _) in &mut updates {
-            u.status = Status::Resolved;
+        other => {
+            report.note(
+                place,
+                format!("update \"*{other}*\" keeps status `{status}`"),
+                "not a status incidentkit knows",
+            );
+            status
         }
-        updates.truncate(1);
     }
+}
+
+/// An informational post becomes one resolved update.
+fn as_informational(
+    updates: &mut Vec<(Update, String)>,
+    declared_at: Timestamp,
+    title: &str,
+    place: &str,
+    report: &mut Report,
+) {
+    report.note(
+        place,
+        "informational post imported as a resolved sev4 incident",
+        "incidentkit has no informational posts",
+    );
     if updates.is_empty() {
-        let text = placeholder_message(Status::Investigating);
-        report.note(
-            &place,
-            format!("one update \"{text}\" added at {declared_at}"),
-            "the issue has no text",
-        );
         updates.push((
             super::update(
                 ImportSource::Cstate,
                 declared_at,
-                Status::Investigating,
-                text,
+                Status::Resolved,
+                title.to_string(),
             ),
-            place.clone(),
+            place.to_string(),
         ));
     }
-    // The first update states what was affected.
-    if let Some((first, _)) = updates.first_mut() {
-        for id in &affected {
-            first.components.insert(id.clone(), component_status);
-        }
+    for (u, _) in updates.iter_mut() {
+        u.status = Status::Resolved;
     }
-    order_updates(&mut updates, report);
+    updates.truncate(1);
+}
+
+/// A resolved issue whose newest update does not say so gets one that does,
+/// at `resolvedWhen` when that is later.
+fn close(
+    updates: &mut Vec<(Update, String)>,
+    resolved_when: Option<Timestamp>,
+    declared_at: Timestamp,
+    place: &str,
+    report: &mut Report,
+) {
+    if updates.last().is_some_and(|(u, _)| u.status.is_final()) {
+        return;
+    }
     let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
-    if resolved && !updates.last().is_some_and(|(u, _)| u.status.is_final()) {
-        let at = resolved_when
-            .filter(|r| *r > last_at)
-            .unwrap_or(last_at + jiff::SignedDuration::from_secs(1));
-        let text = placeholder_message(Status::Resolved);
-        report.note(
-            &place,
-            format!("update \"{text}\" added at {at}"),
-            "resolved: true, but no update says so",
-        );
-        updates.push((
-            super::update(ImportSource::Cstate, at, Status::Resolved, text),
-            place.clone(),
-        ));
+    let at = resolved_when
+        .filter(|r| *r > last_at)
+        .unwrap_or(last_at + jiff::SignedDuration::from_secs(1));
+    let text = placeholder_message(Status::Resolved);
+    report.note(
+        place,
+        format!("update \"{text}\" added at {at}"),
+        "resolved: true, but no update says so",
+    );
+    updates.push((
+        super::update(ImportSource::Cstate, at, Status::Resolved, text),
+        place.to_string(),
+    ));
+}
+
+fn declaration(
+    title: String,
+    severity: Severity,
+    declared_at: Timestamp,
+    components: Vec<String>,
+    name: &str,
+    until: Option<Timestamp>,
+) -> Declaration {
+    Declaration {
+        title,
+        kind: Kind::Incident,
+        visibility: Visibility::Public,
+        severity: Some(severity),
+        declared_at,
+        started_at: None,
+        detected_at: None,
+        detected_by: None,
+        scheduled_for: None,
+        scheduled_until: None,
+        components,
+        roles: Default::default(),
+        channel: None,
+        summary: None,
+        exempt: Default::default(),
+        imported: Some(Imported {
+            from: ImportSource::Cstate,
+            id: Some(name.to_string()),
+            shortlink: None,
+            until,
+        }),
     }
-    if (resolved || informational)
-        && let Some((last, _)) = updates.last_mut()
-    {
-        for id in &affected {
-            last.components
-                .insert(id.clone(), ComponentStatus::Operational);
-        }
-    }
-    reopen_after_final(&mut updates, report);
-    let mut declared_at = declared_at;
-    let first_at = updates[0].0.at;
-    if first_at < declared_at {
-        report.note(
-            &place,
-            format!("declared at {first_at}, not at date {declared_at}"),
-            "its first update is earlier",
-        );
-        declared_at = first_at;
-    }
-    let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
-    let until = updates.last().map(|u| u.at);
-    Ok(IncidentIn {
-        source: place,
-        keep_id: None,
-        declaration: Declaration {
-            title,
-            kind: Kind::Incident,
-            visibility: Visibility::Public,
-            severity: Some(severity),
-            declared_at,
-            started_at: None,
-            detected_at: None,
-            detected_by: None,
-            scheduled_for: None,
-            scheduled_until: None,
-            components: affected,
-            roles: Default::default(),
-            channel: None,
-            summary: None,
-            exempt: Default::default(),
-            imported: Some(Imported {
-                from: ImportSource::Cstate,
-                id: Some(name.to_string()),
-                shortlink: None,
-                until,
-            }),
-        },
-        updates,
-        postmortem: None,
-    })
 }
 
 #[cfg(test)]

@@ -294,9 +294,8 @@ fn refused(message: String) -> ImportError {
 /// skipped and reported.
 pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, ImportError> {
     let mut plan = Plan::default();
-    let mut rename: BTreeMap<String, String> = BTreeMap::new();
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    match existing {
+    let rename = match existing {
         None => {
             let config = ConfigOut {
                 site: &import.site,
@@ -306,59 +305,13 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
             let text = emit::to_yaml(crate::repo::CONFIG_FILE, FileKind::Config, &config)
                 .map_err(|e| refused(format!("cannot write YAML: {e}")))?;
             plan.config = Some(text);
+            BTreeMap::new()
         }
         Some(repo) => {
-            let used: BTreeSet<&str> = import
-                .incidents
-                .iter()
-                .flat_map(|i| {
-                    i.declaration
-                        .components
-                        .iter()
-                        .chain(i.updates.iter().flat_map(|u| u.components.keys()))
-                })
-                .map(String::as_str)
-                .collect();
-            let mut missing = Vec::new();
-            for c in import
-                .components
-                .iter()
-                .filter(|c| used.contains(c.id.as_str()))
-            {
-                let found = repo.config.component(&c.id).or_else(|| {
-                    repo.config
-                        .components
-                        .iter()
-                        .find(|k| k.name.eq_ignore_ascii_case(&c.name))
-                });
-                match found {
-                    Some(k) => {
-                        if k.id != c.id {
-                            import.report.note(
-                                crate::repo::CONFIG_FILE,
-                                format!("component `{}` taken as the existing `{}`", c.id, k.id),
-                                format!("same name, \"{}\"", k.name),
-                            );
-                        }
-                        rename.insert(c.id.clone(), k.id.clone());
-                    }
-                    None => missing.push(format!(
-                        "  - {{id: {}, name: {}{}}}",
-                        c.id,
-                        serde_json::to_string(&c.name).unwrap_or_default(),
-                        if c.retired { ", retired: true" } else { "" }
-                    )),
-                }
-            }
-            if !missing.is_empty() {
-                return Err(refused(format!(
-                    "the import names components this repository does not list, and import never rewrites incidentkit.yaml; add them under `components:` and run the import again:\n{}",
-                    missing.join("\n")
-                )));
-            }
             taken.extend(repo.incidents.iter().map(|i| i.id.clone()));
+            existing_components(import, repo)?
         }
-    }
+    };
     let already: BTreeMap<(ImportSource, String), String> = existing
         .into_iter()
         .flat_map(|r| &r.incidents)
@@ -394,31 +347,98 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
             _ => unique_id(&date, &decl.title, |id| taken.contains(id)),
         };
         taken.insert(id.clone());
-        let Some((first, rest)) = incident.updates.split_first() else {
-            return Err(ImportError::new(
-                &incident.source,
-                "an incident without updates (a bug of the importer: it adds one)",
-            ));
-        };
-        let mut files = crate::compose::declare(&id, decl, first)
-            .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
-        for u in rest {
-            let path = crate::compose::update_path(&id, u.at);
-            let text = emit::to_yaml(&path, FileKind::Update, u)
-                .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
-            files.insert(path, text);
-        }
-        if let Some(pm) = &incident.postmortem {
-            let path = format!("incidents/{id}/postmortem.yaml");
-            let text = emit::to_yaml(&path, FileKind::Postmortem, pm)
-                .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
-            files.insert(path, text);
-        }
+        let files = incident_files(&id, incident)?;
         plan.incidents.push((id, files));
     }
     Ok(plan)
 }
 
+/// Each component the import uses, matched to the existing repository's by
+/// id, then by name: the ids to rename. An error lists those it lacks.
+fn existing_components(
+    import: &mut Import,
+    repo: &Repository,
+) -> Result<BTreeMap<String, String>, ImportError> {
+    let mut rename = BTreeMap::new();
+    let used: BTreeSet<&str> = import
+        .incidents
+        .iter()
+        .flat_map(|i| {
+            i.declaration
+                .components
+                .iter()
+                .chain(i.updates.iter().flat_map(|u| u.components.keys()))
+        })
+        .map(String::as_str)
+        .collect();
+    let mut missing = Vec::new();
+    for c in import
+        .components
+        .iter()
+        .filter(|c| used.contains(c.id.as_str()))
+    {
+        let found = repo.config.component(&c.id).or_else(|| {
+            repo.config
+                .components
+                .iter()
+                .find(|k| k.name.eq_ignore_ascii_case(&c.name))
+        });
+        match found {
+            Some(k) => {
+                if k.id != c.id {
+                    import.report.note(
+                        crate::repo::CONFIG_FILE,
+                        format!("component `{}` taken as the existing `{}`", c.id, k.id),
+                        format!("same name, \"{}\"", k.name),
+                    );
+                }
+                rename.insert(c.id.clone(), k.id.clone());
+            }
+            None => missing.push(format!(
+                "  - {{id: {}, name: {}{}}}",
+                c.id,
+                serde_json::to_string(&c.name).unwrap_or_default(),
+                if c.retired { ", retired: true" } else { "" }
+            )),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(refused(format!(
+            "the import names components this repository does not list, and import never rewrites incidentkit.yaml; add them under `components:` and run the import again:\n{}",
+            missing.join("\n")
+        )));
+    }
+    Ok(rename)
+}
+
+/// The files of one imported incident: its declaration with the first
+/// update, the other updates, and its post-mortem.
+fn incident_files(
+    id: &str,
+    incident: &IncidentIn,
+) -> Result<crate::compose::NewFiles, ImportError> {
+    let Some((first, rest)) = incident.updates.split_first() else {
+        return Err(ImportError::new(
+            &incident.source,
+            "an incident without updates (a bug of the importer: it adds one)",
+        ));
+    };
+    let mut files = crate::compose::declare(id, &incident.declaration, first)
+        .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
+    for u in rest {
+        let path = crate::compose::update_path(id, u.at);
+        let text = emit::to_yaml(&path, FileKind::Update, u)
+            .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
+        files.insert(path, text);
+    }
+    if let Some(pm) = &incident.postmortem {
+        let path = format!("incidents/{id}/postmortem.yaml");
+        let text = emit::to_yaml(&path, FileKind::Postmortem, pm)
+            .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
+        files.insert(path, text);
+    }
+    Ok(files)
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,40 +218,9 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
     let mut files_read = 0;
     for (path, named) in &files {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ImportError::new(&file, format!("cannot read it: {e}")))?;
-        let value: Value = serde_json::from_str(&text).map_err(|e| {
-            ImportError::new(
-                &file,
-                format!("not JSON ({e}); save the API response unchanged (curl -o FILE URL)"),
-            )
-        })?;
-        let known = [
-            "page",
-            "components",
-            "incidents",
-            "incident",
-            "scheduled_maintenances",
-        ];
-        if !value
-            .as_object()
-            .is_some_and(|o| known.iter().any(|k| o.contains_key(*k)))
-        {
-            if *named {
-                return Err(ImportError::new(
-                    &file,
-                    "not a Statuspage API v2 response (it has none of page, components, incidents, incident, scheduled_maintenances); pass summary.json, components.json, incidents.json, scheduled-maintenances.json or incidents/<id>.json",
-                ));
-            }
-            report.note(&file, "file skipped", "not a Statuspage API v2 response");
+        let Some(response) = response(&file, path, *named, &mut report)? else {
             continue;
-        }
-        let response: Response = serde_json::from_value(value).map_err(|e| {
-            ImportError::new(
-                &file,
-                format!("not shaped like a Statuspage API v2 response: {e}"),
-            )
-        })?;
+        };
         files_read += 1;
         if let Some(p) = response.page {
             let newer = match &page {
@@ -335,26 +304,7 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
             &mut report,
         )?);
     }
-    // A component not operational now should be so because of an open
-    // incident; otherwise say that its status is not carried over.
-    let mut open: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
-    for i in incidents
-        .iter()
-        .filter(|i| !i.updates.last().is_some_and(|u| u.status.is_final()))
-    {
-        for u in &i.updates {
-            open.extend(u.components.iter().map(|(id, s)| (id.as_str(), *s)));
-        }
-    }
-    for (file, id, status) in &current {
-        if open.get(id.as_str()).map(|s| s.as_str()) != Some(status.as_str()) {
-            report.note(
-                file,
-                format!("current status `{status}` of `{id}` not imported"),
-                "incidentkit derives component statuses from the updates of open incidents, and none sets it",
-            );
-        }
-    }
+    note_current_statuses(&incidents, &current, &mut report);
     if components_out.is_empty() {
         let id = "website".to_string();
         report.note(
@@ -379,6 +329,77 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
         report,
         files_read,
     })
+}
+
+/// One file's Statuspage API v2 response; `None` (noted) for a file found
+/// in a folder that is not one, an error for a file named on the command line.
+fn response(
+    file: &str,
+    path: &Path,
+    named: bool,
+    report: &mut Report,
+) -> Result<Option<Response>, ImportError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ImportError::new(file, format!("cannot read it: {e}")))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
+        ImportError::new(
+            file,
+            format!("not JSON ({e}); save the API response unchanged (curl -o FILE URL)"),
+        )
+    })?;
+    let known = [
+        "page",
+        "components",
+        "incidents",
+        "incident",
+        "scheduled_maintenances",
+    ];
+    if !value
+        .as_object()
+        .is_some_and(|o| known.iter().any(|k| o.contains_key(*k)))
+    {
+        if named {
+            return Err(ImportError::new(
+                file,
+                "not a Statuspage API v2 response (it has none of page, components, incidents, incident, scheduled_maintenances); pass summary.json, components.json, incidents.json, scheduled-maintenances.json or incidents/<id>.json",
+            ));
+        }
+        report.note(file, "file skipped", "not a Statuspage API v2 response");
+        return Ok(None);
+    }
+    serde_json::from_value(value).map(Some).map_err(|e| {
+        ImportError::new(
+            file,
+            format!("not shaped like a Statuspage API v2 response: {e}"),
+        )
+    })
+}
+
+/// A component not operational now should be so because of an open
+/// incident; otherwise say that its status is not carried over.
+fn note_current_statuses(
+    incidents: &[IncidentIn],
+    current: &[(String, String, String)],
+    report: &mut Report,
+) {
+    let mut open: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
+    for i in incidents
+        .iter()
+        .filter(|i| !i.updates.last().is_some_and(|u| u.status.is_final()))
+    {
+        for u in &i.updates {
+            open.extend(u.components.iter().map(|(id, s)| (id.as_str(), *s)));
+        }
+    }
+    for (file, id, status) in current {
+        if open.get(id.as_str()).map(|s| s.as_str()) != Some(status.as_str()) {
+            report.note(
+                file,
+                format!("current status `{status}` of `{id}` not imported"),
+                "incidentkit derives component statuses from the updates of open incidents, and none sets it",
+            );
+        }
+    }
 }
 
 fn merge(seen: &mut BTreeMap<String, Seen>, incident: Incident, maintenance: bool, file: &str) {

@@ -31,7 +31,7 @@ pub enum Outcome {
 
 pub struct Http {
     runtime: tokio::runtime::Runtime,
-    client: Option<Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>>,
+    client: Option<HttpsClient>,
     timeout: Duration,
     max_wait: Duration,
     waited: Duration,
@@ -52,9 +52,7 @@ impl Http {
         })
     }
 
-    fn client(
-        &mut self,
-    ) -> Result<Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>, String> {
+    fn client(&mut self) -> Result<HttpsClient, String> {
         if let Some(c) = &self.client {
             return Ok(c.clone());
         }
@@ -105,64 +103,11 @@ impl Http {
                 Ok(r) => r,
                 Err(e) => return Outcome::Failed(format!("cannot build the request: {e}")),
             };
-            let timeout = self.timeout;
-            let result = self.runtime.block_on(async {
-                tokio::time::timeout(timeout, async {
-                    let response = client.request(request).await?;
-                    let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get(http::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|s| s.trim().parse::<f64>().ok())
-                        .filter(|s| s.is_finite() && *s >= 0.0)
-                        .map(Duration::from_secs_f64);
-                    let body = response
-                        .into_body()
-                        .collect()
-                        .await
-                        .map(|b| b.to_bytes())
-                        .unwrap_or_default();
-                    Ok::<_, hyper_util::client::legacy::Error>((status, retry_after, body))
-                })
-                .await
-            });
+            let result = self.exchange(&client, request);
             attempt += 1;
-            let (why, wait) = match result {
-                Err(_) => {
-                    return Outcome::Uncertain(format!(
-                        "no answer from {what} within {}s: it may have arrived",
-                        timeout.as_secs_f64()
-                    ));
-                }
-                Ok(Err(e)) if e.is_connect() => {
-                    (format!("cannot connect to {what}"), backoff(attempt))
-                }
-                Ok(Err(_)) => {
-                    return Outcome::Uncertain(format!(
-                        "the connection to {what} broke before it answered: it may have arrived"
-                    ));
-                }
-                Ok(Ok((status, _, _))) if status.is_success() => return Outcome::Delivered,
-                Ok(Ok((status, retry_after, _))) if status.as_u16() == 429 => (
-                    format!("{what} answered {status} (rate limited)"),
-                    retry_after.unwrap_or_else(|| backoff(attempt)),
-                ),
-                Ok(Ok((status, _, _))) if status.is_server_error() => {
-                    (format!("{what} answered {status}"), backoff(attempt))
-                }
-                Ok(Ok((status, _, body))) => {
-                    let said = crate::text::one_line(&String::from_utf8_lossy(&body));
-                    let said: String = said.chars().take(200).collect();
-                    return Outcome::Failed(format!(
-                        "{what} refused it: {status}{}",
-                        if said.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({said})")
-                        }
-                    ));
-                }
+            let (why, wait) = match retry(result, what, attempt, self.timeout) {
+                Ok(retry) => retry,
+                Err(outcome) => return outcome,
             };
             if self.waited + wait > self.max_wait {
                 return Outcome::Failed(format!(
@@ -173,6 +118,82 @@ impl Http {
             }
             std::thread::sleep(wait);
             self.waited += wait;
+        }
+    }
+
+    /// One request: the answer's status, `Retry-After` and body, or why
+    /// none came (`Err` outside: no answer within the timeout).
+    fn exchange(&self, client: &HttpsClient, request: http::Request<Full<Bytes>>) -> Answer {
+        let timeout = self.timeout;
+        self.runtime.block_on(async {
+            tokio::time::timeout(timeout, async {
+                let response = client.request(request).await?;
+                let status = response.status();
+                let retry_after = response
+                    .headers()
+                    .get(http::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|s| s.trim().parse::<f64>().ok())
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .map(Duration::from_secs_f64);
+                let body = response
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|b| b.to_bytes())
+                    .unwrap_or_default();
+                Ok::<_, hyper_util::client::legacy::Error>((status, retry_after, body))
+            })
+            .await
+        })
+    }
+}
+
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// What one request came to: the answer (status, `Retry-After`, body) or a
+/// connection error, within the timeout or not.
+type Answer = Result<
+    Result<(http::StatusCode, Option<Duration>, Bytes), hyper_util::client::legacy::Error>,
+    tokio::time::error::Elapsed,
+>;
+
+/// An answer worth trying again, as why and how long to wait first; or
+/// what the delivery came to.
+fn retry(
+    answer: Answer,
+    what: &str,
+    attempt: u32,
+    timeout: Duration,
+) -> Result<(String, Duration), Outcome> {
+    match answer {
+        Err(_) => Err(Outcome::Uncertain(format!(
+            "no answer from {what} within {}s: it may have arrived",
+            timeout.as_secs_f64()
+        ))),
+        Ok(Err(e)) if e.is_connect() => Ok((format!("cannot connect to {what}"), backoff(attempt))),
+        Ok(Err(_)) => Err(Outcome::Uncertain(format!(
+            "the connection to {what} broke before it answered: it may have arrived"
+        ))),
+        Ok(Ok((status, _, _))) if status.is_success() => Err(Outcome::Delivered),
+        Ok(Ok((status, retry_after, _))) if status.as_u16() == 429 => Ok((
+            format!("{what} answered {status} (rate limited)"),
+            retry_after.unwrap_or_else(|| backoff(attempt)),
+        )),
+        Ok(Ok((status, _, _))) if status.is_server_error() => {
+            Ok((format!("{what} answered {status}"), backoff(attempt)))
+        }
+        Ok(Ok((status, _, body))) => {
+            let said = crate::text::one_line(&String::from_utf8_lossy(&body));
+            let said: String = said.chars().take(200).collect();
+            Err(Outcome::Failed(format!(
+                "{what} refused it: {status}{}",
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({said})")
+                }
+            )))
         }
     }
 }
