@@ -165,50 +165,39 @@ pub fn remove_stale(dir: &Path, prefix: &str, suffix: &str) {
 /// or not at all: written to a hidden temporary, synced, renamed over it.
 /// Only `incident redact` rewrites a file, with a record that says so.
 pub fn replace(root: &Path, file: &str, text: &str) -> Result<(), WriteError> {
-    let path = root.join(file);
-    let dir = path.parent().unwrap_or(root);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut out = fs::File::create_new(&tmp)?;
-        out.write_all(text.as_bytes())?;
-        out.sync_all()?;
-        fs::rename(&tmp, &path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(|e| WriteError::Io(file.to_string(), e))?;
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    through_temporary(&root.join(file), text, |tmp, path| fs::rename(tmp, path))
+        .map_err(|e| WriteError::Io(file.to_string(), e))
 }
 
 fn create_one(path: &Path, text: &str) -> io::Result<()> {
+    fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    // A link fails rather than replace a file that appeared meanwhile.
+    through_temporary(path, text, |tmp, path| fs::hard_link(tmp, path))
+}
+
+/// Writes `text` to a hidden temporary beside `path`, synced, puts it in
+/// place with `place`, and syncs the folder so the new entry is durable too.
+fn through_temporary(
+    path: &Path,
+    text: &str,
+    place: fn(&Path, &Path) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    // Hidden, so a crash before the link leaves nothing `validate` reads.
+    // Hidden, so a crash before it is placed leaves nothing `validate` reads.
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+        let mut file = fs::File::create_new(&tmp)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
-        fs::hard_link(&tmp, path)
+        place(&tmp, path)
     })();
+    // Gone already after a rename; the spare name after a link.
     let _ = fs::remove_file(&tmp);
     result?;
-    // Make the new directory entry durable too.
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
