@@ -551,6 +551,30 @@ fn postmortem_and_report_render() {
     assert!(!report.contains("@mara-schulz"));
 }
 
+/// The customer report goes to customers: a repository's own report
+/// template cannot print the post-mortem, its timeline, roles or channel.
+#[test]
+fn a_report_template_is_given_no_internal_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&example(), tmp.path());
+    let dir = tmp.path().join("templates/postmortem");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("report.md"),
+        "pm={{ pm }} timeline={{ timeline }} roles={{ roles }} channel={{ channel }}\n",
+    )
+    .unwrap();
+    let out = incident(tmp.path())
+        .args(["render", "report", "2026-11-26-checkout-502s"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        text.trim_end(),
+        "pm=None timeline=None roles=None channel=None"
+    );
+}
+
 #[test]
 fn internal_documents_go_to_their_own_folder_only() {
     let tmp = tempfile::tempdir().unwrap();

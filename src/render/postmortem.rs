@@ -60,6 +60,9 @@ pub fn render(
     let clock = SiteTime::new(config);
     let d = &incident.declaration;
     let pm = incident.postmortem.as_ref();
+    // The customer report goes to customers (page, notify): its template,
+    // even a repository's own, is given no internal text to print.
+    let internal = document == Document::Postmortem;
     // The post-mortem is internal; the customer report is published, so it
     // reads the public facts.
     let facts = match document {
@@ -88,8 +91,8 @@ pub fn render(
             .severity
             .filter(|s| Some(*s) != facts.peak_severity)
             .map(|s| super::severity_text(config, s)),
-        roles => ctx(&with_all_keys(FileKind::Incident, "/properties/roles", &d.roles)),
-        channel => incident.channel(),
+        roles => internal.then(|| ctx(&with_all_keys(FileKind::Incident, "/properties/roles", &d.roles))),
+        channel => internal.then(|| incident.channel()),
         started => moment(Some(facts.started)),
         detected => d.detected_at.map(|t| ctx(&clock.when(t))),
         declared => ctx(&clock.when(d.declared_at)),
@@ -101,11 +104,11 @@ pub fn render(
             to_mitigate: since(facts.mitigated.map(|m| m.at)),
             to_resolve: facts.duration().map(|d| human_duration(d.as_signed().as_secs())),
         }),
-        pm => pm.map(|p| ctx(&with_all_keys(FileKind::Postmortem, "", p))),
+        pm => pm.filter(|_| internal).map(|p| ctx(&with_all_keys(FileKind::Postmortem, "", p))),
         report => pm
             .and_then(|p| p.customer_report.as_ref())
             .map(|r| ctx(&with_all_keys(FileKind::Postmortem, "/properties/customer_report", r))),
-        timeline => ctx(&timeline(config, incident, &facts, &clock)),
+        timeline => internal.then(|| ctx(&timeline(config, incident, &facts, &clock))),
     };
     let name = match document {
         Document::Postmortem => "postmortem/postmortem.md",
