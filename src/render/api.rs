@@ -380,7 +380,9 @@ pub fn component_notification(
     component: &str,
     unsubscribe: Option<&str>,
 ) -> Option<Value> {
-    let new = *update.components.get(component)?;
+    // Only the components the update names; from and to are the page's
+    // statuses (the worst over open incidents), as `component.status` says.
+    update.components.get(component)?;
     let before = PublicView::new(repo, update.at - jiff::SignedDuration::from_secs(1));
     let old = before
         .component_statuses()
@@ -389,6 +391,11 @@ pub fn component_notification(
         .unwrap_or(ComponentStatus::Operational);
     let view = PublicView::new(repo, update.at);
     view.incidents.iter().find(|i| i.id() == id)?;
+    let new = view
+        .component_statuses()
+        .get(component)
+        .copied()
+        .unwrap_or(ComponentStatus::Operational);
     let api = Api::new(&view);
     let at = iso(update.at);
     Some(json!({
