@@ -234,10 +234,13 @@ fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notic
             );
         }
     }
+    // Published, and not dated later than now: the page shows the report
+    // from the same moment (render::view), never a notice before it.
     if let Some(pm) = &incident.postmortem
         && pm.status == PostmortemStatus::Published
+        && pm.published_at.is_none_or(|t| t <= now)
     {
-        let at = pm.published_at.unwrap_or(now).min(now);
+        let at = pm.published_at.unwrap_or(now);
         let source = Some(crate::paths::postmortem(&incident.id));
         match audience {
             Audience::Internal => out.push(Notice {
@@ -430,8 +433,9 @@ pub fn message(
 /// comms lead @bob".
 fn overdue_text(incident: &Incident, due: Timestamp, clock: &SiteTime) -> String {
     let now = crate::clock::now();
-    let state = incident.current();
-    let severity = state
+    let severity = incident
+        .facts(View::Internal, now)
+        .state
         .severity
         .map(|s| format!("{s:#} "))
         .unwrap_or_default();
@@ -447,4 +451,36 @@ fn overdue_text(incident: &Incident, due: Timestamp, clock: &SiteTime) -> String
         crate::text::one_line(&incident.declaration.title),
         clock.when(due).time,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::Files;
+
+    /// The customer report reaches customers when the page shows it, not
+    /// before: a `published_at` later than now holds its notice back.
+    #[test]
+    fn the_report_is_noticed_from_its_published_at_on() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+        let repo = crate::check::check(&Files::on_disk(&root))
+            .unwrap()
+            .repository
+            .unwrap();
+        let incident = repo
+            .incidents
+            .iter()
+            .find(|i| i.id == "2026-11-26-checkout-502s")
+            .unwrap();
+        let published: Timestamp = "2026-11-27T13:30:00Z".parse().unwrap();
+        let reports = |now: &str| -> Vec<Timestamp> {
+            notices(incident, Audience::External, now.parse().unwrap())
+                .into_iter()
+                .filter(|n| n.what == What::Report)
+                .map(|n| n.at)
+                .collect()
+        };
+        assert_eq!(reports("2026-11-27T13:00:00Z"), []);
+        assert_eq!(reports("2026-11-28T09:00:00Z"), [published]);
+    }
 }
