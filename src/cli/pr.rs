@@ -79,14 +79,12 @@ fn comment(
     // In GitHub Actions the pull request is in the repository running it;
     // elsewhere, without --repo, in github.repo.
     let running = std::env::var("GITHUB_REPOSITORY").ok();
-    let config_repo = if connection.repo.is_none() && running.is_none() {
-        crate::check::check(&crate::repo::Files::on_disk(&root))?
-            .repository
-            .and_then(|r| r.config.github)
-            .and_then(|g| g.repo)
-    } else {
-        None
-    };
+    // The change's check read the configuration already.
+    let config_repo = outcome
+        .repository
+        .as_ref()
+        .and_then(|r| r.config.github.as_ref())
+        .and_then(|g| g.repo.clone());
     let repo = connection.target_repo(&[running, config_repo])?;
     let templates = Templates::load(Some(&root))?;
     let context = minijinja::context! {
