@@ -42,7 +42,7 @@ fn validate(repo: &Path) -> (Vec<Value>, Vec<Value>) {
     let all = report["diagnostics"]
         .as_array()
         .cloned()
-        .unwrap_or_default();
+        .expect("validate's JSON report has a diagnostics array");
     let (errors, warnings) = all.into_iter().partition(|d| d["level"] == "error");
     (errors, warnings)
 }

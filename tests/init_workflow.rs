@@ -445,15 +445,15 @@ fn the_fast_lane_never_runs_the_pull_requests_code_with_a_write_token() {
     assert_eq!(writing_jobs, 1, "one job merges");
     // The pull request's own run asks for no write to the code.
     let incidents = yaml(&template_workflow(), TEMPLATE);
-    for (name, job) in jobs(&incidents) {
-        let permissions = map(job, "permissions");
-        if name.as_str() == Some("check") {
-            assert_eq!(
-                permissions.get("contents").and_then(Value::as_str),
-                Some("read")
-            );
-        }
-    }
+    let check = jobs(&incidents)
+        .get("check")
+        .expect("the incidents workflow has a check job");
+    assert_eq!(
+        map(check, "permissions")
+            .get("contents")
+            .and_then(Value::as_str),
+        Some("read")
+    );
 }
 
 /// The action's script with `incident` replaced by a stand-in that exits

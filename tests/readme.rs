@@ -58,6 +58,7 @@ fn matches(shown: &str, line: &str) -> bool {
 fn the_during_an_incident_flow_runs_as_written() {
     let (commands, shown) = split(&block());
     assert!(commands.len() >= 8, "{commands:?}");
+    assert!(!shown.is_empty(), "the block shows what the commands print");
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     std::fs::create_dir(&home).unwrap();
