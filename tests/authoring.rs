@@ -1294,6 +1294,21 @@ fn two_commands_in_the_same_second_stay_in_order() {
         ],
     );
     assert_eq!(new, [update_file(ID, "2026-11-26T10-00-01Z")], "{out}");
+    // Corrected in the same second: the record is not dated before the
+    // update it amends (which the same second placed after now).
+    let corrected = scene.run(
+        T0,
+        &[
+            "correct",
+            ID,
+            "2026-11-26T10-00-01Z.yaml",
+            "--message",
+            "Found it: a configuration change.",
+            "--reason",
+            "too vague",
+        ],
+    );
+    assert_eq!(corrected.code, 0, "{}", corrected.stderr);
     // A refused command moves nothing, so it says nothing about moving.
     let refused = scene.run(
         T0,

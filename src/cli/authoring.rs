@@ -179,6 +179,22 @@ impl Session {
         Ok(at)
     }
 
+    /// The time of a correction or redaction record of `update`: `--at`, or
+    /// now, but never before the update itself (entries written in the same
+    /// second are placed a second apart, so the latest can be ahead of now).
+    pub fn record_time(
+        &self,
+        update: &crate::model::Update,
+        text: Option<&str>,
+    ) -> Result<Timestamp, CliError> {
+        let asked = self.time("--at", text)?;
+        Ok(if text.is_none() {
+            asked.max(update.at)
+        } else {
+            asked
+        })
+    }
+
     pub fn next_update(&self, text: &str, at: Timestamp) -> Result<Timestamp, CliError> {
         crate::compose::when::parse_next(text, at, &self.repo().config.timezone())
             .map_err(|e| CliError::Usage(e.to_string()))

@@ -63,7 +63,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             "{file} already says this; nothing to correct"
         )));
     }
-    let at = session.time("--at", args.common.at.as_deref())?;
+    let at = session.record_time(update, args.common.at.as_deref())?;
     let record = Correction {
         update: update.at,
         at,

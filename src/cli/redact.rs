@@ -46,7 +46,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     }
     let fields = chosen_fields(&args.fields, update);
     let (redacted, removed) = blank_fields(update, &fields, &file)?;
-    let at = session.time("--at", args.common.at.as_deref())?;
+    let at = session.record_time(update, args.common.at.as_deref())?;
     let record = Redaction {
         update: update.at,
         at,
