@@ -624,6 +624,50 @@ fn two_runs_at_once_on_clones_deliver_each_key_once() {
     assert!(counts.values().all(|n| *n == 1), "{counts:#?}");
 }
 
+/// A run killed while a ref of its clone was being written leaves the
+/// ref's lock file behind (git removes it only on a clean exit). With a
+/// remote the clone's refs are not the ledger: the next run must not care.
+#[test]
+fn a_lock_left_by_a_killed_run_does_not_stop_the_next_one() {
+    let tmp = TempDir::new().unwrap();
+    let r = Receiver::start();
+    let dirs = clones(tmp.path(), &r, 1);
+    let heads = dirs[0].join(".git/refs/heads");
+    fs::write(heads.join("incidentkit-ledger.lock"), "").unwrap();
+    let tracking = dirs[0].join(".git/refs/remotes/origin");
+    fs::create_dir_all(&tracking).unwrap();
+    fs::write(tracking.join("incidentkit-ledger.lock"), "").unwrap();
+    let out = notify(&dirs[0], &r, &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).contains("notify: 30 sent"), "{}", stdout(&out));
+    assert!(
+        !heads.join("incidentkit-ledger").exists(),
+        "the clone's own branch is not written"
+    );
+    assert_eq!(r.counts().len(), 30);
+}
+
+/// Without a remote the clone's branch is the ledger: a lock on it stops
+/// the run before anything is sent, and the error says which file to
+/// delete once no other run is writing.
+#[test]
+fn without_a_remote_a_locked_ledger_names_the_lock_to_remove() {
+    let tmp = TempDir::new().unwrap();
+    let r = Receiver::start();
+    joined_repository(tmp.path(), &r);
+    let lock = tmp.path().join(".git/refs/heads/incidentkit-ledger.lock");
+    fs::write(&lock, "").unwrap();
+    let out = notify(tmp.path(), &r, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(err.contains("is locked"), "{err}");
+    assert!(err.contains("incidentkit-ledger.lock"), "{err}");
+    assert!(r.counts().is_empty(), "nothing sent without a claim");
+    fs::remove_file(&lock).unwrap();
+    let out = notify(tmp.path(), &r, &[]);
+    assert!(out.status.success(), "{out:?}");
+}
+
 #[test]
 fn a_run_killed_at_random_points_never_sends_a_key_twice() {
     let tmp = TempDir::new().unwrap();

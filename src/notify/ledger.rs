@@ -9,7 +9,8 @@
 //! built without network transports). A push is a compare-and-swap: a
 //! commit whose parent is not the remote's tip is refused, and the run
 //! reads the ledger again, drops the claims another run made first, and
-//! tries again.
+//! tries again. With a remote, the clone's own refs are never written, so a
+//! run killed midway leaves no lock behind.
 //!
 //! A delivery is claimed (pushed) before it is sent and its outcome
 //! recorded after. A claim without an outcome whose lease has run out
@@ -293,12 +294,15 @@ impl Ledger {
             return match moved {
                 Ok(_) => Ok(true),
                 Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => Ok(false),
+                Err(e) if e.code() == ErrorCode::Locked => Err(LedgerError::Remote(format!(
+                    "branch {BRANCH} is locked: another `incident notify` is writing it, or one was killed while it did; if none is running, delete {}",
+                    self.repo.path().join(format!("{REF}.lock")).display()
+                ))),
                 Err(e) => Err(e.into()),
             };
         };
         let out = self.git(&["push", "--porcelain", remote, &format!("{commit}:{REF}")])?;
         if out.status.success() {
-            self.repo.reference(REF, commit, true, "notify: pushed")?;
             return Ok(true);
         }
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -312,32 +316,62 @@ impl Ledger {
     }
 
     /// The remote's ledger tip, fetched; `None` when it has none yet.
+    ///
+    /// No ref of the clone is written (the fetched tip is read from
+    /// FETCH_HEAD, which git writes without a lock), so a run killed at any
+    /// point leaves no lock behind for the next one.
     fn fetch(&self, remote: &str) -> Result<Option<Oid>, LedgerError> {
-        let listed = self.git(&["ls-remote", "--exit-code", remote, REF])?;
-        match listed.status.code() {
-            Some(2) => return Ok(None),
-            Some(0) => {}
-            _ => {
+        for _ in 0..MAX_RACES {
+            let listed = self.git(&["ls-remote", "--exit-code", remote, REF])?;
+            let tip = match listed.status.code() {
+                Some(2) => return Ok(None),
+                Some(0) => first_oid(&String::from_utf8_lossy(&listed.stdout)),
+                _ => None,
+            };
+            let Some(tip) = tip else {
                 return Err(LedgerError::Remote(format!(
                     "cannot read branch {BRANCH} from remote `{remote}`: {}",
                     crate::text::one_line(&String::from_utf8_lossy(&listed.stderr))
                 )));
+            };
+            if self.repo.find_commit(tip).is_ok() {
+                return Ok(Some(tip));
             }
+            let fetched = self.git(&[
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                // Nor the remote-tracking branch a plain fetch would update.
+                "--refmap=",
+                remote,
+                REF,
+            ])?;
+            if !fetched.status.success() {
+                return Err(LedgerError::Remote(format!(
+                    "cannot fetch branch {BRANCH} from remote `{remote}`: {}",
+                    crate::text::one_line(&String::from_utf8_lossy(&fetched.stderr))
+                )));
+            }
+            // The tip fetched may be newer than the one listed: starting
+            // from it loses fewer races with a busy run.
+            let head = std::fs::read_to_string(self.repo.path().join("FETCH_HEAD"))
+                .ok()
+                .and_then(|text| {
+                    let ours = text.lines().find(|l| l.contains(&format!("'{BRANCH}'")))?;
+                    first_oid(ours)
+                });
+            if let Some(newest) = [head, Some(tip)]
+                .into_iter()
+                .flatten()
+                .find(|oid| self.repo.find_commit(*oid).is_ok())
+            {
+                return Ok(Some(newest));
+            }
+            // The branch was replaced while it was fetched: list it again.
         }
-        let fetched = self.git(&[
-            "fetch",
-            "--quiet",
-            "--no-tags",
-            remote,
-            &format!("+{REF}:{REF}"),
-        ])?;
-        if !fetched.status.success() {
-            return Err(LedgerError::Remote(format!(
-                "cannot fetch branch {BRANCH} from remote `{remote}`: {}",
-                crate::text::one_line(&String::from_utf8_lossy(&fetched.stderr))
-            )));
-        }
-        Ok(Some(self.repo.refname_to_id(REF)?))
+        Err(LedgerError::Remote(format!(
+            "branch {BRANCH} of remote `{remote}` kept changing while it was fetched; try again"
+        )))
     }
 
     fn git(&self, args: &[&str]) -> Result<std::process::Output, LedgerError> {
@@ -349,6 +383,11 @@ impl Ledger {
             .output()
             .map_err(|e| LedgerError::Remote(format!("cannot run `git` ({e}): install git")))
     }
+}
+
+/// The object id a line of `git ls-remote` or FETCH_HEAD starts with.
+fn first_oid(text: &str) -> Option<Oid> {
+    Oid::from_str(text.split_whitespace().next()?).ok()
 }
 
 fn line(e: &Entry) -> String {
