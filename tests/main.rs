@@ -21,6 +21,7 @@ mod import;
 mod init_workflow;
 mod install_script;
 mod limits;
+mod list_cache;
 mod notify;
 mod one_story;
 mod practice;

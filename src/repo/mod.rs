@@ -38,6 +38,16 @@ pub(crate) fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
         .ok_or(DiscoverError::NotFound(start))
 }
 
+/// What a file's metadata says of its content without reading it: its size
+/// and when it was last modified (what git's index compares too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    /// Bytes.
+    pub len: u64,
+    /// `None` where the file system keeps no modification time.
+    pub modified: Option<std::time::SystemTime>,
+}
+
 /// The repository's files as they are on disk, plus files about to be
 /// written, so a command can check what it would write before writing it.
 #[derive(Debug, Clone)]
@@ -106,6 +116,19 @@ impl Files {
                 None => source::read(&self.root, file),
             },
         }
+    }
+
+    /// The stamp of a regular file on disk; `None` for a file pending, refused,
+    /// absent or not regular (a link is not followed).
+    pub(crate) fn stamp(&self, file: &str) -> Option<Stamp> {
+        if self.pending.contains_key(file) || self.refused_at(file).is_some() {
+            return None;
+        }
+        let meta = std::fs::symlink_metadata(self.root.join(file)).ok()?;
+        meta.is_file().then(|| Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
     }
 
     /// The refused path `file` is or lies under.

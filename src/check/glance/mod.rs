@@ -13,6 +13,11 @@
 //!   neither the word `severity` nor an escape cannot set one, so it is read
 //!   but not parsed: parsing is most of the cost of reading a repository;
 //! - the post-mortem, once resolved (the phase).
+//!
+//! What was read of an incident is kept (`cache`) and taken again while its
+//! files are unchanged.
+
+mod cache;
 
 use super::document;
 use crate::diagnostics::Diagnostic;
@@ -20,6 +25,7 @@ use crate::model::{Config, Incident, Update};
 use crate::repo::layout::IncidentDir;
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
+use cache::{Cache, Stamps};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::io;
@@ -46,12 +52,28 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
         return Ok(None);
     };
     let layout = files.scan()?;
-    let incidents = layout
+    let mut cache = Cache::open(files.root());
+    let read: Vec<(String, Glanced, Option<Stamps>)> = layout
         .incidents
         .par_iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| (dir.id.clone(), incident(files, dir)))
+        .map(|dir| {
+            let stamps = cache::stamps(files, dir);
+            match stamps.as_ref().and_then(|s| cache.get(&dir.id, s)) {
+                Some(kept) => (dir.id.clone(), Ok(kept), None),
+                None => (dir.id.clone(), incident(files, dir), stamps),
+            }
+        })
         .collect();
+    cache.keep_only(read.iter().map(|(id, ..)| id.as_str()));
+    let mut incidents = Vec::with_capacity(read.len());
+    for (id, glanced, stamps) in read {
+        if let (Ok(incident), Some(stamps)) = (&glanced, stamps) {
+            cache.put(stamps, incident);
+        }
+        incidents.push((id, glanced));
+    }
+    cache.save();
     Ok(Some(Glance { config, incidents }))
 }
 

@@ -1,0 +1,179 @@
+//! What `list` read of each incident, kept between runs so an incident
+//! whose files did not change is not read and parsed again: old incidents
+//! do not change, and a repository keeps thousands.
+//!
+//! The cache is a file in the git folder (`.git/incidentkit/`), never in the
+//! work tree, so it is never committed nor brought by a pull request.
+//! An incident is taken from it only when the names, sizes and modification
+//! times of all its files are those recorded (as git's index trusts a file
+//! whose stat has not changed), by the same build of incidentkit. A file
+//! changed within the last seconds is not recorded, so an edit in the same
+//! clock tick as the record is never missed. A cache that cannot be read is
+//! ignored, and one that cannot be written is not: it only saves time.
+
+use crate::model::{Declaration, Incident, Postmortem, Update};
+use crate::repo::layout::IncidentDir;
+use crate::repo::{Files, Stamp};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Raised when what is stored changes meaning.
+const FORMAT: u32 = 1;
+/// A file modified this recently is not recorded (see the module doc).
+const SETTLED: Duration = Duration::from_secs(2);
+
+/// The files an incident's state was read from, in order, as stamped.
+pub type Stamps = Vec<(String, Stamp)>;
+
+#[derive(Default, Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    /// The build that wrote it: another reads the files again.
+    build: String,
+    incidents: HashMap<String, Kept>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Kept {
+    stamps: Stamps,
+    declaration: Declaration,
+    updates: Vec<Update>,
+    postmortem: Option<Postmortem>,
+}
+
+pub struct Cache {
+    /// `None` outside git: nothing is kept.
+    path: Option<PathBuf>,
+    stored: Stored,
+    changed: bool,
+    settled_before: SystemTime,
+}
+
+impl Cache {
+    /// The cache of the incident repository at `root`; empty when there is
+    /// none yet, or it was written by another build or cannot be read.
+    pub fn open(root: &Path) -> Self {
+        let path = location(root);
+        let build = build();
+        let stored = path
+            .as_deref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
+            .filter(|s| s.format == FORMAT && s.build == build)
+            .unwrap_or(Stored {
+                format: FORMAT,
+                build,
+                incidents: HashMap::new(),
+            });
+        Self {
+            path,
+            stored,
+            changed: false,
+            settled_before: SystemTime::now() - SETTLED,
+        }
+    }
+
+    /// The incident as recorded, when its files are still the ones stamped.
+    pub fn get(&self, id: &str, stamps: &Stamps) -> Option<Incident> {
+        let kept = self.stored.incidents.get(id)?;
+        (kept.stamps == *stamps).then(|| Incident {
+            id: id.to_string(),
+            declaration: kept.declaration.clone(),
+            updates: kept.updates.clone(),
+            postmortem: kept.postmortem.clone(),
+            amendments: Default::default(),
+        })
+    }
+
+    /// Records what was read of an incident, unless a file of it has just
+    /// changed.
+    pub fn put(&mut self, stamps: Stamps, incident: &Incident) {
+        if stamps
+            .iter()
+            .any(|(_, s)| s.modified.is_none_or(|m| m >= self.settled_before))
+        {
+            return;
+        }
+        self.stored.incidents.insert(
+            incident.id.clone(),
+            Kept {
+                stamps,
+                declaration: incident.declaration.clone(),
+                updates: incident.updates.clone(),
+                postmortem: incident.postmortem.clone(),
+            },
+        );
+        self.changed = true;
+    }
+
+    /// Forgets the incidents that are no longer in the repository.
+    pub fn keep_only<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        let ids: std::collections::HashSet<&str> = ids.into_iter().collect();
+        let before = self.stored.incidents.len();
+        self.stored
+            .incidents
+            .retain(|id, _| ids.contains(id.as_str()));
+        self.changed |= self.stored.incidents.len() != before;
+    }
+
+    /// Writes the cache when it changed: whole (a temporary file renamed
+    /// over it), or not at all.
+    pub fn save(self) {
+        let Some(path) = self.path.filter(|_| self.changed) else {
+            return;
+        };
+        let Ok(bytes) = serde_json::to_vec(&self.stored) else {
+            return;
+        };
+        let Some(dir) = path.parent() else { return };
+        let _ = std::fs::create_dir_all(dir);
+        let temporary = dir.join(format!(".list-cache.{}.tmp", std::process::id()));
+        if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, &path).is_ok() {
+            return;
+        }
+        let _ = std::fs::remove_file(&temporary);
+    }
+}
+
+/// The files that decide an incident's state, stamped; `None` when one is
+/// pending, refused or cannot be stamped: that incident is read, not cached.
+pub fn stamps(files: &Files, dir: &IncidentDir) -> Option<Stamps> {
+    if !dir.refused.is_empty() {
+        return None;
+    }
+    dir.incident
+        .iter()
+        .chain(&dir.updates)
+        .chain(&dir.postmortem)
+        .map(|file| Some((file.clone(), files.stamp(file)?)))
+        .collect()
+}
+
+/// `.git/incidentkit/list-cache.json`, or `<folder>.list-cache.json` for an
+/// incident repository in a folder of the git repository.
+fn location(root: &Path) -> Option<PathBuf> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let prefix = crate::git::prefix(root);
+    let name = if prefix.is_empty() {
+        "list-cache.json".to_string()
+    } else {
+        format!(
+            "{}.list-cache.json",
+            prefix.trim_end_matches('/').replace('/', "-")
+        )
+    };
+    Some(repo.path().join("incidentkit").join(name))
+}
+
+/// This build of incidentkit: its version and the size and time of its
+/// program file, so a rebuilt binary never trusts another's parse.
+fn build() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}

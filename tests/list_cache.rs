@@ -1,0 +1,181 @@
+//! `list` keeps what it read of each incident in `.git/incidentkit/` and
+//! takes it again while the incident's files are unchanged (name, size,
+//! modification time, as git's index does): same answers, warm or cold.
+
+use crate::support::{commit_all, copy_dir, example, git, incident, read_tree};
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+use tempfile::TempDir;
+
+const UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26T10-05-00Z.yaml";
+const CACHE: &str = ".git/incidentkit/list-cache.json";
+
+fn list(root: &Path) -> serde_json::Value {
+    let out = incident()
+        .current_dir(root)
+        .env("SOURCE_DATE_EPOCH", "1764500000")
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The checkout incident's row.
+fn checkout(rows: &serde_json::Value) -> &serde_json::Value {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "2026-11-26-checkout-502s")
+        .unwrap()
+}
+
+/// Sets every file's modification time an hour back: files written in the
+/// last seconds are never cached (an edit in the same clock tick would be
+/// missed).
+fn age(dir: &Path) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if path.is_dir() {
+            age(&path);
+        } else {
+            set_mtime(&path, SystemTime::now() - Duration::from_secs(3600));
+        }
+    }
+}
+
+fn set_mtime(path: &Path, at: SystemTime) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(at)
+        .unwrap();
+}
+
+fn repository() -> TempDir {
+    let tmp = TempDir::new().unwrap();
+    copy_dir(&example(), tmp.path());
+    git(tmp.path(), &["init", "-q", "-b", "main"]);
+    commit_all(tmp.path(), "example");
+    age(tmp.path());
+    tmp
+}
+
+#[test]
+fn warm_and_cold_lists_agree_and_the_cache_stays_in_the_git_folder() {
+    let tmp = repository();
+    let root = tmp.path();
+    let tree = read_tree(root);
+    let cold = list(root);
+    assert!(
+        root.join(CACHE).is_file(),
+        "the first list writes the cache"
+    );
+    assert_eq!(list(root), cold, "a warm list says what a cold one said");
+    let unchanged: Vec<_> = read_tree(root)
+        .into_keys()
+        .filter(|k| !k.starts_with(".git/"))
+        .collect();
+    let before: Vec<_> = tree
+        .into_keys()
+        .filter(|k| !k.starts_with(".git/"))
+        .collect();
+    assert_eq!(unchanged, before, "nothing written outside .git");
+
+    // A changed file is read again: a severity set in an old update.
+    let text = fs::read_to_string(root.join(UPDATE)).unwrap();
+    fs::write(root.join(UPDATE), format!("{text}severity: sev2\n")).unwrap();
+    let changed = list(root);
+    assert_ne!(checkout(&changed)["severity"], checkout(&cold)["severity"]);
+    fs::remove_file(root.join(CACHE)).unwrap();
+    assert_eq!(list(root), changed, "as a cold list reads it");
+
+    // A new update, and a removed incident, too.
+    let updates = root.join("incidents/2026-11-26-checkout-502s/updates");
+    fs::write(
+        updates.join("2026-11-26T12-00-00Z.yaml"),
+        "at: 2026-11-26T12:00:00Z\nstatus: resolved\ninternal_note: closing\nseverity: sev3\nauthor: \"@jonas-weber\"\n",
+    )
+    .unwrap();
+    fs::remove_dir_all(root.join("incidents/2026-10-14-help-center-unavailable")).unwrap();
+    let later = list(root);
+    assert_eq!(checkout(&later)["severity"], "sev3", "{later:#}");
+    assert_eq!(
+        later.as_array().unwrap().len(),
+        cold.as_array().unwrap().len() - 1
+    );
+    fs::remove_file(root.join(CACHE)).unwrap();
+    assert_eq!(list(root), later);
+}
+
+/// The cache trusts a file whose size and modification time are the ones
+/// recorded, as git's index does: this is how a test can see it is used.
+#[test]
+fn an_unchanged_stamp_is_trusted_and_a_corrupt_cache_is_ignored() {
+    let tmp = repository();
+    let root = tmp.path();
+    let text = fs::read_to_string(root.join(UPDATE)).unwrap();
+    fs::write(root.join(UPDATE), format!("{text}severity: sev2\n")).unwrap();
+    let stamp = SystemTime::now() - Duration::from_secs(600);
+    set_mtime(&root.join(UPDATE), stamp);
+    assert_eq!(checkout(&list(root))["severity"], "sev2");
+    // Same length, same time: the cache answers.
+    fs::write(root.join(UPDATE), format!("{text}severity: sev3\n")).unwrap();
+    set_mtime(&root.join(UPDATE), stamp);
+    assert_eq!(
+        checkout(&list(root))["severity"],
+        "sev2",
+        "taken from the cache"
+    );
+
+    fs::write(root.join(CACHE), "{ not json").unwrap();
+    assert_eq!(checkout(&list(root))["severity"], "sev3", "read again");
+    let rewritten = fs::read_to_string(root.join(CACHE)).unwrap();
+    assert!(rewritten.starts_with('{') && rewritten.contains("sev3"));
+}
+
+#[test]
+fn files_just_written_are_read_every_time() {
+    let tmp = repository();
+    let root = tmp.path();
+    let text = fs::read_to_string(root.join(UPDATE)).unwrap();
+    fs::write(root.join(UPDATE), format!("{text}severity: sev2\n")).unwrap();
+    assert_eq!(checkout(&list(root))["severity"], "sev2");
+    // Within the same clock tick as the list: same length, same time.
+    let written = fs::metadata(root.join(UPDATE)).unwrap().modified().unwrap();
+    fs::write(root.join(UPDATE), format!("{text}severity: sev3\n")).unwrap();
+    set_mtime(&root.join(UPDATE), written);
+    assert_eq!(checkout(&list(root))["severity"], "sev3");
+}
+
+#[test]
+fn outside_git_nothing_is_kept() {
+    let tmp = TempDir::new().unwrap();
+    copy_dir(&example(), tmp.path());
+    age(tmp.path());
+    let before = read_tree(tmp.path());
+    list(tmp.path());
+    assert_eq!(read_tree(tmp.path()), before);
+}
+
+/// Every kind of incident the benchmark generator writes comes back from
+/// the cache as it was read.
+#[test]
+fn a_generated_repository_lists_the_same_warm() {
+    let tmp = TempDir::new().unwrap();
+    crate::support::gen_corpus::generate(tmp.path(), 300, 11).unwrap();
+    git(tmp.path(), &["init", "-q", "-b", "main"]);
+    age(tmp.path());
+    let cold = list(tmp.path());
+    let kept = fs::read_to_string(tmp.path().join(CACHE)).unwrap();
+    assert!(
+        kept.matches("\"stamps\"").count() >= 300,
+        "every incident kept"
+    );
+    assert_eq!(list(tmp.path()), cold);
+}
