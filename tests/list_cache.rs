@@ -174,7 +174,7 @@ fn a_generated_repository_lists_the_same_warm() {
     let cold = list(tmp.path());
     let kept = fs::read_to_string(tmp.path().join(CACHE)).unwrap();
     assert!(
-        kept.matches("\"stamps\"").count() >= 300,
+        kept.matches("\"fingerprint\"").count() >= 300,
         "every incident kept"
     );
     assert_eq!(list(tmp.path()), cold);

@@ -40,13 +40,16 @@ pub(crate) fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
 
 /// What a file's metadata says of its content without reading it: its size
 /// and when it was last modified (what git's index compares too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Stamp {
     /// Bytes.
     pub len: u64,
     /// `None` where the file system keeps no modification time.
     pub modified: Option<std::time::SystemTime>,
 }
+
+/// The stamps of a scan's files on disk, by path relative to the root.
+pub type Stamps = std::collections::HashMap<String, Stamp>;
 
 /// The repository's files as they are on disk, plus files about to be
 /// written, so a command can check what it would write before writing it.
@@ -118,19 +121,6 @@ impl Files {
         }
     }
 
-    /// The stamp of a regular file on disk; `None` for a file pending, refused,
-    /// absent or not regular (a link is not followed).
-    pub(crate) fn stamp(&self, file: &str) -> Option<Stamp> {
-        if self.pending.contains_key(file) || self.refused_at(file).is_some() {
-            return None;
-        }
-        let meta = std::fs::symlink_metadata(self.root.join(file)).ok()?;
-        meta.is_file().then(|| Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        })
-    }
-
     /// The refused path `file` is or lies under.
     fn refused_at(&self, file: &str) -> Option<(&str, NotRegular)> {
         self.refused
@@ -140,6 +130,12 @@ impl Files {
     }
 
     pub(crate) fn scan(&self) -> std::io::Result<layout::Layout> {
+        self.scan_stamped().map(|(layout, _)| layout)
+    }
+
+    /// `scan`, with the stamp of every regular file on disk it lists (from
+    /// the one stat each that the repository's size limit needs anyway).
+    pub(crate) fn scan_stamped(&self) -> std::io::Result<(layout::Layout, Stamps)> {
         let mut layout = layout::scan(&self.root)?;
         for file in self.pending.keys() {
             layout.insert(file);
@@ -147,8 +143,9 @@ impl Files {
         for (path, what) in &self.refused {
             layout.refuse(path, *what);
         }
-        source::within_repository_limit(&self.root, self.total_bytes(&layout))?;
-        Ok(layout)
+        let (total, stamps) = self.sizes(&layout);
+        source::within_repository_limit(&self.root, total)?;
+        Ok((layout, stamps))
     }
 
     /// The incident folders named in `ids` only, as `scan` lists them.
@@ -166,28 +163,42 @@ impl Files {
         Ok(layout)
     }
 
-    /// The size of every file `check` would read (one stat each, no reads;
-    /// in parallel, as the stats of a large repository add up).
-    fn total_bytes(&self, layout: &layout::Layout) -> u64 {
-        let size = |file: &str| match self.pending.get(file) {
-            Some(text) => text.len() as u64,
+    /// The size of every file `check` would read, in total, and the stamps
+    /// of those on disk (one stat each, no reads; in parallel, as the stats
+    /// of a large repository add up).
+    fn sizes(&self, layout: &layout::Layout) -> (u64, Stamps) {
+        let size = |file: &String| -> (u64, Option<(String, Stamp)>) {
+            if let Some(text) = self.pending.get(file) {
+                return (text.len() as u64, None);
+            }
             // Unreadable files are reported when read; a link is not followed.
-            None => std::fs::symlink_metadata(self.root.join(file)).map_or(0, |m| m.len()),
+            let Ok(meta) = std::fs::symlink_metadata(self.root.join(file)) else {
+                return (0, None);
+            };
+            let stamp = (meta.is_file() && self.refused_at(file).is_none()).then(|| {
+                let stamp = Stamp {
+                    len: meta.len(),
+                    modified: meta.modified().ok(),
+                };
+                (file.clone(), stamp)
+            });
+            (meta.len(), stamp)
         };
-        let incidents: u64 = layout
+        let sized: Vec<(u64, Option<(String, Stamp)>)> = layout
             .incidents
             .par_iter()
-            .map(|d| {
+            .flat_map_iter(|d| {
                 d.incident
                     .iter()
                     .chain(&d.updates)
                     .chain(&d.postmortem)
                     .chain(&d.corrections)
                     .chain(&d.redactions)
-                    .map(|file| size(file))
-                    .sum::<u64>()
+                    .map(size)
             })
-            .sum();
-        size(CONFIG_FILE) + incidents
+            .collect();
+        let config = size(&CONFIG_FILE.to_string()).0;
+        let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
+        (total, sized.into_iter().filter_map(|(_, s)| s).collect())
     }
 }

@@ -12,10 +12,11 @@
 //! ignored, and one that cannot be written is not: it only saves time.
 
 use crate::model::{Declaration, Incident, Postmortem, Update};
+use crate::repo::Stamps;
 use crate::repo::layout::IncidentDir;
-use crate::repo::{Files, Stamp};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -24,8 +25,17 @@ const FORMAT: u32 = 1;
 /// A file modified this recently is not recorded (see the module doc).
 const SETTLED: Duration = Duration::from_secs(2);
 
-/// The files an incident's state was read from, in order, as stamped.
-pub type Stamps = Vec<(String, Stamp)>;
+/// The names, sizes and modification times of the files an incident's
+/// state was read from, hashed: equal while none of them changed.
+type Fingerprint = u64;
+
+/// An incident's files as found now: their fingerprint, and when the newest
+/// of them was modified.
+#[derive(Clone, Copy)]
+pub struct Found {
+    fingerprint: Fingerprint,
+    newest: SystemTime,
+}
 
 #[derive(Default, Serialize, Deserialize)]
 struct Stored {
@@ -37,7 +47,7 @@ struct Stored {
 
 #[derive(Serialize, Deserialize)]
 struct Kept {
-    stamps: Stamps,
+    fingerprint: Fingerprint,
     declaration: Declaration,
     updates: Vec<Update>,
     postmortem: Option<Postmortem>,
@@ -76,9 +86,9 @@ impl Cache {
     }
 
     /// The incident as recorded, when its files are still the ones stamped.
-    pub fn get(&self, id: &str, stamps: &Stamps) -> Option<Incident> {
+    pub fn get(&self, id: &str, found: Found) -> Option<Incident> {
         let kept = self.stored.incidents.get(id)?;
-        (kept.stamps == *stamps).then(|| Incident {
+        (kept.fingerprint == found.fingerprint).then(|| Incident {
             id: id.to_string(),
             declaration: kept.declaration.clone(),
             updates: kept.updates.clone(),
@@ -89,17 +99,14 @@ impl Cache {
 
     /// Records what was read of an incident, unless a file of it has just
     /// changed.
-    pub fn put(&mut self, stamps: Stamps, incident: &Incident) {
-        if stamps
-            .iter()
-            .any(|(_, s)| s.modified.is_none_or(|m| m >= self.settled_before))
-        {
+    pub fn put(&mut self, found: Found, incident: &Incident) {
+        if found.newest >= self.settled_before {
             return;
         }
         self.stored.incidents.insert(
             incident.id.clone(),
             Kept {
-                stamps,
+                fingerprint: found.fingerprint,
                 declaration: incident.declaration.clone(),
                 updates: incident.updates.clone(),
                 postmortem: incident.postmortem.clone(),
@@ -137,18 +144,30 @@ impl Cache {
     }
 }
 
-/// The files that decide an incident's state, stamped; `None` when one is
-/// pending, refused or cannot be stamped: that incident is read, not cached.
-pub fn stamps(files: &Files, dir: &IncidentDir) -> Option<Stamps> {
+/// The files that decide an incident's state, fingerprinted, and when the
+/// newest of them was modified; `None` when one is pending, refused or was
+/// not stamped: that incident is read, not cached.
+pub fn found(stamps: &Stamps, dir: &IncidentDir) -> Option<Found> {
     if !dir.refused.is_empty() {
         return None;
     }
-    dir.incident
+    // Fixed keys: the same files give the same hash in every run of a build.
+    let mut hasher = std::hash::DefaultHasher::new();
+    let mut newest = SystemTime::UNIX_EPOCH;
+    for file in dir
+        .incident
         .iter()
         .chain(&dir.updates)
         .chain(&dir.postmortem)
-        .map(|file| Some((file.clone(), files.stamp(file)?)))
-        .collect()
+    {
+        let stamp = stamps.get(file)?;
+        newest = newest.max(stamp.modified?);
+        (file, stamp).hash(&mut hasher);
+    }
+    Some(Found {
+        fingerprint: hasher.finish(),
+        newest,
+    })
 }
 
 /// `.git/incidentkit/list-cache.json`, or `<folder>.list-cache.json` for an

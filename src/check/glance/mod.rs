@@ -25,7 +25,7 @@ use crate::model::{Config, Incident, Update};
 use crate::repo::layout::IncidentDir;
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
-use cache::{Cache, Stamps};
+use cache::{Cache, Found};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::io;
@@ -51,25 +51,25 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
     let Ok(config) = document::load::<Config>(files, CONFIG_FILE, FileKind::Config) else {
         return Ok(None);
     };
-    let layout = files.scan()?;
+    let (layout, stamps) = files.scan_stamped()?;
     let mut cache = Cache::open(files.root());
-    let read: Vec<(String, Glanced, Option<Stamps>)> = layout
+    let read: Vec<(String, Glanced, Option<Found>)> = layout
         .incidents
         .par_iter()
         .filter(|dir| dir.incident.is_some())
         .map(|dir| {
-            let stamps = cache::stamps(files, dir);
-            match stamps.as_ref().and_then(|s| cache.get(&dir.id, s)) {
+            let found = cache::found(&stamps, dir);
+            match found.and_then(|f| cache.get(&dir.id, f)) {
                 Some(kept) => (dir.id.clone(), Ok(kept), None),
-                None => (dir.id.clone(), incident(files, dir), stamps),
+                None => (dir.id.clone(), incident(files, dir), found),
             }
         })
         .collect();
     cache.keep_only(read.iter().map(|(id, ..)| id.as_str()));
     let mut incidents = Vec::with_capacity(read.len());
-    for (id, glanced, stamps) in read {
-        if let (Ok(incident), Some(stamps)) = (&glanced, stamps) {
-            cache.put(stamps, incident);
+    for (id, glanced, found) in read {
+        if let (Ok(incident), Some(found)) = (&glanced, found) {
+            cache.put(found, incident);
         }
         incidents.push((id, glanced));
     }
