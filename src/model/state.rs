@@ -112,6 +112,40 @@ impl Incident {
         self.current().resolved_at.is_some()
     }
 
+    /// The incident without its prose, for what only needs its state
+    /// (`current`, `phase`, `next_update_due`; `incident list` keeps
+    /// thousands of them): texts of messages and notes emptied (which entries
+    /// are public stays), no impact, decision or summary texts, and of the
+    /// post-mortem its status, dates and action items without their titles.
+    pub fn state_only(mut self) -> Self {
+        self.declaration.summary = None;
+        for update in &mut self.updates {
+            update.message.iter_mut().for_each(String::clear);
+            update
+                .message_translations
+                .values_mut()
+                .for_each(String::clear);
+            update.internal_note.iter_mut().for_each(String::clear);
+            update.impact = None;
+            update.decision = None;
+        }
+        if let Some(pm) = &mut self.postmortem {
+            pm.summary = None;
+            pm.impact = None;
+            pm.timeline.clear();
+            pm.trigger = None;
+            pm.root_causes.clear();
+            pm.contributing_factors.clear();
+            pm.detection = None;
+            pm.response = None;
+            pm.communication = None;
+            pm.lessons.clear();
+            pm.customer_report = None;
+            pm.action_items.iter_mut().for_each(|a| a.title.clear());
+        }
+        self
+    }
+
     /// The phase after the last update, under `config`'s policy.
     pub fn phase(&self, config: &Config) -> Phase {
         if !self.is_resolved() {

@@ -14,8 +14,8 @@
 //!   but not parsed: parsing is most of the cost of reading a repository;
 //! - the post-mortem, once resolved (the phase).
 //!
-//! What was read of an incident is kept (`cache`) and taken again while its
-//! files are unchanged.
+//! What was read of an incident, without its prose (`Incident::state_only`),
+//! is kept (`cache`) and taken again while its files are unchanged.
 
 mod cache;
 
@@ -113,7 +113,8 @@ fn incident(files: &Files, dir: &IncidentDir) -> Glanced {
         // Amendments change what entries say, never their status or
         // severity: the state `list` shows does not read them.
         amendments: Default::default(),
-    })
+    }
+    .state_only())
 }
 
 /// Whether an update's text can set a severity: a YAML key is spelled out,
