@@ -229,47 +229,14 @@ impl Session {
         // The branch a new pull request goes into: the one HEAD is on, or
         // origin's default when HEAD is an incident branch already.
         let base = git.as_ref().map(crate::git::base_branch);
-        // The rules `validate` applies to the files written: the incident's
-        // own, the configuration's and the layout's.
-        let written: BTreeSet<String> = files
-            .keys()
-            .chain(rewritten.keys())
-            .filter_map(|f| crate::paths::in_incident(f))
-            .map(|(id, _)| id.to_string())
-            .collect();
-        let pending = files
-            .iter()
-            .chain(&rewritten)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let after = check::check_incidents(&Files::with_pending(&self.root, pending), &written)?;
-        let known: HashSet<(&str, &str, &str)> = self
-            .before
-            .diagnostics
-            .iter()
-            .map(|d| (d.file.as_str(), d.rule, d.message.as_str()))
-            .collect();
-        let (new_errors, new_warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = after
-            .diagnostics
-            .into_iter()
-            .filter(|d| !known.contains(&(d.file.as_str(), d.rule, d.message.as_str())))
-            .partition(|d| d.level == Level::Error);
+        let (new_errors, new_warnings) = self.new_diagnostics(&files, &rewritten)?;
         if !new_errors.is_empty() {
             let mut err = anstream::stderr().lock();
             diagnostics::print_human(&mut err, &new_errors)?;
             eprintln!("nothing was written: the files would not validate");
             return Ok(false);
         }
-        write::create_all(&self.root, &files)?;
-        for (file, text) in &rewritten {
-            if let Err(e) = write::replace(&self.root, file, text) {
-                // Not half a change: the record goes with the rewrite.
-                for new in files.keys() {
-                    let _ = std::fs::remove_file(self.root.join(new));
-                }
-                return Err(e.into());
-            }
-        }
+        self.write_files(&files, &rewritten)?;
         if let Some(note) = self.moved.take() {
             eprintln!("{note}");
         }
@@ -285,21 +252,85 @@ impl Session {
         diagnostics::print_human(&mut anstream::stderr().lock(), &warnings)?;
         if let Some(repo) = git {
             let paths: Vec<String> = files.keys().chain(rewritten.keys()).cloned().collect();
-            let done = crate::git::commit_on_branch(&repo, &self.root, id, &paths, message)?;
-            println!(
-                "committed {} on branch {}: {message}",
-                &done.commit[..8],
-                done.branch
-            );
-            match base.filter(|_| common.pr) {
-                Some(base) => super::pull_request::open(&self.root, &done.branch, &base, message)?,
-                None => println!(
-                    "next: git push -u origin {} and open a pull request (or rerun with --pr)",
-                    done.branch
-                ),
-            }
+            self.commit(&repo, base.filter(|_| common.pr), id, &paths, message)?;
         }
         Ok(true)
+    }
+
+    /// The errors and the warnings that writing `files` and `rewritten`
+    /// would add to those before.
+    fn new_diagnostics(
+        &self,
+        files: &NewFiles,
+        rewritten: &NewFiles,
+    ) -> Result<(Vec<Diagnostic>, Vec<Diagnostic>), CliError> {
+        // The rules `validate` applies to the files written: the incident's
+        // own, the configuration's and the layout's.
+        let written: BTreeSet<String> = files
+            .keys()
+            .chain(rewritten.keys())
+            .filter_map(|f| crate::paths::in_incident(f))
+            .map(|(id, _)| id.to_string())
+            .collect();
+        let pending = files
+            .iter()
+            .chain(rewritten)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let after = check::check_incidents(&Files::with_pending(&self.root, pending), &written)?;
+        let known: HashSet<(&str, &str, &str)> = self
+            .before
+            .diagnostics
+            .iter()
+            .map(|d| (d.file.as_str(), d.rule, d.message.as_str()))
+            .collect();
+        Ok(after
+            .diagnostics
+            .into_iter()
+            .filter(|d| !known.contains(&(d.file.as_str(), d.rule, d.message.as_str())))
+            .partition(|d| d.level == Level::Error))
+    }
+
+    /// Creates `files` and replaces `rewritten`; when a replacement fails,
+    /// the files created are removed again.
+    fn write_files(&self, files: &NewFiles, rewritten: &NewFiles) -> Result<(), CliError> {
+        write::create_all(&self.root, files)?;
+        for (file, text) in rewritten {
+            if let Err(e) = write::replace(&self.root, file, text) {
+                // Not half a change: the record goes with the rewrite.
+                for new in files.keys() {
+                    let _ = std::fs::remove_file(self.root.join(new));
+                }
+                return Err(e.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits `paths` on the incident's branch, and opens a pull request
+    /// into `pr_base` when one is asked for (else says how).
+    fn commit(
+        &self,
+        repo: &git2::Repository,
+        pr_base: Option<String>,
+        id: &str,
+        paths: &[String],
+        message: &str,
+    ) -> Result<(), CliError> {
+        let done = crate::git::commit_on_branch(repo, &self.root, id, paths, message)?;
+        println!(
+            "committed {} on branch {}: {message}",
+            &done.commit[..8],
+            done.branch
+        );
+        match pr_base {
+            Some(base) => super::pull_request::open(&self.root, &done.branch, &base, message)?,
+            None => println!(
+                "next: git push -u origin {} and open a pull request (or rerun with --pr)",
+                done.branch
+            ),
+        }
+        Ok(())
     }
 }
 

@@ -190,13 +190,7 @@ fn deliver(
         None => None,
     };
     let wall = Timestamp::now();
-    let joined: BTreeSet<&str> = repo
-        .config
-        .notify
-        .iter()
-        .filter(|t| ledger.standing(&t.name, wall) == Standing::Done)
-        .map(|t| t.name.as_str())
-        .collect();
+    let joined = joined_targets(repo, &ledger, wall);
     let mut rows: Vec<(Row, &Delivery<'_>)> = deliveries
         .iter()
         .map(|d| {
@@ -211,10 +205,7 @@ fn deliver(
         }
         Ok(())
     };
-    let where_ = match ledger.remote() {
-        Some(r) => format!("branch {} of remote `{r}`", ledger::BRANCH),
-        None => format!("branch {} of this clone (no remote)", ledger::BRANCH),
-    };
+    let where_ = ledger_place(&ledger);
     if args.dry_run {
         say(format!(
             "dry run: nothing is sent or recorded (ledger: {}, {where_})",
@@ -237,6 +228,38 @@ fn deliver(
         secrets,
         &mut say,
     )?;
+    let code = tally(&rows, skipped, &ledger, &where_, &mut say)?;
+    json_out(args, secrets, &rows, code)
+}
+
+/// The targets whose first run is done: their deliveries are sent, not
+/// adopted.
+fn joined_targets<'a>(repo: &'a Repository, ledger: &Ledger, wall: Timestamp) -> BTreeSet<&'a str> {
+    repo.config
+        .notify
+        .iter()
+        .filter(|t| ledger.standing(&t.name, wall) == Standing::Done)
+        .map(|t| t.name.as_str())
+        .collect()
+}
+
+/// Where the ledger is kept, for the run's messages.
+fn ledger_place(ledger: &Ledger) -> String {
+    match ledger.remote() {
+        Some(r) => format!("branch {} of remote `{r}`", ledger::BRANCH),
+        None => format!("branch {} of this clone (no remote)", ledger::BRANCH),
+    }
+}
+
+/// Says what the run did; its exit code is 1 when a delivery failed or may
+/// have.
+fn tally(
+    rows: &[(Row, &Delivery<'_>)],
+    skipped: usize,
+    ledger: &Ledger,
+    where_: &str,
+    say: &mut dyn FnMut(String) -> std::io::Result<()>,
+) -> std::io::Result<ExitCode> {
     let count = |p: Plan| rows.iter().filter(|(r, _)| r.plan == p).count();
     let ended = |o: &str| rows.iter().filter(|(r, _)| r.outcome == Some(o)).count();
     let (failed, uncertain) = (ended("failed"), ended("uncertain"));
@@ -247,12 +270,11 @@ fn deliver(
         count(Plan::Adopt),
         ledger.file,
     ))?;
-    let code = if failed + uncertain > 0 {
+    Ok(if failed + uncertain > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    };
-    json_out(args, secrets, &rows, code)
+    })
 }
 
 /// What this run does with one delivery, from the ledger's standing; a

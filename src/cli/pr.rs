@@ -115,14 +115,7 @@ fn fast_lane(
     connection: &Connection,
 ) -> Result<ExitCode, CliError> {
     let root = super::repository_root(start)?;
-    let outcome = crate::check::check(&crate::repo::Files::on_disk(&root))?;
-    super::refuse_links(&outcome)?;
-    let Some(base) = outcome.repository else {
-        return Err(CliError::Usage(format!(
-            "{} on the base branch has errors; run `incident validate`",
-            crate::repo::CONFIG_FILE
-        )));
-    };
+    let base = checked_base(&root)?;
     let running = std::env::var("GITHUB_REPOSITORY").ok();
     let config_repo = base.config.github.as_ref().and_then(|g| g.repo.clone());
     let repo = connection.target_repo(&[running, config_repo])?;
@@ -164,29 +157,16 @@ fn fast_lane(
         let method = lane.merge_method.unwrap_or_default();
         fast_lane::merge(&mut client, &repo, &pr, method)?;
     }
-    let entries = files.len();
-    let templates = Templates::load(Some(&root))?;
-    let why_author = if listed {
-        "is a listed responder"
-    } else if in_team {
-        "is in a fast-lane team"
-    } else {
-        "leads the incident it updates"
+    let said = Comment {
+        merged: eligible,
+        entries: files.len(),
+        author: &pr.author,
+        why_author: why_author(listed, in_team),
+        check: &check,
+        head: &head,
+        refusals: &refusals,
     };
-    let context = minijinja::context! {
-        merged => eligible,
-        summary => format!("{entries} new file{}", if entries == 1 { "" } else { "s" }),
-        author => crate::text::markdown_inline(&pr.author),
-        why_author => why_author,
-        check => crate::text::markdown_inline(&check),
-        head => head.clone(),
-        refusals => refusals.iter().map(|r| crate::text::one_line(&r.to_string())).collect::<Vec<_>>(),
-    };
-    let body = comment::body_marked(
-        comment::FAST_LANE_MARKER,
-        &templates.render("github/fast-lane.md", context)?,
-    );
-    comment::post(&mut client, &repo, number, &body)?;
+    comment::post(&mut client, &repo, number, &said.body(&root)?)?;
     if eligible {
         println!(
             "merged {repo} pull request #{number} at {head} by the fast lane ({})",
@@ -200,6 +180,65 @@ fn fast_lane(
         );
     }
     Ok(verdict(eligible))
+}
+
+/// The base checked out at `root`, as validation reads it; an error when it
+/// has errors.
+fn checked_base(root: &Path) -> Result<crate::model::Repository, CliError> {
+    let outcome = crate::check::check(&crate::repo::Files::on_disk(root))?;
+    super::refuse_links(&outcome)?;
+    outcome.repository.ok_or_else(|| {
+        CliError::Usage(format!(
+            "{} on the base branch has errors; run `incident validate`",
+            crate::repo::CONFIG_FILE
+        ))
+    })
+}
+
+/// Why the author may use the fast lane, for the comment.
+fn why_author(listed: bool, in_team: bool) -> &'static str {
+    if listed {
+        "is a listed responder"
+    } else if in_team {
+        "is in a fast-lane team"
+    } else {
+        "leads the incident it updates"
+    }
+}
+
+/// What the fast lane's comment on the pull request says.
+struct Comment<'a> {
+    merged: bool,
+    /// The number of files the pull request adds.
+    entries: usize,
+    author: &'a str,
+    why_author: &'static str,
+    check: &'a str,
+    /// The head commit, abbreviated.
+    head: &'a str,
+    refusals: &'a [Refusal],
+}
+
+impl Comment<'_> {
+    /// The comment, rendered from the repository's templates, marked as the
+    /// fast lane's.
+    fn body(&self, root: &Path) -> Result<String, CliError> {
+        let templates = Templates::load(Some(root))?;
+        let entries = self.entries;
+        let context = minijinja::context! {
+            merged => self.merged,
+            summary => format!("{entries} new file{}", if entries == 1 { "" } else { "s" }),
+            author => crate::text::markdown_inline(self.author),
+            why_author => self.why_author,
+            check => crate::text::markdown_inline(self.check),
+            head => self.head.to_string(),
+            refusals => self.refusals.iter().map(|r| crate::text::one_line(&r.to_string())).collect::<Vec<_>>(),
+        };
+        Ok(comment::body_marked(
+            comment::FAST_LANE_MARKER,
+            &templates.render("github/fast-lane.md", context)?,
+        ))
+    }
 }
 
 fn report(repo: &crate::github::Repo, number: u64, refusals: &[Refusal]) {

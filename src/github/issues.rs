@@ -159,82 +159,107 @@ pub fn desired(
 ) -> Result<Vec<Desired>, TemplateError> {
     items
         .iter()
-        .map(|it| {
-            let (incident, item) = (it.incident, it.item);
-            let key = it.key();
-            let severity = incident.internal_facts().peak_severity;
-            let page = repo
-                .config
-                .site
-                .url
-                .as_deref()
-                .filter(|_| incident.declaration.visibility == Visibility::Public)
-                .and_then(|url| {
-                    safe_url(&crate::paths::site_link(
-                        Some(url),
-                        &crate::paths::incident_page(&incident.id),
-                    ))
-                });
-            let context = IssueCtx {
-                key: key.clone(),
-                incident: IncidentCtx {
-                    id: incident.id.clone(),
-                    title: inline(&incident.declaration.title),
-                    severity: severity.map_or_else(
-                        || "not set".to_string(),
-                        |s| format!("{s:#} ({})", inline(&repo.config.policy(s).label)),
-                    ),
-                    page,
-                },
-                item: ItemCtx {
-                    id: item.id.clone(),
-                    title: inline(&item.title),
-                    r#type: item.kind.map_or("not set", type_name).to_string(),
-                    owner: item
-                        .owner
-                        .as_deref()
-                        .map_or_else(|| "not set".to_string(), inline),
-                    due: item
-                        .due
-                        .map_or_else(|| "not set".to_string(), |d| d.to_string()),
-                    priority: item.priority.map_or_else(
-                        || "not set".to_string(),
-                        |p| format!("{p:?}").to_lowercase(),
-                    ),
-                    done: item.done,
-                },
-                postmortem_url: safe_url(&format!(
-                    "{}/{}/blob/HEAD/{}{}",
-                    target.server.trim_end_matches('/'),
-                    target.repo,
-                    target.prefix,
-                    crate::paths::postmortem(&incident.id)
-                ))
-                .unwrap_or_default(),
-            };
-            let rendered = templates.render(
-                "github/issue.md",
-                minijinja::Value::from(minijinja::value::Serde(&context)),
-            )?;
-            let mut labels = vec![target.label.clone()];
-            labels.extend(severity.map(|s| s.as_str().to_string()));
-            labels.extend(item.kind.map(|k| type_name(k).to_string()));
-            labels.sort();
-            labels.dedup();
-            Ok(Desired {
-                title: title(&incident.id, &item.id, &item.title),
-                body: format!(
-                    "{}\n{}\n\n{}\n",
-                    marker(&key),
-                    visible_key(&key),
-                    rendered.trim()
-                ),
-                key,
-                labels,
-                assignee: item.owner.as_deref().and_then(github_handle),
-            })
-        })
+        .map(|it| desired_issue(repo, it, target, templates))
         .collect()
+}
+
+/// The issue one item should have.
+fn desired_issue(
+    repo: &Repository,
+    it: &Item<'_>,
+    target: &Target,
+    templates: &Templates,
+) -> Result<Desired, TemplateError> {
+    let (incident, item) = (it.incident, it.item);
+    let key = it.key();
+    let severity = incident.internal_facts().peak_severity;
+    let context = IssueCtx {
+        key: key.clone(),
+        incident: incident_ctx(repo, incident, severity),
+        item: item_ctx(item),
+        postmortem_url: postmortem_url(target, incident),
+    };
+    let rendered = templates.render(
+        "github/issue.md",
+        minijinja::Value::from(minijinja::value::Serde(&context)),
+    )?;
+    let mut labels = vec![target.label.clone()];
+    labels.extend(severity.map(|s| s.as_str().to_string()));
+    labels.extend(item.kind.map(|k| type_name(k).to_string()));
+    labels.sort();
+    labels.dedup();
+    Ok(Desired {
+        title: title(&incident.id, &item.id, &item.title),
+        body: format!(
+            "{}\n{}\n\n{}\n",
+            marker(&key),
+            visible_key(&key),
+            rendered.trim()
+        ),
+        key,
+        labels,
+        assignee: item.owner.as_deref().and_then(github_handle),
+    })
+}
+
+/// The incident as the issue template sees it; `page` only for a public
+/// incident of a site with a URL.
+fn incident_ctx(repo: &Repository, incident: &Incident, severity: Option<Severity>) -> IncidentCtx {
+    let page = repo
+        .config
+        .site
+        .url
+        .as_deref()
+        .filter(|_| incident.declaration.visibility == Visibility::Public)
+        .and_then(|url| {
+            safe_url(&crate::paths::site_link(
+                Some(url),
+                &crate::paths::incident_page(&incident.id),
+            ))
+        });
+    IncidentCtx {
+        id: incident.id.clone(),
+        title: inline(&incident.declaration.title),
+        severity: severity.map_or_else(
+            || "not set".to_string(),
+            |s| format!("{s:#} ({})", inline(&repo.config.policy(s).label)),
+        ),
+        page,
+    }
+}
+
+/// The action item as the issue template sees it.
+fn item_ctx(item: &ActionItem) -> ItemCtx {
+    ItemCtx {
+        id: item.id.clone(),
+        title: inline(&item.title),
+        r#type: item.kind.map_or("not set", type_name).to_string(),
+        owner: item
+            .owner
+            .as_deref()
+            .map_or_else(|| "not set".to_string(), inline),
+        due: item
+            .due
+            .map_or_else(|| "not set".to_string(), |d| d.to_string()),
+        priority: item.priority.map_or_else(
+            || "not set".to_string(),
+            |p| format!("{p:?}").to_lowercase(),
+        ),
+        done: item.done,
+    }
+}
+
+/// The incident's post-mortem file on the target's server (empty when that
+/// is no safe URL).
+fn postmortem_url(target: &Target, incident: &Incident) -> String {
+    safe_url(&format!(
+        "{}/{}/blob/HEAD/{}{}",
+        target.server.trim_end_matches('/'),
+        target.repo,
+        target.prefix,
+        crate::paths::postmortem(&incident.id)
+    ))
+    .unwrap_or_default()
 }
 
 fn type_name(kind: crate::model::postmortem::ActionType) -> &'static str {

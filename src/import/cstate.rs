@@ -153,8 +153,13 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
     let mut taken = BTreeSet::new();
     let (groups, group_ids) =
         config_groups(&params, &systems, &config_file, &mut taken, &mut report);
-    let (mut components, mut by_name) =
+    let (components, by_name) =
         config_components(&systems, &group_ids, &config_file, &mut taken, &mut report);
+    let mut components = Components {
+        out: components,
+        by_name,
+        taken,
+    };
 
     let issues_dir = site_dir.join("content/issues");
     let paths = issue_paths(&issues_dir)?;
@@ -162,36 +167,15 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
     let mut files_read = 1;
     let mut naive = false;
     for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !name.ends_with(".md") || name.starts_with('_') || name.starts_with('.') {
+        let Some(name) = issue_name(&path) else {
             continue;
-        }
+        };
         files_read += 1;
         let file = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| ImportError::new(&file, format!("cannot read it: {e}")))?;
         let mut lookup = |affected: &str, report: &mut Report| -> String {
-            if let Some(id) = by_name.get(&affected.to_lowercase()) {
-                return id.clone();
-            }
-            let id = readable_id("", affected, &mut taken);
-            report.note(
-                crate::repo::CONFIG_FILE,
-                format!("component `{id}` (\"{affected}\") added, marked retired"),
-                format!("{name} names it but the config no longer lists it"),
-            );
-            by_name.insert(affected.to_lowercase(), id.clone());
-            components.push(ComponentOut {
-                id: id.clone(),
-                name: affected.to_string(),
-                description: None,
-                group: None,
-                retired: true,
-            });
-            id
+            components.resolve(&name, affected, report)
         };
         incidents.push(issue(
             &file,
@@ -209,19 +193,9 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
             "Hugo reads them so unless the site sets a time zone",
         );
     }
+    let mut components = components.out;
     if components.is_empty() {
-        report.note(
-            crate::repo::CONFIG_FILE,
-            "component `website` added",
-            "the config lists no systems and incidentkit.yaml needs one; rename it",
-        );
-        components.push(ComponentOut {
-            id: "website".into(),
-            name: site.name.clone(),
-            description: None,
-            group: None,
-            retired: false,
-        });
+        components.push(placeholder_component(&site, &mut report));
     }
     Ok(Import {
         from: ImportSource::Cstate,
@@ -232,6 +206,68 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
         report,
         files_read,
     })
+}
+
+/// The file name of an issue's Markdown file; `None` for any other file
+/// (`_index.md`, hidden files).
+fn issue_name(path: &Path) -> Option<String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (name.ends_with(".md") && !name.starts_with('_') && !name.starts_with('.')).then_some(name)
+}
+
+/// The components imported: the config's systems, and those issues name
+/// that it no longer lists.
+struct Components {
+    out: Vec<ComponentOut>,
+    /// Lowercase name → our id.
+    by_name: BTreeMap<String, String>,
+    /// Our ids given so far.
+    taken: BTreeSet<String>,
+}
+
+impl Components {
+    /// Our id of the component issue `name` calls `affected`, added as
+    /// retired (noted) when the config does not list it.
+    fn resolve(&mut self, name: &str, affected: &str, report: &mut Report) -> String {
+        if let Some(id) = self.by_name.get(&affected.to_lowercase()) {
+            return id.clone();
+        }
+        let id = readable_id("", affected, &mut self.taken);
+        report.note(
+            crate::repo::CONFIG_FILE,
+            format!("component `{id}` (\"{affected}\") added, marked retired"),
+            format!("{name} names it but the config no longer lists it"),
+        );
+        self.by_name.insert(affected.to_lowercase(), id.clone());
+        self.out.push(ComponentOut {
+            id: id.clone(),
+            name: affected.to_string(),
+            description: None,
+            group: None,
+            retired: true,
+        });
+        id
+    }
+}
+
+/// The component a configuration needs when the config lists no systems
+/// (noted).
+fn placeholder_component(site: &SiteOut, report: &mut Report) -> ComponentOut {
+    report.note(
+        crate::repo::CONFIG_FILE,
+        "component `website` added",
+        "the config lists no systems and incidentkit.yaml needs one; rename it",
+    );
+    ComponentOut {
+        id: "website".into(),
+        name: site.name.clone(),
+        description: None,
+        group: None,
+        retired: false,
+    }
 }
 
 /// The site's config file, by its name for diagnostics, and what it says.

@@ -211,58 +211,23 @@ fn opt_time(
 /// Reads the files and turns the page into incidentkit's terms.
 pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, ImportError> {
     let mut report = Report::default();
-    let mut page: Option<(Page, String)> = None;
-    let mut components: BTreeMap<String, (Component, String)> = BTreeMap::new();
-    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
     let files = inputs(paths)?;
-    let mut files_read = 0;
-    for (path, named) in &files {
-        let file = path.display().to_string();
-        let Some(response) = response(&file, path, *named, &mut report)? else {
-            continue;
-        };
-        files_read += 1;
-        if let Some(p) = response.page {
-            let newer = match &page {
-                Some((old, _)) => newest(&p.updated_at) >= newest(&old.updated_at),
-                None => true,
-            };
-            if newer {
-                page = Some((p, file.clone()));
-            }
-        }
-        for c in response.components.into_iter().flatten() {
-            match components.get(&c.id) {
-                Some((old, _)) if newest(&old.updated_at) > newest(&c.updated_at) => {}
-                _ => {
-                    components.insert(c.id.clone(), (c, file.clone()));
-                }
-            }
-        }
-        let lists = [
-            (response.incidents.unwrap_or_default(), false),
-            (response.incident.into_iter().collect(), false),
-            (response.scheduled_maintenances.unwrap_or_default(), true),
-        ];
-        for (list, maintenance) in lists {
-            for incident in list {
-                merge(&mut seen, incident, maintenance, &file);
-            }
-        }
-    }
-
-    let (page, page_file) = page.unwrap_or_default();
+    let found = gather(&files, &mut report)?;
+    let (page, page_file) = found.page.unwrap_or_default();
     let site = site(&page, &page_file, &mut report);
     let mut taken = BTreeSet::new();
-    let (groups, mut components_out, mut ids, current) =
-        components_of(components, &mut taken, &mut report);
-    let mut names: BTreeMap<String, String> = components_out
-        .iter()
-        .map(|c| (c.name.to_lowercase(), c.id.clone()))
-        .collect();
-
+    let (groups, out, ids, current) = components_of(found.components, &mut taken, &mut report);
+    let mut components = Components {
+        names: out
+            .iter()
+            .map(|c| (c.name.to_lowercase(), c.id.clone()))
+            .collect(),
+        out,
+        ids,
+        taken,
+    };
     let mut incidents = Vec::new();
-    for (source_id, s) in seen {
+    for (source_id, s) in found.seen {
         if s.differed {
             report.note(
                 s.files.join(", "),
@@ -271,30 +236,8 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
             );
         }
         let mut resolve_component =
-            |code: Option<&str>, name: Option<&str>, report: &mut Report| -> Option<String> {
-                let Some(code) = code.filter(|c| !c.is_empty()) else {
-                    return names.get(&name?.to_lowercase()).cloned();
-                };
-                if let Some(id) = ids.get(code) {
-                    return Some(id.clone());
-                }
-                let name = name.unwrap_or(code);
-                let id = readable_id(code, name, &mut taken);
-                report.note(
-                    crate::repo::CONFIG_FILE,
-                    format!("component `{id}` (\"{name}\") added, marked retired"),
-                    format!("incident `{source_id}` names it but the page no longer lists it"),
-                );
-                ids.insert(code.to_string(), id.clone());
-                names.insert(name.to_lowercase(), id.clone());
-                components_out.push(ComponentOut {
-                    id: id.clone(),
-                    name: name.to_string(),
-                    description: None,
-                    group: None,
-                    retired: true,
-                });
-                Some(id)
+            |code: Option<&str>, name: Option<&str>, report: &mut Report| {
+                components.resolve(&source_id, code, name, report)
             };
         incidents.push(incident(
             &source_id,
@@ -305,20 +248,9 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
         )?);
     }
     note_current_statuses(&incidents, &current, &mut report);
+    let mut components_out = components.out;
     if components_out.is_empty() {
-        let id = "website".to_string();
-        report.note(
-            crate::repo::CONFIG_FILE,
-            format!("component `{id}` added"),
-            "the files list no components and incidentkit.yaml needs at least one; rename it",
-        );
-        components_out.push(ComponentOut {
-            id,
-            name: site.name.clone(),
-            description: None,
-            group: None,
-            retired: false,
-        });
+        components_out.push(placeholder_component(&site, &mut report));
     }
     Ok(Import {
         from: ImportSource::Statuspage,
@@ -327,8 +259,122 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
         components: components_out,
         incidents,
         report,
-        files_read,
+        files_read: found.files_read,
     })
+}
+
+/// What the files hold, merged: the newest page and components, and each
+/// incident.
+#[derive(Default)]
+struct Found {
+    page: Option<(Page, String)>,
+    components: BTreeMap<String, (Component, String)>,
+    seen: BTreeMap<String, Seen>,
+    files_read: usize,
+}
+
+/// Reads each file into what was found.
+fn gather(files: &[(PathBuf, bool)], report: &mut Report) -> Result<Found, ImportError> {
+    let mut found = Found::default();
+    for (path, named) in files {
+        let file = path.display().to_string();
+        let Some(response) = response(&file, path, *named, report)? else {
+            continue;
+        };
+        found.files_read += 1;
+        if let Some(p) = response.page {
+            let newer = match &found.page {
+                Some((old, _)) => newest(&p.updated_at) >= newest(&old.updated_at),
+                None => true,
+            };
+            if newer {
+                found.page = Some((p, file.clone()));
+            }
+        }
+        for c in response.components.into_iter().flatten() {
+            match found.components.get(&c.id) {
+                Some((old, _)) if newest(&old.updated_at) > newest(&c.updated_at) => {}
+                _ => {
+                    found.components.insert(c.id.clone(), (c, file.clone()));
+                }
+            }
+        }
+        let lists = [
+            (response.incidents.unwrap_or_default(), false),
+            (response.incident.into_iter().collect(), false),
+            (response.scheduled_maintenances.unwrap_or_default(), true),
+        ];
+        for (list, maintenance) in lists {
+            for incident in list {
+                merge(&mut found.seen, incident, maintenance, &file);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The components imported: the page's, and those its incidents name that
+/// it no longer lists.
+struct Components {
+    out: Vec<ComponentOut>,
+    /// Source id → our id.
+    ids: Ids,
+    /// Lowercase name → our id.
+    names: BTreeMap<String, String>,
+    /// Our ids given so far.
+    taken: BTreeSet<String>,
+}
+
+impl Components {
+    /// The [`ComponentLookup`] for incident `source_id`.
+    fn resolve(
+        &mut self,
+        source_id: &str,
+        code: Option<&str>,
+        name: Option<&str>,
+        report: &mut Report,
+    ) -> Option<String> {
+        let Some(code) = code.filter(|c| !c.is_empty()) else {
+            return self.names.get(&name?.to_lowercase()).cloned();
+        };
+        if let Some(id) = self.ids.get(code) {
+            return Some(id.clone());
+        }
+        let name = name.unwrap_or(code);
+        let id = readable_id(code, name, &mut self.taken);
+        report.note(
+            crate::repo::CONFIG_FILE,
+            format!("component `{id}` (\"{name}\") added, marked retired"),
+            format!("incident `{source_id}` names it but the page no longer lists it"),
+        );
+        self.ids.insert(code.to_string(), id.clone());
+        self.names.insert(name.to_lowercase(), id.clone());
+        self.out.push(ComponentOut {
+            id: id.clone(),
+            name: name.to_string(),
+            description: None,
+            group: None,
+            retired: true,
+        });
+        Some(id)
+    }
+}
+
+/// The component a configuration needs when the files list none (noted).
+fn placeholder_component(site: &SiteOut, report: &mut Report) -> ComponentOut {
+    let id = "website".to_string();
+    report.note(
+        crate::repo::CONFIG_FILE,
+        format!("component `{id}` added"),
+        "the files list no components and incidentkit.yaml needs at least one; rename it",
+    );
+    ComponentOut {
+        id,
+        name: site.name.clone(),
+        description: None,
+        group: None,
+        retired: false,
+    }
 }
 
 /// One file's Statuspage API v2 response; `None` (noted) for a file found
@@ -610,128 +656,45 @@ fn incident(
 ) -> Result<IncidentIn, ImportError> {
     let file = s.files.last().cloned().unwrap_or_default();
     let i = s.incident;
-    let place = format!("{file} (incident {source_id})");
     let kind = if s.maintenance || i.scheduled_for.is_some() {
         Kind::Maintenance
     } else {
         Kind::Incident
     };
-    let title = decode_entities(i.name.trim(), &place, "title", report);
-    let title = if title.chars().count() < 3 {
-        report.note(
-            &place,
-            format!("title \"{title}\" lengthened"),
-            "a title has at least 3 characters",
-        );
-        format!("{title} (imported)")
-    } else {
-        title
-    };
-    let mut postmortem_body = i.postmortem_body.clone().filter(|b| !b.trim().is_empty());
-    let mut updates = updates(
-        source_id,
-        s.updates,
+    let place = format!("{file} (incident {source_id})");
+    let src = Source {
+        id: source_id,
+        i: &i,
         kind,
-        &mut postmortem_body,
-        component,
-        report,
-    )?;
-    let created = opt_time(&file, "created_at", &i.created_at)?;
-    let resolved = opt_time(&file, "resolved_at", &i.resolved_at)?;
-    let updated = opt_time(&file, "updated_at", &i.updated_at)?;
-    let Some(mut declared_at) = created.or(updates.first().map(|(u, _)| u.at)) else {
-        return Err(ImportError::new(
-            &file,
-            format!(
-                "incident {source_id} has no created_at and no updates; add created_at and import again"
-            ),
-        ));
+        file,
+        place,
     };
-    let final_status = status(&i.status, kind)
-        .filter(|s| s.is_final())
-        .or_else(|| {
-            (i.status == "postmortem").then_some(if kind == Kind::Maintenance {
-                Status::Completed
-            } else {
-                Status::Resolved
-            })
-        });
-    if updates.is_empty() {
-        let st =
-            final_status.unwrap_or_else(|| status(&i.status, kind).unwrap_or(first_status(kind)));
-        let at = if st.is_final() {
-            resolved.or(updated).unwrap_or(declared_at)
-        } else {
-            declared_at
-        };
-        let message = placeholder_message(st);
-        report.note(
-            &place,
-            format!("one update \"{message}\" ({st}) added at {at}"),
-            "the incident has no updates; its status needs one",
-        );
-        updates.push((
-            super::update(ImportSource::Statuspage, at, st, message),
-            place.clone(),
-        ));
-    } else if let Some(st) = final_status
-        && !updates.last().is_some_and(|(u, _)| u.status.is_final())
-    {
-        let last = updates.last().map(|(u, _)| u.at).unwrap_or(declared_at);
-        let at = resolved
-            .filter(|r| *r > last)
-            .unwrap_or(last + jiff::SignedDuration::from_secs(1));
-        let message = placeholder_message(st);
-        report.note(
-            &place,
-            format!("update \"{message}\" ({st}) added at {at}"),
-            format!("the incident is {} but no update says so", i.status),
-        );
-        updates.push((
-            super::update(ImportSource::Statuspage, at, st, message),
-            place.clone(),
-        ));
-    }
-    order_updates(&mut updates, report);
-    reopen_after_final(&mut updates, report);
-    let first_at = updates[0].0.at;
-    if first_at < declared_at {
-        report.note(
-            &place,
-            format!("declared at {first_at}, not created_at {declared_at}"),
-            "its first update is earlier",
-        );
-        declared_at = first_at;
-    }
-    let started_at = opt_time(&file, "started_at", &i.started_at)?.filter(|s| *s != declared_at);
-    let (severity, scheduled_for, scheduled_until) = match kind {
-        Kind::Incident => (
-            Some(severity(i.impact.as_deref(), severities, &place, report)),
-            None,
-            None,
-        ),
-        Kind::Maintenance => {
-            let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
-            let (from, until) = schedule(&i, &file, &place, declared_at, last_at, report)?;
-            (None, Some(from), Some(until))
-        }
-    };
-    let mut declared: BTreeSet<String> = BTreeSet::new();
-    for c in &i.components {
-        if let Some(id) = component(Some(&c.id), Some(&c.name), report) {
-            declared.insert(id);
-        }
-    }
+    let title = src.title(report);
+    let mut postmortem_body = i.postmortem_body.clone().filter(|b| !b.trim().is_empty());
+    let (updates, declared_at) =
+        src.timeline(s.updates, &mut postmortem_body, component, report)?;
+    let started_at =
+        opt_time(&src.file, "started_at", &i.started_at)?.filter(|s| *s != declared_at);
+    let (severity, scheduled_for, scheduled_until) =
+        src.severity_or_schedule(&updates, declared_at, severities, report)?;
+    let components = src.components(component, report);
     let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
     let until = updates.last().map(|u| u.at);
     let resolved_now = updates.last().is_some_and(|u| u.status.is_final());
     let postmortem = match postmortem_body {
-        Some(body) => Some(postmortem(&body, &i, &file, &place, resolved_now, report)?),
+        Some(body) => Some(postmortem(
+            &body,
+            &i,
+            &src.file,
+            &src.place,
+            resolved_now,
+            report,
+        )?),
         None => None,
     };
     let keep_id = keep_id(source_id, declared_at);
     Ok(IncidentIn {
-        source: place,
+        source: src.place,
         keep_id,
         declaration: Declaration {
             title,
@@ -744,7 +707,7 @@ fn incident(
             detected_by: None,
             scheduled_for,
             scheduled_until,
-            components: declared.into_iter().collect(),
+            components,
             roles: Default::default(),
             channel: None,
             summary: None,
@@ -759,6 +722,188 @@ fn incident(
         updates,
         postmortem,
     })
+}
+
+/// An incident's severity, or a maintenance's scheduled_for and
+/// scheduled_until.
+type SeverityOrWindow = (Option<Severity>, Option<Timestamp>, Option<Timestamp>);
+
+/// One incident being imported: what Statuspage says of it, and where its
+/// notes and errors point.
+struct Source<'a> {
+    id: &'a str,
+    i: &'a Incident,
+    kind: Kind,
+    /// The file it was last seen in.
+    file: String,
+    /// The file and the incident's id, for notes.
+    place: String,
+}
+
+impl Source<'_> {
+    /// The name, lengthened (noted) to the 3 characters a title needs.
+    fn title(&self, report: &mut Report) -> String {
+        let title = decode_entities(self.i.name.trim(), &self.place, "title", report);
+        if title.chars().count() < 3 {
+            report.note(
+                &self.place,
+                format!("title \"{title}\" lengthened"),
+                "a title has at least 3 characters",
+            );
+            format!("{title} (imported)")
+        } else {
+            title
+        }
+    }
+
+    /// The updates in order, ending in the final status the incident has
+    /// (added where no update says so), and the declaration time: created_at,
+    /// or the first update's when that is earlier (noted).
+    fn timeline(
+        &self,
+        seen: BTreeMap<String, (IncidentUpdate, String)>,
+        postmortem_body: &mut Option<String>,
+        component: &mut ComponentLookup<'_>,
+        report: &mut Report,
+    ) -> Result<(Vec<(Update, String)>, Timestamp), ImportError> {
+        let (i, file, place) = (self.i, &self.file, &self.place);
+        let mut updates = updates(self.id, seen, self.kind, postmortem_body, component, report)?;
+        let created = opt_time(file, "created_at", &i.created_at)?;
+        let resolved = opt_time(file, "resolved_at", &i.resolved_at)?;
+        let updated = opt_time(file, "updated_at", &i.updated_at)?;
+        let Some(mut declared_at) = created.or(updates.first().map(|(u, _)| u.at)) else {
+            return Err(ImportError::new(
+                file,
+                format!(
+                    "incident {} has no created_at and no updates; add created_at and import again",
+                    self.id
+                ),
+            ));
+        };
+        self.add_final_update(&mut updates, declared_at, resolved, updated, report);
+        order_updates(&mut updates, report);
+        reopen_after_final(&mut updates, report);
+        let first_at = updates[0].0.at;
+        if first_at < declared_at {
+            report.note(
+                place,
+                format!("declared at {first_at}, not created_at {declared_at}"),
+                "its first update is earlier",
+            );
+            declared_at = first_at;
+        }
+        Ok((updates, declared_at))
+    }
+
+    /// The incident's final status, `postmortem` read as resolved (or
+    /// completed); `None` while it is open.
+    fn final_status(&self) -> Option<Status> {
+        let (i, kind) = (self.i, self.kind);
+        status(&i.status, kind)
+            .filter(|s| s.is_final())
+            .or_else(|| {
+                (i.status == "postmortem").then_some(if kind == Kind::Maintenance {
+                    Status::Completed
+                } else {
+                    Status::Resolved
+                })
+            })
+    }
+
+    /// Adds (noted) the one update an incident without updates needs, or the
+    /// final one a closed incident's updates lack.
+    fn add_final_update(
+        &self,
+        updates: &mut Vec<(Update, String)>,
+        declared_at: Timestamp,
+        resolved: Option<Timestamp>,
+        updated: Option<Timestamp>,
+        report: &mut Report,
+    ) {
+        let (i, kind, place) = (self.i, self.kind, &self.place);
+        let final_status = self.final_status();
+        if updates.is_empty() {
+            let st = final_status
+                .unwrap_or_else(|| status(&i.status, kind).unwrap_or(first_status(kind)));
+            let at = if st.is_final() {
+                resolved.or(updated).unwrap_or(declared_at)
+            } else {
+                declared_at
+            };
+            let message = placeholder_message(st);
+            report.note(
+                place,
+                format!("one update \"{message}\" ({st}) added at {at}"),
+                "the incident has no updates; its status needs one",
+            );
+            updates.push((
+                super::update(ImportSource::Statuspage, at, st, message),
+                place.clone(),
+            ));
+        } else if let Some(st) = final_status
+            && !updates.last().is_some_and(|(u, _)| u.status.is_final())
+        {
+            let last = updates.last().map(|(u, _)| u.at).unwrap_or(declared_at);
+            let at = resolved
+                .filter(|r| *r > last)
+                .unwrap_or(last + jiff::SignedDuration::from_secs(1));
+            let message = placeholder_message(st);
+            report.note(
+                place,
+                format!("update \"{message}\" ({st}) added at {at}"),
+                format!("the incident is {} but no update says so", i.status),
+            );
+            updates.push((
+                super::update(ImportSource::Statuspage, at, st, message),
+                place.clone(),
+            ));
+        }
+    }
+
+    /// An incident's severity, or a maintenance's window.
+    fn severity_or_schedule(
+        &self,
+        updates: &[(Update, String)],
+        declared_at: Timestamp,
+        severities: &SeverityMap,
+        report: &mut Report,
+    ) -> Result<SeverityOrWindow, ImportError> {
+        Ok(match self.kind {
+            Kind::Incident => (
+                Some(severity(
+                    self.i.impact.as_deref(),
+                    severities,
+                    &self.place,
+                    report,
+                )),
+                None,
+                None,
+            ),
+            Kind::Maintenance => {
+                let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
+                let (from, until) = schedule(
+                    self.i,
+                    &self.file,
+                    &self.place,
+                    declared_at,
+                    last_at,
+                    report,
+                )?;
+                (None, Some(from), Some(until))
+            }
+        })
+    }
+
+    /// Our ids of the components the incident lists, in order.
+    fn components(&self, component: &mut ComponentLookup<'_>, report: &mut Report) -> Vec<String> {
+        let mut declared: BTreeSet<String> = BTreeSet::new();
+        for c in &self.i.components {
+            if let Some(id) = component(Some(&c.id), Some(&c.name), report) {
+                declared.insert(id);
+            }
+        }
+        declared.into_iter().collect()
+    }
 }
 
 /// The post-mortem of an imported incident: its `postmortem_body` (or a
@@ -860,6 +1005,35 @@ fn updates(
 ) -> Result<Vec<(Update, String)>, ImportError> {
     let mut updates: Vec<(Update, String)> = Vec::new();
     let mut last_status: Option<Status> = None;
+    for (u, ufile) in in_page_order(seen) {
+        let uplace = format!(
+            "{ufile} (incident {source_id}, update {})",
+            u.id.as_deref().unwrap_or("without id")
+        );
+        let at = update_time(source_id, &u, &ufile, &uplace, report)?;
+        if u.status == "postmortem" {
+            postmortem_update(&u, &uplace, postmortem_body, report);
+            continue;
+        }
+        let st = update_status(&u.status, kind, last_status, &uplace, report);
+        last_status = Some(st);
+        let message = update_message(&u, st, &uplace, report);
+        let components = affected(&u, &uplace, component, report);
+        updates.push((
+            Update {
+                components,
+                ..super::update(ImportSource::Statuspage, at, st, message)
+            },
+            uplace,
+        ));
+    }
+    Ok(updates)
+}
+
+/// The updates as the page showed them: by display time, then creation.
+fn in_page_order(
+    seen: BTreeMap<String, (IncidentUpdate, String)>,
+) -> Vec<(IncidentUpdate, String)> {
     let mut sources: Vec<(IncidentUpdate, String)> = seen.into_values().collect();
     sources.sort_by(|(a, _), (b, _)| {
         (
@@ -871,72 +1045,79 @@ fn updates(
                 &b.created_at,
             ))
     });
-    for (u, ufile) in sources {
-        let uplace = format!(
-            "{ufile} (incident {source_id}, update {})",
-            u.id.as_deref().unwrap_or("without id")
-        );
-        let created = opt_time(&ufile, "incident_updates[].created_at", &u.created_at)?;
-        let display = opt_time(&ufile, "incident_updates[].display_at", &u.display_at)?;
-        let Some(at) = display.or(created) else {
-            return Err(ImportError::new(
-                &ufile,
-                format!(
-                    "incident {source_id}: an update has neither display_at nor created_at; add one and import again"
-                ),
-            ));
-        };
-        if let (Some(d), Some(c)) = (display, created)
-            && d != c
-        {
-            report.note(
-                &uplace,
-                format!("time is display_at {d}, not created_at {c}"),
-                "the page showed display_at",
-            );
-        }
-        if u.status == "postmortem" {
-            let body = u.body.clone().unwrap_or_default();
-            if postmortem_body.is_none() && !body.trim().is_empty() {
-                report.note(
-                    &uplace,
-                    "`postmortem` update became the post-mortem's narrative",
-                    "a post-mortem is not a status in incidentkit",
-                );
-                *postmortem_body = Some(body);
-            } else {
-                report.note(
-                    &uplace,
-                    "`postmortem` update left out",
-                    "the incident's postmortem_body holds the post-mortem",
-                );
-            }
-            continue;
-        }
-        let st = update_status(&u.status, kind, last_status, &uplace, report);
-        last_status = Some(st);
-        let body = decode_entities(u.body.as_deref().unwrap_or(""), &uplace, "message", report);
-        let message = if body.trim().is_empty() {
-            let text = placeholder_message(st);
-            report.note(
-                &uplace,
-                format!("empty message replaced by \"{text}\""),
-                "a public update needs a message",
-            );
-            text
-        } else {
-            body.trim().to_string()
-        };
-        let components = affected(&u, &uplace, component, report);
-        updates.push((
-            Update {
-                components,
-                ..super::update(ImportSource::Statuspage, at, st, message)
-            },
-            uplace,
+    sources
+}
+
+/// The time the page showed an update at: display_at (noted where it is
+/// not created_at), else created_at.
+fn update_time(
+    source_id: &str,
+    u: &IncidentUpdate,
+    ufile: &str,
+    uplace: &str,
+    report: &mut Report,
+) -> Result<Timestamp, ImportError> {
+    let created = opt_time(ufile, "incident_updates[].created_at", &u.created_at)?;
+    let display = opt_time(ufile, "incident_updates[].display_at", &u.display_at)?;
+    let Some(at) = display.or(created) else {
+        return Err(ImportError::new(
+            ufile,
+            format!(
+                "incident {source_id}: an update has neither display_at nor created_at; add one and import again"
+            ),
         ));
+    };
+    if let (Some(d), Some(c)) = (display, created)
+        && d != c
+    {
+        report.note(
+            uplace,
+            format!("time is display_at {d}, not created_at {c}"),
+            "the page showed display_at",
+        );
     }
-    Ok(updates)
+    Ok(at)
+}
+
+/// A `postmortem` update: the post-mortem's narrative when the incident has
+/// none, else left out (noted either way).
+fn postmortem_update(
+    u: &IncidentUpdate,
+    uplace: &str,
+    postmortem_body: &mut Option<String>,
+    report: &mut Report,
+) {
+    let body = u.body.clone().unwrap_or_default();
+    if postmortem_body.is_none() && !body.trim().is_empty() {
+        report.note(
+            uplace,
+            "`postmortem` update became the post-mortem's narrative",
+            "a post-mortem is not a status in incidentkit",
+        );
+        *postmortem_body = Some(body);
+    } else {
+        report.note(
+            uplace,
+            "`postmortem` update left out",
+            "the incident's postmortem_body holds the post-mortem",
+        );
+    }
+}
+
+/// An update's body, or (noted) the status's placeholder when it is empty.
+fn update_message(u: &IncidentUpdate, st: Status, uplace: &str, report: &mut Report) -> String {
+    let body = decode_entities(u.body.as_deref().unwrap_or(""), uplace, "message", report);
+    if body.trim().is_empty() {
+        let text = placeholder_message(st);
+        report.note(
+            uplace,
+            format!("empty message replaced by \"{text}\""),
+            "a public update needs a message",
+        );
+        text
+    } else {
+        body.trim().to_string()
+    }
 }
 
 /// Our status for an update's status word: the word's own, or (unknown)

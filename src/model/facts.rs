@@ -21,7 +21,7 @@
 use super::amend::{Correction, Redaction};
 use super::config::{Config, Policy};
 use super::duration::Duration;
-use super::incident::{Decision, Incident, Update, UpdateImpact};
+use super::incident::{Decision, Declaration, Incident, Update, UpdateImpact};
 use super::state::State;
 use super::vocab::{ComponentStatus, Kind, Severity, Status};
 use jiff::Timestamp;
@@ -230,20 +230,7 @@ impl Incident {
             .collect();
         let state = State::fold(&self.declaration, entries.iter().map(|e| &**e));
         let d = &self.declaration;
-        let started = match (d.started_at, d.detected_at) {
-            (Some(at), _) => Moment {
-                at,
-                source: Source::StartedAt,
-            },
-            (None, Some(at)) => Moment {
-                at,
-                source: Source::DetectedAt,
-            },
-            (None, None) => Moment {
-                at: d.declared_at,
-                source: Source::DeclaredAt,
-            },
-        };
+        let started = started(d);
         let peak_severity = d
             .severity
             .into_iter()
@@ -260,28 +247,7 @@ impl Incident {
             )
             .min();
         let resolved = state.resolved_at;
-        let mitigated = self
-            .postmortem
-            .as_ref()
-            .and_then(|p| p.mitigated_at)
-            .filter(|_| view == View::Internal)
-            .map(|at| Moment {
-                at,
-                source: Source::PostmortemMitigatedAt,
-            })
-            .or_else(|| {
-                entries
-                    .iter()
-                    .find(|u| u.status == Status::Monitoring)
-                    .map(|u| Moment {
-                        at: u.at,
-                        source: Source::MonitoringEntry,
-                    })
-            })
-            .or(resolved.map(|at| Moment {
-                at,
-                source: Source::ResolvingEntry,
-            }));
+        let mitigated = self.mitigated(view, &entries, resolved);
         let impact = entries
             .iter()
             .rev()
@@ -302,6 +268,36 @@ impl Incident {
             impact,
             components,
         }
+    }
+
+    /// When service was restored (see [`Facts::mitigated`]).
+    fn mitigated(
+        &self,
+        view: View,
+        entries: &[Entry],
+        resolved: Option<Timestamp>,
+    ) -> Option<Moment> {
+        self.postmortem
+            .as_ref()
+            .and_then(|p| p.mitigated_at)
+            .filter(|_| view == View::Internal)
+            .map(|at| Moment {
+                at,
+                source: Source::PostmortemMitigatedAt,
+            })
+            .or_else(|| {
+                entries
+                    .iter()
+                    .find(|u| u.status == Status::Monitoring)
+                    .map(|u| Moment {
+                        at: u.at,
+                        source: Source::MonitoringEntry,
+                    })
+            })
+            .or(resolved.map(|at| Moment {
+                at,
+                source: Source::ResolvingEntry,
+            }))
     }
 
     /// Every entry, whenever posted: what responders and the review see.
@@ -356,6 +352,24 @@ impl Facts<'_> {
     /// Whether the incident stays resolved as of now (`resolved` is set).
     pub fn is_resolved(&self) -> bool {
         self.resolved.is_some()
+    }
+}
+
+/// When impact began: started, else detected, else declared.
+fn started(d: &Declaration) -> Moment {
+    match (d.started_at, d.detected_at) {
+        (Some(at), _) => Moment {
+            at,
+            source: Source::StartedAt,
+        },
+        (None, Some(at)) => Moment {
+            at,
+            source: Source::DetectedAt,
+        },
+        (None, None) => Moment {
+            at: d.declared_at,
+            source: Source::DeclaredAt,
+        },
     }
 }
 

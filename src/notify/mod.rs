@@ -15,7 +15,7 @@ pub mod webhook;
 
 use crate::model::config::{NotifyTarget, TargetAudience, TargetKind};
 use crate::model::postmortem::PostmortemStatus;
-use crate::model::{Config, Incident, Kind, Repository, Status, Update, View};
+use crate::model::{Config, Entry, Incident, Kind, Repository, Status, Update, View};
 use crate::render::RenderError;
 use crate::render::postmortem::{self, DocFormat, Document};
 use crate::render::time::SiteTime;
@@ -179,8 +179,18 @@ fn update_entry(u: &Update) -> String {
 /// What `audience` is told about `incident` by `now`: the entries of its
 /// view of the incident's facts, and what the clock and the post-mortem add.
 fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notice<'_>> {
-    let mut out = Vec::new();
     let visible = incident.facts(audience.view(), now).entries;
+    let mut out = entry_notices(incident, &visible);
+    if incident.declaration.kind == Kind::Maintenance {
+        out.extend(maintenance_notices(incident, &visible, now));
+    }
+    out.extend(postmortem_notice(incident, audience, now));
+    out
+}
+
+/// One notice per visible entry: the first declares, a final one resolves.
+fn entry_notices<'a>(incident: &'a Incident, visible: &[Entry<'a>]) -> Vec<Notice<'a>> {
+    let mut out = Vec::new();
     for (n, u) in visible.iter().enumerate() {
         let what = if n == 0 {
             What::Declared
@@ -203,68 +213,84 @@ fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notic
             component: None,
         });
     }
+    out
+}
+
+/// A maintenance's scheduled start and end, once the clock reaches them,
+/// unless an update already says it started or completed.
+fn maintenance_notices<'a>(
+    incident: &'a Incident,
+    visible: &[Entry<'a>],
+    now: Timestamp,
+) -> Vec<Notice<'a>> {
+    let mut out = Vec::new();
     let d = &incident.declaration;
-    if d.kind == Kind::Maintenance {
-        let has = |statuses: &[Status]| visible.iter().any(|u| statuses.contains(&u.status));
-        let mut timed = |what, entry: &str, at: Option<Timestamp>| {
-            if let Some(at) = at.filter(|at| *at <= now) {
-                out.push(Notice {
-                    incident,
-                    what,
-                    entry: entry.to_string(),
-                    at,
-                    update: None,
-                    component: None,
-                    source: None,
-                });
-            }
-        };
-        if !has(&[Status::InProgress, Status::Verifying, Status::Completed]) {
-            timed(
-                What::MaintenanceStarting,
-                "maintenance/starting",
-                d.scheduled_for,
-            );
+    let has = |statuses: &[Status]| visible.iter().any(|u| statuses.contains(&u.status));
+    let mut timed = |what, entry: &str, at: Option<Timestamp>| {
+        if let Some(at) = at.filter(|at| *at <= now) {
+            out.push(Notice {
+                incident,
+                what,
+                entry: entry.to_string(),
+                at,
+                update: None,
+                component: None,
+                source: None,
+            });
         }
-        if !has(&[Status::Completed]) {
-            timed(
-                What::MaintenanceCompleted,
-                "maintenance/completed",
-                d.scheduled_until,
-            );
-        }
+    };
+    if !has(&[Status::InProgress, Status::Verifying, Status::Completed]) {
+        timed(
+            What::MaintenanceStarting,
+            "maintenance/starting",
+            d.scheduled_for,
+        );
     }
-    // Published, and not dated later than now: the page shows the report
-    // from the same moment (render::view), never a notice before it.
-    if let Some(pm) = &incident.postmortem
-        && pm.status == PostmortemStatus::Published
-        && pm.published_at.is_none_or(|t| t <= now)
-    {
-        let at = pm.published_at.unwrap_or(now);
-        let source = Some(crate::paths::postmortem(&incident.id));
-        match audience {
-            Audience::Internal => out.push(Notice {
-                incident,
-                what: What::Postmortem,
-                entry: "postmortem.yaml".into(),
-                at,
-                update: None,
-                component: None,
-                source,
-            }),
-            Audience::External if pm.customer_report.is_some() => out.push(Notice {
-                incident,
-                what: What::Report,
-                entry: "postmortem.yaml#report".into(),
-                at,
-                update: None,
-                component: None,
-                source,
-            }),
-            Audience::External => {}
-        }
+    if !has(&[Status::Completed]) {
+        timed(
+            What::MaintenanceCompleted,
+            "maintenance/completed",
+            d.scheduled_until,
+        );
     }
     out
+}
+
+/// The post-mortem for the team, or its customer report for the public.
+fn postmortem_notice(
+    incident: &Incident,
+    audience: Audience,
+    now: Timestamp,
+) -> Option<Notice<'_>> {
+    // Published, and not dated later than now: the page shows the report
+    // from the same moment (render::view), never a notice before it.
+    let pm = incident.postmortem.as_ref()?;
+    if pm.status != PostmortemStatus::Published || pm.published_at.is_some_and(|t| t > now) {
+        return None;
+    }
+    let at = pm.published_at.unwrap_or(now);
+    let source = Some(crate::paths::postmortem(&incident.id));
+    match audience {
+        Audience::Internal => Some(Notice {
+            incident,
+            what: What::Postmortem,
+            entry: "postmortem.yaml".into(),
+            at,
+            update: None,
+            component: None,
+            source,
+        }),
+        Audience::External if pm.customer_report.is_some() => Some(Notice {
+            incident,
+            what: What::Report,
+            entry: "postmortem.yaml#report".into(),
+            at,
+            update: None,
+            component: None,
+            source,
+        }),
+        Audience::External => None,
+    }
 }
 
 /// Webhook: one `component_update` per component a public entry sets.

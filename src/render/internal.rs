@@ -9,8 +9,8 @@ use super::site::status_label;
 use super::time::{SiteTime, When};
 use super::update::{self, Audience};
 use super::{RenderError, ctx};
-use crate::model::Repository;
 use crate::model::postmortem::PostmortemStatus;
+use crate::model::{Config, Incident, Repository};
 use crate::templates::Templates;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -55,58 +55,9 @@ pub fn files(
     });
     let mut rows = Vec::new();
     for incident in incidents {
-        let path = |folder: &str| format!("{folder}/{}", incident.id);
-        let document =
-            |which| move |format| postmortem::render(config, incident, which, format, templates);
-        let pm = incident.postmortem.as_ref();
-        let postmortem = match pm {
-            Some(_) => Some(both(
-                &mut files,
-                &path("postmortems"),
-                document(Document::Postmortem),
-            )?),
-            None => None,
-        };
-        let report = match pm.and_then(|p| p.customer_report.as_ref()) {
-            Some(_) => Some(both(
-                &mut files,
-                &path("reports"),
-                document(Document::Report),
-            )?),
-            None => None,
-        };
-        let state = incident.state_at(now);
-        let open = state.status.is_some() && state.resolved_at.is_none();
-        let latest = update::pick(incident, Audience::Internal, Some(now)).filter(|_| open);
-        let update = match latest {
-            Some(u) => Some(both(&mut files, &path("updates"), |format| {
-                let format = match format {
-                    DocFormat::Md => update::Format::Md,
-                    DocFormat::Html => update::Format::Html,
-                };
-                update::render(config, incident, u, Audience::Internal, format, templates)
-            })?),
-            None => None,
-        };
-        if postmortem.is_none() && update.is_none() {
-            continue;
-        }
-        rows.push(Row {
-            id: incident.id.clone(),
-            title: incident.declaration.title.clone(),
-            internal: !incident.is_public(),
-            severity: state.severity.map(|s| super::severity_text(config, s)),
-            status: state.status.map(|s| status_label(s).label),
-            postmortem,
-            postmortem_status: pm.map(|p| match p.status {
-                PostmortemStatus::Draft => "draft",
-                PostmortemStatus::InReview => "in review",
-                PostmortemStatus::Published => "published",
-            }),
-            report,
-            update,
-            update_at: latest.map(|u| clock.when(u.at)),
-        });
+        rows.extend(documents(
+            config, incident, templates, &clock, now, &mut files,
+        )?);
     }
     let index = templates.render(
         "internal/index.html",
@@ -118,6 +69,67 @@ pub fn files(
     )?;
     files.insert("index.html".to_string(), index.into_bytes());
     Ok(files)
+}
+
+/// Writes the incident's post-mortem, its customer report and (while it is
+/// open) its latest internal update into `files`; returns the index row,
+/// `None` when there is neither a post-mortem nor an update.
+fn documents(
+    config: &Config,
+    incident: &Incident,
+    templates: &Templates,
+    clock: &SiteTime,
+    now: Timestamp,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<Option<Row>, RenderError> {
+    let path = |folder: &str| format!("{folder}/{}", incident.id);
+    let document =
+        |which| move |format| postmortem::render(config, incident, which, format, templates);
+    let pm = incident.postmortem.as_ref();
+    let postmortem = match pm {
+        Some(_) => Some(both(
+            files,
+            &path("postmortems"),
+            document(Document::Postmortem),
+        )?),
+        None => None,
+    };
+    let report = match pm.and_then(|p| p.customer_report.as_ref()) {
+        Some(_) => Some(both(files, &path("reports"), document(Document::Report))?),
+        None => None,
+    };
+    let state = incident.state_at(now);
+    let open = state.status.is_some() && state.resolved_at.is_none();
+    let latest = update::pick(incident, Audience::Internal, Some(now)).filter(|_| open);
+    let update = match latest {
+        Some(u) => Some(both(files, &path("updates"), |format| {
+            let format = match format {
+                DocFormat::Md => update::Format::Md,
+                DocFormat::Html => update::Format::Html,
+            };
+            update::render(config, incident, u, Audience::Internal, format, templates)
+        })?),
+        None => None,
+    };
+    if postmortem.is_none() && update.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Row {
+        id: incident.id.clone(),
+        title: incident.declaration.title.clone(),
+        internal: !incident.is_public(),
+        severity: state.severity.map(|s| super::severity_text(config, s)),
+        status: state.status.map(|s| status_label(s).label),
+        postmortem,
+        postmortem_status: pm.map(|p| match p.status {
+            PostmortemStatus::Draft => "draft",
+            PostmortemStatus::InReview => "in review",
+            PostmortemStatus::Published => "published",
+        }),
+        report,
+        update,
+        update_at: latest.map(|u| clock.when(u.at)),
+    }))
 }
 
 /// Writes one document as `<stem>.md` and `<stem>.html`; returns the links.

@@ -8,8 +8,9 @@
 //! `yaml::parse` asks serde_yaml, whose value and error messages (with their
 //! places) stay the reference; the tests of `yaml` hold the two to that.
 
-use saphyr_parser::{Event, Parser, ScalarStyle};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 use std::num::ParseIntError;
 
 /// Deeper than this, serde_yaml's own limit (128) is near: let it answer.
@@ -39,102 +40,132 @@ fn flow_safe(c: char) -> bool {
 }
 
 pub(super) fn parse(text: &str) -> Option<Value> {
-    // libyaml refuses tabs in more places than saphyr (`\ta`), reads a `%`
-    // at the start of a line as a directive even in a block scalar, and
-    // breaks lines at NEL, U+2028 and U+2029 as YAML 1.1 does (saphyr, as
-    // 1.2, does not). Each is one memchr-fast search.
-    let unlike = ['\t', '\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'];
-    if unlike.into_iter().any(|c| text.contains(c)) || text.starts_with('%') || text.contains("\n%")
-    {
+    if unlike_libyaml(text) {
         return None;
     }
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut done: Option<Value> = None;
-    let mut documents = 0;
+    let mut tree = Tree::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.ok()?;
-        let in_flow = stack.last().is_some_and(|f| f.flow.is_some());
-        let value = match event {
-            Event::StreamStart | Event::DocumentEnd | Event::Nothing => continue,
+        match event {
+            Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
             Event::StreamEnd => break,
-            // serde_yaml refuses a stream of several documents.
-            Event::DocumentStart(_) => {
-                documents += 1;
-                if documents > 1 {
-                    return None;
-                }
-                continue;
-            }
+            Event::DocumentStart(_) => tree.start_document()?,
             Event::Alias(_) => return None,
             Event::Scalar(text, style, anchor, tag) => {
-                let plain = style == ScalarStyle::Plain;
-                if anchor != 0
-                    || tag.is_some()
-                    || (plain && text.starts_with(INDICATORS))
-                    || (plain && in_flow && !text.chars().all(flow_safe))
-                {
-                    return None;
-                }
-                // A key is its text, whatever it looks like (serde_yaml
-                // deserializes keys as strings).
-                if let Some(Node::Map(_, key @ None)) = stack.last_mut().map(|f| &mut f.node) {
-                    // libyaml has no empty implicit key (`: a`).
-                    if plain && text.is_empty() {
-                        return None;
-                    }
-                    *key = Some(text.into_owned());
-                    continue;
-                }
-                if plain {
-                    resolve(&text)?
-                } else {
-                    Value::String(text.into_owned())
-                }
+                tree.scalar(text, style, anchor != 0 || tag.is_some())?;
             }
-            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
-                // A mapping or list as a key: serde_yaml refuses it. Files
-                // are mappings: any other document is left to serde_yaml.
-                let list = matches!(event, Event::SequenceStart(..));
-                let at_key = matches!(
-                    stack.last(),
-                    Some(Frame {
-                        node: Node::Map(_, None),
-                        ..
-                    })
-                );
-                if anchor != 0
-                    || tag.is_some()
-                    || (list && stack.is_empty())
-                    || stack.len() >= MAX_DEPTH
-                    || at_key
-                {
-                    return None;
-                }
-                // A block collection starts where its first node does; a
-                // flow one spans its bracket.
-                let flow = (span.end.index() > span.start.index()).then(|| span.start.line());
-                let node = if list {
-                    Node::Seq(Vec::new())
-                } else {
-                    Node::Map(Map::new(), None)
-                };
-                stack.push(Frame { node, flow });
-                continue;
+            Event::SequenceStart(anchor, tag) => {
+                tree.open(true, anchor != 0 || tag.is_some(), span)?;
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let frame = stack.pop()?;
-                if frame.flow.is_some_and(|line| line != span.start.line()) {
-                    return None;
-                }
-                match frame.node {
-                    Node::Seq(items) => Value::Array(items),
-                    Node::Map(map, None) => Value::Object(map),
-                    Node::Map(_, Some(_)) => return None,
-                }
+            Event::MappingStart(anchor, tag) => {
+                tree.open(false, anchor != 0 || tag.is_some(), span)?;
             }
+            Event::SequenceEnd | Event::MappingEnd => tree.close(span)?,
+        }
+    }
+    tree.done
+}
+
+/// libyaml refuses tabs in more places than saphyr (`\ta`), reads a `%` at
+/// the start of a line as a directive even in a block scalar, and breaks
+/// lines at NEL, U+2028 and U+2029 as YAML 1.1 does (saphyr, as 1.2, does
+/// not). Each is one memchr-fast search.
+fn unlike_libyaml(text: &str) -> bool {
+    let unlike = ['\t', '\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'];
+    unlike.into_iter().any(|c| text.contains(c)) || text.starts_with('%') || text.contains("\n%")
+}
+
+/// The document as its events build it. Each method is `None` where the
+/// document is one to leave to serde_yaml.
+#[derive(Default)]
+struct Tree {
+    /// The collections open around the next node, innermost last.
+    stack: Vec<Frame>,
+    /// The document's mapping, once closed.
+    done: Option<Value>,
+    documents: usize,
+}
+
+impl Tree {
+    /// serde_yaml refuses a stream of several documents.
+    fn start_document(&mut self) -> Option<()> {
+        self.documents += 1;
+        (self.documents <= 1).then_some(())
+    }
+
+    /// `decorated`: the scalar has an anchor or a tag.
+    fn scalar(&mut self, text: Cow<'_, str>, style: ScalarStyle, decorated: bool) -> Option<()> {
+        let in_flow = self.stack.last().is_some_and(|f| f.flow.is_some());
+        let plain = style == ScalarStyle::Plain;
+        if decorated
+            || (plain && text.starts_with(INDICATORS))
+            || (plain && in_flow && !text.chars().all(flow_safe))
+        {
+            return None;
+        }
+        // A key is its text, whatever it looks like (serde_yaml
+        // deserializes keys as strings).
+        if let Some(Node::Map(_, key @ None)) = self.stack.last_mut().map(|f| &mut f.node) {
+            // libyaml has no empty implicit key (`: a`).
+            if plain && text.is_empty() {
+                return None;
+            }
+            *key = Some(text.into_owned());
+            return Some(());
+        }
+        let value = if plain {
+            resolve(&text)?
+        } else {
+            Value::String(text.into_owned())
         };
-        match stack.last_mut().map(|f| &mut f.node) {
-            None if value.is_object() => done = Some(value),
+        self.add(value)
+    }
+
+    /// A sequence (`list`) or mapping starts; `decorated`: it has an anchor
+    /// or a tag.
+    fn open(&mut self, list: bool, decorated: bool, span: Span) -> Option<()> {
+        // A mapping or list as a key: serde_yaml refuses it. Files are
+        // mappings: any other document is left to serde_yaml.
+        let at_key = matches!(
+            self.stack.last(),
+            Some(Frame {
+                node: Node::Map(_, None),
+                ..
+            })
+        );
+        if decorated || (list && self.stack.is_empty()) || self.stack.len() >= MAX_DEPTH || at_key {
+            return None;
+        }
+        // A block collection starts where its first node does; a flow one
+        // spans its bracket.
+        let flow = (span.end.index() > span.start.index()).then(|| span.start.line());
+        let node = if list {
+            Node::Seq(Vec::new())
+        } else {
+            Node::Map(Map::new(), None)
+        };
+        self.stack.push(Frame { node, flow });
+        Some(())
+    }
+
+    /// The innermost collection ends.
+    fn close(&mut self, span: Span) -> Option<()> {
+        let frame = self.stack.pop()?;
+        if frame.flow.is_some_and(|line| line != span.start.line()) {
+            return None;
+        }
+        let value = match frame.node {
+            Node::Seq(items) => Value::Array(items),
+            Node::Map(map, None) => Value::Object(map),
+            Node::Map(_, Some(_)) => return None,
+        };
+        self.add(value)
+    }
+
+    /// A complete node into the collection around it, or as the document.
+    fn add(&mut self, value: Value) -> Option<()> {
+        match self.stack.last_mut().map(|f| &mut f.node) {
+            None if value.is_object() => self.done = Some(value),
             None => return None,
             Some(Node::Seq(items)) => items.push(value),
             Some(Node::Map(map, key)) => {
@@ -145,8 +176,8 @@ pub(super) fn parse(text: &str) -> Option<Value> {
                 }
             }
         }
+        Some(())
     }
-    done
 }
 
 /// A plain scalar as serde_yaml 0.9 reads it (`visit_untagged_scalar`):
