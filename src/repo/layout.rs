@@ -142,10 +142,11 @@ pub type Refused = Vec<(String, NotRegular)>;
 /// `refused` (the folder itself when it is one), an absent folder is empty.
 fn entries(
     root: &Path,
+    opened: &source::Opened,
     dir: &str,
     refused: &mut Refused,
 ) -> io::Result<(Vec<String>, Vec<String>)> {
-    let listed = match source::list(root, dir) {
+    let listed = match source::list_in(root, dir, opened) {
         Ok(listed) => listed,
         Err(ReadError::NotRegular { path, what }) => {
             refused.push((path, what));
@@ -176,12 +177,13 @@ fn entries(
 /// relative to `root`, with `/`. Incident folders are listed in parallel: a
 /// repository keeps thousands.
 pub fn scan(root: &Path) -> io::Result<Layout> {
-    let mut refused = templates(root)?;
-    let (files, dirs) = entries(root, INCIDENTS, &mut refused)?;
+    let opened = &source::Opened::default();
+    let mut refused = templates(root, opened)?;
+    let (files, dirs) = entries(root, opened, INCIDENTS, &mut refused)?;
     let strays = files.iter().map(|f| format!("{INCIDENTS}/{f}")).collect();
     let incidents = dirs
         .into_par_iter()
-        .map(|id| scan_incident(root, id))
+        .map(|id| scan_incident(root, opened, id))
         .collect::<io::Result<_>>()?;
     Ok(Layout {
         incidents,
@@ -193,17 +195,18 @@ pub fn scan(root: &Path) -> io::Result<Layout> {
 /// Like `scan`, for the incident folders named in `ids` that exist, and no
 /// strays of `incidents/` itself: a change costs what it touches.
 pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
+    let opened = &source::Opened::default();
     let incidents_dir = root.join(INCIDENTS);
     let incidents = ids
         .par_iter()
         // Any kind of entry: a link where a folder belongs is refused.
         .filter(|id| fs::symlink_metadata(incidents_dir.join(id)).is_ok())
-        .map(|id| scan_incident(root, id.clone()))
+        .map(|id| scan_incident(root, opened, id.clone()))
         .collect::<io::Result<_>>()?;
     Ok(Layout {
         incidents,
         strays: Vec::new(),
-        refused: templates(root)?,
+        refused: templates(root, opened)?,
     })
 }
 
@@ -212,26 +215,26 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
 /// nothing read, for commands on one incident of thousands.
 pub fn incident_folders(root: &Path) -> io::Result<(Vec<String>, Refused)> {
     let mut refused = Vec::new();
-    let (_, dirs) = entries(root, INCIDENTS, &mut refused)?;
+    let (_, dirs) = entries(root, &source::Opened::default(), INCIDENTS, &mut refused)?;
     Ok((dirs, refused))
 }
 
 /// The links and special files anywhere under `templates/` (overrides are
 /// read only when a template is rendered; a link is an error before that).
-fn templates(root: &Path) -> io::Result<Refused> {
+fn templates(root: &Path, opened: &source::Opened) -> io::Result<Refused> {
     let mut refused = Vec::new();
     let mut folders = vec![TEMPLATES.to_string()];
     while let Some(dir) = folders.pop() {
-        let (_, dirs) = entries(root, &dir, &mut refused)?;
+        let (_, dirs) = entries(root, opened, &dir, &mut refused)?;
         folders.extend(dirs.iter().map(|d| format!("{dir}/{d}")));
     }
     Ok(refused)
 }
 
-fn scan_incident(root: &Path, id: String) -> io::Result<IncidentDir> {
+fn scan_incident(root: &Path, opened: &source::Opened, id: String) -> io::Result<IncidentDir> {
     let base = incident_dir(&id);
     let mut refused = Vec::new();
-    let (files, dirs) = entries(root, &base, &mut refused)?;
+    let (files, dirs) = entries(root, opened, &base, &mut refused)?;
     let mut found = IncidentDir {
         id,
         ..Default::default()
@@ -255,7 +258,7 @@ fn scan_incident(root: &Path, id: String) -> io::Result<IncidentDir> {
             }
         };
         let folder = format!("{base}/{sub}");
-        let (files, dirs) = entries(root, &folder, &mut refused)?;
+        let (files, dirs) = entries(root, opened, &folder, &mut refused)?;
         for file in files {
             let path = format!("{folder}/{file}");
             if file.ends_with(".yaml") {

@@ -220,6 +220,57 @@ fn read_bytes(root: &Path, file: &str, folders: Option<&Opened>) -> Result<Vec<u
 /// `/`; hidden entries included), each with its kind, never following a
 /// link. The folder and every folder on the way to it must be real folders.
 pub(crate) fn list(root: &Path, dir: &str) -> Result<Vec<(String, Kind)>, ReadError> {
+    list_in(root, dir, &Opened::default())
+}
+
+/// As `list`, keeping the folders it opens in `opened`: the subfolders of a
+/// folder just listed cost one lookup each instead of a walk from the root.
+/// The entries are read from the folder opened, so no check after listing
+/// is needed: a folder swapped for a link meanwhile was not opened.
+#[cfg(target_os = "linux")]
+pub(crate) fn list_in(
+    root: &Path,
+    dir: &str,
+    opened: &Opened,
+) -> Result<Vec<(String, Kind)>, ReadError> {
+    use rustix::fs::{AtFlags, Dir, FileType, statat};
+    let parts = components(dir)?;
+    let folder = open_folder(root, &parts, Some(opened))?;
+    let mut found = Vec::new();
+    for entry in Dir::read_from(&*folder).map_err(|e| ReadError::Io(e.into()))? {
+        let entry = entry.map_err(|e| ReadError::Io(e.into()))?;
+        let name = entry.file_name().to_string_lossy();
+        if name == "." || name == ".." {
+            continue;
+        }
+        let kind = match entry.file_type() {
+            FileType::Unknown => {
+                let stat = statat(&*folder, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
+                    .map_err(|e| ReadError::Io(e.into()))?;
+                FileType::from_raw_mode(stat.st_mode)
+            }
+            known => known,
+        };
+        let kind = match kind {
+            FileType::Directory => Kind::Folder,
+            FileType::RegularFile => Kind::File,
+            FileType::Symlink => Kind::Refused(NotRegular::Link),
+            FileType::Fifo => Kind::Refused(NotRegular::Fifo),
+            FileType::CharacterDevice | FileType::BlockDevice => Kind::Refused(NotRegular::Device),
+            FileType::Socket => Kind::Refused(NotRegular::Socket),
+            FileType::Unknown => Kind::Refused(NotRegular::Other),
+        };
+        found.push((name.into_owned(), kind));
+    }
+    Ok(found)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn list_in(
+    root: &Path,
+    dir: &str,
+    _: &Opened,
+) -> Result<Vec<(String, Kind)>, ReadError> {
     let parts = components(dir)?;
     check_path(root, &parts, Expect::Folder)?;
     let path = parts.iter().fold(root.to_path_buf(), |p, c| p.join(c));
@@ -263,10 +314,10 @@ fn components(file: &str) -> Result<Vec<&str>, ReadError> {
     Ok(parts)
 }
 
+/// On Linux a way is checked as it is opened (`open_folder`).
+#[cfg(not(target_os = "linux"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expect {
-    /// On Linux a file's way is checked as it is opened (`open_beneath`).
-    #[cfg(not(target_os = "linux"))]
     File,
     Folder,
 }
@@ -274,6 +325,7 @@ enum Expect {
 /// Walks `parts` from `root` without following links: every component but
 /// the last must be a folder, the last a regular file or a folder as
 /// `expect` says. Names the first component that is a link or special.
+#[cfg(not(target_os = "linux"))]
 fn check_path(root: &Path, parts: &[&str], expect: Expect) -> Result<(), ReadError> {
     let mut path = root.to_path_buf();
     for (i, part) in parts.iter().enumerate() {
@@ -307,53 +359,11 @@ fn check_path(root: &Path, parts: &[&str], expect: Expect) -> Result<(), ReadErr
 /// look cannot hang the read.
 #[cfg(target_os = "linux")]
 fn open_beneath(root: &Path, parts: &[&str], opened: Option<&Opened>) -> Result<File, ReadError> {
-    use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags, openat, statat};
-    // A failed open names the link or special file it met (a link to a
-    // folder fails with ENOTDIR, to a file with ELOOP), else the error, as
-    // `check_path` words it.
-    let refused = |upto: usize, e: rustix::io::Errno| {
-        let path = parts[..upto]
-            .iter()
-            .fold(root.to_path_buf(), |p, c| p.join(c));
-        match fs::symlink_metadata(path)
-            .ok()
-            .and_then(|m| NotRegular::of(m.file_type()))
-        {
-            Some(what) => ReadError::NotRegular {
-                path: parts[..upto].join("/"),
-                what,
-            },
-            None if e == rustix::io::Errno::LOOP => ReadError::NotRegular {
-                path: parts[..upto].join("/"),
-                what: NotRegular::Link,
-            },
-            None if e == rustix::io::Errno::NOTDIR => {
-                ReadError::Io(io::Error::from(io::ErrorKind::NotADirectory))
-            }
-            None => ReadError::Io(e.into()),
-        }
-    };
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags, openat, statat};
     let (last, folders) = parts
         .split_last()
         .ok_or_else(|| ReadError::Outside(String::new()))?;
-    let way = folders.join("/");
-    let dir = match opened.and_then(|o| o.get(&way)) {
-        Some(dir) => dir,
-        None => {
-            let folder = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            let mut dir =
-                openat(CWD, root, folder, Mode::empty()).map_err(|e| ReadError::Io(e.into()))?;
-            for (i, part) in folders.iter().enumerate() {
-                dir = openat(&dir, *part, folder | OFlags::NOFOLLOW, Mode::empty())
-                    .map_err(|e| refused(i + 1, e))?;
-            }
-            let dir = std::sync::Arc::new(dir);
-            if let Some(opened) = opened {
-                opened.keep(way, dir.clone());
-            }
-            dir
-        }
-    };
+    let dir = open_folder(root, folders, opened)?;
     let found =
         statat(&dir, *last, AtFlags::SYMLINK_NOFOLLOW).map_err(|e| ReadError::Io(e.into()))?;
     let what = match FileType::from_raw_mode(found.st_mode) {
@@ -372,8 +382,73 @@ fn open_beneath(root: &Path, parts: &[&str], opened: Option<&Opened>) -> Result<
         });
     }
     let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
-    let fd = openat(&dir, *last, flags, Mode::empty()).map_err(|e| refused(parts.len(), e))?;
+    let fd = openat(&*dir, *last, flags, Mode::empty())
+        .map_err(|e| refusal(root, parts, parts.len(), e))?;
     Ok(File::from(fd))
+}
+
+/// The folder at `parts` under `root`, opened one component at a time from
+/// the nearest folder on the way that `opened` holds (else from the root),
+/// each relative to the one before, with `O_NOFOLLOW` and `O_DIRECTORY`: no
+/// link is followed and nothing but a folder is opened. Kept in `opened`.
+#[cfg(target_os = "linux")]
+fn open_folder(
+    root: &Path,
+    parts: &[&str],
+    opened: Option<&Opened>,
+) -> Result<std::sync::Arc<std::os::fd::OwnedFd>, ReadError> {
+    use rustix::fs::{CWD, Mode, OFlags, openat};
+    let folder = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let way = parts.join("/");
+    let nearest = opened.and_then(|o| {
+        (0..=parts.len())
+            .rev()
+            .find_map(|n| o.get(&parts[..n].join("/")).map(|fd| (n, fd)))
+    });
+    let (from, mut dir) = match nearest {
+        Some(found) => found,
+        None => {
+            let fd =
+                openat(CWD, root, folder, Mode::empty()).map_err(|e| ReadError::Io(e.into()))?;
+            (0, std::sync::Arc::new(fd))
+        }
+    };
+    for (i, part) in parts.iter().enumerate().skip(from) {
+        let fd = openat(&*dir, *part, folder | OFlags::NOFOLLOW, Mode::empty())
+            .map_err(|e| refusal(root, parts, i + 1, e))?;
+        dir = std::sync::Arc::new(fd);
+    }
+    if let Some(opened) = opened.filter(|_| from < parts.len()) {
+        opened.keep(way, dir.clone());
+    }
+    Ok(dir)
+}
+
+/// Why opening `parts[..upto]` failed: the link or special file it met (a
+/// link to a folder fails with ENOTDIR, to a file with ELOOP), else the
+/// error, as `check_path` words it.
+#[cfg(target_os = "linux")]
+fn refusal(root: &Path, parts: &[&str], upto: usize, e: rustix::io::Errno) -> ReadError {
+    let path = parts[..upto]
+        .iter()
+        .fold(root.to_path_buf(), |p, c| p.join(c));
+    match fs::symlink_metadata(path)
+        .ok()
+        .and_then(|m| NotRegular::of(m.file_type()))
+    {
+        Some(what) => ReadError::NotRegular {
+            path: parts[..upto].join("/"),
+            what,
+        },
+        None if e == rustix::io::Errno::LOOP => ReadError::NotRegular {
+            path: parts[..upto].join("/"),
+            what: NotRegular::Link,
+        },
+        None if e == rustix::io::Errno::NOTDIR => {
+            ReadError::Io(io::Error::from(io::ErrorKind::NotADirectory))
+        }
+        None => ReadError::Io(e.into()),
+    }
 }
 
 /// Without `openat` at hand: opens the path just checked, then checks it
@@ -471,6 +546,24 @@ mod tests {
             refused(read(&root, "incidents/a/fifo.yaml")),
             Some(("incidents/a/fifo.yaml".to_string(), NotRegular::Fifo))
         );
+        // Listed with their kinds, from a folder opened before or not.
+        let opened = Opened::default();
+        for _ in 0..2 {
+            let mut listed = list_in(&root, "incidents/a", &opened).unwrap();
+            listed.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(
+                listed,
+                [
+                    ("fifo.yaml".to_string(), Kind::Refused(NotRegular::Fifo)),
+                    ("incident.yaml".to_string(), Kind::File),
+                    ("x.yaml".to_string(), Kind::Refused(NotRegular::Link)),
+                ]
+            );
+            assert!(matches!(
+                list_in(&root, "incidents/b", &opened),
+                Err(ReadError::NotRegular { ref path, what: NotRegular::Link }) if path == "incidents/b"
+            ));
+        }
         for escape in [
             "../secret",
             "/etc/passwd",
