@@ -120,10 +120,12 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::SUCCESS
     };
-    let mut out = anstream::stdout().lock();
+    // One write per screenful, not per line: thousands of incidents.
+    let mut out = std::io::BufWriter::new(anstream::stdout().lock());
     if args.format == ListFormat::Json {
         serde_json::to_writer_pretty(&mut out, &lines).map_err(std::io::Error::from)?;
         writeln!(out)?;
+        out.flush()?;
         return Ok(code);
     }
     let loud = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
@@ -170,5 +172,6 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     if lines.is_empty() {
         writeln!(out, "no incidents{}", if args.open { " open" } else { "" })?;
     }
+    out.flush()?;
     Ok(code)
 }

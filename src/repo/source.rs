@@ -169,12 +169,14 @@ const OPENED_FOLDERS: usize = 8;
 
 #[cfg(target_os = "linux")]
 impl Opened {
+    /// The folder at `path`, if kept; it is then the last to be dropped.
     fn get(&self, path: &str) -> Option<std::sync::Arc<std::os::fd::OwnedFd>> {
-        let folders = self.folders.lock().ok()?;
-        folders
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, fd)| fd.clone())
+        let mut folders = self.folders.lock().ok()?;
+        let at = folders.iter().position(|(p, _)| p == path)?;
+        let found = folders.remove(at);
+        let fd = found.1.clone();
+        folders.push(found);
+        Some(fd)
     }
 
     fn keep(&self, path: String, fd: std::sync::Arc<std::os::fd::OwnedFd>) {
@@ -233,11 +235,22 @@ pub(crate) fn list_in(
     dir: &str,
     opened: &Opened,
 ) -> Result<Vec<(String, Kind)>, ReadError> {
-    use rustix::fs::{AtFlags, Dir, FileType, statat};
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir, openat, statat};
     let parts = components(dir)?;
-    let folder = open_folder(root, &parts, Some(opened))?;
+    let (name, way) = parts
+        .split_last()
+        .ok_or_else(|| ReadError::Outside(String::new()))?;
+    let parent = open_folder(root, way, Some(opened))?;
+    // Opened afresh, never taken from `opened`: its position in the listing
+    // is its own.
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let folder = openat(&*parent, *name, flags, Mode::empty())
+        .map_err(|e| refusal(root, &parts, parts.len(), e))?;
     let mut found = Vec::new();
-    for entry in Dir::read_from(&*folder).map_err(|e| ReadError::Io(e.into()))? {
+    // Room for any entry: a name is at most 255 bytes on Linux.
+    let mut buffer = Vec::with_capacity(8192);
+    let mut entries = RawDir::new(&folder, buffer.spare_capacity_mut());
+    while let Some(entry) = entries.next() {
         let entry = entry.map_err(|e| ReadError::Io(e.into()))?;
         let name = entry.file_name().to_string_lossy();
         if name == "." || name == ".." {
@@ -245,7 +258,7 @@ pub(crate) fn list_in(
         }
         let kind = match entry.file_type() {
             FileType::Unknown => {
-                let stat = statat(&*folder, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
+                let stat = statat(&folder, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
                     .map_err(|e| ReadError::Io(e.into()))?;
                 FileType::from_raw_mode(stat.st_mode)
             }
@@ -262,6 +275,7 @@ pub(crate) fn list_in(
         };
         found.push((name.into_owned(), kind));
     }
+    opened.keep(dir.to_string(), std::sync::Arc::new(folder));
     Ok(found)
 }
 
