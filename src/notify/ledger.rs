@@ -9,8 +9,9 @@
 //! built without network transports). A push is a compare-and-swap: a
 //! commit whose parent is not the remote's tip is refused, and the run
 //! reads the ledger again, drops the claims another run made first, and
-//! tries again. With a remote, the clone's own refs are never written, so a
-//! run killed midway leaves no lock behind.
+//! tries again. With a remote, the clone's own branch is never written (a
+//! push may move the remote-tracking ref, as git does, which never fails
+//! the push), so a run killed midway leaves no lock in the way.
 //!
 //! A delivery is claimed (pushed) before it is sent and its outcome
 //! recorded after. A claim without an outcome whose lease has run out
@@ -296,7 +297,7 @@ impl Ledger {
                 Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => Ok(false),
                 Err(e) if e.code() == ErrorCode::Locked => Err(LedgerError::Remote(format!(
                     "branch {BRANCH} is locked: another `incident notify` is writing it, or one was killed while it did; if none is running, delete {}",
-                    self.repo.path().join(format!("{REF}.lock")).display()
+                    self.repo.commondir().join(format!("{REF}.lock")).display()
                 ))),
                 Err(e) => Err(e.into()),
             };
@@ -338,6 +339,8 @@ impl Ledger {
                 return Ok(Some(tip));
             }
             let fetched = self.git(&[
+                "-c",
+                "fetch.writeFetchHEAD=true",
                 "fetch",
                 "--quiet",
                 "--no-tags",
@@ -360,7 +363,11 @@ impl Ledger {
                     let ours = text.lines().find(|l| l.contains(&format!("'{BRANCH}'")))?;
                     first_oid(ours)
                 });
-            if let Some(newest) = [head, Some(tip)]
+            // FETCH_HEAD is taken only when it is the tip listed or a later
+            // one: another fetch in this clone may have written it.
+            let later = head
+                .filter(|h| *h == tip || self.repo.graph_descendant_of(*h, tip).unwrap_or(false));
+            if let Some(newest) = [later, Some(tip)]
                 .into_iter()
                 .flatten()
                 .find(|oid| self.repo.find_commit(*oid).is_ok())

@@ -38,14 +38,34 @@ pub(crate) fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
         .ok_or(DiscoverError::NotFound(start))
 }
 
-/// What a file's metadata says of its content without reading it: its size
-/// and when it was last modified (what git's index compares too).
+/// What a file's metadata says of its content without reading it, as git's
+/// index compares it: size, modification time and, on Unix, the change time
+/// (moved by any write, `chmod` or `touch -r`), inode and device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Stamp {
     /// Bytes.
     pub len: u64,
     /// `None` where the file system keeps no modification time.
     pub modified: Option<std::time::SystemTime>,
+    /// Change time (seconds, nanoseconds), inode and device; zero elsewhere.
+    pub inode: (i64, i64, u64, u64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        #[cfg(unix)]
+        let inode = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ctime(), meta.ctime_nsec(), meta.ino(), meta.dev())
+        };
+        #[cfg(not(unix))]
+        let inode = (0, 0, 0, 0);
+        Self {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        }
+    }
 }
 
 /// The stamps of a scan's files on disk, by path relative to the root.
@@ -175,13 +195,8 @@ impl Files {
             let Ok(meta) = std::fs::symlink_metadata(self.root.join(file)) else {
                 return (0, None);
             };
-            let stamp = (meta.is_file() && self.refused_at(file).is_none()).then(|| {
-                let stamp = Stamp {
-                    len: meta.len(),
-                    modified: meta.modified().ok(),
-                };
-                (file.clone(), stamp)
-            });
+            let stamp = (meta.is_file() && self.refused_at(file).is_none())
+                .then(|| (file.clone(), Stamp::of(&meta)));
             (meta.len(), stamp)
         };
         let sized: Vec<(u64, Option<(String, Stamp)>)> = layout

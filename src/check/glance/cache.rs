@@ -4,9 +4,10 @@
 //!
 //! The cache is a file in the git folder (`.git/incidentkit/`), never in the
 //! work tree, so it is never committed nor brought by a pull request.
-//! An incident is taken from it only when the names, sizes and modification
-//! times of all its files are those recorded (as git's index trusts a file
-//! whose stat has not changed), by the same build of incidentkit. A file
+//! An incident is taken from it only when the names, sizes, modification and
+//! change times, inodes and devices of all its files are those recorded (as
+//! git's index trusts a file whose stat has not changed), by the same build
+//! of incidentkit. A file
 //! changed within the last seconds is not recorded, so an edit in the same
 //! clock tick as the record is never missed. A cache that cannot be read is
 //! ignored, and one that cannot be written is not: it only saves time.
@@ -136,6 +137,8 @@ impl Cache {
         };
         let Some(dir) = path.parent() else { return };
         let _ = std::fs::create_dir_all(dir);
+        // What a run killed between writing and renaming left.
+        crate::compose::write::remove_stale(dir, ".list-cache.", ".tmp");
         let temporary = dir.join(format!(".list-cache.{}.tmp", std::process::id()));
         if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, &path).is_ok() {
             return;
