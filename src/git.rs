@@ -436,6 +436,16 @@ pub fn committed_links_at(root: &Path, paths: &[String]) -> BTreeMap<String, Not
     found
 }
 
+/// A file named `name` for the incident repository at `root`, in a place
+/// the whole git repository shares (the ledger branch, `.git/incidentkit/`):
+/// `name` itself, or `<folder>.name` for an incident repository in a folder.
+pub fn file_for(root: &Path, name: &str) -> String {
+    match prefix(root).trim_end_matches('/') {
+        "" => name.to_string(),
+        folder => format!("{}.{name}", folder.replace('/', "-")),
+    }
+}
+
 /// Where `root` sits inside its git repository, as `examples/acme/` (empty
 /// at the top or outside git): for links to files on the forge.
 pub fn prefix(root: &Path) -> String {
@@ -505,6 +515,17 @@ pub fn export_tree(root: &Path, rev: &str, dest: &Path) -> Result<jiff::Timestam
 mod tests {
     use super::*;
     use std::fs;
+
+    #[test]
+    fn a_file_for_an_incident_repository_in_a_folder_is_named_after_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let nested = tmp.path().join("ops/incidents-repo");
+        fs::create_dir_all(&nested).unwrap();
+        assert_eq!(file_for(tmp.path(), "x.json"), "x.json", "outside git");
+        Repository::init(tmp.path()).unwrap();
+        assert_eq!(file_for(tmp.path(), "x.json"), "x.json");
+        assert_eq!(file_for(&nested, "x.json"), "ops-incidents-repo.x.json");
+    }
 
     fn commit_all(repo: &Repository) {
         let mut index = repo.index().unwrap();

@@ -105,15 +105,7 @@ impl Ledger {
     pub fn open(root: &Path, remote: Option<String>) -> Result<Self, LedgerError> {
         let repo = Repository::discover(root)
             .map_err(|_| LedgerError::NotARepository(root.display().to_string()))?;
-        let prefix = crate::git::prefix(root);
-        let file = if prefix.is_empty() {
-            "deliveries.jsonl".to_string()
-        } else {
-            format!(
-                "{}.deliveries.jsonl",
-                prefix.trim_end_matches('/').replace('/', "-")
-            )
-        };
+        let file = crate::git::file_for(root, "deliveries.jsonl");
         let run = format!(
             "{}-{}",
             Timestamp::now().as_nanosecond(),

@@ -177,15 +177,7 @@ pub fn found(stamps: &Stamps, dir: &IncidentDir) -> Option<Found> {
 /// incident repository in a folder of the git repository.
 fn location(root: &Path) -> Option<PathBuf> {
     let repo = git2::Repository::discover(root).ok()?;
-    let prefix = crate::git::prefix(root);
-    let name = if prefix.is_empty() {
-        "list-cache.json".to_string()
-    } else {
-        format!(
-            "{}.list-cache.json",
-            prefix.trim_end_matches('/').replace('/', "-")
-        )
-    };
+    let name = crate::git::file_for(root, "list-cache.json");
     Some(repo.path().join("incidentkit").join(name))
 }
 
