@@ -47,22 +47,25 @@ pub struct Stamp {
     pub len: u64,
     /// `None` where the file system keeps no modification time.
     pub modified: Option<std::time::SystemTime>,
-    /// Change time (seconds, nanoseconds), inode and device; zero elsewhere.
-    pub inode: (i64, i64, u64, u64),
+    /// Change time (seconds, nanoseconds); zero where not Unix.
+    pub changed: (i64, i64),
+    /// Inode and device; zero where not Unix.
+    pub inode: (u64, u64),
 }
 
 impl Stamp {
     fn of(meta: &std::fs::Metadata) -> Self {
         #[cfg(unix)]
-        let inode = {
+        let (changed, inode) = {
             use std::os::unix::fs::MetadataExt;
-            (meta.ctime(), meta.ctime_nsec(), meta.ino(), meta.dev())
+            ((meta.ctime(), meta.ctime_nsec()), (meta.ino(), meta.dev()))
         };
         #[cfg(not(unix))]
-        let inode = (0, 0, 0, 0);
+        let (changed, inode) = ((0, 0), (0, 0));
         Self {
             len: meta.len(),
             modified: meta.modified().ok(),
+            changed,
             inode,
         }
     }
@@ -150,12 +153,18 @@ impl Files {
     }
 
     pub(crate) fn scan(&self) -> std::io::Result<layout::Layout> {
-        self.scan_stamped().map(|(layout, _)| layout)
+        self.scan_with(false).map(|(layout, _)| layout)
     }
 
     /// `scan`, with the stamp of every regular file on disk it lists (from
     /// the one stat each that the repository's size limit needs anyway).
     pub(crate) fn scan_stamped(&self) -> std::io::Result<(layout::Layout, Stamps)> {
+        self.scan_with(true)
+    }
+
+    /// `scan`, keeping the stamps only when `stamped`: a check does not
+    /// need them, and 87,000 paths copied into a map are not free.
+    fn scan_with(&self, stamped: bool) -> std::io::Result<(layout::Layout, Stamps)> {
         let mut layout = layout::scan(&self.root)?;
         for file in self.pending.keys() {
             layout.insert(file);
@@ -163,7 +172,7 @@ impl Files {
         for (path, what) in &self.refused {
             layout.refuse(path, *what);
         }
-        let (total, stamps) = self.sizes(&layout);
+        let (total, stamps) = self.sizes(&layout, stamped);
         source::within_repository_limit(&self.root, total)?;
         Ok((layout, stamps))
     }
@@ -183,10 +192,10 @@ impl Files {
         Ok(layout)
     }
 
-    /// The size of every file `check` would read, in total, and the stamps
-    /// of those on disk (one stat each, no reads; in parallel, as the stats
-    /// of a large repository add up).
-    fn sizes(&self, layout: &layout::Layout) -> (u64, Stamps) {
+    /// The size of every file `check` would read, in total, and, when
+    /// `stamped`, the stamps of those on disk (one stat each, no reads; in
+    /// parallel, as the stats of a large repository add up).
+    fn sizes(&self, layout: &layout::Layout, stamped: bool) -> (u64, Stamps) {
         let size = |file: &String| -> (u64, Option<(String, Stamp)>) {
             if let Some(text) = self.pending.get(file) {
                 return (text.len() as u64, None);
@@ -195,7 +204,7 @@ impl Files {
             let Ok(meta) = std::fs::symlink_metadata(self.root.join(file)) else {
                 return (0, None);
             };
-            let stamp = (meta.is_file() && self.refused_at(file).is_none())
+            let stamp = (stamped && meta.is_file() && self.refused_at(file).is_none())
                 .then(|| (file.clone(), Stamp::of(&meta)));
             (meta.len(), stamp)
         };

@@ -7,9 +7,8 @@
 //! An incident is taken from it only when the names, sizes, modification and
 //! change times, inodes and devices of all its files are those recorded (as
 //! git's index trusts a file whose stat has not changed), by the same build
-//! of incidentkit. A file
-//! changed within the last seconds is not recorded, so an edit in the same
-//! clock tick as the record is never missed. A cache that cannot be read is
+//! of incidentkit. A file modified within the last seconds is not recorded,
+//! so an edit in the same clock tick as the record is never missed. A cache that cannot be read is
 //! ignored, and one that cannot be written is not: it only saves time.
 
 use crate::model::{Declaration, Incident, Postmortem, Update};
@@ -26,8 +25,8 @@ const FORMAT: u32 = 1;
 /// A file modified this recently is not recorded (see the module doc).
 const SETTLED: Duration = Duration::from_secs(2);
 
-/// The names, sizes and modification times of the files an incident's
-/// state was read from, hashed: equal while none of them changed.
+/// The names and stamps of the files an incident's state was read from,
+/// hashed: equal while none of them changed.
 type Fingerprint = u64;
 
 /// An incident's files as found now: their fingerprint, and when the newest
