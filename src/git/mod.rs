@@ -9,6 +9,9 @@
 //! `prefix` places the incident repository inside its git repository, for
 //! links to the forge.
 
+mod tree_diff;
+mod worktree;
+
 use crate::repo::source::NotRegular;
 use git2::{Repository, Signature, StatusOptions};
 use std::collections::BTreeMap;
@@ -198,9 +201,10 @@ fn is_blob(mode: git2::FileMode) -> bool {
 ///
 /// In two steps that each cost what changed, where libgit2's diff of a tree
 /// against the working tree would read every tree of the base: the base tree
-/// against the index's tree (their shared subtrees have the same ids, and the
-/// index's tree comes from its cache of trees, which git keeps valid for the
-/// folders nothing was staged in), then the index against the working tree.
+/// against the index's tree (`tree_diff`: their shared subtrees have the same
+/// ids, and the index's tree comes from its cache of trees, which git keeps
+/// valid for the folders nothing was staged in), then the index against the working tree
+/// in the folders where the stat data says it may differ (`worktree`).
 pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
     let repo = Repository::discover(root)
         .map_err(|_| GitError::NotARepository(root.display().to_string()))?;
@@ -212,32 +216,58 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
         return Err(GitError::NotARepository(root.display().to_string()));
     }
     let prefix = prefix_in(&repo, root);
-    let mut opts = git2::DiffOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true);
     // Only what incidentkit reads: a change elsewhere (the built site, the
     // workflows) cannot matter, and its folders are not even listed.
-    for path in [
+    let roots = [
         crate::repo::CONFIG_FILE,
         crate::paths::INCIDENTS,
         crate::paths::TEMPLATES,
-    ] {
+    ];
+    let mut opts = git2::DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    for path in roots {
         opts.pathspec(format!("{prefix}{path}"));
     }
     let mut index = repo.index()?;
+    let mut sides: BTreeMap<String, Sides> = BTreeMap::new();
     // The index as a tree: from git's cache of trees when nothing is staged
     // (no object written), else written as `git commit` would.
-    let staged = match index.write_tree().and_then(|oid| repo.find_tree(oid)) {
-        Ok(tree) => repo.diff_tree_to_tree(Some(&base_tree), Some(&tree), Some(&mut opts))?,
+    match index.write_tree().and_then(|oid| repo.find_tree(oid)) {
+        Ok(tree) => {
+            for (path, side) in tree_diff::changes(&repo, &base_tree, &tree, &prefix, &roots)? {
+                sides.entry(path).or_default().staged = Some(side);
+            }
+        }
         // A repository we may not write to: compare with the index itself.
-        Err(_) => repo.diff_tree_to_index(Some(&base_tree), Some(&index), Some(&mut opts))?,
-    };
-    let unstaged = repo.diff_index_to_workdir(Some(&index), Some(&mut opts))?;
-    let mut sides: BTreeMap<String, Sides> = BTreeMap::new();
-    for delta in staged.deltas() {
-        if let Some(path) = delta_path(&delta) {
-            sides.entry(path).or_default().staged = Some(Side::of(&delta));
+        Err(_) => {
+            let staged =
+                repo.diff_tree_to_index(Some(&base_tree), Some(&index), Some(&mut opts))?;
+            for delta in staged.deltas() {
+                if let Some(path) = delta_path(&delta) {
+                    sides.entry(path).or_default().staged = Some(Side::of(&delta));
+                }
+            }
         }
     }
+    let unstaged = match worktree::suspects(root, &index, &prefix) {
+        Some(suspects) => {
+            // Literal paths: libgit2 then walks only these folders.
+            let mut only = git2::DiffOptions::new();
+            only.include_untracked(true)
+                .recurse_untracked_dirs(true)
+                .disable_pathspec_match(true);
+            let always = [crate::repo::CONFIG_FILE, crate::paths::TEMPLATES];
+            for path in always
+                .iter()
+                .copied()
+                .chain(suspects.iter().map(String::as_str))
+            {
+                only.pathspec(format!("{prefix}{path}"));
+            }
+            repo.diff_index_to_workdir(Some(&index), Some(&mut only))?
+        }
+        None => repo.diff_index_to_workdir(Some(&index), Some(&mut opts))?,
+    };
     for delta in unstaged.deltas() {
         if let Some(path) = delta_path(&delta) {
             sides.entry(path).or_default().unstaged = Some(Side::of(&delta));
@@ -612,5 +642,190 @@ mod tests {
                 ("incidents/e/incident.yaml", Change::Added, None),
             ]
         );
+    }
+
+    fn write_in(root: &Path, path: &str, text: &str) {
+        let file = root.join(path);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(file, text).unwrap();
+    }
+
+    /// What libgit2's own diffs say, each path with its change: the
+    /// reference the faster walks must agree with.
+    fn deltas(diff: &git2::Diff<'_>) -> Vec<(String, git2::Delta, git2::Oid, git2::Oid)> {
+        let mut found: Vec<_> = diff
+            .deltas()
+            .map(|d| {
+                let status = match d.status() {
+                    git2::Delta::Typechange => git2::Delta::Modified,
+                    git2::Delta::Untracked => git2::Delta::Added,
+                    other => other,
+                };
+                (
+                    delta_path(&d).unwrap(),
+                    status,
+                    d.old_file().id(),
+                    d.new_file().id(),
+                )
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    }
+
+    #[test]
+    fn the_tree_walk_finds_what_libgit2s_tree_diff_finds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let repo = Repository::init(root).unwrap();
+        let w = |path: &str, text: &str| write_in(root, &format!("ops/{path}"), text);
+        w("incidentkit.yaml", "site: {name: x}\n");
+        w("incidents/a/incident.yaml", "title: A\n");
+        w("incidents/a/updates/1.yaml", "status: investigating\n");
+        w("incidents/a/notes", "a file, then a folder\n");
+        w("incidents/b/incident.yaml", "title: B\n");
+        w("incidents/b/updates/1.yaml", "status: resolved\n");
+        w("incidents/c/incident.yaml", "title: C\n");
+        w("templates/page.html", "<p>1</p>\n");
+        w("README.md", "outside\n");
+        write_in(root, "elsewhere/incidents/x.yaml", "not ours\n");
+        commit_all(&repo);
+        let before = repo.head().unwrap().peel_to_tree().unwrap();
+        w("incidents/a/updates/1.yaml", "status: identified\n");
+        w("incidents/a/updates/2.yaml", "status: monitoring\n");
+        fs::remove_file(root.join("ops/incidents/a/notes")).unwrap();
+        w("incidents/a/notes/n.md", "now a folder\n");
+        fs::remove_dir_all(root.join("ops/incidents/b")).unwrap();
+        w("incidents/d/incident.yaml", "title: D\n");
+        fs::remove_file(root.join("ops/incidents/c/incident.yaml")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", root.join("ops/incidents/c/incident.yaml"))
+            .unwrap();
+        w("templates/page.html", "<p>2</p>\n");
+        w("README.md", "changed, outside\n");
+        write_in(root, "elsewhere/incidents/x.yaml", "changed, not ours\n");
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"], None).unwrap();
+        let after = repo.find_tree(index.write_tree().unwrap()).unwrap();
+
+        let roots = [
+            crate::repo::CONFIG_FILE,
+            crate::paths::INCIDENTS,
+            crate::paths::TEMPLATES,
+        ];
+        let mut walked: Vec<_> = tree_diff::changes(&repo, &before, &after, "ops/", &roots)
+            .unwrap()
+            .into_iter()
+            .map(|(path, side)| (path, side.status, side.old.0, side.new.0))
+            .collect();
+        walked.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut opts = git2::DiffOptions::new();
+        for path in roots {
+            opts.pathspec(format!("ops/{path}"));
+        }
+        let diffed = repo
+            .diff_tree_to_tree(Some(&before), Some(&after), Some(&mut opts))
+            .unwrap();
+        let expected = deltas(&diffed);
+        assert_eq!(expected.len(), 10, "{expected:?}");
+        // libgit2 names no id for the missing side of an added or deleted file.
+        let ids = |v: &[(String, git2::Delta, git2::Oid, git2::Oid)]| {
+            v.iter()
+                .map(|(p, s, a, b)| {
+                    let a = if *s == git2::Delta::Added {
+                        git2::Oid::ZERO_SHA1
+                    } else {
+                        *a
+                    };
+                    let b = if *s == git2::Delta::Deleted {
+                        git2::Oid::ZERO_SHA1
+                    } else {
+                        *b
+                    };
+                    (p.clone(), *s, a, b)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&walked), ids(&expected));
+        assert!(
+            tree_diff::changes(&repo, &before, &before, "ops/", &roots)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_working_tree_is_compared_as_libgit2_compares_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let repo = Repository::init(root).unwrap();
+        let w = |path: &str, text: &str| write_in(root, path, text);
+        w("incidentkit.yaml", "site: {name: x}\n");
+        for id in ["a", "b", "c", "d", "e", "f"] {
+            w(
+                &format!("incidents/{id}/incident.yaml"),
+                &format!("title: {id}\n"),
+            );
+            w(
+                &format!("incidents/{id}/updates/1.yaml"),
+                "status: resolved\n",
+            );
+        }
+        w("incidents/g/.keep", "");
+        // Modified long before the index was written: not racy.
+        let file = root.join("incidents/a/updates/1.yaml");
+        let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        let set_modified = || {
+            let opened = fs::File::options().write(true).open(&file).unwrap();
+            opened.set_modified(long_ago).unwrap();
+        };
+        set_modified();
+        // The index written a second after every file: none is racy (a racy
+        // entry is recorded with no size, and its whole folder diffed).
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        commit_all(&repo);
+        // Same size and inode, modification time put back: only the change
+        // time tells.
+        fs::write(&file, "status: RESOLVED\n").unwrap();
+        set_modified();
+        w("incidents/b/updates/2.yaml", "status: resolved\n");
+        fs::remove_file(root.join("incidents/c/updates/1.yaml")).unwrap();
+        fs::remove_dir_all(root.join("incidents/d/updates")).unwrap();
+        std::os::unix::fs::symlink("/etc", root.join("incidents/d/updates")).unwrap();
+        w("incidents/h/incident.yaml", "title: h\n");
+        w("incidents/stray.txt", "x\n");
+        w("incidentkit.yaml", "site: {name: y}\n");
+        // Touched, same content: not a change.
+        let same = root.join("incidents/e/incident.yaml");
+        fs::write(&same, fs::read(&same).unwrap()).unwrap();
+        w("incidents/g/.keep", "hidden: never read\n");
+
+        let found: Vec<(String, Change)> = changes_since(root, "HEAD")
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.path, c.change))
+            .collect();
+        let mut opts = git2::DiffOptions::new();
+        opts.include_untracked(true).recurse_untracked_dirs(true);
+        let index = repo.index().unwrap();
+        let full = repo
+            .diff_index_to_workdir(Some(&index), Some(&mut opts))
+            .unwrap();
+        let expected: Vec<(String, Change)> = deltas(&full)
+            .into_iter()
+            .filter(|(path, ..)| !path.contains("/."))
+            .map(|(path, status, ..)| {
+                let change = match status {
+                    git2::Delta::Added => Change::Added,
+                    git2::Delta::Deleted => Change::Deleted,
+                    _ => Change::Modified,
+                };
+                (path, change)
+            })
+            .collect();
+        assert_eq!(expected.len(), 8, "{expected:?}");
+        assert_eq!(found, expected);
     }
 }

@@ -1,0 +1,108 @@
+//! Where the working tree may differ from git's index under `incidents/`,
+//! found as git's index finds it (each file's stat against the stat data the
+//! index recorded, each folder's names against the index's paths) but with
+//! the repository's own parallel listing, so that libgit2's diff, which
+//! hashes what the stat data cannot rule out, walks those folders only: its
+//! status of the whole tree was a third of a full `validate` on 10,000
+//! incidents.
+
+use crate::paths::{INCIDENTS, in_incident};
+use crate::repo::{Files, Stamp};
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+use std::time::SystemTime;
+
+/// The folders `incidents/<id>` (and files right under `incidents/`) of the
+/// incident repository at `root` where the working tree may differ from
+/// `index`: a file whose stat data differs from the index's, a file or
+/// folder the index does not hold, an index entry with no file. Paths are
+/// relative to `root`; `prefix` places `root` in the git working tree.
+/// Names starting with a dot are left out, as the repository's listing
+/// leaves them (incidentkit never reads them). `None` when the folders
+/// cannot be listed or an index path is not UTF-8: then diff everything.
+pub(super) fn suspects(root: &Path, index: &git2::Index, prefix: &str) -> Option<BTreeSet<String>> {
+    let (layout, mut stamps) = Files::on_disk(root).scan_stamped().ok()?;
+    let index_written = index
+        .path()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .and_then(|m| m.modified().ok());
+    let under = format!("{prefix}{INCIDENTS}/");
+    let mut suspects = BTreeSet::new();
+    let mut tracked = HashSet::new();
+    for entry in index.iter() {
+        if !entry.path.starts_with(under.as_bytes()) {
+            continue;
+        }
+        let path = std::str::from_utf8(&entry.path).ok()?;
+        let path = &path[prefix.len()..];
+        if path.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
+        let same = stamps
+            .remove(path)
+            .is_some_and(|stamp| unchanged(&entry, &stamp, index_written));
+        if !same {
+            suspects.insert(scope(path));
+        }
+        tracked.insert(path.to_string());
+    }
+    let listed = layout
+        .strays
+        .iter()
+        .chain(layout.incidents.iter().flat_map(|d| {
+            d.incident
+                .iter()
+                .chain(&d.updates)
+                .chain(&d.postmortem)
+                .chain(&d.corrections)
+                .chain(&d.redactions)
+                .chain(&d.strays)
+        }));
+    let refused = layout.refused().into_keys().map(str::to_string);
+    for path in listed.cloned().chain(refused) {
+        if !tracked.contains(&path) {
+            suspects.insert(scope(&path));
+        }
+    }
+    Some(suspects)
+}
+
+/// The incident folder `path` lies in, or `path` itself when it lies right
+/// under `incidents/`.
+fn scope(path: &str) -> String {
+    match in_incident(path) {
+        Some((id, _)) => format!("{INCIDENTS}/{id}"),
+        None => path.to_string(),
+    }
+}
+
+/// git's rule: a file is unchanged when its size, modification and change
+/// times and inode are what the index recorded, and it was not modified in
+/// the same second as the index was written or later ("racy": a write
+/// within the index's own timestamp leaves the stat data alike).
+fn unchanged(entry: &git2::IndexEntry, stamp: &Stamp, index_written: Option<SystemTime>) -> bool {
+    let (Some(modified), Some(written)) = (stamp.modified, index_written) else {
+        return false;
+    };
+    let seconds = |t: SystemTime| {
+        t.duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| (d.as_secs(), d.subsec_nanos()))
+            .ok()
+    };
+    let (Some((secs, nanos)), Some((written, _))) = (seconds(modified), seconds(written)) else {
+        return false;
+    };
+    // The index keeps 32 bits of each; a git that keeps no nanoseconds
+    // writes 0 there, and git itself then compares seconds only.
+    let same_time = |(s, ns): (u64, u32), t: &git2::IndexTime| {
+        t.seconds() as u32 == s as u32 && (t.nanoseconds() == 0 || t.nanoseconds() == ns)
+    };
+    let (changed_secs, changed_nanos) = stamp.changed;
+    let unix_same = !cfg!(unix)
+        || (same_time((changed_secs as u64, changed_nanos as u32), &entry.ctime)
+            && entry.ino == stamp.inode.0 as u32);
+    secs < written
+        && entry.file_size == stamp.len as u32
+        && same_time((secs, nanos), &entry.mtime)
+        && unix_same
+}
