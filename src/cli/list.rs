@@ -128,14 +128,29 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         out.flush()?;
         return Ok(code);
     }
-    let loud = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let width = incidents.iter().map(|(id, _)| id.len()).max().unwrap_or(2);
+    table(&mut out, &lines, width, now)?;
+    if lines.is_empty() {
+        writeln!(out, "no incidents{}", if args.open { " open" } else { "" })?;
+    }
+    out.flush()?;
+    Ok(code)
+}
+
+/// The lines as a table for people, newest first, overdue updates loud.
+fn table(
+    out: &mut impl Write,
+    lines: &[Line],
+    width: usize,
+    now: Timestamp,
+) -> std::io::Result<()> {
+    let loud = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     writeln!(
         out,
         "{:width$}  SEV   STATUS         AGE       PHASE     NEXT UPDATE",
         "ID"
     )?;
-    for l in &lines {
+    for l in lines {
         let r = match l {
             Line::Row(r) => r,
             Line::Unreadable(u) => {
@@ -169,9 +184,5 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             r.phase
         )?;
     }
-    if lines.is_empty() {
-        writeln!(out, "no incidents{}", if args.open { " open" } else { "" })?;
-    }
-    out.flush()?;
-    Ok(code)
+    Ok(())
 }

@@ -673,6 +673,21 @@ mod tests {
         found
     }
 
+    /// libgit2 names no id for the missing side of an added or deleted file.
+    fn known_ids(
+        found: &[(String, git2::Delta, git2::Oid, git2::Oid)],
+    ) -> Vec<(String, git2::Delta, git2::Oid, git2::Oid)> {
+        let zero = git2::Oid::ZERO_SHA1;
+        found
+            .iter()
+            .map(|(p, s, a, b)| {
+                let a = if *s == git2::Delta::Added { zero } else { *a };
+                let b = if *s == git2::Delta::Deleted { zero } else { *b };
+                (p.clone(), *s, a, b)
+            })
+            .collect()
+    }
+
     #[test]
     fn the_tree_walk_finds_what_libgit2s_tree_diff_finds() {
         let tmp = tempfile::tempdir().unwrap();
@@ -730,25 +745,7 @@ mod tests {
             .unwrap();
         let expected = deltas(&diffed);
         assert_eq!(expected.len(), 10, "{expected:?}");
-        // libgit2 names no id for the missing side of an added or deleted file.
-        let ids = |v: &[(String, git2::Delta, git2::Oid, git2::Oid)]| {
-            v.iter()
-                .map(|(p, s, a, b)| {
-                    let a = if *s == git2::Delta::Added {
-                        git2::Oid::ZERO_SHA1
-                    } else {
-                        *a
-                    };
-                    let b = if *s == git2::Delta::Deleted {
-                        git2::Oid::ZERO_SHA1
-                    } else {
-                        *b
-                    };
-                    (p.clone(), *s, a, b)
-                })
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(ids(&walked), ids(&expected));
+        assert_eq!(known_ids(&walked), known_ids(&expected));
         assert!(
             tree_diff::changes(&repo, &before, &before, "ops/", &roots)
                 .unwrap()

@@ -46,18 +46,12 @@ pub(super) fn suspects(root: &Path, index: &git2::Index, prefix: &str) -> Option
         }
         tracked.insert(path.to_string());
     }
-    let listed = layout
-        .strays
-        .iter()
-        .chain(layout.incidents.iter().flat_map(|d| {
-            d.incident
-                .iter()
-                .chain(&d.updates)
-                .chain(&d.postmortem)
-                .chain(&d.corrections)
-                .chain(&d.redactions)
-                .chain(&d.strays)
-        }));
+    let listed = layout.strays.iter().chain(
+        layout
+            .incidents
+            .iter()
+            .flat_map(|d| d.read_files().chain(&d.strays)),
+    );
     let refused = layout.refused().into_keys().map(str::to_string);
     for path in listed.cloned().chain(refused) {
         if !tracked.contains(&path) {

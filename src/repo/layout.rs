@@ -33,6 +33,19 @@ pub struct IncidentDir {
     pub refused: Vec<(String, NotRegular)>,
 }
 
+impl IncidentDir {
+    /// The files of the folder that a check reads: the declaration, the
+    /// updates, the post-mortem, the correction and redaction records.
+    pub fn read_files(&self) -> impl Iterator<Item = &String> {
+        self.incident
+            .iter()
+            .chain(&self.updates)
+            .chain(&self.postmortem)
+            .chain(&self.corrections)
+            .chain(&self.redactions)
+    }
+}
+
 /// The files of a repository, as listed (none read yet).
 #[derive(Debug, Clone, Default)]
 pub struct Layout {

@@ -211,15 +211,7 @@ impl Files {
         let sized: Vec<(u64, Option<(String, Stamp)>)> = layout
             .incidents
             .par_iter()
-            .flat_map_iter(|d| {
-                d.incident
-                    .iter()
-                    .chain(&d.updates)
-                    .chain(&d.postmortem)
-                    .chain(&d.corrections)
-                    .chain(&d.redactions)
-                    .map(size)
-            })
+            .flat_map_iter(|d| d.read_files().map(size))
             .collect();
         let config = size(&CONFIG_FILE.to_string()).0;
         let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
