@@ -228,6 +228,9 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
     for path in roots {
         opts.pathspec(format!("{prefix}{path}"));
     }
+    let index_written = std::fs::metadata(repo.path().join("index"))
+        .and_then(|m| m.modified())
+        .ok();
     let mut index = repo.index()?;
     let mut sides: BTreeMap<String, Sides> = BTreeMap::new();
     // The index as a tree: from git's cache of trees when nothing is staged
@@ -249,7 +252,7 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
             }
         }
     }
-    let unstaged = match worktree::suspects(root, &index, &prefix) {
+    let unstaged = match worktree::suspects(root, &index, index_written, &prefix) {
         Some(suspects) => {
             // Literal paths: libgit2 then walks only these folders.
             let mut only = git2::DiffOptions::new();
@@ -824,5 +827,28 @@ mod tests {
             .collect();
         assert_eq!(expected.len(), 8, "{expected:?}");
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn incidents_replaced_by_a_file_is_seen_as_libgit2_sees_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let repo = Repository::init(root).unwrap();
+        write_in(root, "incidents/a/incident.yaml", "title: a\n");
+        commit_all(&repo);
+        fs::remove_dir_all(root.join("incidents")).unwrap();
+        write_in(root, "incidents", "not a folder\n");
+        let found: Vec<(String, Change)> = changes_since(root, "HEAD")
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.path, c.change))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("incidents".to_string(), Change::Added),
+                ("incidents/a/incident.yaml".to_string(), Change::Deleted),
+            ]
+        );
     }
 }

@@ -66,13 +66,14 @@ fn entries(tree: Option<&Tree<'_>>) -> BTreeMap<String, Entry> {
         .collect()
 }
 
-/// A tree entry's raw mode, as libgit2's diff names it.
+/// A tree entry's raw mode, as libgit2's diff names it: by its type bits,
+/// so an odd mode an old tool wrote (100600) is still a file.
 fn mode(raw: i32) -> FileMode {
-    match raw {
+    match raw & 0o170000 {
         0o040000 => FileMode::Tree,
-        0o100644 => FileMode::Blob,
-        0o100664 => FileMode::BlobGroupWritable,
-        0o100755 => FileMode::BlobExecutable,
+        0o100000 if raw == 0o100664 => FileMode::BlobGroupWritable,
+        0o100000 if raw & 0o111 != 0 => FileMode::BlobExecutable,
+        0o100000 => FileMode::Blob,
         0o120000 => FileMode::Link,
         0o160000 => FileMode::Commit,
         _ => FileMode::Unreadable,

@@ -20,16 +20,29 @@ use std::time::SystemTime;
 /// Names starting with a dot are left out, as the repository's listing
 /// leaves them (incidentkit never reads them). `None` when the folders
 /// cannot be listed or an index path is not UTF-8: then diff everything.
-pub(super) fn suspects(root: &Path, index: &git2::Index, prefix: &str) -> Option<BTreeSet<String>> {
+/// `index_written` is the index file's modification time from before it
+/// was loaded (a rewrite meanwhile must not make its entries look older).
+pub(super) fn suspects(
+    root: &Path,
+    index: &git2::Index,
+    index_written: Option<SystemTime>,
+    prefix: &str,
+) -> Option<BTreeSet<String>> {
+    // `incidents` itself as anything but a folder (a file, a link): the
+    // listing sees no folder, so let libgit2 compare everything.
+    let top = std::fs::symlink_metadata(root.join(INCIDENTS));
+    if top.as_ref().is_ok_and(|m| !m.is_dir()) {
+        return None;
+    }
     let (layout, mut stamps) = Files::on_disk(root).scan_stamped().ok()?;
-    let index_written = index
-        .path()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .and_then(|m| m.modified().ok());
     let under = format!("{prefix}{INCIDENTS}/");
     let mut suspects = BTreeSet::new();
     let mut tracked = HashSet::new();
     for entry in index.iter() {
+        if entry.path == under.as_bytes()[..under.len() - 1] {
+            // git records `incidents` itself as a file or link.
+            return None;
+        }
         if !entry.path.starts_with(under.as_bytes()) {
             continue;
         }
