@@ -252,23 +252,9 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
             }
         }
     }
-    let unstaged = match worktree::suspects(root, &index, index_written, &prefix) {
-        Some(suspects) => {
-            // Literal paths: libgit2 then walks only these folders.
-            let mut only = git2::DiffOptions::new();
-            only.include_untracked(true)
-                .recurse_untracked_dirs(true)
-                .disable_pathspec_match(true);
-            let always = [crate::repo::CONFIG_FILE, crate::paths::TEMPLATES];
-            for path in always
-                .iter()
-                .copied()
-                .chain(suspects.iter().map(String::as_str))
-            {
-                only.pathspec(format!("{prefix}{path}"));
-            }
-            repo.diff_index_to_workdir(Some(&index), Some(&mut only))?
-        }
+    let suspects = worktree::suspects(root, &index, index_written, &prefix);
+    let unstaged = match suspects {
+        Some(suspects) => only_in(&repo, &index, &prefix, &suspects)?,
         None => repo.diff_index_to_workdir(Some(&index), Some(&mut opts))?,
     };
     for delta in unstaged.deltas() {
@@ -285,6 +271,30 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
         out.extend(sides.resolve(&repo, path, &on_disk)?);
     }
     Ok(out)
+}
+
+/// The index against the working tree in the configuration, `templates/`
+/// and the folders `suspects` names, by literal path: libgit2 then walks
+/// only these.
+fn only_in<'r>(
+    repo: &'r Repository,
+    index: &git2::Index,
+    prefix: &str,
+    suspects: &std::collections::BTreeSet<String>,
+) -> Result<git2::Diff<'r>, git2::Error> {
+    let mut only = git2::DiffOptions::new();
+    only.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .disable_pathspec_match(true);
+    let always = [crate::repo::CONFIG_FILE, crate::paths::TEMPLATES];
+    for path in always
+        .iter()
+        .copied()
+        .chain(suspects.iter().map(String::as_str))
+    {
+        only.pathspec(format!("{prefix}{path}"));
+    }
+    repo.diff_index_to_workdir(Some(index), Some(&mut only))
 }
 
 /// One side of a path's change: before and after, as git's delta says.
