@@ -697,3 +697,83 @@ fn refuses_internal_documents_inside_the_public_site_or_around_it() {
     assert_eq!(fs::read_dir(&site).unwrap().count(), 0);
     assert!(!tmp.path().join("nope").exists());
 }
+
+#[test]
+fn a_feed_keeps_the_hundred_newest_entries_each_with_its_own_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    // A long incident on one component: 150 updates, 20 minutes apart.
+    let dir = repo.join("incidents/2026-10-01-search-degraded");
+    fs::create_dir_all(dir.join("updates")).unwrap();
+    fs::write(
+        dir.join("incident.yaml"),
+        "title: Search results are slow\nkind: incident\nvisibility: public\nseverity: sev3\n\
+         declared_at: 2026-10-01T00:00:00Z\ncomponents: [search]\n\
+         summary: Search results take several seconds to appear.\n",
+    )
+    .unwrap();
+    let start: jiff::Timestamp = "2026-10-01T00:00:00Z".parse().unwrap();
+    for n in 0..150 {
+        let at = start + jiff::SignedDuration::from_mins(20 * n);
+        let status = if n == 149 {
+            "resolved"
+        } else {
+            "investigating"
+        };
+        fs::write(
+            dir.join(format!("updates/{}.yaml", at.strftime("%Y-%m-%dT%H-%M-%SZ"))),
+            format!(
+                "at: {}\nstatus: {status}\nauthor: \"@mara-schulz\"\nmessage: Update number {n} on the slow search results.\n",
+                at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            ),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("site");
+    build(&repo, &out);
+    let files = read_tree(&out);
+    let ns = "http://www.w3.org/2005/Atom";
+    for feed in ["history.atom", "components/search.atom"] {
+        let atom = text(&files, feed);
+        let doc = roxmltree::Document::parse(&atom).unwrap();
+        let field = |e: roxmltree::Node<'_, '_>, name: &str| {
+            e.children()
+                .find(|c| c.has_tag_name((ns, name)))
+                .and_then(|c| c.text())
+                .unwrap()
+                .to_string()
+        };
+        let entries: Vec<(String, String, String)> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((ns, "entry")))
+            .map(|e| (field(e, "updated"), field(e, "id"), field(e, "content")))
+            .collect();
+        assert_eq!(entries.len(), 100, "{feed}");
+        // Newest first, and the newest are kept: the example's November
+        // updates, then this incident's last ones, down to a cut-off.
+        assert!(entries.windows(2).all(|w| w[0].0 >= w[1].0), "{feed}");
+        let ours: Vec<&(String, String, String)> = entries
+            .iter()
+            .filter(|e| e.1.contains("2026-10-01-search-degraded"))
+            .collect();
+        let last = start + jiff::SignedDuration::from_mins(20 * 149);
+        assert_eq!(
+            ours[0].1,
+            format!(
+                "urn:incidentkit:2026-10-01-search-degraded:{}",
+                last.strftime("%Y%m%dT%H%M%SZ")
+            ),
+            "{feed}"
+        );
+        // Each entry carries its own update's message.
+        for (i, e) in ours.iter().enumerate() {
+            let n = 149 - i;
+            assert!(
+                e.2.contains(&format!("Update number {n} on")),
+                "{feed}: {:?}",
+                e.2
+            );
+        }
+    }
+}

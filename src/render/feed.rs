@@ -6,6 +6,7 @@ use super::site::status_label;
 use super::time::iso;
 use super::view::{PublicIncident, PublicView};
 use super::{RenderError, ctx};
+use crate::model::Entry;
 use crate::templates::Templates;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 const FEED_LIMIT: usize = 100;
 
 #[derive(Debug, Serialize)]
-struct Entry {
+struct FeedEntry {
     id: String,
     title: String,
     link: String,
@@ -88,27 +89,33 @@ impl Feed {
             .map(|u| format!("{}/", u.trim_end_matches('/')))
             .unwrap_or_default();
         let clock = super::time::SiteTime::new(view.config);
-        let mut entries: Vec<Entry> = Vec::new();
-        for i in incidents {
-            for u in i.updates() {
+        // Sorted on their keys first, so that only the entries kept are
+        // rendered (Markdown to HTML): a feed of 10,000 incidents had every
+        // update's message rendered to keep a hundred.
+        let mut newest: Vec<(String, String, &PublicIncident<'a>, &Entry<'a>)> = incidents
+            .flat_map(|i| i.updates().iter().map(move |u| (i, u)))
+            .map(|(i, u)| {
                 let stamp = u.at.strftime("%Y%m%dT%H%M%SZ");
-                entries.push(Entry {
-                    // The same id in every feed: a reader subscribed to two
-                    // sees one entry.
-                    id: format!("urn:incidentkit:{}:{stamp}", i.id()),
-                    title: format!("{}: {}", status_label(u.status).label, i.title()),
-                    link: format!("{base}{}", crate::paths::incident_page(i.id())),
-                    // A correction changes the entry: readers show it again.
-                    updated: iso(u.amended_at().unwrap_or(u.at)),
-                    pub_date: u.at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
-                    content: markdown::to_html(
-                        &super::amend::message(u, &clock).unwrap_or_default(),
-                    ),
-                });
-            }
-        }
-        entries.sort_by(|a, b| (&b.updated, &b.id).cmp(&(&a.updated, &a.id)));
-        entries.truncate(FEED_LIMIT);
+                // The same id in every feed: a reader subscribed to two
+                // sees one entry. A correction changes the entry: readers
+                // show it again.
+                let id = format!("urn:incidentkit:{}:{stamp}", i.id());
+                (iso(u.amended_at().unwrap_or(u.at)), id, i, u)
+            })
+            .collect();
+        newest.sort_by(|a, b| (&b.0, &b.1).cmp(&(&a.0, &a.1)));
+        newest.truncate(FEED_LIMIT);
+        let entries: Vec<FeedEntry> = newest
+            .into_iter()
+            .map(|(updated, id, i, u)| FeedEntry {
+                id,
+                title: format!("{}: {}", status_label(u.status).label, i.title()),
+                link: format!("{base}{}", crate::paths::incident_page(i.id())),
+                updated,
+                pub_date: u.at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
+                content: markdown::to_html(&super::amend::message(u, &clock).unwrap_or_default()),
+            })
+            .collect();
         // The feed changes when an entry is added: its newest entry.
         let updated = entries
             .first()
