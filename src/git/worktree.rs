@@ -7,34 +7,42 @@
 //! incidents.
 
 use crate::paths::{INCIDENTS, in_incident};
-use crate::repo::{Files, Stamp};
+use crate::repo::layout::Layout;
+use crate::repo::{Files, Stamp, Stamps};
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::time::SystemTime;
 
-/// The folders `incidents/<id>` (and files right under `incidents/`) of the
-/// incident repository at `root` where the working tree may differ from
-/// `index`: a file whose stat data differs from the index's, a file or
-/// folder the index does not hold, an index entry with no file. Paths are
-/// relative to `root`; `prefix` places `root` in the git working tree.
-/// Names starting with a dot are left out, as the repository's listing
-/// leaves them (incidentkit never reads them). `None` when the folders
-/// cannot be listed or an index path is not UTF-8: then diff everything.
-/// `index_written` is the index file's modification time from before it
-/// was loaded (a rewrite meanwhile must not make its entries look older).
-pub(super) fn suspects(
-    root: &Path,
-    index: &git2::Index,
-    index_written: Option<SystemTime>,
-    prefix: &str,
-) -> Option<BTreeSet<String>> {
-    // `incidents` itself as anything but a folder (a file, a link): the
-    // listing sees no folder, so let libgit2 compare everything.
+/// What `suspects` compares with the index: the repository's listing and
+/// each file's stamp. `None` when `incidents` is not a folder (a file, a
+/// link: the listing sees nothing there) or cannot be listed; then libgit2
+/// compares everything. On its own thread while libgit2 loads the index.
+pub(super) fn list(root: &Path) -> Option<(Layout, Stamps)> {
     let top = std::fs::symlink_metadata(root.join(INCIDENTS));
     if top.as_ref().is_ok_and(|m| !m.is_dir()) {
         return None;
     }
-    let (layout, mut stamps) = Files::on_disk(root).scan_stamped().ok()?;
+    Files::on_disk(root).scan_stamped().ok()
+}
+
+/// The folders `incidents/<id>` (and files right under `incidents/`) of the
+/// incident repository where the working tree (`listed`) may differ from
+/// `index`: a file whose stat data differs from the index's, a file or
+/// folder the index does not hold, an index entry with no file. Paths are
+/// relative to the incident repository; `prefix` places it in the git
+/// working tree. Names starting with a dot are left out, as the listing
+/// leaves them (incidentkit never reads them). `None` when an index path is
+/// not UTF-8, or git records `incidents` itself as a file: then diff
+/// everything. `index_written` is the index file's modification time from
+/// before it was loaded (a rewrite meanwhile must not make its entries
+/// look older).
+pub(super) fn suspects(
+    listed: (Layout, Stamps),
+    index: &git2::Index,
+    index_written: Option<SystemTime>,
+    prefix: &str,
+) -> Option<BTreeSet<String>> {
+    let (layout, mut stamps) = listed;
     let under = format!("{prefix}{INCIDENTS}/");
     let mut suspects = BTreeSet::new();
     let mut tracked = HashSet::new();
