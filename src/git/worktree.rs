@@ -9,7 +9,8 @@
 use crate::paths::{INCIDENTS, in_incident};
 use crate::repo::layout::Layout;
 use crate::repo::{Files, Stamp, Stamps};
-use std::collections::{BTreeSet, HashSet};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -42,43 +43,49 @@ pub(super) fn suspects(
     index_written: Option<SystemTime>,
     prefix: &str,
 ) -> Option<BTreeSet<String>> {
-    let (layout, mut stamps) = listed;
+    let (layout, stamps) = listed;
     let under = format!("{prefix}{INCIDENTS}/");
-    let mut suspects = BTreeSet::new();
-    let mut tracked = HashSet::new();
+    let mut entries = Vec::new();
     for entry in index.iter() {
         if entry.path == under.as_bytes()[..under.len() - 1] {
             // git records `incidents` itself as a file or link.
             return None;
         }
-        if !entry.path.starts_with(under.as_bytes()) {
-            continue;
-        }
-        let path = std::str::from_utf8(&entry.path).ok()?;
-        let path = &path[prefix.len()..];
-        if path.split('/').any(|part| part.starts_with('.')) {
-            continue;
-        }
-        let same = stamps
-            .remove(path)
-            .is_some_and(|stamp| unchanged(&entry, &stamp, index_written));
-        if !same {
-            suspects.insert(scope(path));
-        }
-        tracked.insert(path.to_string());
-    }
-    let listed = layout.strays.iter().chain(
-        layout
-            .incidents
-            .iter()
-            .flat_map(|d| d.read_files().chain(&d.strays)),
-    );
-    let refused = layout.refused().into_keys().map(str::to_string);
-    for path in listed.cloned().chain(refused) {
-        if !tracked.contains(&path) {
-            suspects.insert(scope(&path));
+        if entry.path.starts_with(under.as_bytes()) {
+            entries.push(entry);
         }
     }
+    // In the index's order, which is the paths' byte order.
+    let tracked: Vec<(&str, &git2::IndexEntry)> = entries
+        .iter()
+        .map(|e| Some((std::str::from_utf8(&e.path).ok()?.get(prefix.len()..)?, e)))
+        .collect::<Option<_>>()?;
+    let changed = tracked.par_iter().filter(|(path, entry)| {
+        // A conflict's stages (bits 12-13 of the flags) are always compared.
+        let conflicted = (entry.flags >> 12) & 3 != 0;
+        !path.split('/').any(|part| part.starts_with('.'))
+            && (conflicted
+                || !stamps
+                    .get(*path)
+                    .is_some_and(|stamp| unchanged(entry, stamp, index_written)))
+    });
+    let mut suspects: BTreeSet<String> = changed.map(|(path, _)| scope(path)).collect();
+    let listed: Vec<&str> = layout
+        .strays
+        .iter()
+        .chain(
+            layout
+                .incidents
+                .iter()
+                .flat_map(|d| d.read_files().chain(&d.strays)),
+        )
+        .map(String::as_str)
+        .chain(layout.refused().into_keys())
+        .collect();
+    let untracked = listed
+        .par_iter()
+        .filter(|path| tracked.binary_search_by(|(p, _)| p.cmp(path)).is_err());
+    suspects.par_extend(untracked.map(|path| scope(path)));
     Some(suspects)
 }
 
