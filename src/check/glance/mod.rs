@@ -51,8 +51,16 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
     let Ok(config) = document::load::<Config>(files, CONFIG_FILE, FileKind::Config) else {
         return Ok(None);
     };
-    let (layout, stamps) = files.scan_stamped()?;
-    let mut cache = Cache::open(files.root());
+    // The cache (megabytes of JSON) is read while the folders are listed.
+    let (scanned, mut cache) = std::thread::scope(|scope| {
+        let cache = scope.spawn(|| Cache::open(files.root()));
+        let scanned = files.scan_stamped();
+        let cache = cache
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (scanned, cache)
+    });
+    let (layout, stamps) = scanned?;
     let read: Vec<(String, Glanced, Option<Found>)> = layout
         .incidents
         .par_iter()
