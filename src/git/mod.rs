@@ -789,6 +789,15 @@ mod tests {
         );
     }
 
+    /// What `changes_since` says, each path with its change.
+    fn paths_changed_since(root: &Path, rev: &str) -> Vec<(String, Change)> {
+        changes_since(root, rev)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.path, c.change))
+            .collect()
+    }
+
     #[test]
     fn the_working_tree_is_compared_as_libgit2_compares_it() {
         let tmp = tempfile::tempdir().unwrap();
@@ -835,11 +844,7 @@ mod tests {
         fs::write(&same, fs::read(&same).unwrap()).unwrap();
         w("incidents/g/.keep", "hidden: never read\n");
 
-        let found: Vec<(String, Change)> = changes_since(root, "HEAD")
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.path, c.change))
-            .collect();
+        let found = paths_changed_since(root, "HEAD");
         let mut opts = git2::DiffOptions::new();
         opts.include_untracked(true).recurse_untracked_dirs(true);
         let index = repo.index().unwrap();
@@ -871,11 +876,7 @@ mod tests {
         commit_all(&repo);
         fs::remove_dir_all(root.join("incidents")).unwrap();
         write_in(root, "incidents", "not a folder\n");
-        let found: Vec<(String, Change)> = changes_since(root, "HEAD")
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.path, c.change))
-            .collect();
+        let found = paths_changed_since(root, "HEAD");
         assert_eq!(
             found,
             [

@@ -6,7 +6,7 @@
 //! status of the whole tree was a third of a full `validate` on 10,000
 //! incidents.
 
-use crate::paths::{INCIDENTS, in_incident};
+use crate::paths::{INCIDENTS, in_incident, incident_dir};
 use crate::repo::layout::Layout;
 use crate::repo::{Files, Stamp, Stamps};
 use rayon::prelude::*;
@@ -93,7 +93,7 @@ pub(super) fn suspects(
 /// under `incidents/`.
 fn scope(path: &str) -> String {
     match in_incident(path) {
-        Some((id, _)) => format!("{INCIDENTS}/{id}"),
+        Some((id, _)) => incident_dir(id),
         None => path.to_string(),
     }
 }

@@ -8,8 +8,9 @@
 //! change times, inodes and devices of all its files are those recorded (as
 //! git's index trusts a file whose stat has not changed), by the same build
 //! of incidentkit. A file modified within the last seconds is not recorded,
-//! so an edit in the same clock tick as the record is never missed. A cache that cannot be read is
-//! ignored, and one that cannot be written is not: it only saves time.
+//! so an edit in the same clock tick as the record is never missed. A cache
+//! that cannot be read is ignored, and one that cannot be written is not: it
+//! only saves time.
 
 use crate::model::{Declaration, Incident, Postmortem, Update};
 use crate::repo::Stamps;
