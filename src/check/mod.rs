@@ -13,6 +13,7 @@ pub(crate) mod text;
 use crate::diagnostics::Diagnostic;
 use crate::git::Changed;
 use crate::model::amend::Amendments;
+use crate::model::exempt::Exemptions;
 use crate::model::{Config, Incident, Repository};
 use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::locate::{Place, SourceMap};
@@ -45,7 +46,8 @@ pub(crate) struct IncidentFiles {
 /// findings.
 #[derive(Debug)]
 pub struct Outcome {
-    /// `None` when incidentkit.yaml itself is broken.
+    /// `None` when incidentkit.yaml itself is broken; without incidents
+    /// when the check kept its findings only (`Keep::Findings`).
     pub repository: Option<Repository>,
     /// Every finding left after `rules:` levels and exemptions.
     pub diagnostics: Vec<Diagnostic>,
@@ -53,18 +55,35 @@ pub struct Outcome {
     pub(crate) exempted: Vec<Exempted>,
     /// How many files were checked: incidentkit.yaml and every incident file.
     pub files: usize,
+    /// How many incidents were read (their declaration parsed).
+    pub incidents: usize,
+}
+
+/// What a check keeps of each incident once its rules ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The typed incidents, for what renders or describes them.
+    Model,
+    /// The findings only: each incident is dropped by the thread that read
+    /// it, so a check's memory does not grow with the history (`validate`).
+    Findings,
 }
 
 /// Checks the whole repository at `root`. Only a failure to list folders is
 /// an `Err`; everything wrong inside files is a diagnostic.
 pub fn check(files: &Files) -> io::Result<Outcome> {
-    check_scoped(files, None, Vec::new())
+    check_scoped(files, None, Vec::new(), Keep::Model)
+}
+
+/// `check` for its findings only (`Keep::Findings`): what `validate` needs.
+pub fn check_findings(files: &Files) -> io::Result<Outcome> {
+    check_scoped(files, None, Vec::new(), Keep::Findings)
 }
 
 /// Checks a change against a base revision: the append-only rules on the
 /// changed files, then everything `check` does, for the configuration and
 /// the incidents the change touches only, so the cost grows with the change.
-pub fn check_change(files: &Files, changes: &[Changed]) -> io::Result<Outcome> {
+pub fn check_change(files: &Files, changes: &[Changed], keep: Keep) -> io::Result<Outcome> {
     let touched: BTreeSet<String> = changes
         .iter()
         .filter_map(|c| crate::paths::in_incident(&c.path))
@@ -72,14 +91,14 @@ pub fn check_change(files: &Files, changes: &[Changed]) -> io::Result<Outcome> {
         .collect();
     let mut history = Vec::new();
     rules::history::check(files, changes, &mut history);
-    check_scoped(files, Some(&touched), history)
+    check_scoped(files, Some(&touched), history, keep)
 }
 
 /// Checks the configuration and the incidents named in `ids` (those that
 /// exist, or have files pending) with every rule `check` applies to their
 /// files: what a command on a few incidents needs, at the cost of those.
 pub fn check_incidents(files: &Files, ids: &BTreeSet<String>) -> io::Result<Outcome> {
-    check_scoped(files, Some(ids), Vec::new())
+    check_scoped(files, Some(ids), Vec::new(), Keep::Model)
 }
 
 /// Every finding goes the same way: found, exempted, levelled by `rules:`,
@@ -88,6 +107,7 @@ fn check_scoped(
     files: &Files,
     scope: Option<&BTreeSet<String>>,
     found: Vec<Diagnostic>,
+    keep: Keep,
 ) -> io::Result<Outcome> {
     let files = &guarded(files, scope);
     let mut diagnostics = found;
@@ -122,25 +142,26 @@ fn check_scoped(
         .incidents
         .par_iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| check_incident(files, dir, &clock, practice.as_ref()))
+        .map(|dir| check_incident(files, dir, &clock, practice.as_ref(), keep))
         .collect();
-    let mut incidents = Vec::with_capacity(loaded.len());
-    for (incident, found) in loaded {
-        incidents.extend(incident);
-        diagnostics.extend(found);
+    let mut incidents = Vec::new();
+    let mut exemptions = Vec::new();
+    let mut read = 0;
+    for checked in loaded {
+        read += usize::from(checked.read);
+        incidents.extend(checked.incident);
+        exemptions.extend(checked.exemptions);
+        diagnostics.extend(checked.found);
     }
 
-    let exempted = exempt_and_level(files, config.as_ref(), &incidents, &mut diagnostics);
-    let incidents = incidents
-        .into_iter()
-        .map(|(incident, _)| incident)
-        .collect();
+    let exempted = exempt_and_level(files, config.as_ref(), &exemptions, &mut diagnostics);
     let repository = config.map(|config| Repository { config, incidents });
     Ok(Outcome {
         repository,
         diagnostics,
         exempted,
         files: file_count,
+        incidents: read,
     })
 }
 
@@ -188,10 +209,10 @@ fn file_count(layout: &Layout) -> usize {
 fn exempt_and_level(
     files: &Files,
     config: Option<&Config>,
-    incidents: &[(Incident, IncidentFiles)],
+    exemptions: &[(String, Exemptions)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Exempted> {
-    let mut exempted = rules::exempt::apply(incidents, diagnostics);
+    let mut exempted = rules::exempt::apply(exemptions, diagnostics);
     if let Some(config) = config {
         rules::levels::apply(config, diagnostics);
         exempted.retain_mut(|e| match rules::levels::level(config, &e.diagnostic) {
@@ -224,6 +245,7 @@ fn check_incident(
     dir: &IncidentDir,
     (now, timezone): &Clock,
     practice: Option<&Practice>,
+    kept: Keep,
 ) -> Checked {
     let mut out = Vec::new();
     let incident_file = dir.incident.clone().unwrap_or_default();
@@ -261,7 +283,10 @@ fn check_incident(
         }
     }
     let Some(declaration) = declaration else {
-        return (None, out);
+        return Checked {
+            found: out,
+            ..Checked::default()
+        };
     };
     let incident = Incident {
         id: dir.id.clone(),
@@ -278,11 +303,23 @@ fn check_incident(
     };
     rules::on_incident(&subject, practice, &mut out);
     rules::imported::apply(&incident, &paths, &mut out);
-    (Some((incident, paths)), out)
+    Checked {
+        read: true,
+        exemptions: rules::exempt::sources(&incident, &paths),
+        incident: (kept == Keep::Model).then_some(incident),
+        found: out,
+    }
 }
 
-/// An incident as read, with its files, and the findings about it.
-type Checked = (Option<(Incident, IncidentFiles)>, Vec<Diagnostic>);
+/// One incident checked: whether its declaration could be read, the
+/// incident when the check keeps it, its files' exemptions and the findings.
+#[derive(Default)]
+struct Checked {
+    read: bool,
+    incident: Option<Incident>,
+    exemptions: Vec<(String, Exemptions)>,
+    found: Vec<Diagnostic>,
+}
 
 /// The value, or `None` with its findings moved to `out`.
 fn keep<T>(out: &mut Vec<Diagnostic>, result: Result<T, Vec<Diagnostic>>) -> Option<T> {
@@ -347,4 +384,56 @@ fn place(d: &Diagnostic) -> (&String, Option<usize>, Option<usize>, &str) {
 
 fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| place(a).cmp(&place(b)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Every fixture repository, the example and the broken ones.
+    fn repositories() -> Vec<std::path::PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut found = vec![root.join("examples/acme")];
+        for kind in ["tests/fixtures/valid", "tests/fixtures/invalid"] {
+            for entry in std::fs::read_dir(root.join(kind)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.join(CONFIG_FILE).is_file() {
+                    found.push(path);
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn keeping_the_findings_only_finds_what_the_whole_check_finds() {
+        let repositories = repositories();
+        assert!(repositories.len() > 30, "{repositories:?}");
+        let mut exempted = 0;
+        for root in repositories {
+            let files = Files::on_disk(&root);
+            let whole = check(&files).unwrap();
+            let findings = check_findings(&files).unwrap();
+            assert_eq!(whole.diagnostics, findings.diagnostics, "{root:?}");
+            let silenced = |o: &Outcome| -> Vec<(Diagnostic, String)> {
+                o.exempted
+                    .iter()
+                    .map(|e| (e.diagnostic.clone(), e.reason.clone()))
+                    .collect()
+            };
+            assert_eq!(silenced(&whole), silenced(&findings), "{root:?}");
+            exempted += findings.exempted.len();
+            assert_eq!(whole.files, findings.files, "{root:?}");
+            let read = whole.repository.as_ref().map(|r| r.incidents.len());
+            assert_eq!(
+                read.unwrap_or(findings.incidents),
+                findings.incidents,
+                "{root:?}"
+            );
+            assert!(findings.repository.is_none_or(|r| r.incidents.is_empty()));
+        }
+        // The exemption fixtures silence something: the comparison covers it.
+        assert!(exempted > 0);
+    }
 }

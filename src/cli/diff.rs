@@ -50,7 +50,7 @@ fn analyse(
     since: &str,
 ) -> Result<(check::Outcome, Vec<describe::Entry>, Counts), CliError> {
     let changes = crate::git::changes_since(root, since)?;
-    let outcome = check::check_change(&Files::on_disk(root), &changes)?;
+    let outcome = check::check_change(&Files::on_disk(root), &changes, check::Keep::Model)?;
     let counts = Counts::of(&outcome.diagnostics);
     let entries = outcome
         .repository

@@ -51,8 +51,11 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let root = super::repository_root(start)?;
     let files = Files::on_disk(&root);
     let outcome = match &args.changed_since {
-        Some(rev) => check::check_change(&files, &crate::git::changes_since(&root, rev)?)?,
-        None => check::check(&files)?,
+        Some(rev) => {
+            let changes = crate::git::changes_since(&root, rev)?;
+            check::check_change(&files, &changes, check::Keep::Findings)?
+        }
+        None => check::check_findings(&files)?,
     };
     let found = &outcome.diagnostics;
     let counts = Counts::of(found);
@@ -60,7 +63,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     match args.format.unwrap_or_else(Format::detect) {
         Format::Human => {
             diagnostics::print_human(&mut out, found)?;
-            let incidents = outcome.repository.as_ref().map_or(0, |r| r.incidents.len());
+            let incidents = outcome.incidents;
             let plural =
                 |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             let what = format!(

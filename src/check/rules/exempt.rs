@@ -16,59 +16,67 @@ pub struct Exempted {
     pub reason: String,
 }
 
-pub fn apply(
-    incidents: &[(Incident, IncidentFiles)],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Exempted> {
+/// The exemptions of one incident's files, in file order (declaration,
+/// updates, post-mortem), each with the file it was written in; files
+/// without any are left out.
+pub fn sources(incident: &Incident, files: &IncidentFiles) -> Vec<(String, Exemptions)> {
+    let mut sources: Vec<(&str, &Exemptions)> =
+        vec![(files.incident.as_str(), &incident.declaration.exempt)];
+    sources.extend(
+        files
+            .updates
+            .iter()
+            .map(String::as_str)
+            .zip(incident.updates.iter().map(|u| &u.exempt)),
+    );
+    if let (Some(file), Some(pm)) = (&files.postmortem, &incident.postmortem) {
+        sources.push((file, &pm.exempt));
+    }
+    sources
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(file, list)| (file.to_string(), list.clone()))
+        .collect()
+}
+
+/// Silences what each exemption of `sources` (in order) names, and reports
+/// the exemptions that cannot be honoured.
+pub fn apply(sources: &[(String, Exemptions)], diagnostics: &mut Vec<Diagnostic>) -> Vec<Exempted> {
     let mut exempted = Vec::new();
     let mut found = Vec::new();
-    for (incident, files) in incidents {
-        let mut sources: Vec<(&str, &Exemptions)> =
-            vec![(files.incident.as_str(), &incident.declaration.exempt)];
-        sources.extend(
-            files
-                .updates
-                .iter()
-                .map(String::as_str)
-                .zip(incident.updates.iter().map(|u| &u.exempt)),
-        );
-        if let (Some(file), Some(pm)) = (&files.postmortem, &incident.postmortem) {
-            sources.push((file, &pm.exempt));
-        }
-        for (file, list) in sources {
-            for (i, e) in list.0.iter().enumerate() {
-                let at = format!("/exempt/{i}");
-                let Some(rule) = Rule::find(&e.rule).filter(|r| r.exemptable()) else {
-                    found.push(unknown(file, &e.rule, &at));
-                    continue;
-                };
-                let Some(reason) = e.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())
-                else {
-                    found.push(
-                        EXEMPT_NO_REASON
-                            .diag(file, format!("the exemption from `{}` gives no reason, so it is not honoured", rule.id))
-                            .at_key(format!("{at}/rule"))
-                            .hint("say why the rule does not apply here, e.g. `reason: \"the chat service was down; updates went out by phone\"`"),
-                    );
-                    continue;
-                };
-                let (hit, keep): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(diagnostics)
-                    .into_iter()
-                    .partition(|d| d.file == file && d.rule == rule.id);
-                *diagnostics = keep;
-                if hit.is_empty() {
-                    found.push(
-                        EXEMPT_UNUSED
-                            .diag(file, format!("the exemption from `{}` silences nothing in this file", rule.id))
-                            .at_key(format!("{at}/rule"))
-                            .hint("remove it: an exemption that is not needed hides the next real finding"),
-                    );
-                }
-                exempted.extend(hit.into_iter().map(|diagnostic| Exempted {
-                    diagnostic,
-                    reason: reason.to_string(),
-                }));
+    for (file, list) in sources {
+        let file = file.as_str();
+        for (i, e) in list.0.iter().enumerate() {
+            let at = format!("/exempt/{i}");
+            let Some(rule) = Rule::find(&e.rule).filter(|r| r.exemptable()) else {
+                found.push(unknown(file, &e.rule, &at));
+                continue;
+            };
+            let Some(reason) = e.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) else {
+                found.push(
+                    EXEMPT_NO_REASON
+                        .diag(file, format!("the exemption from `{}` gives no reason, so it is not honoured", rule.id))
+                        .at_key(format!("{at}/rule"))
+                        .hint("say why the rule does not apply here, e.g. `reason: \"the chat service was down; updates went out by phone\"`"),
+                );
+                continue;
+            };
+            let (hit, keep): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(diagnostics)
+                .into_iter()
+                .partition(|d| d.file == file && d.rule == rule.id);
+            *diagnostics = keep;
+            if hit.is_empty() {
+                found.push(
+                    EXEMPT_UNUSED
+                        .diag(file, format!("the exemption from `{}` silences nothing in this file", rule.id))
+                        .at_key(format!("{at}/rule"))
+                        .hint("remove it: an exemption that is not needed hides the next real finding"),
+                );
             }
+            exempted.extend(hit.into_iter().map(|diagnostic| Exempted {
+                diagnostic,
+                reason: reason.to_string(),
+            }));
         }
     }
     diagnostics.extend(found);
