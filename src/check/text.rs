@@ -17,57 +17,89 @@ pub struct Word<'a> {
 /// `_` (so "don't", "on-call", "payments-api" are one word); `@` starts a
 /// handle. A sentence ends at `.`, `!`, `?` or `;` before a space, and at a
 /// blank line.
-pub fn words<'a>(text: &'a str) -> Vec<Word<'a>> {
-    let mut out = Vec::new();
-    let mut sentence = 0;
-    let mut start: Option<usize> = None;
-    let push = |s: usize, e: usize, sentence: usize, out: &mut Vec<Word<'a>>| {
-        let w = text[s..e].trim_end_matches(['\'', '’', '-', '_']);
-        if !w.is_empty() && w != "@" {
-            let plain = w
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic())
-                && w.is_ascii();
-            let lower = if plain {
-                Cow::Borrowed(w)
-            } else {
-                Cow::Owned(w.to_lowercase().replace('’', "'"))
-            };
-            out.push(Word {
-                text: w,
-                lower,
-                sentence,
-            });
+pub fn words(text: &str) -> Vec<Word<'_>> {
+    Words::of(text).collect()
+}
+
+/// The words of a text one at a time, as `words` finds them: a rule that
+/// needs only the first few stops there.
+pub struct Words<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    /// Where the word being read starts.
+    start: Option<usize>,
+    sentence: usize,
+    /// The sentence of the last word given: empty sentences are not counted.
+    last: Option<usize>,
+}
+
+impl<'a> Words<'a> {
+    pub fn of(text: &'a str) -> Self {
+        Self {
+            text,
+            chars: text.char_indices(),
+            start: None,
+            sentence: 0,
+            last: None,
         }
-    };
-    for (i, c) in text.char_indices() {
-        let next = text[i + c.len_utf8()..].chars().next();
-        // "3,400" and "2.5" are one number.
-        let in_number = matches!(c, ',' | '.')
-            && text[..i].ends_with(|p: char| p.is_ascii_digit())
-            && next.is_some_and(|n| n.is_ascii_digit());
-        let joins = (matches!(c, '\'' | '’' | '-' | '_') || in_number) && start.is_some();
-        if c.is_alphanumeric() || c == '@' || joins {
-            start.get_or_insert(i);
-            continue;
+    }
+
+    /// The word at `text[s..e]`, unless only joiners or a lone `@` are left.
+    fn word(&mut self, s: usize, e: usize) -> Option<Word<'a>> {
+        let w = self.text[s..e].trim_end_matches(['\'', '’', '-', '_']);
+        if w.is_empty() || w == "@" {
+            return None;
         }
-        if let Some(s) = start.take() {
-            push(s, i, sentence, &mut out);
-        }
-        let ends = match c {
-            '.' | '!' | '?' | ';' => next.is_none_or(char::is_whitespace),
-            '\n' => next == Some('\n'),
-            _ => false,
+        let plain = w
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic())
+            && w.is_ascii();
+        let lower = if plain {
+            Cow::Borrowed(w)
+        } else {
+            Cow::Owned(w.to_lowercase().replace('’', "'"))
         };
-        // Empty sentences are not counted: "fine!" then a blank line is one end.
-        if ends && out.last().is_some_and(|w: &Word| w.sentence == sentence) {
-            sentence += 1;
+        self.last = Some(self.sentence);
+        Some(Word {
+            text: w,
+            lower,
+            sentence: self.sentence,
+        })
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Word<'a>;
+
+    fn next(&mut self) -> Option<Word<'a>> {
+        let text = self.text;
+        while let Some((i, c)) = self.chars.next() {
+            let next = text[i + c.len_utf8()..].chars().next();
+            // "3,400" and "2.5" are one number.
+            let in_number = matches!(c, ',' | '.')
+                && text[..i].ends_with(|p: char| p.is_ascii_digit())
+                && next.is_some_and(|n| n.is_ascii_digit());
+            let joins = (matches!(c, '\'' | '’' | '-' | '_') || in_number) && self.start.is_some();
+            if c.is_alphanumeric() || c == '@' || joins {
+                self.start.get_or_insert(i);
+                continue;
+            }
+            let word = self.start.take().and_then(|s| self.word(s, i));
+            let ends = match c {
+                '.' | '!' | '?' | ';' => next.is_none_or(char::is_whitespace),
+                '\n' => next == Some('\n'),
+                _ => false,
+            };
+            if ends && self.last == Some(self.sentence) {
+                self.sentence += 1;
+            }
+            if word.is_some() {
+                return word;
+            }
         }
+        let s = self.start.take()?;
+        self.word(s, text.len())
     }
-    if let Some(s) = start {
-        push(s, text.len(), sentence, &mut out);
-    }
-    out
 }
 
 /// A phrase as the lowercase words to match.

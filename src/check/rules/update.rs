@@ -29,20 +29,9 @@ const PLACEHOLDERS: &[&str] = &[
 ];
 
 fn says_nothing(message: &str) -> bool {
-    let placeholders_only = |text: &str| {
-        text::words(text)
-            .iter()
-            .all(|w| PLACEHOLDERS.contains(&w.lower.as_ref()))
-    };
-    // One real word settles it, and it is nearly always among the first: cut
-    // at a space so no word is split, and read the whole only if needed
+    // Lazily: one real word settles it, and it is nearly always the first
     // (messages run to pages, and every update has one).
-    let cut = &message[..message.floor_char_boundary(200)];
-    let head = cut.rfind(char::is_whitespace).map(|end| &cut[..end]);
-    match head {
-        Some(head) if !placeholders_only(head) => false,
-        _ => placeholders_only(message),
-    }
+    text::Words::of(message).all(|w| PLACEHOLDERS.contains(&w.lower.as_ref()))
 }
 
 fn stated(impact: &UpdateImpact) -> bool {
