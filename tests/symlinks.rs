@@ -238,6 +238,11 @@ impl Findings<'_> {
             let run = run(incident(root, args));
             self.refused(&args.join(" "), &run);
         }
+        // `list` shows every incident: twice, the second from its cache.
+        for format in ["human", "json"] {
+            let run = run(incident(root, &["list", "--format", format]));
+            self.clean(&format!("list --format {format}"), &run.output);
+        }
         if files(root) != before {
             self.fail("build, render, update", "changed the repository");
         }

@@ -43,23 +43,20 @@ pub struct Glance {
 /// The configuration and every incident; `None` when the configuration is
 /// broken.
 pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
-    let mut recorded = crate::git::recorded_links(files.root());
-    recorded.retain(|path, _| {
-        path == CONFIG_FILE || crate::repo::layout::is_within(path, crate::paths::INCIDENTS)
-    });
-    let files = &files.clone().refusing(recorded);
-    let Ok(config) = document::load::<Config>(files, CONFIG_FILE, FileKind::Config) else {
-        return Ok(None);
-    };
     // The cache (megabytes of JSON) is read while the folders are listed.
-    let (scanned, mut cache) = std::thread::scope(|scope| {
-        let cache = scope.spawn(|| Cache::open(files.root()));
-        let scanned = files.scan_stamped();
+    let (cache, (files, scanned)) = std::thread::scope(|threads| {
+        let cache = threads.spawn(|| Cache::open(files.root()));
+        let scanned = super::guarded_scan(files, None, Files::scan_stamped);
         let cache = cache
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (scanned, cache)
+        (cache, scanned)
     });
+    let mut cache = cache;
+    let files = &files;
+    let Ok(config) = document::load::<Config>(files, CONFIG_FILE, FileKind::Config) else {
+        return Ok(None);
+    };
     let (layout, stamps) = scanned?;
     let read: Vec<(String, Glanced, Option<Found>)> = layout
         .incidents
