@@ -110,11 +110,14 @@ fn check_scoped(
     found: Vec<Diagnostic>,
     keep: Keep,
 ) -> io::Result<Outcome> {
+    // Keeping nothing, a whole check keeps the size limit as it reads.
+    let counting = keep == Keep::Findings && scope.is_none();
     let (files, layout) = guarded_scan(files, scope, |files| match scope {
         Some(ids) => files.scan_only(ids),
+        None if counting => files.scan_uncounted(),
         None => files.scan(),
     });
-    let files = &files;
+    let files = &if counting { files.counting() } else { files };
     let layout = layout?;
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
@@ -146,6 +149,7 @@ fn check_scoped(
         .filter(|dir| dir.incident.is_some())
         .map(|dir| check_incident(files, dir, &clock, practice.as_ref(), keep))
         .collect();
+    files.within_limit()?;
     let mut incidents = Vec::new();
     let mut exemptions = Vec::new();
     let mut read = 0;

@@ -7,10 +7,11 @@ pub mod source;
 pub mod yaml;
 
 use rayon::prelude::*;
-use source::NotRegular;
+use source::{NotRegular, Total};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use crate::paths::CONFIG as CONFIG_FILE;
 
@@ -86,6 +87,9 @@ pub struct Files {
     refused: BTreeMap<String, NotRegular>,
     /// Folders kept open for the next files, during one pass (`reading_all`).
     opened: Option<Arc<source::Opened>>,
+    /// The bytes read so far, when the repository's size limit is kept as
+    /// files are read rather than by a stat of each beforehand (`counting`).
+    counted: Option<Arc<AtomicU64>>,
 }
 
 impl Files {
@@ -96,6 +100,7 @@ impl Files {
             pending: BTreeMap::new(),
             refused: BTreeMap::new(),
             opened: None,
+            counted: None,
         }
     }
 
@@ -106,6 +111,7 @@ impl Files {
             pending,
             refused: BTreeMap::new(),
             opened: None,
+            counted: None,
         }
     }
 
@@ -123,6 +129,25 @@ impl Files {
         self
     }
 
+    /// The same files, for a pass that reads each once and keeps none (a
+    /// check keeping its findings only): the repository's size limit is
+    /// kept by counting what is read, and reading stops past it, so the
+    /// listing needs no stat of every file (`scan_uncounted`, `within_limit`).
+    pub(crate) fn counting(mut self) -> Self {
+        self.counted = Some(Arc::default());
+        self
+    }
+
+    /// With `counting`: refuses the repository once what was read passed
+    /// the limit, as `scan` refuses it beforehand.
+    pub(crate) fn within_limit(&self) -> std::io::Result<()> {
+        let Some(counted) = &self.counted else {
+            return Ok(());
+        };
+        let read = counted.load(Ordering::Relaxed);
+        source::within_repository_limit(&self.root, Total::AtLeast(read))
+    }
+
     pub(crate) fn root(&self) -> &Path {
         &self.root
     }
@@ -135,13 +160,25 @@ impl Files {
                 what,
             });
         }
-        match self.pending.get(file) {
+        if let Some(counted) = &self.counted
+            && counted.load(Ordering::Relaxed) > source::repository_limit()
+        {
+            return Err(source::ReadError::Io(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "not read: the repository is past its size limit",
+            )));
+        }
+        let text = match self.pending.get(file) {
             Some(text) => source::decode(text.clone().into_bytes()),
             None => match &self.opened {
                 Some(opened) => source::read_in(&self.root, file, opened),
                 None => source::read(&self.root, file),
             },
+        };
+        if let (Some(counted), Ok(text)) = (&self.counted, &text) {
+            counted.fetch_add(text.len() as u64, Ordering::Relaxed);
         }
+        text
     }
 
     /// The refused path `file` is or lies under.
@@ -156,6 +193,13 @@ impl Files {
         self.scan_with(false).map(|(layout, _)| layout)
     }
 
+    /// `scan` without the size limit: for files that are `counting`.
+    pub(crate) fn scan_uncounted(&self) -> std::io::Result<layout::Layout> {
+        let mut layout = layout::scan(&self.root)?;
+        self.add_pending_and_refused(&mut layout);
+        Ok(layout)
+    }
+
     /// `scan`, with the stamp of every regular file on disk it lists (from
     /// the one stat each that the repository's size limit needs anyway).
     pub(crate) fn scan_stamped(&self) -> std::io::Result<(layout::Layout, Stamps)> {
@@ -166,15 +210,19 @@ impl Files {
     /// need them, and 87,000 paths copied into a map are not free.
     fn scan_with(&self, stamped: bool) -> std::io::Result<(layout::Layout, Stamps)> {
         let mut layout = layout::scan(&self.root)?;
+        self.add_pending_and_refused(&mut layout);
+        let (total, stamps) = self.sizes(&layout, stamped);
+        source::within_repository_limit(&self.root, Total::Exactly(total))?;
+        Ok((layout, stamps))
+    }
+
+    fn add_pending_and_refused(&self, layout: &mut layout::Layout) {
         for file in self.pending.keys() {
             layout.insert(file);
         }
         for (path, what) in &self.refused {
             layout.refuse(path, *what);
         }
-        let (total, stamps) = self.sizes(&layout, stamped);
-        source::within_repository_limit(&self.root, total)?;
-        Ok((layout, stamps))
     }
 
     /// The incident folders named in `ids` only, as `scan` lists them.

@@ -17,20 +17,39 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub const MAX_REPOSITORY_BYTES: u64 = 256 * 1024 * 1024;
 pub(crate) const REPOSITORY_LIMIT_VAR: &str = "INCIDENTKIT_MAX_REPOSITORY_BYTES";
 
-/// Refuses a repository whose files total more than the limit.
-pub fn within_repository_limit(root: &Path, total: u64) -> io::Result<()> {
-    let limit = std::env::var(REPOSITORY_LIMIT_VAR)
+/// The limit in force: `MAX_REPOSITORY_BYTES` unless the variable says.
+pub fn repository_limit() -> u64 {
+    std::env::var(REPOSITORY_LIMIT_VAR)
         .ok()
         .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(MAX_REPOSITORY_BYTES);
-    if total <= limit {
+        .unwrap_or(MAX_REPOSITORY_BYTES)
+}
+
+/// How much the incident files hold: summed from a stat of each, or read
+/// until past the limit (then only a lower bound is known).
+#[derive(Debug, Clone, Copy)]
+pub enum Total {
+    /// Every file's size, summed.
+    Exactly(u64),
+    /// What was read before reading stopped.
+    AtLeast(u64),
+}
+
+/// Refuses a repository whose files total more than the limit.
+pub fn within_repository_limit(root: &Path, total: Total) -> io::Result<()> {
+    let limit = repository_limit();
+    let (bytes, said) = match total {
+        Total::Exactly(bytes) => (bytes, format!("{bytes} bytes")),
+        Total::AtLeast(bytes) => (bytes, format!("at least {bytes} bytes")),
+    };
+    if bytes <= limit {
         return Ok(());
     }
     // FileTooLarge: what to act on is the repository, not the disk.
     Err(io::Error::new(
         io::ErrorKind::FileTooLarge,
         format!(
-            "the incident files in {} total {total} bytes; the limit is {limit} bytes: move old incidents to an archive repository, or set {REPOSITORY_LIMIT_VAR} to a larger number of bytes",
+            "the incident files in {} total {said}; the limit is {limit} bytes: move old incidents to an archive repository, or set {REPOSITORY_LIMIT_VAR} to a larger number of bytes",
             root.display()
         ),
     ))
