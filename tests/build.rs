@@ -777,3 +777,39 @@ fn a_feed_keeps_the_hundred_newest_entries_each_with_its_own_message() {
         }
     }
 }
+
+/// A template that lists an incident's updates where the built-in ones do
+/// not (a component page) gets the same messages as the incident's page.
+#[test]
+fn every_page_template_can_read_an_incidents_updates() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&example(), tmp.path());
+    let dir = tmp.path().join("templates/page");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("component.html"),
+        "{% for i in incidents %}{% if i.id == \"2026-11-26-checkout-502s\" %}\
+         {{ i.updates|length }}{% for u in i.updates %}\n<msg>{{ u.status.key }}|{{ u.message }}</msg>{% endfor %}\
+         {% endif %}{% endfor %}",
+    )
+    .unwrap();
+    let out = tmp.path().join("site");
+    build(tmp.path(), &out);
+    let listed = fs::read_to_string(out.join("components/checkout.html")).unwrap();
+    let page = fs::read_to_string(out.join("incidents/2026-11-26-checkout-502s.html")).unwrap();
+    let messages: Vec<&str> = listed
+        .split("<msg>")
+        .skip(1)
+        .map(|m| m.split_once("</msg>").unwrap().0.split_once('|').unwrap().1)
+        .collect();
+    // The example's checkout incident has seven public updates.
+    assert_eq!(messages.len(), 7, "{listed}");
+    assert!(listed.starts_with('7'), "{listed}");
+    for message in messages {
+        assert!(message.contains("<p>"), "not HTML: {message}");
+        assert!(
+            page.contains(message),
+            "not on the incident's page: {message}"
+        );
+    }
+}

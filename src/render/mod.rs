@@ -12,6 +12,7 @@ pub(crate) mod markdown;
 pub mod postmortem;
 pub mod site;
 pub mod time;
+mod timeline;
 pub mod update;
 pub(crate) mod uptime;
 pub(crate) mod view;

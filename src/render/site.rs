@@ -3,6 +3,7 @@
 
 use super::markdown;
 use super::time::{SiteTime, When, human_duration};
+use super::timeline::{Entry, Timeline};
 use super::uptime::{self, Bar, Ledger};
 use super::view::{Lifecycle, PublicIncident, PublicView};
 use super::{RenderError, Sink, ctx};
@@ -118,13 +119,6 @@ struct SiteCtx {
 }
 
 #[derive(Debug, Clone, Serialize)]
-struct UpdateCtx {
-    status: Label,
-    at: When,
-    message: Value,
-}
-
-#[derive(Debug, Clone, Serialize)]
 struct Section {
     heading: String,
     body: Value,
@@ -155,8 +149,8 @@ struct IncidentCtx {
     duration: Option<String>,
     scheduled_for: Option<When>,
     scheduled_until: Option<When>,
-    /// Newest first.
-    updates: Vec<UpdateCtx>,
+    /// Newest first (`Timeline`).
+    updates: Value,
     report: Option<ReportCtx>,
 }
 
@@ -610,19 +604,18 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
             .map(|d| human_duration(d.as_signed().as_secs())),
         scheduled_for: d.scheduled_for.map(|t| clock.when(t)),
         scheduled_until: d.scheduled_until.map(|t| clock.when(t)),
-        updates: i
-            .updates()
-            .iter()
-            .rev()
-            .map(|u| UpdateCtx {
-                status: status_label(u.status),
-                at: clock.when(u.at),
-                // In the page's language when the update was translated.
-                message: Value::from_safe_string(markdown::to_html(
-                    &super::amend::message(u, clock).unwrap_or_default(),
-                )),
-            })
-            .collect(),
+        updates: Value::from_object(Timeline(
+            i.updates()
+                .iter()
+                .rev()
+                .map(|u| Entry {
+                    status: status_label(u.status),
+                    at: clock.when(u.at),
+                    // In the page's language when the update was translated.
+                    markdown: super::amend::message(u, clock).unwrap_or_default(),
+                })
+                .collect(),
+        )),
         report: i.report.map(|r| {
             let parts = [
                 ("report.apology", &r.apology),
