@@ -7,11 +7,12 @@ use crate::diagnostics::{self, Counts, Format};
 use crate::render;
 use crate::repo::Files;
 use crate::templates::Templates;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -176,6 +177,9 @@ struct Staged {
     target: PathBuf,
     /// Files written so far.
     written: AtomicUsize,
+    /// Folders made so far: thousands of pages share a few, and making one
+    /// that exists locks the folder around it.
+    folders: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl Target {
@@ -236,6 +240,7 @@ impl Target {
             staging,
             target: self.path.clone(),
             written: AtomicUsize::new(0),
+            folders: Mutex::default(),
         })
     }
 }
@@ -244,7 +249,13 @@ impl render::Sink for Staged {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         let file = self.staging.join(path);
         if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent)?;
+            let made = |folders: &BTreeSet<PathBuf>| folders.contains(parent);
+            if !self.folders.lock().is_ok_and(|f| made(&f)) {
+                fs::create_dir_all(parent)?;
+                if let Ok(mut folders) = self.folders.lock() {
+                    folders.insert(parent.to_path_buf());
+                }
+            }
         }
         fs::write(file, bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
