@@ -4,6 +4,7 @@
 
 mod document;
 pub(crate) mod glance;
+mod guard;
 pub(crate) mod lexicon;
 pub mod rules;
 mod schema;
@@ -17,7 +18,6 @@ use crate::model::exempt::Exemptions;
 use crate::model::{Config, Incident, Repository};
 use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::locate::{Place, SourceMap};
-use crate::repo::source::NotRegular;
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
 use jiff::Timestamp;
@@ -112,7 +112,7 @@ fn check_scoped(
 ) -> io::Result<Outcome> {
     // Keeping nothing, a whole check keeps the size limit as it reads.
     let counting = keep == Keep::Findings && scope.is_none();
-    let (files, layout) = guarded_scan(files, scope, |files| match scope {
+    let (files, layout) = guard::guarded_scan(files, scope, |files| match scope {
         Some(ids) => files.scan_only(ids),
         None if counting => files.scan_uncounted(),
         None => files.scan(),
@@ -169,81 +169,6 @@ fn check_scoped(
         files: file_count,
         incidents: read,
     })
-}
-
-/// The files to read, refusing the links and submodules git records where
-/// incidentkit reads files, without reading them, whatever the checkout
-/// made of them (a plain file holding the link's target where links are
-/// not supported); and what `scan` lists of them, with those refused.
-/// Loading a large index takes a core for tens of milliseconds: it runs
-/// while the folders are listed.
-pub(crate) fn guarded_scan<T: Refusing>(
-    files: &Files,
-    scope: Option<&BTreeSet<String>>,
-    scan: impl FnOnce(&Files) -> io::Result<T>,
-) -> (Files, io::Result<T>) {
-    let (recorded, scanned) = std::thread::scope(|threads| {
-        let recorded = threads.spawn(|| recorded_links(files, scope));
-        let scanned = scan(files);
-        let recorded = recorded
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (recorded, scanned)
-    });
-    let scanned = scanned.map(|mut listed| {
-        listed.refuse_all(&recorded);
-        listed
-    });
-    (files.clone().refusing(recorded).reading_all(), scanned)
-}
-
-/// What git records as links or submodules where a check reads.
-fn recorded_links(files: &Files, scope: Option<&BTreeSet<String>>) -> BTreeMap<String, NotRegular> {
-    let read_here = |path: &str| {
-        path == CONFIG_FILE
-            || [crate::paths::INCIDENTS, crate::paths::TEMPLATES]
-                .iter()
-                .any(|dir| crate::repo::layout::is_within(path, dir))
-    };
-    let mut recorded = match scope {
-        None => crate::git::recorded_links(files.root()),
-        // Only where the scoped check reads: the trees on those ways.
-        Some(ids) => {
-            let mut paths = vec![CONFIG_FILE.to_string(), crate::paths::TEMPLATES.to_string()];
-            paths.extend(ids.iter().map(|id| crate::paths::incident_dir(id)));
-            crate::git::committed_links_at(files.root(), &paths)
-        }
-    };
-    recorded.retain(|path, _| read_here(path));
-    recorded
-}
-
-/// A listing that can take refusals found after it was made.
-pub(crate) trait Refusing {
-    fn refuse_all(&mut self, refused: &BTreeMap<String, NotRegular>);
-}
-
-impl Refusing for Layout {
-    fn refuse_all(&mut self, refused: &BTreeMap<String, NotRegular>) {
-        for (path, what) in refused {
-            self.refuse(path, *what);
-        }
-    }
-}
-
-/// A refused file has no stamp: it is not read, so not kept either.
-impl Refusing for (Layout, crate::repo::Stamps) {
-    fn refuse_all(&mut self, refused: &BTreeMap<String, NotRegular>) {
-        self.0.refuse_all(refused);
-        // The file itself or a folder on its way: a lookup per component.
-        let at_or_under = |file: &str| {
-            file.match_indices('/')
-                .map(|(end, _)| &file[..end])
-                .chain([file])
-                .any(|way| refused.contains_key(way))
-        };
-        self.1.retain(|file, _| !at_or_under(file));
-    }
 }
 
 /// How many files a check read: the configuration and each incident's.

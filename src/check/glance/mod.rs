@@ -46,7 +46,7 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
     // The cache (megabytes of JSON) is read while the folders are listed.
     let (cache, (files, scanned)) = std::thread::scope(|threads| {
         let cache = threads.spawn(|| Cache::open(files.root()));
-        let scanned = super::guarded_scan(files, None, Files::scan_stamped);
+        let scanned = super::guard::guarded_scan(files, None, Files::scan_stamped);
         let cache = cache
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
