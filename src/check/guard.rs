@@ -69,6 +69,9 @@ impl Refusing for Layout {
 impl Refusing for (Layout, crate::repo::Stamps) {
     fn refuse_all(&mut self, refused: &BTreeMap<String, NotRegular>) {
         self.0.refuse_all(refused);
+        if refused.is_empty() {
+            return;
+        }
         // The file itself or a folder on its way: a lookup per component.
         let at_or_under = |file: &str| {
             file.match_indices('/')

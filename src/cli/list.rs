@@ -6,6 +6,7 @@ use crate::model::{Config, Duration, Incident, Kind, Visibility};
 use crate::repo::Files;
 use anstyle::{AnsiColor, Style};
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -102,7 +103,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     // Newest first: what is happening now matters most. An incident that
     // cannot be read is listed, open or not: nobody knows.
     let lines: Vec<Line> = incidents
-        .iter()
+        .par_iter()
         .rev()
         .map(|(id, i)| line(id, i, &config, now))
         .filter(|l| !args.open || !matches!(l, Line::Row(r) if r.resolved_at.is_some()))

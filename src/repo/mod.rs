@@ -263,6 +263,10 @@ impl Files {
             .collect();
         let config = size(&CONFIG_FILE.to_string()).0;
         let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
-        (total, sized.into_iter().filter_map(|(_, s)| s).collect())
+        // Sized once: 87,000 stamps rehashed as the map grows cost more
+        // than the stats are worth.
+        let mut stamps = Stamps::with_capacity(if stamped { sized.len() } else { 0 });
+        stamps.extend(sized.into_iter().filter_map(|(_, s)| s));
+        (total, stamps)
     }
 }
