@@ -175,22 +175,45 @@ pub fn read_in(root: &Path, file: &str, opened: &Opened) -> Result<String, ReadE
 /// `read` checks it), so that the files of one folder cost one lookup each
 /// instead of a walk from the root. For one pass over the repository (a
 /// `check`): a folder moved away meanwhile would still be read from.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Opened {
+    /// One list per thread of rayon's pool, the last for any other thread:
+    /// each thread reads its own incidents, and one shared list made the
+    /// threads take turns on its lock for every file.
     #[cfg(target_os = "linux")]
-    folders: std::sync::Mutex<Vec<(String, std::sync::Arc<std::os::fd::OwnedFd>)>>,
+    folders: Box<[Folders]>,
 }
 
-/// Enough for the folders a few threads read at once, without holding a
-/// file descriptor per folder of a large repository.
+#[cfg(target_os = "linux")]
+type Folders = std::sync::Mutex<Vec<(String, std::sync::Arc<std::os::fd::OwnedFd>)>>;
+
+impl Default for Opened {
+    fn default() -> Self {
+        Self {
+            #[cfg(target_os = "linux")]
+            folders: (0..=rayon::current_num_threads())
+                .map(|_| Folders::default())
+                .collect(),
+        }
+    }
+}
+
+/// Enough for the folders a thread reads at once, without holding a file
+/// descriptor per folder of a large repository.
 #[cfg(target_os = "linux")]
 const OPENED_FOLDERS: usize = 8;
 
 #[cfg(target_os = "linux")]
 impl Opened {
+    /// This thread's list.
+    fn mine(&self) -> &Folders {
+        let other = self.folders.len() - 1;
+        &self.folders[rayon::current_thread_index().map_or(other, |i| i.min(other))]
+    }
+
     /// The folder at `path`, if kept; it is then the last to be dropped.
     fn get(&self, path: &str) -> Option<std::sync::Arc<std::os::fd::OwnedFd>> {
-        let mut folders = self.folders.lock().ok()?;
+        let mut folders = self.mine().lock().ok()?;
         let at = folders.iter().position(|(p, _)| p == path)?;
         let found = folders.remove(at);
         let fd = found.1.clone();
@@ -199,7 +222,7 @@ impl Opened {
     }
 
     fn keep(&self, path: String, fd: std::sync::Arc<std::os::fd::OwnedFd>) {
-        if let Ok(mut folders) = self.folders.lock() {
+        if let Ok(mut folders) = self.mine().lock() {
             if folders.len() >= OPENED_FOLDERS {
                 folders.remove(0);
             }
