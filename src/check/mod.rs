@@ -111,13 +111,15 @@ fn check_scoped(
     keep: Keep,
 ) -> io::Result<Outcome> {
     // Keeping nothing, a whole check keeps the size limit as it reads.
-    let counting = keep == Keep::Findings && scope.is_none();
+    let files = &match keep {
+        Keep::Findings if scope.is_none() => files.clone().counting(),
+        _ => files.clone(),
+    };
     let (files, layout) = guard::guarded_scan(files, scope, |files| match scope {
         Some(ids) => files.scan_only(ids),
-        None if counting => files.scan_uncounted(),
         None => files.scan(),
     });
-    let files = &if counting { files.counting() } else { files };
+    let files = &files;
     let layout = layout?;
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {

@@ -248,13 +248,12 @@ impl Target {
 impl render::Sink for Staged {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         let file = self.staging.join(path);
-        if let Some(parent) = file.parent() {
-            let made = |folders: &BTreeSet<PathBuf>| folders.contains(parent);
-            if !self.folders.lock().is_ok_and(|f| made(&f)) {
-                fs::create_dir_all(parent)?;
-                if let Ok(mut folders) = self.folders.lock() {
-                    folders.insert(parent.to_path_buf());
-                }
+        if let Some(parent) = file.parent()
+            && !self.folders.lock().is_ok_and(|f| f.contains(parent))
+        {
+            fs::create_dir_all(parent)?;
+            if let Ok(mut folders) = self.folders.lock() {
+                folders.insert(parent.to_path_buf());
             }
         }
         fs::write(file, bytes)?;

@@ -89,7 +89,21 @@ pub struct Files {
     opened: Option<Arc<source::Opened>>,
     /// The bytes read so far, when the repository's size limit is kept as
     /// files are read rather than by a stat of each beforehand (`counting`).
-    counted: Option<Arc<AtomicU64>>,
+    counted: Option<Arc<Counted>>,
+}
+
+/// What a `counting` pass has read, against the limit in force when it
+/// began (read once: not an environment lookup per file).
+#[derive(Debug)]
+struct Counted {
+    read: AtomicU64,
+    limit: u64,
+}
+
+impl Counted {
+    fn past_limit(&self) -> bool {
+        self.read.load(Ordering::Relaxed) > self.limit
+    }
 }
 
 impl Files {
@@ -132,9 +146,12 @@ impl Files {
     /// The same files, for a pass that reads each once and keeps none (a
     /// check keeping its findings only): the repository's size limit is
     /// kept by counting what is read, and reading stops past it, so the
-    /// listing needs no stat of every file (`scan_uncounted`, `within_limit`).
+    /// listing needs no stat of every file (`scan`, `within_limit`).
     pub(crate) fn counting(mut self) -> Self {
-        self.counted = Some(Arc::default());
+        self.counted = Some(Arc::new(Counted {
+            read: AtomicU64::new(0),
+            limit: source::repository_limit(),
+        }));
         self
     }
 
@@ -144,7 +161,7 @@ impl Files {
         let Some(counted) = &self.counted else {
             return Ok(());
         };
-        let read = counted.load(Ordering::Relaxed);
+        let read = counted.read.load(Ordering::Relaxed);
         source::within_repository_limit(&self.root, Total::AtLeast(read))
     }
 
@@ -160,9 +177,7 @@ impl Files {
                 what,
             });
         }
-        if let Some(counted) = &self.counted
-            && counted.load(Ordering::Relaxed) > source::repository_limit()
-        {
+        if self.counted.as_ref().is_some_and(|c| c.past_limit()) {
             return Err(source::ReadError::Io(std::io::Error::new(
                 std::io::ErrorKind::FileTooLarge,
                 "not read: the repository is past its size limit",
@@ -176,7 +191,7 @@ impl Files {
             },
         };
         if let (Some(counted), Ok(text)) = (&self.counted, &text) {
-            counted.fetch_add(text.len() as u64, Ordering::Relaxed);
+            counted.read.fetch_add(text.len() as u64, Ordering::Relaxed);
         }
         text
     }
@@ -193,13 +208,6 @@ impl Files {
         self.scan_with(false).map(|(layout, _)| layout)
     }
 
-    /// `scan` without the size limit: for files that are `counting`.
-    pub(crate) fn scan_uncounted(&self) -> std::io::Result<layout::Layout> {
-        let mut layout = layout::scan(&self.root)?;
-        self.add_pending_and_refused(&mut layout);
-        Ok(layout)
-    }
-
     /// `scan`, with the stamp of every regular file on disk it lists (from
     /// the one stat each that the repository's size limit needs anyway).
     pub(crate) fn scan_stamped(&self) -> std::io::Result<(layout::Layout, Stamps)> {
@@ -211,6 +219,10 @@ impl Files {
     fn scan_with(&self, stamped: bool) -> std::io::Result<(layout::Layout, Stamps)> {
         let mut layout = layout::scan(&self.root)?;
         self.add_pending_and_refused(&mut layout);
+        // Counting files keep the limit as they are read (`counting`).
+        if self.counted.is_some() && !stamped {
+            return Ok((layout, Stamps::new()));
+        }
         let (total, stamps) = self.sizes(&layout, stamped);
         source::within_repository_limit(&self.root, Total::Exactly(total))?;
         Ok((layout, stamps))

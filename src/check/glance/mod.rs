@@ -44,7 +44,7 @@ pub struct Glance {
 /// broken.
 pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
     // The cache (megabytes of JSON) is read while the folders are listed.
-    let (cache, (files, scanned)) = std::thread::scope(|threads| {
+    let (mut cache, (files, scanned)) = std::thread::scope(|threads| {
         let cache = threads.spawn(|| Cache::open(files.root()));
         let scanned = super::guard::guarded_scan(files, None, Files::scan_stamped);
         let cache = cache
@@ -52,7 +52,6 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (cache, scanned)
     });
-    let mut cache = cache;
     let files = &files;
     let Ok(config) = document::load::<Config>(files, CONFIG_FILE, FileKind::Config) else {
         return Ok(None);
