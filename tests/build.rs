@@ -551,19 +551,25 @@ fn postmortem_and_report_render() {
     assert!(!report.contains("@mara-schulz"));
 }
 
+/// A copy of the example whose `templates/<template>` overrides the
+/// built-in template with `text`.
+fn example_overriding(template: &str, text: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&example(), tmp.path());
+    let file = tmp.path().join("templates").join(template);
+    fs::create_dir_all(file.parent().unwrap()).unwrap();
+    fs::write(file, text).unwrap();
+    tmp
+}
+
 /// The customer report goes to customers: a repository's own report
 /// template cannot print the post-mortem, its timeline, roles or channel.
 #[test]
 fn a_report_template_is_given_no_internal_text() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&example(), tmp.path());
-    let dir = tmp.path().join("templates/postmortem");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(
-        dir.join("report.md"),
+    let tmp = example_overriding(
+        "postmortem/report.md",
         "pm={{ pm }} timeline={{ timeline }} roles={{ roles }} channel={{ channel }}\n",
-    )
-    .unwrap();
+    );
     let out = incident(tmp.path())
         .args(["render", "report", "2026-11-26-checkout-502s"])
         .assert()
@@ -782,17 +788,12 @@ fn a_feed_keeps_the_hundred_newest_entries_each_with_its_own_message() {
 /// not (a component page) gets the same messages as the incident's page.
 #[test]
 fn every_page_template_can_read_an_incidents_updates() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&example(), tmp.path());
-    let dir = tmp.path().join("templates/page");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(
-        dir.join("component.html"),
+    let tmp = example_overriding(
+        "page/component.html",
         "{% for i in incidents %}{% if i.id == \"2026-11-26-checkout-502s\" %}\
          {{ i.updates|length }}{% for u in i.updates %}\n<msg>{{ u.status.key }}|{{ u.message }}</msg>{% endfor %}\
          {% endif %}{% endfor %}",
-    )
-    .unwrap();
+    );
     let out = tmp.path().join("site");
     build(tmp.path(), &out);
     let listed = fs::read_to_string(out.join("components/checkout.html")).unwrap();
