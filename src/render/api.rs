@@ -3,7 +3,7 @@
 //! Field names and shapes follow Statuspage's public API v2.
 
 use super::RenderError;
-use super::time::iso;
+use super::time::{SiteTime, iso};
 use super::view::{Lifecycle, PublicIncident, PublicView};
 use crate::model::facts::Source;
 use crate::model::{ComponentStatus, Entry, Indicator, Update};
@@ -113,6 +113,8 @@ struct Api<'v, 'a> {
     /// knows: one pass over the updates, not one per component and group.
     changed_at: BTreeMap<&'v str, Timestamp>,
     updated_at: Timestamp,
+    /// For the messages of updates: amendment notes are dated in it.
+    clock: SiteTime,
 }
 
 impl<'v, 'a> Api<'v, 'a> {
@@ -131,6 +133,7 @@ impl<'v, 'a> Api<'v, 'a> {
             statuses: view.component_statuses(),
             changed_at,
             updated_at,
+            clock: SiteTime::new(view.config),
             view,
         }
     }
@@ -320,11 +323,10 @@ impl<'v, 'a> Api<'v, 'a> {
             })
             .collect();
         let at = iso(u.at);
-        let clock = super::time::SiteTime::new(self.view.config);
         json!({
             "id": format!("{}-{}", i.id(), u.at.strftime("%Y%m%dT%H%M%SZ")),
             "status": u.status.as_str(),
-            "body": super::amend::message(u, &clock).as_deref().map(super::markdown::to_text).unwrap_or_default(),
+            "body": super::amend::message(u, &self.clock).as_deref().map(super::markdown::to_text).unwrap_or_default(),
             "incident_id": i.id(),
             "created_at": at,
             // As Statuspage does when an update is edited.

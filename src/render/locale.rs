@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -79,16 +80,19 @@ impl Locale {
         Ok(out)
     }
 
-    /// The built-in English locale.
-    pub fn english() -> Self {
-        Self::merge(
-            "en",
-            &[(
-                "en",
-                crate::templates::built_in_locale("en").unwrap_or_default(),
-            )],
-        )
-        .expect("the built-in English locale parses")
+    /// The built-in English locale, parsed once: feeds, the API and every
+    /// notice ask for it per entry.
+    pub fn english() -> Arc<Self> {
+        static ENGLISH: OnceLock<Arc<Locale>> = OnceLock::new();
+        ENGLISH
+            .get_or_init(|| {
+                let source = crate::templates::built_in_locale("en").unwrap_or_default();
+                Arc::new(
+                    Self::merge("en", &[("en", source)])
+                        .expect("the built-in English locale parses"),
+                )
+            })
+            .clone()
     }
 
     /// A UI string; the key itself when no locale has it.

@@ -96,7 +96,7 @@ pub fn site(
         .map(|l| (l.to_string(), prefix(l)))
         .collect();
     for (lang, tree_prefix) in &languages {
-        let clock = time::SiteTime::localized(&repo.config, templates.locale(lang)?);
+        let clock = time::SiteTime::localized(&repo.config, templates.locale(lang)?.into());
         let tree = site::Tree {
             prefix: tree_prefix.clone(),
             languages: if languages.len() > 1 {

@@ -46,11 +46,11 @@ impl SiteTime {
     }
 
     /// The site's clock speaking `locale`.
-    pub fn localized(config: &Config, locale: Locale) -> Self {
+    pub fn localized(config: &Config, locale: Arc<Locale>) -> Self {
         Self {
             tz: config.timezone(),
             name: config.timezone_name().to_string(),
-            locale: Arc::new(locale),
+            locale,
         }
     }
 
@@ -121,7 +121,7 @@ mod tests {
         let clock = SiteTime {
             tz: TimeZone::get("Europe/Berlin").unwrap(),
             name: "Europe/Berlin".to_string(),
-            locale: Arc::new(Locale::english()),
+            locale: Locale::english(),
         };
         let w = clock.when("2026-11-26T10:05:00Z".parse().unwrap());
         assert_eq!(w.local, "26 Nov 2026, 11:05 CET");
