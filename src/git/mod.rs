@@ -9,6 +9,7 @@
 //! `prefix` places the incident repository inside its git repository, for
 //! links to the forge.
 
+mod index_file;
 mod tree_diff;
 mod worktree;
 
@@ -443,16 +444,22 @@ pub fn recorded_links(root: &Path) -> BTreeMap<String, NotRegular> {
     let Ok(repo) = Repository::discover(root) else {
         return found;
     };
-    let Ok(index) = repo.index() else {
-        return found;
+    let refused = |mode| refused_mode(mode).is_some();
+    let entries = match index_file::entries_with(&repo, refused) {
+        Some(entries) => entries,
+        None => match repo.index() {
+            Ok(index) => index
+                .iter()
+                .filter(|e| refused(e.mode))
+                .map(|e| (e.path, e.mode))
+                .collect(),
+            Err(_) => return found,
+        },
     };
     let prefix = prefix_in(&repo, root);
-    for entry in index.iter() {
-        let Some(what) = refused_mode(entry.mode) else {
-            continue;
-        };
-        let path = String::from_utf8_lossy(&entry.path);
-        if let Some(path) = path.strip_prefix(&prefix) {
+    for (path, mode) in entries {
+        let path = String::from_utf8_lossy(&path);
+        if let (Some(path), Some(what)) = (path.strip_prefix(&prefix), refused_mode(mode)) {
             found.insert(path.to_string(), what);
         }
     }
