@@ -140,6 +140,40 @@ fn the_cache_answers_for_unchanged_files_only_and_a_corrupt_one_is_ignored() {
     assert!(rewritten.starts_with('{') && rewritten.contains(&title));
 }
 
+/// The cache is written whole when an incident changes: the records of the
+/// others, taken from it for this list, are in it again.
+#[test]
+fn a_change_to_one_incident_keeps_the_records_of_the_others() {
+    let tmp = repository();
+    let root = tmp.path();
+    let title = checkout(&list(root))["title"].as_str().unwrap().to_string();
+    let kept = fs::read_to_string(root.join(CACHE)).unwrap();
+    fs::write(root.join(CACHE), kept.replace(&title, "Told by the cache")).unwrap();
+    let other = root.join("incidents/2026-10-14-help-center-unavailable/incident.yaml");
+    let text = fs::read_to_string(&other).unwrap();
+    fs::write(&other, text.replace("title: ", "title: Renamed ")).unwrap();
+    // Old enough to be recorded; the other files keep their stamps.
+    set_mtime(&other, SystemTime::now() - Duration::from_secs(3600));
+    let rows = list(root);
+    let renamed = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "2026-10-14-help-center-unavailable")
+        .unwrap();
+    assert!(renamed["title"].as_str().unwrap().starts_with("Renamed "));
+    let rewritten = fs::read_to_string(root.join(CACHE)).unwrap();
+    assert!(
+        rewritten.contains("Renamed Help"),
+        "rewritten with the change"
+    );
+    assert!(
+        rewritten.contains("Told by the cache"),
+        "and the others kept"
+    );
+    assert_eq!(checkout(&list(root))["title"], "Told by the cache");
+}
+
 #[test]
 fn files_just_written_are_read_every_time() {
     let tmp = repository();

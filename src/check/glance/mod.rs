@@ -57,26 +57,33 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
         return Ok(None);
     };
     let (layout, stamps) = scanned?;
-    let read: Vec<(String, Glanced, Option<Found>)> = layout
+    let dirs: Vec<&IncidentDir> = layout
         .incidents
-        .par_iter()
+        .iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| {
+        .collect();
+    let records = cache.take(dirs.iter().map(|dir| dir.id.as_str()));
+    let read: Vec<(String, Glanced, Option<Found>, bool)> = dirs
+        .into_par_iter()
+        .zip(records)
+        .map(|(dir, record)| {
             let found = cache::found(&stamps, dir);
-            match found.and_then(|f| cache.get(&dir.id, f)) {
-                Some(kept) => (dir.id.clone(), Ok(kept), None),
-                None => (dir.id.clone(), incident(files, dir), found),
+            match found.zip(record).and_then(|(f, r)| r.incident(&dir.id, f)) {
+                Some(kept) => (dir.id.clone(), Ok(kept), found, true),
+                None => (dir.id.clone(), incident(files, dir), found, false),
             }
         })
         .collect();
-    cache.keep_only(read.iter().map(|(id, ..)| id.as_str()));
-    let mut incidents = Vec::with_capacity(read.len());
-    for (id, glanced, found) in read {
-        if let (Ok(incident), Some(found)) = (&glanced, found) {
-            cache.put(found, incident);
-        }
-        incidents.push((id, glanced));
-    }
+    cache.record(read.iter().filter_map(|(_, glanced, found, cached)| {
+        glanced
+            .as_ref()
+            .ok()
+            .map(|incident| (incident, *found, *cached))
+    }));
+    let incidents = read
+        .into_iter()
+        .map(|(id, glanced, ..)| (id, glanced))
+        .collect();
     cache.save();
     Ok(Some(Glance { config, incidents }))
 }
