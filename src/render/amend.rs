@@ -52,9 +52,12 @@ pub fn message(entry: &Entry, clock: &SiteTime) -> Option<String> {
 
 /// `text` followed by the notes on `entry`.
 pub fn with_notes(text: &str, entry: &Entry, clock: &SiteTime) -> String {
-    let mut parts = vec![text.trim_end().to_string()];
-    parts.extend(notes(entry, clock));
-    parts.join("\n\n")
+    let mut out = text.trim_end().to_string();
+    for note in notes(entry, clock) {
+        out.push_str("\n\n");
+        out.push_str(&note);
+    }
+    out
 }
 
 fn quote(text: &str) -> String {

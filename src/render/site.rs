@@ -604,18 +604,20 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
             .map(|d| human_duration(d.as_signed().as_secs())),
         scheduled_for: d.scheduled_for.map(|t| clock.when(t)),
         scheduled_until: d.scheduled_until.map(|t| clock.when(t)),
-        updates: Value::from_object(Timeline(
-            i.updates()
+        updates: Value::from_object(Timeline {
+            clock: clock.clone(),
+            entries: i
+                .updates()
                 .iter()
                 .rev()
                 .map(|u| Entry {
-                    status: status_label(u.status),
-                    at: clock.when(u.at),
+                    status: u.status,
+                    at: u.at,
                     // In the page's language when the update was translated.
                     markdown: super::amend::message(u, clock).unwrap_or_default(),
                 })
                 .collect(),
-        )),
+        }),
         report: i.report.map(|r| {
             let parts = [
                 ("report.apology", &r.apology),

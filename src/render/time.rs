@@ -16,7 +16,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct SiteTime {
     tz: TimeZone,
-    name: String,
+    name: Arc<str>,
     /// The words and date formats pages are written in.
     locale: Arc<Locale>,
 }
@@ -49,7 +49,7 @@ impl SiteTime {
     pub fn localized(config: &Config, locale: Arc<Locale>) -> Self {
         Self {
             tz: config.timezone(),
-            name: config.timezone_name().to_string(),
+            name: config.timezone_name().into(),
             locale,
         }
     }
@@ -120,7 +120,7 @@ mod tests {
     fn names_the_zone_and_keeps_utc() {
         let clock = SiteTime {
             tz: TimeZone::get("Europe/Berlin").unwrap(),
-            name: "Europe/Berlin".to_string(),
+            name: "Europe/Berlin".into(),
             locale: Locale::english(),
         };
         let w = clock.when("2026-11-26T10:05:00Z".parse().unwrap());

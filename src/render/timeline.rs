@@ -1,12 +1,15 @@
-//! An incident's updates as the page templates see them, newest first. A
-//! message's Markdown becomes HTML when a template reads it: the front page
-//! and an incident's own page show messages, while the incident lists of the
-//! component and month pages, most of a site's incident entries, do not.
+//! An incident's updates as the page templates see them, newest first. An
+//! update's times are written out, and its message's Markdown becomes HTML,
+//! when a template reads it: the front page and an incident's own page show
+//! them, while the incident lists of the component and month pages, most of
+//! a site's incident entries, do not.
 
 use super::ctx;
 use super::markdown;
-use super::site::Label;
-use super::time::When;
+use super::site::status_label;
+use super::time::SiteTime;
+use crate::model::Status;
+use jiff::Timestamp;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
@@ -15,21 +18,25 @@ use std::sync::Arc;
 /// One update, with its message still in Markdown.
 #[derive(Debug)]
 pub(super) struct Entry {
-    pub status: Label,
-    pub at: When,
+    pub status: Status,
+    pub at: Timestamp,
     pub markdown: String,
 }
 
 /// What a template gets for each entry.
 #[derive(Serialize)]
-struct UpdateCtx<'a> {
-    status: &'a Label,
-    at: &'a When,
+struct UpdateCtx {
+    status: super::site::Label,
+    at: super::time::When,
     message: Value,
 }
 
+/// The entries, and the clock that writes their times.
 #[derive(Debug)]
-pub(super) struct Timeline(pub Vec<Entry>);
+pub(super) struct Timeline {
+    pub clock: SiteTime,
+    pub entries: Vec<Entry>,
+}
 
 impl Object for Timeline {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
@@ -37,14 +44,14 @@ impl Object for Timeline {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Seq(self.0.len())
+        Enumerator::Seq(self.entries.len())
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let entry = self.0.get(key.as_usize()?)?;
+        let entry = self.entries.get(key.as_usize()?)?;
         Some(ctx(&UpdateCtx {
-            status: &entry.status,
-            at: &entry.at,
+            status: status_label(entry.status),
+            at: self.clock.when(entry.at),
             message: Value::from_safe_string(markdown::to_html(&entry.markdown)),
         }))
     }
