@@ -784,6 +784,40 @@ fn a_feed_keeps_the_hundred_newest_entries_each_with_its_own_message() {
     }
 }
 
+/// Entries of the same second are in the order of their ids as written
+/// (`…:a:…` after `…:a-b:…`, as `:` sorts after `-`), in every build.
+#[test]
+fn feed_entries_of_the_same_second_are_ordered_by_their_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    for id in ["2026-10-02-search-slow", "2026-10-02-search-slow-eu"] {
+        let dir = repo.join("incidents").join(id);
+        fs::create_dir_all(dir.join("updates")).unwrap();
+        fs::write(
+            dir.join("incident.yaml"),
+            format!(
+                "title: Search slow ({id})\nkind: incident\nvisibility: public\nseverity: sev4\n\
+                 declared_at: 2026-10-02T09:00:00Z\ncomponents: [search]\n"
+            ),
+        )
+        .unwrap();
+        fs::write(
+            dir.join("updates/2026-10-02T09-05-00Z.yaml"),
+            "at: 2026-10-02T09:05:00Z\nstatus: resolved\nauthor: \"@mara-schulz\"\nmessage: Search is fast again.\n",
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("site");
+    build(&repo, &out);
+    let atom = fs::read_to_string(out.join("history.atom")).unwrap();
+    let at = |id: &str| {
+        atom.find(&format!("urn:incidentkit:{id}:20261002T090500Z"))
+            .unwrap_or_else(|| panic!("{id} in the feed"))
+    };
+    assert!(at("2026-10-02-search-slow") < at("2026-10-02-search-slow-eu"));
+}
+
 /// A template that lists an incident's updates where the built-in ones do
 /// not (a component page) gets the same messages as the incident's page.
 #[test]

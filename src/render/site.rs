@@ -11,6 +11,7 @@ use crate::model::facts::Source;
 use crate::model::{ComponentStatus, Indicator, Status};
 use crate::templates::Templates;
 use jiff::ToSpan;
+use jiff::civil::Date;
 use minijinja::Value;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -209,7 +210,8 @@ pub fn pages(
     tree: &Tree,
     sink: &dyn Sink,
 ) -> Result<(), RenderError> {
-    let frame = Frame::new(view, clock, tree);
+    let days = days(view, clock);
+    let frame = Frame::new(view, clock, tree, &days);
     let statuses = view.component_statuses();
     let ledger = Ledger::new(view, clock);
     let groups = groups(view, &statuses, &ledger, clock);
@@ -219,6 +221,7 @@ pub fn pages(
         templates,
         tree,
         frame: &frame,
+        days: &days,
         sink,
     };
     page.front(&groups)?;
@@ -243,7 +246,7 @@ struct Frame {
 }
 
 impl Frame {
-    fn new(view: &PublicView<'_>, clock: &SiteTime, tree: &Tree) -> Self {
+    fn new(view: &PublicView<'_>, clock: &SiteTime, tree: &Tree, days: &[Option<Date>]) -> Self {
         let locale = clock.locale();
         let site = SiteCtx {
             name: view.config.site.name.clone(),
@@ -259,7 +262,7 @@ impl Frame {
                 )
             }),
         };
-        let months = months(view, clock);
+        let months = months(days, clock);
         Frame {
             lang: locale.lang.clone(),
             strings: ctx(&locale.strings),
@@ -312,6 +315,8 @@ struct Page<'a, 'v> {
     templates: &'a Templates,
     tree: &'a Tree,
     frame: &'a Frame,
+    /// Each incident's day in history (`days`), aligned with the view's.
+    days: &'a [Option<Date>],
     sink: &'a dyn Sink,
 }
 
@@ -349,9 +354,9 @@ impl Page<'_, '_> {
                 incidents: view
                     .incidents
                     .iter()
-                    .filter(|i| i.lifecycle != Lifecycle::Upcoming)
-                    .filter(|i| clock.date(i.sort_at()) == date)
-                    .map(|i| self.incident(i))
+                    .zip(self.days)
+                    .filter(|(_, day)| **day == Some(date))
+                    .map(|(i, _)| self.incident(i))
                     .collect(),
                 date: date.to_string(),
             })
@@ -425,14 +430,18 @@ impl Page<'_, '_> {
     /// History: an index of months and a page per month.
     fn history(&self) -> Result<(), RenderError> {
         let months = &self.frame.months;
+        let mut by_month: BTreeMap<String, Vec<&PublicIncident<'_>>> = BTreeMap::new();
+        for (i, day) in self.view.incidents.iter().zip(self.days) {
+            if let Some(day) = day {
+                by_month.entry(month_key(*day)).or_default().push(i);
+            }
+        }
         (0..months.len()).into_par_iter().try_for_each(|n| {
             let month = &months[n];
-            let incidents: Vec<IncidentCtx> = self
-                .view
-                .incidents
-                .iter()
-                .filter(|i| i.lifecycle != Lifecycle::Upcoming)
-                .filter(|i| month_key(self.clock, i) == month.key)
+            let incidents: Vec<IncidentCtx> = by_month
+                .get(&month.key)
+                .into_iter()
+                .flatten()
                 .map(|i| self.incident(i))
                 .collect();
             let page = minijinja::context! {
@@ -465,19 +474,25 @@ pub struct Tree {
     pub languages: Vec<(String, String)>,
 }
 
-fn month_key(clock: &SiteTime, i: &PublicIncident<'_>) -> String {
-    let d = clock.date(i.sort_at());
-    format!("{:04}-{:02}", d.year(), d.month())
+/// Each incident's day in the site's zone (when planned, or declared), or
+/// `None` for maintenance not begun, which history leaves out: the front
+/// page's days and each month's page look it up instead of converting every
+/// incident's time again for each of them.
+fn days(view: &PublicView<'_>, clock: &SiteTime) -> Vec<Option<Date>> {
+    view.incidents
+        .par_iter()
+        .map(|i| (i.lifecycle != Lifecycle::Upcoming).then(|| clock.date(i.sort_at())))
+        .collect()
 }
 
-fn months(view: &PublicView<'_>, clock: &SiteTime) -> Vec<MonthCtx> {
+fn month_key(day: Date) -> String {
+    format!("{:04}-{:02}", day.year(), day.month())
+}
+
+fn months(days: &[Option<Date>], clock: &SiteTime) -> Vec<MonthCtx> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for i in view
-        .incidents
-        .iter()
-        .filter(|i| i.lifecycle != Lifecycle::Upcoming)
-    {
-        *counts.entry(month_key(clock, i)).or_default() += 1;
+    for day in days.iter().flatten() {
+        *counts.entry(month_key(*day)).or_default() += 1;
     }
     counts
         .into_iter()

@@ -9,6 +9,7 @@ use crate::model::{
     ComponentStatus, Config, Entry, Facts, Incident, Indicator, Kind, Repository, Status, View,
 };
 use jiff::Timestamp;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Where an incident or maintenance stands, for the page.
@@ -98,7 +99,7 @@ impl<'a> PublicView<'a> {
         let config = &repo.config;
         let mut incidents: Vec<PublicIncident<'a>> = repo
             .incidents
-            .iter()
+            .par_iter()
             .filter(|i| i.is_public() && i.declaration.declared_at <= now)
             .map(|i| public_incident(i, config, now))
             .collect();
