@@ -24,6 +24,11 @@ pub(crate) fn guarded_scan<T: Refusing>(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (recorded, scanned)
     });
+    // Links unknown: nothing may be read.
+    let recorded = match recorded {
+        Ok(recorded) => recorded,
+        Err(e) => return (files.clone(), Err(e)),
+    };
     let scanned = scanned.map(|mut listed| {
         listed.refuse_all(&recorded);
         listed
@@ -32,7 +37,10 @@ pub(crate) fn guarded_scan<T: Refusing>(
 }
 
 /// What git records as links or submodules where a check reads.
-fn recorded_links(files: &Files, scope: Option<&BTreeSet<String>>) -> BTreeMap<String, NotRegular> {
+fn recorded_links(
+    files: &Files,
+    scope: Option<&BTreeSet<String>>,
+) -> io::Result<BTreeMap<String, NotRegular>> {
     let read_here = |path: &str| {
         path == CONFIG_FILE
             || [crate::paths::INCIDENTS, crate::paths::TEMPLATES]
@@ -40,7 +48,7 @@ fn recorded_links(files: &Files, scope: Option<&BTreeSet<String>>) -> BTreeMap<S
                 .any(|dir| crate::repo::layout::is_within(path, dir))
     };
     let mut recorded = match scope {
-        None => crate::git::recorded_links(files.root()),
+        None => crate::git::recorded_links(files.root())?,
         // Only where the scoped check reads: the trees on those ways.
         Some(ids) => {
             let mut paths = vec![CONFIG_FILE.to_string(), crate::paths::TEMPLATES.to_string()];
@@ -49,7 +57,7 @@ fn recorded_links(files: &Files, scope: Option<&BTreeSet<String>>) -> BTreeMap<S
         }
     };
     recorded.retain(|path, _| read_here(path));
-    recorded
+    Ok(recorded)
 }
 
 /// A listing that can take refusals found after it was made.

@@ -16,6 +16,8 @@ const SHA1: usize = 20;
 const STAT_DATA: usize = 40;
 /// In an entry's flags: two more bytes of flags follow (version 3 and on).
 const EXTENDED: u16 = 0x4000;
+/// In an entry's flags: the path's length, or all ones from 0xFFF bytes on.
+const NAME_LENGTH: u16 = 0x0FFF;
 
 /// (path, mode) of every entry of the repository's index whose mode is
 /// `wanted`; empty when there is no index yet.
@@ -83,6 +85,12 @@ fn parse(bytes: &[u8], wanted: impl Fn(u32) -> bool) -> Option<Entries> {
             // 1 to 8 NULs end the entry at a multiple of 8 bytes.
             at += (end - at + 8) & !7;
         }
+        // The flags hold the path's length below 0xFFF: git reads the path
+        // by it, so a path that disagrees is not one this reader knows.
+        let length = usize::from(flags & NAME_LENGTH);
+        if length < usize::from(NAME_LENGTH) && length != path.len() {
+            return None;
+        }
         if wanted(mode) {
             found.push((path.clone(), mode));
         }
@@ -90,14 +98,17 @@ fn parse(bytes: &[u8], wanted: impl Fn(u32) -> bool) -> Option<Entries> {
     extensions_known(bytes.get(at..bytes.len().checked_sub(SHA1)?)?).then_some(found)
 }
 
-/// Whether the extensions after the entries are whole and none holds
-/// entries of its own (a split index's `link` keeps them in another file).
+/// Whether the extensions after the entries are whole and all optional:
+/// one whose name starts with a lowercase letter changes what the entries
+/// mean (a split index's `link` keeps entries in another file, a sparse
+/// index's `sdir` makes an entry stand for a whole folder), and git itself
+/// refuses an index with one it does not know.
 fn extensions_known(mut rest: &[u8]) -> bool {
     while !rest.is_empty() {
         let (Some(signature), Some(size)) = (rest.get(..4), u32_at(rest, 4)) else {
             return false;
         };
-        if signature == b"link" {
+        if !signature[0].is_ascii_uppercase() {
             return false;
         }
         match rest.get(8 + size as usize..) {
@@ -235,6 +246,62 @@ mod tests {
         split.extend_from_slice(&[0; 20]);
         split.extend_from_slice(&[0; SHA1]);
         assert_eq!(parse(&split, |_| true), None);
+    }
+
+    fn git(dir: &std::path::Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Indexes as git itself writes them (a tree cache, version 4, a split
+    /// index), against `git ls-files --stage`.
+    #[test]
+    fn reads_the_indexes_git_writes_and_refuses_a_split_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        let updates = root.join("incidents/a/updates");
+        std::fs::create_dir_all(&updates).unwrap();
+        std::fs::write(root.join("incidents/a/incident.yaml"), "title: A\n").unwrap();
+        std::fs::write(updates.join("x.yaml"), "at: 1\n").unwrap();
+        std::os::unix::fs::symlink("../../../../secret", updates.join("link.yaml")).unwrap();
+        git(root, &["add", "-A"]);
+        let gitlink = "160000,0123456789abcdef0123456789abcdef01234567,incidents/sub";
+        git(root, &["update-index", "--add", "--cacheinfo", gitlink]);
+        git(root, &["commit", "-q", "-m", "x"]);
+        let links = |mode: u32| matches!(mode & 0o170000, 0o120000 | 0o160000);
+        // "<mode> <object> <stage>\t<path>"
+        let stage: Entries = git(root, &["ls-files", "--stage"])
+            .lines()
+            .map(|line| {
+                let (meta, path) = line.split_once('\t').unwrap();
+                let mode = u32::from_str_radix(meta.split(' ').next().unwrap(), 8).unwrap();
+                (path.as_bytes().to_vec(), mode)
+            })
+            .filter(|(_, mode)| links(*mode))
+            .collect();
+        assert_eq!(stage.len(), 2);
+        let repo = Repository::open(root).unwrap();
+        for version in ["2", "4", "3"] {
+            git(root, &["update-index", "--index-version", version]);
+            assert_eq!(
+                entries_with(&repo, links),
+                Some(stage.clone()),
+                "v{version}"
+            );
+        }
+        git(root, &["update-index", "--split-index"]);
+        assert_eq!(entries_with(&repo, links), None);
+        let refused = crate::git::recorded_links(root).unwrap_err().to_string();
+        assert!(refused.contains("--no-split-index"), "{refused}");
+        git(root, &["update-index", "--no-split-index"]);
+        assert_eq!(crate::git::recorded_links(root).unwrap().len(), 2);
     }
 
     #[test]

@@ -438,11 +438,13 @@ fn refused_mode(mode: u32) -> Option<NotRegular> {
 /// The entries git's index records as links (mode 120000) or submodules
 /// (160000) inside the incident repository at `root`, relative to it: what
 /// a pull request committed, even where the checkout made plain files of
-/// them. Empty outside git.
-pub fn recorded_links(root: &Path) -> BTreeMap<String, NotRegular> {
+/// them. Empty outside git (or in a repository libgit2 cannot open). An
+/// index that cannot be read (split, sparse) is an error: what it records
+/// must be known before any file is read.
+pub fn recorded_links(root: &Path) -> std::io::Result<BTreeMap<String, NotRegular>> {
     let mut found = BTreeMap::new();
     let Ok(repo) = Repository::discover(root) else {
-        return found;
+        return Ok(found);
     };
     let refused = |mode| refused_mode(mode).is_some();
     let entries = match index_file::entries_with(&repo, refused) {
@@ -453,7 +455,14 @@ pub fn recorded_links(root: &Path) -> BTreeMap<String, NotRegular> {
                 .filter(|e| refused(e.mode))
                 .map(|e| (e.path, e.mode))
                 .collect(),
-            Err(_) => return found,
+            Err(e) => {
+                return Err(std::io::Error::other(format!(
+                    "cannot read git's index {} ({}): which files git records as links is unknown, so none is read; \
+                     turn a split or sparse index off: `git update-index --no-split-index`, `git sparse-checkout disable`",
+                    repo.path().join("index").display(),
+                    e.message()
+                )));
+            }
         },
     };
     let prefix = prefix_in(&repo, root);
@@ -463,7 +472,7 @@ pub fn recorded_links(root: &Path) -> BTreeMap<String, NotRegular> {
             found.insert(path.to_string(), what);
         }
     }
-    found
+    Ok(found)
 }
 
 /// `recorded_links` for a few paths (relative to `root`): the links and

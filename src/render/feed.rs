@@ -108,7 +108,7 @@ impl Feed {
         let mut newest: Vec<Key> = incidents
             .flat_map(|i| i.updates().iter().map(move |u| (i, u)))
             .enumerate()
-            .map(|(n, (i, u))| (updated(u).as_second(), n, i, u))
+            .map(|(n, (i, u))| (whole_second(updated(u)), n, i, u))
             .collect();
         if newest.len() > FEED_LIMIT {
             newest.select_nth_unstable_by(FEED_LIMIT, newer);
@@ -157,4 +157,30 @@ fn entry_id(i: &PublicIncident<'_>, u: &Entry<'_>) -> String {
 /// readers show it again.
 fn updated(u: &Entry<'_>) -> jiff::Timestamp {
     u.amended_at().unwrap_or(u.at)
+}
+
+/// The second `iso` writes for `t`: rounded down, before 1970 too (jiff's
+/// `as_second` rounds towards zero).
+fn whole_second(t: jiff::Timestamp) -> i64 {
+    t.as_second() - i64::from(t.subsec_nanosecond() < 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries sort by the second `iso` writes, which rounds down.
+    #[test]
+    fn an_entry_sorts_by_the_second_its_time_is_written_with() {
+        for (at, second) in [
+            ("1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59Z"),
+            ("1970-01-01T00:00:00.3Z", "1970-01-01T00:00:00Z"),
+            ("2026-11-26T10:05:00.999Z", "2026-11-26T10:05:00Z"),
+        ] {
+            let at: jiff::Timestamp = at.parse().unwrap();
+            let second: jiff::Timestamp = second.parse().unwrap();
+            assert_eq!(whole_second(at), second.as_second(), "{at}");
+            assert_eq!(iso(at), iso(second));
+        }
+    }
 }
