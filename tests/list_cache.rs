@@ -113,6 +113,16 @@ fn warm_and_cold_lists_agree_and_the_cache_stays_in_the_git_folder() {
     assert_eq!(list(root), later);
 }
 
+/// Lists once, then puts "Told by the cache" for the checkout incident's
+/// title in the cache the list wrote; returns the title.
+fn tell_the_cache(root: &Path) -> String {
+    let title = checkout(&list(root))["title"].as_str().unwrap().to_string();
+    let kept = fs::read_to_string(root.join(CACHE)).unwrap();
+    assert!(kept.contains(&title));
+    fs::write(root.join(CACHE), kept.replace(&title, "Told by the cache")).unwrap();
+    title
+}
+
 /// What the cache holds is what a warm list shows while the files keep
 /// their stamps (this is how a test can see it is used); a file written
 /// since, even to the same size and modification time, is read again (its
@@ -121,10 +131,7 @@ fn warm_and_cold_lists_agree_and_the_cache_stays_in_the_git_folder() {
 fn the_cache_answers_for_unchanged_files_only_and_a_corrupt_one_is_ignored() {
     let tmp = repository();
     let root = tmp.path();
-    let title = checkout(&list(root))["title"].as_str().unwrap().to_string();
-    let kept = fs::read_to_string(root.join(CACHE)).unwrap();
-    assert!(kept.contains(&title));
-    fs::write(root.join(CACHE), kept.replace(&title, "Told by the cache")).unwrap();
+    let title = tell_the_cache(root);
     assert_eq!(checkout(&list(root))["title"], "Told by the cache");
 
     // Rewritten with the same bytes and the same modification time.
@@ -146,9 +153,7 @@ fn the_cache_answers_for_unchanged_files_only_and_a_corrupt_one_is_ignored() {
 fn a_change_to_one_incident_keeps_the_records_of_the_others() {
     let tmp = repository();
     let root = tmp.path();
-    let title = checkout(&list(root))["title"].as_str().unwrap().to_string();
-    let kept = fs::read_to_string(root.join(CACHE)).unwrap();
-    fs::write(root.join(CACHE), kept.replace(&title, "Told by the cache")).unwrap();
+    tell_the_cache(root);
     let other = root.join("incidents/2026-10-14-help-center-unavailable/incident.yaml");
     let text = fs::read_to_string(&other).unwrap();
     fs::write(&other, text.replace("title: ", "title: Renamed ")).unwrap();
