@@ -68,6 +68,9 @@ pub enum Keep {
     /// The findings only: each incident is dropped by the thread that read
     /// it, so a check's memory does not grow with the history (`validate`).
     Findings,
+    /// What the public site is made of (`Incident::public_only`): public
+    /// incidents without their internal texts, for a build of the site alone.
+    Public,
 }
 
 /// Checks the whole repository at `root`. Only a failure to list folders is
@@ -79,6 +82,11 @@ pub fn check(files: &Files) -> io::Result<Outcome> {
 /// `check` for its findings only (`Keep::Findings`): what `validate` needs.
 pub fn check_findings(files: &Files) -> io::Result<Outcome> {
     check_scoped(files, None, Vec::new(), Keep::Findings)
+}
+
+/// `check`, keeping what the public site is made of (`Keep::Public`).
+pub fn check_public(files: &Files) -> io::Result<Outcome> {
+    check_scoped(files, None, Vec::new(), Keep::Public)
 }
 
 /// Checks a change against a base revision: the append-only rules on the
@@ -290,7 +298,11 @@ fn check_incident(
     Checked {
         read: true,
         exemptions: rules::exempt::sources(&incident, &paths),
-        incident: (kept == Keep::Model).then_some(incident),
+        incident: match kept {
+            Keep::Model => Some(incident),
+            Keep::Public => incident.public_only(),
+            Keep::Findings => None,
+        },
         found: out,
     }
 }
@@ -419,5 +431,43 @@ mod tests {
         }
         // The exemption fixtures silence something: the comparison covers it.
         assert!(exempted > 0);
+    }
+
+    /// The public site of what `Keep::Public` keeps is the site of the whole
+    /// model, byte for byte, in every repository that builds; and it keeps
+    /// no internal incident, note or decision.
+    #[test]
+    fn the_public_model_builds_the_same_site() {
+        let now: jiff::Timestamp = "2026-11-30T00:00:00Z".parse().unwrap();
+        let mut built = 0;
+        for root in repositories() {
+            let files = Files::on_disk(&root);
+            let (whole, public) = (check(&files).unwrap(), check_public(&files).unwrap());
+            assert_eq!(whole.diagnostics, public.diagnostics, "{root:?}");
+            let (Some(whole), Some(public)) = (whole.repository, public.repository) else {
+                continue;
+            };
+            assert!(public.incidents.iter().all(|i| {
+                i.is_public()
+                    && i.updates
+                        .iter()
+                        .all(|u| u.internal_note.is_none() && u.decision.is_none())
+            }));
+            let Ok(templates) = crate::templates::Templates::load(Some(&root)) else {
+                continue;
+            };
+            let site = |repo: &Repository| {
+                let sink = std::sync::Mutex::new(BTreeMap::new());
+                crate::render::site(repo, &templates, now, &sink)
+                    .map(|()| sink.into_inner().unwrap())
+                    .map_err(|e| e.to_string())
+            };
+            let site_of_whole = site(&whole);
+            assert_eq!(site_of_whole, site(&public), "{root:?}");
+            built += usize::from(site_of_whole.is_ok());
+            assert!(public.incidents.len() <= whole.incidents.len());
+        }
+        // The example and the valid fixtures build: the comparison covers them.
+        assert!(built > 10, "{built}");
     }
 }

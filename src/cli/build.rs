@@ -66,7 +66,11 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
             (dir.0.clone(), at, Some(dir))
         }
     };
-    let outcome = check::check(&Files::on_disk(&source))?;
+    // The site alone needs only what it may publish (`Keep::Public`).
+    let outcome = match internal {
+        Some(_) => check::check(&Files::on_disk(&source))?,
+        None => check::check_public(&Files::on_disk(&source))?,
+    };
     let counts = Counts::of(&outcome.diagnostics);
     if counts.errors > 0 || outcome.repository.is_none() {
         print_findings(args, &outcome, counts)?;
