@@ -55,6 +55,23 @@ pub struct Postmortem {
     pub imported: Option<Imported>,
 }
 
+impl Postmortem {
+    /// Empties the analysis, which only the post-mortem itself shows: the
+    /// summary, impact, timeline, causes, reviews and lessons.
+    pub(crate) fn clear_analysis(&mut self) {
+        self.summary = None;
+        self.impact = None;
+        self.timeline.clear();
+        self.trigger = None;
+        self.root_causes.clear();
+        self.contributing_factors.clear();
+        self.detection = None;
+        self.response = None;
+        self.communication = None;
+        self.lessons.clear();
+    }
+}
+
 /// `status` (postmortem schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -130,16 +130,7 @@ impl Incident {
             update.decision = None;
         }
         if let Some(pm) = &mut self.postmortem {
-            pm.summary = None;
-            pm.impact = None;
-            pm.timeline.clear();
-            pm.trigger = None;
-            pm.root_causes.clear();
-            pm.contributing_factors.clear();
-            pm.detection = None;
-            pm.response = None;
-            pm.communication = None;
-            pm.lessons.clear();
+            pm.clear_analysis();
             pm.customer_report = None;
             pm.action_items.iter_mut().for_each(|a| a.title.clear());
         }
@@ -160,20 +151,11 @@ impl Incident {
             update.decision = None;
         }
         if let Some(pm) = &mut self.postmortem {
+            pm.clear_analysis();
             pm.due = None;
             pm.authors.clear();
-            pm.summary = None;
-            pm.impact = None;
             pm.mitigated_at = None;
-            pm.timeline.clear();
-            pm.trigger = None;
-            pm.root_causes.clear();
-            pm.contributing_factors.clear();
-            pm.detection = None;
-            pm.response = None;
-            pm.communication = None;
             pm.action_items.clear();
-            pm.lessons.clear();
         }
         Some(self)
     }
