@@ -54,6 +54,26 @@ fn usage_exits_2() {
         .stderr(predicates::str::contains("GITHUB_API_URL `not a url`"));
 }
 
+/// A split index cannot say which files git records as links: nothing is
+/// read, and the fix is named (not "try again").
+#[test]
+fn an_index_that_cannot_be_read_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&example(), tmp.path());
+    crate::support::git(tmp.path(), &["init", "-q", "-b", "main"]);
+    crate::support::commit_all(tmp.path(), "example");
+    crate::support::git(tmp.path(), &["update-index", "--split-index"]);
+    incident(tmp.path())
+        .arg("validate")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "git update-index --no-split-index",
+        ));
+    crate::support::git(tmp.path(), &["update-index", "--no-split-index"]);
+    incident(tmp.path()).arg("validate").assert().code(0);
+}
+
 #[test]
 fn the_network_and_the_disk_exit_4() {
     // Nothing listens on port 9 of loopback (discard is never enabled here).

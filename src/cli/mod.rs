@@ -137,8 +137,16 @@ impl CliError {
         use crate::compose::write::WriteError;
         match self {
             Self::Refused(_) | Self::Write(WriteError::Exists(_)) => exit::FINDINGS,
-            // A repository past its size limit is to act on, not retry.
-            Self::Io(e) if e.kind() == std::io::ErrorKind::FileTooLarge => exit::USAGE,
+            // A repository past its size limit, git's index in a form that
+            // cannot be read: to act on, not retry.
+            Self::Io(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::FileTooLarge | std::io::ErrorKind::Unsupported
+                ) =>
+            {
+                exit::USAGE
+            }
             Self::Io(_) | Self::Write(WriteError::Io(..)) => exit::UNAVAILABLE,
             // GitHub refused the request (the token, a permission, the
             // repository): the setup needs fixing. A 409 is a state that

@@ -456,12 +456,16 @@ pub fn recorded_links(root: &Path) -> std::io::Result<BTreeMap<String, NotRegula
                 .map(|e| (e.path, e.mode))
                 .collect(),
             Err(e) => {
-                return Err(std::io::Error::other(format!(
-                    "cannot read git's index {} ({}): which files git records as links is unknown, so none is read; \
+                // Not "try again": the index needs turning back (exit 2).
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::Unsupported,
+                    format!(
+                        "cannot read git's index {} ({}): which files git records as links is unknown, so none is read; \
                      turn a split or sparse index off: `git update-index --no-split-index`, `git sparse-checkout disable`",
-                    repo.path().join("index").display(),
-                    e.message()
-                )));
+                        repo.path().join("index").display(),
+                        e.message()
+                    ),
+                ));
             }
         },
     };
