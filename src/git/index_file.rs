@@ -3,8 +3,10 @@
 //! checksum of the whole file computed) where looking for two modes needs
 //! neither: on 87,000 entries that took a core for as long as listing the
 //! folders it runs alongside. An index this reader does not know (another
-//! version, a split index, an object format other than SHA-1) is `None`:
-//! the caller asks libgit2 then.
+//! version, a required extension such as a split or sparse index's, an
+//! object format other than SHA-1, entries that disagree with their own
+//! lengths) is `None`: the caller asks libgit2 then, and refuses to read any
+//! file when libgit2 cannot read it either.
 //!
 //! The format: git's Documentation/gitformat-index.txt.
 

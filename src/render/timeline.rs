@@ -6,8 +6,8 @@
 
 use super::ctx;
 use super::markdown;
-use super::site::status_label;
-use super::time::SiteTime;
+use super::site::{Label, status_label};
+use super::time::{SiteTime, When};
 use crate::model::Status;
 use jiff::Timestamp;
 use minijinja::Value;
@@ -26,8 +26,8 @@ pub(super) struct Entry {
 /// What a template gets for each entry.
 #[derive(Serialize)]
 struct UpdateCtx {
-    status: super::site::Label,
-    at: super::time::When,
+    status: Label,
+    at: When,
     message: Value,
 }
 
