@@ -160,7 +160,7 @@ fn check_scoped(
         .map(|dir| check_incident(files, dir, &clock, practice.as_ref(), keep))
         .collect();
     files.within_limit()?;
-    let mut incidents = Vec::new();
+    let mut incidents = Vec::with_capacity(loaded.iter().filter(|c| c.incident.is_some()).count());
     let mut exemptions = Vec::new();
     let mut read = 0;
     for checked in loaded {
@@ -259,7 +259,7 @@ fn check_incident(
     let postmortem = dir.postmortem.as_ref().and_then(|file| {
         let pm = keep(&mut out, document::load(files, file, FileKind::Postmortem))?;
         paths.postmortem = Some(file.clone());
-        Some(pm)
+        Some(Box::new(pm))
     });
     let mut amendments = Amendments::default();
     for file in &dir.corrections {

@@ -161,7 +161,7 @@ fn context(session: &Session) -> Context {
             overdue: next < session.now,
         }),
         timeline: facts.entries.iter().map(|u| entry(u, repo)).collect(),
-        postmortem: incident.postmortem.as_ref().map(postmortem),
+        postmortem: incident.postmortem.as_deref().map(postmortem),
     }
 }
 

@@ -26,7 +26,6 @@ use super::state::State;
 use super::vocab::{ComponentStatus, Kind, Severity, Status};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Deref;
 
@@ -89,9 +88,9 @@ pub struct Moment {
 /// A stretch in which the incident held a component at a status other
 /// than operational. `until` is `None` while it still holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ComponentWindow {
+pub struct ComponentWindow<'a> {
     /// The component's id in incidentkit.yaml.
-    pub component: String,
+    pub component: &'a str,
     /// Never `operational`.
     pub status: ComponentStatus,
     /// When the entry that set it was posted.
@@ -104,7 +103,10 @@ pub struct ComponentWindow {
 /// corrected (it derefs to that), and the records that amend it.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
-    shown: Cow<'a, Update>,
+    /// The update with its latest correction, when it has one. Boxed: a
+    /// view holds an entry per update of every incident, and few are
+    /// corrected.
+    corrected: Option<Box<Update>>,
     /// The view it was taken in: what of its amendments it may show.
     pub view: View,
     /// The update as its file holds it (redacted fields hold the placeholder).
@@ -119,7 +121,7 @@ impl Deref for Entry<'_> {
     type Target = Update;
 
     fn deref(&self) -> &Update {
-        &self.shown
+        self.corrected.as_deref().unwrap_or(self.original)
     }
 }
 
@@ -138,18 +140,15 @@ impl<'a> Entry<'a> {
             .iter()
             .filter(|r| r.update == update.at && (view == View::Internal || r.is_public()))
             .collect();
-        let shown = match corrections.last() {
-            Some(latest) => {
-                let mut corrected = update.clone();
-                corrected.message = Some(latest.message.clone());
-                // The translations said what the correction replaces.
-                corrected.message_translations.clear();
-                Cow::Owned(corrected)
-            }
-            None => Cow::Borrowed(update),
-        };
+        let corrected = corrections.last().map(|latest| {
+            let mut corrected = update.clone();
+            corrected.message = Some(latest.message.clone());
+            // The translations said what the correction replaces.
+            corrected.message_translations.clear();
+            Box::new(corrected)
+        });
         Self {
-            shown,
+            corrected,
             view,
             original: update,
             corrections,
@@ -216,7 +215,7 @@ pub struct Facts<'a> {
     /// when no component was named).
     pub impact: Option<UpdateImpact>,
     /// Non-operational component statuses over time, in entry order.
-    pub components: Vec<ComponentWindow>,
+    pub components: Vec<ComponentWindow<'a>>,
 }
 
 impl Incident {
@@ -403,17 +402,17 @@ fn impact_at_worst(entries: &[Entry]) -> Option<UpdateImpact> {
 /// entry states hold from the start of impact (they describe what the
 /// incident was declared for); later changes hold from their entry. All end
 /// at the resolution. Maintenance follows its entries' times.
-fn component_windows(
+fn component_windows<'a>(
     incident: &Incident,
-    entries: &[Entry],
+    entries: &[Entry<'a>],
     started: Timestamp,
-) -> Vec<ComponentWindow> {
+) -> Vec<ComponentWindow<'a>> {
     let mut open: BTreeMap<&str, (ComponentStatus, Timestamp)> = BTreeMap::new();
     let mut out = Vec::new();
-    let close = |out: &mut Vec<ComponentWindow>, id: &str, (status, from), until| {
+    let close = |out: &mut Vec<ComponentWindow<'a>>, id: &'a str, (status, from), until| {
         if status != ComponentStatus::Operational {
             out.push(ComponentWindow {
-                component: id.to_string(),
+                component: id,
                 status,
                 from,
                 until,
@@ -426,7 +425,8 @@ fn component_windows(
         } else {
             u.at
         };
-        for (id, status) in &u.components {
+        // The update as filed: a correction changes the message only.
+        for (id, status) in &u.original.components {
             match open.get(id.as_str()) {
                 Some((held, _)) if held == status => {}
                 Some(_) => {
@@ -591,13 +591,13 @@ mod tests {
             public.components,
             vec![
                 ComponentWindow {
-                    component: "checkout".into(),
+                    component: "checkout",
                     status: ComponentStatus::MajorOutage,
                     from: at("2026-11-26T09:48:00Z"),
                     until: Some(at("2026-11-26T10:40:30Z")),
                 },
                 ComponentWindow {
-                    component: "checkout".into(),
+                    component: "checkout",
                     status: ComponentStatus::DegradedPerformance,
                     from: at("2026-11-26T10:40:30Z"),
                     until: Some(at("2026-11-27T10:02:10Z")),

@@ -163,7 +163,8 @@ pub struct Incident {
     pub id: String,
     pub declaration: Declaration,
     pub updates: Vec<Update>,
-    pub postmortem: Option<Postmortem>,
+    /// Boxed: most incidents have none, and a build holds every incident.
+    pub postmortem: Option<Box<Postmortem>>,
     /// Corrections and redactions of its published updates.
     pub amendments: Amendments,
 }

@@ -138,7 +138,7 @@ impl Incident {
     }
 
     /// The incident as the public site sees it, `None` when it is not
-    /// public: internal notes and decisions emptied, and of the post-mortem
+    /// public: its public entries without internal notes and decisions, and of the post-mortem
     /// only its status, publication and customer report. A site built from
     /// it is the site built from the whole incident (a test holds them
     /// equal), and a build of 10,000 incidents holds a quarter less.
@@ -146,9 +146,15 @@ impl Incident {
         if !self.is_public() {
             return None;
         }
+        // The public view folds public entries only (`View::Public`).
+        self.updates.retain(Update::is_public);
+        self.updates.shrink_to_fit();
         for update in &mut self.updates {
             update.internal_note = None;
             update.decision = None;
+            // The parser grew each message as it read it: kept for the
+            // whole build, they hold their length only.
+            update.message.iter_mut().for_each(String::shrink_to_fit);
         }
         if let Some(pm) = &mut self.postmortem {
             pm.clear_analysis();

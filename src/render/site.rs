@@ -390,7 +390,7 @@ impl Page<'_, '_> {
 
     /// A page per component: status, uptime, bar and every incident that
     /// touched it.
-    fn components(&self, groups: &[GroupCtx], ledger: &Ledger) -> Result<(), RenderError> {
+    fn components(&self, groups: &[GroupCtx], ledger: &Ledger<'_>) -> Result<(), RenderError> {
         let components: Vec<&ComponentCtx> =
             groups.iter().flat_map(|g| g.components.iter()).collect();
         components.par_iter().try_for_each(|c| {
@@ -514,7 +514,7 @@ fn months(days: &[Option<Date>], clock: &SiteTime) -> Vec<MonthCtx> {
 fn groups(
     view: &PublicView<'_>,
     statuses: &BTreeMap<String, ComponentStatus>,
-    ledger: &Ledger,
+    ledger: &Ledger<'_>,
     clock: &SiteTime,
 ) -> Vec<GroupCtx> {
     let config = view.config;

@@ -33,23 +33,23 @@ pub const PARTIAL_WEIGHT: f64 = 0.3;
 /// A stretch of whole minutes `[start, end)` (minutes since the epoch) in
 /// which an incident held a component at a status.
 #[derive(Debug, Clone)]
-struct Interval {
+struct Interval<'v> {
     start: i64,
     end: i64,
     status: ComponentStatus,
-    title: String,
+    title: &'v str,
 }
 
 /// The record of one component or group.
 #[derive(Debug, Clone)]
-pub struct Record {
+pub struct Record<'v> {
     pub id: String,
     pub name: String,
     /// A group of components rather than a component.
     pub group: bool,
     /// The first minute with data; `None`: no record at all.
     since: Option<i64>,
-    intervals: Vec<Interval>,
+    intervals: Vec<Interval<'v>>,
 }
 
 /// What a record holds over a period, in minutes.
@@ -92,10 +92,10 @@ impl Tally {
 
 /// Every component's and group's record, up to now.
 #[derive(Debug, Clone)]
-pub struct Ledger {
+pub struct Ledger<'v> {
     now: i64,
     /// Components in configuration order, then groups.
-    pub records: Vec<Record>,
+    pub records: Vec<Record<'v>>,
 }
 
 fn minute_floor(t: Timestamp) -> i64 {
@@ -106,10 +106,10 @@ fn minute_ceil(t: Timestamp) -> i64 {
     (t.as_second() + 59).div_euclid(60)
 }
 
-impl Ledger {
+impl<'v> Ledger<'v> {
     /// The one computation of uptime: what each public incident held each
     /// component at, minute by minute, and where each record begins.
-    pub fn new(view: &PublicView<'_>, clock: &SiteTime) -> Self {
+    pub fn new(view: &'v PublicView<'_>, clock: &SiteTime) -> Self {
         let now = minute_floor(view.now);
         let mut by_component: BTreeMap<&str, Vec<Interval>> = BTreeMap::new();
         for incident in &view.incidents {
@@ -118,13 +118,13 @@ impl Ledger {
                 let start = minute_floor(w.from);
                 if end > start {
                     by_component
-                        .entry(&w.component)
+                        .entry(w.component)
                         .or_default()
                         .push(Interval {
                             start,
                             end,
                             status: w.status,
-                            title: incident.title().to_string(),
+                            title: incident.title(),
                         });
                 }
             }
@@ -172,11 +172,11 @@ impl Ledger {
         Self { now, records }
     }
 
-    pub fn component(&self, id: &str) -> Option<&Record> {
+    pub fn component(&self, id: &str) -> Option<&Record<'v>> {
         self.records.iter().find(|r| !r.group && r.id == id)
     }
 
-    pub fn group(&self, id: &str) -> Option<&Record> {
+    pub fn group(&self, id: &str) -> Option<&Record<'v>> {
         self.records.iter().find(|r| r.group && r.id == id)
     }
 
@@ -238,7 +238,7 @@ impl Ledger {
     }
 }
 
-impl Record {
+impl Record<'_> {
     /// (worst status, minutes) of each stretch of `[from, to)` in which a
     /// status other than operational held.
     fn segments(&self, from: i64, to: i64) -> Vec<(ComponentStatus, i64)> {
@@ -293,7 +293,7 @@ impl Record {
             .intervals
             .iter()
             .filter(|i| i.start < to && i.end > from)
-            .map(|i| i.title.as_str())
+            .map(|i| i.title)
             .collect();
         titles.dedup();
         (

@@ -51,7 +51,7 @@ struct Kept {
     fingerprint: Fingerprint,
     declaration: Declaration,
     updates: Vec<Update>,
-    postmortem: Option<Postmortem>,
+    postmortem: Option<Box<Postmortem>>,
 }
 
 /// One incident as the cache recorded it.
