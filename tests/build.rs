@@ -464,6 +464,82 @@ fn a_failed_build_keeps_the_previous_site() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The inode of a file: the same one means it was written in place.
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&fs::symlink_metadata(path).unwrap())
+}
+
+#[test]
+fn a_rebuild_writes_over_the_site_it_replaced_and_drops_what_is_gone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(&example(), &repo);
+    crate::support::git(&repo, &["init", "-q"]);
+    let at = |time: &str| {
+        incident(&repo)
+            .args(["build", "--as-of", time])
+            .assert()
+            .success();
+    };
+    at("2026-11-30T00:00:00Z");
+    at("2026-11-30T00:00:00Z");
+    // The replaced site is kept in the git folder, out of `git status`.
+    let previous = repo.join(".git/incidentkit/previous-site");
+    let kept = inode(&previous.join("index.html"));
+    let status = crate::support::git(&repo, &["status", "--porcelain", "--ignored"]);
+    assert!(!status.contains("previous"), "{status}");
+
+    // Earlier, the later incidents were not declared: their pages go.
+    at("2026-11-25T00:00:00Z");
+    let site = read_tree(&repo.join("site"));
+    assert_eq!(
+        inode(&repo.join("site/index.html")),
+        kept,
+        "written in place"
+    );
+    let fresh = tmp.path().join("fresh");
+    incident(&repo)
+        .args(["build", "--as-of", "2026-11-25T00:00:00Z", "--out"])
+        .arg(&fresh)
+        .assert()
+        .success();
+    assert_eq!(site, read_tree(&fresh), "the same site as a first build");
+    assert!(
+        site.keys()
+            .any(|p| p.contains("2026-11-24-orders-database-upgrade"))
+    );
+    assert!(!site.keys().any(|p| p.contains("2026-11-26-checkout-502s")));
+}
+
+#[test]
+fn a_link_by_the_name_of_the_kept_site_is_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, elsewhere) = (tmp.path().join("out"), tmp.path().join("elsewhere"));
+    fs::create_dir_all(&out).unwrap();
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::write(elsewhere.join("index.html"), "not a site of ours").unwrap();
+    // Outside git, the replaced site is kept beside it.
+    std::os::unix::fs::symlink(&elsewhere, out.join(".site.previous")).unwrap();
+    for _ in 0..3 {
+        build(&example(), &out.join("site"));
+    }
+    assert_eq!(
+        fs::read_dir(&elsewhere).unwrap().count(),
+        1,
+        "nothing written through the link"
+    );
+    assert_eq!(
+        fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+        "not a site of ours"
+    );
+    assert!(
+        fs::symlink_metadata(out.join(".site.previous"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert!(read_tree(&out.join("site")).contains_key("index.html"));
+}
+
 #[test]
 fn refuses_to_replace_a_folder_that_is_not_a_site() {
     let tmp = tempfile::tempdir().unwrap();

@@ -117,15 +117,12 @@ impl<'v> Ledger<'v> {
                 let end = minute_ceil(w.until.unwrap_or(view.now)).min(now);
                 let start = minute_floor(w.from);
                 if end > start {
-                    by_component
-                        .entry(w.component)
-                        .or_default()
-                        .push(Interval {
-                            start,
-                            end,
-                            status: w.status,
-                            title: incident.title(),
-                        });
+                    by_component.entry(w.component).or_default().push(Interval {
+                        start,
+                        end,
+                        status: w.status,
+                        title: incident.title(),
+                    });
                 }
             }
         }

@@ -1,0 +1,359 @@
+//! The folders `build` writes: checked before anything is rendered, staged
+//! beside the target and swapped in, so a failed build leaves the previous
+//! output as it was. The site a build replaces is kept (`previous`) for the
+//! next build to write its pages over (`in_place`).
+
+use super::super::CliError;
+use crate::render;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+#[cfg(target_os = "linux")]
+use super::in_place::InPlace as Pages;
+#[cfg(not(target_os = "linux"))]
+use fresh::Fresh as Pages;
+
+/// An output folder, checked before anything is rendered.
+pub struct Target {
+    flag: &'static str,
+    pub path: PathBuf,
+    /// Where the output a build replaces is kept for the next one.
+    previous: Option<PathBuf>,
+}
+
+/// An output being written into a staging folder beside its target.
+pub struct Staged {
+    staging: PathBuf,
+    pub target: PathBuf,
+    previous: Option<PathBuf>,
+    pages: Pages,
+}
+
+impl Target {
+    pub fn new(flag: &'static str, dir: &Path, root: &Path) -> Result<Self, CliError> {
+        let path = resolve(dir)?;
+        if resolve(root)?.starts_with(&path) {
+            return Err(CliError::Usage(format!(
+                "refusing to build into {}: it holds the incident repository; choose another {flag}",
+                path.display()
+            )));
+        }
+        if path.is_dir() && !looks_like_an_output(&path)? {
+            return Err(CliError::Usage(format!(
+                "refusing to replace {}: it is not empty and holds no index.html; choose another {flag}",
+                path.display()
+            )));
+        }
+        if path.parent().is_none() {
+            return Err(CliError::Usage(format!("{flag} needs a parent folder")));
+        }
+        Ok(Self {
+            flag,
+            path,
+            previous: None,
+        })
+    }
+
+    /// Keeps the output a build replaces for the next build to write over
+    /// (`previous_of`): for the public site, whose rebuilds write thousands
+    /// of pages. Internal documents are not copied around.
+    pub fn keeping_previous(self, root: &Path) -> Self {
+        Self {
+            previous: previous_of(&self.path, root),
+            ..self
+        }
+    }
+
+    /// Internal documents must never end up on the public site, nor the
+    /// site inside the internal folder (the swap of one would replace the other).
+    pub fn refuse_overlap(&self, internal: &Target) -> Result<(), CliError> {
+        if internal.path.starts_with(&self.path) || self.path.starts_with(&internal.path) {
+            return Err(CliError::Usage(format!(
+                "refusing {} {}: it overlaps the public site folder {} ({}); internal documents must never be published, so choose a folder outside it",
+                internal.flag,
+                internal.path.display(),
+                self.path.display(),
+                self.flag,
+            )));
+        }
+        Ok(())
+    }
+
+    /// A staging folder beside the target, after removing what builds
+    /// killed mid-way left behind: the output kept from the build before
+    /// when there is one (its pages are written over), else a new folder.
+    pub fn staging(&self) -> Result<Staged, CliError> {
+        let parent = self.path.parent().unwrap_or(Path::new("/"));
+        fs::create_dir_all(parent)?;
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".to_string());
+        // What builds killed mid-way left behind.
+        crate::compose::write::remove_stale(parent, &format!(".{name}.staging-"), "");
+        crate::compose::write::remove_stale(parent, &format!(".{name}.old-"), "");
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&staging);
+        let claimed = self.previous.as_deref().is_some_and(|p| claim(p, &staging));
+        if !claimed {
+            fs::create_dir_all(&staging)?;
+        }
+        let pages = match Pages::open(&staging) {
+            Ok(pages) => pages,
+            // Swapped for a link since it was claimed: start afresh.
+            Err(_) if claimed => {
+                fs::remove_dir_all(&staging)?;
+                fs::create_dir_all(&staging)?;
+                Pages::open(&staging)?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Staged {
+            staging,
+            target: self.path.clone(),
+            previous: self.previous.clone(),
+            pages,
+        })
+    }
+}
+
+/// Where the output a build replaces is kept: in the git folder when the
+/// output lies in the work tree (`.git/incidentkit/previous-site`: never
+/// committed, never in `git status`), else beside it (`.site.previous`).
+#[cfg(target_os = "linux")]
+fn previous_of(target: &Path, root: &Path) -> Option<PathBuf> {
+    let name = target.file_name()?.to_string_lossy().into_owned();
+    let inside = git2::Repository::discover(root).ok().and_then(|repo| {
+        let workdir = repo.workdir()?.canonicalize().ok()?;
+        let relative = target.strip_prefix(workdir).ok()?.to_string_lossy();
+        let name = format!("previous-{}", relative.replace('/', "-"));
+        Some(repo.path().join("incidentkit").join(name))
+    });
+    Some(inside.unwrap_or_else(|| target.with_file_name(format!(".{name}.previous"))))
+}
+
+/// Pages are written over an earlier output on Linux only.
+#[cfg(not(target_os = "linux"))]
+fn previous_of(_: &Path, _: &Path) -> Option<PathBuf> {
+    None
+}
+
+/// Moves the kept output to `staging`, when it is one: a real folder with
+/// an index page (anything else by that name is left alone).
+fn claim(previous: &Path, staging: &Path) -> bool {
+    let ours = fs::symlink_metadata(previous).is_ok_and(|m| m.is_dir())
+        && fs::symlink_metadata(previous.join("index.html")).is_ok_and(|m| m.is_file());
+    match ours.then(|| fs::rename(previous, staging)) {
+        Some(Ok(())) => true,
+        // On another file system it can never be claimed: not kept either.
+        Some(Err(e)) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+            let _ = fs::remove_dir_all(previous);
+            false
+        }
+        _ => false,
+    }
+}
+
+impl render::Sink for Staged {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.pages.write(path, bytes)
+    }
+}
+
+impl Staged {
+    pub fn write_all(&self, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
+        for (path, bytes) in files {
+            self.pages.write(path, bytes)?;
+        }
+        Ok(())
+    }
+
+    pub fn count(&self) -> usize {
+        self.pages.count()
+    }
+
+    /// Moves the staged folder into place, putting the previous one back if
+    /// that fails. What an earlier output left that this build did not
+    /// write is removed first.
+    pub fn swap(&self) -> Result<(), CliError> {
+        self.pages.sweep()?;
+        if self.target.exists() && exchange(&self.staging, &self.target).is_ok() {
+            // The previous output now sits where the staging folder was.
+            self.retire(&self.staging)?;
+            return Ok(());
+        }
+        // No atomic exchange here (not Linux, or a file system without it):
+        // two renames, with a moment in which the target is missing.
+        let old = self.staging.with_file_name(
+            self.staging
+                .file_name()
+                .map(|n| n.to_string_lossy().replace(".staging-", ".old-"))
+                .unwrap_or_default(),
+        );
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = fs::rename(&self.staging, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            let _ = fs::remove_dir_all(&self.staging);
+            return Err(e.into());
+        }
+        if had_old {
+            self.retire(&old)?;
+        }
+        Ok(())
+    }
+
+    /// The output just replaced: kept for the next build to write over,
+    /// else removed.
+    fn retire(&self, old: &Path) -> std::io::Result<()> {
+        let kept = self.previous.as_deref().is_some_and(|previous| {
+            previous
+                .parent()
+                .is_some_and(|p| fs::create_dir_all(p).is_ok())
+                && fs::rename(old, previous).is_ok()
+        });
+        if kept {
+            Ok(())
+        } else {
+            fs::remove_dir_all(old)
+        }
+    }
+
+    /// Removes the staging folder after `error`, and returns it.
+    pub fn discard_with(&self, error: CliError) -> CliError {
+        let _ = fs::remove_dir_all(&self.staging);
+        error
+    }
+}
+
+/// Swaps two paths in one step, so neither a reader of the site nor a kill
+/// mid-build ever finds the folder missing.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    Ok(renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE)?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+fn looks_like_an_output(dir: &Path) -> std::io::Result<bool> {
+    Ok(dir.join("index.html").is_file() || fs::read_dir(dir)?.next().is_none())
+}
+
+/// The absolute path with symlinks resolved as far as it exists, so two
+/// spellings of one folder compare equal.
+fn resolve(given: &Path) -> std::io::Result<PathBuf> {
+    // `..` of a folder on disk is its real parent (symlinks followed); of a
+    // folder that does not exist yet, the lexical one.
+    let mut path = PathBuf::new();
+    for part in std::path::absolute(given)?.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if path.exists() => {
+                path = path.canonicalize()?;
+                path.pop();
+            }
+            std::path::Component::ParentDir => {
+                path.pop();
+            }
+            other => path.push(other),
+        }
+    }
+    let mut existing = path.as_path();
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(missing.iter().rev());
+    Ok(out)
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exchange_swaps_two_folders_in_one_step() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, staging) = (tmp.path().join("site"), tmp.path().join(".staging"));
+        for (dir, page) in [(&site, "old"), (&staging, "new")] {
+            fs::create_dir(dir).unwrap();
+            fs::write(dir.join("index.html"), page).unwrap();
+        }
+        exchange(&staging, &site).unwrap();
+        assert_eq!(fs::read_to_string(site.join("index.html")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(staging.join("index.html")).unwrap(),
+            "old"
+        );
+    }
+}
+
+/// Pages written into a new folder, where no earlier output is written over.
+#[cfg(not(target_os = "linux"))]
+mod fresh {
+    use std::collections::BTreeSet;
+    use std::fs;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct Fresh {
+        dir: PathBuf,
+        written: AtomicUsize,
+        /// Folders made so far: thousands of pages share a few.
+        folders: Mutex<BTreeSet<PathBuf>>,
+    }
+
+    impl Fresh {
+        pub fn open(dir: &Path) -> std::io::Result<Self> {
+            Ok(Self {
+                dir: dir.to_path_buf(),
+                written: AtomicUsize::new(0),
+                folders: Mutex::default(),
+            })
+        }
+
+        pub fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+            let file = self.dir.join(path);
+            if let Some(parent) = file.parent()
+                && !self.folders.lock().is_ok_and(|f| f.contains(parent))
+            {
+                fs::create_dir_all(parent)?;
+                if let Ok(mut folders) = self.folders.lock() {
+                    folders.insert(parent.to_path_buf());
+                }
+            }
+            fs::write(file, bytes)?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        }
+
+        pub fn count(&self) -> usize {
+            self.written.load(Ordering::Relaxed)
+        }
+
+        /// A new folder holds only what was written.
+        pub fn sweep(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+}
