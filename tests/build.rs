@@ -465,29 +465,54 @@ fn a_failed_build_keeps_the_previous_site() {
 }
 
 /// The inode of a file: the same one means it was written in place.
+#[cfg(target_os = "linux")]
 fn inode(path: &Path) -> u64 {
     std::os::unix::fs::MetadataExt::ino(&fs::symlink_metadata(path).unwrap())
 }
 
+/// The names in a folder, sorted.
+#[cfg(target_os = "linux")]
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The example in a git repository, and a build of it as of `time`.
+#[cfg(target_os = "linux")]
+fn example_in_git(tmp: &Path) -> (std::path::PathBuf, impl Fn(&str)) {
+    let repo = tmp.join("repo");
+    copy_dir(&example(), &repo);
+    crate::support::git(&repo, &["init", "-q"]);
+    let at = {
+        let repo = repo.clone();
+        move |time: &str| {
+            incident(&repo)
+                .args(["build", "--as-of", time])
+                .assert()
+                .success();
+        }
+    };
+    (repo, at)
+}
+
+#[cfg(target_os = "linux")]
 #[test]
 fn a_rebuild_writes_over_the_site_it_replaced_and_drops_what_is_gone() {
     let tmp = tempfile::tempdir().unwrap();
-    let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
-    crate::support::git(&repo, &["init", "-q"]);
-    let at = |time: &str| {
-        incident(&repo)
-            .args(["build", "--as-of", time])
-            .assert()
-            .success();
-    };
+    let (repo, at) = example_in_git(tmp.path());
+    let before = names(&repo);
     at("2026-11-30T00:00:00Z");
     at("2026-11-30T00:00:00Z");
-    // The replaced site is kept in the git folder, out of `git status`.
+    // The replaced site is kept in the git folder: nothing new beside it.
     let previous = repo.join(".git/incidentkit/previous-site");
     let kept = inode(&previous.join("index.html"));
-    let status = crate::support::git(&repo, &["status", "--porcelain", "--ignored"]);
-    assert!(!status.contains("previous"), "{status}");
+    let mut expected = [before, vec!["site".to_string()]].concat();
+    expected.sort();
+    assert_eq!(names(&repo), expected);
 
     // Earlier, the later incidents were not declared: their pages go.
     at("2026-11-25T00:00:00Z");
@@ -511,33 +536,55 @@ fn a_rebuild_writes_over_the_site_it_replaced_and_drops_what_is_gone() {
     assert!(!site.keys().any(|p| p.contains("2026-11-26-checkout-502s")));
 }
 
+#[cfg(target_os = "linux")]
 #[test]
-fn a_link_by_the_name_of_the_kept_site_is_left_alone() {
+fn a_kept_site_is_claimed_only_by_its_own_output_and_never_through_a_link() {
     let tmp = tempfile::tempdir().unwrap();
-    let (out, elsewhere) = (tmp.path().join("out"), tmp.path().join("elsewhere"));
-    fs::create_dir_all(&out).unwrap();
-    fs::create_dir_all(&elsewhere).unwrap();
-    fs::write(elsewhere.join("index.html"), "not a site of ours").unwrap();
-    // Outside git, the replaced site is kept beside it.
-    std::os::unix::fs::symlink(&elsewhere, out.join(".site.previous")).unwrap();
+    let (repo, at) = example_in_git(tmp.path());
+    let previous = repo.join(".git/incidentkit/previous-site");
+    // A folder by that name kept for another output is left as it is.
+    at("2026-11-30T00:00:00Z");
+    at("2026-11-30T00:00:00Z");
+    fs::write(previous.join(".incidentkit-kept-for"), "/some/other/site").unwrap();
+    let foreign = read_tree(&previous);
+    at("2026-11-30T00:00:00Z");
+    assert_eq!(read_tree(&previous), foreign);
+    assert_ne!(
+        inode(&repo.join("site/index.html")),
+        inode(&previous.join("index.html"))
+    );
+
+    // A link by that name, to a folder marked for this very site.
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::rename(&previous, &elsewhere).unwrap();
+    let site = fs::canonicalize(repo.join("site")).unwrap();
+    fs::write(
+        elsewhere.join(".incidentkit-kept-for"),
+        site.as_os_str().as_encoded_bytes(),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &previous).unwrap();
+    let untouched = read_tree(&elsewhere);
+    at("2026-11-30T00:00:00Z");
+    at("2026-11-30T00:00:00Z");
+    assert_eq!(
+        read_tree(&elsewhere),
+        untouched,
+        "nothing written through the link"
+    );
+    assert!(fs::symlink_metadata(&previous).unwrap().is_symlink());
+    assert!(read_tree(&repo.join("site")).contains_key("index.html"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_site_outside_the_work_tree_leaves_no_copy_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
     for _ in 0..3 {
         build(&example(), &out.join("site"));
     }
-    assert_eq!(
-        fs::read_dir(&elsewhere).unwrap().count(),
-        1,
-        "nothing written through the link"
-    );
-    assert_eq!(
-        fs::read_to_string(elsewhere.join("index.html")).unwrap(),
-        "not a site of ours"
-    );
-    assert!(
-        fs::symlink_metadata(out.join(".site.previous"))
-            .unwrap()
-            .is_symlink()
-    );
-    assert!(read_tree(&out.join("site")).contains_key("index.html"));
+    assert_eq!(names(&out), ["site"]);
 }
 
 #[test]

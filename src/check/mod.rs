@@ -439,7 +439,7 @@ mod tests {
     #[test]
     fn the_public_model_builds_the_same_site() {
         let now: jiff::Timestamp = "2026-11-30T00:00:00Z".parse().unwrap();
-        let mut built = 0;
+        let (mut built, mut dropped) = (0, 0);
         for root in repositories() {
             let files = Files::on_disk(&root);
             let (whole, public) = (check(&files).unwrap(), check_public(&files).unwrap());
@@ -447,12 +447,21 @@ mod tests {
             let (Some(whole), Some(public)) = (whole.repository, public.repository) else {
                 continue;
             };
+            // Internal entries are dropped whole: the public view never folds them.
             assert!(public.incidents.iter().all(|i| {
                 i.is_public()
                     && i.updates
                         .iter()
-                        .all(|u| u.internal_note.is_none() && u.decision.is_none())
+                        .all(|u| u.is_public() && u.internal_note.is_none() && u.decision.is_none())
             }));
+            let internal_entries = |r: &Repository| {
+                r.incidents
+                    .iter()
+                    .flat_map(|i| &i.updates)
+                    .filter(|u| !u.is_public())
+                    .count()
+            };
+            dropped += internal_entries(&whole) - internal_entries(&public);
             let Ok(templates) = crate::templates::Templates::load(Some(&root)) else {
                 continue;
             };
@@ -467,7 +476,12 @@ mod tests {
             built += usize::from(site_of_whole.is_ok());
             assert!(public.incidents.len() <= whole.incidents.len());
         }
-        // The example and the valid fixtures build: the comparison covers them.
+        // The example and the valid fixtures build: the comparison covers
+        // them, and internal entries among them.
         assert!(built > 10, "{built}");
+        assert!(
+            dropped > 0,
+            "no internal entry in the repositories compared"
+        );
     }
 }

@@ -15,6 +15,7 @@ use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir};
 use rustix::fs::{fstat, ftruncate, mkdirat, openat, statat, unlinkat};
 use rustix::io::Errno;
 use std::collections::{HashMap, HashSet};
+use std::ffi::{CStr, CString};
 use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::OwnedFd;
@@ -27,10 +28,11 @@ const FOLDER: OFlags = OFlags::RDONLY
     .union(OFlags::CLOEXEC);
 
 /// Non-blocking: a FIFO in place of a page is opened (or refused) without
-/// waiting for a reader, then replaced.
+/// waiting for a reader, then replaced; a terminal never becomes ours.
 const PAGE: OFlags = OFlags::WRONLY
     .union(OFlags::NOFOLLOW)
     .union(OFlags::NONBLOCK)
+    .union(OFlags::NOCTTY)
     .union(OFlags::CLOEXEC);
 
 /// Deeper than any site: a folder nested further is refused, not recursed.
@@ -62,7 +64,7 @@ impl InPlace {
             Some((folder, name)) => (self.folder(folder)?, name),
             None => (self.root.clone(), path),
         };
-        page(&folder, name)?.write_all(bytes)?;
+        page(&folder, &name_of(name)?)?.write_all(bytes)?;
         lock(&self.written).insert(path.to_string());
         Ok(())
     }
@@ -81,8 +83,11 @@ impl InPlace {
     }
 
     /// The folder at `path`, each part opened (or made) in the one before.
+    /// Under the lock: two threads replacing the same link with a folder
+    /// would each remove the other's.
     fn folder(&self, path: &str) -> io::Result<Arc<OwnedFd>> {
-        if let Some(found) = lock(&self.folders).get(path) {
+        let mut folders = lock(&self.folders);
+        if let Some(found) = folders.get(path) {
             return Ok(found.clone());
         }
         let mut at = self.root.clone();
@@ -90,18 +95,27 @@ impl InPlace {
         for part in path.split('/') {
             walked += part.len() + usize::from(walked > 0);
             let here = &path[..walked];
-            let known = lock(&self.folders).get(here).cloned();
-            at = match known {
-                Some(fd) => fd,
+            at = match folders.get(here) {
+                Some(fd) => fd.clone(),
                 None => {
-                    let fd = Arc::new(folder(&at, part)?);
-                    lock(&self.folders).insert(here.to_string(), fd.clone());
+                    let fd = Arc::new(folder(&at, &name_of(part)?)?);
+                    folders.insert(here.to_string(), fd.clone());
                     fd
                 }
             };
         }
         Ok(at)
     }
+}
+
+/// One part of a page's path as the system takes it: never empty, `.` or
+/// `..` (a page is always below the folder), never holding a NUL.
+fn name_of(part: &str) -> io::Result<CString> {
+    let refused = || io::Error::new(io::ErrorKind::InvalidInput, format!("page name {part:?}"));
+    if matches!(part, "" | "." | "..") {
+        return Err(refused());
+    }
+    CString::new(part).map_err(|_| refused())
 }
 
 /// A lock that a panicked writer does not poison for the others.
@@ -111,7 +125,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The folder `name` in `dir`, made when missing; anything else by that
 /// name (a file, a link) is removed first.
-fn folder(dir: &OwnedFd, name: &str) -> io::Result<OwnedFd> {
+fn folder(dir: &OwnedFd, name: &CStr) -> io::Result<OwnedFd> {
     match openat(dir, name, FOLDER, Mode::empty()) {
         Ok(fd) => return Ok(fd),
         Err(Errno::NOENT) => {}
@@ -127,7 +141,7 @@ fn folder(dir: &OwnedFd, name: &str) -> io::Result<OwnedFd> {
 
 /// The page `name` in `dir`, emptied and ready to be written: the file
 /// there when it is a regular file with no other name, else a new one.
-fn page(dir: &OwnedFd, name: &str) -> io::Result<File> {
+fn page(dir: &OwnedFd, name: &CStr) -> io::Result<File> {
     match openat(dir, name, PAGE, Mode::empty()) {
         Ok(fd) => {
             let stat = fstat(&fd)?;
@@ -156,8 +170,14 @@ fn page(dir: &OwnedFd, name: &str) -> io::Result<File> {
 }
 
 /// Removes `name` from `dir`, a folder with everything in it; never
-/// following a link.
-fn remove(dir: &OwnedFd, name: &str, depth: usize) -> io::Result<()> {
+/// following a link. Names are as the folder holds them (any bytes).
+fn remove(dir: &OwnedFd, name: &CStr, depth: usize) -> io::Result<()> {
+    if matches!(name.to_bytes(), b"." | b"..") {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "removing . or ..",
+        ));
+    }
     match unlinkat(dir, name, AtFlags::empty()) {
         Ok(()) | Err(Errno::NOENT) => return Ok(()),
         Err(Errno::ISDIR | Errno::PERM) => {}
@@ -165,7 +185,8 @@ fn remove(dir: &OwnedFd, name: &str, depth: usize) -> io::Result<()> {
     }
     if depth >= MAX_DEPTH {
         return Err(io::Error::other(format!(
-            "{name}: folders nested deeper than {MAX_DEPTH}; remove it by hand"
+            "{}: folders nested deeper than {MAX_DEPTH}; remove it by hand",
+            name.to_string_lossy()
         )));
     }
     let inner = openat(dir, name, FOLDER, Mode::empty())?;
@@ -176,24 +197,24 @@ fn remove(dir: &OwnedFd, name: &str, depth: usize) -> io::Result<()> {
 }
 
 /// The names in `dir` with their kinds, `.` and `..` left out.
-fn entries(dir: &OwnedFd) -> io::Result<Vec<(String, FileType)>> {
+fn entries(dir: &OwnedFd) -> io::Result<Vec<(CString, FileType)>> {
     let mut found = Vec::new();
     // Room for any entry: a name is at most 255 bytes on Linux.
     let mut buffer = Vec::with_capacity(8192);
     let mut listing = RawDir::new(dir, buffer.spare_capacity_mut());
     while let Some(entry) = listing.next() {
         let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name == "." || name == ".." {
+        let name = entry.file_name();
+        if matches!(name.to_bytes(), b"." | b"..") {
             continue;
         }
         let kind = match entry.file_type() {
             FileType::Unknown => {
-                FileType::from_raw_mode(statat(dir, &name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode)
+                FileType::from_raw_mode(statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode)
             }
             known => known,
         };
-        found.push((name, kind));
+        found.push((name.to_owned(), kind));
     }
     Ok(found)
 }
@@ -208,7 +229,11 @@ fn sweep(
     depth: usize,
 ) -> io::Result<()> {
     for (name, kind) in entries(dir)? {
-        let path = format!("{prefix}{name}");
+        // A name that is not UTF-8 was never written.
+        let Some(path) = name.to_str().ok().map(|n| format!("{prefix}{n}")) else {
+            remove(dir, &name, 0)?;
+            continue;
+        };
         match folders.get(&path) {
             Some(inner) if kind == FileType::Directory && depth < MAX_DEPTH => {
                 sweep(inner, &format!("{path}/"), written, folders, depth + 1)?;
@@ -246,8 +271,7 @@ mod tests {
         assert_eq!(fs::read(dir.join("index.html")).unwrap(), b"new");
         assert_eq!(fs::metadata(dir.join("index.html")).unwrap().ino(), inode);
         assert_eq!(fs::read(dir.join("feeds/deep/x.xml")).unwrap(), b"x");
-        let mut left: Vec<String> = walk(&dir);
-        left.sort();
+        let left = walk(&dir);
         assert_eq!(
             left,
             ["feeds/deep/x.xml", "incidents/a.html", "index.html"],
@@ -302,18 +326,74 @@ mod tests {
         assert!(InPlace::open(&tmp.path().join("site")).is_err());
     }
 
+    #[test]
+    fn a_folder_in_place_of_a_page_and_names_not_utf8_are_removed() {
+        use std::os::unix::ffi::OsStrExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        fs::create_dir_all(dir.join("index.html/inner")).unwrap();
+        let odd = std::ffi::OsStr::from_bytes(b"page-\xff.html");
+        fs::write(dir.join(odd), "stale").unwrap();
+        let site = InPlace::open(&dir).unwrap();
+        site.write("index.html", b"page").unwrap();
+        site.sweep().unwrap();
+        assert_eq!(walk(&dir), ["index.html"]);
+        assert_eq!(fs::read(dir.join("index.html")).unwrap(), b"page");
+    }
+
+    #[test]
+    fn a_page_never_names_its_folder_or_the_one_above() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(tmp.path().join("keep"), "keep").unwrap();
+        let site = InPlace::open(&dir).unwrap();
+        for path in ["..", ".", "a/../x.html", "a//x.html", "", "a/\0.html"] {
+            assert!(site.write(path, b"x").is_err(), "{path:?}");
+        }
+        assert_eq!(fs::read_to_string(tmp.path().join("keep")).unwrap(), "keep");
+        assert!(dir.is_dir());
+    }
+
+    #[test]
+    fn threads_replacing_one_link_with_a_folder_keep_every_page() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("site");
+        fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(tmp.path(), dir.join("incidents")).unwrap();
+        let site = InPlace::open(&dir).unwrap();
+        std::thread::scope(|s| {
+            for t in 0..8 {
+                let site = &site;
+                s.spawn(move || {
+                    for n in 0..50 {
+                        site.write(&format!("incidents/{t}-{n}.html"), b"x")
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        site.sweep().unwrap();
+        assert_eq!(walk(&dir).len(), 400);
+        assert_eq!(site.count(), 400);
+    }
+
+    /// Every file and folder under `dir` (folders end in `/`), sorted.
     fn walk(dir: &Path) -> Vec<String> {
         let mut out = Vec::new();
         for entry in fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
             if entry.file_type().unwrap().is_dir() {
-                let inner = walk(&path);
-                let name = entry.file_name().to_string_lossy().into_owned();
+                let inner = walk(&entry.path());
+                if inner.is_empty() {
+                    out.push(format!("{name}/"));
+                }
                 out.extend(inner.into_iter().map(|p| format!("{name}/{p}")));
             } else {
-                out.push(entry.file_name().to_string_lossy().into_owned());
+                out.push(name);
             }
         }
+        out.sort();
         out
     }
 }

@@ -1,7 +1,8 @@
 //! The folders `build` writes: checked before anything is rendered, staged
 //! beside the target and swapped in, so a failed build leaves the previous
-//! output as it was. The site a build replaces is kept (`previous`) for the
-//! next build to write its pages over (`in_place`).
+//! output as it was. A site in the git work tree that a build replaces is
+//! kept in the git folder (`previous_of`) for the next build to write its
+//! pages over (`in_place`).
 
 use super::super::CliError;
 use crate::render;
@@ -18,7 +19,7 @@ use fresh::Fresh as Pages;
 pub struct Target {
     flag: &'static str,
     pub path: PathBuf,
-    /// Where the output a build replaces is kept for the next one.
+    /// Where the output a build replaces is kept for the next one (`previous_of`).
     previous: Option<PathBuf>,
 }
 
@@ -96,7 +97,10 @@ impl Target {
         crate::compose::write::remove_stale(parent, &format!(".{name}.old-"), "");
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let _ = fs::remove_dir_all(&staging);
-        let claimed = self.previous.as_deref().is_some_and(|p| claim(p, &staging));
+        let claimed = self
+            .previous
+            .as_deref()
+            .is_some_and(|p| claim(p, &self.path, &staging));
         if !claimed {
             fs::create_dir_all(&staging)?;
         }
@@ -121,17 +125,16 @@ impl Target {
 
 /// Where the output a build replaces is kept: in the git folder when the
 /// output lies in the work tree (`.git/incidentkit/previous-site`: never
-/// committed, never in `git status`), else beside it (`.site.previous`).
+/// committed, published or in `git status`). Anywhere else it is removed:
+/// a copy beside the site could be served with it, and would keep what a
+/// redaction removed.
 #[cfg(target_os = "linux")]
 fn previous_of(target: &Path, root: &Path) -> Option<PathBuf> {
-    let name = target.file_name()?.to_string_lossy().into_owned();
-    let inside = git2::Repository::discover(root).ok().and_then(|repo| {
-        let workdir = repo.workdir()?.canonicalize().ok()?;
-        let relative = target.strip_prefix(workdir).ok()?.to_string_lossy();
-        let name = format!("previous-{}", relative.replace('/', "-"));
-        Some(repo.path().join("incidentkit").join(name))
-    });
-    Some(inside.unwrap_or_else(|| target.with_file_name(format!(".{name}.previous"))))
+    let repo = git2::Repository::discover(root).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let relative = target.strip_prefix(workdir).ok()?.to_string_lossy();
+    let name = format!("previous-{}", relative.replace('/', "-"));
+    Some(repo.path().join("incidentkit").join(name))
 }
 
 /// Pages are written over an earlier output on Linux only.
@@ -140,11 +143,17 @@ fn previous_of(_: &Path, _: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Moves the kept output to `staging`, when it is one: a real folder with
-/// an index page (anything else by that name is left alone).
-fn claim(previous: &Path, staging: &Path) -> bool {
+/// The file that says which output a kept folder was: only that output's
+/// build claims it (two outputs may map to one name; another folder by that
+/// name is not ours). Swept with everything the build does not write.
+const KEPT_FOR: &str = ".incidentkit-kept-for";
+
+/// Moves the kept output to `staging`, when it is the one kept for `target`.
+fn claim(previous: &Path, target: &Path, staging: &Path) -> bool {
+    let marker = previous.join(KEPT_FOR);
     let ours = fs::symlink_metadata(previous).is_ok_and(|m| m.is_dir())
-        && fs::symlink_metadata(previous.join("index.html")).is_ok_and(|m| m.is_file());
+        && fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file())
+        && fs::read(&marker).is_ok_and(|kept| kept == target.as_os_str().as_encoded_bytes());
     match ours.then(|| fs::rename(previous, staging)) {
         Some(Ok(())) => true,
         // On another file system it can never be claimed: not kept either.
@@ -213,9 +222,14 @@ impl Staged {
     /// else removed.
     fn retire(&self, old: &Path) -> std::io::Result<()> {
         let kept = self.previous.as_deref().is_some_and(|previous| {
-            previous
-                .parent()
-                .is_some_and(|p| fs::create_dir_all(p).is_ok())
+            // A new file: never through a link the replaced folder held.
+            let marked = fs::File::create_new(old.join(KEPT_FOR)).and_then(|mut f| {
+                std::io::Write::write_all(&mut f, self.target.as_os_str().as_encoded_bytes())
+            });
+            marked.is_ok()
+                && previous
+                    .parent()
+                    .is_some_and(|p| fs::create_dir_all(p).is_ok())
                 && fs::rename(old, previous).is_ok()
         });
         if kept {
