@@ -12,7 +12,7 @@
 //! not write is removed at the end (`sweep`).
 
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir};
-use rustix::fs::{fstat, ftruncate, mkdirat, openat, statat, unlinkat};
+use rustix::fs::{fstat, mkdirat, openat, statat, unlinkat};
 use rustix::io::Errno;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{CStr, CString};
@@ -64,7 +64,11 @@ impl InPlace {
             Some((folder, name)) => (self.folder(folder)?, name),
             None => (self.root.clone(), path),
         };
-        page(&folder, &name_of(name)?)?.write_all(bytes)?;
+        let mut file = page(&folder, &name_of(name)?)?;
+        file.write_all(bytes)?;
+        // Cut after writing, not before: the page's blocks are overwritten
+        // rather than freed and allocated again.
+        file.set_len(bytes.len() as u64)?;
         lock(&self.written).insert(path.to_string());
         Ok(())
     }
@@ -139,8 +143,9 @@ fn folder(dir: &OwnedFd, name: &CStr) -> io::Result<OwnedFd> {
     Ok(openat(dir, name, FOLDER, Mode::empty())?)
 }
 
-/// The page `name` in `dir`, emptied and ready to be written: the file
-/// there when it is a regular file with no other name, else a new one.
+/// The page `name` in `dir`, to be written from its start (and cut to
+/// length after): the file there when it is a regular file with no other
+/// name, else a new one.
 fn page(dir: &OwnedFd, name: &CStr) -> io::Result<File> {
     match openat(dir, name, PAGE, Mode::empty()) {
         Ok(fd) => {
@@ -149,7 +154,6 @@ fn page(dir: &OwnedFd, name: &CStr) -> io::Result<File> {
             // Another name for the file (a deployed copy made with hard
             // links) would see the rewrite: such a file is replaced.
             if regular && stat.st_nlink == 1 {
-                ftruncate(&fd, 0)?;
                 return Ok(File::from(fd));
             }
             drop(fd);
