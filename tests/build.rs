@@ -542,27 +542,30 @@ fn a_kept_site_is_claimed_only_by_its_own_output_and_never_through_a_link() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, at) = example_in_git(tmp.path());
     let previous = repo.join(".git/incidentkit/previous-site");
-    // A folder by that name kept for another output is left as it is.
+    let marker = previous.join(".incidentkit-kept-for");
+    let site = fs::canonicalize(&repo).unwrap().join("site");
+    // Kept for the repository at another path (moved since): not claimed,
+    // and replaced by the site this build replaces.
     at("2026-11-30T00:00:00Z");
     at("2026-11-30T00:00:00Z");
-    fs::write(previous.join(".incidentkit-kept-for"), "/some/other/site").unwrap();
-    let foreign = read_tree(&previous);
+    assert_eq!(
+        fs::read(&marker).unwrap(),
+        site.as_os_str().as_encoded_bytes()
+    );
+    fs::write(&marker, "/some/other/site").unwrap();
+    let foreign = inode(&previous.join("index.html"));
+    // Held open, its inode is not freed and handed to a new page.
+    let _held = fs::File::open(previous.join("index.html")).unwrap();
     at("2026-11-30T00:00:00Z");
-    assert_eq!(read_tree(&previous), foreign);
-    assert_ne!(
-        inode(&repo.join("site/index.html")),
-        inode(&previous.join("index.html"))
+    assert_ne!(inode(&repo.join("site/index.html")), foreign, "not claimed");
+    assert_eq!(
+        fs::read(&marker).unwrap(),
+        site.as_os_str().as_encoded_bytes()
     );
 
     // A link by that name, to a folder marked for this very site.
     let elsewhere = tmp.path().join("elsewhere");
     fs::rename(&previous, &elsewhere).unwrap();
-    let site = fs::canonicalize(repo.join("site")).unwrap();
-    fs::write(
-        elsewhere.join(".incidentkit-kept-for"),
-        site.as_os_str().as_encoded_bytes(),
-    )
-    .unwrap();
     std::os::unix::fs::symlink(&elsewhere, &previous).unwrap();
     let untouched = read_tree(&elsewhere);
     at("2026-11-30T00:00:00Z");
@@ -572,19 +575,25 @@ fn a_kept_site_is_claimed_only_by_its_own_output_and_never_through_a_link() {
         untouched,
         "nothing written through the link"
     );
-    assert!(fs::symlink_metadata(&previous).unwrap().is_symlink());
+    assert!(
+        fs::symlink_metadata(&previous).unwrap().is_dir(),
+        "the link went"
+    );
     assert!(read_tree(&repo.join("site")).contains_key("index.html"));
+    assert!(!read_tree(&repo.join("site")).contains_key(".incidentkit-kept-for"));
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn a_site_outside_the_work_tree_leaves_no_copy_beside_it() {
     let tmp = tempfile::tempdir().unwrap();
+    let (repo, _) = example_in_git(tmp.path());
     let out = tmp.path().join("out");
     for _ in 0..3 {
-        build(&example(), &out.join("site"));
+        build(&repo, &out.join("site"));
     }
     assert_eq!(names(&out), ["site"]);
+    assert!(!repo.join(".git/incidentkit").exists());
 }
 
 #[test]

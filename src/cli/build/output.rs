@@ -133,8 +133,16 @@ fn previous_of(target: &Path, root: &Path) -> Option<PathBuf> {
     let repo = git2::Repository::discover(root).ok()?;
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let relative = target.strip_prefix(workdir).ok()?.to_string_lossy();
-    let name = format!("previous-{}", relative.replace('/', "-"));
-    Some(repo.path().join("incidentkit").join(name))
+    // One name per output: `a/b-c` and `a-b/c` must not meet.
+    let name = relative.replace('%', "%25").replace('/', "%2F");
+    let previous = repo
+        .path()
+        .canonicalize()
+        .ok()?
+        .join("incidentkit")
+        .join(format!("previous-{name}"));
+    // A site built into the git folder itself keeps nothing inside it.
+    (!previous.starts_with(target)).then_some(previous)
 }
 
 /// Pages are written over an earlier output on Linux only.
@@ -144,25 +152,32 @@ fn previous_of(_: &Path, _: &Path) -> Option<PathBuf> {
 }
 
 /// The file that says which output a kept folder was: only that output's
-/// build claims it (two outputs may map to one name; another folder by that
-/// name is not ours). Swept with everything the build does not write.
+/// build claims it. Swept with everything the build does not write.
 const KEPT_FOR: &str = ".incidentkit-kept-for";
 
-/// Moves the kept output to `staging`, when it is the one kept for `target`.
+/// Moves the kept output to `staging`, when it is the one kept for
+/// `target`. Anything else by its name (kept for the repository at another
+/// path, a link, a folder on another file system) is of no use and goes:
+/// the name is this tool's, in the git folder.
 fn claim(previous: &Path, target: &Path, staging: &Path) -> bool {
+    let Ok(found) = fs::symlink_metadata(previous) else {
+        return false;
+    };
     let marker = previous.join(KEPT_FOR);
-    let ours = fs::symlink_metadata(previous).is_ok_and(|m| m.is_dir())
+    let ours = found.is_dir()
         && fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file())
         && fs::read(&marker).is_ok_and(|kept| kept == target.as_os_str().as_encoded_bytes());
-    match ours.then(|| fs::rename(previous, staging)) {
-        Some(Ok(())) => true,
-        // On another file system it can never be claimed: not kept either.
-        Some(Err(e)) if e.kind() == std::io::ErrorKind::CrossesDevices => {
-            let _ = fs::remove_dir_all(previous);
-            false
+    if ours {
+        match fs::rename(previous, staging) {
+            Ok(()) => return true,
+            // Claimed by a build running beside this one.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return false,
+            Err(_) => {}
         }
-        _ => false,
     }
+    // Not followed if it is a link: the link alone is removed.
+    let _ = fs::remove_dir_all(previous);
+    false
 }
 
 impl render::Sink for Staged {
