@@ -165,7 +165,7 @@ fn check_scoped(
     let mut read = 0;
     for checked in loaded {
         read += usize::from(checked.read);
-        incidents.extend(checked.incident);
+        incidents.extend(checked.incident.map(|kept| *kept));
         exemptions.extend(checked.exemptions);
         diagnostics.extend(checked.found);
     }
@@ -302,7 +302,8 @@ fn check_incident(
             Keep::Model => Some(incident),
             Keep::Public => incident.public_only(),
             Keep::Findings => None,
-        },
+        }
+        .map(Box::new),
         found: out,
     }
 }
@@ -312,7 +313,9 @@ fn check_incident(
 #[derive(Default)]
 struct Checked {
     read: bool,
-    incident: Option<Incident>,
+    /// Boxed: every incident's result is collected before they are merged,
+    /// and a check that keeps none should not hold room for each.
+    incident: Option<Box<Incident>>,
     exemptions: Vec<(String, Exemptions)>,
     found: Vec<Diagnostic>,
 }
