@@ -1,6 +1,7 @@
 //! Writing a site over the files of an earlier one: each page is opened
-//! where that build wrote it and rewritten, instead of a file being created
-//! for it and the old one removed. A file system pays for every file it
+//! where that build wrote it and written over from its start, then cut to
+//! length (its blocks are reused, not freed and allocated again), instead
+//! of a file being created for it and the old one removed. A file system pays for every file it
 //! creates and removes (ext4 without a journal even steps over each inode
 //! freed in the last minutes), and a rebuild writes thousands of pages.
 //!
