@@ -138,10 +138,10 @@ impl Incident {
     }
 
     /// The incident as the public site sees it, `None` when it is not
-    /// public: its public entries without internal notes and decisions, and of the post-mortem
-    /// only its status, publication and customer report. A site built from
-    /// it is the site built from the whole incident (a test holds them
-    /// equal), and a build of 10,000 incidents holds a quarter less.
+    /// public: its public entries without internal notes and decisions, and
+    /// of the post-mortem only its status, publication and customer report.
+    /// A site built from it is the site built from the whole incident (a
+    /// test holds them equal), and a build holds far less.
     pub fn public_only(mut self) -> Option<Self> {
         if !self.is_public() {
             return None;

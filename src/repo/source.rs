@@ -277,7 +277,7 @@ pub(crate) fn list_in(
     dir: &str,
     opened: &Opened,
 ) -> Result<Vec<(String, Kind)>, ReadError> {
-    use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir, openat, statat};
+    use rustix::fs::{FileType, Mode, OFlags, openat};
     let parts = components(dir)?;
     let (name, way) = parts
         .split_last()
@@ -289,23 +289,7 @@ pub(crate) fn list_in(
     let folder = openat(&*parent, *name, flags, Mode::empty())
         .map_err(|e| refusal(root, &parts, parts.len(), e))?;
     let mut found = Vec::new();
-    // Room for any entry: a name is at most 255 bytes on Linux.
-    let mut buffer = Vec::with_capacity(8192);
-    let mut entries = RawDir::new(&folder, buffer.spare_capacity_mut());
-    while let Some(entry) = entries.next() {
-        let entry = entry.map_err(|e| ReadError::Io(e.into()))?;
-        let name = entry.file_name().to_string_lossy();
-        if name == "." || name == ".." {
-            continue;
-        }
-        let kind = match entry.file_type() {
-            FileType::Unknown => {
-                let stat = statat(&folder, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW)
-                    .map_err(|e| ReadError::Io(e.into()))?;
-                FileType::from_raw_mode(stat.st_mode)
-            }
-            known => known,
-        };
+    each_entry(&folder, |name, kind| {
         let kind = match kind {
             FileType::Directory => Kind::Folder,
             FileType::RegularFile => Kind::File,
@@ -315,10 +299,40 @@ pub(crate) fn list_in(
             FileType::Socket => Kind::Refused(NotRegular::Socket),
             FileType::Unknown => Kind::Refused(NotRegular::Other),
         };
-        found.push((name.into_owned(), kind));
-    }
+        found.push((name.to_string_lossy().into_owned(), kind));
+    })
+    .map_err(|e| ReadError::Io(e.into()))?;
     opened.keep(dir.to_string(), std::sync::Arc::new(folder));
     Ok(found)
+}
+
+/// Each name in the opened folder `dir` (`.` and `..` left out) with its
+/// kind, never following a link: the kind the listing gives, else the
+/// folder's own look at the name.
+#[cfg(target_os = "linux")]
+pub(crate) fn each_entry(
+    dir: &std::os::fd::OwnedFd,
+    mut found: impl FnMut(&std::ffi::CStr, rustix::fs::FileType),
+) -> rustix::io::Result<()> {
+    use rustix::fs::{AtFlags, FileType, RawDir, statat};
+    // Room for any entry: a name is at most 255 bytes on Linux.
+    let mut buffer = Vec::with_capacity(8192);
+    let mut entries = RawDir::new(dir, buffer.spare_capacity_mut());
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if matches!(name.to_bytes(), b"." | b"..") {
+            continue;
+        }
+        let kind = match entry.file_type() {
+            FileType::Unknown => {
+                FileType::from_raw_mode(statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode)
+            }
+            known => known,
+        };
+        found(name, kind);
+    }
+    Ok(())
 }
 
 #[cfg(not(target_os = "linux"))]

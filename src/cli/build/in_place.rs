@@ -12,8 +12,8 @@
 //! anew, so nothing outside the folder is ever written. What the build did
 //! not write is removed at the end (`sweep`).
 
-use rustix::fs::{AtFlags, FileType, Mode, OFlags, RawDir};
-use rustix::fs::{fstat, mkdirat, openat, statat, unlinkat};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+use rustix::fs::{fstat, mkdirat, openat, unlinkat};
 use rustix::io::Errno;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{CStr, CString};
@@ -204,23 +204,7 @@ fn remove(dir: &OwnedFd, name: &CStr, depth: usize) -> io::Result<()> {
 /// The names in `dir` with their kinds, `.` and `..` left out.
 fn entries(dir: &OwnedFd) -> io::Result<Vec<(CString, FileType)>> {
     let mut found = Vec::new();
-    // Room for any entry: a name is at most 255 bytes on Linux.
-    let mut buffer = Vec::with_capacity(8192);
-    let mut listing = RawDir::new(dir, buffer.spare_capacity_mut());
-    while let Some(entry) = listing.next() {
-        let entry = entry?;
-        let name = entry.file_name();
-        if matches!(name.to_bytes(), b"." | b"..") {
-            continue;
-        }
-        let kind = match entry.file_type() {
-            FileType::Unknown => {
-                FileType::from_raw_mode(statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode)
-            }
-            known => known,
-        };
-        found.push((name.to_owned(), kind));
-    }
+    crate::repo::source::each_entry(dir, |name, kind| found.push((name.to_owned(), kind)))?;
     Ok(found)
 }
 

@@ -104,16 +104,9 @@ impl Target {
         if !claimed {
             fs::create_dir_all(&staging)?;
         }
-        let pages = match Pages::open(&staging) {
-            Ok(pages) => pages,
-            // Swapped for a link since it was claimed: start afresh.
-            Err(_) if claimed => {
-                fs::remove_dir_all(&staging)?;
-                fs::create_dir_all(&staging)?;
-                Pages::open(&staging)?
-            }
-            Err(e) => return Err(e.into()),
-        };
+        // Opened without following a link: a folder swapped for one since
+        // it was claimed is an error, and the next build removes it.
+        let pages = Pages::open(&staging)?;
         Ok(Staged {
             staging,
             target: self.path.clone(),
