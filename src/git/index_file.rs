@@ -1,16 +1,17 @@
-//! The entries of git's index that are links or submodules, read from the
-//! index file itself. libgit2 loads every entry (each path allocated, the
-//! checksum of the whole file computed) where looking for two modes needs
-//! neither: on 87,000 entries that took a core for as long as listing the
-//! folders it runs alongside. An index this reader does not know (another
-//! version, a required extension such as a split or sparse index's, an
-//! object format other than SHA-1, entries that disagree with their own
-//! lengths) is `None`: the caller asks libgit2 then, and refuses to read any
-//! file when libgit2 cannot read it either.
+//! git's index read from the index file itself. libgit2 loads every entry
+//! (each path allocated, the checksum of the whole file computed, a map of
+//! paths built) where incidentkit needs less: the links and submodules it
+//! records (on 87,000 entries libgit2 took a core for as long as listing
+//! the folders it runs alongside), and for `validate --changed-since` the
+//! stat data of the entries and the tree its cache of trees holds. An index
+//! this reader does not know (another version, a required extension such
+//! as a split or sparse index's, an object format other than SHA-1, entries
+//! that disagree with their own lengths) is `None`: the caller asks libgit2
+//! then, and refuses to read any file when libgit2 cannot read it either.
 //!
 //! The format: git's Documentation/gitformat-index.txt.
 
-use git2::Repository;
+use git2::{IndexEntry, IndexTime, Oid, Repository};
 
 /// Bytes of an object name in a SHA-1 repository.
 const SHA1: usize = 20;
@@ -24,6 +25,49 @@ const NAME_LENGTH: u16 = 0x0FFF;
 /// (path, mode) of every entry of the repository's index whose mode is
 /// `wanted`; empty when there is no index yet.
 pub(super) fn entries_with(repo: &Repository, wanted: impl Fn(u32) -> bool) -> Option<Entries> {
+    let mut found = Vec::new();
+    let Some(bytes) = index_bytes(repo)? else {
+        return Some(found);
+    };
+    parse(&bytes, |entry| {
+        if wanted(entry.mode) {
+            found.push((entry.path.to_vec(), entry.mode));
+        }
+    })?;
+    Some(found)
+}
+
+/// (path, mode) pairs, in the index's order.
+pub(super) type Entries = Vec<(Vec<u8>, u32)>;
+
+/// What `validate --changed-since` needs of the index: its entries under
+/// a path, and the tree of the whole index when its cache of trees holds
+/// it (git keeps it valid until something is staged).
+pub(super) struct Index {
+    pub entries: Vec<IndexEntry>,
+    pub tree: Option<Oid>,
+}
+
+/// The entries of the repository's index whose path starts with `under`,
+/// with all they record, and the index's tree; `None` when there is no
+/// index or this reader does not know it.
+pub(super) fn read(repo: &Repository, under: &str) -> Option<Index> {
+    let bytes = index_bytes(repo)??;
+    let mut entries = Vec::new();
+    let extensions = parse(&bytes, |entry| {
+        if entry.path.starts_with(under.as_bytes()) {
+            entries.push(entry.to_index_entry());
+        }
+    })?;
+    Some(Index {
+        entries,
+        tree: cached_root(extensions),
+    })
+}
+
+/// The index file's bytes; `Some(None)` when there is none yet, `None` when
+/// the repository is not one this reader knows (another object format).
+fn index_bytes(repo: &Repository) -> Option<Option<Vec<u8>>> {
     let sha1 = repo
         .config()
         .ok()?
@@ -33,18 +77,57 @@ pub(super) fn entries_with(repo: &Repository, wanted: impl Fn(u32) -> bool) -> O
         return None;
     }
     match std::fs::read(repo.path().join("index")) {
-        Ok(bytes) => parse(&bytes, wanted),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Vec::new()),
+        Ok(bytes) => Some(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(None),
         Err(_) => None,
     }
 }
 
-/// (path, mode) pairs, in the index's order.
-pub(super) type Entries = Vec<(Vec<u8>, u32)>;
+/// One entry as the index file holds it.
+struct Raw<'b> {
+    /// The ten 32-bit fields of stat data, as written.
+    stat: &'b [u8],
+    id: &'b [u8],
+    flags: u16,
+    extended: u16,
+    mode: u32,
+    path: &'b [u8],
+}
 
-/// The entries of an index file whose mode is `wanted`, or `None` when the
-/// file is not an index this reader knows, whole.
-fn parse(bytes: &[u8], wanted: impl Fn(u32) -> bool) -> Option<Entries> {
+impl Raw<'_> {
+    fn field(&self, n: usize) -> u32 {
+        let at = n * 4;
+        u32::from_be_bytes([
+            self.stat[at],
+            self.stat[at + 1],
+            self.stat[at + 2],
+            self.stat[at + 3],
+        ])
+    }
+
+    fn to_index_entry(&self) -> IndexEntry {
+        let time = |n: usize| IndexTime::new(self.field(n) as i32, self.field(n + 1));
+        IndexEntry {
+            ctime: time(0),
+            mtime: time(2),
+            dev: self.field(4),
+            ino: self.field(5),
+            mode: self.mode,
+            uid: self.field(7),
+            gid: self.field(8),
+            file_size: self.field(9),
+            id: Oid::from_bytes(self.id).unwrap_or(Oid::ZERO_SHA1),
+            flags: self.flags,
+            flags_extended: self.extended,
+            path: self.path.to_vec(),
+        }
+    }
+}
+
+/// Each entry of an index file, in its order, then the bytes of its
+/// extensions; `None` when the file is not an index this reader knows,
+/// whole.
+fn parse(bytes: &[u8], mut each: impl FnMut(&Raw<'_>)) -> Option<&[u8]> {
     if bytes.get(..4)? != b"DIRC" {
         return None;
     }
@@ -53,26 +136,26 @@ fn parse(bytes: &[u8], wanted: impl Fn(u32) -> bool) -> Option<Entries> {
         return None;
     }
     let count = u32_at(bytes, 8)?;
-    let mut found = Vec::new();
     let mut at = 12;
     // Version 4 writes each path as a change of the one before.
     let mut path: Vec<u8> = Vec::new();
     for _ in 0..count {
-        let mode = u32_at(bytes, at + 24)?;
-        let flags = u16::from_be_bytes(
-            bytes
-                .get(at + STAT_DATA + SHA1..)?
-                .get(..2)?
-                .try_into()
-                .ok()?,
-        );
+        let stat = bytes.get(at..at + STAT_DATA)?;
+        let id = bytes.get(at + STAT_DATA..at + STAT_DATA + SHA1)?;
+        let flag_bytes = |at: usize| -> Option<u16> {
+            Some(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+        };
+        let flags = flag_bytes(at + STAT_DATA + SHA1)?;
         let mut name = at + STAT_DATA + SHA1 + 2;
+        let mut extended = 0;
         if flags & EXTENDED != 0 {
             if version < 3 {
                 return None;
             }
+            extended = flag_bytes(name)?;
             name += 2;
         }
+        let entry_start = at;
         if version == 4 {
             let (strip, used) = varint(bytes.get(name..)?)?;
             name += used;
@@ -93,11 +176,41 @@ fn parse(bytes: &[u8], wanted: impl Fn(u32) -> bool) -> Option<Entries> {
         if length < usize::from(NAME_LENGTH) && length != path.len() {
             return None;
         }
-        if wanted(mode) {
-            found.push((path.clone(), mode));
-        }
+        each(&Raw {
+            stat,
+            id,
+            flags,
+            extended,
+            mode: u32_at(bytes, entry_start + 24)?,
+            path: &path,
+        });
     }
-    extensions_known(bytes.get(at..bytes.len().checked_sub(SHA1)?)?).then_some(found)
+    let extensions = bytes.get(at..bytes.len().checked_sub(SHA1)?)?;
+    extensions_known(extensions).then_some(extensions)
+}
+
+/// The tree of the whole index, from the first entry of its cache of trees
+/// (`TREE`: path, entry count, subtree count, then the tree's id when the
+/// count is not -1, i.e. nothing was staged in it since it was written).
+fn cached_root(mut rest: &[u8]) -> Option<Oid> {
+    while let (Some(signature), Some(size)) = (rest.get(..4), u32_at(rest, 4)) {
+        let data = rest.get(8..8 + size as usize)?;
+        if signature == b"TREE" {
+            // The root's path is empty.
+            let (b"", rest) = data.split_at(nul(data)?) else {
+                return None;
+            };
+            let line = &rest[1..];
+            let end = line.iter().position(|&b| b == b'\n')?;
+            let (count, _subtrees) = std::str::from_utf8(&line[..end]).ok()?.split_once(' ')?;
+            if count.parse::<i64>().ok()? < 0 {
+                return None;
+            }
+            return Oid::from_bytes(line.get(end + 1..end + 1 + SHA1)?).ok();
+        }
+        rest = rest.get(8 + size as usize..)?;
+    }
+    None
 }
 
 /// Whether the extensions after the entries are whole and all optional:
@@ -231,23 +344,23 @@ mod tests {
         index.add(&entry("a", 0o120000, 0)).unwrap();
         index.write().unwrap();
         let good = std::fs::read(repo.path().join("index")).unwrap();
-        assert!(parse(&good, |_| true).is_some());
+        assert!(parse(&good, |_| ()).is_some());
         // Cut short anywhere, or with another version or signature.
         for cut in [0, 3, 11, 20, 70, good.len() - 21] {
-            assert_eq!(parse(&good[..cut], |_| true), None, "cut at {cut}");
+            assert_eq!(parse(&good[..cut], |_| ()), None, "cut at {cut}");
         }
         let mut other = good.clone();
         other[7] = 5;
-        assert_eq!(parse(&other, |_| true), None);
+        assert_eq!(parse(&other, |_| ()), None);
         other[..4].copy_from_slice(b"DIRX");
-        assert_eq!(parse(&other, |_| true), None);
+        assert_eq!(parse(&other, |_| ()), None);
         // A split index keeps its entries in another file.
         let mut split = good[..good.len() - SHA1].to_vec();
         split.extend_from_slice(b"link");
         split.extend_from_slice(&20u32.to_be_bytes());
         split.extend_from_slice(&[0; 20]);
         split.extend_from_slice(&[0; SHA1]);
-        assert_eq!(parse(&split, |_| true), None);
+        assert_eq!(parse(&split, |_| ()), None);
     }
 
     fn git(dir: &std::path::Path, args: &[&str]) -> String {
@@ -308,6 +421,51 @@ mod tests {
         );
         git(root, &["update-index", "--no-split-index"]);
         assert_eq!(crate::git::recorded_links(root).unwrap().len(), 2);
+    }
+
+    /// Every field of every entry as libgit2 reads it, and the tree of the
+    /// whole index from git's cache of trees until something is staged.
+    #[test]
+    fn reads_every_entry_and_the_cached_tree_as_git_wrote_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        for id in ["a", "b"] {
+            let updates = root.join(format!("incidents/{id}/updates"));
+            std::fs::create_dir_all(&updates).unwrap();
+            std::fs::write(updates.join("x.yaml"), format!("at: {id}\n")).unwrap();
+        }
+        std::fs::write(root.join("incidentkit.yaml"), "site: {}\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", "x"]);
+        let fields = |e: &IndexEntry| {
+            let time = |t: &IndexTime| (t.seconds(), t.nanoseconds());
+            (
+                (time(&e.ctime), time(&e.mtime), e.dev, e.ino, e.mode, e.uid),
+                (e.gid, e.file_size, e.id, e.flags, e.flags_extended),
+                e.path.clone(),
+            )
+        };
+        for version in ["2", "4", "3"] {
+            git(root, &["update-index", "--index-version", version]);
+            let repo = Repository::open(root).unwrap();
+            let head = repo.head().unwrap().peel_to_tree().unwrap().id();
+            let ours = read(&repo, "").unwrap();
+            assert_eq!(ours.tree, Some(head), "v{version}");
+            let theirs: Vec<_> = repo.index().unwrap().iter().map(|e| fields(&e)).collect();
+            let ours: Vec<_> = ours.entries.iter().map(fields).collect();
+            assert_eq!(ours.len(), 3);
+            assert_eq!(ours, theirs, "v{version}");
+            let under = read(&repo, "incidents/b/").unwrap().entries;
+            assert_eq!(under.len(), 1);
+            assert_eq!(under[0].path, b"incidents/b/updates/x.yaml");
+        }
+        std::fs::write(root.join("incidents/a/updates/y.yaml"), "at: y\n").unwrap();
+        git(root, &["add", "incidents/a/updates/y.yaml"]);
+        let repo = Repository::open(root).unwrap();
+        let staged = read(&repo, "").unwrap();
+        assert_eq!(staged.entries.len(), 4);
+        assert_eq!(staged.tree, None, "the cache of trees no longer holds it");
     }
 
     #[test]

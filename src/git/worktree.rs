@@ -7,7 +7,7 @@
 //! incidents.
 
 use crate::paths::{INCIDENTS, in_incident, incident_dir};
-use crate::repo::layout::Layout;
+use crate::repo::layout::{Layout, is_within};
 use crate::repo::{Files, Stamp, Stamps};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -39,14 +39,14 @@ pub(super) fn list(root: &Path) -> Option<(Layout, Stamps)> {
 /// look older).
 pub(super) fn suspects(
     listed: (Layout, Stamps),
-    index: &git2::Index,
+    index: &[git2::IndexEntry],
     index_written: Option<SystemTime>,
     prefix: &str,
 ) -> Option<BTreeSet<String>> {
     let (layout, stamps) = listed;
     let under = format!("{prefix}{INCIDENTS}/");
     let mut entries = Vec::new();
-    for entry in index.iter() {
+    for entry in index {
         if entry.path == under.as_bytes()[..under.len() - 1] {
             // git records `incidents` itself as a file or link.
             return None;
@@ -58,7 +58,7 @@ pub(super) fn suspects(
     // In the index's order, which is the paths' byte order.
     let tracked: Vec<(&str, &git2::IndexEntry)> = entries
         .iter()
-        .map(|e| Some((std::str::from_utf8(&e.path).ok()?.get(prefix.len()..)?, e)))
+        .map(|e| Some((std::str::from_utf8(&e.path).ok()?.get(prefix.len()..)?, *e)))
         .collect::<Option<_>>()?;
     let changed = tracked.par_iter().filter(|(path, entry)| {
         // A conflict's stages (bits 12-13 of the flags) are always compared.
@@ -127,4 +127,47 @@ fn unchanged(entry: &git2::IndexEntry, stamp: &Stamp, index_written: Option<Syst
         && entry.file_size == stamp.len as u32
         && same_time((secs, nanos), &entry.mtime)
         && unix_same
+}
+
+/// An index in memory holding the entries of `index` (paths in the git
+/// working tree) for the configuration, `templates/` and the `suspects`
+/// (relative to the incident repository at `prefix`), for libgit2 to
+/// compare those paths as it would with the whole index. Their stat data is
+/// cleared, so every file there is compared by its content: the entries of
+/// a suspect folder are what the stat data could not vouch for.
+pub(super) fn narrowed(
+    index: &[git2::IndexEntry],
+    suspects: &BTreeSet<String>,
+    prefix: &str,
+) -> Result<git2::Index, git2::Error> {
+    let mut narrowed = git2::Index::new()?;
+    let compared = |path: &str| {
+        path == crate::repo::CONFIG_FILE
+            || is_within(path, crate::paths::TEMPLATES)
+            || suspects.iter().any(|suspect| is_within(path, suspect))
+    };
+    for entry in index {
+        let in_repository = std::str::from_utf8(&entry.path)
+            .ok()
+            .and_then(|path| path.strip_prefix(prefix));
+        if !in_repository.is_some_and(compared) {
+            continue;
+        }
+        let zero = git2::IndexTime::new(0, 0);
+        narrowed.add(&git2::IndexEntry {
+            ctime: zero,
+            mtime: zero,
+            dev: 0,
+            ino: 0,
+            mode: entry.mode,
+            uid: 0,
+            gid: 0,
+            file_size: 0,
+            id: entry.id,
+            flags: entry.flags,
+            flags_extended: entry.flags_extended,
+            path: entry.path.clone(),
+        })?;
+    }
+    Ok(narrowed)
 }
