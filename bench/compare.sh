@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of `incident validate` against the validators people
 # use today, the read+parse floor, `validate --changed-since`, the commands on
-# one incident (show, update, declare, decide, resolve), `list`, and `build`
+# one incident (show, update, declare, decide, resolve, render), `list`, and `build`
 # and `validate` on smaller repositories too (build time and peak memory as
 # the repository grows).
 # Builds release, generates the corpus, installs the peers when missing, runs
@@ -124,6 +124,7 @@ run_build() { "$INCIDENT" build -C "$CORPUS" --out "$WORK/site"; }
 # pages over the site the build before it replaced (kept in .git/incidentkit).
 run_rebuild() { "$INCIDENT" build -C "$CORPUS"; }
 run_show() { "$INCIDENT" show -C "$CORPUS" "$ONE"; }
+run_render() { "$INCIDENT" render -C "$CORPUS" update "$ONE"; }
 run_update() { "$INCIDENT" update -C "$CORPUS" "$ONE" --reopen --message "We are looking into reports of errors again."; }
 run_declare() { "$INCIDENT" declare -C "$CORPUS" --title "Logins fail for some customers" --severity sev3 --component "$COMPONENT"; }
 run_list() { "$INCIDENT" list -C "$CORPUS"; }
@@ -157,7 +158,7 @@ run_cjs() {
   done
 }
 SCALED=$(for n in $SCALES; do printf 'validate_%s build_%s ' "$n" "$n"; done)
-TOOLS="validate floor changed gitstatus show update declare decide resolve listcold list build rebuild $SCALED ajv cjs"
+TOOLS="validate floor changed gitstatus show update declare decide resolve render listcold list build rebuild $SCALED ajv cjs"
 export -f kinds change_one_file $(printf 'run_%s ' $TOOLS)
 export -f prepare_decide prepare_resolve
 export INCIDENT BIN CORPUS WORK ROOT AJV CJS CHANGED ONE COMPONENT SEED
@@ -217,6 +218,7 @@ label = {
     "changed": "\`incident validate --changed-since HEAD\`, one file changed",
     "gitstatus": "for scale: \`git status --untracked-files=all\`, same change",
     "show": "\`incident show ID\`",
+    "render": "\`incident render update ID\` (the stakeholder update)",
     "update": "\`incident update ID --reopen --message …\` (writes one update)",
     "declare": "\`incident declare --title … --severity sev3\` (writes two files)",
     "decide": "\`incident decide ID --option … --chosen A\` (writes one entry)",
@@ -237,9 +239,9 @@ ratio = {
     "ajv": f"validate is {med['ajv'] / v:.1f}× faster",
     "cjs": f"validate is {med['cjs'] / v:.1f}× faster",
 }
-for k in ["changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "listcold", "list"]:
+for k in ["changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list"]:
     ratio[k] = pct(k)
-order = ["validate", "floor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "listcold", "list", "build", "rebuild"]
+order = ["validate", "floor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list", "build", "rebuild"]
 for n in scales:
     label[f"validate_{n}"] = f"\`incident validate\`, {n:,} incidents"
     label[f"build_{n}"] = f"\`incident build\`, {n:,} incidents"
@@ -262,7 +264,7 @@ def share(k, limit, what=None):
     what = what or f"\`{k}\`"
     return (f"| {what} under {100 * limit:.0f} % of validate | {100 * med[k] / v:.1f} % "
             f"(CPU time {100 * mcpu[k] / mcpu['validate']:.1f} %) | {ok(med[k] / v < limit)} |")
-for k in ["show", "update", "declare", "decide", "resolve"]:
+for k in ["show", "update", "declare", "decide", "resolve", "render"]:
     out.append(share(k, 0.05))
 out.append(share("list", 0.25, "\`list\` (cache warm)"))
 out.append(share("listcold", 0.25, "\`list\` (first run, no cache)"))

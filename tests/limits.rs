@@ -187,3 +187,39 @@ fn a_repository_past_its_size_limit_is_refused_with_what_to_do() {
     }
     assert!(!repo.path().join("site").exists(), "nothing was built");
 }
+
+/// A command about one incident reads that incident (and the
+/// configuration), never the others: the repository past its limit
+/// elsewhere does not stop it, and what it prints is the same.
+#[test]
+fn commands_on_one_incident_read_only_that_incident() {
+    let repo = example_copy();
+    let limit = [("INCIDENTKIT_MAX_REPOSITORY_BYTES", "200000")];
+    let one = "2026-11-27-order-emails-delayed";
+    let commands: [&[&str]; 4] = [
+        &["render", "update", one],
+        &["render", "postmortem", "2026-11-23-search-slow-or-empty"],
+        &["render", "report", "2026-11-23-search-slow-or-empty"],
+        &["show", "order-emails"],
+    ];
+    let before: Vec<Run> = commands
+        .iter()
+        .map(|args| measured(repo.path(), args, &limit))
+        .collect();
+    let padding = format!("# {}\n", "x".repeat(99_000));
+    for n in 0..2 {
+        let path = repo.path().join(format!(
+            "incidents/2026-11-26-checkout-502s/updates/2026-11-26T12-0{n}-00Z.yaml"
+        ));
+        let text = fs::read_to_string(repo.path().join(UPDATE)).unwrap();
+        let text = text.replace("2026-11-26T10:05:00Z", &format!("2026-11-26T12:0{n}:00Z"));
+        fs::write(path, padding.clone() + &text).unwrap();
+    }
+    assert_eq!(measured(repo.path(), &["validate"], &limit).code, Some(2));
+    for (args, before) in commands.iter().zip(before) {
+        let run = measured(repo.path(), args, &limit);
+        assert_eq!(run.code, Some(0), "{args:?}: {}", run.stderr);
+        assert!(!run.stdout.is_empty(), "{args:?}");
+        assert_eq!(run.stdout, before.stdout, "{args:?}");
+    }
+}

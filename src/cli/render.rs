@@ -1,9 +1,8 @@
 //! `incident render`: one document for one audience, on standard output.
 
-use crate::check;
+use super::authoring::Session;
 use crate::render::postmortem::{self, DocFormat, Document};
 use crate::render::update::{self, Audience, Format};
-use crate::repo::Files;
 use crate::templates::Templates;
 use jiff::Timestamp;
 use std::io::Write;
@@ -48,23 +47,15 @@ enum What {
 }
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
-    let root = super::repository_root(start)?;
-    let outcome = check::check(&Files::on_disk(&root))?;
-    super::refuse_links(&outcome)?;
-    let Some(repository) = outcome.repository else {
-        return Err(super::CliError::Usage(
-            "incidentkit.yaml has errors: run `incident validate`".to_string(),
-        ));
-    };
     let id = match &args.what {
         What::Update { id, .. } | What::Postmortem { id, .. } | What::Report { id, .. } => id,
     };
-    let incident = repository
-        .incidents
-        .iter()
-        .find(|i| &i.id == id)
-        .ok_or_else(|| super::CliError::Usage(format!("no incident `{id}` in incidents/")))?;
-    let templates = Templates::load(Some(&root))?;
+    // One incident of thousands: the configuration and that incident read,
+    // as `show` reads them (an id may be any part naming one incident).
+    let session = Session::open(start, Some(id))?;
+    let (root, config, incident) = (&session.root, &session.repo().config, session.incident());
+    let id = &incident.id;
+    let templates = Templates::load(Some(root))?;
     let failed = super::CliError::Render;
     let text = match &args.what {
         What::Update {
@@ -79,36 +70,19 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
                     at.map(|t| format!("at or before {t} ")).unwrap_or_default()
                 )));
             };
-            update::render(
-                &repository.config,
-                incident,
-                chosen,
-                *audience,
-                *format,
-                &templates,
-            )
-            .map_err(failed)?
+            update::render(config, incident, chosen, *audience, *format, &templates)
+                .map_err(failed)?
         }
-        What::Postmortem { format, .. } => postmortem::render(
-            &repository.config,
-            incident,
-            Document::Postmortem,
-            *format,
-            &templates,
-        )
-        .map_err(failed)?,
+        What::Postmortem { format, .. } => {
+            postmortem::render(config, incident, Document::Postmortem, *format, &templates)
+                .map_err(failed)?
+        }
         What::Report { format, .. } => {
             if !incident.is_public() {
                 eprintln!("note: `{id}` is internal; its report is not on the status page");
             }
-            postmortem::render(
-                &repository.config,
-                incident,
-                Document::Report,
-                *format,
-                &templates,
-            )
-            .map_err(failed)?
+            postmortem::render(config, incident, Document::Report, *format, &templates)
+                .map_err(failed)?
         }
     };
     let mut out = std::io::stdout().lock();
