@@ -219,10 +219,10 @@ impl Findings<'_> {
         if site.exists() {
             self.fail("build", "wrote the site");
         }
-        // An authoring command reads the configuration, the templates, the
-        // list of incident folders and the incident it writes to, never the
-        // others: it refuses a link in any of those (`validate` in CI
-        // refuses one anywhere).
+        // `render` and an authoring command read the configuration, the
+        // templates, the list of incident folders and the incident they
+        // name, never the others: they refuse a link in any of those
+        // (`validate` in CI refuses one anywhere).
         let holder = self
             .place
             .path
@@ -230,13 +230,18 @@ impl Findings<'_> {
             .and_then(|p| p.split('/').next())
             .unwrap_or(OTHER);
         for args in [
-            &["render", "update", OTHER][..],
-            &["render", "update", OPEN],
-            &["render", "postmortem", OTHER],
+            &["render", "update", holder][..],
+            &["render", "postmortem", holder],
             &["update", holder, "--message", "Still investigating."],
         ] {
             let run = run(incident(root, args));
             self.refused(&args.join(" "), &run);
+        }
+        // Another incident's document reads nothing of the link's.
+        for other in [OTHER, OPEN].into_iter().filter(|id| *id != holder) {
+            let args = ["render", "update", other];
+            let run = run(incident(root, &args));
+            self.clean(&args.join(" "), &run.output);
         }
         // `list` shows every incident: twice, the second from its cache.
         for format in ["human", "json"] {
