@@ -233,7 +233,12 @@ struct Run {
 }
 
 fn fast_lane(fake: &Fake, dir: &Path, extra: &[&str]) -> Run {
+    fast_lane_env(fake, dir, extra, &[])
+}
+
+fn fast_lane_env(fake: &Fake, dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
     let out = crate::support::cmd()
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env("GITHUB_REPOSITORY", REPO)
         .env("SOURCE_DATE_EPOCH", "1795788000")
@@ -303,6 +308,40 @@ fn an_update_by_a_responder_merges_once_and_says_so() {
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(again.stdout.contains("merged already"), "{}", again.stdout);
     assert_eq!(fake.take_log(), ["GET /repos/acme/status/pulls/7"]);
+}
+
+/// The base is judged by the incidents the pull request touches: another
+/// incident of the base is never read (here it would put the base past a
+/// lowered size limit, which a read of the whole base refuses).
+#[test]
+fn the_base_is_read_as_far_as_the_pull_request_touches_it() {
+    let fake = Fake::start("alice", &[(&update(OPEN), "added")]);
+    let (_tmp, dir) = base();
+    let limit = [("INCIDENTKIT_MAX_REPOSITORY_BYTES", "200000")];
+    let other = dir.join("incidents/2026-11-26-checkout-502s/updates");
+    let first = std::fs::read_dir(&other)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&first).unwrap();
+    let padding = format!("# {}\n", "x".repeat(250_000));
+    std::fs::write(&first, padding + &text).unwrap();
+    let whole = crate::support::cmd()
+        .envs(limit)
+        .current_dir(&dir)
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert_eq!(
+        whole.status.code(),
+        Some(2),
+        "the whole base is past the limit"
+    );
+    let run = fast_lane_env(&fake, &dir, &[], &limit);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("by the fast lane"), "{}", run.stdout);
 }
 
 #[test]

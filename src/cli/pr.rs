@@ -8,6 +8,7 @@ use super::actions::Connection;
 use crate::github::comment::{self, Posted};
 use crate::github::fast_lane::{self, Refusal};
 use crate::templates::Templates;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -115,11 +116,11 @@ fn fast_lane(
     connection: &Connection,
 ) -> Result<ExitCode, CliError> {
     let root = super::repository_root(start)?;
-    let base = checked_base(&root)?;
+    let config = checked_base(&root, &BTreeSet::new())?.config;
     let running = std::env::var("GITHUB_REPOSITORY").ok();
-    let config_repo = base.config.github.as_ref().and_then(|g| g.repo.clone());
+    let config_repo = config.github.as_ref().and_then(|g| g.repo.clone());
     let repo = connection.target_repo(&[running, config_repo])?;
-    let lane = base.config.fast_lane.clone().unwrap_or_default();
+    let lane = config.fast_lane.clone().unwrap_or_default();
     let check = lane
         .check
         .clone()
@@ -131,6 +132,7 @@ fn fast_lane(
         return Ok(ExitCode::SUCCESS);
     }
     let files = fast_lane::files(&mut client, &repo, number)?;
+    let base = checked_base(&root, &touched(&root, &files)?)?;
     let listed = lane
         .responders
         .iter()
@@ -182,10 +184,26 @@ fn fast_lane(
     Ok(verdict(eligible))
 }
 
-/// The base checked out at `root`, as validation reads it; an error when it
-/// has errors.
-fn checked_base(root: &Path) -> Result<crate::model::Repository, CliError> {
-    let outcome = crate::check::check(&crate::repo::Files::on_disk(root))?;
+/// The incidents of the base the pull request's files lie in, as a check
+/// of the whole base would list them (folders of `incidents/`, hidden names
+/// and links left out): the fast lane judges a change by those alone.
+fn touched(root: &Path, files: &[fast_lane::ChangedFile]) -> Result<BTreeSet<String>, CliError> {
+    let (listed, _) = crate::repo::layout::incident_folders(root)?;
+    let listed: BTreeSet<&str> = listed.iter().map(String::as_str).collect();
+    Ok(files
+        .iter()
+        .filter_map(|f| crate::paths::in_incident(&f.path))
+        .map(|(id, _)| id)
+        .filter(|id| listed.contains(id))
+        .map(str::to_string)
+        .collect())
+}
+
+/// The configuration of the base checked out at `root` and its incidents
+/// named in `ids`, as validation reads them (a pull request on one incident
+/// of thousands reads that one); an error when the configuration has errors.
+fn checked_base(root: &Path, ids: &BTreeSet<String>) -> Result<crate::model::Repository, CliError> {
+    let outcome = crate::check::check_incidents(&crate::repo::Files::on_disk(root), ids)?;
     super::refuse_links(&outcome)?;
     outcome.repository.ok_or_else(|| {
         CliError::Usage(format!(
