@@ -135,6 +135,8 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         writeln!(out, "no incidents{}", if args.open { " open" } else { "" })?;
     }
     out.flush()?;
+    super::left_for_exit(lines);
+    super::left_for_exit(incidents);
     Ok(code)
 }
 

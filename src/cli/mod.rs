@@ -217,6 +217,15 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Leaves `data` unfreed for the exit that follows: the kernel takes a
+/// process's memory back at once, where freeing a model of 10,000
+/// incidents one allocation at a time took a list a tenth of its time.
+/// Only for plain data a command has finished with (nothing to flush or
+/// release), at the end of a command.
+fn left_for_exit<T>(data: T) {
+    std::mem::forget(data);
+}
+
 fn repository_root(start: &Path) -> Result<PathBuf, CliError> {
     Ok(crate::repo::discover(start)?)
 }
