@@ -99,6 +99,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     };
     let files = staged.count();
     staged.swap()?;
+    super::left_for_exit(repository);
     if let Some((staged, count)) = staged_internal {
         staged.swap()?;
         eprintln!(
