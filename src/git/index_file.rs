@@ -41,28 +41,39 @@ pub(super) fn entries_with(repo: &Repository, wanted: impl Fn(u32) -> bool) -> O
 pub(super) type Entries = Vec<(Vec<u8>, u32)>;
 
 /// What `validate --changed-since` needs of the index: its entries under
-/// a path, and the tree of the whole index when its cache of trees holds
-/// it (git keeps it valid until something is staged).
-pub(super) struct Index {
+/// a path (and the attribute and submodule files anywhere, which libgit2
+/// consults when it compares them), and the tree of the whole index when
+/// its cache of trees holds it (git keeps it valid until something is
+/// staged).
+pub(super) struct Contents {
     pub entries: Vec<IndexEntry>,
     pub tree: Option<Oid>,
 }
 
 /// The entries of the repository's index whose path starts with `under`,
-/// with all they record, and the index's tree; `None` when there is no
-/// index or this reader does not know it.
-pub(super) fn read(repo: &Repository, under: &str) -> Option<Index> {
+/// and its `.gitattributes` and `.gitmodules` files, with all they record,
+/// and the index's tree; `None` when there is no index or this reader does
+/// not know it.
+pub(super) fn read(repo: &Repository, under: &str) -> Option<Contents> {
     let bytes = index_bytes(repo)??;
     let mut entries = Vec::new();
     let extensions = parse(&bytes, |entry| {
-        if entry.path.starts_with(under.as_bytes()) {
+        if entry.path.starts_with(under.as_bytes()) || consulted(entry.path) {
             entries.push(entry.to_index_entry());
         }
     })?;
-    Some(Index {
+    Some(Contents {
         entries,
         tree: cached_root(extensions),
     })
+}
+
+/// Whether `path` is a file libgit2 reads from the index, when the working
+/// tree lacks it, to compare other files: attributes (line endings,
+/// filters) and submodules.
+pub(super) fn consulted(path: &[u8]) -> bool {
+    let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    matches!(name, b".gitattributes" | b".gitmodules")
 }
 
 /// The index file's bytes; `Some(None)` when there is none yet, `None` when

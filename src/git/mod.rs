@@ -200,12 +200,13 @@ fn is_blob(mode: git2::FileMode) -> bool {
 /// What differs between `rev` and the working tree (committed, staged,
 /// unstaged and untracked), limited to the incident repository at `root`.
 ///
-/// In two steps that each cost what changed, where libgit2's diff of a tree
-/// against the working tree would read every tree of the base: the base tree
-/// against the index's tree (`tree_diff`: their shared subtrees have the same
-/// ids, and the index's tree comes from its cache of trees, which git keeps
-/// valid for the folders nothing was staged in), then the index against the working tree
-/// in the folders where the stat data says it may differ (`worktree`).
+/// In two steps that each cost what changed, where libgit2's diff of a
+/// tree against the working tree would read every tree of the base: the
+/// base tree against the index's tree (`tree_diff`: their shared subtrees
+/// have the same ids, and the index's tree comes from its cache of trees,
+/// which git keeps valid for the folders nothing was staged in), then the
+/// index against the working tree in the folders where the stat data says
+/// it may differ (`worktree`).
 /// When the cache of trees holds the whole index's tree (nothing staged:
 /// a clone, a checkout, after a commit) the index is read from its file
 /// (`index_file`) and libgit2 compares the few folders in question against
@@ -249,24 +250,44 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
         index.map(|index| (index, listed))
     })?;
     let entries = match &index {
-        Index::File(entries) => entries,
-        Index::Loaded(_, entries) => entries,
+        IndexSource::File(entries) | IndexSource::Loaded(_, entries) => entries,
     };
     let suspects =
         listed.and_then(|listed| worktree::suspects(listed, entries, index_written, &prefix));
-    let unstaged = match (suspects, index) {
-        (Some(suspects), Index::File(entries)) => {
-            let mut narrowed = worktree::narrowed(&entries, &suspects, &prefix)?;
+    // Read from the file: the suspects against their entries alone, in an
+    // index in memory (which checks the paths it takes, as loading one does
+    // not: one it refuses sends everything to libgit2).
+    let mut narrowed = match (&suspects, &index) {
+        (Some(suspects), IndexSource::File(entries)) => {
+            worktree::narrowed(entries, suspects, &prefix).ok()
+        }
+        _ => None,
+    };
+    let mut loaded = match index {
+        IndexSource::Loaded(index, _) => Some(index),
+        IndexSource::File(_) => None,
+    };
+    let unstaged = match (suspects, narrowed.as_mut()) {
+        (Some(suspects), Some(narrowed)) => {
             // As the repository's index: libgit2 would otherwise load the
             // whole file to learn whether names ignore case.
-            repo.set_index(&mut narrowed)?;
-            only_in(&repo, &narrowed, &prefix, &suspects)?
+            repo.set_index(narrowed)?;
+            only_in(&repo, narrowed, &prefix, &suspects)?
         }
-        (Some(suspects), Index::Loaded(index, _)) => only_in(&repo, &index, &prefix, &suspects)?,
-        (None, Index::Loaded(index, _)) => {
-            repo.diff_index_to_workdir(Some(&index), Some(&mut opts))?
+        (suspects, _) => {
+            // Both sides from one load of the index.
+            if loaded.is_none() {
+                sides.clear();
+                loaded = Some(staged(
+                    &repo, &base_tree, &prefix, &roots, &mut opts, &mut sides,
+                )?);
+            }
+            let index = loaded.as_ref().expect("loaded above");
+            match suspects {
+                Some(suspects) => only_in(&repo, index, &prefix, &suspects)?,
+                None => repo.diff_index_to_workdir(Some(index), Some(&mut opts))?,
+            }
         }
-        (None, Index::File(_)) => repo.diff_index_to_workdir(None, Some(&mut opts))?,
     };
     for delta in unstaged.deltas() {
         if let Some(path) = delta_path(&delta) {
@@ -286,7 +307,7 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
 
 /// The index as `changes_since` compares it: its entries, and libgit2's
 /// index when libgit2 loaded it.
-enum Index {
+enum IndexSource {
     /// Read from the file (`index_file::read`): its cache of trees held
     /// the tree of the whole index.
     File(Vec<git2::IndexEntry>),
@@ -303,7 +324,7 @@ fn read_index(
     roots: &[&str],
     opts: &mut git2::DiffOptions,
     sides: &mut BTreeMap<String, Sides>,
-) -> Result<Index, GitError> {
+) -> Result<IndexSource, GitError> {
     // Where names ignore case, libgit2 matches them so: its own load.
     let exact_case = !repo
         .config()
@@ -320,11 +341,14 @@ fn read_index(
         for (path, side) in tree_diff::changes(repo, base, &tree, prefix, roots)? {
             sides.entry(path).or_default().staged = Some(side);
         }
-        return Ok(Index::File(entries));
+        return Ok(IndexSource::File(entries));
     }
     let index = staged(repo, base, prefix, roots, opts, sides)?;
-    let entries = index.iter().collect();
-    Ok(Index::Loaded(index, entries))
+    let entries = index
+        .iter()
+        .filter(|e| e.path.starts_with(prefix.as_bytes()))
+        .collect();
+    Ok(IndexSource::Loaded(index, entries))
 }
 
 /// Loads the index and puts the change from `base` to it in `sides`.
@@ -921,8 +945,9 @@ mod tests {
             index.write_tree().unwrap();
             index.write().unwrap();
         }
-        let file_read = index_file::read(&repo, "").is_some_and(|i| i.tree.is_some());
-        assert_eq!(file_read, cached_tree);
+        let tree = index_file::read(&repo, "").and_then(|i| i.tree);
+        assert_eq!(tree.is_some(), cached_tree);
+        assert!(tree.is_none_or(|tree| repo.find_tree(tree).is_ok()));
         // Same size and inode, modification time put back: only the change
         // time tells.
         fs::write(&file, "status: RESOLVED\n").unwrap();
@@ -960,6 +985,52 @@ mod tests {
             .collect();
         assert_eq!(expected.len(), 8, "{expected:?}");
         assert_eq!(found, expected);
+    }
+
+    /// As git itself leaves a repository: the incident repository in a
+    /// folder, a commit taken back into the index (`reset --soft`: staged,
+    /// the cache of trees still whole), a file changed and one added.
+    #[test]
+    fn an_index_git_wrote_is_read_from_its_file_with_the_same_answer() {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = tmp.path();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+                .args(args)
+                .current_dir(top)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}: {out:?}");
+        };
+        git(&["init", "-q", "-b", "main"]);
+        let root = top.join("ops/status");
+        write_in(&root, "incidentkit.yaml", "site: {name: x}\n");
+        write_in(&root, "incidents/a/incident.yaml", "title: a\n");
+        write_in(&root, "incidents/b/incident.yaml", "title: b\n");
+        write_in(top, ".gitattributes", "*.yaml text\n");
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "one"]);
+        write_in(&root, "incidents/a/updates/1.yaml", "status: resolved\n");
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "two"]);
+        git(&["reset", "-q", "--soft", "HEAD~1"]);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        write_in(&root, "incidents/b/incident.yaml", "title: B\n");
+        write_in(&root, "incidents/c/incident.yaml", "title: c\n");
+        let repo = Repository::open(top).unwrap();
+        let read = index_file::read(&repo, "ops/status/").unwrap();
+        let tree = read.tree.expect("git keeps its cache of trees whole");
+        assert!(repo.find_tree(tree).is_ok());
+        assert!(read.entries.iter().any(|e| e.path == b".gitattributes"));
+        assert_eq!(
+            paths_changed_since(&root, "HEAD"),
+            [
+                ("incidents/a/updates/1.yaml".to_string(), Change::Added),
+                ("incidents/b/incident.yaml".to_string(), Change::Modified),
+                ("incidents/c/incident.yaml".to_string(), Change::Added),
+            ]
+        );
     }
 
     #[test]

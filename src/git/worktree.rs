@@ -131,10 +131,12 @@ fn unchanged(entry: &git2::IndexEntry, stamp: &Stamp, index_written: Option<Syst
 
 /// An index in memory holding the entries of `index` (paths in the git
 /// working tree) for the configuration, `templates/` and the `suspects`
-/// (relative to the incident repository at `prefix`), for libgit2 to
-/// compare those paths as it would with the whole index. Their stat data is
-/// cleared, so every file there is compared by its content: the entries of
-/// a suspect folder are what the stat data could not vouch for.
+/// (relative to the incident repository at `prefix`, as `suspects` scopes
+/// them), and the attribute and submodule files libgit2 consults, for
+/// libgit2 to compare those paths as it would with the whole index. Their
+/// stat data is cleared, so every file there is compared by its content:
+/// the entries of a suspect folder are what the stat data could not vouch
+/// for.
 pub(super) fn narrowed(
     index: &[git2::IndexEntry],
     suspects: &BTreeSet<String>,
@@ -142,15 +144,15 @@ pub(super) fn narrowed(
 ) -> Result<git2::Index, git2::Error> {
     let mut narrowed = git2::Index::new()?;
     let compared = |path: &str| {
-        path == crate::repo::CONFIG_FILE
+        is_within(path, crate::repo::CONFIG_FILE)
             || is_within(path, crate::paths::TEMPLATES)
-            || suspects.iter().any(|suspect| is_within(path, suspect))
+            || suspects.contains(&scope(path))
     };
     for entry in index {
         let in_repository = std::str::from_utf8(&entry.path)
             .ok()
             .and_then(|path| path.strip_prefix(prefix));
-        if !in_repository.is_some_and(compared) {
+        if !(in_repository.is_some_and(compared) || super::index_file::consulted(&entry.path)) {
             continue;
         }
         let zero = git2::IndexTime::new(0, 0);
