@@ -344,6 +344,31 @@ fn the_base_is_read_as_far_as_the_pull_request_touches_it() {
     assert!(run.stdout.contains("by the fast lane"), "{}", run.stdout);
 }
 
+/// A link where the pull request's incident stands in the base stops the
+/// fast lane, as a check of the whole base did: nothing merges.
+#[test]
+fn a_link_in_the_base_where_the_pull_request_writes_stops_it() {
+    let fake = Fake::start("alice", &[(&update(OPEN), "added")]);
+    let (tmp, dir) = base();
+    let folder = dir.join("incidents").join(OPEN);
+    let moved = tmp.path().join("elsewhere");
+    std::fs::rename(&folder, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &folder).unwrap();
+    let run = fast_lane(&fake, &dir, &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("incidents/{OPEN} is not a regular file")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fake.take_log(),
+        Vec::<String>::new(),
+        "nothing asked of GitHub"
+    );
+}
+
 #[test]
 fn a_merge_whose_answer_is_lost_is_found_merged() {
     let fake = Fake::start("alice", &[(&update(OPEN), "added")]);

@@ -237,11 +237,24 @@ impl Findings<'_> {
             let run = run(incident(root, args));
             self.refused(&args.join(" "), &run);
         }
-        // Another incident's document reads nothing of the link's.
+        // Another incident's document reads nothing of a link inside an
+        // incident folder, and refuses one anywhere else it reads (an
+        // incident folder that is a link is in the listing of incidents/).
+        let in_an_incident = self
+            .place
+            .path
+            .strip_prefix("incidents/")
+            .is_some_and(|rest| rest.contains('/'));
         for other in [OTHER, OPEN].into_iter().filter(|id| *id != holder) {
             let args = ["render", "update", other];
+            let command = args.join(" ");
             let run = run(incident(root, &args));
-            self.clean(&args.join(" "), &run.output);
+            if !in_an_incident {
+                self.refused(&command, &run);
+            } else if run.code != 0 {
+                self.fail(&command, &format!("exit {}:\n{}", run.code, run.output));
+            }
+            self.clean(&command, &run.output);
         }
         // `list` shows every incident: twice, the second from its cache.
         for format in ["human", "json"] {

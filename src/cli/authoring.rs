@@ -53,32 +53,16 @@ impl Session {
     /// `search-is-slow`, `2026-11-26-search`), or on none (declare).
     pub fn open(start: &Path, id: Option<&str>) -> Result<Self, CliError> {
         let root = super::repository_root(start)?;
-        let (ids, listed_links) = crate::repo::layout::incident_folders(&root)?;
-        // The folders an id may name: itself (looked up even when not
-        // listed: git may record a link there), and those holding it.
-        let named: BTreeSet<String> = match id {
+        // The folders an id may name: those holding it, and itself.
+        let (before, ids) = checked_named(&root, |ids| match id {
             Some(id) if !id.is_empty() => ids
                 .iter()
                 .filter(|i| i.contains(id))
                 .cloned()
-                .chain(is_plain_name(id).then(|| id.to_string()))
+                .chain(std::iter::once(id.to_string()))
                 .collect(),
             _ => BTreeSet::new(),
-        };
-        let mut before = check::check_incidents(&Files::on_disk(&root), &named)?;
-        // A link in `incidents/` itself is seen by the listing, unread.
-        before.diagnostics.extend(
-            listed_links
-                .iter()
-                .map(|(path, what)| crate::check::rules::layout::refusal(path, *what)),
-        );
-        super::refuse_links(&before)?;
-        if before.repository.is_none() {
-            return Err(CliError::Usage(format!(
-                "{} has errors; run `incident validate` and fix them first",
-                crate::repo::CONFIG_FILE
-            )));
-        }
+        })?;
         let mut session = Self {
             root,
             before,
@@ -335,8 +319,43 @@ impl Session {
 }
 
 /// Whether `id` can be a folder name of `incidents/` (nothing that leaves it).
+/// The configuration and the incidents `pick` names among the folders of
+/// `incidents/` (given by name), checked as `validate` checks them, with
+/// those folders' names; a link where one is read (in `incidents/` itself:
+/// one the listing sees, or one git records where the checkout made a
+/// file), or a configuration with errors, is refused. A
+/// name not listed is looked up as long as a check of the whole repository
+/// could list it (git may record a link there); never `.`, `..`, a path or
+/// a hidden name, which no listing holds.
+pub(super) fn checked_named(
+    root: &Path,
+    pick: impl FnOnce(&[String]) -> BTreeSet<String>,
+) -> Result<(crate::check::Outcome, Vec<String>), CliError> {
+    let (ids, files, mut listed_links) = crate::repo::layout::incident_folders(root)?;
+    // A file there may be what a checkout made of a link git records.
+    if !files.is_empty() {
+        listed_links.extend(crate::git::committed_links_at(root, &files));
+    }
+    let mut named = pick(&ids);
+    named.retain(|id| is_plain_name(id));
+    let mut before = check::check_incidents(&Files::on_disk(root), &named)?;
+    before.diagnostics.extend(
+        listed_links
+            .iter()
+            .map(|(path, what)| crate::check::rules::layout::refusal(path, *what)),
+    );
+    super::refuse_links(&before)?;
+    if before.repository.is_none() {
+        return Err(CliError::Usage(format!(
+            "{} has errors; run `incident validate` and fix them first",
+            crate::repo::CONFIG_FILE
+        )));
+    }
+    Ok((before, ids))
+}
+
 fn is_plain_name(id: &str) -> bool {
-    !matches!(id, "." | "..") && !id.contains(['/', '\\'])
+    !id.is_empty() && !id.starts_with('.') && !id.contains(['/', '\\'])
 }
 
 /// `--message`, or the text of `--message-file FILE` (`-`: standard input),

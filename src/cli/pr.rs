@@ -8,7 +8,6 @@ use super::actions::Connection;
 use crate::github::comment::{self, Posted};
 use crate::github::fast_lane::{self, Refusal};
 use crate::templates::Templates;
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -116,7 +115,7 @@ fn fast_lane(
     connection: &Connection,
 ) -> Result<ExitCode, CliError> {
     let root = super::repository_root(start)?;
-    let config = checked_base(&root, &BTreeSet::new())?.config;
+    let config = checked_base(&root, &[])?.config;
     let running = std::env::var("GITHUB_REPOSITORY").ok();
     let config_repo = config.github.as_ref().and_then(|g| g.repo.clone());
     let repo = connection.target_repo(&[running, config_repo])?;
@@ -132,7 +131,7 @@ fn fast_lane(
         return Ok(ExitCode::SUCCESS);
     }
     let files = fast_lane::files(&mut client, &repo, number)?;
-    let base = checked_base(&root, &touched(&root, &files)?)?;
+    let base = checked_base(&root, &files)?;
     let listed = lane
         .responders
         .iter()
@@ -184,27 +183,23 @@ fn fast_lane(
     Ok(verdict(eligible))
 }
 
-/// The incidents of the base the pull request's files lie in, as a check
-/// of the whole base would list them (folders of `incidents/`, hidden names
-/// and links left out): the fast lane judges a change by those alone.
-fn touched(root: &Path, files: &[fast_lane::ChangedFile]) -> Result<BTreeSet<String>, CliError> {
-    let (listed, _) = crate::repo::layout::incident_folders(root)?;
-    let listed: BTreeSet<&str> = listed.iter().map(String::as_str).collect();
-    Ok(files
-        .iter()
-        .filter_map(|f| crate::paths::in_incident(&f.path))
-        .map(|(id, _)| id)
-        .filter(|id| listed.contains(id))
-        .map(str::to_string)
-        .collect())
-}
-
 /// The configuration of the base checked out at `root` and its incidents
-/// named in `ids`, as validation reads them (a pull request on one incident
-/// of thousands reads that one); an error when the configuration has errors.
-fn checked_base(root: &Path, ids: &BTreeSet<String>) -> Result<crate::model::Repository, CliError> {
-    let outcome = crate::check::check_incidents(&crate::repo::Files::on_disk(root), ids)?;
-    super::refuse_links(&outcome)?;
+/// the pull request's `files` lie in, as validation reads them (a pull
+/// request on one incident of thousands reads that one, and `judge` looks
+/// up no other); an error when the configuration has errors or a link
+/// stands where they are read.
+fn checked_base(
+    root: &Path,
+    files: &[fast_lane::ChangedFile],
+) -> Result<crate::model::Repository, CliError> {
+    let touched = |_: &[String]| {
+        files
+            .iter()
+            .filter_map(|f| crate::paths::in_incident(&f.path))
+            .map(|(id, _)| id.to_string())
+            .collect()
+    };
+    let (outcome, _) = super::authoring::checked_named(root, touched)?;
     outcome.repository.ok_or_else(|| {
         CliError::Usage(format!(
             "{} on the base branch has errors; run `incident validate`",

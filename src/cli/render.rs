@@ -54,6 +54,10 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     // as `show` reads them (an id may be any part naming one incident).
     let session = Session::open(start, Some(id))?;
     let (root, config, incident) = (&session.root, &session.repo().config, session.incident());
+    if &incident.id != id {
+        // The document may not name its incident: say which one it is.
+        eprintln!("rendering {}", incident.id);
+    }
     let id = &incident.id;
     let templates = Templates::load(Some(root))?;
     let failed = super::CliError::Render;

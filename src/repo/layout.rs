@@ -223,13 +223,15 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
     })
 }
 
-/// The incident folders in `incidents/`, by name, and the links and special
-/// files there (or `incidents` itself, when it is one): one folder listed,
-/// nothing read, for commands on one incident of thousands.
-pub fn incident_folders(root: &Path) -> io::Result<(Vec<String>, Refused)> {
+/// The incident folders in `incidents/`, by name, the plain files there
+/// (paths), and the links and special files there (or `incidents` itself,
+/// when it is one): one folder listed, nothing read, for commands on one
+/// incident of thousands.
+pub fn incident_folders(root: &Path) -> io::Result<(Vec<String>, Vec<String>, Refused)> {
     let mut refused = Vec::new();
-    let (_, dirs) = entries(root, &source::Opened::default(), INCIDENTS, &mut refused)?;
-    Ok((dirs, refused))
+    let (files, dirs) = entries(root, &source::Opened::default(), INCIDENTS, &mut refused)?;
+    let files = files.iter().map(|f| format!("{INCIDENTS}/{f}")).collect();
+    Ok((dirs, files, refused))
 }
 
 /// The links and special files anywhere under `templates/` (overrides are
