@@ -864,6 +864,13 @@ fn bad_input_writes_nothing() {
         "{err}"
     );
     one_line(&err);
+    // Typed by part, as ids are: the name after the date.
+    let typo = "checkout-fails-with-502-for-ue";
+    let err = scene.refused(now, &["render", "update", typo], 2);
+    assert!(
+        err.contains(&format!("no incident `{typo}`: did you mean `{ID}`?")),
+        "{err}"
+    );
 
     let err = scene.refused(
         now,

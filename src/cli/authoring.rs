@@ -111,16 +111,18 @@ impl Session {
                 )));
             }
         }
-        if self.root.join(crate::paths::declaration(id)).is_file() {
+        if is_plain_name(id) && self.root.join(crate::paths::declaration(id)).is_file() {
             return Err(CliError::Refused(format!(
                 "incident {id} has errors in its files; run `incident validate` and fix them first"
             )));
         }
-        let ids: Vec<&str> = self.ids.iter().map(String::as_str).collect();
-        let hint = crate::check::suggest::did_you_mean(id, &ids).map_or_else(
-            || "`incident list` shows the ids".to_string(),
-            |n| format!("did you mean `{n}`?"),
-        );
+        let hint = match near_id(id, &self.ids) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if id.starts_with('.') && is_plain_name(&id.replacen('.', "", 1)) => {
+                "a folder whose name starts with a dot is hidden: incidentkit never reads it".into()
+            }
+            None => "`incident list` shows the ids".to_string(),
+        };
         Err(CliError::Usage(format!("no incident `{id}`: {hint}")))
     }
 
@@ -352,6 +354,27 @@ pub(super) fn checked_named(
         )));
     }
     Ok((before, ids))
+}
+
+/// The id `typed` was probably meant to be: the closest whole id, else the
+/// newest whose name after its date is closest (ids are typed by part).
+fn near_id<'a>(typed: &str, ids: &'a [String]) -> Option<&'a str> {
+    use crate::check::suggest::did_you_mean;
+    let whole: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let named = |id: &'a str| -> &'a str {
+        let dated = id
+            .get(..10)
+            .is_some_and(|d| d.parse::<jiff::civil::Date>().is_ok());
+        match id.get(10..) {
+            Some(rest) if dated && rest.starts_with('-') => &rest[1..],
+            _ => id,
+        }
+    };
+    did_you_mean(typed, &whole).or_else(|| {
+        let names: Vec<&str> = whole.iter().map(|id| named(id)).collect();
+        let near = did_you_mean(typed, &names)?;
+        whole.iter().rev().find(|id| named(id) == near).copied()
+    })
 }
 
 fn is_plain_name(id: &str) -> bool {
