@@ -157,6 +157,20 @@ fn bombs_and_deep_nesting_are_rejected_fast_in_bounded_memory() {
     eprintln!("baseline {baseline} KiB\n{}", peaks.join("\n"));
 }
 
+/// Two updates of the checkout incident, padded with 99 kB of comment each:
+/// past a limit of 200,000 bytes.
+fn pad_checkout(root: &Path) {
+    let padding = format!("# {}\n", "x".repeat(99_000));
+    for n in 0..2 {
+        let path = root.join(format!(
+            "incidents/2026-11-26-checkout-502s/updates/2026-11-26T12-0{n}-00Z.yaml"
+        ));
+        let text = fs::read_to_string(root.join(UPDATE)).unwrap();
+        let text = text.replace("2026-11-26T10:05:00Z", &format!("2026-11-26T12:0{n}:00Z"));
+        fs::write(path, padding.clone() + &text).unwrap();
+    }
+}
+
 #[test]
 fn a_repository_past_its_size_limit_is_refused_with_what_to_do() {
     let repo = example_copy();
@@ -165,15 +179,7 @@ fn a_repository_past_its_size_limit_is_refused_with_what_to_do() {
     let ok = measured(repo.path(), &["validate"], &limit);
     assert_eq!(ok.code, Some(0), "{}{}", ok.stdout, ok.stderr);
 
-    let padding = format!("# {}\n", "x".repeat(99_000));
-    for n in 0..2 {
-        let path = repo.path().join(format!(
-            "incidents/2026-11-26-checkout-502s/updates/2026-11-26T12-0{n}-00Z.yaml"
-        ));
-        let text = fs::read_to_string(repo.path().join(UPDATE)).unwrap();
-        let text = text.replace("2026-11-26T10:05:00Z", &format!("2026-11-26T12:0{n}:00Z"));
-        fs::write(path, padding.clone() + &text).unwrap();
-    }
+    pad_checkout(repo.path());
     for args in [&["validate"][..], &["build"][..], &["list"][..]] {
         let run = measured(repo.path(), args, &limit);
         assert_eq!(run.code, Some(2), "{args:?}: {}{}", run.stdout, run.stderr);
@@ -206,15 +212,7 @@ fn commands_on_one_incident_read_only_that_incident() {
         .iter()
         .map(|args| measured(repo.path(), args, &limit))
         .collect();
-    let padding = format!("# {}\n", "x".repeat(99_000));
-    for n in 0..2 {
-        let path = repo.path().join(format!(
-            "incidents/2026-11-26-checkout-502s/updates/2026-11-26T12-0{n}-00Z.yaml"
-        ));
-        let text = fs::read_to_string(repo.path().join(UPDATE)).unwrap();
-        let text = text.replace("2026-11-26T10:05:00Z", &format!("2026-11-26T12:0{n}:00Z"));
-        fs::write(path, padding.clone() + &text).unwrap();
-    }
+    pad_checkout(repo.path());
     assert_eq!(measured(repo.path(), &["validate"], &limit).code, Some(2));
     for (args, before) in commands.iter().zip(before) {
         let run = measured(repo.path(), args, &limit);

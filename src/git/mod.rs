@@ -238,12 +238,18 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
     let index_written = std::fs::metadata(repo.path().join("index"))
         .and_then(|m| m.modified())
         .ok();
+    let base = Base {
+        repo: &repo,
+        tree: &base_tree,
+        prefix: &prefix,
+        roots: &roots,
+    };
     let mut sides: BTreeMap<String, Sides> = BTreeMap::new();
     // The working tree is listed while the index is read and the staged
     // change is found.
     let (index, listed) = std::thread::scope(|scope| {
         let listing = scope.spawn(|| worktree::list(root));
-        let index = read_index(&repo, &base_tree, &prefix, &roots, &mut opts, &mut sides);
+        let index = read_index(&base, &mut opts, &mut sides);
         let listed = listing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -254,42 +260,8 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
     };
     let suspects =
         listed.and_then(|listed| worktree::suspects(listed, entries, index_written, &prefix));
-    // Read from the file: the suspects against their entries alone, in an
-    // index in memory (which checks the paths it takes, as loading one does
-    // not: one it refuses sends everything to libgit2).
-    let mut narrowed = match (&suspects, &index) {
-        (Some(suspects), IndexSource::File(entries)) => {
-            worktree::narrowed(entries, suspects, &prefix).ok()
-        }
-        _ => None,
-    };
-    let mut loaded = match index {
-        IndexSource::Loaded(index, _) => Some(index),
-        IndexSource::File(_) => None,
-    };
-    let unstaged = match (suspects, narrowed.as_mut()) {
-        (Some(suspects), Some(narrowed)) => {
-            // As the repository's index: libgit2 would otherwise load the
-            // whole file to learn whether names ignore case.
-            repo.set_index(narrowed)?;
-            only_in(&repo, narrowed, &prefix, &suspects)?
-        }
-        (suspects, _) => {
-            // Both sides from one load of the index.
-            if loaded.is_none() {
-                sides.clear();
-                loaded = Some(staged(
-                    &repo, &base_tree, &prefix, &roots, &mut opts, &mut sides,
-                )?);
-            }
-            let index = loaded.as_ref().expect("loaded above");
-            match suspects {
-                Some(suspects) => only_in(&repo, index, &prefix, &suspects)?,
-                None => repo.diff_index_to_workdir(Some(index), Some(&mut opts))?,
-            }
-        }
-    };
-    for delta in unstaged.deltas() {
+    let unstaged = unstaged(&base, index, suspects, &mut opts, &mut sides)?;
+    for delta in unstaged.diff.deltas() {
         if let Some(path) = delta_path(&delta) {
             sides.entry(path).or_default().unstaged = Some(Side::of(&delta));
         }
@@ -305,6 +277,15 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Vec<Changed>, GitError> {
     Ok(out)
 }
 
+/// What a change is measured from: the base tree, and what of the working
+/// tree incidentkit reads (`roots` of the incident repository at `prefix`).
+struct Base<'a, 'r> {
+    repo: &'r Repository,
+    tree: &'a git2::Tree<'r>,
+    prefix: &'a str,
+    roots: &'a [&'a str],
+}
+
 /// The index as `changes_since` compares it: its entries, and libgit2's
 /// index when libgit2 loaded it.
 enum IndexSource {
@@ -314,64 +295,66 @@ enum IndexSource {
     Loaded(git2::Index, Vec<git2::IndexEntry>),
 }
 
-/// Reads the index and puts the change from `base` to it in `sides`: from
-/// the index file when its cache of trees holds its tree, else as libgit2
-/// loads it.
+/// Reads the index and puts the change from the base to it in `sides`:
+/// from the index file when its cache of trees holds its tree, else as
+/// libgit2 loads it.
 fn read_index(
-    repo: &Repository,
-    base: &git2::Tree<'_>,
-    prefix: &str,
-    roots: &[&str],
+    base: &Base<'_, '_>,
     opts: &mut git2::DiffOptions,
     sides: &mut BTreeMap<String, Sides>,
 ) -> Result<IndexSource, GitError> {
+    let repo = base.repo;
     // Where names ignore case, libgit2 matches them so: its own load.
     let exact_case = !repo
         .config()
         .and_then(|c| c.get_bool("core.ignorecase"))
         .unwrap_or(false);
     let read = exact_case
-        .then(|| index_file::read(repo, prefix))
+        .then(|| index_file::read(repo, base.prefix))
         .flatten()
         .and_then(|index| {
             let tree = repo.find_tree(index.tree?).ok()?;
             Some((index.entries, tree))
         });
     if let Some((entries, tree)) = read {
-        for (path, side) in tree_diff::changes(repo, base, &tree, prefix, roots)? {
-            sides.entry(path).or_default().staged = Some(side);
-        }
+        put_staged(base, &tree, sides)?;
         return Ok(IndexSource::File(entries));
     }
-    let index = staged(repo, base, prefix, roots, opts, sides)?;
+    let index = staged(base, opts, sides)?;
     let entries = index
         .iter()
-        .filter(|e| e.path.starts_with(prefix.as_bytes()))
+        .filter(|e| e.path.starts_with(base.prefix.as_bytes()))
         .collect();
     Ok(IndexSource::Loaded(index, entries))
 }
 
-/// Loads the index and puts the change from `base` to it in `sides`.
+/// Puts the change from the base to the index's `tree` in `sides`.
+fn put_staged(
+    base: &Base<'_, '_>,
+    tree: &git2::Tree<'_>,
+    sides: &mut BTreeMap<String, Sides>,
+) -> Result<(), git2::Error> {
+    for (path, side) in tree_diff::changes(base.repo, base.tree, tree, base.prefix, base.roots)? {
+        sides.entry(path).or_default().staged = Some(side);
+    }
+    Ok(())
+}
+
+/// Loads the index and puts the change from the base to it in `sides`.
 fn staged(
-    repo: &Repository,
-    base: &git2::Tree<'_>,
-    prefix: &str,
-    roots: &[&str],
+    base: &Base<'_, '_>,
     opts: &mut git2::DiffOptions,
     sides: &mut BTreeMap<String, Sides>,
 ) -> Result<git2::Index, GitError> {
+    let repo = base.repo;
     let mut index = repo.index()?;
     // The index as a tree: from git's cache of trees when nothing is staged
     // (no object written), else written as `git commit` would.
     match index.write_tree().and_then(|oid| repo.find_tree(oid)) {
-        Ok(tree) => {
-            for (path, side) in tree_diff::changes(repo, base, &tree, prefix, roots)? {
-                sides.entry(path).or_default().staged = Some(side);
-            }
-        }
+        Ok(tree) => put_staged(base, &tree, sides)?,
         // A repository we may not write to: compare with the index itself.
         Err(_) => {
-            let staged = repo.diff_tree_to_index(Some(base), Some(&index), Some(opts))?;
+            let staged = repo.diff_tree_to_index(Some(base.tree), Some(&index), Some(opts))?;
             for delta in staged.deltas() {
                 if let Some(path) = delta_path(&delta) {
                     sides.entry(path).or_default().staged = Some(Side::of(&delta));
@@ -380,6 +363,55 @@ fn staged(
         }
     }
     Ok(index)
+}
+
+/// The change from the index to the working tree, with the index it was
+/// made against, kept while the change is read.
+struct Unstaged<'r> {
+    diff: git2::Diff<'r>,
+    _index: git2::Index,
+}
+
+/// The index against the working tree: read from the file, only the
+/// `suspects` against their entries alone, in an index in memory (which
+/// checks the paths it takes, as loading one does not: one it refuses
+/// sends everything to libgit2); else against the index libgit2 loads,
+/// both sides from that one load.
+fn unstaged<'r>(
+    base: &Base<'_, 'r>,
+    index: IndexSource,
+    suspects: Option<std::collections::BTreeSet<String>>,
+    opts: &mut git2::DiffOptions,
+    sides: &mut BTreeMap<String, Sides>,
+) -> Result<Unstaged<'r>, GitError> {
+    let repo = base.repo;
+    if let (Some(suspects), IndexSource::File(entries)) = (&suspects, &index)
+        && let Ok(mut narrowed) = worktree::narrowed(entries, suspects, base.prefix)
+    {
+        // As the repository's index: libgit2 would otherwise load the
+        // whole file to learn whether names ignore case.
+        repo.set_index(&mut narrowed)?;
+        let diff = only_in(repo, &narrowed, base.prefix, suspects)?;
+        return Ok(Unstaged {
+            diff,
+            _index: narrowed,
+        });
+    }
+    let index = match index {
+        IndexSource::Loaded(index, _) => index,
+        IndexSource::File(_) => {
+            sides.clear();
+            staged(base, opts, sides)?
+        }
+    };
+    let diff = match &suspects {
+        Some(suspects) => only_in(repo, &index, base.prefix, suspects)?,
+        None => repo.diff_index_to_workdir(Some(&index), Some(opts))?,
+    };
+    Ok(Unstaged {
+        diff,
+        _index: index,
+    })
 }
 
 /// The index against the working tree in the configuration, `templates/`
