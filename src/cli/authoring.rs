@@ -118,7 +118,7 @@ impl Session {
         }
         let hint = match near_id(id, &self.ids) {
             Some(near) => format!("did you mean `{near}`?"),
-            None if id.starts_with('.') && is_plain_name(&id.replacen('.', "", 1)) => {
+            None if id.strip_prefix('.').is_some_and(is_plain_name) => {
                 "a folder whose name starts with a dot is hidden: incidentkit never reads it".into()
             }
             None => "`incident list` shows the ids".to_string(),
@@ -320,7 +320,6 @@ impl Session {
     }
 }
 
-/// Whether `id` can be a folder name of `incidents/` (nothing that leaves it).
 /// The configuration and the incidents `pick` names among the folders of
 /// `incidents/` (given by name), checked as `validate` checks them, with
 /// those folders' names; a link where one is read (in `incidents/` itself:
@@ -377,6 +376,8 @@ fn near_id<'a>(typed: &str, ids: &'a [String]) -> Option<&'a str> {
     })
 }
 
+/// Whether `id` can be an incident folder a listing of `incidents/` holds:
+/// nothing that leaves it, nothing hidden.
 fn is_plain_name(id: &str) -> bool {
     !id.is_empty() && !id.starts_with('.') && !id.contains(['/', '\\'])
 }

@@ -30,8 +30,8 @@ pub(super) fn entries_with(repo: &Repository, wanted: impl Fn(u32) -> bool) -> O
         return Some(found);
     };
     parse(&bytes, |entry| {
-        if wanted(entry.mode) {
-            found.push((entry.path.to_vec(), entry.mode));
+        if wanted(entry.mode()) {
+            found.push((entry.path.to_vec(), entry.mode()));
         }
     })?;
     Some(found)
@@ -64,7 +64,7 @@ pub(super) fn read(repo: &Repository, under: &str) -> Option<Contents> {
     })?;
     Some(Contents {
         entries,
-        tree: cached_root(extensions),
+        tree: cached_root(&extensions),
     })
 }
 
@@ -96,24 +96,22 @@ fn index_bytes(repo: &Repository) -> Option<Option<Vec<u8>>> {
 
 /// One entry as the index file holds it.
 struct Raw<'b> {
-    /// The ten 32-bit fields of stat data, as written.
+    /// The ten 32-bit fields of stat data, as written (the mode among them).
     stat: &'b [u8],
     id: &'b [u8],
     flags: u16,
     extended: u16,
-    mode: u32,
     path: &'b [u8],
 }
 
 impl Raw<'_> {
+    /// Field `n` of the stat data (`parse` took all ten).
     fn field(&self, n: usize) -> u32 {
-        let at = n * 4;
-        u32::from_be_bytes([
-            self.stat[at],
-            self.stat[at + 1],
-            self.stat[at + 2],
-            self.stat[at + 3],
-        ])
+        u32_at(self.stat, n * 4).unwrap_or_default()
+    }
+
+    fn mode(&self) -> u32 {
+        self.field(6)
     }
 
     fn to_index_entry(&self) -> IndexEntry {
@@ -123,7 +121,7 @@ impl Raw<'_> {
             mtime: time(2),
             dev: self.field(4),
             ino: self.field(5),
-            mode: self.mode,
+            mode: self.mode(),
             uid: self.field(7),
             gid: self.field(8),
             file_size: self.field(9),
@@ -135,10 +133,9 @@ impl Raw<'_> {
     }
 }
 
-/// Each entry of an index file, in its order, then the bytes of its
-/// extensions; `None` when the file is not an index this reader knows,
-/// whole.
-fn parse(bytes: &[u8], mut each: impl FnMut(&Raw<'_>)) -> Option<&[u8]> {
+/// Each entry of an index file, in its order, then its extensions; `None`
+/// when the file is not an index this reader knows, whole.
+fn parse(bytes: &[u8], mut each: impl FnMut(&Raw<'_>)) -> Option<Vec<Extension<'_>>> {
     if bytes.get(..4)? != b"DIRC" {
         return None;
     }
@@ -166,7 +163,6 @@ fn parse(bytes: &[u8], mut each: impl FnMut(&Raw<'_>)) -> Option<&[u8]> {
             extended = flag_bytes(name)?;
             name += 2;
         }
-        let entry_start = at;
         if version == 4 {
             let (strip, used) = varint(bytes.get(name..)?)?;
             name += used;
@@ -192,57 +188,51 @@ fn parse(bytes: &[u8], mut each: impl FnMut(&Raw<'_>)) -> Option<&[u8]> {
             id,
             flags,
             extended,
-            mode: u32_at(bytes, entry_start + 24)?,
             path: &path,
         });
     }
-    let extensions = bytes.get(at..bytes.len().checked_sub(SHA1)?)?;
-    extensions_known(extensions).then_some(extensions)
+    extensions(bytes.get(at..bytes.len().checked_sub(SHA1)?)?)
 }
 
 /// The tree of the whole index, from the first entry of its cache of trees
 /// (`TREE`: path, entry count, subtree count, then the tree's id when the
 /// count is not -1, i.e. nothing was staged in it since it was written).
-fn cached_root(mut rest: &[u8]) -> Option<Oid> {
-    while let (Some(signature), Some(size)) = (rest.get(..4), u32_at(rest, 4)) {
-        let data = rest.get(8..8 + size as usize)?;
-        if signature == b"TREE" {
-            // The root's path is empty.
-            let (b"", rest) = data.split_at(nul(data)?) else {
-                return None;
-            };
-            let line = &rest[1..];
-            let end = line.iter().position(|&b| b == b'\n')?;
-            let (count, _subtrees) = std::str::from_utf8(&line[..end]).ok()?.split_once(' ')?;
-            if count.parse::<i64>().ok()? < 0 {
-                return None;
-            }
-            return Oid::from_bytes(line.get(end + 1..end + 1 + SHA1)?).ok();
-        }
-        rest = rest.get(8 + size as usize..)?;
+fn cached_root(extensions: &[Extension<'_>]) -> Option<Oid> {
+    let (_, data) = extensions
+        .iter()
+        .find(|(signature, _)| *signature == b"TREE")?;
+    // The root's path is empty.
+    let (b"", rest) = data.split_at(nul(data)?) else {
+        return None;
+    };
+    let line = &rest[1..];
+    let end = line.iter().position(|&b| b == b'\n')?;
+    let (count, _subtrees) = std::str::from_utf8(&line[..end]).ok()?.split_once(' ')?;
+    if count.parse::<i64>().ok()? < 0 {
+        return None;
     }
-    None
+    Oid::from_bytes(line.get(end + 1..end + 1 + SHA1)?).ok()
 }
 
-/// Whether the extensions after the entries are whole and all optional:
+/// An extension after the entries: its signature and its data.
+type Extension<'b> = (&'b [u8], &'b [u8]);
+
+/// The extensions after the entries, when they are whole and all optional:
 /// one whose name starts with a lowercase letter changes what the entries
 /// mean (a split index's `link` keeps entries in another file, a sparse
 /// index's `sdir` makes an entry stand for a whole folder), and git itself
 /// refuses an index with one it does not know.
-fn extensions_known(mut rest: &[u8]) -> bool {
+fn extensions(mut rest: &[u8]) -> Option<Vec<Extension<'_>>> {
+    let mut found = Vec::new();
     while !rest.is_empty() {
-        let (Some(signature), Some(size)) = (rest.get(..4), u32_at(rest, 4)) else {
-            return false;
-        };
+        let (signature, size) = (rest.get(..4)?, u32_at(rest, 4)? as usize);
         if !signature[0].is_ascii_uppercase() {
-            return false;
+            return None;
         }
-        match rest.get(8 + size as usize..) {
-            Some(next) => rest = next,
-            None => return false,
-        }
+        found.push((signature, rest.get(8..8 + size)?));
+        rest = &rest[8 + size..];
     }
-    true
+    Some(found)
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
@@ -271,6 +261,7 @@ fn varint(bytes: &[u8]) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::git::tests::git;
     use git2::{IndexEntry, IndexTime, Oid};
 
     /// An entry of the empty blob (which `Repository::init`'s callers
@@ -372,17 +363,6 @@ mod tests {
         split.extend_from_slice(&[0; 20]);
         split.extend_from_slice(&[0; SHA1]);
         assert_eq!(parse(&split, |_| ()), None);
-    }
-
-    fn git(dir: &std::path::Path, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-        String::from_utf8(out.stdout).unwrap()
     }
 
     /// Indexes as git itself writes them (a tree cache, version 4, a split

@@ -730,6 +730,18 @@ mod tests {
         assert_eq!(file_for(&nested, "x.json"), "ops-incidents-repo.x.json");
     }
 
+    /// The git program run in `dir`, which must succeed: its output.
+    pub(super) fn git(dir: &Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     fn commit_all(repo: &Repository) {
         let mut index = repo.index().unwrap();
         index
@@ -1026,27 +1038,18 @@ mod tests {
     fn an_index_git_wrote_is_read_from_its_file_with_the_same_answer() {
         let tmp = tempfile::tempdir().unwrap();
         let top = tmp.path();
-        let git = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-                .args(args)
-                .current_dir(top)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "git {args:?}: {out:?}");
-        };
-        git(&["init", "-q", "-b", "main"]);
+        git(top, &["init", "-q", "-b", "main"]);
         let root = top.join("ops/status");
         write_in(&root, "incidentkit.yaml", "site: {name: x}\n");
         write_in(&root, "incidents/a/incident.yaml", "title: a\n");
         write_in(&root, "incidents/b/incident.yaml", "title: b\n");
         write_in(top, ".gitattributes", "*.yaml text\n");
-        git(&["add", "-A"]);
-        git(&["commit", "-q", "-m", "one"]);
+        git(top, &["add", "-A"]);
+        git(top, &["commit", "-q", "-m", "one"]);
         write_in(&root, "incidents/a/updates/1.yaml", "status: resolved\n");
-        git(&["add", "-A"]);
-        git(&["commit", "-q", "-m", "two"]);
-        git(&["reset", "-q", "--soft", "HEAD~1"]);
+        git(top, &["add", "-A"]);
+        git(top, &["commit", "-q", "-m", "two"]);
+        git(top, &["reset", "-q", "--soft", "HEAD~1"]);
         std::thread::sleep(std::time::Duration::from_millis(1100));
         write_in(&root, "incidents/b/incident.yaml", "title: B\n");
         write_in(&root, "incidents/c/incident.yaml", "title: c\n");

@@ -6,7 +6,7 @@
 //! status of the whole tree was a third of a full `validate` on 10,000
 //! incidents.
 
-use crate::paths::{INCIDENTS, in_incident, incident_dir};
+use crate::paths::{INCIDENTS, in_incident};
 use crate::repo::layout::{Layout, is_within};
 use crate::repo::{Files, Stamp, Stamps};
 use rayon::prelude::*;
@@ -17,7 +17,7 @@ use std::time::SystemTime;
 /// What `suspects` compares with the index: the repository's listing and
 /// each file's stamp. `None` when `incidents` is not a folder (a file, a
 /// link: the listing sees nothing there) or cannot be listed; then libgit2
-/// compares everything. On its own thread while libgit2 loads the index.
+/// compares everything. On its own thread while the index is read.
 pub(super) fn list(root: &Path) -> Option<(Layout, Stamps)> {
     let top = std::fs::symlink_metadata(root.join(INCIDENTS));
     if top.as_ref().is_ok_and(|m| !m.is_dir()) {
@@ -69,7 +69,7 @@ pub(super) fn suspects(
                     .get(*path)
                     .is_some_and(|stamp| unchanged(entry, stamp, index_written)))
     });
-    let mut suspects: BTreeSet<String> = changed.map(|(path, _)| scope(path)).collect();
+    let mut suspects: BTreeSet<String> = changed.map(|(path, _)| scope(path).to_string()).collect();
     let listed: Vec<&str> = layout
         .strays
         .iter()
@@ -85,16 +85,17 @@ pub(super) fn suspects(
     let untracked = listed
         .par_iter()
         .filter(|path| tracked.binary_search_by(|(p, _)| p.cmp(path)).is_err());
-    suspects.par_extend(untracked.map(|path| scope(path)));
+    suspects.par_extend(untracked.map(|path| scope(path).to_string()));
     Some(suspects)
 }
 
 /// The incident folder `path` lies in, or `path` itself when it lies right
-/// under `incidents/`.
-fn scope(path: &str) -> String {
+/// under `incidents/`: a part of `path`, as every entry of the index is
+/// scoped.
+fn scope(path: &str) -> &str {
     match in_incident(path) {
-        Some((id, _)) => incident_dir(id),
-        None => path.to_string(),
+        Some((id, _)) => &path[..INCIDENTS.len() + 1 + id.len()],
+        None => path,
     }
 }
 
@@ -146,7 +147,7 @@ pub(super) fn narrowed(
     let compared = |path: &str| {
         is_within(path, crate::repo::CONFIG_FILE)
             || is_within(path, crate::paths::TEMPLATES)
-            || suspects.contains(&scope(path))
+            || suspects.contains(scope(path))
     };
     for entry in index {
         let in_repository = std::str::from_utf8(&entry.path)
