@@ -5,7 +5,7 @@
 //!
 //! Without Chromium the tests fail when `CI=true` and warn loudly elsewhere.
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use crate::support::example;
 use scraper::{ElementRef, Html, Selector};
 use std::ffi::OsString;
@@ -442,7 +442,7 @@ fn hostile_text_in_every_field_stays_text_in_the_dom() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     let short =
         format!("<script>{PWN}</script><img src=x onerror={PWN}><x-evil data-evil=1>t</x-evil>");
     let long = format!(

@@ -1,6 +1,6 @@
 //! `incident build` on the example repository, through the real binary.
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use crate::support::{example, read_tree};
 use assert_cmd::Command;
 use serde_json::Value;
@@ -337,7 +337,7 @@ fn the_feeds_parse_with_one_entry_per_public_update() {
 fn hostile_text_renders_as_text_everywhere() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     let hostile = "<script>alert(1)</script><img src=x onerror=alert(1)>";
     let edit = |file: &str, from: &str, to: &str| {
         let path = repo.join(file);
@@ -432,7 +432,7 @@ fn hostile_text_renders_as_text_everywhere() {
 fn a_failed_build_keeps_the_previous_site() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     // Without --out the site goes to site/ in the repository.
     incident(&repo).arg("build").assert().success();
     let before = read_tree(&repo.join("site"));
@@ -485,7 +485,7 @@ fn names(dir: &Path) -> Vec<String> {
 #[cfg(target_os = "linux")]
 fn example_in_git(tmp: &Path) -> (std::path::PathBuf, impl Fn(&str)) {
     let repo = tmp.join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     crate::support::git(&repo, &["init", "-q"]);
     let at = {
         let repo = repo.clone();
@@ -687,7 +687,7 @@ fn postmortem_and_report_render() {
 /// built-in template with `text`.
 fn example_overriding(template: &str, text: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&example(), tmp.path());
+    copy_example(tmp.path());
     let file = tmp.path().join("templates").join(template);
     fs::create_dir_all(file.parent().unwrap()).unwrap();
     fs::write(file, text).unwrap();
@@ -840,7 +840,7 @@ fn refuses_internal_documents_inside_the_public_site_or_around_it() {
 fn a_feed_keeps_the_hundred_newest_entries_each_with_its_own_message() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     // A long incident on one component: 150 updates, 20 minutes apart.
     let dir = repo.join("incidents/2026-10-01-search-degraded");
     fs::create_dir_all(dir.join("updates")).unwrap();
@@ -922,7 +922,7 @@ fn a_feed_keeps_the_hundred_newest_entries_each_with_its_own_message() {
 fn feed_entries_of_the_same_second_are_ordered_by_their_ids() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     for id in ["2026-10-02-search-slow", "2026-10-02-search-slow-eu"] {
         let dir = repo.join("incidents").join(id);
         fs::create_dir_all(dir.join("updates")).unwrap();

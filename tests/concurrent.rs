@@ -3,7 +3,7 @@
 //! two incidents declared with the same title on the same day collide in a
 //! way git reports and `validate` explains.
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use git2::{Oid, Repository};
 use std::path::Path;
 use std::process::Command;
@@ -121,7 +121,7 @@ fn merge(repo: &Repository, ours: Oid, theirs: Oid) -> Result<Oid, Vec<String>> 
 
 fn base() -> (tempfile::TempDir, Repository, Oid) {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&crate::support::example(), tmp.path());
+    copy_example(tmp.path());
     let repo = Repository::init(tmp.path()).unwrap();
     let base = commit_all(&repo, &[], "base");
     (tmp, repo, base)

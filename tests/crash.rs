@@ -107,7 +107,7 @@ fn validates(repo: &Path) -> bool {
 fn killed_writers_leave_a_valid_repository_and_no_temporary_files() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&crate::support::example(), &repo);
+    crate::support::copy_example(&repo);
     assert!(incident(&repo).arg("build").status().unwrap().success());
     let mut site = read_tree(&repo.join("site")).unwrap();
 

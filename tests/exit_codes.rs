@@ -2,7 +2,7 @@
 //! 1 findings or a refusal, 2 usage, 3 not eligible for the fast lane
 //! (tests/fast_lane.rs), 4 the disk, the network or GitHub failed.
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use crate::support::example;
 use assert_cmd::Command;
 use std::path::Path;
@@ -19,7 +19,7 @@ fn incident(dir: &Path) -> Command {
 #[test]
 fn findings_and_refusals_exit_1() {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&example(), tmp.path());
+    copy_example(tmp.path());
     incident(tmp.path())
         .args(["resolve", "checkout-502s"])
         .assert()
@@ -59,7 +59,7 @@ fn usage_exits_2() {
 #[test]
 fn an_index_that_cannot_be_read_exits_2() {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&example(), tmp.path());
+    copy_example(tmp.path());
     crate::support::git(tmp.path(), &["init", "-q", "-b", "main"]);
     crate::support::commit_all(tmp.path(), "example");
     crate::support::git(tmp.path(), &["update-index", "--split-index"]);

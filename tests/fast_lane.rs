@@ -6,7 +6,7 @@
 //! on the authoring commands: push to a real (bare, local) origin with git,
 //! open the pull request once, add to it after.
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use crate::support::git;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -215,7 +215,7 @@ impl Fake {
 fn base() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("repo");
-    copy_dir(&crate::support::example(), &dir);
+    copy_example(&dir);
     let config = dir.join("incidentkit.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(

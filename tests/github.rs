@@ -511,7 +511,7 @@ struct Run {
 fn example() -> (TempDir, PathBuf) {
     let tmp = TempDir::new().unwrap();
     let dir = tmp.path().join("acme");
-    crate::support::copy_dir(&crate::support::example(), &dir);
+    crate::support::copy_example(&dir);
     (tmp, dir)
 }
 

@@ -414,9 +414,8 @@ fn public_facts(site: &Path) -> Value {
 #[test]
 fn round_trip_build_import_build_keeps_the_public_api() {
     let tmp = tempfile::tempdir().unwrap();
-    let example = crate::support::example();
     let repo = tmp.path().join("acme");
-    crate::support::copy_dir(&example, &repo);
+    crate::support::copy_example(&repo);
     stdout(
         incident(&repo)
             .args(["build", "--out"])

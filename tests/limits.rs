@@ -2,7 +2,7 @@
 //! memory (peak RSS measured with GNU time), and a repository larger than its
 //! limit is refused with a clear error.
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,7 +12,7 @@ const UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26T10-0
 
 fn example_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&crate::support::example(), tmp.path());
+    copy_example(tmp.path());
     // The README's quick start builds the example in place: a site from
     // that run is not this test's.
     let _ = fs::remove_dir_all(tmp.path().join("site"));

@@ -2,7 +2,7 @@
 //! takes it again while the incident's files are unchanged (name, size,
 //! modification time, as git's index does): same answers, warm or cold.
 
-use crate::support::{commit_all, copy_dir, example, git, incident, read_tree};
+use crate::support::{commit_all, copy_example, git, incident, read_tree};
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -59,7 +59,7 @@ fn set_mtime(path: &Path, at: SystemTime) {
 
 fn repository() -> TempDir {
     let tmp = TempDir::new().unwrap();
-    copy_dir(&example(), tmp.path());
+    copy_example(tmp.path());
     git(tmp.path(), &["init", "-q", "-b", "main"]);
     commit_all(tmp.path(), "example");
     age(tmp.path());
@@ -196,7 +196,7 @@ fn files_just_written_are_read_every_time() {
 #[test]
 fn outside_git_nothing_is_kept() {
     let tmp = TempDir::new().unwrap();
-    copy_dir(&example(), tmp.path());
+    copy_example(tmp.path());
     age(tmp.path());
     let before = read_tree(tmp.path());
     list(tmp.path());

@@ -5,7 +5,7 @@
 
 use crate::support::gen_corpus;
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use crate::support::{example, read_tree};
 use assert_cmd::Command;
 use incidentkit::model::facts::Source;
@@ -57,7 +57,7 @@ fn count(haystack: &str, needle: &str) -> usize {
 fn an_internal_entry_changes_no_public_file() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     let before = tmp.path().join("before");
     incident(&repo)
         .args(["build", "--out"])

@@ -1,7 +1,7 @@
 //! The pull-request path: a base commit holding the example, then a change
 //! checked with `validate --changed-since` and described by `diff`.
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use assert_cmd::Command;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ const SEV1_UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26
 /// A git repository whose first commit is the example; returns its root.
 fn base_repository(tmp: &Path) -> PathBuf {
     let root = tmp.join("acme");
-    copy_dir(&crate::support::example(), &root);
+    copy_example(&root);
     let repo = git2::Repository::init(&root).unwrap();
     let mut index = repo.index().unwrap();
     index

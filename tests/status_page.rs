@@ -2,7 +2,7 @@
 //! through the real binary on the example, each format read by an
 //! independent parser.
 
-use crate::support::copy_dir;
+use crate::support::copy_example;
 use crate::support::example;
 use assert_cmd::Command;
 use scraper::{Html, Selector};
@@ -159,7 +159,7 @@ fn each_component_has_a_page_linked_from_the_front_page() {
 fn a_component_feed_keeps_its_ids_and_moves_with_a_new_update() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     let before = build(&repo, &tmp.path().join("a"));
     let (updated, entries) = atom(&before["components/notifications.atom"]);
     assert_eq!(entries.len(), 2, "{entries:?}");
@@ -248,7 +248,7 @@ json.dump(out, sys.stdout)
 fn the_maintenance_calendar_parses_and_a_new_update_raises_the_sequence() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     let before = build(&repo, &tmp.path().join("a"));
     let ics = &before["maintenance.ics"];
     // RFC 5545: CRLF line endings, content lines folded at 75 octets.
@@ -319,7 +319,7 @@ fn the_maintenance_calendar_parses_and_a_new_update_raises_the_sequence() {
 fn a_maintenance_is_cancelled_with_an_update_and_an_incident_cannot_be() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     incident(&repo)
         .args([
             "update",
@@ -485,7 +485,7 @@ fn the_page_is_built_in_each_configured_language() {
 fn site_language_switches_the_root_and_an_untranslated_open_update_warns() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     let config = repo.join("incidentkit.yaml");
     let text = fs::read_to_string(&config).unwrap();
     fs::write(
@@ -572,7 +572,7 @@ fn as_of_a_time_is_the_page_as_it_was_then() {
     // existed then (later entries, later incidents and post-mortems removed:
     // validate refuses entries in the future, rightly).
     let repo_then = tmp.path().join("repo-then");
-    copy_dir(&example(), &repo_then);
+    copy_example(&repo_then);
     let cutoff: jiff::Timestamp = during.parse().unwrap();
     for dir in fs::read_dir(repo_then.join("incidents")).unwrap() {
         let dir = dir.unwrap().path();
@@ -634,7 +634,7 @@ fn build_tree(dir: &Path) -> BTreeMap<String, String> {
 fn as_of_a_revision_builds_the_files_of_that_commit() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    copy_dir(&example(), &repo);
+    copy_example(&repo);
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
             .current_dir(&repo)

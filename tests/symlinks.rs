@@ -77,7 +77,7 @@ enum Target {
 /// A copy of the example in `tmp/acme`.
 fn example(tmp: &Path) -> PathBuf {
     let root = tmp.join("acme");
-    copy_dir(&crate::support::example(), &root);
+    crate::support::copy_example(&root);
     root
 }
 

@@ -147,3 +147,20 @@ pub fn commit_all(root: &Path, message: &str) -> git2::Oid {
 pub fn example() -> PathBuf {
     project("examples/acme")
 }
+
+/// Copies the bundled example as committed: without the site the README's
+/// quick start builds into it (`examples/acme/site`).
+pub fn copy_example(to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(example()).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_name() == "site" {
+            continue;
+        } else if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
