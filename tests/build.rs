@@ -585,15 +585,33 @@ fn a_kept_site_is_claimed_only_by_its_own_output_and_never_through_a_link() {
 
 #[cfg(target_os = "linux")]
 #[test]
-fn a_site_outside_the_work_tree_leaves_no_copy_beside_it() {
+fn a_site_outside_the_work_tree_is_kept_in_the_git_folder_not_beside_it() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, _) = example_in_git(tmp.path());
     let out = tmp.path().join("out");
-    for _ in 0..3 {
-        build(&repo, &out.join("site"));
-    }
+    build(&repo, &out.join("site"));
+    build(&repo, &out.join("site"));
+    let index = inode(&out.join("site/index.html"));
+    build(&repo, &out.join("site"));
     assert_eq!(names(&out), ["site"]);
-    assert!(!repo.join(".git/incidentkit").exists());
+    // Named by the whole path: `out/site` in the work tree is another output.
+    let whole = fs::canonicalize(&out).unwrap().join("site");
+    let name = whole.to_string_lossy().replace('/', "%2F");
+    let kept = repo
+        .join(".git/incidentkit")
+        .join(format!("previous-{name}"));
+    assert_eq!(inode(&kept.join("index.html")), index, "kept, not copied");
+    assert_eq!(
+        fs::read(kept.join(".incidentkit-kept-for")).unwrap(),
+        whole.as_os_str().as_encoded_bytes()
+    );
+    build(&repo, &out.join("site"));
+    assert_eq!(
+        inode(&out.join("site/index.html")),
+        index,
+        "written in place"
+    );
+    assert!(!read_tree(&out.join("site")).contains_key(".incidentkit-kept-for"));
 }
 
 #[test]

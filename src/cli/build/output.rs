@@ -1,8 +1,7 @@
 //! The folders `build` writes: checked before anything is rendered, staged
 //! beside the target and swapped in, so a failed build leaves the previous
-//! output as it was. A site in the git work tree that a build replaces is
-//! kept in the git folder (`previous_of`) for the next build to write its
-//! pages over (`in_place`).
+//! output as it was. The site a build replaces is kept in the git folder
+//! (`previous_of`) for the next build to write its pages over (`in_place`).
 
 use super::super::CliError;
 use crate::render;
@@ -116,18 +115,25 @@ impl Target {
     }
 }
 
-/// Where the output a build replaces is kept: in the git folder when the
-/// output lies in the work tree (`.git/incidentkit/previous-site`: never
-/// committed, published or in `git status`). Anywhere else it is removed:
-/// a copy beside the site could be served with it, and would keep what a
-/// redaction removed.
+/// Where the output a build replaces is kept: in the git folder
+/// (`.git/incidentkit/previous-site`: never committed, published or in
+/// `git status`), named by the output's path in the work tree, or by its
+/// whole path when it lies outside (`--out /var/www/status`: a deploy host
+/// rebuilds there too). Never beside the site, where it could be served
+/// with it. What a redaction removed stays in it until the next build, as it
+/// stays in git's history. On another file system it cannot be moved there,
+/// and is removed.
 #[cfg(target_os = "linux")]
 fn previous_of(target: &Path, root: &Path) -> Option<PathBuf> {
     let repo = git2::Repository::discover(root).ok()?;
     let workdir = repo.workdir()?.canonicalize().ok()?;
-    let relative = target.strip_prefix(workdir).ok()?.to_string_lossy();
-    // One name per output: `a/b-c` and `a-b/c` must not meet.
-    let name = relative.replace('%', "%25").replace('/', "%2F");
+    let place = target.strip_prefix(workdir).unwrap_or(target);
+    // One name per output: `a/b-c` and `a-b/c` must not meet, nor the work
+    // tree's `srv/site` and `/srv/site`.
+    let name = place
+        .to_string_lossy()
+        .replace('%', "%25")
+        .replace('/', "%2F");
     let previous = repo
         .path()
         .canonicalize()
