@@ -65,11 +65,14 @@ impl InPlace {
             Some((folder, name)) => (self.folder(folder)?, name),
             None => (self.root.clone(), path),
         };
-        let mut file = page(&folder, &name_of(name)?)?;
+        let (mut file, was) = page(&folder, &name_of(name)?)?;
         file.write_all(bytes)?;
         // Cut after writing, not before: the page's blocks are overwritten
-        // rather than freed and allocated again.
-        file.set_len(bytes.len() as u64)?;
+        // rather than freed and allocated again. Only a longer page leaves
+        // bytes to cut.
+        if was > bytes.len() as u64 {
+            file.set_len(bytes.len() as u64)?;
+        }
         lock(&self.written).insert(path.to_string());
         Ok(())
     }
@@ -145,9 +148,9 @@ fn folder(dir: &OwnedFd, name: &CStr) -> io::Result<OwnedFd> {
 }
 
 /// The page `name` in `dir`, to be written from its start (and cut to
-/// length after): the file there when it is a regular file with no other
-/// name, else a new one.
-fn page(dir: &OwnedFd, name: &CStr) -> io::Result<File> {
+/// length after), and its length: the file there when it is a regular file
+/// with no other name, else a new one.
+fn page(dir: &OwnedFd, name: &CStr) -> io::Result<(File, u64)> {
     match openat(dir, name, PAGE, Mode::empty()) {
         Ok(fd) => {
             let stat = fstat(&fd)?;
@@ -155,7 +158,7 @@ fn page(dir: &OwnedFd, name: &CStr) -> io::Result<File> {
             // Another name for the file (a deployed copy made with hard
             // links) would see the rewrite: such a file is replaced.
             if regular && stat.st_nlink == 1 {
-                return Ok(File::from(fd));
+                return Ok((File::from(fd), stat.st_size.try_into().unwrap_or(u64::MAX)));
             }
             drop(fd);
             remove(dir, name, 0)?;
@@ -166,12 +169,8 @@ fn page(dir: &OwnedFd, name: &CStr) -> io::Result<File> {
     }
     let create =
         OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    Ok(File::from(openat(
-        dir,
-        name,
-        create,
-        Mode::from_raw_mode(0o666),
-    )?))
+    let fd = openat(dir, name, create, Mode::from_raw_mode(0o666))?;
+    Ok((File::from(fd), 0))
 }
 
 /// Removes `name` from `dir`, a folder with everything in it; never
