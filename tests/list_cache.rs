@@ -2,7 +2,7 @@
 //! takes it again while the incident's files are unchanged (name, size,
 //! modification time, as git's index does): same answers, warm or cold.
 
-use crate::support::{commit_all, copy_example, git, incident, read_tree};
+use crate::support::{age, commit_all, copy_example, git, incident, read_tree, set_mtime};
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -29,32 +29,6 @@ fn checkout(rows: &serde_json::Value) -> &serde_json::Value {
         .iter()
         .find(|r| r["id"] == "2026-11-26-checkout-502s")
         .unwrap()
-}
-
-/// Sets every file's modification time an hour back: files written in the
-/// last seconds are never cached (an edit in the same clock tick would be
-/// missed).
-fn age(dir: &Path) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.file_name().is_some_and(|n| n == ".git") {
-            continue;
-        }
-        if path.is_dir() {
-            age(&path);
-        } else {
-            set_mtime(&path, SystemTime::now() - Duration::from_secs(3600));
-        }
-    }
-}
-
-fn set_mtime(path: &Path, at: SystemTime) {
-    fs::File::options()
-        .write(true)
-        .open(path)
-        .unwrap()
-        .set_modified(at)
-        .unwrap();
 }
 
 fn repository() -> TempDir {

@@ -9,6 +9,7 @@ mod support;
 mod authoring;
 mod browser;
 mod build;
+mod check_cache;
 mod concurrent;
 mod corpus;
 mod crash;

@@ -5,6 +5,7 @@
 mod document;
 pub(crate) mod glance;
 mod guard;
+mod kept;
 pub(crate) mod lexicon;
 pub mod rules;
 mod schema;
@@ -18,10 +19,11 @@ use crate::model::exempt::Exemptions;
 use crate::model::{Config, Incident, Repository};
 use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::locate::{Place, SourceMap};
-use crate::repo::{CONFIG_FILE, Files};
+use crate::repo::{CONFIG_FILE, Files, Stamps};
 use crate::schemas::FileKind;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use kept::{Fresh, Kept, Shelf};
 use lexicon::Lexicon;
 use rayon::prelude::*;
 use rules::{Practice, Subject};
@@ -41,6 +43,19 @@ pub(crate) struct IncidentFiles {
     pub corrections: Vec<String>,
     /// Aligned with `amendments.redactions`.
     pub redactions: Vec<String>,
+}
+
+impl IncidentFiles {
+    /// Every file of `dir`: what an incident read without a finding came from.
+    fn of(dir: &IncidentDir) -> Self {
+        Self {
+            incident: dir.incident.clone().unwrap_or_default(),
+            updates: dir.updates.clone(),
+            postmortem: dir.postmortem.clone(),
+            corrections: dir.corrections.clone(),
+            redactions: dir.redactions.clone(),
+        }
+    }
 }
 
 /// What a check found: the repository (when it could be built) and the
@@ -123,12 +138,19 @@ fn check_scoped(
         Keep::Findings if scope.is_none() => files.clone().counting(),
         _ => files.clone(),
     };
-    let (files, layout) = guard::guarded_scan(files, scope, |files| match scope {
-        Some(ids) => files.scan_only(ids),
-        None => files.scan(),
+    // A whole check that keeps the model takes unchanged incidents from
+    // what an earlier one kept (`kept`), trusting their files' stamps.
+    let keeping = scope.is_none() && matches!(keep, Keep::Model | Keep::Public);
+    let (files, listed) = guard::guarded_scan(files, scope, |files| match scope {
+        Some(ids) => files
+            .scan_only(ids)
+            .map(|layout| (layout, Stamps::default())),
+        None if keeping => files.scan_stamped(),
+        None => files.scan().map(|layout| (layout, Stamps::default())),
     });
     let files = &files;
-    let layout = layout?;
+    let (layout, stamps) = listed?;
+    let kept = keeping.then(|| Kept::open(files.root(), stamps));
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
@@ -153,13 +175,22 @@ fn check_scoped(
         crate::clock::now(),
         config.as_ref().map_or(TimeZone::UTC, Config::timezone),
     );
-    let loaded: Vec<Checked> = layout
+    let dirs: Vec<&IncidentDir> = layout
         .incidents
-        .par_iter()
+        .iter()
         .filter(|dir| dir.incident.is_some())
-        .map(|dir| check_incident(files, dir, &clock, practice.as_ref(), keep))
         .collect();
+    let check = |dir: &IncidentDir, kept: Option<(&Kept, &Shelf)>| {
+        check_incident(files, dir, &clock, practice.as_ref(), keep, kept)
+    };
+    let loaded: Vec<Checked> = match &kept {
+        Some(kept) => by_month(kept, &dirs, check),
+        None => dirs.par_iter().map(|dir| check(dir, None)).collect(),
+    };
     files.within_limit()?;
+    if let Some(kept) = &kept {
+        kept.sweep(&layout);
+    }
     let mut incidents = Vec::with_capacity(loaded.iter().filter(|c| c.incident.is_some()).count());
     let mut exemptions = Vec::new();
     let mut read = 0;
@@ -179,6 +210,42 @@ fn check_scoped(
         files: file_count,
         incidents: read,
     })
+}
+
+/// `check` on every incident of `dirs`, a month of them at a time: each
+/// month's records read before its incidents are checked and stored after.
+/// In the order of `dirs`.
+fn by_month(
+    kept: &Kept,
+    dirs: &[&IncidentDir],
+    check: impl Fn(&IncidentDir, Option<(&Kept, &Shelf)>) -> Checked + Sync,
+) -> Vec<Checked> {
+    let mut months: BTreeMap<&str, Vec<(usize, &IncidentDir)>> = BTreeMap::new();
+    for (n, dir) in dirs.iter().enumerate() {
+        months
+            .entry(kept::month_of(&dir.id))
+            .or_default()
+            .push((n, dir));
+    }
+    let mut checked: Vec<(usize, Checked)> = months
+        .par_iter()
+        .flat_map_iter(|(month, dirs)| {
+            let shelf = kept.shelf(month);
+            let mut checked: Vec<(usize, Checked)> = dirs
+                .par_iter()
+                .map(|(n, dir)| (*n, check(dir, Some((kept, &shelf)))))
+                .collect();
+            let fresh: Vec<Fresh> = checked
+                .iter_mut()
+                .filter_map(|(_, c)| c.fresh.take())
+                .collect();
+            let ids: Vec<&str> = dirs.iter().map(|(_, d)| d.id.as_str()).collect();
+            kept.store(month, shelf, &ids, fresh);
+            checked
+        })
+        .collect();
+    checked.sort_unstable_by_key(|(n, _)| *n);
+    checked.into_iter().map(|(_, c)| c).collect()
 }
 
 /// How many files a check read: the configuration and each incident's.
@@ -230,15 +297,63 @@ fn exempt_and_level(
 /// "Now" and the site's time zone, as the rules judge by them.
 type Clock = (Timestamp, TimeZone);
 
-/// Reads one incident and runs every per-incident rule family on it; the
-/// practice families only with a practice (the configuration not broken).
+/// Reads one incident (or takes it as `kept`, when its files did not
+/// change) and runs every per-incident rule family on it; the practice
+/// families only with a practice (the configuration not broken).
 fn check_incident(
     files: &Files,
     dir: &IncidentDir,
     (now, timezone): &Clock,
     practice: Option<&Practice>,
-    kept: Keep,
+    keep: Keep,
+    kept: Option<(&Kept, &Shelf)>,
 ) -> Checked {
+    let taken = kept.and_then(|(kept, shelf)| kept.take(shelf, dir));
+    let (incident, paths, mut out, fresh) = match taken {
+        Some(incident) => (incident, IncidentFiles::of(dir), Vec::new(), None),
+        None => {
+            let (read, out) = read_incident(files, dir);
+            let Some((incident, paths)) = read else {
+                return Checked {
+                    found: out,
+                    ..Checked::default()
+                };
+            };
+            let fresh = kept
+                .filter(|_| out.is_empty())
+                .and_then(|(kept, _)| kept.record(dir, &incident));
+            (incident, paths, out, fresh)
+        }
+    };
+    let subject = Subject {
+        incident: &incident,
+        files: &paths,
+        now: *now,
+        timezone,
+    };
+    rules::on_incident(&subject, practice, &mut out);
+    rules::imported::apply(&incident, &paths, &mut out);
+    Checked {
+        read: true,
+        exemptions: rules::exempt::sources(&incident, &paths),
+        incident: match keep {
+            Keep::Model => Some(incident),
+            Keep::Public => incident.public_only(),
+            Keep::Findings => None,
+        }
+        .map(Box::new),
+        found: out,
+        fresh,
+    }
+}
+
+/// Reads and parses every file of one incident: the incident and the files
+/// each part came from (`None` when its declaration cannot be read), and
+/// the findings about its files.
+fn read_incident(
+    files: &Files,
+    dir: &IncidentDir,
+) -> (Option<(Incident, IncidentFiles)>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let incident_file = dir.incident.clone().unwrap_or_default();
     let declaration = keep(
@@ -274,38 +389,17 @@ fn check_incident(
             paths.redactions.push(file.clone());
         }
     }
-    let Some(declaration) = declaration else {
-        return Checked {
-            found: out,
-            ..Checked::default()
+    let read = declaration.map(|declaration| {
+        let incident = Incident {
+            id: dir.id.clone(),
+            declaration,
+            updates,
+            postmortem,
+            amendments,
         };
-    };
-    let incident = Incident {
-        id: dir.id.clone(),
-        declaration,
-        updates,
-        postmortem,
-        amendments,
-    };
-    let subject = Subject {
-        incident: &incident,
-        files: &paths,
-        now: *now,
-        timezone,
-    };
-    rules::on_incident(&subject, practice, &mut out);
-    rules::imported::apply(&incident, &paths, &mut out);
-    Checked {
-        read: true,
-        exemptions: rules::exempt::sources(&incident, &paths),
-        incident: match kept {
-            Keep::Model => Some(incident),
-            Keep::Public => incident.public_only(),
-            Keep::Findings => None,
-        }
-        .map(Box::new),
-        found: out,
-    }
+        (incident, paths)
+    });
+    (read, out)
 }
 
 /// One incident checked: whether its declaration could be read, the
@@ -318,6 +412,8 @@ struct Checked {
     incident: Option<Box<Incident>>,
     exemptions: Vec<(String, Exemptions)>,
     found: Vec<Diagnostic>,
+    /// The incident's record, when it was read and may be kept (`kept`).
+    fresh: Option<Fresh>,
 }
 
 /// The value, or `None` with its findings moved to `out`.

@@ -164,3 +164,32 @@ pub fn copy_example(to: &Path) {
         }
     }
 }
+
+/// Sets every file's modification time an hour back, `.git` aside: files
+/// written in the last seconds are never kept by a cache (an edit in the
+/// same clock tick would be missed).
+pub fn age(dir: &Path) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if path.is_dir() {
+            age(&path);
+        } else {
+            set_mtime(
+                &path,
+                std::time::SystemTime::now() - std::time::Duration::from_secs(3600),
+            );
+        }
+    }
+}
+
+pub fn set_mtime(path: &Path, at: std::time::SystemTime) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(at)
+        .unwrap();
+}

@@ -24,7 +24,7 @@ use std::time::{Duration, SystemTime};
 /// Raised when what is stored changes meaning.
 const FORMAT: u32 = 1;
 /// A file modified this recently is not recorded (see the module doc).
-const SETTLED: Duration = Duration::from_secs(2);
+pub(crate) const SETTLED: Duration = Duration::from_secs(2);
 
 /// The names and stamps of the files an incident's state was read from,
 /// hashed: equal while none of them changed.
@@ -34,8 +34,8 @@ type Fingerprint = u64;
 /// of them was modified.
 #[derive(Clone, Copy)]
 pub struct Found {
-    fingerprint: Fingerprint,
-    newest: SystemTime,
+    pub(crate) fingerprint: Fingerprint,
+    pub(crate) newest: SystemTime,
 }
 
 #[derive(Default, Serialize, Deserialize)]
@@ -179,15 +179,25 @@ pub fn found(stamps: &Stamps, dir: &IncidentDir) -> Option<Found> {
     if !dir.refused.is_empty() {
         return None;
     }
+    found_of(
+        stamps,
+        dir.incident
+            .iter()
+            .chain(&dir.updates)
+            .chain(&dir.postmortem),
+    )
+}
+
+/// `files` fingerprinted, and when the newest of them was modified; `None`
+/// when one has no stamp.
+pub(crate) fn found_of<'a>(
+    stamps: &Stamps,
+    files: impl Iterator<Item = &'a String>,
+) -> Option<Found> {
     // Fixed keys: the same files give the same hash in every run of a build.
     let mut hasher = std::hash::DefaultHasher::new();
     let mut newest = SystemTime::UNIX_EPOCH;
-    for file in dir
-        .incident
-        .iter()
-        .chain(&dir.updates)
-        .chain(&dir.postmortem)
-    {
+    for file in files {
         let stamp = stamps.get(file)?;
         newest = newest.max(stamp.modified?);
         (file, stamp).hash(&mut hasher);
@@ -208,7 +218,7 @@ fn location(root: &Path) -> Option<PathBuf> {
 
 /// This build of incidentkit: its version and the size and time of its
 /// program file, so a rebuilt binary never trusts another's parse.
-fn build() -> String {
+pub(crate) fn build() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .ok()

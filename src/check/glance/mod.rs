@@ -17,7 +17,7 @@
 //! What was read of an incident, without its prose (`Incident::state_only`),
 //! is kept (`cache`) and taken again while its files are unchanged.
 
-mod cache;
+pub(crate) mod cache;
 
 use super::document;
 use crate::diagnostics::Diagnostic;

@@ -1,0 +1,246 @@
+//! What a whole check read of each incident, kept between runs so that an
+//! incident whose files did not change is not read and parsed again: a
+//! `build` of thousands of old incidents parses the few that changed.
+//!
+//! Kept in the git folder (`.git/incidentkit/check-cache/`: never
+//! committed, nor brought by a pull request), one file per month of
+//! incident ids (`2026-11.json`, `other.json` for ids not starting with a
+//! date): a few dozen files, each read when the check reaches its month
+//! and written again only when an incident of it changed, so a check holds
+//! no more than it did. An incident is taken from it only when its files'
+//! names and stamps and the build of incidentkit are those recorded, as
+//! `list`'s cache trusts them (`glance::cache`). The rules run on every
+//! incident, kept or read, every time (some judge by the time now), and a
+//! finding is placed by reading its file then (`locate`): the findings are
+//! the same.
+//!
+//! An incident is recorded only when every file of it was read without a
+//! finding, none was modified in the last seconds, and what is stored
+//! reads back equal to it. Recording costs a check about a quarter more,
+//! so the first check in a clone only makes the folder, and the checks
+//! after it record: a CI job that builds a fresh clone once pays nothing
+//! for records it would never read. A file that cannot be read is ignored,
+//! and one that cannot be written is not: it only saves time.
+
+use super::glance::cache::{Found, SETTLED, build, found_of};
+use crate::model::amend::{Amendments, Correction, Redaction};
+use crate::model::{Declaration, Incident, Postmortem, Update};
+use crate::repo::Stamps;
+use crate::repo::layout::{IncidentDir, Layout};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// One incident as recorded: the fingerprint of its files, then its parts.
+type Record = (
+    u64,
+    Declaration,
+    Vec<Update>,
+    Option<Box<Postmortem>>,
+    Vec<Correction>,
+    Vec<Redaction>,
+);
+
+/// A month's file: the build that wrote it and each incident's record,
+/// unparsed until the check takes it.
+#[derive(Serialize, Deserialize)]
+struct Stored<R> {
+    build: String,
+    records: BTreeMap<String, R>,
+}
+
+pub struct Kept {
+    /// `None` outside git: nothing is kept.
+    dir: Option<PathBuf>,
+    /// Whether the folder was there: a check before made it.
+    recording: bool,
+    build: String,
+    stamps: Stamps,
+    settled_before: SystemTime,
+}
+
+/// The records of one month of incidents, as stored.
+pub struct Shelf {
+    records: HashMap<String, Box<RawValue>>,
+}
+
+/// A record made by this check, to be stored with its month's.
+pub struct Fresh {
+    id: String,
+    record: Box<RawValue>,
+}
+
+impl Kept {
+    /// The records of the incident repository at `root`, trusted while the
+    /// files have the `stamps` found now.
+    pub fn open(root: &Path, stamps: Stamps) -> Self {
+        let dir = git2::Repository::discover(root).ok().map(|repo| {
+            let name = crate::git::file_for(root, "check-cache");
+            repo.path().join("incidentkit").join(name)
+        });
+        Self {
+            recording: dir.as_deref().is_some_and(Path::is_dir),
+            dir,
+            build: build(),
+            stamps,
+            settled_before: SystemTime::now() - SETTLED,
+        }
+    }
+
+    /// The records of the month `key` (`month_of`), by this build.
+    pub fn shelf(&self, key: &str) -> Shelf {
+        let records = self
+            .file(key)
+            .and_then(|file| std::fs::read(file).ok())
+            .and_then(|bytes| serde_json::from_slice::<Stored<Box<RawValue>>>(&bytes).ok())
+            .filter(|stored| stored.build == self.build)
+            .map(|stored| stored.records.into_iter().collect())
+            .unwrap_or_default();
+        Shelf { records }
+    }
+
+    /// The incident of `dir` as `shelf` recorded it, when its files are
+    /// the ones recorded.
+    pub fn take(&self, shelf: &Shelf, dir: &IncidentDir) -> Option<Incident> {
+        let fingerprint = self.found(dir)?.fingerprint;
+        let (kept, declaration, updates, postmortem, corrections, redactions) =
+            serde_json::from_str::<Record>(shelf.records.get(&dir.id)?.get()).ok()?;
+        (kept == fingerprint).then(|| Incident {
+            id: dir.id.clone(),
+            declaration,
+            updates,
+            postmortem,
+            amendments: Amendments {
+                corrections,
+                redactions,
+            },
+        })
+    }
+
+    /// The record of `incident`, read from every file of `dir` without a
+    /// finding, when it may be kept.
+    pub fn record(&self, dir: &IncidentDir, incident: &Incident) -> Option<Fresh> {
+        let found = self
+            .found(dir)
+            .filter(|_| self.recording && self.dir.is_some())?;
+        if found.newest >= self.settled_before {
+            return None;
+        }
+        let record = (
+            found.fingerprint,
+            &incident.declaration,
+            &incident.updates,
+            &incident.postmortem,
+            &incident.amendments.corrections,
+            &incident.amendments.redactions,
+        );
+        let raw = serde_json::value::to_raw_value(&record).ok()?;
+        // Kept only if taking it gives the incident back as it is.
+        let back = serde_json::from_str::<Record>(raw.get()).ok()?;
+        ((&back.1, &back.2, &back.3, &back.4, &back.5)
+            == (record.1, record.2, record.3, record.4, record.5))
+            .then(|| Fresh {
+                id: dir.id.clone(),
+                record: raw,
+            })
+    }
+
+    /// Stores the month `key`: the records of `shelf` still taken by its
+    /// incidents (`ids`) and the `fresh` ones, when that changes the file.
+    pub fn store(&self, key: &str, shelf: Shelf, ids: &[&str], fresh: Vec<Fresh>) {
+        let (Some(file), true) = (self.file(key), self.recording) else {
+            return;
+        };
+        let gone = shelf.records.keys().any(|id| !ids.contains(&id.as_str()));
+        if fresh.is_empty() && !gone {
+            return;
+        }
+        let mut records: BTreeMap<String, Box<RawValue>> = shelf
+            .records
+            .into_iter()
+            .filter(|(id, _)| ids.contains(&id.as_str()))
+            .collect();
+        records.extend(fresh.into_iter().map(|f| (f.id, f.record)));
+        let stored = Stored {
+            build: self.build.clone(),
+            records,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&stored) {
+            write_whole(&file, &bytes);
+        }
+    }
+
+    /// Removes the files of months no incident is in any more, and what a
+    /// run killed while writing left; makes the folder when this check is
+    /// the first.
+    pub fn sweep(&self, layout: &Layout) {
+        let Some(folder) = self.dir.as_deref() else {
+            return;
+        };
+        if !self.recording {
+            let _ = std::fs::create_dir_all(folder);
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(folder) else {
+            return;
+        };
+        let months: HashSet<&str> = layout.incidents.iter().map(|d| month_of(&d.id)).collect();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let known = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".json"))
+                .is_some_and(|month| months.contains(month));
+            if !known {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    fn found(&self, dir: &IncidentDir) -> Option<Found> {
+        if !dir.refused.is_empty() {
+            return None;
+        }
+        found_of(&self.stamps, dir.read_files())
+    }
+
+    fn file(&self, key: &str) -> Option<PathBuf> {
+        Some(self.dir.as_ref()?.join(format!("{key}.json")))
+    }
+}
+
+/// The month an incident is kept with: its id's `YYYY-MM`, or `other`.
+pub fn month_of(id: &str) -> &str {
+    match id.get(..7) {
+        Some(month)
+            if month.bytes().enumerate().all(|(i, b)| {
+                if i == 4 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            }) =>
+        {
+            month
+        }
+        _ => "other",
+    }
+}
+
+/// Writes `bytes` to `file` whole (a temporary file renamed over it), or
+/// not at all.
+fn write_whole(file: &Path, bytes: &[u8]) {
+    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+        return;
+    };
+    let temporary = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    if std::fs::write(&temporary, bytes).is_err() || std::fs::rename(&temporary, file).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+}

@@ -1,0 +1,221 @@
+//! A whole check (`build`, `stats`, `notify`) keeps what it parsed of each
+//! incident in `.git/incidentkit/check-cache/` and takes it again while the
+//! incident's files are unchanged: the same site and the same findings,
+//! kept or read.
+
+use crate::support::{age, commit_all, copy_example, git, incident, read_tree, set_mtime};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const KEPT: &str = ".git/incidentkit/check-cache";
+const CHECKOUT: &str = "2026-11-26-checkout-502s";
+/// 2026-12-05: after every entry of the example and the generated repository.
+const NOW: &str = "1796500000";
+
+fn repository() -> TempDir {
+    let tmp = TempDir::new().unwrap();
+    copy_example(tmp.path());
+    git(tmp.path(), &["init", "-q", "-b", "main"]);
+    commit_all(tmp.path(), "example");
+    age(tmp.path());
+    tmp
+}
+
+/// `incident build --out <out>` in `root`: its exit code and what it said.
+fn build(root: &Path, out: &Path) -> (Option<i32>, String) {
+    let done = incident()
+        .current_dir(root)
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .arg("build")
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&done.stdout).to_string() + &String::from_utf8_lossy(&done.stderr);
+    // The time it took differs between runs.
+    let said = said
+        .lines()
+        .filter(|l| !l.starts_with("built "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (done.status.code(), said)
+}
+
+/// The file of the checkout incident's month.
+fn november(root: &Path) -> PathBuf {
+    root.join(KEPT).join("2026-11.json")
+}
+
+/// Every record, by incident id.
+fn records(root: &Path) -> BTreeMap<String, Value> {
+    let mut all = BTreeMap::new();
+    for entry in fs::read_dir(root.join(KEPT)).unwrap() {
+        let month: Value =
+            serde_json::from_slice(&fs::read(entry.unwrap().path()).unwrap()).unwrap();
+        for (id, record) in month["records"].as_object().unwrap() {
+            all.insert(id.clone(), record.clone());
+        }
+    }
+    all
+}
+
+/// The checkout incident's page.
+fn page(out: &Path) -> String {
+    fs::read_to_string(out.join(format!("incidents/{CHECKOUT}.html"))).unwrap()
+}
+
+#[test]
+fn a_build_from_kept_incidents_is_the_build_from_their_files() {
+    let tmp = repository();
+    let root = tmp.path();
+    let out = TempDir::new().unwrap();
+    let (first, second, third) = (
+        out.path().join("1"),
+        out.path().join("2"),
+        out.path().join("3"),
+    );
+    let files = read_tree(root);
+    assert_eq!(build(root, &first).0, Some(0));
+    // The first check in a clone only makes the folder.
+    assert_eq!(records(root).len(), 0);
+    assert_eq!(build(root, &second).0, Some(0));
+    let incidents = fs::read_dir(root.join("incidents")).unwrap().count();
+    assert_eq!(records(root).len(), incidents, "every incident recorded");
+    assert_eq!(build(root, &third).0, Some(0));
+    assert_eq!(read_tree(&first), read_tree(&second));
+    assert_eq!(
+        read_tree(&first),
+        read_tree(&third),
+        "built from the records"
+    );
+    let unchanged: Vec<_> = read_tree(root)
+        .into_keys()
+        .filter(|k| !k.starts_with(".git/"))
+        .collect();
+    let before: Vec<_> = files
+        .into_keys()
+        .filter(|k| !k.starts_with(".git/"))
+        .collect();
+    assert_eq!(unchanged, before, "nothing written outside .git");
+}
+
+/// A record whose title was changed is what the build shows while the
+/// files keep their stamps (how a test can see records are taken); a file
+/// written since, a corrupt file or one of another build are read again.
+#[test]
+fn a_record_is_taken_only_while_its_files_and_the_build_are_unchanged() {
+    let tmp = repository();
+    let root = tmp.path();
+    let out = TempDir::new().unwrap();
+    let site = out.path().join("site");
+    build(root, &site);
+    build(root, &site);
+    let title = "Checkout fails with 502 for EU customers";
+    assert!(page(&site).contains(title));
+    let kept = fs::read_to_string(november(root)).unwrap();
+    let told = kept.replace(title, "Told by the record");
+    fs::write(november(root), &told).unwrap();
+    build(root, &site);
+    assert!(page(&site).contains("Told by the record"));
+
+    // Rewritten with the same bytes and modification time: read again.
+    let declaration = root.join(format!("incidents/{CHECKOUT}/incident.yaml"));
+    let modified = fs::metadata(&declaration).unwrap().modified().unwrap();
+    fs::write(&declaration, fs::read(&declaration).unwrap()).unwrap();
+    set_mtime(&declaration, modified);
+    build(root, &site);
+    assert!(page(&site).contains(title));
+    let rewritten = fs::read_to_string(november(root)).unwrap();
+    assert!(
+        rewritten.contains(title) && rewritten != kept,
+        "recorded again"
+    );
+
+    // Another build's records, then a corrupt file.
+    let mut other: Value =
+        serde_json::from_str(&rewritten.replace(title, "Told by the record")).unwrap();
+    other["build"] = "0.0.0 another build".into();
+    fs::write(november(root), other.to_string()).unwrap();
+    build(root, &site);
+    assert!(page(&site).contains(title));
+    fs::write(november(root), "{ not json").unwrap();
+    build(root, &site);
+    assert!(page(&site).contains(title));
+    let again = fs::read_to_string(november(root)).unwrap();
+    assert!(again.contains(title), "written again");
+}
+
+/// The rules run on kept incidents too, and their findings are placed in
+/// the files: a configuration change that breaks old incidents says the
+/// same, kept or read.
+#[test]
+fn findings_about_kept_incidents_are_the_findings_about_their_files() {
+    let tmp = repository();
+    let root = tmp.path();
+    let out = TempDir::new().unwrap();
+    let site = out.path().join("site");
+    build(root, &site);
+    build(root, &site);
+    let config = root.join("incidentkit.yaml");
+    let text = fs::read_to_string(&config).unwrap();
+    // The component the checkout incident is declared on is renamed.
+    fs::write(&config, text.replace("id: checkout", "id: check-out")).unwrap();
+    let kept = build(root, &site);
+    assert_eq!(kept.0, Some(1), "{}", kept.1);
+    assert!(kept.1.contains(CHECKOUT), "{}", kept.1);
+    assert!(kept.1.contains("incident.yaml:"), "placed: {}", kept.1);
+    fs::remove_dir_all(root.join(KEPT)).unwrap();
+    assert_eq!(build(root, &site), kept, "as read from the files");
+}
+
+#[test]
+fn records_go_with_their_incident_and_a_broken_incident_is_not_recorded() {
+    let tmp = repository();
+    let root = tmp.path();
+    let out = TempDir::new().unwrap();
+    let site = out.path().join("site");
+    build(root, &site);
+    build(root, &site);
+    let gone = "2026-11-12-finance-report-missing";
+    assert!(records(root).contains_key(gone));
+    fs::remove_dir_all(root.join("incidents").join(gone)).unwrap();
+    build(root, &site);
+    assert!(!records(root).contains_key(gone));
+    // A month no incident is in any more goes whole.
+    let october = "2026-10-14-help-center-unavailable";
+    fs::remove_dir_all(root.join("incidents").join(october)).unwrap();
+    build(root, &site);
+    assert!(!root.join(KEPT).join("2026-10.json").exists());
+
+    let kept = records(root)[CHECKOUT].clone();
+    let update = root.join(format!(
+        "incidents/{CHECKOUT}/updates/2026-11-26T10-05-00Z.yaml"
+    ));
+    fs::write(&update, "at: [unclosed\n").unwrap();
+    age(root);
+    assert_eq!(build(root, &site).0, Some(1));
+    assert_eq!(records(root)[CHECKOUT], kept, "not recorded while broken");
+}
+
+/// Every kind of incident the benchmark generator writes comes back from
+/// its record as it was read.
+#[test]
+fn a_generated_repository_builds_the_same_from_its_records() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    crate::support::gen_corpus::generate(root, 300, 11).unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    age(root);
+    let out = TempDir::new().unwrap();
+    let (read, kept) = (out.path().join("read"), out.path().join("kept"));
+    build(root, &read);
+    build(root, &read);
+    assert_eq!(records(root).len(), 300);
+    let said = build(root, &kept);
+    assert_eq!(said.0, Some(0), "{}", said.1);
+    assert_eq!(read_tree(&read), read_tree(&kept));
+}
