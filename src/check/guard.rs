@@ -73,6 +73,25 @@ impl Refusing for Layout {
     }
 }
 
+/// A folder with a refused file has no fingerprint: what was found of it
+/// included the file, which is not read.
+impl Refusing for (Layout, crate::repo::Fingerprints) {
+    fn refuse_all(&mut self, refused: &BTreeMap<String, NotRegular>) {
+        self.0.refuse_all(refused);
+        for path in refused.keys() {
+            match crate::paths::in_incident(path) {
+                Some((id, _)) => {
+                    self.1.remove(id);
+                }
+                None if crate::repo::layout::is_within(crate::paths::INCIDENTS, path) => {
+                    self.1.clear();
+                }
+                None => {}
+            }
+        }
+    }
+}
+
 /// A refused file has no stamp: it is not read, so not kept either.
 impl Refusing for (Layout, crate::repo::Stamps) {
     fn refuse_all(&mut self, refused: &BTreeMap<String, NotRegular>) {

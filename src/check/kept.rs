@@ -22,11 +22,11 @@
 //! for records it would never read. A file that cannot be read is ignored,
 //! and one that cannot be written is not: it only saves time.
 
-use super::glance::cache::{Found, SETTLED, build, found_of};
+use super::glance::cache::{SETTLED, build};
 use crate::model::amend::{Amendments, Correction, Redaction};
 use crate::model::{Declaration, Incident, Postmortem, Update};
-use crate::repo::Stamps;
 use crate::repo::layout::{IncidentDir, Layout};
+use crate::repo::{Fingerprints, Found};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -57,7 +57,7 @@ pub struct Kept {
     /// Whether the folder was there: a check before made it.
     recording: bool,
     build: String,
-    stamps: Stamps,
+    fingerprints: Fingerprints,
     settled_before: SystemTime,
 }
 
@@ -74,8 +74,8 @@ pub struct Fresh {
 
 impl Kept {
     /// The records of the incident repository at `root`, trusted while the
-    /// files have the `stamps` found now.
-    pub fn open(root: &Path, stamps: Stamps) -> Self {
+    /// incidents' files are as `fingerprints` found them now.
+    pub fn open(root: &Path, fingerprints: Fingerprints) -> Self {
         let dir = git2::Repository::discover(root).ok().map(|repo| {
             let name = crate::git::file_for(root, "check-cache");
             repo.path().join("incidentkit").join(name)
@@ -84,7 +84,7 @@ impl Kept {
             recording: dir.as_deref().is_some_and(Path::is_dir),
             dir,
             build: build(),
-            stamps,
+            fingerprints,
             settled_before: SystemTime::now() - SETTLED,
         }
     }
@@ -200,10 +200,7 @@ impl Kept {
     }
 
     fn found(&self, dir: &IncidentDir) -> Option<Found> {
-        if !dir.refused.is_empty() {
-            return None;
-        }
-        found_of(&self.stamps, dir.read_files())
+        self.fingerprints.get(&dir.id).copied()
     }
 
     fn file(&self, key: &str) -> Option<PathBuf> {

@@ -19,7 +19,7 @@ use crate::model::exempt::Exemptions;
 use crate::model::{Config, Incident, Repository};
 use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::locate::{Place, SourceMap};
-use crate::repo::{CONFIG_FILE, Files, Stamps};
+use crate::repo::{CONFIG_FILE, Files, Fingerprints};
 use crate::schemas::FileKind;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -125,6 +125,32 @@ pub fn check_incidents(files: &Files, ids: &BTreeSet<String>) -> io::Result<Outc
     check_scoped(files, Some(ids), Vec::new(), Keep::Model)
 }
 
+/// The files to read (refusing links git records), what is listed of them
+/// in `scope`, and, for a whole check that keeps the model, what an
+/// earlier one kept (`kept`): its unchanged incidents are taken from it.
+fn scanned(
+    files: &Files,
+    scope: Option<&BTreeSet<String>>,
+    keep: Keep,
+) -> io::Result<(Files, Layout, Option<Kept>)> {
+    // Keeping nothing, a whole check keeps the size limit as it reads.
+    let files = &match keep {
+        Keep::Findings if scope.is_none() => files.clone().counting(),
+        _ => files.clone(),
+    };
+    let keeping = scope.is_none() && matches!(keep, Keep::Model | Keep::Public);
+    let (files, listed) = guard::guarded_scan(files, scope, |files| match scope {
+        Some(ids) => files
+            .scan_only(ids)
+            .map(|layout| (layout, Fingerprints::new())),
+        None if keeping => files.scan_fingerprinted(),
+        None => files.scan().map(|layout| (layout, Fingerprints::new())),
+    });
+    let (layout, fingerprints) = listed?;
+    let kept = keeping.then(|| Kept::open(files.root(), fingerprints));
+    Ok((files, layout, kept))
+}
+
 /// Every finding goes the same way: found, exempted, levelled by `rules:`,
 /// located. `found` holds what was found before (the history rules).
 fn check_scoped(
@@ -133,24 +159,8 @@ fn check_scoped(
     found: Vec<Diagnostic>,
     keep: Keep,
 ) -> io::Result<Outcome> {
-    // Keeping nothing, a whole check keeps the size limit as it reads.
-    let files = &match keep {
-        Keep::Findings if scope.is_none() => files.clone().counting(),
-        _ => files.clone(),
-    };
-    // A whole check that keeps the model takes unchanged incidents from
-    // what an earlier one kept (`kept`), trusting their files' stamps.
-    let keeping = scope.is_none() && matches!(keep, Keep::Model | Keep::Public);
-    let (files, listed) = guard::guarded_scan(files, scope, |files| match scope {
-        Some(ids) => files
-            .scan_only(ids)
-            .map(|layout| (layout, Stamps::default())),
-        None if keeping => files.scan_stamped(),
-        None => files.scan().map(|layout| (layout, Stamps::default())),
-    });
+    let (files, layout, kept) = scanned(files, scope, keep)?;
     let files = &files;
-    let (layout, stamps) = listed?;
-    let kept = keeping.then(|| Kept::open(files.root(), stamps));
     let mut diagnostics = found;
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {

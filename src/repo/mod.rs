@@ -75,6 +75,50 @@ impl Stamp {
 /// The stamps of a scan's files on disk, by path relative to the root.
 pub type Stamps = std::collections::HashMap<String, Stamp>;
 
+/// An incident folder's files as found on disk: a hash of their names and
+/// stamps (equal while none of them changed, in every run of a build), and
+/// when the newest of them was modified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// The names and stamps, hashed.
+    pub fingerprint: u64,
+    /// The newest modification time among them.
+    pub newest: std::time::SystemTime,
+}
+
+impl Found {
+    /// `files` with their stamps; `None` when one has none (pending, not a
+    /// regular file, refused, or on a file system without times).
+    fn of<'a>(files: impl Iterator<Item = (&'a String, &'a Option<Stamp>)>) -> Option<Self> {
+        use std::hash::{Hash, Hasher};
+        // Fixed keys: the same files give the same hash in every run.
+        let mut hasher = std::hash::DefaultHasher::new();
+        let mut newest = std::time::SystemTime::UNIX_EPOCH;
+        for (file, stamp) in files {
+            let stamp = stamp.as_ref()?;
+            newest = newest.max(stamp.modified?);
+            (file, stamp).hash(&mut hasher);
+        }
+        Some(Self {
+            fingerprint: hasher.finish(),
+            newest,
+        })
+    }
+}
+
+/// The `Found` of every incident folder a scan listed whose files all have
+/// stamps and that holds no link or special file, by id: what the caches
+/// of `list` and of a check compare, without a stamp kept per file.
+pub type Fingerprints = std::collections::HashMap<String, Found>;
+
+/// What a scan keeps of the one stat of each file it lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stat {
+    Sizes,
+    Stamps,
+    Fingerprints,
+}
+
 /// The repository's files as they are on disk, plus files about to be
 /// written, so a command can check what it would write before writing it.
 #[derive(Debug, Clone)]
@@ -205,27 +249,34 @@ impl Files {
     }
 
     pub(crate) fn scan(&self) -> std::io::Result<layout::Layout> {
-        self.scan_with(false).map(|(layout, _)| layout)
+        self.scan_with(Stat::Sizes).map(|(layout, ..)| layout)
     }
 
     /// `scan`, with the stamp of every regular file on disk it lists (from
     /// the one stat each that the repository's size limit needs anyway).
     pub(crate) fn scan_stamped(&self) -> std::io::Result<(layout::Layout, Stamps)> {
-        self.scan_with(true)
+        self.scan_with(Stat::Stamps)
+            .map(|(layout, stamps, _)| (layout, stamps))
     }
 
-    /// `scan`, keeping the stamps only when `stamped`: a check does not
-    /// need them, and 87,000 paths copied into a map are not free.
-    fn scan_with(&self, stamped: bool) -> std::io::Result<(layout::Layout, Stamps)> {
+    /// `scan`, with the `Found` of each incident folder (`Fingerprints`).
+    pub(crate) fn scan_fingerprinted(&self) -> std::io::Result<(layout::Layout, Fingerprints)> {
+        self.scan_with(Stat::Fingerprints)
+            .map(|(layout, _, found)| (layout, found))
+    }
+
+    /// `scan`, keeping what `stat` asks of each file's stat: a check needs
+    /// none, and 87,000 paths copied into a map are not free.
+    fn scan_with(&self, stat: Stat) -> std::io::Result<(layout::Layout, Stamps, Fingerprints)> {
         let mut layout = layout::scan(&self.root)?;
         self.add_pending_and_refused(&mut layout);
         // Counting files keep the limit as they are read (`counting`).
-        if self.counted.is_some() && !stamped {
-            return Ok((layout, Stamps::new()));
+        if self.counted.is_some() && stat == Stat::Sizes {
+            return Ok((layout, Stamps::new(), Fingerprints::new()));
         }
-        let (total, stamps) = self.sizes(&layout, stamped);
+        let (total, stamps, found) = self.sizes(&layout, stat);
         source::within_repository_limit(&self.root, Total::Exactly(total))?;
-        Ok((layout, stamps))
+        Ok((layout, stamps, found))
     }
 
     fn add_pending_and_refused(&self, layout: &mut layout::Layout) {
@@ -252,11 +303,11 @@ impl Files {
         Ok(layout)
     }
 
-    /// The size of every file `check` would read, in total, and, when
-    /// `stamped`, the stamps of those on disk (one stat each, no reads; in
+    /// The size of every file `check` would read, in total, and what `stat`
+    /// asks of the stamps of those on disk (one stat each, no reads; in
     /// parallel, as the stats of a large repository add up).
-    fn sizes(&self, layout: &layout::Layout, stamped: bool) -> (u64, Stamps) {
-        let size = |file: &String| -> (u64, Option<(String, Stamp)>) {
+    fn sizes(&self, layout: &layout::Layout, stat: Stat) -> (u64, Stamps, Fingerprints) {
+        let size = |file: &String| -> (u64, Option<Stamp>) {
             if let Some(text) = self.pending.get(file) {
                 return (text.len() as u64, None);
             }
@@ -264,21 +315,43 @@ impl Files {
             let Ok(meta) = std::fs::symlink_metadata(self.root.join(file)) else {
                 return (0, None);
             };
-            let stamp = (stamped && meta.is_file() && self.refused_at(file).is_none())
-                .then(|| (file.clone(), Stamp::of(&meta)));
+            let stamp = (stat != Stat::Sizes && meta.is_file() && self.refused_at(file).is_none())
+                .then(|| Stamp::of(&meta));
             (meta.len(), stamp)
         };
+        let config = size(&CONFIG_FILE.to_string()).0;
+        if stat == Stat::Fingerprints {
+            // Per folder: its files' stamps, in `read_files` order, hashed.
+            let sized: Vec<(u64, Option<(String, Found)>)> = layout
+                .incidents
+                .par_iter()
+                .map(|d| {
+                    let stats: Vec<(u64, Option<Stamp>)> = d.read_files().map(size).collect();
+                    let found = Found::of(d.read_files().zip(stats.iter().map(|(_, s)| s)))
+                        .filter(|_| d.refused.is_empty());
+                    let total = stats.iter().map(|(len, _)| len).sum::<u64>();
+                    (total, found.map(|found| (d.id.clone(), found)))
+                })
+                .collect();
+            let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
+            let found = sized.into_iter().filter_map(|(_, f)| f).collect();
+            return (total, Stamps::new(), found);
+        }
         let sized: Vec<(u64, Option<(String, Stamp)>)> = layout
             .incidents
             .par_iter()
-            .flat_map_iter(|d| d.read_files().map(size))
+            .flat_map_iter(|d| {
+                d.read_files().map(|file| {
+                    let (len, stamp) = size(file);
+                    (len, stamp.map(|stamp| (file.clone(), stamp)))
+                })
+            })
             .collect();
-        let config = size(&CONFIG_FILE.to_string()).0;
         let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
         // Sized once: 87,000 stamps rehashed as the map grows cost more
         // than the stats are worth.
-        let mut stamps = Stamps::with_capacity(if stamped { sized.len() } else { 0 });
+        let mut stamps = Stamps::with_capacity(sized.iter().filter(|(_, s)| s.is_some()).count());
         stamps.extend(sized.into_iter().filter_map(|(_, s)| s));
-        (total, stamps)
+        (total, stamps, Fingerprints::new())
     }
 }

@@ -13,11 +13,9 @@
 //! only saves time.
 
 use crate::model::{Declaration, Incident, Postmortem, Update};
-use crate::repo::Stamps;
-use crate::repo::layout::IncidentDir;
+use crate::repo::Found;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -25,18 +23,6 @@ use std::time::{Duration, SystemTime};
 const FORMAT: u32 = 1;
 /// A file modified this recently is not recorded (see the module doc).
 pub(crate) const SETTLED: Duration = Duration::from_secs(2);
-
-/// The names and stamps of the files an incident's state was read from,
-/// hashed: equal while none of them changed.
-type Fingerprint = u64;
-
-/// An incident's files as found now: their fingerprint, and when the newest
-/// of them was modified.
-#[derive(Clone, Copy)]
-pub struct Found {
-    pub(crate) fingerprint: Fingerprint,
-    pub(crate) newest: SystemTime,
-}
 
 #[derive(Default, Serialize, Deserialize)]
 struct Stored {
@@ -48,7 +34,8 @@ struct Stored {
 
 #[derive(Serialize, Deserialize)]
 struct Kept {
-    fingerprint: Fingerprint,
+    /// Of the incident's files (`repo::Found`): equal while none changed.
+    fingerprint: u64,
     declaration: Declaration,
     updates: Vec<Update>,
     postmortem: Option<Box<Postmortem>>,
@@ -112,8 +99,8 @@ impl Cache {
             .collect()
     }
 
-    /// Records what was read of every incident (`found` as `cache::found`
-    /// gave it), when any incident was read afresh or is gone: the file is
+    /// Records what was read of every incident (`found` as the scan
+    /// fingerprinted it), when any incident was read afresh or is gone: the file is
     /// written whole, so it holds them all again.
     pub fn record<'a>(
         &mut self,
@@ -170,42 +157,6 @@ impl Cache {
         }
         let _ = std::fs::remove_file(&temporary);
     }
-}
-
-/// The files that decide an incident's state, fingerprinted, and when the
-/// newest of them was modified; `None` when one is pending, refused or was
-/// not stamped: that incident is read, not cached.
-pub fn found(stamps: &Stamps, dir: &IncidentDir) -> Option<Found> {
-    if !dir.refused.is_empty() {
-        return None;
-    }
-    found_of(
-        stamps,
-        dir.incident
-            .iter()
-            .chain(&dir.updates)
-            .chain(&dir.postmortem),
-    )
-}
-
-/// `files` fingerprinted, and when the newest of them was modified; `None`
-/// when one has no stamp.
-pub(crate) fn found_of<'a>(
-    stamps: &Stamps,
-    files: impl Iterator<Item = &'a String>,
-) -> Option<Found> {
-    // Fixed keys: the same files give the same hash in every run of a build.
-    let mut hasher = std::hash::DefaultHasher::new();
-    let mut newest = SystemTime::UNIX_EPOCH;
-    for file in files {
-        let stamp = stamps.get(file)?;
-        newest = newest.max(stamp.modified?);
-        (file, stamp).hash(&mut hasher);
-    }
-    Some(Found {
-        fingerprint: hasher.finish(),
-        newest,
-    })
 }
 
 /// `.git/incidentkit/list-cache.json`, or `<folder>.list-cache.json` for an

@@ -22,10 +22,11 @@ pub(crate) mod cache;
 use super::document;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Config, Incident, Update};
+use crate::repo::Found;
 use crate::repo::layout::IncidentDir;
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
-use cache::{Cache, Found};
+use cache::Cache;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::io;
@@ -46,7 +47,7 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
     // The cache (megabytes of JSON) is read while the folders are listed.
     let (mut cache, (files, scanned)) = std::thread::scope(|threads| {
         let cache = threads.spawn(|| Cache::open(files.root()));
-        let scanned = super::guard::guarded_scan(files, None, Files::scan_stamped);
+        let scanned = super::guard::guarded_scan(files, None, Files::scan_fingerprinted);
         let cache = cache
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -56,7 +57,7 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
     let Ok(config) = document::load::<Config>(files, CONFIG_FILE, FileKind::Config) else {
         return Ok(None);
     };
-    let (layout, stamps) = scanned?;
+    let (layout, fingerprints) = scanned?;
     let dirs: Vec<&IncidentDir> = layout
         .incidents
         .iter()
@@ -67,7 +68,7 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
         .into_par_iter()
         .zip(records)
         .map(|(dir, record)| {
-            let found = cache::found(&stamps, dir);
+            let found = fingerprints.get(&dir.id).copied();
             match found.zip(record).and_then(|(f, r)| r.incident(&dir.id, f)) {
                 Some(kept) => (dir.id.clone(), Ok(kept), found, true),
                 None => (dir.id.clone(), incident(files, dir), found, false),
