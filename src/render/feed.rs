@@ -5,12 +5,11 @@ use super::markdown;
 use super::site::status_label;
 use super::time::iso;
 use super::view::{PublicIncident, PublicView};
-use super::{RenderError, ctx};
+use super::{RenderError, Sink, ctx, put};
 use crate::model::Entry;
 use crate::templates::Templates;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Feeds carry the most recent entries only.
 const FEED_LIMIT: usize = 100;
@@ -27,10 +26,12 @@ struct FeedEntry {
     content: String,
 }
 
+/// The feeds, each handed to `sink` as it is rendered: 80 component feeds
+/// of a hundred entries each are megabytes.
 pub fn files(
     view: &PublicView<'_>,
     templates: &Templates,
-    files: &mut BTreeMap<String, Vec<u8>>,
+    sink: &dyn Sink,
 ) -> Result<(), RenderError> {
     let site = &view.config.site.name;
     let all = Feed {
@@ -40,34 +41,22 @@ pub fn files(
         path: "history.atom".to_string(),
     };
     let context = all.context(view, view.incidents.iter());
-    files.insert(
-        all.path.clone(),
-        crate::text::xml_chars(&templates.render("feed/history.atom.xml", context.clone())?)
-            .into_bytes(),
-    );
-    files.insert(
-        "history.rss".to_string(),
-        crate::text::xml_chars(&templates.render("feed/history.rss.xml", context)?).into_bytes(),
-    );
+    let atom = templates.render("feed/history.atom.xml", context.clone())?;
+    put(sink, &all.path, crate::text::xml_chars(&atom).as_bytes())?;
+    let rss = templates.render("feed/history.rss.xml", context)?;
+    put(sink, "history.rss", crate::text::xml_chars(&rss).as_bytes())?;
     // One feed per component: the updates of every incident that touched it.
-    let components: Vec<(String, Vec<u8>)> = view
-        .config
-        .components
-        .par_iter()
-        .map(|c| {
-            let feed = Feed {
-                title: format!("{}: {site} status history", c.name),
-                id: format!("urn:incidentkit:{site}:component:{}", c.id),
-                page: format!("components/{}.html", c.id),
-                path: format!("components/{}.atom", c.id),
-            };
-            let context = feed.context(view, view.touching(&c.id));
-            let text = templates.render("feed/history.atom.xml", context)?;
-            Ok((feed.path, crate::text::xml_chars(&text).into_bytes()))
-        })
-        .collect::<Result<_, RenderError>>()?;
-    files.extend(components);
-    Ok(())
+    view.config.components.par_iter().try_for_each(|c| {
+        let feed = Feed {
+            title: format!("{}: {site} status history", c.name),
+            id: format!("urn:incidentkit:{site}:component:{}", c.id),
+            page: format!("components/{}.html", c.id),
+            path: format!("components/{}.atom", c.id),
+        };
+        let context = feed.context(view, view.touching(&c.id));
+        let text = templates.render("feed/history.atom.xml", context)?;
+        put(sink, &feed.path, crate::text::xml_chars(&text).as_bytes())
+    })
 }
 
 /// One Atom feed: what it is called, its permanent id, the page it

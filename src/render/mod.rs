@@ -95,26 +95,35 @@ pub fn site(
         .into_iter()
         .map(|l| (l.to_string(), prefix(l)))
         .collect();
-    for (lang, tree_prefix) in &languages {
-        let clock = time::SiteTime::localized(&repo.config, templates.locale(lang)?.into());
-        let tree = site::Tree {
-            prefix: tree_prefix.clone(),
-            languages: if languages.len() > 1 {
-                languages.clone()
-            } else {
-                Vec::new()
-            },
-        };
-        site::pages(&view, &clock, templates, &tree, sink)?;
-    }
-    // A handful of files, each over every incident: rendered one after the
-    // other, then handed on.
-    let mut files = BTreeMap::new();
-    api::files(&view, &mut files)?;
-    feed::files(&view, templates, &mut files)?;
-    calendar::files(&view, &mut files);
-    widget::files(&view, &mut files)?;
-    for (path, bytes) in &files {
+    // A handful of files, each over every incident, rendered beside the
+    // pages (which take both cores but where a page stands alone).
+    let (pages, files) = rayon::join(
+        || -> Result<(), RenderError> {
+            for (lang, tree_prefix) in &languages {
+                let clock = time::SiteTime::localized(&repo.config, templates.locale(lang)?.into());
+                let tree = site::Tree {
+                    prefix: tree_prefix.clone(),
+                    languages: if languages.len() > 1 {
+                        languages.clone()
+                    } else {
+                        Vec::new()
+                    },
+                };
+                site::pages(&view, &clock, templates, &tree, sink)?;
+            }
+            Ok(())
+        },
+        || -> Result<BTreeMap<String, Vec<u8>>, RenderError> {
+            feed::files(&view, templates, sink)?;
+            let mut files = BTreeMap::new();
+            api::files(&view, &mut files)?;
+            calendar::files(&view, &mut files);
+            widget::files(&view, &mut files)?;
+            Ok(files)
+        },
+    );
+    pages?;
+    for (path, bytes) in &files? {
         put(sink, path, bytes)?;
     }
     Ok(())

@@ -224,10 +224,16 @@ pub fn pages(
         days: &days,
         sink,
     };
-    page.front(&groups)?;
-    page.incidents()?;
-    page.components(&groups, &ledger)?;
-    page.history()
+    // The front page alone beside the others, which share both cores.
+    let (front, rest) = rayon::join(
+        || page.front(&groups),
+        || {
+            page.incidents()?;
+            page.components(&groups, &ledger)?;
+            page.history()
+        },
+    );
+    front.and(rest)
 }
 
 /// What every page of a tree shows around its own content: the site, the
@@ -561,7 +567,8 @@ fn groups(
             description: g.description.clone(),
             status: component_label(status),
             open: status != ComponentStatus::Operational,
-            components: members.into_iter().map(component).collect(),
+            // Each bar folds 90 days of its component's history.
+            components: members.into_par_iter().map(component).collect(),
         });
     }
     // A retired component is no longer offered: history names it, the
