@@ -3,7 +3,7 @@
 //! incident's files are unchanged: the same site and the same findings,
 //! kept or read.
 
-use crate::support::{age, commit_all, copy_example, git, incident, read_tree, set_mtime};
+use crate::support::{age, example_repository, git, incident, outside_git, read_tree, set_mtime};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,13 +15,14 @@ const CHECKOUT: &str = "2026-11-26-checkout-502s";
 /// 2026-12-05: after every entry of the example and the generated repository.
 const NOW: &str = "1796500000";
 
-fn repository() -> TempDir {
-    let tmp = TempDir::new().unwrap();
-    copy_example(tmp.path());
-    git(tmp.path(), &["init", "-q", "-b", "main"]);
-    commit_all(tmp.path(), "example");
-    age(tmp.path());
-    tmp
+/// The example in git after two builds into `<out>/site`: every incident
+/// recorded.
+fn recorded() -> (TempDir, TempDir) {
+    let tmp = example_repository();
+    let out = TempDir::new().unwrap();
+    build(tmp.path(), &out.path().join("site"));
+    build(tmp.path(), &out.path().join("site"));
+    (tmp, out)
 }
 
 /// `incident build --out <out>` in `root`: its exit code and what it said.
@@ -70,7 +71,7 @@ fn page(out: &Path) -> String {
 
 #[test]
 fn a_build_from_kept_incidents_is_the_build_from_their_files() {
-    let tmp = repository();
+    let tmp = example_repository();
     let root = tmp.path();
     let out = TempDir::new().unwrap();
     let (first, second, third) = (
@@ -92,15 +93,11 @@ fn a_build_from_kept_incidents_is_the_build_from_their_files() {
         read_tree(&third),
         "built from the records"
     );
-    let unchanged: Vec<_> = read_tree(root)
-        .into_keys()
-        .filter(|k| !k.starts_with(".git/"))
-        .collect();
-    let before: Vec<_> = files
-        .into_keys()
-        .filter(|k| !k.starts_with(".git/"))
-        .collect();
-    assert_eq!(unchanged, before, "nothing written outside .git");
+    assert_eq!(
+        outside_git(read_tree(root)),
+        outside_git(files),
+        "nothing written outside .git"
+    );
 }
 
 /// A record whose title was changed is what the build shows while the
@@ -108,12 +105,8 @@ fn a_build_from_kept_incidents_is_the_build_from_their_files() {
 /// written since, a corrupt file or one of another build are read again.
 #[test]
 fn a_record_is_taken_only_while_its_files_and_the_build_are_unchanged() {
-    let tmp = repository();
-    let root = tmp.path();
-    let out = TempDir::new().unwrap();
-    let site = out.path().join("site");
-    build(root, &site);
-    build(root, &site);
+    let (tmp, out) = recorded();
+    let (root, site) = (tmp.path(), out.path().join("site"));
     let title = "Checkout fails with 502 for EU customers";
     assert!(page(&site).contains(title));
     let kept = fs::read_to_string(november(root)).unwrap();
@@ -154,12 +147,8 @@ fn a_record_is_taken_only_while_its_files_and_the_build_are_unchanged() {
 /// same, kept or read.
 #[test]
 fn findings_about_kept_incidents_are_the_findings_about_their_files() {
-    let tmp = repository();
-    let root = tmp.path();
-    let out = TempDir::new().unwrap();
-    let site = out.path().join("site");
-    build(root, &site);
-    build(root, &site);
+    let (tmp, out) = recorded();
+    let (root, site) = (tmp.path(), out.path().join("site"));
     let config = root.join("incidentkit.yaml");
     let text = fs::read_to_string(&config).unwrap();
     // The component the checkout incident is declared on is renamed.
@@ -174,12 +163,8 @@ fn findings_about_kept_incidents_are_the_findings_about_their_files() {
 
 #[test]
 fn records_go_with_their_incident_and_a_broken_incident_is_not_recorded() {
-    let tmp = repository();
-    let root = tmp.path();
-    let out = TempDir::new().unwrap();
-    let site = out.path().join("site");
-    build(root, &site);
-    build(root, &site);
+    let (tmp, out) = recorded();
+    let (root, site) = (tmp.path(), out.path().join("site"));
     let gone = "2026-11-12-finance-report-missing";
     assert!(records(root).contains_key(gone));
     fs::remove_dir_all(root.join("incidents").join(gone)).unwrap();

@@ -2,7 +2,9 @@
 //! takes it again while the incident's files are unchanged (name, size,
 //! modification time, as git's index does): same answers, warm or cold.
 
-use crate::support::{age, commit_all, copy_example, git, incident, read_tree, set_mtime};
+use crate::support::{
+    age, copy_example, example_repository, git, incident, outside_git, read_tree, set_mtime,
+};
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -31,18 +33,9 @@ fn checkout(rows: &serde_json::Value) -> &serde_json::Value {
         .unwrap()
 }
 
-fn repository() -> TempDir {
-    let tmp = TempDir::new().unwrap();
-    copy_example(tmp.path());
-    git(tmp.path(), &["init", "-q", "-b", "main"]);
-    commit_all(tmp.path(), "example");
-    age(tmp.path());
-    tmp
-}
-
 #[test]
 fn warm_and_cold_lists_agree_and_the_cache_stays_in_the_git_folder() {
-    let tmp = repository();
+    let tmp = example_repository();
     let root = tmp.path();
     let tree = read_tree(root);
     let cold = list(root);
@@ -51,15 +44,11 @@ fn warm_and_cold_lists_agree_and_the_cache_stays_in_the_git_folder() {
         "the first list writes the cache"
     );
     assert_eq!(list(root), cold, "a warm list says what a cold one said");
-    let unchanged: Vec<_> = read_tree(root)
-        .into_keys()
-        .filter(|k| !k.starts_with(".git/"))
-        .collect();
-    let before: Vec<_> = tree
-        .into_keys()
-        .filter(|k| !k.starts_with(".git/"))
-        .collect();
-    assert_eq!(unchanged, before, "nothing written outside .git");
+    assert_eq!(
+        outside_git(read_tree(root)),
+        outside_git(tree),
+        "nothing written outside .git"
+    );
 
     // A changed file is read again: a severity set in an old update.
     let text = fs::read_to_string(root.join(UPDATE)).unwrap();
@@ -103,7 +92,7 @@ fn tell_the_cache(root: &Path) -> String {
 /// change time moved), and a corrupt cache is ignored.
 #[test]
 fn the_cache_answers_for_unchanged_files_only_and_a_corrupt_one_is_ignored() {
-    let tmp = repository();
+    let tmp = example_repository();
     let root = tmp.path();
     let title = tell_the_cache(root);
     assert_eq!(checkout(&list(root))["title"], "Told by the cache");
@@ -125,7 +114,7 @@ fn the_cache_answers_for_unchanged_files_only_and_a_corrupt_one_is_ignored() {
 /// others, taken from it for this list, are in it again.
 #[test]
 fn a_change_to_one_incident_keeps_the_records_of_the_others() {
-    let tmp = repository();
+    let tmp = example_repository();
     let root = tmp.path();
     tell_the_cache(root);
     let other = root.join("incidents/2026-10-14-help-center-unavailable/incident.yaml");
@@ -155,7 +144,7 @@ fn a_change_to_one_incident_keeps_the_records_of_the_others() {
 
 #[test]
 fn files_just_written_are_read_every_time() {
-    let tmp = repository();
+    let tmp = example_repository();
     let root = tmp.path();
     let text = fs::read_to_string(root.join(UPDATE)).unwrap();
     fs::write(root.join(UPDATE), format!("{text}severity: sev2\n")).unwrap();

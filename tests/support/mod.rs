@@ -193,3 +193,22 @@ pub fn set_mtime(path: &Path, at: std::time::SystemTime) {
         .set_modified(at)
         .unwrap();
 }
+
+/// The paths of `tree` (as `read_tree` gives it) outside `.git/`.
+pub fn outside_git(tree: BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    tree.into_keys()
+        .filter(|k| !k.starts_with(".git/"))
+        .collect()
+}
+
+/// The bundled example committed in a new git repository, its files an hour
+/// old: old enough for the caches, which skip files written in the last
+/// seconds.
+pub fn example_repository() -> tempfile::TempDir {
+    let tmp = tempfile::TempDir::new().unwrap();
+    copy_example(tmp.path());
+    git(tmp.path(), &["init", "-q", "-b", "main"]);
+    commit_all(tmp.path(), "example");
+    age(tmp.path());
+    tmp
+}
