@@ -203,4 +203,18 @@ fn a_generated_repository_builds_the_same_from_its_records() {
     let said = build(root, &kept);
     assert_eq!(said.0, Some(0), "{}", said.1);
     assert_eq!(read_tree(&read), read_tree(&kept));
+    // Every incident page was made from its record: marked in every one.
+    for entry in fs::read_dir(root.join(KEPT)).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace("\"title\":\"", "\"title\":\"Kept: ")).unwrap();
+    }
+    build(root, &kept);
+    let pages: Vec<String> = read_tree(&kept)
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("incidents/") && path.ends_with(".html"))
+        .map(|(_, page)| String::from_utf8(page).unwrap())
+        .collect();
+    assert!(pages.len() > 100, "{} incident pages", pages.len());
+    assert!(pages.iter().all(|page| page.contains("Kept: ")));
 }

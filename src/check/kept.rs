@@ -9,7 +9,8 @@
 //! and written again only when an incident of it changed, so a check holds
 //! no more than it did. An incident is taken from it only when its files'
 //! names and stamps and the build of incidentkit are those recorded, as
-//! `list`'s cache trusts them (`glance::cache`). The rules run on every
+//! `list`'s cache trusts them (`glance::cache`); only on Unix, where a
+//! stamp holds the change time and inode. The rules run on every
 //! incident, kept or read, every time (some judge by the time now), and a
 //! finding is placed by reading its file then (`locate`): the findings are
 //! the same.
@@ -76,10 +77,16 @@ impl Kept {
     /// The records of the incident repository at `root`, trusted while the
     /// incidents' files are as `fingerprints` found them now.
     pub fn open(root: &Path, fingerprints: Fingerprints) -> Self {
-        let dir = git2::Repository::discover(root).ok().map(|repo| {
-            let name = crate::git::file_for(root, "check-cache");
-            repo.path().join("incidentkit").join(name)
-        });
+        // Only where a stamp holds the change time and inode: elsewhere a
+        // same-size edit that keeps the modification time would look unchanged.
+        let stamps_suffice = cfg!(unix);
+        let dir = git2::Repository::discover(root)
+            .ok()
+            .filter(|_| stamps_suffice)
+            .map(|repo| {
+                let name = crate::git::file_for(root, "check-cache");
+                repo.path().join("incidentkit").join(name)
+            });
         Self {
             recording: dir.as_deref().is_some_and(Path::is_dir),
             dir,
@@ -153,14 +160,15 @@ impl Kept {
         let (Some(file), true) = (self.file(key), self.recording) else {
             return;
         };
-        let gone = shelf.records.keys().any(|id| !ids.contains(&id.as_str()));
+        let ids: HashSet<&str> = ids.iter().copied().collect();
+        let gone = shelf.records.keys().any(|id| !ids.contains(id.as_str()));
         if fresh.is_empty() && !gone {
             return;
         }
         let mut records: BTreeMap<String, Box<RawValue>> = shelf
             .records
             .into_iter()
-            .filter(|(id, _)| ids.contains(&id.as_str()))
+            .filter(|(id, _)| ids.contains(id.as_str()))
             .collect();
         records.extend(fresh.into_iter().map(|f| (f.id, f.record)));
         let stored = Stored {
