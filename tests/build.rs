@@ -614,6 +614,36 @@ fn a_site_outside_the_work_tree_is_kept_in_the_git_folder_not_beside_it() {
     assert!(!read_tree(&out.join("site")).contains_key(".incidentkit-kept-for"));
 }
 
+/// A site outside the work tree that no build replaced for a month is no
+/// longer kept (it holds what redactions removed since); others stay.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_kept_site_no_build_replaced_for_a_month_goes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, _) = example_in_git(tmp.path());
+    let kept = repo.join(".git/incidentkit");
+    let (old, recent) = (
+        kept.join("previous-%2Fold%2Fsite"),
+        kept.join("previous-%2Frecent"),
+    );
+    for dir in [&old, &recent] {
+        fs::create_dir_all(dir).unwrap();
+        fs::write(dir.join(".incidentkit-kept-for"), "/elsewhere").unwrap();
+    }
+    let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(31 * 24 * 3600);
+    crate::support::set_mtime(&old.join(".incidentkit-kept-for"), month_ago);
+    let out = tmp.path().join("out");
+    build(&repo, &out);
+    build(&repo, &out);
+    assert!(!old.exists(), "a month without a build");
+    assert!(recent.exists());
+    let own = fs::read_dir(&kept)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().ends_with("%2Fout"));
+    assert!(own, "this site's own copy kept");
+}
+
 #[test]
 fn refuses_to_replace_a_folder_that_is_not_a_site() {
     let tmp = tempfile::tempdir().unwrap();

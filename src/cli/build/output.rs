@@ -150,6 +150,34 @@ fn previous_of(_: &Path, _: &Path) -> Option<PathBuf> {
     None
 }
 
+/// A site outside the work tree not built for this long is not kept.
+const UNBUILT: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// Removes the sites kept beside `previous` for outputs outside the work
+/// tree (`previous-%2F…`) that no build has replaced for `UNBUILT`: a
+/// `--out` built once (a temporary folder, a host since moved) would keep
+/// its copy, redacted text included, for ever. Their marker is written
+/// each time a build keeps the site.
+fn forget_unbuilt(previous: &Path) {
+    let Some(Ok(entries)) = previous.parent().map(fs::read_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let outside = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with("previous-%2F"));
+        let unbuilt = fs::symlink_metadata(path.join(KEPT_FOR))
+            .and_then(|m| m.modified())
+            .map_or(true, |at| at.elapsed().is_ok_and(|age| age > UNBUILT));
+        if outside && path != previous && unbuilt {
+            // A link by that name goes alone, never followed.
+            let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
+        }
+    }
+}
+
 /// The file that says which output a kept folder was: only that output's
 /// build claims it. Swept with everything the build does not write.
 const KEPT_FOR: &str = ".incidentkit-kept-for";
@@ -246,11 +274,13 @@ impl Staged {
                     .is_some_and(|p| fs::create_dir_all(p).is_ok())
                 && fs::rename(old, previous).is_ok()
         });
-        if kept {
-            Ok(())
-        } else {
-            fs::remove_dir_all(old)
+        if !kept {
+            return fs::remove_dir_all(old);
         }
+        if let Some(previous) = &self.previous {
+            forget_unbuilt(previous);
+        }
+        Ok(())
     }
 
     /// Removes the staging folder after `error`, and returns it.
