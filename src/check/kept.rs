@@ -9,8 +9,7 @@
 //! and written again only when an incident of it changed, so a check holds
 //! no more than it did. An incident is taken from it only when its files'
 //! names and stamps and the build of incidentkit are those recorded, as
-//! `list`'s cache trusts them (`glance::cache`); only on Unix, where a
-//! stamp holds the change time and inode. The rules run on every
+//! `list`'s cache trusts them (`glance::cache`, `repo::Found`). The rules run on every
 //! incident, kept or read, every time (some judge by the time now), and a
 //! finding is placed by reading its file then (`locate`): the findings are
 //! the same.
@@ -23,7 +22,7 @@
 //! for records it would never read. A file that cannot be read is ignored,
 //! and one that cannot be written is not: it only saves time.
 
-use super::glance::cache::{SETTLED, build};
+use super::glance::cache::{SETTLED, build, write_whole};
 use crate::model::amend::{Amendments, Correction, Redaction};
 use crate::model::{Declaration, Incident, Postmortem, Update};
 use crate::repo::layout::{IncidentDir, Layout};
@@ -77,16 +76,10 @@ impl Kept {
     /// The records of the incident repository at `root`, trusted while the
     /// incidents' files are as `fingerprints` found them now.
     pub fn open(root: &Path, fingerprints: Fingerprints) -> Self {
-        // Only where a stamp holds the change time and inode: elsewhere a
-        // same-size edit that keeps the modification time would look unchanged.
-        let stamps_suffice = cfg!(unix);
-        let dir = git2::Repository::discover(root)
-            .ok()
-            .filter(|_| stamps_suffice)
-            .map(|repo| {
-                let name = crate::git::file_for(root, "check-cache");
-                repo.path().join("incidentkit").join(name)
-            });
+        let dir = git2::Repository::discover(root).ok().map(|repo| {
+            let name = crate::git::file_for(root, "check-cache");
+            repo.path().join("incidentkit").join(name)
+        });
         Self {
             recording: dir.as_deref().is_some_and(Path::is_dir),
             dir,
@@ -231,21 +224,5 @@ pub fn month_of(id: &str) -> &str {
             month
         }
         _ => "other",
-    }
-}
-
-/// Writes `bytes` to `file` whole (a temporary file renamed over it), or
-/// not at all.
-fn write_whole(file: &Path, bytes: &[u8]) {
-    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
-        return;
-    };
-    let temporary = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    if std::fs::write(&temporary, bytes).is_err() || std::fs::rename(&temporary, file).is_err() {
-        let _ = std::fs::remove_file(&temporary);
     }
 }

@@ -88,8 +88,13 @@ pub struct Found {
 
 impl Found {
     /// `files` with their stamps; `None` when one has none (pending, not a
-    /// regular file, refused, or on a file system without times).
+    /// regular file, refused, or on a file system without times), and off
+    /// Unix, where a stamp holds no change time or inode: a same-size edit
+    /// that keeps the modification time would look unchanged to a cache.
     fn of<'a>(files: impl Iterator<Item = (&'a String, &'a Option<Stamp>)>) -> Option<Self> {
+        if !cfg!(unix) {
+            return None;
+        }
         use std::hash::{Hash, Hasher};
         // Fixed keys: the same files give the same hash in every run.
         let mut hasher = std::hash::DefaultHasher::new();

@@ -151,11 +151,7 @@ impl Cache {
         let _ = std::fs::create_dir_all(dir);
         // What a run killed between writing and renaming left.
         crate::compose::write::remove_stale(dir, ".list-cache.", ".tmp");
-        let temporary = dir.join(format!(".list-cache.{}.tmp", std::process::id()));
-        if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, &path).is_ok() {
-            return;
-        }
-        let _ = std::fs::remove_file(&temporary);
+        write_whole(&path, &bytes);
     }
 }
 
@@ -176,4 +172,20 @@ pub(crate) fn build() -> String {
         .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
         .unwrap_or_default();
     format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Writes a cache file whole (a temporary file renamed over it), or not at
+/// all; not synced: a cache lost in a crash only costs time.
+pub(crate) fn write_whole(file: &Path, bytes: &[u8]) {
+    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+        return;
+    };
+    let temporary = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    if std::fs::write(&temporary, bytes).is_err() || std::fs::rename(&temporary, file).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
 }
