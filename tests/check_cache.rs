@@ -218,3 +218,26 @@ fn a_generated_repository_builds_the_same_from_its_records() {
     assert!(pages.len() > 100, "{} incident pages", pages.len());
     assert!(pages.iter().all(|page| page.contains("Kept: ")));
 }
+
+/// `stats` is a whole check too: it records from its second run, and says
+/// the same from the records.
+#[test]
+fn stats_keeps_and_takes_records_as_build_does() {
+    let tmp = example_repository();
+    let root = tmp.path();
+    let stats = || {
+        let done = incident()
+            .current_dir(root)
+            .env("SOURCE_DATE_EPOCH", NOW)
+            .arg("stats")
+            .output()
+            .unwrap();
+        assert!(done.status.success(), "{done:?}");
+        done.stdout
+    };
+    let first = stats();
+    stats();
+    let incidents = fs::read_dir(root.join("incidents")).unwrap().count();
+    assert_eq!(records(root).len(), incidents);
+    assert_eq!(stats(), first);
+}
