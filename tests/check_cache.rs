@@ -241,3 +241,31 @@ fn stats_keeps_and_takes_records_as_build_does() {
     assert_eq!(records(root).len(), incidents);
     assert_eq!(stats(), first);
 }
+
+/// `build --as-of REV` checks the revision's files written out to a scratch
+/// folder under `$TMPDIR`: when that lies inside another git repository,
+/// nothing goes into that repository's git folder, however often it runs.
+#[test]
+fn a_build_of_a_revision_keeps_nothing_in_a_repository_around_its_scratch_folder() {
+    let (tmp, out) = recorded();
+    let outer = TempDir::new().unwrap();
+    git(outer.path(), &["init", "-q"]);
+    let scratch = outer.path().join("tmp");
+    fs::create_dir(&scratch).unwrap();
+    for _ in 0..3 {
+        incident()
+            .current_dir(tmp.path())
+            .env("TMPDIR", &scratch)
+            .args(["build", "--as-of", "HEAD", "--out"])
+            .arg(out.path().join("then"))
+            .output()
+            .unwrap();
+    }
+    assert!(page(&out.path().join("then")).contains("Checkout fails"));
+    assert!(!outer.path().join(".git/incidentkit").exists());
+    assert_eq!(
+        fs::read_dir(&scratch).unwrap().count(),
+        0,
+        "scratch removed"
+    );
+}

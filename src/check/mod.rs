@@ -138,7 +138,10 @@ fn scanned(
         Keep::Findings if scope.is_none() => files.clone().counting(),
         _ => files.clone(),
     };
-    let keeping = scope.is_none() && matches!(keep, Keep::Model | Keep::Public);
+    // A revision written out to a scratch folder has no git folder of its
+    // own to keep records in.
+    let keeping =
+        scope.is_none() && !files.is_exported() && matches!(keep, Keep::Model | Keep::Public);
     let (files, listed) = guard::guarded_scan(files, scope, |files| match scope {
         Some(ids) => files
             .scan_only(ids)

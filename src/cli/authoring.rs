@@ -413,8 +413,8 @@ pub fn edit_message(id: &str, title: &str) -> Result<String, CliError> {
                 "no editor: set $VISUAL or $EDITOR, or give --message or --message-file".into(),
             )
         })?;
-    let dir = tempfile_dir()?;
-    let path = dir.join("MESSAGE.md");
+    let dir = super::scratch::Scratch::new("incident-message")?;
+    let path = dir.path().join("MESSAGE.md");
     std::fs::write(
         &path,
         format!(
@@ -429,7 +429,7 @@ pub fn edit_message(id: &str, title: &str) -> Result<String, CliError> {
         .arg(&path)
         .status();
     let text = std::fs::read_to_string(&path);
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => {
@@ -448,23 +448,6 @@ pub fn edit_message(id: &str, title: &str) -> Result<String, CliError> {
         ));
     }
     Ok(message)
-}
-
-/// A fresh private folder for the editor's file.
-fn tempfile_dir() -> Result<PathBuf, CliError> {
-    let base = std::env::temp_dir();
-    for n in 0..100u32 {
-        let dir = base.join(format!("incident-message-{}-{n}", std::process::id()));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(CliError::Usage(format!(
-        "cannot make a folder for the message in {}",
-        base.display()
-    )))
 }
 
 pub fn author(flag: Option<String>) -> String {

@@ -6,13 +6,13 @@
 mod in_place;
 mod output;
 
+use super::scratch::Scratch;
 use crate::check;
 use crate::diagnostics::{self, Counts, Format};
 use crate::render;
 use crate::repo::Files;
 use crate::templates::Templates;
 use output::{Staged, Target};
-use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -58,21 +58,34 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         public.refuse_overlap(internal)?;
     }
     // What to build from: the files on disk, or the tree of a revision.
-    let (source, now, _exported) = match args.as_of.as_deref() {
-        None => (root.clone(), crate::clock::now(), None),
-        Some(time) if time.parse::<jiff::Timestamp>().is_ok() => {
-            (root.clone(), time.parse().expect("checked above"), None)
-        }
+    let (source, files, now, _exported) = match args.as_of.as_deref() {
+        None => (
+            root.clone(),
+            Files::on_disk(&root),
+            crate::clock::now(),
+            None,
+        ),
+        Some(time) if time.parse::<jiff::Timestamp>().is_ok() => (
+            root.clone(),
+            Files::on_disk(&root),
+            time.parse().expect("checked above"),
+            None,
+        ),
         Some(rev) => {
-            let dir = Scratch::new()?;
-            let at = crate::git::export_tree(&root, rev, &dir.0)?;
-            (dir.0.clone(), at, Some(dir))
+            let dir = Scratch::new("incidentkit-as-of")?;
+            let at = crate::git::export_tree(&root, rev, dir.path())?;
+            (
+                dir.path().to_path_buf(),
+                Files::exported(dir.path()),
+                at,
+                Some(dir),
+            )
         }
     };
     // The site alone needs only what it may publish (`Keep::Public`).
     let outcome = match internal {
-        Some(_) => check::check(&Files::on_disk(&source))?,
-        None => check::check_public(&Files::on_disk(&source))?,
+        Some(_) => check::check(&files)?,
+        None => check::check_public(&files)?,
     };
     let counts = Counts::of(&outcome.diagnostics);
     if counts.errors > 0 || outcome.repository.is_none() {
@@ -152,23 +165,4 @@ fn stage_internal(
             Err(e) => Err(s.discard_with(e)),
         }
     })
-}
-
-/// A folder of our own under the system's temporary folder, removed when
-/// dropped: the tree of a revision for `--as-of`.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> std::io::Result<Self> {
-        let dir = std::env::temp_dir().join(format!("incidentkit-as-of-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir)?;
-        Ok(Self(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }

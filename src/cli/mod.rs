@@ -20,6 +20,7 @@ mod redact;
 mod render;
 mod resolve;
 mod schema;
+mod scratch;
 mod show;
 mod stats;
 mod update;

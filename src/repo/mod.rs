@@ -139,6 +139,8 @@ pub struct Files {
     /// The bytes read so far, when the repository's size limit is kept as
     /// files are read rather than by a stat of each beforehand (`counting`).
     counted: Option<Arc<Counted>>,
+    /// A revision's files written out to a scratch folder (`exported`).
+    exported: bool,
 }
 
 /// What a `counting` pass has read, against the limit in force when it
@@ -164,6 +166,18 @@ impl Files {
             refused: BTreeMap::new(),
             opened: None,
             counted: None,
+            exported: false,
+        }
+    }
+
+    /// The files of a revision that `git::export_tree` wrote under `root`
+    /// (`build --as-of REV`): a scratch folder, which may lie inside some
+    /// other git repository (a `$TMPDIR` in a work tree). That repository
+    /// is not theirs: nothing is kept for them in its git folder.
+    pub fn exported(root: &Path) -> Self {
+        Self {
+            exported: true,
+            ..Self::on_disk(root)
         }
     }
 
@@ -175,6 +189,7 @@ impl Files {
             refused: BTreeMap::new(),
             opened: None,
             counted: None,
+            exported: false,
         }
     }
 
@@ -216,6 +231,11 @@ impl Files {
 
     pub(crate) fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether these are a revision's files written out (`exported`).
+    pub(crate) fn is_exported(&self) -> bool {
+        self.exported
     }
 
     /// A file as text, through the one reader (`source::read`).
