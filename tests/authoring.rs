@@ -1486,7 +1486,7 @@ fn declaring_an_open_incident_again_points_to_it() {
     let again = [
         "declare",
         "--title",
-        "checkout fails with 502  for EU customers",
+        "checkout fails: with 502  for EU customers!",
         "--severity",
         "sev2",
         "--commander",
@@ -1498,7 +1498,7 @@ fn declaring_an_open_incident_again_points_to_it() {
     assert_eq!(
         err,
         format!(
-            "error: {ID} is open with this title (declared 2026-11-26 10:00 UTC): post to it with `incident update {ID} --message …`, or declare a separate incident with --force\n"
+            "error: {ID} is open with the same title, \"Checkout fails with 502 for EU customers\" (declared 2026-11-26 10:00 UTC): post to it with `incident update {ID} --message …`, or declare a separate incident with --force\n"
         )
     );
     // Once it is resolved, the same title is a new incident.

@@ -221,12 +221,15 @@ fn first_update(
 }
 
 /// The same title as an open incident is most often the same incident,
-/// declared again by a second responder: point them to it. Its id is the
-/// date it was declared and the slug of that title (`-2`, … when taken), so
-/// only the folders named so are read.
+/// declared again by a second responder: point them to it. The same words
+/// make the same title, whatever their case and the punctuation and spaces
+/// between them ("search is slow!" typed at 3 a.m.). Its id is the date it
+/// was declared and the slug of that title (`-2`, … when taken), so only
+/// the folders named so are read.
 fn refuse_duplicate(session: &Session, title: &str) -> Result<(), CliError> {
     let words = |t: &str| {
-        t.split_whitespace()
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase()
@@ -247,8 +250,9 @@ fn refuse_duplicate(session: &Session, title: &str) -> Result<(), CliError> {
     };
     let repo = session.repo();
     Err(CliError::Refused(format!(
-        "{} is open with this title (declared {}): post to it with `incident update {} --message …`, or declare a separate incident with --force",
+        "{} is open with the same title, \"{}\" (declared {}): post to it with `incident update {} --message …`, or declare a separate incident with --force",
         open.id,
+        open.declaration.title,
         authoring::local_time(open.declaration.declared_at, repo),
         open.id
     )))
