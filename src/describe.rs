@@ -6,6 +6,7 @@ use crate::git::{Change, Changed};
 use crate::model::postmortem::PostmortemStatus;
 use crate::model::{Incident, Kind, Repository, Update};
 use crate::repo::layout::update_file_name;
+use jiff::Timestamp;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -13,7 +14,8 @@ pub struct Entry {
     pub incident: String,
     /// One sentence, Markdown.
     pub summary: String,
-    /// For a new public update: its time, so callers can preview it.
+    /// For a new, corrected or redacted public update: its time, so callers
+    /// can preview it as it will read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_at: Option<jiff::Timestamp>,
 }
@@ -31,9 +33,62 @@ fn update_at<'a>(incident: &'a Incident, path: &str) -> Option<(usize, &'a Updat
         .find(|(_, u)| update_file_name(u.at) == name)
 }
 
+/// The update the correction or redaction record at `path` amends, and
+/// what it does to it ("corrects the public message of"); `None` for any
+/// other file.
+fn amended<'a>(incident: &'a Incident, path: &str) -> Option<(usize, &'a Update, String)> {
+    let named = |folder: &str, update: Timestamp, at: Timestamp| {
+        crate::paths::amendment(
+            &incident.id,
+            folder,
+            &update_file_name(update),
+            &update_file_name(at),
+        ) == path
+    };
+    let (update, what) = if crate::paths::is_correction(path) {
+        let c = incident
+            .amendments
+            .corrections
+            .iter()
+            .find(|c| named(crate::paths::CORRECTIONS, c.update, c.at))?;
+        (c.update, "corrects the public message of".to_string())
+    } else if crate::paths::is_redaction(path) {
+        let r = incident
+            .amendments
+            .redactions
+            .iter()
+            .find(|r| named(crate::paths::REDACTIONS, r.update, r.at))?;
+        let fields: Vec<String> = r
+            .fields
+            .iter()
+            .map(|f| format!("`{}`", f.field.as_str()))
+            .collect();
+        (r.update, format!("removes {} from", fields.join(", ")))
+    } else {
+        return None;
+    };
+    let (index, amended) = incident
+        .updates
+        .iter()
+        .enumerate()
+        .find(|(_, u)| u.at == update)?;
+    Some((index, amended, what))
+}
+
 /// Describes `changes` using the repository as it is after them.
 pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
     let mut entries = Vec::new();
+    // An update a redaction in the change rewrites is told by the
+    // redaction's line.
+    let redacted: Vec<String> = changes
+        .iter()
+        .filter(|c| c.change == Change::Added && crate::paths::is_redaction(&c.path))
+        .filter_map(|c| {
+            let (id, file) = crate::paths::in_incident(&c.path)?;
+            let (update, _) = file.rsplit('/').next()?.split_once("--")?;
+            Some(crate::paths::update(id, &format!("{update}.yaml")))
+        })
+        .collect();
     for c in changes {
         let Some(id) = incident_of(&c.path) else {
             continue;
@@ -50,6 +105,16 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
         };
         let title = format!("*{}*", incident.declaration.title.replace('*', "\\*"));
         let file = c.path.rsplit('/').next().unwrap_or_default();
+        if let Some((index, update, what)) =
+            amended(incident, &c.path).filter(|_| c.change == Change::Added)
+        {
+            entries.push(Entry {
+                incident: id.to_string(),
+                summary: format!("{what} update {} ({}) of {title}", index + 1, update.status),
+                update_at: update.is_public().then_some(update.at),
+            });
+            continue;
+        }
         let summary = match (c.change, file) {
             (Change::Added, "incident.yaml") => {
                 match (incident.declaration.kind, incident.declaration.severity) {
@@ -93,6 +158,9 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
                     summary: s,
                     update_at: update.is_public().then_some(update.at),
                 });
+                continue;
+            }
+            (Change::Modified, _) if redacted.contains(&c.path) => {
                 continue;
             }
             (Change::Deleted, _) => format!("deletes `{}`", c.path),

@@ -220,3 +220,54 @@ fn an_untracked_file_is_checked() {
     assert_eq!(check.code, 1, "{}", check.stdout);
     assert!(check.stdout.contains(&file), "{}", check.stdout);
 }
+
+/// A correction and a redaction are described by what they do to which
+/// update, and the corrected update is previewed as it will read.
+#[test]
+fn diff_says_which_update_a_correction_or_redaction_amends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    let amend = |args: &[&str]| {
+        let done = incident(&root)
+            .env("SOURCE_DATE_EPOCH", "1795797600") // 2026-11-27T16:40:00Z
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(done.status.success(), "{done:?}");
+    };
+    let id = "2026-11-26-checkout-502s";
+    amend(&[
+        "correct",
+        id,
+        "2026-11-26T10-18-00Z",
+        "--message",
+        "The cause was a change to the payments database.",
+        "--reason",
+        "clearer",
+    ]);
+    amend(&[
+        "redact",
+        id,
+        "2026-11-26T10-25-00Z",
+        "--field",
+        "internal_note",
+        "--reason",
+        "names a customer",
+    ]);
+    let diff = run(&root, &["diff", "--since", "HEAD"]);
+    assert_eq!(diff.code, 0, "{}", diff.stdout);
+    let title = "*Checkout fails with 502 for EU customers*";
+    for said in [
+        format!("- corrects the public message of update 2 (identified) of {title}"),
+        format!("- removes `internal_note` from update 3 (identified) of {title}"),
+    ] {
+        assert!(diff.stdout.contains(&said), "{said}\n{}", diff.stdout);
+    }
+    assert!(
+        diff.stdout
+            .contains("The cause was a change to the payments database."),
+        "the corrected update is previewed:\n{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains("changes `"), "{}", diff.stdout);
+}
