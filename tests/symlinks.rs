@@ -274,11 +274,18 @@ impl Findings<'_> {
     }
 }
 
-/// Every path under `root` (links not followed) with its content.
+/// Every path under `root` (links not followed) with its content, but
+/// incidentkit's caches in the git folder: `list` and a whole check keep
+/// what they read there once the files are a few seconds old, which a slow
+/// run reaches.
 fn files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let caches = root.join(".git/incidentkit");
     let mut found = Vec::new();
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
+        if dir == caches {
+            continue;
+        }
         for entry in fs::read_dir(&dir).unwrap() {
             let entry = entry.unwrap();
             let kind = entry.file_type().unwrap();
