@@ -168,6 +168,7 @@ fn check_scoped(
     let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
         Ok(config) => {
             rules::on_config(&config, CONFIG_FILE, &mut diagnostics);
+            rules::config::languages(&config, files, CONFIG_FILE, &mut diagnostics);
             Some(config)
         }
         Err(found) => {

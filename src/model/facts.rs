@@ -60,6 +60,10 @@ pub enum Source {
     MonitoringEntry,
     /// The entry that resolved the incident.
     ResolvingEntry,
+    /// The first `in_progress` entry of a maintenance.
+    InProgressEntry,
+    /// The declaration's `scheduled_for` (a maintenance).
+    ScheduledFor,
 }
 
 impl Source {
@@ -72,6 +76,8 @@ impl Source {
             Self::PostmortemMitigatedAt => "the post-mortem's mitigated_at",
             Self::MonitoringEntry => "the first monitoring entry",
             Self::ResolvingEntry => "the resolving entry",
+            Self::InProgressEntry => "the first in_progress entry",
+            Self::ScheduledFor => "the declaration's scheduled_for",
         }
     }
 }
@@ -200,7 +206,9 @@ pub struct Facts<'a> {
     /// resolving entry, which had no response at its severity. What the
     /// roles of the response are judged by.
     pub response_severity: Option<Severity>,
-    /// When impact began: started, else detected, else declared.
+    /// When impact began: started, else detected, else declared. For a
+    /// maintenance, when the work began: its first `in_progress` entry,
+    /// else `scheduled_for` (never the announcement).
     pub started: Moment,
     /// The declaration's `declared_at`.
     pub declared: Timestamp,
@@ -229,7 +237,7 @@ impl Incident {
             .collect();
         let state = State::fold(&self.declaration, entries.iter().map(|e| &**e));
         let d = &self.declaration;
-        let started = started(d);
+        let started = started(d, &entries);
         let peak_severity = d
             .severity
             .into_iter()
@@ -329,16 +337,29 @@ impl Facts<'_> {
         self.peak_severity.map(|s| config.policy(s))
     }
 
-    /// From the start of impact to the resolution, to the minute.
+    /// From the start of impact to the resolution, to the minute. `None`
+    /// when the resolution comes first (a maintenance cancelled before its
+    /// window; an impact start after the resolution, which `validate`
+    /// refuses): never a negative duration.
     pub fn duration(&self) -> Option<Duration> {
-        self.resolved
-            .map(|end| Duration::between(self.started.at, end))
+        self.resolved.and_then(|end| interval(self.started.at, end))
     }
 
-    /// From the start of impact to the mitigation, to the minute.
+    /// From the start of impact to the mitigation, to the minute (`None`
+    /// out of order, as `duration`).
     pub fn time_to_mitigate(&self) -> Option<Duration> {
-        self.mitigated
-            .map(|m| Duration::between(self.started.at, m.at))
+        self.mitigated.and_then(|m| interval(self.started.at, m.at))
+    }
+
+    /// From the start of impact to its detection, when the declaration
+    /// gives both in order (`timeline/order` warns otherwise).
+    pub fn time_to_detect(&self, declaration: &Declaration) -> Option<Duration> {
+        interval(declaration.started_at?, declaration.detected_at?)
+    }
+
+    /// From detection to the declaration, when given in order.
+    pub fn time_to_declare(&self, declaration: &Declaration) -> Option<Duration> {
+        interval(declaration.detected_at?, self.declared)
     }
 
     /// The decisions recorded, oldest first.
@@ -354,8 +375,29 @@ impl Facts<'_> {
     }
 }
 
-/// When impact began: started, else detected, else declared.
-fn started(d: &Declaration) -> Moment {
+/// `from` to `to` to the minute, when `to` is not before `from`.
+fn interval(from: Timestamp, to: Timestamp) -> Option<Duration> {
+    (to >= from).then(|| Duration::between(from, to))
+}
+
+/// When impact (for a maintenance, the work) began; see `Facts::started`.
+fn started(d: &Declaration, entries: &[Entry]) -> Moment {
+    if d.kind == Kind::Maintenance {
+        let began = entries
+            .iter()
+            .find(|u| u.status == Status::InProgress)
+            .map(|u| Moment {
+                at: u.at,
+                source: Source::InProgressEntry,
+            });
+        let planned = d.scheduled_for.map(|at| Moment {
+            at,
+            source: Source::ScheduledFor,
+        });
+        if let Some(moment) = began.or(planned) {
+            return moment;
+        }
+    }
     match (d.started_at, d.detected_at) {
         (Some(at), _) => Moment {
             at,
@@ -473,6 +515,68 @@ mod tests {
 
     fn at(t: &str) -> Timestamp {
         t.parse().unwrap()
+    }
+
+    #[test]
+    fn a_maintenance_lasts_from_its_work_not_its_announcement() {
+        let planned = "title: Database upgrade\nkind: maintenance\ndeclared_at: 2026-11-20T09:00:00Z\nscheduled_for: 2026-11-22T01:00:00Z\nscheduled_until: 2026-11-22T03:00:00Z\n";
+        let announced = "at: 2026-11-20T09:00:00Z\nstatus: scheduled\nmessage: a\nauthor: x\n";
+        let done = incident(
+            planned,
+            &[
+                announced,
+                "at: 2026-11-22T01:05:00Z\nstatus: in_progress\nmessage: b\nauthor: x\n",
+                "at: 2026-11-22T02:00:00Z\nstatus: completed\nmessage: c\nauthor: x\n",
+            ],
+        );
+        let facts = done.facts(View::Public, Timestamp::MAX);
+        assert_eq!(facts.started.source, Source::InProgressEntry);
+        assert_eq!(facts.duration(), Some(Duration::minutes(55)));
+        // Completed without an in-progress entry: from the planned start.
+        let quiet = incident(
+            planned,
+            &[
+                announced,
+                "at: 2026-11-22T03:00:00Z\nstatus: completed\nmessage: c\nauthor: x\n",
+            ],
+        );
+        let facts = quiet.facts(View::Public, Timestamp::MAX);
+        assert_eq!(facts.started.source, Source::ScheduledFor);
+        assert_eq!(facts.duration(), Some(Duration::hours(2)));
+        // Called off before its window: it never ran.
+        let cancelled = incident(
+            planned,
+            &[
+                announced,
+                "at: 2026-11-21T12:00:00Z\nstatus: cancelled\nmessage: c\nauthor: x\n",
+            ],
+        );
+        assert_eq!(
+            cancelled.facts(View::Public, Timestamp::MAX).duration(),
+            None
+        );
+    }
+
+    #[test]
+    fn no_interval_is_negative() {
+        let late_start = "title: Late\nseverity: sev3\ndeclared_at: 2026-11-20T11:00:00Z\nstarted_at: 2026-11-20T11:50:00Z\ndetected_at: 2026-11-20T11:40:00Z\n";
+        let i = incident(
+            late_start,
+            &["at: 2026-11-20T11:20:00Z\nstatus: resolved\nmessage: ok\nauthor: x\n"],
+        );
+        let facts = i.internal_facts();
+        assert_eq!(facts.resolved, Some(at("2026-11-20T11:20:00Z")));
+        assert_eq!(facts.duration(), None);
+        assert_eq!(facts.time_to_mitigate(), None);
+        assert_eq!(facts.time_to_detect(&i.declaration), None);
+        assert_eq!(facts.time_to_declare(&i.declaration), None);
+        let i = incident(DECLARED, &[]);
+        let facts = i.internal_facts();
+        assert_eq!(
+            facts.time_to_declare(&i.declaration),
+            None,
+            "no detected_at"
+        );
     }
 
     #[test]

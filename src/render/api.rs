@@ -282,7 +282,8 @@ impl<'v, 'a> Api<'v, 'a> {
                 self.view.config.site.url.as_deref(),
                 &crate::paths::incident_page(i.id())
             ),
-            "started_at": iso(facts.started.at),
+            // Statuspage starts a maintenance when it is posted.
+            "started_at": iso(if i.is_maintenance() { facts.declared } else { facts.started.at }),
             "page_id": self.page_id,
             "incident_updates": updates,
             "components": i.components.iter().map(|(id, _)| self.component(id)).collect::<Vec<_>>(),

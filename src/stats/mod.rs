@@ -109,10 +109,10 @@ struct Measured {
     actions: Share,
 }
 
-/// An interval in minutes as the model counts it (to the minute), so a
-/// median here never disagrees with the duration a page shows.
-fn minutes(from: Timestamp, to: Timestamp) -> f64 {
-    Duration::between(from, to).as_minutes() as f64
+/// An interval of the model (`Facts`) in minutes, so a median here never
+/// disagrees with the duration a page shows.
+fn minutes(interval: Duration) -> f64 {
+    interval.as_minutes() as f64
 }
 
 /// A late gap whose closing update exempts each rule it breaks: people
@@ -167,10 +167,10 @@ fn measure(incident: &Incident, config: &Config, today: Date) -> Measured {
             .to_zoned_datetime(tz)
             .strftime("%Y-%m")
             .to_string(),
-        detect: d.started_at.zip(d.detected_at).map(|(s, t)| minutes(s, t)),
-        declare: d.detected_at.map(|t| minutes(t, d.declared_at)),
-        mitigate: facts.time_to_mitigate().map(|d| d.as_minutes() as f64),
-        resolve: facts.duration().map(|d| d.as_minutes() as f64),
+        detect: facts.time_to_detect(d).map(minutes),
+        declare: facts.time_to_declare(d).map(minutes),
+        mitigate: facts.time_to_mitigate().map(minutes),
+        resolve: facts.duration().map(minutes),
         cadence,
         postmortem,
         actions,

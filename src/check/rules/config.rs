@@ -1,4 +1,5 @@
-//! incidentkit.yaml on its own: ids unique, groups exist, time zone known.
+//! incidentkit.yaml on its own: ids unique, groups exist, time zone known;
+//! and each language of the site has its words (`languages`).
 
 use super::*;
 use crate::check::suggest::did_you_mean;
@@ -71,6 +72,52 @@ pub fn check(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
                 .diag(file, format!("`{tz}` is not a known time zone"))
                 .at("/site/timezone")
                 .hint(hint),
+        );
+    }
+}
+
+/// Each language of the site has its page's words: a built-in locale or
+/// the repository's `templates/locale/<lang>.yaml` (read through `files`),
+/// so the pull request's check fails where `build` would.
+pub fn languages(
+    config: &Config,
+    files: &crate::repo::Files,
+    file: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let named = std::iter::once((
+        "/site/language".to_string(),
+        config.site.language.as_deref(),
+    ))
+    .chain(
+        config
+            .site
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (format!("/site/languages/{i}"), Some(l.as_str()))),
+    );
+    for (pointer, lang) in named {
+        let Some(lang) = lang else { continue };
+        let own = format!("{}/locale/{lang}.yaml", crate::paths::TEMPLATES);
+        if crate::templates::built_in_locale(lang).is_some() || files.read(&own).is_ok() {
+            continue;
+        }
+        out.push(
+            CONFIG_UNKNOWN_LANGUAGE
+                .diag(
+                    file,
+                    format!("no locale for the language `{lang}`: `build` would stop"),
+                )
+                .at(pointer)
+                .hint(format!(
+                    "use a built-in language ({}), or add the page's words in {own}",
+                    crate::templates::LOCALES
+                        .iter()
+                        .map(|(l, _)| *l)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
         );
     }
 }

@@ -184,6 +184,7 @@ rules! {
     CONFIG_DUPLICATE_ID = "config/duplicate-id", Error, "two components or groups share an id";
     CONFIG_UNKNOWN_GROUP = "config/unknown-group", Error, "a component names a group that does not exist";
     CONFIG_TIMEZONE = "config/timezone", Error, "the site time zone is not an IANA time zone";
+    CONFIG_UNKNOWN_LANGUAGE = "config/unknown-language", Error, "a language of the site with no built-in locale and no `templates/locale/<lang>.yaml`";
     CONFIG_UNKNOWN_RULE = "config/unknown-rule", Error, "`rules:` names a rule that does not exist or cannot be configured";
     REF_UNKNOWN_COMPONENT = "ref/unknown-component", Error, "a component id that incidentkit.yaml does not list";
     TIMELINE_BEFORE_DECLARATION = "timeline/before-declaration", Error, "an update earlier than the declaration";
@@ -194,7 +195,9 @@ rules! {
     TIMELINE_ORDER = "timeline/order", Warning, "impact start, detection and declaration out of order";
     TIMELINE_FUTURE = "timeline/future", Error, "a declaration or update time later than now (beyond 2 min of clock skew)";
     TIMELINE_SCHEDULE = "timeline/schedule", Error, "maintenance that ends before it starts";
+    TIMELINE_ENDS_BEFORE_START = "timeline/ends-before-start", Error, "an incident mitigated or resolved before its impact started";
     UPDATE_DECISION_CHOICE = "update/decision-choice", Error, "a decision whose chosen option is not among its options";
+    UPDATE_DECISION_DUPLICATE_OPTION = "update/decision-duplicate-option", Error, "a decision with two options of the same id";
     POSTMORTEM_DUPLICATE_ACTION = "postmortem/duplicate-action-id", Error, "two action items share an id";
     POSTMORTEM_PUBLISHED_UNRESOLVED = "postmortem/published-unresolved", Error, "a published post-mortem on an unresolved incident";
     EXEMPT_NO_REASON = "exempt/no-reason", Error, "an exemption without a reason (it is not honoured)";

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::check::IncidentFiles;
+use crate::model::facts::Source;
+use crate::model::incident::Decision;
 use crate::model::{Declaration, Incident, Kind, Status, Update};
 
 pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
@@ -79,6 +81,9 @@ fn entry(update: &Update, decl: &Declaration, file: &str, out: &mut Vec<Diagnost
                 )),
         );
     }
+    if let Some(decision) = &update.decision {
+        decision_options(decision, file, out);
+    }
     if let Some(decision) = &update.decision
         && !decision.options.iter().any(|o| o.id == decision.chosen)
     {
@@ -95,6 +100,23 @@ fn entry(update: &Update, decl: &Declaration, file: &str, out: &mut Vec<Diagnost
                 .at("/decision/chosen")
                 .hint(format!("choose one of: {}", ids.join(", "))),
         );
+    }
+}
+
+/// Each option of a decision has an id of its own: the choice names one.
+fn decision_options(decision: &Decision, file: &str, out: &mut Vec<Diagnostic>) {
+    for (n, option) in decision.options.iter().enumerate() {
+        if decision.options[..n].iter().any(|o| o.id == option.id) {
+            out.push(
+                UPDATE_DECISION_DUPLICATE_OPTION
+                    .diag(
+                        file,
+                        format!("two options of this decision have the id `{}`", option.id),
+                    )
+                    .at(format!("/decision/options/{n}/id"))
+                    .hint("give each option its own id (A, B, C…), so `chosen` names one"),
+            );
+        }
     }
 }
 
@@ -124,6 +146,7 @@ fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) 
             );
         }
     }
+    ends_after_start(incident, files, out);
     if let (Some(start), Some(end)) = (decl.scheduled_for, decl.scheduled_until)
         && end <= start
     {
@@ -137,6 +160,50 @@ fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) 
                 .hint("`scheduled_until` must be after `scheduled_for`"),
         );
     }
+}
+
+/// An incident's impact starts before it is mitigated and resolved: the
+/// other way round, every output would show a negative or contradictory
+/// duration. (A maintenance starts with its work, from its entries.)
+fn ends_after_start(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
+    if incident.declaration.kind != Kind::Incident {
+        return;
+    }
+    let facts = incident.internal_facts();
+    // Mitigated comes no later than resolved: name the resolution when both
+    // come first.
+    let ends = [
+        (
+            "resolved",
+            facts.resolved.map(|at| (at, Source::ResolvingEntry)),
+        ),
+        ("mitigated", facts.mitigated.map(|m| (m.at, m.source))),
+    ];
+    let Some((word, (at, source))) = ends
+        .into_iter()
+        .find_map(|(word, end)| Some((word, end?)).filter(|(_, (at, _))| *at < facts.started.at))
+    else {
+        return;
+    };
+    // An entry before `declared_at` is `timeline/before-declaration`.
+    let key = match facts.started.source {
+        Source::StartedAt => "started_at",
+        Source::DetectedAt => "detected_at",
+        _ => return,
+    };
+    out.push(
+        TIMELINE_ENDS_BEFORE_START
+            .diag(
+                &files.incident,
+                format!(
+                    "`{key}` ({}) is after the incident was {word} ({at}, {})",
+                    facts.started.at,
+                    source.as_str()
+                ),
+            )
+            .at(format!("/{key}"))
+            .hint(format!("`{key}` is when the impact began, before it was {word}: correct it, or the time of that entry")),
+    );
 }
 
 /// Nothing has happened later than now: a time beyond the clock skew is a
