@@ -2263,3 +2263,34 @@ fn a_rewrite_without_a_matching_record_still_fails() {
         "{out}"
     );
 }
+
+/// A decision names one option by its id and says why: two options of one
+/// id, or an empty reason, write nothing.
+#[test]
+fn a_decision_with_repeated_option_ids_or_no_reason_is_refused() {
+    let scene = Scene::new();
+    scene.declare();
+    let decide = |options: [&'static str; 2], why: &'static str| {
+        vec![
+            "decide", ID, "--option", options[0], "--option", options[1], "--chosen", "A", "--why",
+            why,
+        ]
+    };
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &decide(["A: roll back", "A: fail over"], "fastest"),
+        1,
+    );
+    assert!(
+        err.contains("error[update/decision-duplicate-option]")
+            && err.contains("nothing was written"),
+        "{err}"
+    );
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &decide(["A: roll back", "B: fail over"], "  "),
+        1,
+    );
+    assert!(err.contains("--why is empty"), "{err}");
+    scene.validates();
+}

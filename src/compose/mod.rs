@@ -139,11 +139,17 @@ pub fn decision(
             Ok(option(id.trim(), summary))
         })
         .collect::<Result<Vec<_>, AuthorError>>()?;
+    if why.trim().is_empty() {
+        return Err(AuthorError::Refused(
+            "--why is empty: say why this option was chosen (which worst case it avoids for users)"
+                .into(),
+        ));
+    }
     Ok(Decision {
         question,
         options,
         chosen: chosen.trim().to_string(),
-        rationale: why.to_string(),
+        rationale: why.trim().to_string(),
     })
 }
 
