@@ -2294,3 +2294,26 @@ fn a_decision_with_repeated_option_ids_or_no_reason_is_refused() {
     assert!(err.contains("--why is empty"), "{err}");
     scene.validates();
 }
+
+/// A clock time a few minutes ahead is yesterday's (its last occurrence):
+/// the command says so, since that is more often a slip than meant.
+#[test]
+fn a_clock_time_read_as_yesterday_is_pointed_out() {
+    let scene = Scene::new();
+    let mut args = scene_declare_args();
+    args.extend(["--at", "10:07"]);
+    let out = scene.run("2026-11-26T10:02:00Z", &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("note: --at 10:07 is 2026-11-25 10:07 UTC, its last occurrence"),
+        "{}",
+        out.stderr
+    );
+    let scene = Scene::new();
+    let mut args = scene_declare_args();
+    args.extend(["--at", "10:01"]);
+    let out = scene.run("2026-11-26T10:02:00Z", &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("note: --at"), "{}", out.stderr);
+}

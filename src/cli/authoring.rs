@@ -144,6 +144,16 @@ impl Session {
             .map_err(|e| CliError::Usage(format!("{what}: {e}")))?;
         crate::compose::when::not_future(what, text, at, self.now)
             .map_err(|e| CliError::Usage(e.to_string()))?;
+        // A clock time a little ahead of now means yesterday's: say so, as
+        // it was more likely a slip than a time almost a day ago.
+        if crate::clock::parse_timestamp(text).is_none()
+            && self.now.duration_since(at) > jiff::SignedDuration::from_hours(12)
+        {
+            eprintln!(
+                "note: {what} {text} is {}, its last occurrence; write the date and time to mean another",
+                local_time(at, self.repo())
+            );
+        }
         Ok(Timestamp::from_second(at.as_second()).unwrap_or(at))
     }
 

@@ -7,7 +7,7 @@ use crate::clock::{SKEW, parse_timestamp};
 use crate::model::Duration;
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
-use jiff::tz::TimeZone;
+use jiff::tz::{AmbiguousOffset, TimeZone};
 
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -31,9 +31,25 @@ fn on(date: Date, time: Time, tz: &TimeZone) -> Option<Timestamp> {
         .map(|z| z.timestamp())
 }
 
+/// Every moment `time` on `date` names in `tz`: both in the hour a clock
+/// goes back; in the hour it skips, the one after the jump (as jiff's
+/// `compatible`).
+fn moments(date: Date, time: Time, tz: &TimeZone) -> Vec<Timestamp> {
+    let ambiguous = tz.to_ambiguous_timestamp(date.to_datetime(time));
+    if let AmbiguousOffset::Fold { .. } = ambiguous.offset() {
+        return [ambiguous.earlier(), ambiguous.later()]
+            .into_iter()
+            .flatten()
+            .collect();
+    }
+    ambiguous.compatible().into_iter().collect()
+}
+
 /// When something happened: RFC 3339, or a clock time meaning its most
 /// recent occurrence in the site's zone (today, or yesterday when today's
-/// is still ahead beyond the skew: `23:55` typed at 00:05 is ten minutes ago).
+/// is still ahead beyond the skew: `23:55` typed at 00:05 is ten minutes
+/// ago; `01:30` typed at 01:45 after the clock went back from 02:00 is a
+/// quarter of an hour ago, not the 01:30 before the change).
 pub fn parse_time(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp, ParseTimeError> {
     let err = || ParseTimeError(text.to_string());
     if let Some(t) = parse_timestamp(text) {
@@ -42,11 +58,13 @@ pub fn parse_time(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp
     let time = clock_time(text).ok_or_else(err)?;
     let today = now.to_zoned_datetime(tz.clone()).date();
     let latest = now.checked_add(SKEW.as_signed()).map_err(|_| err())?;
-    let at = on(today, time, tz).ok_or_else(err)?;
-    if at <= latest {
-        return Ok(at);
-    }
-    on(today.yesterday().map_err(|_| err())?, time, tz).ok_or_else(err)
+    let yesterday = today.yesterday().map_err(|_| err())?;
+    [yesterday, today]
+        .into_iter()
+        .flat_map(|day| moments(day, time, tz))
+        .filter(|at| *at <= latest)
+        .max()
+        .ok_or_else(err)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +150,24 @@ mod tests {
         assert!(
             parse_time("2026-11-26T10:05:00", now, &berlin).is_err(),
             "a naive timestamp is refused"
+        );
+    }
+
+    #[test]
+    fn a_clock_time_in_the_hour_the_clock_goes_back_is_the_latest_past() {
+        let la = jiff::tz::db().get("America/Los_Angeles").unwrap();
+        // 2026-11-01: 02:00 PDT becomes 01:00 PST; 01:45 PST is 09:45Z.
+        let now = ts("2026-11-01T09:45:00Z");
+        assert_eq!(
+            parse_time("01:30", now, &la).unwrap(),
+            ts("2026-11-01T09:30:00Z"),
+            "01:30 PST, a quarter of an hour ago"
+        );
+        // Before the second 01:30 comes, the first one is the latest.
+        let first_pass = ts("2026-11-01T08:50:00Z");
+        assert_eq!(
+            parse_time("01:30", first_pass, &la).unwrap(),
+            ts("2026-11-01T08:30:00Z")
         );
     }
 
