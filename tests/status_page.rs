@@ -455,6 +455,9 @@ fn the_page_is_built_in_each_configured_language() {
     assert_eq!(select(&de, "#components-h"), ["Komponenten"]);
     // Dates in German, the time zone named.
     assert!(files["de/index.html"].contains(">27. Nov. 2026, 13:45 CET</time>"));
+    // The number has its place in the words.
+    assert!(files["de/index.html"].contains("<span class=\"long\">vor 90 Tagen</span>"));
+    assert!(files["index.html"].contains("<span class=\"long\">90 days ago</span>"));
     // The translated update in German, the untranslated one as written.
     let active = select(&de, "section[aria-labelledby=active-h] .msg");
     assert!(active[0].starts_with("Der Black-Friday-Sale"), "{active:?}");

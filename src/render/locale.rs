@@ -77,6 +77,16 @@ impl Locale {
             }
             out.strings.extend(file.strings);
         }
+        // `days_ago` held the words after the number ("days ago") before it
+        // held the number's place ("vor {n} Tagen"): an override of the old
+        // form keeps its meaning.
+        if let Some(words) = out
+            .strings
+            .get_mut("days_ago")
+            .filter(|w| !w.contains("{n}"))
+        {
+            *words = format!("{{n}} {words}");
+        }
         Ok(out)
     }
 
@@ -158,10 +168,12 @@ mod tests {
             ] {
                 assert!(field.is_some(), "{lang} lacks {name}");
             }
-            assert!(
-                file.strings["last_days"].contains("{n}"),
-                "{lang}: last_days needs {{n}}"
-            );
+            for key in ["last_days", "days_ago"] {
+                assert!(
+                    file.strings[key].contains("{n}"),
+                    "{lang}: {key} needs {{n}}"
+                );
+            }
         }
     }
 
@@ -189,5 +201,9 @@ mod tests {
         .unwrap();
         assert_eq!(ja.day(date), "2026年11月26日");
         assert!(Locale::merge("xx", &[("bad", "months: [a]\n")]).is_err());
+        assert_eq!(de.word("days_ago"), "vor {n} Tagen");
+        // An override of the form before the number had its place.
+        let old = Locale::merge("de", &[("override", "strings: {days_ago: Tagen}\n")]).unwrap();
+        assert_eq!(old.word("days_ago"), "{n} Tagen");
     }
 }
