@@ -200,6 +200,7 @@ rules! {
     UPDATE_DECISION_DUPLICATE_OPTION = "update/decision-duplicate-option", Error, "a decision with two options of the same id";
     POSTMORTEM_DUPLICATE_ACTION = "postmortem/duplicate-action-id", Error, "two action items share an id";
     POSTMORTEM_PUBLISHED_UNRESOLVED = "postmortem/published-unresolved", Error, "a published post-mortem on an unresolved incident";
+    POSTMORTEM_PUBLISHED_UNDATED = "postmortem/published-undated", Warning, "a published post-mortem without `published_at`";
     EXEMPT_NO_REASON = "exempt/no-reason", Error, "an exemption without a reason (it is not honoured)";
     EXEMPT_UNKNOWN_RULE = "exempt/unknown-rule", Error, "an exemption names a rule that does not exist or cannot be exempted";
     EXEMPT_UNUSED = "exempt/unused", Warning, "an exemption that silences nothing in its file";

@@ -30,4 +30,12 @@ pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
                 .hint("restore service first (response phase), then learn: keep the post-mortem in draft until the incident is resolved"),
         );
     }
+    if pm.status == PostmortemStatus::Published && pm.published_at.is_none() {
+        out.push(
+            POSTMORTEM_PUBLISHED_UNDATED
+                .diag(file, "the post-mortem is published but does not say when")
+                .at("/status")
+                .hint("add `published_at:` with the time it was published: whether post-mortems come out on time (`incident stats`) is counted from it"),
+        );
+    }
 }
