@@ -249,7 +249,7 @@ fn github_format_is_one_workflow_command_per_finding() {
     assert_eq!(run.code, 1);
     let expected = [
         "::error file=incidents/2026-11-26-checkout-down/incident.yaml,line=4,col=24,title=ref/unknown-component::unknown component `chekout`%0Ahelp: did you mean `checkout`?",
-        "::error file=incidents/2026-11-26-checkout-down/updates/2026-11-26T10-10-00Z.yaml,line=6,col=3,title=ref/unknown-component::unknown component `payments`%0Ahelp: components in incidentkit.yaml: checkout, search",
+        "::error file=incidents/2026-11-26-checkout-down/updates/2026-11-26T10-10-00Z.yaml,line=6,col=3,title=ref/unknown-component::unknown component `payments`%0Ahelp: components in incidentkit.yaml: checkout, search; a component taken off the page stays listed with `retired: true`, so its history keeps its name",
     ];
     assert_eq!(run.stdout.lines().collect::<Vec<_>>(), expected);
 }

@@ -9,7 +9,10 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
     let unknown = |id: &str, file: &str| {
         let hint = match did_you_mean(id, &known) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => format!("components in incidentkit.yaml: {}", known.join(", ")),
+            None => format!(
+                "components in incidentkit.yaml: {}; a component taken off the page stays listed with `retired: true`, so its history keeps its name",
+                known.join(", ")
+            ),
         };
         REF_UNKNOWN_COMPONENT
             .diag(file, format!("unknown component `{id}`"))
