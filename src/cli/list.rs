@@ -49,6 +49,10 @@ struct Row<'a> {
 struct Unreadable<'a> {
     id: &'a str,
     file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
     error: &'a str,
 }
 
@@ -65,6 +69,8 @@ fn line<'a>(id: &'a str, glanced: &'a Glanced, config: &Config, now: Timestamp) 
         Err(finding) => Line::Unreadable(Unreadable {
             id,
             file: &finding.file,
+            line: finding.line,
+            column: finding.column,
             error: &finding.message,
         }),
     }
@@ -157,11 +163,15 @@ fn table(
         let r = match l {
             Line::Row(r) => r,
             Line::Unreadable(u) => {
+                let place = match (u.line, u.column) {
+                    (Some(line), Some(column)) => format!("{}:{line}:{column}", u.file),
+                    (Some(line), None) => format!("{}:{line}", u.file),
+                    _ => u.file.to_string(),
+                };
                 writeln!(
                     out,
-                    "{:width$}  {loud}unreadable: {}: {}{loud:#}",
+                    "{:width$}  {loud}unreadable: {place}: {}{loud:#}",
                     u.id,
-                    u.file,
                     crate::text::one_line(u.error)
                 )?;
                 continue;
