@@ -314,6 +314,91 @@ fn into_an_existing_repository_only_adds_and_skips_what_it_has() {
         .stderr(predicates::str::contains("use --into"));
 }
 
+/// A page whose names hold HTML entities, an incident without a name or an
+/// impact, two components named alike; and the same incident still open.
+fn acme(tmp: &Path) -> (PathBuf, String) {
+    let report = stdout(
+        incident(tmp)
+            .args(["import", "statuspage", "--out", "acme"])
+            .arg(fixtures().join("statuspage-acme")),
+    );
+    (tmp.join("acme"), report)
+}
+
+#[test]
+fn entities_are_decoded_in_the_page_and_component_names_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = acme(tmp.path());
+    let config = read(&repo.join("incidentkit.yaml"));
+    for line in [
+        "site:\n  name: Acme & Co Status\n",
+        "- id: storefront-payments\n  name: Storefront & Payments\n",
+        "description: 'Pay & go: cards, wallets & invoices'",
+    ] {
+        assert!(config.contains(line), "{line:?} in\n{config}");
+    }
+    assert!(!config.contains("&amp;"), "{config}");
+    let readme = read(&repo.join("README.md"));
+    assert!(!readme.contains("&amp;"), "{readme}");
+    for said in [
+        "summary.json: HTML entities in the page name decoded",
+        "summary.json: HTML entities in the name of group `q8r2m5xk0wl7` decoded",
+        "summary.json: HTML entities in the description of component `v1kd8h3nq2c5` decoded",
+    ] {
+        assert!(report.contains(said), "{said:?} in\n{report}");
+    }
+}
+
+#[test]
+fn an_empty_name_a_null_impact_and_names_alike_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = acme(tmp.path());
+    assert!(validate(&repo).0.is_empty());
+    let decl =
+        read(&repo.join("incidents/2025-05-20-untitled-catalog-searches-are-slow/incident.yaml"));
+    assert!(
+        decl.contains("title: 'Untitled: Catalog searches are slow.'\n"),
+        "{decl}"
+    );
+    assert!(decl.contains("severity: sev4\n"), "{decl}");
+    let config = read(&repo.join("incidentkit.yaml"));
+    assert!(config.contains("- id: api\n  name: API\n"), "{config}");
+    assert!(config.contains("- id: api-2\n  name: API\n"), "{config}");
+    for said in [
+        "(incident f3j8s1dq6w0a): title \"Untitled: Catalog searches are slow.\" given (the name is empty",
+        "(incident f3j8s1dq6w0a): no impact: taken as `none` (sev4) (the incident has `impact: null`",
+        "incidentkit.yaml: components `api` and `api-2` have the same name \"API\"",
+    ] {
+        assert!(report.contains(said), "{said:?} in\n{report}");
+    }
+}
+
+#[test]
+fn incidents_json_alone_takes_components_from_the_incidents_unretired() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = stdout(
+        incident(tmp.path())
+            .args(["import", "statuspage", "--out", "r"])
+            .arg(fixtures().join("statuspage/incidents.json")),
+    );
+    let repo = tmp.path().join("r");
+    assert!(validate(&repo).0.is_empty());
+    let config = read(&repo.join("incidentkit.yaml"));
+    assert!(!config.contains("retired"), "{config}");
+    // The incident's own list names it as the page did, without the group.
+    assert!(config.contains("name: REST API\n"), "{config}");
+    assert!(!report.contains("no longer lists it"), "{report}");
+    assert!(report.contains("(0 retired)"), "{report}");
+    assert!(
+        report.contains("incidentkit.yaml: components taken from the incidents: `graphql-api`, `webhooks-legacy`, `rest-api`, `object-storage`, `dashboard`"),
+        "{report}"
+    );
+    assert!(
+        report.contains("import summary.json or components.json with these files for their names, groups and order"),
+        "{report}"
+    );
+}
+
 #[test]
 fn bad_input_names_the_file_and_what_to_do() {
     let tmp = tempfile::tempdir().unwrap();

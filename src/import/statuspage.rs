@@ -225,7 +225,18 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
         out,
         ids,
         taken,
+        listed: found.listed,
+        from_incidents: Vec::new(),
     };
+    if !found.listed {
+        // An incident's own `components` carry the page's names, which
+        // `affected_components` may prefix with the group's.
+        for (source_id, s) in &found.seen {
+            for c in &s.incident.components {
+                components.resolve(source_id, Some(&c.id), Some(&c.name), &mut report);
+            }
+        }
+    }
     let mut incidents = Vec::new();
     for (source_id, s) in found.seen {
         if s.differed {
@@ -247,6 +258,7 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
             &mut report,
         )?);
     }
+    components.note_taken_from_incidents(&mut report);
     note_current_statuses(&incidents, &current, &mut report);
     let mut components_out = components.out;
     if components_out.is_empty() {
@@ -271,6 +283,8 @@ struct Found {
     components: BTreeMap<String, (Component, String)>,
     seen: BTreeMap<String, Seen>,
     files_read: usize,
+    /// Whether a file lists the page's components.
+    listed: bool,
 }
 
 /// Reads each file into what was found.
@@ -291,6 +305,7 @@ fn gather(files: &[(PathBuf, bool)], report: &mut Report) -> Result<Found, Impor
                 found.page = Some((p, file.clone()));
             }
         }
+        found.listed |= response.components.is_some();
         for c in response.components.into_iter().flatten() {
             match found.components.get(&c.id) {
                 Some((old, _)) if newest(&old.updated_at) > newest(&c.updated_at) => {}
@@ -323,6 +338,11 @@ struct Components {
     names: BTreeMap<String, String>,
     /// Our ids given so far.
     taken: BTreeSet<String>,
+    /// Whether a file lists the page's components (summary.json,
+    /// components.json): only then is one it lacks retired.
+    listed: bool,
+    /// Our ids of the components taken from the incidents when none is.
+    from_incidents: Vec<String>,
 }
 
 impl Components {
@@ -340,23 +360,54 @@ impl Components {
         if let Some(id) = self.ids.get(code) {
             return Some(id.clone());
         }
-        let name = name.unwrap_or(code);
-        let id = readable_id(code, name, &mut self.taken);
-        report.note(
+        let name = decode_entities(
+            name.unwrap_or(code),
             crate::repo::CONFIG_FILE,
-            format!("component `{id}` (\"{name}\") added, marked retired"),
-            format!("incident `{source_id}` names it but the page no longer lists it"),
+            &format!("name of component `{code}`"),
+            report,
         );
+        let id = readable_id(code, &name, &mut self.taken);
+        // Without the page's list, a component history names may well be
+        // offered still: nothing says it was retired.
+        if self.listed {
+            report.note(
+                crate::repo::CONFIG_FILE,
+                format!("component `{id}` (\"{name}\") added, marked retired"),
+                format!("incident `{source_id}` names it but the page no longer lists it"),
+            );
+        } else {
+            self.from_incidents.push(id.clone());
+        }
         self.ids.insert(code.to_string(), id.clone());
         self.names.insert(name.to_lowercase(), id.clone());
         self.out.push(ComponentOut {
             id: id.clone(),
-            name: name.to_string(),
+            name,
             description: None,
             group: None,
-            retired: true,
+            retired: self.listed,
         });
         Some(id)
+    }
+
+    /// Says (once) which components were taken from the incidents because
+    /// no file lists the page's.
+    fn note_taken_from_incidents(&self, report: &mut Report) {
+        if self.from_incidents.is_empty() {
+            return;
+        }
+        report.note(
+            crate::repo::CONFIG_FILE,
+            format!(
+                "components taken from the incidents: {}",
+                self.from_incidents
+                    .iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "no file lists the page's components; import summary.json or components.json with these files for their names, groups and order",
+        );
     }
 }
 
@@ -499,7 +550,7 @@ fn site(page: &Page, file: &str, report: &mut Report) -> SiteOut {
         .map(str::trim)
         .filter(|n| !n.is_empty())
     {
-        Some(n) => n.to_string(),
+        Some(n) => decode_entities(n, file, "page name", report),
         None => {
             report.note(
                 crate::repo::CONFIG_FILE,
@@ -574,7 +625,8 @@ fn components_of(
     let mut groups = Vec::new();
     let mut components = Vec::new();
     for (c, file) in list.iter().filter(|(c, _)| c.group) {
-        let id = readable_id(&c.id, &c.name, taken);
+        let (name, description) = name_and_description(c, file, "group", report);
+        let id = readable_id(&c.id, &name, taken);
         if id != c.id {
             report.note(
                 file,
@@ -585,12 +637,13 @@ fn components_of(
         ids.insert(c.id.clone(), id.clone());
         groups.push(GroupOut {
             id,
-            name: c.name.clone(),
-            description: c.description.clone().filter(|d| !d.is_empty()),
+            name,
+            description,
         });
     }
     for (c, file) in list.iter().filter(|(c, _)| !c.group) {
-        let id = readable_id(&c.id, &c.name, taken);
+        let (name, description) = name_and_description(c, file, "component", report);
+        let id = readable_id(&c.id, &name, taken);
         if id != c.id {
             report.note(
                 file,
@@ -615,13 +668,57 @@ fn components_of(
         });
         components.push(ComponentOut {
             id,
-            name: c.name.clone(),
-            description: c.description.clone().filter(|d| !d.is_empty()),
+            name,
+            description,
             group,
             retired: false,
         });
     }
+    note_same_names(&components, report);
     (groups, components, ids, current)
+}
+
+/// Components with the same name look like one on the page and in the
+/// files; say so, so that one can be renamed.
+fn note_same_names(components: &[ComponentOut], report: &mut Report) {
+    let mut by_name: BTreeMap<String, (&str, Vec<&str>)> = BTreeMap::new();
+    for c in components {
+        let entry = by_name
+            .entry(c.name.to_lowercase())
+            .or_insert((&c.name, Vec::new()));
+        entry.1.push(&c.id);
+    }
+    for (name, ids) in by_name.values().filter(|(_, ids)| ids.len() > 1) {
+        report.note(
+            crate::repo::CONFIG_FILE,
+            format!(
+                "components {} have the same name \"{name}\"",
+                ids.iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+            "the page lists them apart; rename one so readers can tell them apart",
+        );
+    }
+}
+
+/// A group's or component's name and description, HTML entities decoded
+/// like every text the page serves.
+fn name_and_description(
+    c: &Component,
+    file: &str,
+    what: &str,
+    report: &mut Report,
+) -> (String, Option<String>) {
+    let id = &c.id;
+    let name = decode_entities(&c.name, file, &format!("name of {what} `{id}`"), report);
+    let description = c
+        .description
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .map(|d| decode_entities(d, file, &format!("description of {what} `{id}`"), report));
+    (name, description)
 }
 
 fn status(word: &str, kind: Kind) -> Option<Status> {
@@ -669,10 +766,10 @@ fn incident(
         file,
         place,
     };
-    let title = src.title(report);
     let mut postmortem_body = i.postmortem_body.clone().filter(|b| !b.trim().is_empty());
     let (updates, declared_at) =
         src.timeline(s.updates, &mut postmortem_body, component, report)?;
+    let title = src.title(&updates, report);
     let started_at =
         opt_time(&src.file, "started_at", &i.started_at)?.filter(|s| *s != declared_at);
     let (severity, scheduled_for, scheduled_until) =
@@ -724,6 +821,24 @@ fn incident(
     })
 }
 
+/// The words of `text` that fit in `max` characters, "…" marking a cut.
+fn words_up_to(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 2 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out + "…"
+}
+
 /// An incident's severity, or a maintenance's scheduled_for and
 /// scheduled_until.
 type SeverityOrWindow = (Option<Severity>, Option<Timestamp>, Option<Timestamp>);
@@ -741,10 +856,25 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
-    /// The name, lengthened (noted) to the 3 characters a title needs.
-    fn title(&self, report: &mut Report) -> String {
+    /// The name, lengthened (noted) to the 3 characters a title needs; for
+    /// an empty one (noted), the start of the first update's message, which
+    /// is what the page's readers saw first.
+    fn title(&self, updates: &[(Update, String)], report: &mut Report) -> String {
         let title = decode_entities(self.i.name.trim(), &self.place, "title", report);
-        if title.chars().count() < 3 {
+        if title.is_empty() {
+            let first = updates
+                .first()
+                .and_then(|(u, _)| u.message.as_deref())
+                .and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
+                .unwrap_or("");
+            let title = format!("Untitled: {}", words_up_to(first, 80));
+            report.note(
+                &self.place,
+                format!("title \"{title}\" given"),
+                "the name is empty; the title starts with the first update's message, edit it",
+            );
+            title
+        } else if title.chars().count() < 3 {
             report.note(
                 &self.place,
                 format!("title \"{title}\" lengthened"),
@@ -946,7 +1076,15 @@ fn severity(
     place: &str,
     report: &mut Report,
 ) -> Severity {
-    let impact = impact.unwrap_or("none");
+    let Some(impact) = impact else {
+        let sev = severities.0.get("none").copied().unwrap_or(Severity::Sev4);
+        report.note(
+            place,
+            format!("no impact: taken as `none` ({sev})"),
+            "the incident has `impact: null`; edit its severity if it was worse",
+        );
+        return sev;
+    };
     match severities.0.get(impact) {
         Some(s) => *s,
         None => {
