@@ -282,6 +282,16 @@ fn into_an_existing_repository_only_adds_and_skips_what_it_has() {
         "{again}"
     );
     assert_eq!(read(&repo.join("incidentkit.yaml")), before);
+    // Only what this run did: incidentkit.yaml is not written, and nothing
+    // of the incidents it skips is changed.
+    for not_done in [
+        "marked retired",
+        "HTML entities",
+        "is `rest-api`",
+        "merged from",
+    ] {
+        assert!(!again.contains(not_done), "{not_done:?} in\n{again}");
+    }
 
     // A repository that lacks a component: nothing is written, and the
     // error says what to add.
@@ -370,6 +380,61 @@ fn an_empty_name_a_null_impact_and_names_alike_are_reported() {
         "incidentkit.yaml: components `api` and `api-2` have the same name \"API\"",
     ] {
         assert!(report.contains(said), "{said:?} in\n{report}");
+    }
+}
+
+#[test]
+fn a_newer_export_adds_the_updates_of_an_incident_imported_open() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, _) = acme(tmp.path());
+    let open = repo.join("incidents/2025-06-03-card-payments-failing");
+    let files_before = |dir: &Path| -> Vec<(PathBuf, String)> {
+        let mut all: Vec<(PathBuf, String)> = fs::read_dir(dir.join("updates"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .chain([dir.join("incident.yaml")])
+            .map(|p| (p.clone(), read(&p)))
+            .collect();
+        all.sort();
+        all
+    };
+    let before = files_before(&open);
+    assert_eq!(before.len(), 3, "{before:#?}");
+    let again = stdout(
+        incident(tmp.path())
+            .args(["import", "statuspage", "--into", "acme"])
+            .arg(fixtures().join("statuspage-acme-later")),
+    );
+    assert!(validate(&repo).0.is_empty());
+    // The resolution is a new file; what was there is kept byte for byte.
+    let resolved = read(&open.join("updates/2025-06-03T10-40-58Z.yaml"));
+    assert!(
+        resolved.contains("status: resolved\nmessage: Card payments have worked normally for two hours. This incident is resolved.\ncomponents:\n  checkout: operational\n"),
+        "{resolved}"
+    );
+    assert!(!resolved.contains("reopen"), "{resolved}");
+    for (path, text) in &before {
+        assert_eq!(&read(path), text, "{} rewritten", path.display());
+    }
+    for said in [
+        "wrote 0 incident folders (0 files)",
+        "skipped 1 imported before",
+        "added 1 files to 1 incidents imported before",
+        "(incident hx9v2kq7m3rb): 1 newer update of `hx9v2kq7m3rb` added to incidents/2025-06-03-card-payments-failing (2025-06-03T10:40:58Z)",
+        "`imported.until` in its incident.yaml still says 2025-06-03T08:15:28Z: set it to 2025-06-03T10:40:58Z",
+        "skipped `f3j8s1dq6w0a`",
+    ] {
+        assert!(again.contains(said), "{said:?} in\n{again}");
+    }
+    // Only what this run did: nothing on incidentkit.yaml, nothing on the
+    // updates and declarations imported before.
+    for not_done in [
+        "components taken from the incidents",
+        "HTML entities",
+        "no impact",
+        "title \"Untitled",
+    ] {
+        assert!(!again.contains(not_done), "{not_done:?} in\n{again}");
     }
 }
 

@@ -111,7 +111,7 @@ fn write_import(
         }
     }
     let mut all = base.clone();
-    for (_, files) in &plan.incidents {
+    for (_, files) in plan.incidents.iter().chain(&plan.added) {
         all.extend(files.clone());
     }
     let after = check::check(&Files::with_pending(&root, all.clone()))?;
@@ -135,11 +135,12 @@ fn write_import(
     if !base.is_empty() {
         write::create_all(&root, &base).map_err(|e| CliError::Refused(e.to_string()))?;
     }
-    for (_, files) in &plan.incidents {
+    for (_, files) in plan.incidents.iter().chain(&plan.added) {
         write::create_all(&root, files).map_err(|e| CliError::Refused(e.to_string()))?;
     }
 
-    print_summary(imported, &plan, all.len(), &root, warnings.len());
+    let added: usize = plan.added.iter().map(|(_, f)| f.len()).sum();
+    print_summary(imported, &plan, all.len() - added, &root, warnings.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -216,6 +217,13 @@ fn print_summary(
             String::new()
         }
     );
+    if !plan.added.is_empty() {
+        println!(
+            "added {} files to {} incidents imported before (the source holds newer updates of them)",
+            plan.added.iter().map(|(_, f)| f.len()).sum::<usize>(),
+            plan.added.len()
+        );
+    }
     if imported.report.notes.is_empty() {
         println!("changed on the way in: nothing");
     } else {

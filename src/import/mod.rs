@@ -24,11 +24,27 @@ pub struct Note {
     pub place: String,
     pub what: String,
     pub why: String,
+    pub about: About,
+}
+
+/// What a note is about: `--into` writes neither incidentkit.yaml nor an
+/// incident imported before, so it reports only the notes on what it writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum About {
+    /// The import as a whole (a source that tells no more).
+    #[default]
+    Import,
+    /// incidentkit.yaml.
+    Config,
+    /// The incident of this source id; with a time, its update at that time.
+    Incident(String, Option<Timestamp>),
 }
 
 #[derive(Debug, Default)]
 pub struct Report {
     pub notes: Vec<Note>,
+    /// What the notes made now are about.
+    pub about: About,
 }
 
 impl Report {
@@ -38,10 +54,22 @@ impl Report {
         what: impl Into<String>,
         why: impl Into<String>,
     ) {
+        let about = self.about.clone();
+        self.note_about(about, place, what, why);
+    }
+
+    pub fn note_about(
+        &mut self,
+        about: About,
+        place: impl Into<String>,
+        what: impl Into<String>,
+        why: impl Into<String>,
+    ) {
         self.notes.push(Note {
             place: place.into(),
             what: what.into(),
             why: why.into(),
+            about,
         });
     }
 }
@@ -141,6 +169,9 @@ pub struct Plan {
     pub config: Option<String>,
     pub incidents: Vec<(String, crate::compose::NewFiles)>,
     pub skipped: usize,
+    /// New files (updates, a post-mortem) for incidents imported before,
+    /// which the source holds more of.
+    pub added: Vec<(String, crate::compose::NewFiles)>,
 }
 
 /// The author of imported updates.
@@ -312,28 +343,19 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
             existing_components(import, repo)?
         }
     };
-    let already: BTreeMap<(ImportSource, String), String> = existing
+    let already: BTreeMap<(ImportSource, String), &crate::model::Incident> = existing
         .into_iter()
         .flat_map(|r| &r.incidents)
         .filter_map(|i| {
             let m = i.declaration.imported.as_ref()?;
-            Some(((m.from, m.id.clone()?), i.id.clone()))
+            Some(((m.from, m.id.clone()?), i))
         })
         .collect();
+    // Source id → times of the updates added, for incidents imported before.
+    let mut before: BTreeMap<String, Vec<Timestamp>> = BTreeMap::new();
     for incident in &mut import.incidents {
-        let decl = &mut incident.declaration;
-        if let Some(source_id) = decl.imported.as_ref().and_then(|m| m.id.clone())
-            && let Some(there) = already.get(&(import.from, source_id.clone()))
-        {
-            import.report.note(
-                &incident.source,
-                format!("skipped `{source_id}` ({})", decl.title),
-                format!("already imported as incidents/{there}"),
-            );
-            plan.skipped += 1;
-            continue;
-        }
         let map = |id: &String| rename.get(id).cloned().unwrap_or_else(|| id.clone());
+        let decl = &mut incident.declaration;
         decl.components = decl.components.iter().map(map).collect();
         for u in &mut incident.updates {
             u.components = std::mem::take(&mut u.components)
@@ -341,6 +363,25 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
                 .map(|(id, s)| (map(&id), s))
                 .collect::<BTreeMap<String, ComponentStatus>>();
         }
+        if let Some(source_id) = decl.imported.as_ref().and_then(|m| m.id.clone())
+            && let Some(there) = already.get(&(import.from, source_id.clone()))
+        {
+            let (files, added) = newer(incident, &source_id, there, &mut import.report)?;
+            if files.is_empty() {
+                import.report.note_about(
+                    About::Import,
+                    &incident.source,
+                    format!("skipped `{source_id}` ({})", incident.declaration.title),
+                    format!("already imported as incidents/{}", there.id),
+                );
+                plan.skipped += 1;
+            } else {
+                plan.added.push((there.id.clone(), files));
+            }
+            before.insert(source_id, added);
+            continue;
+        }
+        let decl = &incident.declaration;
         let date = decl.declared_at.strftime("%Y-%m-%d").to_string();
         let id = match &incident.keep_id {
             Some(keep) if !taken.contains(keep) => keep.clone(),
@@ -350,7 +391,104 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
         let files = incident_files(&id, incident)?;
         plan.incidents.push((id, files));
     }
+    if existing.is_some() {
+        // Only what this run writes: not incidentkit.yaml, nor what an
+        // incident imported before already holds.
+        import.report.notes.retain(|n| match &n.about {
+            About::Import => true,
+            About::Config => false,
+            About::Incident(id, at) => before
+                .get(id)
+                .is_none_or(|added| at.is_some_and(|at| added.contains(&at))),
+        });
+    }
     Ok(plan)
+}
+
+/// The files an incident imported before lacks: the source's updates after
+/// the repository's last one, and its post-mortem if the repository has
+/// none; with the times of the updates added. Files there are never
+/// rewritten: a source's update at or before the repository's last that
+/// the repository does not hold is reported, not added.
+fn newer(
+    incident: &IncidentIn,
+    source_id: &str,
+    there: &crate::model::Incident,
+    report: &mut Report,
+) -> Result<(crate::compose::NewFiles, Vec<Timestamp>), ImportError> {
+    let mut files = crate::compose::NewFiles::new();
+    let mut added = Vec::new();
+    let Some(last) = there.updates.iter().max_by_key(|u| u.at) else {
+        return Ok((files, added));
+    };
+    let folder = format!("incidents/{}", there.id);
+    let mut closed = last.status.is_final();
+    for u in &incident.updates {
+        if u.at <= last.at {
+            let held = there
+                .updates
+                .iter()
+                .any(|r| r.at == u.at && r.status == u.status && r.message == u.message);
+            if !held {
+                report.note_about(
+                    About::Import,
+                    &incident.source,
+                    format!("the source's update at {} ({}) not added to {folder}", u.at, u.status),
+                    format!("the repository holds another update there or none, and an import only adds after the repository's last update ({}); add it by hand if it belongs", last.at),
+                );
+            }
+            continue;
+        }
+        // Reopening or not as the repository's timeline stands.
+        let update = Update {
+            reopen: closed,
+            ..u.clone()
+        };
+        if update.reopen != u.reopen {
+            report.note_about(
+                About::Import,
+                &incident.source,
+                format!("the update at {} set to `reopen: {closed}`", u.at),
+                format!("the last update in {folder} is {}", last.status),
+            );
+        }
+        closed = u.status.is_final();
+        let path = crate::compose::update_path(&there.id, u.at);
+        let text = emit::to_yaml(&path, FileKind::Update, &update)
+            .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
+        files.insert(path, text);
+        added.push(u.at);
+    }
+    if let Some(new_last) = added.last() {
+        let until = there.declaration.imported.as_ref().and_then(|m| m.until);
+        report.note_about(
+            About::Import,
+            &incident.source,
+            format!(
+                "{} newer update{} of `{source_id}` added to {folder} ({})",
+                added.len(),
+                if added.len() == 1 { "" } else { "s" },
+                added.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            match until {
+                Some(until) if until < *new_last => format!("the source holds updates after the repository's last ({}); its files are kept as they are, and `imported.until` in its incident.yaml still says {until}: set it to {new_last} to spare these updates the practice rules too", last.at),
+                _ => format!("the source holds updates after the repository's last ({}); its files are kept as they are", last.at),
+            },
+        );
+    }
+    if let (Some(pm), None) = (&incident.postmortem, &there.postmortem) {
+        let path = format!("{folder}/postmortem.yaml");
+        let text = emit::to_yaml(&path, FileKind::Postmortem, pm)
+            .map_err(|e| ImportError::new(&incident.source, e.to_string()))?;
+        report.note_about(
+            About::Import,
+            &incident.source,
+            format!("post-mortem of `{source_id}` added to {folder}"),
+            "the source holds one and the repository has none",
+        );
+        files.insert(path, text);
+    }
+    Ok((files, added))
 }
 
 /// Each component the import uses, matched to the existing repository's by
@@ -386,7 +524,8 @@ fn existing_components(
         match found {
             Some(k) => {
                 if k.id != c.id {
-                    import.report.note(
+                    import.report.note_about(
+                        About::Import,
                         crate::repo::CONFIG_FILE,
                         format!("component `{}` taken as the existing `{}`", c.id, k.id),
                         format!("same name, \"{}\"", k.name),

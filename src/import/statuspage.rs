@@ -6,8 +6,8 @@
 //! (`updated_at`) winning.
 
 use super::{
-    ComponentOut, GroupOut, Import, ImportError, IncidentIn, Report, SiteOut, decode_entities,
-    order_updates, placeholder_message, readable_id, reopen_after_final,
+    About, ComponentOut, GroupOut, Import, ImportError, IncidentIn, Report, SiteOut,
+    decode_entities, order_updates, placeholder_message, readable_id, reopen_after_final,
 };
 use crate::model::imported::{ImportSource, Imported};
 use crate::model::postmortem::Postmortem;
@@ -214,6 +214,7 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
     let files = inputs(paths)?;
     let found = gather(&files, &mut report)?;
     let (page, page_file) = found.page.unwrap_or_default();
+    report.about = About::Config;
     let site = site(&page, &page_file, &mut report);
     let mut taken = BTreeSet::new();
     let (groups, out, ids, current) = components_of(found.components, &mut taken, &mut report);
@@ -239,6 +240,7 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
     }
     let mut incidents = Vec::new();
     for (source_id, s) in found.seen {
+        report.about = About::Incident(source_id.clone(), None);
         if s.differed {
             report.note(
                 s.files.join(", "),
@@ -258,12 +260,14 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
             &mut report,
         )?);
     }
+    report.about = About::Config;
     components.note_taken_from_incidents(&mut report);
-    note_current_statuses(&incidents, &current, &mut report);
     let mut components_out = components.out;
     if components_out.is_empty() {
         components_out.push(placeholder_component(&site, &mut report));
     }
+    report.about = About::Import;
+    note_current_statuses(&incidents, &current, &mut report);
     Ok(Import {
         from: ImportSource::Statuspage,
         site,
@@ -360,6 +364,8 @@ impl Components {
         if let Some(id) = self.ids.get(code) {
             return Some(id.clone());
         }
+        // What follows is about incidentkit.yaml, whichever incident names it.
+        let incident = std::mem::replace(&mut report.about, About::Config);
         let name = decode_entities(
             name.unwrap_or(code),
             crate::repo::CONFIG_FILE,
@@ -387,6 +393,7 @@ impl Components {
             group: None,
             retired: self.listed,
         });
+        report.about = incident;
         Some(id)
     }
 
@@ -767,8 +774,10 @@ fn incident(
         place,
     };
     let mut postmortem_body = i.postmortem_body.clone().filter(|b| !b.trim().is_empty());
+    let first_note = report.notes.len();
     let (updates, declared_at) =
         src.timeline(s.updates, &mut postmortem_body, component, report)?;
+    about_updates(source_id, &updates, &src.place, first_note, report);
     let title = src.title(&updates, report);
     let started_at =
         opt_time(&src.file, "started_at", &i.started_at)?.filter(|s| *s != declared_at);
@@ -837,6 +846,26 @@ fn words_up_to(text: &str, max: usize) -> String {
         out.push_str(word);
     }
     out + "…"
+}
+
+/// Ties the notes made on each update (at its place) to the update's time,
+/// so that `--into` reports them only with the update it adds.
+fn about_updates(
+    source_id: &str,
+    updates: &[(Update, String)],
+    place: &str,
+    from: usize,
+    report: &mut Report,
+) {
+    let incident = About::Incident(source_id.to_string(), None);
+    for note in report.notes.iter_mut().skip(from) {
+        if note.about != incident || note.place == place {
+            continue;
+        }
+        if let Some((u, _)) = updates.iter().find(|(_, p)| *p == note.place) {
+            note.about = About::Incident(source_id.to_string(), Some(u.at));
+        }
+    }
 }
 
 /// An incident's severity, or a maintenance's scheduled_for and
@@ -961,7 +990,8 @@ impl Source<'_> {
                 declared_at
             };
             let message = placeholder_message(st);
-            report.note(
+            report.note_about(
+                About::Incident(self.id.to_string(), Some(at)),
                 place,
                 format!("one update \"{message}\" ({st}) added at {at}"),
                 "the incident has no updates; its status needs one",
@@ -978,7 +1008,8 @@ impl Source<'_> {
                 .filter(|r| *r > last)
                 .unwrap_or(last + jiff::SignedDuration::from_secs(1));
             let message = placeholder_message(st);
-            report.note(
+            report.note_about(
+                About::Incident(self.id.to_string(), Some(at)),
                 place,
                 format!("update \"{message}\" ({st}) added at {at}"),
                 format!("the incident is {} but no update says so", i.status),
