@@ -499,6 +499,48 @@ fn bad_input_names_the_file_and_what_to_do() {
     assert!(!tmp.path().join("r").exists(), "nothing written");
 }
 
+#[test]
+fn a_folder_without_a_statuspage_response_says_so_and_a_cstate_site_which_import_it_needs() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A cState site as cloned: Hugo templates named .json among its layouts.
+    let site = tmp.path().join("status-site");
+    fs::create_dir_all(site.join("content/issues")).unwrap();
+    fs::create_dir_all(site.join("layouts/services")).unwrap();
+    fs::write(
+        site.join("config.yml"),
+        "title: X\nparams: {systems: [API]}\n",
+    )
+    .unwrap();
+    fs::write(site.join("layouts/services/index.json"), "").unwrap();
+    fs::write(
+        site.join("layouts/index.json"),
+        "{{ $incidents := where .Site.RegularPages \"Params.section\" \"issue\" }}{\n  \"is\": \"index\"\n}\n",
+    )
+    .unwrap();
+    incident(tmp.path())
+        .args(["import", "statuspage", "--out", "r", "status-site"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "status-site: no Statuspage API v2 response here: this is a cState (Hugo) site (config.yml, content/issues); run `incident import cstate",
+        ));
+    // A folder whose .json files are all something else: said, nothing written.
+    fs::create_dir(tmp.path().join("saved")).unwrap();
+    fs::write(
+        tmp.path().join("saved/badge.json"),
+        r#"{"schemaVersion": 1, "label": "status", "message": "up"}"#,
+    )
+    .unwrap();
+    incident(tmp.path())
+        .args(["import", "statuspage", "--out", "r", "saved"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "saved: no Statuspage API v2 response among its 1 .json files",
+        ));
+    assert!(!tmp.path().join("r").exists(), "nothing written");
+}
+
 /// The public facts of `api/v2`: incidents and maintenance with their
 /// updates (status, body, time) and components.
 fn public_facts(site: &Path) -> Value {

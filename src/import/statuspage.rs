@@ -172,15 +172,47 @@ fn inputs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, ImportError> {
     }
     if out.is_empty() {
         return Err(ImportError::new(
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            shown(paths),
             "no .json files: save the page's API with e.g. `curl -o incidents.json https://STATUS-PAGE/api/v2/incidents.json`",
         ));
     }
     Ok(out)
+}
+
+fn shown(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A folder that is a cState (Hugo) site holds no Statuspage response (its
+/// `.json` files are Hugo templates): the error says which import it needs.
+fn cstate_hint(paths: &[PathBuf], error: ImportError) -> ImportError {
+    // The configuration files `import cstate` reads.
+    const HUGO_CONFIG: [&str; 6] = [
+        "config.yml",
+        "config.yaml",
+        "config.toml",
+        "hugo.yml",
+        "hugo.yaml",
+        "hugo.toml",
+    ];
+    let site = paths.iter().find_map(|p| {
+        let config = HUGO_CONFIG.iter().find(|c| p.join(c).is_file())?;
+        p.join("content/issues").is_dir().then_some((p, config))
+    });
+    match site {
+        Some((dir, config)) => ImportError::new(
+            dir.display().to_string(),
+            format!(
+                "no Statuspage API v2 response here: this is a cState (Hugo) site ({config}, content/issues); run `incident import cstate {}`",
+                dir.display()
+            ),
+        ),
+        None => error,
+    }
 }
 
 /// For "which is newer" only: an unreadable time counts as oldest (a time
@@ -211,8 +243,20 @@ fn opt_time(
 /// Reads the files and turns the page into incidentkit's terms.
 pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, ImportError> {
     let mut report = Report::default();
-    let files = inputs(paths)?;
-    let found = gather(&files, &mut report)?;
+    let files = inputs(paths).map_err(|e| cstate_hint(paths, e))?;
+    let found = gather(&files, &mut report).map_err(|e| cstate_hint(paths, e))?;
+    if found.files_read == 0 {
+        return Err(cstate_hint(
+            paths,
+            ImportError::new(
+                shown(paths),
+                format!(
+                    "no Statuspage API v2 response among its {} .json files (none has page, components, incidents, incident or scheduled_maintenances); save the page's API with e.g. `curl -o incidents.json https://STATUS-PAGE/api/v2/incidents.json`",
+                    files.len()
+                ),
+            ),
+        ));
+    }
     let (page, page_file) = found.page.unwrap_or_default();
     report.about = About::Config;
     let site = site(&page, &page_file, &mut report);
