@@ -66,6 +66,9 @@ impl State {
             next_update_at: None,
             resolved_at: None,
         };
+        // The impact in force while open: a reopening entry that states
+        // none brings it back (the resolution cleared it).
+        let mut open_impact: Option<&UpdateImpact> = None;
         for update in entries {
             state.status = Some(update.status);
             state.severity = update.severity.or(state.severity);
@@ -74,6 +77,11 @@ impl State {
             }
             if let Some(impact) = &update.impact {
                 state.impact = Some(impact.clone());
+            } else if update.reopen {
+                state.impact = open_impact.cloned();
+            }
+            if !update.status.is_final() {
+                open_impact = update.impact.as_ref().or(open_impact);
             }
             state.last_update_at = Some(update.at);
             // An internal log entry (a decision, a note) is not a stakeholder
@@ -212,6 +220,26 @@ mod tests {
             postmortem: None,
             amendments: Default::default(),
         }
+    }
+
+    #[test]
+    fn a_reopening_entry_brings_the_impact_back_unless_it_states_one() {
+        let open = "at: 2026-11-26T10:05:00Z\nstatus: investigating\nmessage: a\nauthor: x\nimpact: {summary: EU cannot pay}\n";
+        let resolved = "at: 2026-11-26T10:30:00Z\nstatus: resolved\nmessage: b\nauthor: x\nimpact: {summary: what it was}\n";
+        let summary = |i: &Incident| i.current().impact.and_then(|i| i.summary);
+        let reopened = incident(&[
+            open,
+            resolved,
+            "at: 2026-11-26T11:00:00Z\nstatus: investigating\nmessage: c\nauthor: x\nreopen: true\n",
+        ]);
+        assert_eq!(summary(&reopened).as_deref(), Some("EU cannot pay"));
+        assert_eq!(summary(&incident(&[open, resolved])), None);
+        let restated = incident(&[
+            open,
+            resolved,
+            "at: 2026-11-26T11:00:00Z\nstatus: investigating\nmessage: c\nauthor: x\nreopen: true\nimpact: {summary: US too}\n",
+        ]);
+        assert_eq!(summary(&restated).as_deref(), Some("US too"));
     }
 
     #[test]
