@@ -190,12 +190,16 @@ fn change() -> impl Strategy<Value = Change> {
                 prop::option::of(text()),
             ),
         ),
+        // As `decide` takes them: options of distinct ids, a reason.
         prop::option::of((
-            prop::collection::vec(
-                ("[A-Z]", text()).prop_map(|(i, s)| format!("{i}: {s}")),
-                1..3,
-            ),
-            text(),
+            prop::collection::vec(text(), 1..3).prop_map(|summaries| {
+                summaries
+                    .iter()
+                    .zip(["A", "B"])
+                    .map(|(s, id)| format!("{id}: {s}"))
+                    .collect()
+            }),
+            text().prop_filter("a reason", |why| !why.trim().is_empty()),
         )),
     )
         .prop_map(
