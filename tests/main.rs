@@ -19,6 +19,7 @@ mod fast_lane;
 mod github;
 mod hostile;
 mod import;
+mod import_cstate;
 mod init_workflow;
 mod install_script;
 mod limits;

@@ -474,6 +474,69 @@ fn split_front_matter(file: &str, text: &str) -> Result<(Value, String), ImportE
     ))
 }
 
+/// A fence (```` ``` ```` or `~~~`) opening or closing a code block, whose
+/// lines Markdown shows as written.
+fn fence(line: &str) -> Option<&'static str> {
+    let t = line.trim_start();
+    ["```", "~~~"].into_iter().find(|f| t.starts_with(f))
+}
+
+/// The body without its HTML comments (`<!-- … -->`): Hugo never shows
+/// them, so text an editor hid there was never public and must not become
+/// an update. Code blocks keep them (Markdown shows them there). Notes how
+/// many were left out.
+fn without_comments(body: &str, place: &str, report: &mut Report) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut count = 0;
+    let mut in_comment = false;
+    let mut in_code: Option<&str> = None;
+    for line in body.split_inclusive('\n') {
+        let mut rest = line;
+        if in_comment {
+            let Some(end) = rest.find("-->") else {
+                continue;
+            };
+            in_comment = false;
+            rest = &rest[end + 3..];
+        } else if let Some(f) = in_code {
+            out.push_str(line);
+            if line.trim_start().starts_with(f) {
+                in_code = None;
+            }
+            continue;
+        } else if let Some(f) = fence(line) {
+            in_code = Some(f);
+            out.push_str(line);
+            continue;
+        }
+        while let Some(start) = rest.find("<!--") {
+            out.push_str(&rest[..start]);
+            count += 1;
+            match rest[start + 4..].find("-->") {
+                Some(end) => rest = &rest[start + 4 + end + 3..],
+                None => {
+                    // An open comment hides the lines up to its `-->`
+                    // (all of the rest when there is none, as in Hugo).
+                    in_comment = true;
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+    if count > 0 {
+        report.note(
+            place,
+            format!(
+                "{count} HTML comment{} left out",
+                if count == 1 { "" } else { "s" }
+            ),
+            "Hugo does not show comments: their text was never on the page",
+        );
+    }
+    out
+}
+
 /// One update as the body tells it: the text and its time, if tracked.
 struct Told {
     text: String,
@@ -558,6 +621,7 @@ fn issue(
 ) -> Result<IncidentIn, ImportError> {
     let place = file.to_string();
     let (front, body) = split_front_matter(file, text)?;
+    let body = without_comments(&body, &place, report);
     let title = issue_title(&front, name, &place, report);
     let date = front
         .get("date")
@@ -942,6 +1006,18 @@ mod tests {
         );
         assert!(t("yesterday", &mut r).is_err());
         assert!(t("2018-04-25 25:99", &mut r).is_err());
+    }
+
+    #[test]
+    fn comments_are_left_out_but_not_from_code() {
+        let mut r = Report::default();
+        let body =
+            "A <!-- one --> B\n```\n<!-- shown -->\n```\nC\n<!--\nhidden\n-->\nD\n<!-- open\nE\n";
+        assert_eq!(
+            without_comments(body, "f", &mut r),
+            "A  B\n```\n<!-- shown -->\n```\nC\n\nD\n"
+        );
+        assert_eq!(r.notes[0].what, "3 HTML comments left out");
     }
 
     #[test]
