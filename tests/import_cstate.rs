@@ -92,3 +92,19 @@ fn html_comments_never_become_updates_and_are_reported() {
         ],
     );
 }
+
+#[test]
+fn a_draft_is_kept_off_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-qa");
+    let decl = read(&repo.join("incidents/2024-07-01-draft-one/incident.yaml"));
+    assert!(decl.contains("visibility: internal"), "{decl}");
+    let decl = read(&repo.join("incidents/2024-08-01-commented-updates/incident.yaml"));
+    assert!(decl.contains("visibility: public"), "{decl}");
+    says(
+        &report,
+        &[
+            "2024-07-01-draft.md: imported with `visibility: internal` (draft: true; Hugo does not publish drafts",
+        ],
+    );
+}

@@ -637,6 +637,17 @@ fn issue(
         None => None,
     };
     let informational = truthy(front.get("informational"));
+    // Hugo does not publish drafts: keep the history, off the page.
+    let visibility = if truthy(front.get("draft")) {
+        report.note(
+            &place,
+            "imported with `visibility: internal`",
+            "draft: true; Hugo does not publish drafts, so it was never on the page",
+        );
+        Visibility::Internal
+    } else {
+        Visibility::Public
+    };
     let (severity, component_status) = issue_severity(&front, informational, &place, report);
     let affected: Vec<String> = string_list(front.get("affected"))
         .iter()
@@ -685,7 +696,15 @@ fn issue(
     Ok(IncidentIn {
         source: place,
         keep_id: None,
-        declaration: declaration(title, severity, declared_at, affected, name, until),
+        declaration: declaration(
+            title,
+            severity,
+            visibility,
+            declared_at,
+            affected,
+            name,
+            until,
+        ),
         updates,
         postmortem: None,
     })
@@ -945,6 +964,7 @@ fn close(
 fn declaration(
     title: String,
     severity: Severity,
+    visibility: Visibility,
     declared_at: Timestamp,
     components: Vec<String>,
     name: &str,
@@ -953,7 +973,7 @@ fn declaration(
     Declaration {
         title,
         kind: Kind::Incident,
-        visibility: Visibility::Public,
+        visibility,
         severity: Some(severity),
         declared_at,
         started_at: None,
