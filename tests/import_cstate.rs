@@ -35,11 +35,20 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Every update file of an incident, in time order, joined.
-fn updates(repo: &Path, id: &str) -> Vec<String> {
-    let dir = repo.join("incidents").join(id).join("updates");
+/// The folder of the incident imported from the issue file `name`.
+fn incident_of(repo: &Path, name: &str) -> PathBuf {
+    fs::read_dir(repo.join("incidents"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|dir| read(&dir.join("incident.yaml")).contains(&format!("\n  id: {name}\n")))
+        .unwrap_or_else(|| panic!("no incident imported from {name}"))
+}
+
+/// The update files of the incident imported from `name`, in time order.
+fn updates(repo: &Path, name: &str) -> Vec<String> {
+    let dir = incident_of(repo, name).join("updates");
     let mut names: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     names.sort();
@@ -58,7 +67,8 @@ fn html_comments_never_become_updates_and_are_reported() {
     let (repo, report) = import(tmp.path(), "cstate-qa");
     let all: String = fs::read_dir(repo.join("incidents"))
         .unwrap()
-        .flat_map(|i| updates(&repo, &i.unwrap().file_name().to_string_lossy()))
+        .flat_map(|i| fs::read_dir(i.unwrap().path().join("updates")).unwrap())
+        .map(|u| read(&u.unwrap().path()))
         .collect();
     for hidden in [
         "secret internal note",
@@ -71,14 +81,14 @@ fn html_comments_never_become_updates_and_are_reported() {
         assert!(!all.contains(hidden), "{hidden:?} in\n{all}");
     }
     // A commented-out tracked update is no update at all.
-    let commented = updates(&repo, "2024-08-01-commented-updates");
+    let commented = updates(&repo, "2024-08-01-commented-update.md");
     assert_eq!(commented.len(), 2, "{commented:#?}");
     assert!(
         commented[1].contains("status: resolved\nmessage: Fixed.\n"),
         "{}",
         commented[1]
     );
-    let arm = updates(&repo, "2024-07-05-ldap-and-repo-workloads-migration-to");
+    let arm = updates(&repo, "2024-07-05-maintenance-arm64.md");
     assert!(
         arm[0].contains("message: |-\n  We're doing a workload migration to `arm64` starting at 14:30 UTC.\n\n  More details on"),
         "{}",
@@ -97,14 +107,44 @@ fn html_comments_never_become_updates_and_are_reported() {
 fn a_draft_is_kept_off_the_page() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, report) = import(tmp.path(), "cstate-qa");
-    let decl = read(&repo.join("incidents/2024-07-01-draft-one/incident.yaml"));
+    let decl = read(&incident_of(&repo, "2024-07-01-draft.md").join("incident.yaml"));
     assert!(decl.contains("visibility: internal"), "{decl}");
-    let decl = read(&repo.join("incidents/2024-08-01-commented-updates/incident.yaml"));
+    let decl = read(&incident_of(&repo, "2024-08-01-commented-update.md").join("incident.yaml"));
     assert!(decl.contains("visibility: public"), "{decl}");
     says(
         &report,
         &[
             "2024-07-01-draft.md: imported with `visibility: internal` (draft: true; Hugo does not publish drafts",
+        ],
+    );
+}
+
+#[test]
+fn updates_written_oldest_first_keep_their_times_and_statuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-qa");
+    let ups = updates(&repo, "2024-04-16-service-disruption.md");
+    assert_eq!(ups.len(), 2, "{ups:#?}");
+    assert!(
+        ups[0].contains(
+            "at: 2024-04-16T21:30:00Z\nstatus: investigating\nmessage: Services shut down"
+        ),
+        "{}",
+        ups[0]
+    );
+    assert!(
+        ups[1].contains(
+            "at: 2024-04-17T00:34:00Z\nstatus: resolved\nmessage: Storage patch applied."
+        ),
+        "{}",
+        ups[1]
+    );
+    assert!(!ups.iter().any(|u| u.contains("reopen")), "{ups:#?}");
+    says(
+        &report,
+        &[
+            "2024-04-16-service-disruption.md: updates read oldest first (their track times run forward (cState writes the newest first))",
+            "2024-04-16-service-disruption.md: update \"*pending*\" keeps status `investigating`",
         ],
     );
 }

@@ -812,43 +812,82 @@ fn body_updates(
     place: &str,
     report: &mut Report,
 ) -> Result<Vec<(Update, String)>, ImportError> {
-    let untracked_count = pieces.iter().filter(|p| p.at.is_none()).count();
+    let mut tracked = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        tracked.push(match &piece.at {
+            Some(v) => {
+                *naive |= is_naive(v);
+                Some(when(v, place, "track", report).map_err(|m| front_matter_error(place, m))?)
+            }
+            None => None,
+        });
+    }
+    // cState writes updates newest first, but some sites write them oldest
+    // first: the track times tell, else a resolving label at the end.
+    let times: Vec<Timestamp> = tracked.iter().flatten().copied().collect();
+    let says_final = |p: Option<&Told>| {
+        p.and_then(|p| status_prefix(&p.text))
+            .and_then(|(w, _)| known_status(&w))
+            .is_some_and(Status::is_final)
+    };
+    let oldest_first = match (times.first(), times.last()) {
+        (Some(first), Some(last)) if first != last => first < last,
+        _ => says_final(pieces.last()) && !says_final(pieces.first()),
+    };
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    if !oldest_first {
+        order.reverse();
+    }
+    let untracked_count = tracked.iter().filter(|t| t.is_none()).count();
+    let mut timed: Vec<(Timestamp, usize)> = Vec::with_capacity(pieces.len());
+    for (n, &i) in order.iter().enumerate() {
+        let at = tracked[i].unwrap_or_else(|| {
+            let newest = n + 1 == pieces.len();
+            let at = match resolution {
+                Some(r) if newest && n > 0 => r,
+                _ => declared_at,
+            };
+            if untracked_count > 1 {
+                report.note(
+                    place,
+                    format!(
+                        "update {} of {} has no track marker: placed at {at}",
+                        n + 1,
+                        pieces.len()
+                    ),
+                    "cState shows no time for it",
+                );
+            }
+            at
+        });
+        timed.push((at, i));
+    }
+    // Statuses follow time, not the place in the file (stable: ties keep it).
+    timed.sort_by_key(|(at, _)| *at);
+    if oldest_first {
+        report.note(
+            place,
+            "updates read oldest first",
+            "their track times run forward (cState writes the newest first)",
+        );
+    } else if timed.iter().map(|(_, i)| *i).ne(order.iter().copied()) {
+        report.note(
+            place,
+            "updates put in the order of their track times",
+            "the file lists them out of order",
+        );
+    }
     let mut updates: Vec<(Update, String)> = Vec::new();
     let mut status = Status::Investigating;
-    // Newest first in the body: walk it oldest first.
-    for (n, piece) in pieces.iter().rev().enumerate() {
+    for (n, (at, i)) in timed.into_iter().enumerate() {
         let newest = n + 1 == pieces.len();
-        let (word, message) = match status_prefix(&piece.text) {
+        let (word, message) = match status_prefix(&pieces[i].text) {
             Some((w, m)) => (Some(w), m.to_string()),
-            None => (None, piece.text.clone()),
+            None => (None, pieces[i].text.clone()),
         };
         if let Some(w) = &word {
             status = next_status(w, status, resolution.is_some() && newest, place, report);
         }
-        let at = match &piece.at {
-            Some(v) => {
-                *naive |= is_naive(v);
-                when(v, place, "track", report).map_err(|m| front_matter_error(place, m))?
-            }
-            None => {
-                let at = match resolution {
-                    Some(r) if newest && n > 0 => r,
-                    _ => declared_at,
-                };
-                if untracked_count > 1 {
-                    report.note(
-                        place,
-                        format!(
-                            "update {} of {} has no track marker: placed at {at}",
-                            n + 1,
-                            pieces.len()
-                        ),
-                        "cState shows no time for it",
-                    );
-                }
-                at
-            }
-        };
         let message = message.trim().to_string();
         let message = if message.is_empty() {
             let text = placeholder_message(status);
@@ -869,6 +908,17 @@ fn body_updates(
     Ok(updates)
 }
 
+/// The status a `*word*` prefix names, when incidentkit knows it.
+fn known_status(word: &str) -> Option<Status> {
+    match word {
+        "investigating" => Some(Status::Investigating),
+        "identified" => Some(Status::Identified),
+        "monitoring" => Some(Status::Monitoring),
+        "resolved" | "fixed" | "completed" => Some(Status::Resolved),
+        _ => None,
+    }
+}
+
 /// The status an update's `*word*` prefix sets, after `status`.
 fn next_status(
     word: &str,
@@ -877,11 +927,10 @@ fn next_status(
     place: &str,
     report: &mut Report,
 ) -> Status {
+    if let Some(known) = known_status(word) {
+        return known;
+    }
     match word {
-        "investigating" => Status::Investigating,
-        "identified" => Status::Identified,
-        "monitoring" => Status::Monitoring,
-        "resolved" | "fixed" | "completed" => Status::Resolved,
         // "Update" and the like: the newest of a resolved issue
         // is its resolution, as readers of the page took it.
         other if newest_of_resolved => {
