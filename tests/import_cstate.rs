@@ -148,3 +148,36 @@ fn updates_written_oldest_first_keep_their_times_and_statuses() {
         ],
     );
 }
+
+#[test]
+fn times_without_an_offset_are_in_the_sites_time_zone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-tz");
+    let config = read(&repo.join("incidentkit.yaml"));
+    assert!(
+        config.contains("site:\n  name: Eggsample Status\n  url: https://example.com\n  timezone: America/Los_Angeles\n"),
+        "{config}"
+    );
+    let dir = incident_of(&repo, "2018-04-13-unavailable-guilds.md");
+    let decl = read(&dir.join("incident.yaml"));
+    assert!(decl.contains("declared_at: 2018-04-13T22:54:00Z"), "{decl}");
+    let ups = updates(&repo, "2018-04-13-unavailable-guilds.md");
+    let times: Vec<&str> = ups
+        .iter()
+        .map(|u| u.lines().find(|l| l.starts_with("at: ")).unwrap())
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "at: 2018-04-13T22:54:00Z",
+            "at: 2018-04-13T23:50:00Z",
+            "at: 2018-04-14T00:30:00Z"
+        ]
+    );
+    says(
+        &report,
+        &[
+            "times without an offset read in America/Los_Angeles (the site's timeZone, as Hugo reads them)",
+        ],
+    );
+}

@@ -11,6 +11,7 @@ use super::{
 use crate::model::imported::{ImportSource, Imported};
 use crate::model::{ComponentStatus, Declaration, Kind, Severity, Status, Update, Visibility};
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -71,10 +72,37 @@ fn parse_config(file: &str, text: &str) -> Result<Value, ImportError> {
     }
 }
 
+/// How the site's times are read: those without an offset are in its
+/// `timeZone` (UTC when it sets none, as Hugo reads them).
+struct Clock {
+    zone: TimeZone,
+    /// Whether any time was written without an offset (`read` notes it once).
+    naive: bool,
+}
+
+impl Clock {
+    fn at(
+        &mut self,
+        value: &Value,
+        place: &str,
+        field: &str,
+        report: &mut Report,
+    ) -> Result<Timestamp, ImportError> {
+        self.naive |= is_naive(value);
+        when(value, &self.zone, place, field, report).map_err(|m| front_matter_error(place, m))
+    }
+}
+
 /// Dates as cState sites write them: `2018-04-25 04:13:00`, with a `T`,
-/// with an offset or not (then UTC, as Hugo reads it), a one-digit hour,
-/// no seconds, trailing spaces, a TOML date-time. Notes what it changed.
-fn when(value: &Value, place: &str, field: &str, report: &mut Report) -> Result<Timestamp, String> {
+/// with an offset or not (then in `zone`, as Hugo reads it), a one-digit
+/// hour, no seconds, trailing spaces, a TOML date-time. Notes what it changed.
+fn when(
+    value: &Value,
+    zone: &TimeZone,
+    place: &str,
+    field: &str,
+    report: &mut Report,
+) -> Result<Timestamp, String> {
     let text = match value {
         Value::String(s) => s.trim().to_string(),
         // A TOML date-time, as the toml crate hands it to serde.
@@ -89,7 +117,7 @@ fn when(value: &Value, place: &str, field: &str, report: &mut Report) -> Result<
     }
     let bad = || {
         format!(
-            "{field} `{text}` is not a date: write 2024-02-24 10:35:00 (UTC) or 2024-02-24T10:35:00+01:00"
+            "{field} `{text}` is not a date: write 2024-02-24 10:35:00 (in the site's timeZone, else UTC) or 2024-02-24T10:35:00+01:00"
         )
     };
     let (date, rest) = text
@@ -114,7 +142,10 @@ fn when(value: &Value, place: &str, field: &str, report: &mut Report) -> Result<
             "a one-digit hour",
         );
     }
-    let offset = if offset.is_empty() { "Z" } else { offset };
+    if offset.is_empty() {
+        let civil: jiff::civil::DateTime = canonical.parse().map_err(|_| bad())?;
+        return zone.to_timestamp(civil).map_err(|_| bad());
+    }
     format!("{canonical}{offset}")
         .parse::<Timestamp>()
         .map_err(|_| bad())
@@ -144,7 +175,18 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
     let mut report = Report::default();
     let (config_file, config) = read_config(site_dir)?;
     let params = config.get("params").cloned().unwrap_or(Value::Null);
-    let site = site_of(&config, &params, &config_file, &mut report);
+    let zone = site_zone(&config, &config_file, &mut report);
+    let site = site_of(
+        &config,
+        &params,
+        zone.as_ref().map(|(name, _)| name.clone()),
+        &config_file,
+        &mut report,
+    );
+    let mut clock = Clock {
+        zone: zone.map_or(TimeZone::UTC, |(_, z)| z),
+        naive: false,
+    };
     let systems = params
         .get("systems")
         .and_then(Value::as_array)
@@ -165,7 +207,6 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
     let paths = issue_paths(&issues_dir)?;
     let mut incidents = Vec::new();
     let mut files_read = 1;
-    let mut naive = false;
     for path in paths {
         let Some(name) = issue_name(&path) else {
             continue;
@@ -182,16 +223,23 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
             &name,
             &text,
             &mut lookup,
-            &mut naive,
+            &mut clock,
             &mut report,
         )?);
     }
-    if naive {
-        report.note(
-            issues_dir.display().to_string(),
-            "times without an offset taken as UTC",
-            "Hugo reads them so unless the site sets a time zone",
-        );
+    if clock.naive {
+        match &site.timezone {
+            Some(name) => report.note(
+                issues_dir.display().to_string(),
+                format!("times without an offset read in {name}"),
+                "the site's timeZone, as Hugo reads them",
+            ),
+            None => report.note(
+                issues_dir.display().to_string(),
+                "times without an offset taken as UTC",
+                "Hugo reads them so unless the site sets a time zone",
+            ),
+        }
     }
     let mut components = components.out;
     if components.is_empty() {
@@ -290,8 +338,38 @@ fn read_config(site_dir: &Path) -> Result<(String, Value), ImportError> {
     Ok((config_file, config))
 }
 
-/// The site's name, address and description from its config.
-fn site_of(config: &Value, params: &Value, config_file: &str, report: &mut Report) -> SiteOut {
+/// The site's Hugo `timeZone` (Hugo's keys are case-insensitive), by name,
+/// when it names a known zone; an unknown one is noted and UTC used, as
+/// the page then falls back to it too.
+fn site_zone(config: &Value, config_file: &str, report: &mut Report) -> Option<(String, TimeZone)> {
+    let name = config
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("timezone"))?
+        .1
+        .as_str()?
+        .trim();
+    match TimeZone::get(name) {
+        Ok(zone) => Some((name.to_string(), zone)),
+        Err(_) => {
+            report.note(
+                config_file,
+                format!("timeZone `{name}` left out: times without an offset taken as UTC"),
+                "not a time zone of the IANA database",
+            );
+            None
+        }
+    }
+}
+
+/// The site's name, address, time zone and description from its config.
+fn site_of(
+    config: &Value,
+    params: &Value,
+    timezone: Option<String>,
+    config_file: &str,
+    report: &mut Report,
+) -> SiteOut {
     let title = config
         .get("title")
         .and_then(Value::as_str)
@@ -315,7 +393,7 @@ fn site_of(config: &Value, params: &Value, config_file: &str, report: &mut Repor
             .and_then(Value::as_str)
             .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
             .map(str::to_string),
-        timezone: None,
+        timezone,
         description: params
             .get("description")
             .and_then(Value::as_str)
@@ -616,7 +694,7 @@ fn issue(
     name: &str,
     text: &str,
     component: &mut dyn FnMut(&str, &mut Report) -> String,
-    naive: &mut bool,
+    clock: &mut Clock,
     report: &mut Report,
 ) -> Result<IncidentIn, ImportError> {
     let place = file.to_string();
@@ -626,14 +704,10 @@ fn issue(
     let date = front
         .get("date")
         .ok_or_else(|| front_matter_error(&place, "no `date`".to_string()))?;
-    *naive |= is_naive(date);
-    let declared_at =
-        when(date, &place, "date", report).map_err(|m| front_matter_error(&place, m))?;
+    let declared_at = clock.at(date, &place, "date", report)?;
     let resolved = truthy(front.get("resolved"));
     let resolved_when = match front.get("resolvedWhen").filter(|v| !v.is_null()) {
-        Some(v) => Some(
-            when(v, &place, "resolvedWhen", report).map_err(|m| front_matter_error(&place, m))?,
-        ),
+        Some(v) => Some(clock.at(v, &place, "resolvedWhen", report)?),
         None => None,
     };
     let informational = truthy(front.get("informational"));
@@ -659,7 +733,7 @@ fn issue(
     // Untracked updates are placed at `date`, the newest of a resolved
     // issue at its resolution.
     let resolution = resolved.then(|| resolved_when.unwrap_or(declared_at));
-    let mut updates = body_updates(&told(&body), declared_at, resolution, naive, &place, report)?;
+    let mut updates = body_updates(&told(&body), declared_at, resolution, clock, &place, report)?;
     if informational {
         as_informational(&mut updates, declared_at, &title, &place, report);
     }
@@ -742,7 +816,7 @@ fn front_matter_error(file: &str, message: String) -> ImportError {
     )
 }
 
-/// A time written without an offset, taken as UTC (`read` notes it once).
+/// A time written without an offset, read in the site's time zone.
 fn is_naive(v: &Value) -> bool {
     v.as_str()
         .is_some_and(|s| s.trim().parse::<Timestamp>().is_err())
@@ -808,17 +882,14 @@ fn body_updates(
     pieces: &[Told],
     declared_at: Timestamp,
     resolution: Option<Timestamp>,
-    naive: &mut bool,
+    clock: &mut Clock,
     place: &str,
     report: &mut Report,
 ) -> Result<Vec<(Update, String)>, ImportError> {
     let mut tracked = Vec::with_capacity(pieces.len());
     for piece in pieces {
         tracked.push(match &piece.at {
-            Some(v) => {
-                *naive |= is_naive(v);
-                Some(when(v, place, "track", report).map_err(|m| front_matter_error(place, m))?)
-            }
+            Some(v) => Some(clock.at(v, place, "track", report)?),
             None => None,
         });
     }
@@ -1051,7 +1122,9 @@ mod tests {
     #[test]
     fn dates_as_sites_write_them() {
         let mut r = Report::default();
-        let t = |s: &str, r: &mut Report| when(&Value::String(s.into()), "f", "date", r);
+        let t = |s: &str, r: &mut Report| {
+            when(&Value::String(s.into()), &TimeZone::UTC, "f", "date", r)
+        };
         assert_eq!(
             t("2018-04-25 04:13:00", &mut r).unwrap().to_string(),
             "2018-04-25T04:13:00Z"
@@ -1073,8 +1146,46 @@ mod tests {
             t("2018-04-25", &mut r).unwrap().to_string(),
             "2018-04-25T00:00:00Z"
         );
+        let la = TimeZone::get("America/Los_Angeles").unwrap();
+        let mut pacific = |s: &str| when(&Value::String(s.into()), &la, "f", "date", &mut r);
+        assert_eq!(
+            pacific("2018-04-25 04:13:00").unwrap().to_string(),
+            "2018-04-25T11:13:00Z"
+        );
+        assert_eq!(
+            pacific("2018-01-25 04:13").unwrap().to_string(),
+            "2018-01-25T12:13:00Z",
+            "winter time"
+        );
+        assert_eq!(
+            pacific("2018-04-25T04:13:00Z").unwrap().to_string(),
+            "2018-04-25T04:13:00Z",
+            "an offset wins over the zone"
+        );
         assert!(t("yesterday", &mut r).is_err());
         assert!(t("2018-04-25 25:99", &mut r).is_err());
+    }
+
+    #[test]
+    fn the_time_zone_is_hugos_key_in_any_case() {
+        let mut r = Report::default();
+        let zone = |config: Value, r: &mut Report| site_zone(&config, "config.yml", r);
+        let (name, _) = zone(serde_json::json!({"timeZone": "Europe/Berlin"}), &mut r).unwrap();
+        assert_eq!(name, "Europe/Berlin");
+        assert!(zone(serde_json::json!({"TIMEZONE": "Asia/Tokyo"}), &mut r).is_some());
+        assert!(
+            zone(
+                serde_json::json!({"params": {"timeZone": "Asia/Tokyo"}}),
+                &mut r
+            )
+            .is_none()
+        );
+        assert!(r.notes.is_empty());
+        assert!(zone(serde_json::json!({"timezone": "Mars/Olympus"}), &mut r).is_none());
+        assert_eq!(
+            r.notes[0].what,
+            "timeZone `Mars/Olympus` left out: times without an offset taken as UTC"
+        );
     }
 
     #[test]
