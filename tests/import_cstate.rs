@@ -181,3 +181,40 @@ fn times_without_an_offset_are_in_the_sites_time_zone() {
         ],
     );
 }
+
+#[test]
+fn a_thematic_break_separates_updates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-qa");
+    // All three tracked at the same second, as on cState's example site:
+    // the resolving label at the end says the file runs oldest first.
+    let ups = updates(&repo, "2024-07-23-excitement.md");
+    assert_eq!(ups.len(), 3, "{ups:#?}");
+    assert!(
+        ups[0].contains("status: investigating\nmessage: Our servers are down for a few minutes."),
+        "{}",
+        ups[0]
+    );
+    assert!(
+        ups[1].contains("status: investigating\nmessage: We are investigating a potential issue"),
+        "{}",
+        ups[1]
+    );
+    assert!(
+        ups[2].contains(
+            "at: 2024-07-23T10:35:02Z\nstatus: resolved\nmessage: We have fixed the issue."
+        ),
+        "{}",
+        ups[2]
+    );
+    for u in &ups {
+        assert!(
+            !u.contains("---\n") && !u.contains("*Fixed*") && !u.contains("reopen"),
+            "{u}"
+        );
+    }
+    assert!(
+        !report.contains("excitement.md: update \"Resolved.\" added"),
+        "{report}"
+    );
+}

@@ -621,9 +621,12 @@ struct Told {
     at: Option<Value>,
 }
 
-/// Splits the body at `{{< track "TIME" >}}` markers. Untracked text is
-/// split at the `*Status* -` paragraphs cState's editors write.
-fn told(body: &str) -> Vec<Told> {
+/// Splits the body at `{{< track "TIME" >}}` markers and, with `breaks`,
+/// at thematic breaks (`---` lines), which editors put between updates.
+/// Untracked text is split at the `*Status* -` paragraphs cState's editors
+/// write.
+fn told(body: &str, breaks: bool) -> Vec<Told> {
+    let split = |text| if breaks { sections(text) } else { vec![text] };
     let mut out = Vec::new();
     let mut rest = body;
     while let Some(start) = rest.find("{{<") {
@@ -637,22 +640,65 @@ fn told(body: &str) -> Vec<Told> {
                 .trim()
                 .trim_matches(|c| c == '"' || c == '\'' || c == '`')
                 .to_string();
-            out.push(Told {
-                text: rest[..start].trim().to_string(),
-                at: Some(Value::String(at)),
-            });
+            // The marker times the text after the last break before it.
+            let parts = split(&rest[..start]);
+            if let Some((last, before)) = parts.split_last() {
+                out.extend(before.iter().flat_map(|p| untracked(p)));
+                out.push(Told {
+                    text: last.trim().to_string(),
+                    at: Some(Value::String(at)),
+                });
+            }
             rest = &rest[start + len + 3..];
         } else {
             // Another shortcode: keep it as text.
             let keep = start + len + 3;
-            out.extend(untracked(&rest[..keep]));
+            out.extend(split(&rest[..keep]).into_iter().flat_map(untracked));
             rest = &rest[keep..];
         }
     }
-    out.extend(untracked(rest));
+    out.extend(split(rest).into_iter().flat_map(untracked));
     out.into_iter().filter(|t| !t.text.is_empty()).collect()
 }
 
+/// The text between thematic breaks: lines of three or more `-`, `*` or
+/// `_` alone, outside code blocks (a `---` right under a line of text
+/// underlines a heading instead).
+fn sections(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut pos) = (0, 0);
+    let mut in_code: Option<&str> = None;
+    let mut after_blank = true;
+    for line in text.split_inclusive('\n') {
+        let end = pos + line.len();
+        let t = line.trim();
+        if let Some(f) = in_code {
+            if t.starts_with(f) {
+                in_code = None;
+            }
+        } else if let Some(f) = fence(line) {
+            in_code = Some(f);
+        } else if is_break(line) && (after_blank || !t.starts_with('-')) {
+            out.push(&text[start..pos]);
+            start = end;
+        }
+        after_blank = t.is_empty();
+        pos = end;
+    }
+    out.push(&text[start..]);
+    out
+}
+
+fn is_break(line: &str) -> bool {
+    let indent = line.len() - line.trim_start().len();
+    let marks: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+    indent <= 3
+        && marks.len() >= 3
+        && ['-', '*', '_'].contains(&marks[0])
+        && marks.iter().all(|c| *c == marks[0])
+}
+
+/// One section's paragraphs as updates: a new one at each `*Status* -`.
 fn untracked(text: &str) -> Vec<Told> {
     let mut out: Vec<Told> = Vec::new();
     for para in text.split("\n\n") {
@@ -731,9 +777,17 @@ fn issue(
         .collect();
 
     // Untracked updates are placed at `date`, the newest of a resolved
-    // issue at its resolution.
+    // issue at its resolution. An informational post is one message: its
+    // thematic breaks are part of it.
     let resolution = resolved.then(|| resolved_when.unwrap_or(declared_at));
-    let mut updates = body_updates(&told(&body), declared_at, resolution, clock, &place, report)?;
+    let mut updates = body_updates(
+        &told(&body, !informational),
+        declared_at,
+        resolution,
+        clock,
+        &place,
+        report,
+    )?;
     if informational {
         as_informational(&mut updates, declared_at, &title, &place, report);
     }
@@ -1189,6 +1243,27 @@ mod tests {
     }
 
     #[test]
+    fn thematic_breaks_separate_updates() {
+        let body = "Down. {{< track \"2024-02-24 10:35:00\" >}}\n\n---\n\n*Fixed* - Up. {{< track \"2024-02-24 10:36:00\" >}}\n\n*Post-mortem*\n\nA heading\n---\nstays.\n\n***\n\n```\n---\n```\n";
+        let t = told(body, true);
+        let texts: Vec<&str> = t.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Down.",
+                "*Fixed* - Up.",
+                "*Post-mortem*\n\nA heading\n---\nstays.",
+                "```\n---\n```"
+            ]
+        );
+        assert_eq!(
+            told(body, false).len(),
+            3,
+            "one piece per marker, and the rest"
+        );
+    }
+
+    #[test]
     fn comments_are_left_out_but_not_from_code() {
         let mut r = Report::default();
         let body =
@@ -1203,14 +1278,14 @@ mod tests {
     #[test]
     fn bodies_split_at_track_markers() {
         let body = "*Resolved* - All good. {{< track \"2018-05-25 05:54:00\" >}}\n\n*Investigating* - Looking.\n\nMore detail. {{< track \"2018-05-25 04:13:00\" >}}\n";
-        let t = told(body);
+        let t = told(body, true);
         assert_eq!(t.len(), 2);
         assert_eq!(t[1].text, "*Investigating* - Looking.\n\nMore detail.");
         assert_eq!(
             status_prefix(&t[0].text),
             Some(("resolved".to_string(), "All good."))
         );
-        let plain = told("*Update* - Fixed.\n\n*Investigating* - Looking.");
+        let plain = told("*Update* - Fixed.\n\n*Investigating* - Looking.", true);
         assert_eq!(plain.len(), 2);
         assert!(plain.iter().all(|p| p.at.is_none()));
     }
