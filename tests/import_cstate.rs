@@ -143,7 +143,7 @@ fn updates_written_oldest_first_keep_their_times_and_statuses() {
     says(
         &report,
         &[
-            "2024-04-16-service-disruption.md: updates read oldest first (their track times run forward (cState writes the newest first))",
+            "2024-04-16-service-disruption.md: updates read oldest first (its track times run forward; cState writes the newest first)",
             "2024-04-16-service-disruption.md: update \"*pending*\" keeps status `investigating`",
         ],
     );
@@ -213,8 +213,65 @@ fn a_thematic_break_separates_updates() {
             "{u}"
         );
     }
+    says(
+        &report,
+        &[
+            "2024-07-23-excitement.md: updates read oldest first (it ends with the resolving update; cState writes the newest first)",
+        ],
+    );
     assert!(
         !report.contains("excitement.md: update \"Resolved.\" added"),
         "{report}"
+    );
+}
+
+#[test]
+fn resolved_when_closes_a_lone_update_and_a_conflict_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-qa");
+    // One untracked update with a label incidentkit does not know: how the
+    // issue began, at `date`; the resolution at resolvedWhen.
+    let ups = updates(&repo, "2020-06-13-maintenance-window.md");
+    assert_eq!(ups.len(), 2, "{ups:#?}");
+    assert!(
+        ups[0].contains("at: 2020-06-13T15:54:00Z\nstatus: investigating\nmessage: We're currently shutting down the network."),
+        "{}",
+        ups[0]
+    );
+    assert!(
+        ups[1].contains("at: 2020-06-13T16:54:00Z\nstatus: resolved\nmessage: Resolved.\n"),
+        "{}",
+        ups[1]
+    );
+    // resolvedWhen before `date`: date wins.
+    let ups = updates(&repo, "2024-06-05-rpu-trusted.md");
+    assert_eq!(ups.len(), 2, "{ups:#?}");
+    assert!(
+        ups[0].contains("at: 2024-06-04T20:00:00Z\nstatus: investigating"),
+        "{}",
+        ups[0]
+    );
+    assert!(
+        ups[1].contains("at: 2024-06-04T20:00:01Z\nstatus: resolved"),
+        "{}",
+        ups[1]
+    );
+    // resolvedWhen against the resolving update's track: the track wins.
+    let ups = updates(&repo, "2018-05-25-us-east-conn-issues.md");
+    assert_eq!(ups.len(), 2, "{ups:#?}");
+    assert!(
+        ups[1].contains("at: 2018-05-25T05:54:00Z\nstatus: resolved"),
+        "{}",
+        ups[1]
+    );
+    says(
+        &report,
+        &[
+            "2020-06-13-maintenance-window.md: update \"*just began*\" keeps status `investigating`",
+            "2020-06-13-maintenance-window.md: update \"Resolved.\" added at 2020-06-13T16:54:00Z",
+            "2024-06-05-rpu-trusted.md: resolvedWhen 2024-05-06T17:35:00Z left unused: it is before date 2024-06-04T20:00:00Z (date wins; the resolution goes after the last update)",
+            "2024-06-05-rpu-trusted.md: update \"Resolved.\" added at 2024-06-04T20:00:01Z",
+            "2018-05-25-us-east-conn-issues.md: resolvedWhen 2018-04-25T04:13:59Z left unused: the resolving update is at 2018-05-25T05:54:00Z (the update's time wins, as the page showed it)",
+        ],
     );
 }

@@ -756,6 +756,18 @@ fn issue(
         Some(v) => Some(clock.at(v, &place, "resolvedWhen", report)?),
         None => None,
     };
+    // An issue cannot end before it began: `date` wins.
+    let resolved_when = resolved_when.filter(|r| {
+        let before = resolved && *r < declared_at;
+        if before {
+            report.note(
+                &place,
+                format!("resolvedWhen {r} left unused: it is before date {declared_at}"),
+                "date wins; the resolution goes after the last update",
+            );
+        }
+        !before
+    });
     let informational = truthy(front.get("informational"));
     // Hugo does not publish drafts: keep the history, off the page.
     let visibility = if truthy(front.get("draft")) {
@@ -955,9 +967,12 @@ fn body_updates(
             .and_then(|(w, _)| known_status(&w))
             .is_some_and(Status::is_final)
     };
-    let oldest_first = match (times.first(), times.last()) {
-        (Some(first), Some(last)) if first != last => first < last,
-        _ => says_final(pieces.last()) && !says_final(pieces.first()),
+    let (oldest_first, why) = match (times.first(), times.last()) {
+        (Some(first), Some(last)) if first != last => (first < last, "its track times run forward"),
+        _ => (
+            says_final(pieces.last()) && !says_final(pieces.first()),
+            "it ends with the resolving update",
+        ),
     };
     let mut order: Vec<usize> = (0..pieces.len()).collect();
     if !oldest_first {
@@ -968,8 +983,10 @@ fn body_updates(
     for (n, &i) in order.iter().enumerate() {
         let at = tracked[i].unwrap_or_else(|| {
             let newest = n + 1 == pieces.len();
+            // The newest of several, or one that says so, is the
+            // resolution; a lone other update is how the issue began.
             let at = match resolution {
-                Some(r) if newest && n > 0 => r,
+                Some(r) if newest && (n > 0 || says_final(Some(&pieces[i]))) => r,
                 _ => declared_at,
             };
             if untracked_count > 1 {
@@ -993,7 +1010,7 @@ fn body_updates(
         report.note(
             place,
             "updates read oldest first",
-            "their track times run forward (cState writes the newest first)",
+            format!("{why}; cState writes the newest first"),
         );
     } else if timed.iter().map(|(_, i)| *i).ne(order.iter().copied()) {
         report.note(
@@ -1011,7 +1028,13 @@ fn body_updates(
             None => (None, pieces[i].text.clone()),
         };
         if let Some(w) = &word {
-            status = next_status(w, status, resolution.is_some() && newest, place, report);
+            status = next_status(
+                w,
+                status,
+                resolution.is_some() && newest && n > 0,
+                place,
+                report,
+            );
         }
         let message = message.trim().to_string();
         let message = if message.is_empty() {
@@ -1108,7 +1131,9 @@ fn as_informational(
 }
 
 /// A resolved issue whose newest update does not say so gets one that does,
-/// at `resolvedWhen` when that is later.
+/// at `resolvedWhen` when that is later. Where `resolvedWhen` and the
+/// updates' times disagree, the updates win (the page showed their times)
+/// and the report says so.
 fn close(
     updates: &mut Vec<(Update, String)>,
     resolved_when: Option<Timestamp>,
@@ -1116,13 +1141,31 @@ fn close(
     place: &str,
     report: &mut Report,
 ) {
-    if updates.last().is_some_and(|(u, _)| u.status.is_final()) {
+    if let Some((last, _)) = updates.last().filter(|(u, _)| u.status.is_final()) {
+        if let Some(r) = resolved_when.filter(|r| *r != last.at) {
+            report.note(
+                place,
+                format!(
+                    "resolvedWhen {r} left unused: the resolving update is at {}",
+                    last.at
+                ),
+                "the update's time wins, as the page showed it",
+            );
+        }
         return;
     }
     let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
-    let at = resolved_when
-        .filter(|r| *r > last_at)
-        .unwrap_or(last_at + jiff::SignedDuration::from_secs(1));
+    let at = match resolved_when {
+        Some(r) if r > last_at => r,
+        _ => last_at + jiff::SignedDuration::from_secs(1),
+    };
+    if let Some(r) = resolved_when.filter(|r| *r <= last_at) {
+        report.note(
+            place,
+            format!("resolvedWhen {r} left unused: it is not after the last update ({last_at})"),
+            format!("the update's time wins; resolved at {at}, one second after it"),
+        );
+    }
     let text = placeholder_message(Status::Resolved);
     report.note(
         place,
