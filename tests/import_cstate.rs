@@ -275,3 +275,39 @@ fn resolved_when_closes_a_lone_update_and_a_conflict_is_named() {
         ],
     );
 }
+
+#[test]
+fn a_bold_timestamp_heading_is_the_updates_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-qa");
+    let ups = updates(&repo, "2021-06-07-repo-example-org.md");
+    assert_eq!(ups.len(), 4, "{ups:#?}");
+    for (u, (at, message)) in ups.iter().zip([
+        ("2021-06-07T12:37:00Z", "Due to a recent upgrade"),
+        ("2021-06-07T16:37:00Z", "Two IPs have been manually added"),
+        ("2021-06-08T07:37:00Z", "This [PR]"),
+    ]) {
+        assert!(
+            u.contains(&format!("at: {at}\nstatus: investigating\n")),
+            "{u}"
+        );
+        assert!(u.contains(message), "{u}");
+        assert!(!u.contains("**"), "{u}");
+    }
+    assert!(
+        ups[0].contains("authentication is broken.\n  Everything else"),
+        "{}",
+        ups[0]
+    );
+    assert!(
+        ups[3].contains("at: 2021-06-08T07:37:01Z\nstatus: resolved"),
+        "{}",
+        ups[3]
+    );
+    says(
+        &report,
+        &[
+            "2021-06-07-repo-example-org.md: resolvedWhen 2021-06-07T16:37:00Z left unused: it is not after the last update (2021-06-08T07:37:00Z)",
+        ],
+    );
+}

@@ -706,9 +706,21 @@ fn untracked(text: &str) -> Vec<Told> {
         if para.is_empty() {
             continue;
         }
+        let prefix = status_prefix(para);
+        // A bold timestamp heading (`**2021-06-08 07:37:00**`) starts an
+        // update at that time.
+        if let Some((word, rest)) = prefix.as_ref().filter(|(w, _)| is_time(w)) {
+            out.push(Told {
+                text: rest.to_string(),
+                at: Some(Value::String(word.clone())),
+            });
+            continue;
+        }
         match out.last_mut() {
-            Some(last) if status_prefix(para).is_none() => {
-                last.text.push_str("\n\n");
+            Some(last) if prefix.is_none() => {
+                if !last.text.is_empty() {
+                    last.text.push_str("\n\n");
+                }
                 last.text.push_str(para);
             }
             _ => out.push(Told {
@@ -718,6 +730,19 @@ fn untracked(text: &str) -> Vec<Told> {
         }
     }
     out
+}
+
+/// Whether a `*word*` prefix is a time, as `when` reads one.
+fn is_time(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && when(
+            &Value::String(word.to_string()),
+            &TimeZone::UTC,
+            "",
+            "",
+            &mut Report::default(),
+        )
+        .is_ok()
 }
 
 /// `*Investigating* - …` → ("investigating", "…").
