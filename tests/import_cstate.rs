@@ -311,3 +311,20 @@ fn a_bold_timestamp_heading_is_the_updates_time() {
         ],
     );
 }
+
+#[test]
+fn a_placeholder_in_affected_names_no_component() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-qa");
+    let config = read(&repo.join("incidentkit.yaml"));
+    assert!(!config.contains("nothing"), "{config}");
+    let dir = incident_of(&repo, "2023-11-20-mirrorbits-arm64-migration.md");
+    let decl = read(&dir.join("incident.yaml"));
+    assert!(!decl.contains("nothing"), "{decl}");
+    says(
+        &report,
+        &[
+            "2023-11-20-mirrorbits-arm64-migration.md: affected \"nothing\" left out (a placeholder: it names no component)",
+        ],
+    );
+}

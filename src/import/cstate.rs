@@ -215,8 +215,8 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| ImportError::new(&file, format!("cannot read it: {e}")))?;
-        let mut lookup = |affected: &str, report: &mut Report| -> String {
-            components.resolve(&name, affected, report)
+        let mut lookup = |affected: &str, report: &mut Report| -> Option<String> {
+            components.resolve(&file, &name, affected, report)
         };
         incidents.push(issue(
             &file,
@@ -277,11 +277,27 @@ struct Components {
 }
 
 impl Components {
-    /// Our id of the component issue `name` calls `affected`, added as
-    /// retired (noted) when the config does not list it.
-    fn resolve(&mut self, name: &str, affected: &str, report: &mut Report) -> String {
+    /// Our id of the component issue `name` (read from `file`) calls
+    /// `affected`, added as retired (noted) when the config does not list
+    /// it; `None` (noted) for a placeholder such as `nothing`.
+    fn resolve(
+        &mut self,
+        file: &str,
+        name: &str,
+        affected: &str,
+        report: &mut Report,
+    ) -> Option<String> {
         if let Some(id) = self.by_name.get(&affected.to_lowercase()) {
-            return id.clone();
+            return Some(id.clone());
+        }
+        let word = affected.to_ascii_lowercase();
+        if ["nothing", "none", "n/a", "na", "-", "null", "nil"].contains(&word.as_str()) {
+            report.note(
+                file,
+                format!("affected \"{affected}\" left out"),
+                "a placeholder: it names no component",
+            );
+            return None;
         }
         let id = readable_id("", affected, &mut self.taken);
         report.note(
@@ -297,7 +313,7 @@ impl Components {
             group: None,
             retired: true,
         });
-        id
+        Some(id)
     }
 }
 
@@ -764,7 +780,7 @@ fn issue(
     file: &str,
     name: &str,
     text: &str,
-    component: &mut dyn FnMut(&str, &mut Report) -> String,
+    component: &mut dyn FnMut(&str, &mut Report) -> Option<String>,
     clock: &mut Clock,
     report: &mut Report,
 ) -> Result<IncidentIn, ImportError> {
@@ -808,7 +824,7 @@ fn issue(
     let (severity, component_status) = issue_severity(&front, informational, &place, report);
     let affected: Vec<String> = string_list(front.get("affected"))
         .iter()
-        .map(|a| component(a, report))
+        .filter_map(|a| component(a, report))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
