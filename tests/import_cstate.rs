@@ -264,6 +264,23 @@ fn resolved_when_closes_a_lone_update_and_a_conflict_is_named() {
         "{}",
         ups[1]
     );
+    // Untracked updates between thematic breaks: the newest at resolvedWhen,
+    // which is then used, not in conflict.
+    let ups = updates(&repo, "2021-10-25-maintenance-window-aks.md");
+    assert_eq!(ups.len(), 4, "{ups:#?}");
+    assert!(
+        ups[2].contains(
+            "at: 2021-10-26T14:00:00Z\nstatus: investigating\nmessage: |-\n  [Final message]"
+        ),
+        "{}",
+        ups[2]
+    );
+    assert!(
+        ups[3].contains("at: 2021-10-26T14:00:01Z\nstatus: resolved"),
+        "{}",
+        ups[3]
+    );
+    assert!(!report.contains("aks.md: resolvedWhen"), "{report}");
     says(
         &report,
         &[
@@ -307,7 +324,7 @@ fn a_bold_timestamp_heading_is_the_updates_time() {
     says(
         &report,
         &[
-            "2021-06-07-repo-example-org.md: resolvedWhen 2021-06-07T16:37:00Z left unused: it is not after the last update (2021-06-08T07:37:00Z)",
+            "2021-06-07-repo-example-org.md: resolvedWhen 2021-06-07T16:37:00Z left unused: it is before the last update (2021-06-08T07:37:00Z)",
         ],
     );
 }

@@ -1,8 +1,9 @@
 //! A cState site (Hugo): `config.yml`/`config.yaml`/`config.toml` (or
-//! `hugo.*`) with `params.systems` and `params.categories`, and
+//! `hugo.*`) with `timeZone`, `params.systems` and `params.categories`, and
 //! `content/issues/*.md`, each with front matter (`title`, `date`,
-//! `resolved`, `resolvedWhen`, `severity`, `affected`, `informational`) and
-//! a body whose updates end in `{{< track "TIME" >}}` markers, newest first.
+//! `resolved`, `resolvedWhen`, `severity`, `affected`, `informational`,
+//! `draft`) and a body whose updates end in `{{< track "TIME" >}}` markers,
+//! usually newest first. Only what Hugo publishes becomes public.
 
 use super::{
     ComponentOut, GroupOut, Import, ImportError, IncidentIn, Report, SiteOut, order_updates,
@@ -1200,10 +1201,12 @@ fn close(
         Some(r) if r > last_at => r,
         _ => last_at + jiff::SignedDuration::from_secs(1),
     };
-    if let Some(r) = resolved_when.filter(|r| *r <= last_at) {
+    // Equal to the last update's time (an untracked newest one placed
+    // there), resolvedWhen was used: no conflict.
+    if let Some(r) = resolved_when.filter(|r| *r < last_at) {
         report.note(
             place,
-            format!("resolvedWhen {r} left unused: it is not after the last update ({last_at})"),
+            format!("resolvedWhen {r} left unused: it is before the last update ({last_at})"),
             format!("the update's time wins; resolved at {at}, one second after it"),
         );
     }
