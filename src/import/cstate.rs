@@ -17,7 +17,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-const CONFIG_NAMES: [&str; 6] = [
+/// The names a Hugo site's configuration file may have.
+pub(super) const CONFIG_NAMES: [&str; 6] = [
     "config.yml",
     "config.yaml",
     "config.toml",

@@ -190,17 +190,10 @@ fn shown(paths: &[PathBuf]) -> String {
 /// A folder that is a cState (Hugo) site holds no Statuspage response (its
 /// `.json` files are Hugo templates): the error says which import it needs.
 fn cstate_hint(paths: &[PathBuf], error: ImportError) -> ImportError {
-    // The configuration files `import cstate` reads.
-    const HUGO_CONFIG: [&str; 6] = [
-        "config.yml",
-        "config.yaml",
-        "config.toml",
-        "hugo.yml",
-        "hugo.yaml",
-        "hugo.toml",
-    ];
     let site = paths.iter().find_map(|p| {
-        let config = HUGO_CONFIG.iter().find(|c| p.join(c).is_file())?;
+        let config = super::cstate::CONFIG_NAMES
+            .iter()
+            .find(|c| p.join(c).is_file())?;
         p.join("content/issues").is_dir().then_some((p, config))
     });
     match site {
