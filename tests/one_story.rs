@@ -363,6 +363,10 @@ fn internal_outputs_agree(
             "{id}\n{update}"
         );
     }
+    let show = stdout(dir, &["show", id]);
+    if let Some(lasted) = duration(internal) {
+        assert!(show.contains(&format!("(lasted {lasted})")), "{id}\n{show}");
+    }
     if i.declaration.kind != Kind::Incident {
         return;
     }

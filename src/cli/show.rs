@@ -154,7 +154,9 @@ fn context(session: &Session) -> Context {
             .collect(),
         resolved: state.resolved_at.map(|at| Resolved {
             at: local_time(at, repo),
-            lasted: facts.duration().map(|d| d.to_string()),
+            lasted: facts
+                .duration()
+                .map(|d| crate::render::time::human_duration(d.as_signed().as_secs())),
         }),
         next_update: state.next_update_at.map(|next| NextUpdate {
             at: local_time(next, repo),
