@@ -801,3 +801,87 @@ fn a_retired_component_is_kept_for_history_and_left_off_the_page() {
     let incidents = read(&site.join("api/v2/incidents.json"));
     assert!(incidents.contains("Webhooks (legacy)"), "history keeps it");
 }
+
+/// A source that tells an update at another time than the repository holds
+/// it (an earlier import read its times another way) does not add it again.
+#[test]
+fn an_update_held_at_another_time_is_not_added_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, _) = acme(tmp.path());
+    let mut later: Value = serde_json::from_str(&read(
+        &fixtures().join("statuspage-acme-later/incidents.json"),
+    ))
+    .unwrap();
+    let monitoring = later["incidents"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|i| i["id"] == "hx9v2kq7m3rb")
+        .unwrap()["incident_updates"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|u| u["status"] == "monitoring")
+        .unwrap();
+    for key in ["display_at", "created_at"] {
+        monitoring[key] = "2025-06-03T12:15:27.862+02:00".into();
+    }
+    let export = tmp.path().join("shifted");
+    fs::create_dir(&export).unwrap();
+    fs::write(export.join("incidents.json"), later.to_string()).unwrap();
+    let open = repo.join("incidents/2025-06-03-card-payments-failing/updates");
+    let again = stdout(
+        incident(tmp.path())
+            .args(["import", "statuspage", "--into", "acme"])
+            .arg(&export),
+    );
+    assert!(
+        again.contains("the source's update at 2025-06-03T10:15:28Z (monitoring) not added again"),
+        "{again}"
+    );
+    assert!(!open.join("2025-06-03T10-15-28Z.yaml").exists(), "{again}");
+    assert!(open.join("2025-06-03T10-40-58Z.yaml").exists(), "{again}");
+    assert!(validate(&repo).0.is_empty());
+}
+
+/// An issue the cState site has since turned into a draft (Hugo no longer
+/// shows it) adds nothing to the incident the repository publishes.
+#[test]
+fn a_source_that_hides_an_incident_adds_nothing_to_the_published_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    crate::support::copy_dir(&fixtures().join("cstate"), &site);
+    stdout(
+        incident(tmp.path())
+            .args(["import", "cstate", "--out", "harbor"])
+            .arg(&site),
+    );
+    let issue = site.join("content/issues/2024-06-01-gateway-errors.md");
+    let text = read(&issue)
+        .replace("resolved: false\n", "resolved: false\ndraft: true\n")
+        .replace(
+            "*Monitoring* -",
+            "*Identified* - Internal: the vendor's key leaked. {{< track \"2024-06-01T09:30:00+02:00\" >}}\n\n*Monitoring* -",
+        );
+    fs::write(&issue, text).unwrap();
+    let again = stdout(
+        incident(tmp.path())
+            .args(["import", "cstate", "--into", "harbor"])
+            .arg(&site),
+    );
+    assert!(
+        again.contains("nothing added to incidents/2024-06-01-"),
+        "{again}"
+    );
+    let published = tmp.path().join("harbor/incidents");
+    let found = fs::read_dir(&published)
+        .unwrap()
+        .flat_map(|d| {
+            fs::read_dir(d.unwrap().path().join("updates"))
+                .into_iter()
+                .flatten()
+        })
+        .map(|u| read(&u.unwrap().path()))
+        .any(|t| t.contains("the vendor's key leaked"));
+    assert!(!found, "{again}");
+}

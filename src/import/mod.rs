@@ -422,14 +422,47 @@ fn newer(
         return Ok((files, added));
     };
     let folder = format!("incidents/{}", there.id);
+    // A source that now keeps the incident off its page (a cState draft)
+    // adds nothing to one the repository publishes, nor the reverse.
+    if incident.declaration.visibility != there.declaration.visibility {
+        report.note_about(
+            About::Import,
+            &incident.source,
+            format!("nothing added to {folder}"),
+            format!(
+                "the source has it {:?} and the repository {:?}: change one by hand if that is meant",
+                incident.declaration.visibility, there.declaration.visibility
+            ),
+        );
+        return Ok((files, added));
+    }
+    // Held: at its time with its status (a redaction or correction may have
+    // changed the text since), or with its status and text at another time
+    // (an earlier import that read the times another way).
+    let held_at = |u: &Update| {
+        there
+            .updates
+            .iter()
+            .find(|r| r.status == u.status && (r.at == u.at || r.message == u.message))
+            .map(|r| r.at)
+    };
     let mut closed = last.status.is_final();
     for u in &incident.updates {
+        let held = held_at(u);
+        if let Some(at) = held.filter(|at| *at != u.at) {
+            report.note_about(
+                About::Import,
+                &incident.source,
+                format!(
+                    "the source's update at {} ({}) not added again",
+                    u.at, u.status
+                ),
+                format!("{folder} holds it at {at}"),
+            );
+            continue;
+        }
         if u.at <= last.at {
-            let held = there
-                .updates
-                .iter()
-                .any(|r| r.at == u.at && r.status == u.status && r.message == u.message);
-            if !held {
+            if held.is_none() {
                 report.note_about(
                     About::Import,
                     &incident.source,
