@@ -16,7 +16,7 @@ impl Scratch {
         let base = std::env::temp_dir();
         for n in 0..100u32 {
             let dir = base.join(format!("{prefix}-{}-{n}", std::process::id()));
-            match std::fs::create_dir(&dir) {
+            match private_dir(&dir) {
                 Ok(()) => return Ok(Self(dir)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
@@ -31,6 +31,15 @@ impl Scratch {
     pub fn path(&self) -> &Path {
         &self.0
     }
+}
+
+/// A folder only its owner may enter: the editor's message may hold what
+/// must not be read by another user of a shared temporary folder.
+fn private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 impl Drop for Scratch {
@@ -54,5 +63,14 @@ mod tests {
         drop(second);
         assert!(!gone.exists());
         assert!(first.path().join("kept").exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(first.path())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
     }
 }

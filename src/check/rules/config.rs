@@ -100,18 +100,31 @@ pub fn languages(
     for (pointer, lang) in named {
         let Some(lang) = lang else { continue };
         let own = format!("{}/locale/{lang}.yaml", crate::paths::TEMPLATES);
-        if crate::templates::built_in_locale(lang).is_some() || files.read(&own).is_ok() {
-            continue;
-        }
+        let built_in = crate::templates::built_in_locale(lang);
+        // The repository's words merge over English and the built-in ones,
+        // as `build` merges them: a file that does not merge stops it too.
+        let why = match files.read(&own) {
+            Ok(text) => {
+                let en = crate::templates::built_in_locale("en").unwrap_or_default();
+                let sources = [("en", en), (own.as_str(), text.as_str())];
+                match crate::render::locale::Locale::merge(lang, &sources) {
+                    Ok(_) => continue,
+                    Err(e) => e,
+                }
+            }
+            Err(e) if !e.is_absent() => format!("{own}: {e}"),
+            Err(_) if built_in.is_some() => continue,
+            Err(_) => "no built-in locale".to_string(),
+        };
         out.push(
             CONFIG_UNKNOWN_LANGUAGE
                 .diag(
                     file,
-                    format!("no locale for the language `{lang}`: `build` would stop"),
+                    format!("no locale for the language `{lang}` ({why}): `build` would stop"),
                 )
                 .at(pointer)
                 .hint(format!(
-                    "use a built-in language ({}), or add the page's words in {own}",
+                    "use a built-in language ({}), or give the page's words in {own} (its keys are those of the built-in locale files; one overrides any of them)",
                     crate::templates::LOCALES
                         .iter()
                         .map(|(l, _)| *l)

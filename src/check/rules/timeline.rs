@@ -202,7 +202,10 @@ fn ends_after_start(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Di
                 ),
             )
             .at(format!("/{key}"))
-            .hint(format!("`{key}` is when the impact began, before it was {word}: correct it, or the time of that entry")),
+            .hint(format!(
+                "`{key}` is when the impact began, before it was {word}: correct it, or {}",
+                source.as_str()
+            )),
     );
 }
 
