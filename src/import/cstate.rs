@@ -570,11 +570,25 @@ fn split_front_matter(file: &str, text: &str) -> Result<(Value, String), ImportE
     ))
 }
 
-/// A fence (```` ``` ```` or `~~~`) opening or closing a code block, whose
-/// lines Markdown shows as written.
-fn fence(line: &str) -> Option<&'static str> {
-    let t = line.trim_start();
-    ["```", "~~~"].into_iter().find(|f| t.starts_with(f))
+/// A fence opening a code block, whose lines Markdown shows as written:
+/// its character and length. As CommonMark has it: at most 3 spaces of
+/// indentation (a tab is 4), 3 or more backticks or tildes, and no backtick
+/// after backticks (```` ```a``` b ```` is a code span in a paragraph).
+/// Anything looser would keep the comments after a false fence.
+fn fence(line: &str) -> Option<(char, usize)> {
+    let t = line.trim_start_matches(' ');
+    let mark = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = t.len() - t.trim_start_matches(mark).len();
+    (line.len() - t.len() <= 3 && len >= 3 && (mark == '~' || !t[len..].contains('`')))
+        .then_some((mark, len))
+}
+
+/// Whether `line` closes the code block `open` opened: at most 3 spaces,
+/// the same character at least as many times, then only spaces.
+fn closes(line: &str, (mark, len): (char, usize)) -> bool {
+    let t = line.trim_start_matches(' ');
+    let run = t.trim_end();
+    line.len() - t.len() <= 3 && run.len() >= len && run.chars().all(|c| c == mark)
 }
 
 /// The body without its HTML comments (`<!-- … -->`): Hugo never shows
@@ -585,7 +599,7 @@ fn without_comments(body: &str, place: &str, report: &mut Report) -> String {
     let mut out = String::with_capacity(body.len());
     let mut count = 0;
     let mut in_comment = false;
-    let mut in_code: Option<&str> = None;
+    let mut in_code = None;
     for line in body.split_inclusive('\n') {
         let mut rest = line;
         if in_comment {
@@ -594,9 +608,9 @@ fn without_comments(body: &str, place: &str, report: &mut Report) -> String {
             };
             in_comment = false;
             rest = &rest[end + 3..];
-        } else if let Some(f) = in_code {
+        } else if let Some(open) = in_code {
             out.push_str(line);
-            if line.trim_start().starts_with(f) {
+            if closes(line, open) {
                 in_code = None;
             }
             continue;
@@ -685,13 +699,13 @@ fn told(body: &str, breaks: bool) -> Vec<Told> {
 fn sections(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let (mut start, mut pos) = (0, 0);
-    let mut in_code: Option<&str> = None;
+    let mut in_code = None;
     let mut after_blank = true;
     for line in text.split_inclusive('\n') {
         let end = pos + line.len();
         let t = line.trim();
-        if let Some(f) = in_code {
-            if t.starts_with(f) {
+        if let Some(open) = in_code {
+            if closes(line, open) {
                 in_code = None;
             }
         } else if let Some(f) = fence(line) {
@@ -1361,6 +1375,19 @@ mod tests {
             "A  B\n```\n<!-- shown -->\n```\nC\n\nD\n"
         );
         assert_eq!(r.notes[0].what, "3 HTML comments left out");
+    }
+
+    #[test]
+    fn only_a_commonmark_fence_keeps_comments() {
+        let mut r = Report::default();
+        // Not fences: a code span, 4 spaces, a tab; then fences a closing
+        // line must match in character and length, with nothing after.
+        let body = "```a``` b\n<!-- 1 -->\n    ```\n<!-- 2 -->\n\t~~~\n<!-- 3 -->\n   ~~~~ x`\n<!-- kept -->\n```\n~~~\n~~~~ x\n<!-- kept -->\n~~~~~  \n<!-- 4 -->\n```\n<!-- kept -->\n````\n<!-- 5 -->\n";
+        assert_eq!(
+            without_comments(body, "f", &mut r),
+            "```a``` b\n\n    ```\n\n\t~~~\n\n   ~~~~ x`\n<!-- kept -->\n```\n~~~\n~~~~ x\n<!-- kept -->\n~~~~~  \n\n```\n<!-- kept -->\n````\n\n"
+        );
+        assert_eq!(r.notes[0].what, "5 HTML comments left out");
     }
 
     #[test]
