@@ -296,6 +296,31 @@ fn resolved_when_closes_a_lone_update_and_a_conflict_is_named() {
 }
 
 #[test]
+fn an_untracked_resolution_never_goes_before_a_tracked_update() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-qa");
+    // resolvedWhen (10:30) falls between the tracked updates (10:00, 11:00):
+    // the untracked resolution follows the last of them, not reopened.
+    let ups = updates(&repo, "2024-09-01-resolved-between-tracks.md");
+    assert_eq!(ups.len(), 3, "{ups:#?}");
+    for (u, head) in ups.iter().zip([
+        "at: 2024-09-01T10:00:00Z\nstatus: investigating\nmessage: Errors on the API.",
+        "at: 2024-09-01T11:00:00Z\nstatus: monitoring\nmessage: A fix is out.",
+        "at: 2024-09-01T11:00:01Z\nstatus: resolved\nmessage: All good again.",
+    ]) {
+        assert!(u.contains(head) && !u.contains("reopen"), "{u}");
+    }
+    says(
+        &report,
+        &[
+            "2024-09-01-resolved-between-tracks.md: resolvedWhen 2024-09-01T10:30:00Z left unused: it is before the update tracked at 2024-09-01T11:00:00Z (the track times win; the newest update, untracked, placed at 2024-09-01T11:00:01Z, one second after it)",
+        ],
+    );
+    let notes = report.matches("resolved-between-tracks.md: resolvedWhen").count();
+    assert_eq!(notes, 1, "{report}");
+}
+
+#[test]
 fn a_bold_timestamp_heading_is_the_updates_time() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, report) = import(tmp.path(), "cstate-qa");

@@ -814,7 +814,7 @@ fn issue(
         None => None,
     };
     // An issue cannot end before it began: `date` wins.
-    let resolved_when = resolved_when.filter(|r| {
+    let mut resolved_when = resolved_when.filter(|r| {
         let before = resolved && *r < declared_at;
         if before {
             report.note(
@@ -848,11 +848,11 @@ fn issue(
     // Untracked updates are placed at `date`, the newest of a resolved
     // issue at its resolution. An informational post is one message: its
     // thematic breaks are part of it.
-    let resolution = resolved.then(|| resolved_when.unwrap_or(declared_at));
     let mut updates = body_updates(
         &told(&body, !informational),
         declared_at,
-        resolution,
+        resolved,
+        &mut resolved_when,
         clock,
         &place,
         report,
@@ -999,16 +999,20 @@ fn issue_severity(
     }
 }
 
-/// The body's updates, oldest first, each with where it came from.
-/// `resolution` is when a resolved issue ended, for an untracked newest one.
+/// The body's updates, oldest first, each with where it came from. A
+/// resolved issue's untracked newest update is its resolution, at
+/// `resolved_when` (else `date`) unless a tracked update is later; that
+/// conflict is noted and `resolved_when` taken, so it is not noted again.
 fn body_updates(
     pieces: &[Told],
     declared_at: Timestamp,
-    resolution: Option<Timestamp>,
+    resolved: bool,
+    resolved_when: &mut Option<Timestamp>,
     clock: &mut Clock,
     place: &str,
     report: &mut Report,
 ) -> Result<Vec<(Update, String)>, ImportError> {
+    let resolution = resolved.then(|| resolved_when.unwrap_or(declared_at));
     let mut tracked = Vec::with_capacity(pieces.len());
     for piece in pieces {
         tracked.push(match &piece.at {
@@ -1036,6 +1040,7 @@ fn body_updates(
         order.reverse();
     }
     let untracked_count = tracked.iter().filter(|t| t.is_none()).count();
+    let latest = times.iter().max().copied();
     let mut timed: Vec<(Timestamp, usize)> = Vec::with_capacity(pieces.len());
     for (n, &i) in order.iter().enumerate() {
         let at = tracked[i].unwrap_or_else(|| {
@@ -1043,7 +1048,23 @@ fn body_updates(
             // The newest of several, or one that says so, is the
             // resolution; a lone other update is how the issue began.
             let at = match resolution {
-                Some(r) if newest && (n > 0 || says_final(Some(&pieces[i]))) => r,
+                Some(r) if newest && (n > 0 || says_final(Some(&pieces[i]))) => {
+                    match latest.filter(|t| *t > r) {
+                        // The page showed a tracked update after it.
+                        Some(t) => {
+                            let at = t + jiff::SignedDuration::from_secs(1);
+                            if let Some(w) = resolved_when.take() {
+                                report.note(
+                                    place,
+                                    format!("resolvedWhen {w} left unused: it is before the update tracked at {t}"),
+                                    format!("the track times win; the newest update, untracked, placed at {at}, one second after it"),
+                                );
+                            }
+                            at
+                        }
+                        None => r,
+                    }
+                }
                 _ => declared_at,
             };
             if untracked_count > 1 {
