@@ -185,6 +185,25 @@ fn times_without_an_offset_are_in_the_sites_time_zone() {
 }
 
 #[test]
+fn an_offset_after_a_space_is_not_read_in_the_sites_time_zone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-offsets");
+    let ups = updates(&repo, "2024-09-02-offset-after-a-space.md");
+    assert_eq!(ups.len(), 2, "{ups:#?}");
+    assert!(
+        ups[0].contains("at: 2024-09-02T08:00:00Z\nstatus: investigating"),
+        "{}",
+        ups[0]
+    );
+    assert!(
+        ups[1].contains("at: 2024-09-02T09:00:00Z\nstatus: resolved"),
+        "{}",
+        ups[1]
+    );
+    assert!(!report.contains("without an offset"), "{report}");
+}
+
+#[test]
 fn a_thematic_break_separates_updates() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, report) = import(tmp.path(), "cstate-qa");
@@ -316,7 +335,9 @@ fn an_untracked_resolution_never_goes_before_a_tracked_update() {
             "2024-09-01-resolved-between-tracks.md: resolvedWhen 2024-09-01T10:30:00Z left unused: it is before the update tracked at 2024-09-01T11:00:00Z (the track times win; the newest update, untracked, placed at 2024-09-01T11:00:01Z, one second after it)",
         ],
     );
-    let notes = report.matches("resolved-between-tracks.md: resolvedWhen").count();
+    let notes = report
+        .matches("resolved-between-tracks.md: resolvedWhen")
+        .count();
     assert_eq!(notes, 1, "{report}");
 }
 

@@ -90,21 +90,24 @@ impl Clock {
         field: &str,
         report: &mut Report,
     ) -> Result<Timestamp, ImportError> {
-        self.naive |= is_naive(value);
-        when(value, &self.zone, place, field, report).map_err(|m| front_matter_error(place, m))
+        let (at, naive) = when(value, &self.zone, place, field, report)
+            .map_err(|m| front_matter_error(place, m))?;
+        self.naive |= naive;
+        Ok(at)
     }
 }
 
 /// Dates as cState sites write them: `2018-04-25 04:13:00`, with a `T`,
-/// with an offset or not (then in `zone`, as Hugo reads it), a one-digit
-/// hour, no seconds, trailing spaces, a TOML date-time. Notes what it changed.
+/// with an offset or not (then in `zone`, as Hugo reads it: the flag says
+/// so), a one-digit hour, no seconds, trailing spaces, a TOML date-time.
+/// Notes what it changed.
 fn when(
     value: &Value,
     zone: &TimeZone,
     place: &str,
     field: &str,
     report: &mut Report,
-) -> Result<Timestamp, String> {
+) -> Result<(Timestamp, bool), String> {
     let text = match value {
         Value::String(s) => s.trim().to_string(),
         // A TOML date-time, as the toml crate hands it to serde.
@@ -115,7 +118,7 @@ fn when(
         other => return Err(format!("{field} `{other}` is not a date")),
     };
     if let Ok(t) = text.parse::<Timestamp>() {
-        return Ok(t);
+        return Ok((t, false));
     }
     let bad = || {
         format!(
@@ -146,10 +149,14 @@ fn when(
     }
     if offset.is_empty() {
         let civil: jiff::civil::DateTime = canonical.parse().map_err(|_| bad())?;
-        return zone.to_timestamp(civil).map_err(|_| bad());
+        return zone
+            .to_timestamp(civil)
+            .map(|t| (t, true))
+            .map_err(|_| bad());
     }
     format!("{canonical}{offset}")
         .parse::<Timestamp>()
+        .map(|t| (t, false))
         .map_err(|_| bad())
 }
 
@@ -939,12 +946,6 @@ fn front_matter_error(file: &str, message: String) -> ImportError {
     )
 }
 
-/// A time written without an offset, read in the site's time zone.
-fn is_naive(v: &Value) -> bool {
-    v.as_str()
-        .is_some_and(|s| s.trim().parse::<Timestamp>().is_err())
-}
-
 /// The `title`, or the file name when it is too short to be one.
 fn issue_title(front: &Value, name: &str, place: &str, report: &mut Report) -> String {
     let raw_title = front
@@ -1300,7 +1301,7 @@ mod tests {
     fn dates_as_sites_write_them() {
         let mut r = Report::default();
         let t = |s: &str, r: &mut Report| {
-            when(&Value::String(s.into()), &TimeZone::UTC, "f", "date", r)
+            when(&Value::String(s.into()), &TimeZone::UTC, "f", "date", r).map(|(t, _)| t)
         };
         assert_eq!(
             t("2018-04-25 04:13:00", &mut r).unwrap().to_string(),
@@ -1324,7 +1325,8 @@ mod tests {
             "2018-04-25T00:00:00Z"
         );
         let la = TimeZone::get("America/Los_Angeles").unwrap();
-        let mut pacific = |s: &str| when(&Value::String(s.into()), &la, "f", "date", &mut r);
+        let mut pacific =
+            |s: &str| when(&Value::String(s.into()), &la, "f", "date", &mut r).map(|(t, _)| t);
         assert_eq!(
             pacific("2018-04-25 04:13:00").unwrap().to_string(),
             "2018-04-25T11:13:00Z"
@@ -1339,6 +1341,22 @@ mod tests {
             "2018-04-25T04:13:00Z",
             "an offset wins over the zone"
         );
+        let read = |s: &str| {
+            when(
+                &Value::String(s.into()),
+                &TimeZone::UTC,
+                "f",
+                "date",
+                &mut Report::default(),
+            )
+            .unwrap()
+        };
+        assert!(
+            !read("2018-04-25 10:00 +02:00").1,
+            "an offset after a space"
+        );
+        assert!(!read("2018-04-25T10:00:00Z").1);
+        assert!(read("2018-04-25 10:00").1, "read in the site's zone");
         assert!(t("yesterday", &mut r).is_err());
         assert!(t("2018-04-25 25:99", &mut r).is_err());
     }
