@@ -204,6 +204,32 @@ fn an_offset_after_a_space_is_not_read_in_the_sites_time_zone() {
 }
 
 #[test]
+fn updates_in_the_same_second_keep_a_file_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-offsets");
+    // Tracked 0.3 seconds apart: to the second, as files are named, the
+    // later one moves a second on instead of replacing the other.
+    let ups = updates(&repo, "2024-09-03-same-second.md");
+    assert_eq!(ups.len(), 2, "{ups:#?}");
+    assert!(
+        ups[0].contains("at: 2024-09-03T10:00:00Z\nstatus: investigating\nmessage: Down."),
+        "{}",
+        ups[0]
+    );
+    assert!(
+        ups[1].contains("at: 2024-09-03T10:00:01Z\nstatus: resolved\nmessage: Back."),
+        "{}",
+        ups[1]
+    );
+    says(
+        &report,
+        &[
+            "2024-09-03-same-second.md (update 2): time moved from 2024-09-03T10:00:00Z to 2024-09-03T10:00:01Z",
+        ],
+    );
+}
+
+#[test]
 fn a_thematic_break_separates_updates() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, report) = import(tmp.path(), "cstate-qa");

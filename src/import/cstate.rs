@@ -93,7 +93,9 @@ impl Clock {
         let (at, naive) = when(value, &self.zone, place, field, report)
             .map_err(|m| front_matter_error(place, m))?;
         self.naive |= naive;
-        Ok(at)
+        // To the second, as update files are named: two updates in one
+        // second are then set apart, not written to one file.
+        Ok(at.round(jiff::Unit::Second).unwrap_or(at))
     }
 }
 
@@ -1357,6 +1359,18 @@ mod tests {
         );
         assert!(!read("2018-04-25T10:00:00Z").1);
         assert!(read("2018-04-25 10:00").1, "read in the site's zone");
+        let mut clock = Clock {
+            zone: TimeZone::UTC,
+            naive: false,
+        };
+        assert_eq!(
+            clock
+                .at(&"2018-04-25T10:00:00.6Z".into(), "f", "date", &mut r)
+                .unwrap()
+                .to_string(),
+            "2018-04-25T10:00:01Z",
+            "to the second, as update files are named"
+        );
         assert!(t("yesterday", &mut r).is_err());
         assert!(t("2018-04-25 25:99", &mut r).is_err());
     }
