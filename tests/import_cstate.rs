@@ -368,6 +368,25 @@ fn an_untracked_resolution_never_goes_before_a_tracked_update() {
 }
 
 #[test]
+fn an_informational_post_keeps_all_its_parts_in_one_update() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, report) = import(tmp.path(), "cstate-qa");
+    let ups = updates(&repo, "2024-09-05-new-address.md");
+    assert_eq!(ups.len(), 1, "{ups:#?}");
+    assert!(
+        ups[0].contains("at: 2024-09-05T09:00:00Z\nstatus: resolved\nmessage: |-\n  The status page moved to a new address.\n\n  *Note* - Old bookmarks keep working.\n\n  Subscriptions move with it.\n"),
+        "{}",
+        ups[0]
+    );
+    says(
+        &report,
+        &[
+            "2024-09-05-new-address.md: its 2 parts joined into one update (an informational post is one message; it is at its date, not at 2024-09-05 09:30:00, 2024-09-05 12:00:00)",
+        ],
+    );
+}
+
+#[test]
 fn a_bold_timestamp_heading_is_the_updates_time() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, report) = import(tmp.path(), "cstate-qa");

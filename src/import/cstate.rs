@@ -857,8 +857,14 @@ fn issue(
     // Untracked updates are placed at `date`, the newest of a resolved
     // issue at its resolution. An informational post is one message: its
     // thematic breaks are part of it.
+    let pieces = told(&body, !informational);
+    let pieces = if informational {
+        one_message(pieces, &place, report)
+    } else {
+        pieces
+    };
     let mut updates = body_updates(
-        &told(&body, !informational),
+        &pieces,
         declared_at,
         resolved,
         &mut resolved_when,
@@ -1208,7 +1214,39 @@ fn as_informational(
     for (u, _) in updates.iter_mut() {
         u.status = Status::Resolved;
     }
-    updates.truncate(1);
+}
+
+/// An informational post's pieces (split at track markers, `*Status* -`
+/// paragraphs and bold timestamps) as one, in the order the page showed
+/// them: incidentkit keeps one update for it. Their own times are left out
+/// (noted): the post is at its date.
+fn one_message(pieces: Vec<Told>, place: &str, report: &mut Report) -> Vec<Told> {
+    if pieces.len() < 2 {
+        return pieces;
+    }
+    let times: Vec<&str> = pieces
+        .iter()
+        .filter_map(|p| p.at.as_ref().and_then(Value::as_str))
+        .collect();
+    let why = if times.is_empty() {
+        "an informational post is one message".to_string()
+    } else {
+        format!(
+            "an informational post is one message; it is at its date, not at {}",
+            times.join(", ")
+        )
+    };
+    report.note(
+        place,
+        format!("its {} parts joined into one update", pieces.len()),
+        why,
+    );
+    let text = pieces
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    vec![Told { text, at: None }]
 }
 
 /// A resolved issue whose newest update does not say so gets one that does,
