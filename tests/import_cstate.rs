@@ -438,3 +438,33 @@ fn a_placeholder_in_affected_names_no_component() {
         ],
     );
 }
+
+#[test]
+fn a_resolution_after_the_last_time_there_is_is_refused_not_a_panic() {
+    // The last second jiff holds: the resolution a second later cannot be.
+    for body in [
+        "*Investigating* - Down. {{< track \"9999-12-30T22:00:00Z\" >}}",
+        "*Resolved* - Up.\n\n---\n\n*Investigating* - Down. {{< track \"9999-12-30T22:00:00Z\" >}}",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        fs::create_dir_all(site.join("content/issues")).unwrap();
+        fs::write(site.join("config.yml"), "title: Late Status\n").unwrap();
+        fs::write(
+            site.join("content/issues/late.md"),
+            format!("---\ntitle: Late\ndate: 2024-09-01T10:00:00Z\nresolved: true\nresolvedWhen: 2024-09-01T11:00:00Z\n---\n{body}\n"),
+        )
+        .unwrap();
+        let out = crate::support::cmd()
+            .current_dir(tmp.path())
+            .args(["import", "cstate", "--out", "repo", "site"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("late.md: 9999-12-30T22:00:00Z is too late: the resolution goes a second after it; correct the time and import again"),
+            "{stderr}"
+        );
+    }
+}

@@ -884,7 +884,7 @@ fn issue(
     }
     order_updates(&mut updates, report);
     if resolved {
-        close(&mut updates, resolved_when, declared_at, &place, report);
+        close(&mut updates, resolved_when, declared_at, &place, report)?;
     }
     if (resolved || informational)
         && let Some((last, _)) = updates.last_mut()
@@ -1052,43 +1052,32 @@ fn body_updates(
     let latest = times.iter().max().copied();
     let mut timed: Vec<(Timestamp, usize)> = Vec::with_capacity(pieces.len());
     for (n, &i) in order.iter().enumerate() {
-        let at = tracked[i].unwrap_or_else(|| {
-            let newest = n + 1 == pieces.len();
-            // The newest of several, or one that says so, is the
-            // resolution; a lone other update is how the issue began.
-            let at = match resolution {
-                Some(r) if newest && (n > 0 || says_final(Some(&pieces[i]))) => {
-                    match latest.filter(|t| *t > r) {
-                        // The page showed a tracked update after it.
-                        Some(t) => {
-                            let at = t + jiff::SignedDuration::from_secs(1);
-                            if let Some(w) = resolved_when.take() {
-                                report.note(
-                                    place,
-                                    format!("resolvedWhen {w} left unused: it is before the update tracked at {t}"),
-                                    format!("the track times win; the newest update, untracked, placed at {at}, one second after it"),
-                                );
-                            }
-                            at
-                        }
-                        None => r,
+        let at = match tracked[i] {
+            Some(t) => t,
+            None => {
+                let newest = n + 1 == pieces.len();
+                // The newest of several, or one that says so, is the
+                // resolution; a lone other update is how the issue began.
+                let at = match resolution {
+                    Some(r) if newest && (n > 0 || says_final(Some(&pieces[i]))) => {
+                        resolution_at(r, latest, resolved_when, place, report)?
                     }
+                    _ => declared_at,
+                };
+                if untracked_count > 1 {
+                    report.note(
+                        place,
+                        format!(
+                            "update {} of {} has no track marker: placed at {at}",
+                            n + 1,
+                            pieces.len()
+                        ),
+                        "cState shows no time for it",
+                    );
                 }
-                _ => declared_at,
-            };
-            if untracked_count > 1 {
-                report.note(
-                    place,
-                    format!(
-                        "update {} of {} has no track marker: placed at {at}",
-                        n + 1,
-                        pieces.len()
-                    ),
-                    "cState shows no time for it",
-                );
+                at
             }
-            at
-        });
+        };
         timed.push((at, i));
     }
     // Statuses follow time, not the place in the file (stable: ties keep it).
@@ -1141,6 +1130,42 @@ fn body_updates(
         ));
     }
     Ok(updates)
+}
+
+/// The time of a resolved issue's untracked newest update: its resolution
+/// `r`, unless the page showed a tracked update after it; then a second
+/// after the `latest`, and a `resolved_when` in conflict is noted and taken.
+fn resolution_at(
+    r: Timestamp,
+    latest: Option<Timestamp>,
+    resolved_when: &mut Option<Timestamp>,
+    place: &str,
+    report: &mut Report,
+) -> Result<Timestamp, ImportError> {
+    let Some(t) = latest.filter(|t| *t > r) else {
+        return Ok(r);
+    };
+    let at = second_after(t, place)?;
+    if let Some(w) = resolved_when.take() {
+        report.note(
+            place,
+            format!("resolvedWhen {w} left unused: it is before the update tracked at {t}"),
+            format!("the track times win; the newest update, untracked, placed at {at}, one second after it"),
+        );
+    }
+    Ok(at)
+}
+
+/// One second after `t`, where a resolution goes; an error at the end of
+/// time, not a panic.
+fn second_after(t: Timestamp, place: &str) -> Result<Timestamp, ImportError> {
+    t.checked_add(jiff::SignedDuration::from_secs(1))
+        .map_err(|_| {
+            ImportError::new(
+                place,
+                format!("{t} is too late: the resolution goes a second after it; correct the time and import again"),
+            )
+        })
 }
 
 /// The status a `*word*` prefix names, when incidentkit knows it.
@@ -1259,7 +1284,7 @@ fn close(
     declared_at: Timestamp,
     place: &str,
     report: &mut Report,
-) {
+) -> Result<(), ImportError> {
     if let Some((last, _)) = updates.last().filter(|(u, _)| u.status.is_final()) {
         if let Some(r) = resolved_when.filter(|r| *r != last.at) {
             report.note(
@@ -1271,12 +1296,12 @@ fn close(
                 "the update's time wins, as the page showed it",
             );
         }
-        return;
+        return Ok(());
     }
     let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
     let at = match resolved_when {
         Some(r) if r > last_at => r,
-        _ => last_at + jiff::SignedDuration::from_secs(1),
+        _ => second_after(last_at, place)?,
     };
     // Equal to the last update's time (an untracked newest one placed
     // there), resolvedWhen was used: no conflict.
@@ -1297,6 +1322,7 @@ fn close(
         super::update(ImportSource::Cstate, at, Status::Resolved, text),
         place.to_string(),
     ));
+    Ok(())
 }
 
 fn declaration(
