@@ -882,7 +882,7 @@ fn issue(
     if let Some((first, _)) = updates.first_mut() {
         set_components(first, &affected, component_status);
     }
-    order_updates(&mut updates, report);
+    order_updates(&mut updates, report)?;
     if resolved {
         close(&mut updates, resolved_when, declared_at, &place, report)?;
     }

@@ -268,15 +268,26 @@ pub fn decode_entities(text: &str, place: &str, field: &str, report: &mut Report
 
 /// Puts updates in time order and makes their times unique to the second
 /// (update files are named by their time): a later one in the same second
-/// moves one second on. Notes each move.
-pub fn order_updates(updates: &mut [(Update, String)], report: &mut Report) {
+/// moves one second on. Notes each move; a time with no second after it
+/// (the last one jiff holds, in crafted input) is an error naming its place.
+pub fn order_updates(
+    updates: &mut [(Update, String)],
+    report: &mut Report,
+) -> Result<(), ImportError> {
     updates.sort_by_key(|(u, _)| u.at);
     let mut last: Option<Timestamp> = None;
     for (u, place) in updates.iter_mut() {
         if let Some(prev) = last
             && u.at <= prev
         {
-            let moved = prev + jiff::SignedDuration::from_secs(1);
+            let moved = prev
+                .checked_add(jiff::SignedDuration::from_secs(1))
+                .map_err(|_| {
+                    ImportError::new(
+                        place.clone(),
+                        format!("two updates at {prev}, the last second a time can hold: correct their times"),
+                    )
+                })?;
             report.note(
                 place.clone(),
                 format!("time moved from {} to {moved}", u.at),
@@ -286,6 +297,7 @@ pub fn order_updates(updates: &mut [(Update, String)], report: &mut Report) {
         }
         last = Some(u.at);
     }
+    Ok(())
 }
 
 /// Marks an update that follows a resolving one as a reopening (the only way
@@ -614,6 +626,26 @@ fn incident_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn updates_in_one_second_move_on_and_the_last_second_is_an_error() {
+        let at = |t: &str| {
+            let update: Update = serde_yaml::from_str(&format!(
+                "at: {t}\nstatus: investigating\nmessage: m\nauthor: x\n"
+            ))
+            .unwrap();
+            (update, "issue.md".to_string())
+        };
+        let mut report = Report::default();
+        let mut two = [at("2026-11-26T10:00:00Z"), at("2026-11-26T10:00:00Z")];
+        order_updates(&mut two, &mut report).unwrap();
+        assert_eq!(two[1].0.at.to_string(), "2026-11-26T10:00:01Z");
+        let last = Timestamp::MAX.as_second();
+        let end = Timestamp::from_second(last).unwrap().to_string();
+        let mut crafted = [at(&end), at(&end)];
+        let err = order_updates(&mut crafted, &mut report).unwrap_err();
+        assert_eq!(err.file, "issue.md");
+    }
 
     #[test]
     fn ids_read_well() {

@@ -977,7 +977,7 @@ impl Source<'_> {
             ));
         };
         self.add_final_update(&mut updates, declared_at, resolved, updated, report);
-        order_updates(&mut updates, report);
+        order_updates(&mut updates, report)?;
         reopen_after_final(&mut updates, report);
         let first_at = updates[0].0.at;
         if first_at < declared_at {
