@@ -75,6 +75,33 @@ fn amended<'a>(incident: &'a Incident, path: &str) -> Option<(usize, &'a Update,
     Some((index, amended, what))
 }
 
+/// What an edit of the post-mortem does, by the status it leaves.
+fn postmortem_edit(incident: &Incident, title: &str) -> String {
+    match incident.postmortem.as_ref().map(|p| p.status) {
+        Some(PostmortemStatus::Published) => {
+            format!("publishes or revises the post-mortem of {title}")
+        }
+        Some(PostmortemStatus::InReview) => format!("puts the post-mortem of {title} in review"),
+        _ => format!("edits the post-mortem of {title}"),
+    }
+}
+
+/// "adds update 3 (identified) to *title*", "resolves *title*", …
+fn new_update(index: usize, update: &Update, title: &str) -> String {
+    let mut s = match (update.status.is_final(), &update.decision) {
+        (true, _) => format!("resolves {title}"),
+        (false, Some(d)) => format!("records decision {} on {title}", d.chosen),
+        (false, None) => format!("adds update {} ({}) to {title}", index + 1, update.status),
+    };
+    if let Some(sev) = update.severity {
+        s.push_str(&format!(", severity now {sev:#}"));
+    }
+    if !update.is_public() {
+        s.push_str(" (internal)");
+    }
+    s
+}
+
 /// Describes `changes` using the repository as it is after them.
 pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
     let mut entries = Vec::new();
@@ -125,39 +152,15 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
             }
             (Change::Modified, "incident.yaml") => format!("edits the declaration of {title}"),
             (Change::Added, "postmortem.yaml") => format!("starts the post-mortem of {title}"),
-            (Change::Modified, "postmortem.yaml") => {
-                match incident.postmortem.as_ref().map(|p| p.status) {
-                    Some(PostmortemStatus::Published) => {
-                        format!("publishes or revises the post-mortem of {title}")
-                    }
-                    Some(PostmortemStatus::InReview) => {
-                        format!("puts the post-mortem of {title} in review")
-                    }
-                    _ => format!("edits the post-mortem of {title}"),
-                }
-            }
+            (Change::Modified, "postmortem.yaml") => postmortem_edit(incident, &title),
             (Change::Added, _) if c.path.contains("/updates/") => {
-                let Some((index, update)) = update_at(incident, &c.path) else {
-                    continue;
-                };
-                let mut s = match (update.status.is_final(), &update.decision) {
-                    (true, _) => format!("resolves {title}"),
-                    (false, Some(d)) => format!("records decision {} on {title}", d.chosen),
-                    (false, None) => {
-                        format!("adds update {} ({}) to {title}", index + 1, update.status)
-                    }
-                };
-                if let Some(sev) = update.severity {
-                    s.push_str(&format!(", severity now {sev:#}"));
+                if let Some((index, update)) = update_at(incident, &c.path) {
+                    entries.push(Entry {
+                        incident: id.to_string(),
+                        summary: new_update(index, update, &title),
+                        update_at: update.is_public().then_some(update.at),
+                    });
                 }
-                if !update.is_public() {
-                    s.push_str(" (internal)");
-                }
-                entries.push(Entry {
-                    incident: id.to_string(),
-                    summary: s,
-                    update_at: update.is_public().then_some(update.at),
-                });
                 continue;
             }
             (Change::Modified, _) if redacted.contains(&c.path) => {

@@ -57,31 +57,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     if let Some(internal) = &internal {
         public.refuse_overlap(internal)?;
     }
-    // What to build from: the files on disk, or the tree of a revision.
-    let (source, files, now, _exported) = match args.as_of.as_deref() {
-        None => (
-            root.clone(),
-            Files::on_disk(&root),
-            crate::clock::now(),
-            None,
-        ),
-        Some(time) if time.parse::<jiff::Timestamp>().is_ok() => (
-            root.clone(),
-            Files::on_disk(&root),
-            time.parse().expect("checked above"),
-            None,
-        ),
-        Some(rev) => {
-            let dir = Scratch::new("incidentkit-as-of")?;
-            let at = crate::git::export_tree(&root, rev, dir.path())?;
-            (
-                dir.path().to_path_buf(),
-                Files::exported(dir.path()),
-                at,
-                Some(dir),
-            )
-        }
-    };
+    let (source, files, now, _exported) = source(&root, args.as_of.as_deref())?;
     // The site alone needs only what it may publish (`Keep::Public`).
     let outcome = match internal {
         Some(_) => check::check(&files)?,
@@ -126,6 +102,38 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         started.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// What to build from, and "now": the files on disk, or the tree of a
+/// revision written out to a scratch folder (kept alive by the caller).
+fn source(
+    root: &Path,
+    as_of: Option<&str>,
+) -> Result<(PathBuf, Files, jiff::Timestamp, Option<Scratch>), super::CliError> {
+    Ok(match as_of {
+        None => (
+            root.to_path_buf(),
+            Files::on_disk(root),
+            crate::clock::now(),
+            None,
+        ),
+        Some(time) if time.parse::<jiff::Timestamp>().is_ok() => (
+            root.to_path_buf(),
+            Files::on_disk(root),
+            time.parse().expect("checked above"),
+            None,
+        ),
+        Some(rev) => {
+            let dir = Scratch::new("incidentkit-as-of")?;
+            let at = crate::git::export_tree(root, rev, dir.path())?;
+            (
+                dir.path().to_path_buf(),
+                Files::exported(dir.path()),
+                at,
+                Some(dir),
+            )
+        }
+    })
 }
 
 /// The findings that stop a build, in the format asked for.

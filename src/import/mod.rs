@@ -434,18 +434,7 @@ fn newer(
         return Ok((files, added));
     };
     let folder = format!("incidents/{}", there.id);
-    // A source that now keeps the incident off its page (a cState draft)
-    // adds nothing to one the repository publishes, nor the reverse.
-    if incident.declaration.visibility != there.declaration.visibility {
-        report.note_about(
-            About::Import,
-            &incident.source,
-            format!("nothing added to {folder}"),
-            format!(
-                "the source has it {:?} and the repository {:?}: change one by hand if that is meant",
-                incident.declaration.visibility, there.declaration.visibility
-            ),
-        );
+    if visibility_differs(incident, there, report) {
         return Ok((files, added));
     }
     // Held: at its time with its status (a redaction or correction may have
@@ -504,23 +493,7 @@ fn newer(
         files.insert(path, text);
         added.push(u.at);
     }
-    if let Some(new_last) = added.last() {
-        let until = there.declaration.imported.as_ref().and_then(|m| m.until);
-        report.note_about(
-            About::Import,
-            &incident.source,
-            format!(
-                "{} newer update{} of `{source_id}` added to {folder} ({})",
-                added.len(),
-                if added.len() == 1 { "" } else { "s" },
-                added.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
-            ),
-            match until {
-                Some(until) if until < *new_last => format!("the source holds updates after the repository's last ({}); its files are kept as they are, and `imported.until` in its incident.yaml still says {until}: set it to {new_last} to spare these updates the practice rules too", last.at),
-                _ => format!("the source holds updates after the repository's last ({}); its files are kept as they are", last.at),
-            },
-        );
-    }
+    note_added(incident, source_id, there, last.at, &added, report);
     if let (Some(pm), None) = (&incident.postmortem, &there.postmortem) {
         let path = format!("{folder}/postmortem.yaml");
         let text = emit::to_yaml(&path, FileKind::Postmortem, pm)
@@ -534,6 +507,59 @@ fn newer(
         files.insert(path, text);
     }
     Ok((files, added))
+}
+
+/// A source that now keeps the incident off its page (a cState draft) adds
+/// nothing to one the repository publishes, nor the reverse: said.
+fn visibility_differs(
+    incident: &IncidentIn,
+    there: &crate::model::Incident,
+    report: &mut Report,
+) -> bool {
+    let (source, repository) = (
+        incident.declaration.visibility,
+        there.declaration.visibility,
+    );
+    if source != repository {
+        report.note_about(
+            About::Import,
+            &incident.source,
+            format!("nothing added to incidents/{}", there.id),
+            format!("the source has it {source:?} and the repository {repository:?}: change one by hand if that is meant"),
+        );
+    }
+    source != repository
+}
+
+/// The report line for the updates `newer` added after the repository's
+/// `last` update, with what `imported.until` should say.
+fn note_added(
+    incident: &IncidentIn,
+    source_id: &str,
+    there: &crate::model::Incident,
+    last: Timestamp,
+    added: &[Timestamp],
+    report: &mut Report,
+) {
+    let Some(new_last) = added.last() else {
+        return;
+    };
+    let folder = format!("incidents/{}", there.id);
+    let until = there.declaration.imported.as_ref().and_then(|m| m.until);
+    report.note_about(
+        About::Import,
+        &incident.source,
+        format!(
+            "{} newer update{} of `{source_id}` added to {folder} ({})",
+            added.len(),
+            if added.len() == 1 { "" } else { "s" },
+            added.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+        ),
+        match until {
+            Some(until) if until < *new_last => format!("the source holds updates after the repository's last ({last}); its files are kept as they are, and `imported.until` in its incident.yaml still says {until}: set it to {new_last} to spare these updates the practice rules too"),
+            _ => format!("the source holds updates after the repository's last ({last}); its files are kept as they are"),
+        },
+    );
 }
 
 /// Each component the import uses, matched to the existing repository's by
