@@ -120,13 +120,17 @@ fn decision_options(decision: &Decision, file: &str, out: &mut Vec<Diagnostic>) 
     }
 }
 
-/// Impact starts, then it is detected, then declared; maintenance ends after it starts.
+/// Impact starts, then it is detected, then declared (a maintenance is
+/// declared first); maintenance ends after it starts.
 fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
     let decl = &incident.declaration;
+    // A maintenance is announced before its work starts: its declaration
+    // comes first by design (imported ones carry `started_at`).
+    let declared = (decl.kind == Kind::Incident).then_some(decl.declared_at);
     let steps = [
         ("started_at", decl.started_at),
         ("detected_at", decl.detected_at),
-        ("declared_at", Some(decl.declared_at)),
+        ("declared_at", declared),
     ];
     let present: Vec<(&str, jiff::Timestamp)> = steps
         .iter()
