@@ -25,6 +25,17 @@ pub fn terminal(text: &str) -> String {
         .collect()
 }
 
+/// At most `max` characters, the last an ellipsis when cut.
+pub fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    text.chars()
+        .take(max.saturating_sub(1))
+        .chain(['…'])
+        .collect()
+}
+
 /// The first line that holds something, for a terminal.
 pub fn first_line(text: &str) -> String {
     terminal(text.lines().find(|l| !l.trim().is_empty()).unwrap_or(""))

@@ -278,15 +278,7 @@ pub fn title(incident: &str, item: &str, text: &str) -> String {
     let suffix = format!(" ({incident})");
     let head = format!("{item}: ");
     let room = MAX_TITLE.saturating_sub(head.chars().count() + suffix.chars().count());
-    let text = one_line(text);
-    let text: String = if text.chars().count() > room {
-        text.chars()
-            .take(room.saturating_sub(1))
-            .chain(['…'])
-            .collect()
-    } else {
-        text
-    };
+    let text = crate::text::cut(&one_line(text), room);
     format!("{head}{text}{suffix}")
 }
 

@@ -7,7 +7,7 @@
 
 use super::{
     ComponentOut, GroupOut, Import, ImportError, IncidentIn, Report, SiteOut, order_updates,
-    placeholder_message, readable_id, reopen_after_final,
+    placeholder_message, readable_id, reopen_after_final, second_after,
 };
 use crate::model::imported::{ImportSource, Imported};
 use crate::model::{ComponentStatus, Declaration, Kind, Severity, Status, Update, Visibility};
@@ -1145,7 +1145,7 @@ fn resolution_at(
     let Some(t) = latest.filter(|t| *t > r) else {
         return Ok(r);
     };
-    let at = second_after(t, place)?;
+    let at = second_after(t, "the resolution", place)?;
     if let Some(w) = resolved_when.take() {
         report.note(
             place,
@@ -1154,18 +1154,6 @@ fn resolution_at(
         );
     }
     Ok(at)
-}
-
-/// One second after `t`, where a resolution goes; an error at the end of
-/// time, not a panic.
-fn second_after(t: Timestamp, place: &str) -> Result<Timestamp, ImportError> {
-    t.checked_add(jiff::SignedDuration::from_secs(1))
-        .map_err(|_| {
-            ImportError::new(
-                place,
-                format!("{t} is too late: the resolution goes a second after it; correct the time and import again"),
-            )
-        })
 }
 
 /// The status a `*word*` prefix names, when incidentkit knows it.
@@ -1301,7 +1289,7 @@ fn close(
     let last_at = updates.last().map_or(declared_at, |(u, _)| u.at);
     let at = match resolved_when {
         Some(r) if r > last_at => r,
-        _ => second_after(last_at, place)?,
+        _ => second_after(last_at, "the resolution", place)?,
     };
     // Equal to the last update's time (an untracked newest one placed
     // there), resolvedWhen was used: no conflict.

@@ -266,10 +266,21 @@ pub fn decode_entities(text: &str, place: &str, field: &str, report: &mut Report
     decoded
 }
 
+/// One second after `t`, where `what` is placed (update files are named
+/// to the second); an error at the end of time, not a panic.
+pub fn second_after(t: Timestamp, what: &str, place: &str) -> Result<Timestamp, ImportError> {
+    t.checked_add(jiff::SignedDuration::from_secs(1))
+        .map_err(|_| {
+            ImportError::new(
+                place,
+                format!("{t} is too late: {what} goes a second after it; correct the time and import again"),
+            )
+        })
+}
+
 /// Puts updates in time order and makes their times unique to the second
 /// (update files are named by their time): a later one in the same second
-/// moves one second on. Notes each move; a time with no second after it
-/// (the last one jiff holds, in crafted input) is an error naming its place.
+/// moves one second on (`second_after`). Notes each move.
 pub fn order_updates(
     updates: &mut [(Update, String)],
     report: &mut Report,
@@ -280,14 +291,7 @@ pub fn order_updates(
         if let Some(prev) = last
             && u.at <= prev
         {
-            let moved = prev
-                .checked_add(jiff::SignedDuration::from_secs(1))
-                .map_err(|_| {
-                    ImportError::new(
-                        place.clone(),
-                        format!("two updates at {prev}, the last second a time can hold: correct their times"),
-                    )
-                })?;
+            let moved = second_after(prev, "the next update", place)?;
             report.note(
                 place.clone(),
                 format!("time moved from {} to {moved}", u.at),

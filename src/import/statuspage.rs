@@ -867,24 +867,6 @@ fn incident(
     })
 }
 
-/// The words of `text` that fit in `max` characters, "…" marking a cut.
-fn words_up_to(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for word in text.split_whitespace() {
-        if out.chars().count() + word.chars().count() + 2 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out + "…"
-}
-
 /// Ties the notes made on each update (at its place) to the update's time,
 /// so that `--into` reports them only with the update it adds.
 fn about_updates(
@@ -933,7 +915,7 @@ impl Source<'_> {
                 .and_then(|(u, _)| u.message.as_deref())
                 .and_then(|m| m.lines().map(str::trim).find(|l| !l.is_empty()))
                 .unwrap_or("");
-            let title = format!("Untitled: {}", words_up_to(first, 80));
+            let title = format!("Untitled: {}", crate::text::cut(first, 80));
             report.note(
                 &self.place,
                 format!("title \"{title}\" given"),

@@ -9,6 +9,7 @@ use super::{RenderError, ctx};
 use crate::model::incident::{DecisionOption, UpdateImpact, UsersAffected};
 use crate::model::{ComponentStatus, Config, Incident, Update, View};
 use crate::templates::Templates;
+use crate::text::cut;
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
@@ -279,7 +280,9 @@ pub fn slack(title: &str, body: &str) -> serde_json::Value {
         "text": esc(title),
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": cut(title, SLACK_HEADER_CHARS)}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": esc(&cut(body.trim(), SLACK_SECTION_CHARS))}},
+            // Cut before escaping, so an escape is never split (escaped text may
+        // grow a little past the limit; Slack counts it unescaped).
+        {"type": "section", "text": {"type": "mrkdwn", "text": esc(&cut(body.trim(), SLACK_SECTION_CHARS))}},
         ],
     })
 }
@@ -353,13 +356,3 @@ pub fn discord(title: &str, body: &str, footer: &str, at: &str) -> serde_json::V
 /// Slack refuses the whole message when a block's text is longer.
 const SLACK_HEADER_CHARS: usize = 150;
 const SLACK_SECTION_CHARS: usize = 3000;
-
-/// At most `max` characters, the last an ellipsis when cut. Cut before
-/// escaping, so an escape is never split (escaped text may grow a little
-/// past the limit; Slack counts it unescaped).
-pub fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    text.chars().take(max - 1).chain(['…']).collect()
-}
