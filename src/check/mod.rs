@@ -341,6 +341,7 @@ fn check_incident(
     };
     let subject = Subject {
         incident: &incident,
+        facts: incident.internal_facts(),
         files: &paths,
         now: *now,
         timezone,

@@ -31,6 +31,9 @@ use jiff::tz::TimeZone;
 /// One incident as every per-incident rule family reads it.
 pub(crate) struct Subject<'a> {
     pub incident: &'a Incident,
+    /// The incident's facts over every entry (`Incident::internal_facts`),
+    /// folded once for all the rules that read them.
+    pub facts: crate::model::facts::Facts<'a>,
     pub files: &'a IncidentFiles,
     /// "Now", for the rules that judge by the clock.
     pub now: Timestamp,

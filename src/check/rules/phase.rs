@@ -12,7 +12,7 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
     let config = practice.config;
     let tz = s.timezone.clone();
     let today = s.now.to_zoned_datetime(tz).date();
-    let severity = incident.internal_facts().peak_severity;
+    let severity = s.facts.peak_severity;
     if let (Some(due), Some(severity)) = (incident.postmortem_due(config), severity) {
         let pm = incident.postmortem.as_ref();
         let started = pm.is_some_and(|p| p.status != PostmortemStatus::Draft);

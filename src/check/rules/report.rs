@@ -40,7 +40,7 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
         return;
     };
     let required = incident.declaration.kind == Kind::Incident
-        && incident.internal_facts().peak_severity.is_some_and(|s| {
+        && s.facts.peak_severity.is_some_and(|s| {
             practice.config.policy(s).postmortem == PostmortemRequirement::RequiredWithReport
         });
     let Some(report) = &pm.customer_report else {

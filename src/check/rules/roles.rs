@@ -8,11 +8,7 @@ use crate::model::{Kind, Severity};
 pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     let (incident, files) = (s.incident, s.files);
     let decl = &incident.declaration;
-    let Some(worst) = incident
-        .internal_facts()
-        .response_severity
-        .filter(|s| *s <= Severity::Sev2)
-    else {
+    let Some(worst) = s.facts.response_severity.filter(|s| *s <= Severity::Sev2) else {
         return;
     };
     if decl.kind != Kind::Incident {

@@ -34,6 +34,7 @@ pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
         closed_at = update.status.is_final().then_some(update.at);
     }
     order(incident, files, out);
+    ends_after_start(s, out);
 }
 
 /// What one update must be on its own: after the declaration, its promise
@@ -150,7 +151,6 @@ fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) 
             );
         }
     }
-    ends_after_start(incident, files, out);
     if let (Some(start), Some(end)) = (decl.scheduled_for, decl.scheduled_until)
         && end <= start
     {
@@ -169,11 +169,11 @@ fn order(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) 
 /// An incident's impact starts before it is mitigated and resolved: the
 /// other way round, every output would show a negative or contradictory
 /// duration. (A maintenance starts with its work, from its entries.)
-fn ends_after_start(incident: &Incident, files: &IncidentFiles, out: &mut Vec<Diagnostic>) {
-    if incident.declaration.kind != Kind::Incident {
+fn ends_after_start(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    if s.incident.declaration.kind != Kind::Incident {
         return;
     }
-    let facts = incident.internal_facts();
+    let (facts, files) = (&s.facts, s.files);
     // Mitigated comes no later than resolved: name the resolution when both
     // come first.
     let ends = [
