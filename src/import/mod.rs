@@ -441,19 +441,10 @@ fn newer(
     if visibility_differs(incident, there, report) {
         return Ok((files, added));
     }
-    // Held: at its time with its status (a redaction or correction may have
-    // changed the text since), or with its status and text at another time
-    // (an earlier import that read the times another way).
-    let held_at = |u: &Update| {
-        there
-            .updates
-            .iter()
-            .find(|r| r.status == u.status && (r.at == u.at || r.message == u.message))
-            .map(|r| r.at)
-    };
+    let mut taken = BTreeSet::new();
     let mut closed = last.status.is_final();
     for u in &incident.updates {
-        let held = held_at(u);
+        let held = held_at(&there.updates, &mut taken, u);
         if let Some(at) = held.filter(|at| *at != u.at) {
             report.note_about(
                 About::Import,
@@ -511,6 +502,25 @@ fn newer(
         files.insert(path, text);
     }
     Ok((files, added))
+}
+
+/// When the repository holds the source's update `u`: at its time with its
+/// status (a redaction or correction may have changed the text since), else
+/// with its status and text at another time (an earlier import that read
+/// the times another way). Each of the repository's updates holds one
+/// source update at most (`taken`): an update said twice in the same words
+/// is not held twice by one.
+fn held_at(held: &[Update], taken: &mut BTreeSet<Timestamp>, u: &Update) -> Option<Timestamp> {
+    let at = held
+        .iter()
+        .find(|r| r.at == u.at && r.status == u.status)
+        .or_else(|| {
+            held.iter()
+                .find(|r| !taken.contains(&r.at) && r.status == u.status && r.message == u.message)
+        })?
+        .at;
+    taken.insert(at);
+    Some(at)
 }
 
 /// A source that now keeps the incident off its page (a cState draft) adds
@@ -656,6 +666,24 @@ fn incident_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_said_twice_in_the_same_words_is_held_once() {
+        let update = |t: &str| -> Update {
+            serde_yaml::from_str(&format!(
+                "at: {t}\nstatus: investigating\nmessage: Still investigating.\nauthor: x\n"
+            ))
+            .unwrap()
+        };
+        let held = [update("2026-11-26T10:00:00Z")];
+        let mut taken = BTreeSet::new();
+        let moved = update("2026-11-26T11:00:00Z");
+        assert_eq!(held_at(&held, &mut taken, &moved), Some(held[0].at));
+        let again = update("2026-11-26T12:00:00Z");
+        assert_eq!(held_at(&held, &mut taken, &again), None);
+        // At its own time it is held whatever was taken.
+        assert_eq!(held_at(&held, &mut taken, &held[0]), Some(held[0].at));
+    }
 
     #[test]
     fn updates_in_one_second_move_on_and_the_last_second_is_an_error() {
