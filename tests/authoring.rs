@@ -1733,6 +1733,27 @@ fn a_decision_fills_its_trade_offs() {
         "{}",
         out.stdout
     );
+    // The decision's internal update says it published nothing where the
+    // message would be, rather than leaving a blank.
+    for format in ["md", "text", "slack", "html"] {
+        let args = [
+            "render",
+            "update",
+            ID,
+            "--audience",
+            "internal",
+            "--format",
+            format,
+        ];
+        let out = scene.run("2026-11-26T10:07:00Z", &args);
+        assert!(
+            out.stdout
+                .contains("An internal entry: nothing was published with it.")
+                && out.stdout.contains("full database rollback"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
 }
 
 #[test]

@@ -173,6 +173,7 @@ fn context(config: &Config, incident: &Incident, update: &Update, audience: Audi
         }
         None => update.message.clone().unwrap_or_default(),
     };
+    let message_text = markdown::to_text(&message);
     UpdateCtx {
         site: config.site.name.clone(),
         id: incident.id.clone(),
@@ -185,11 +186,12 @@ fn context(config: &Config, incident: &Incident, update: &Update, audience: Audi
         },
         status: status_label(update.status).label,
         at: clock.when(update.at),
-        message_text: markdown::to_text(&message),
-        paragraphs: markdown::to_text(&message)
+        paragraphs: message_text
             .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
             .map(str::to_string)
             .collect(),
+        message_text,
         message,
         impact,
         lasted,
