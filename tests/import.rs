@@ -438,6 +438,41 @@ fn a_newer_export_adds_the_updates_of_an_incident_imported_open() {
     }
 }
 
+/// A post-mortem published after the first import is added with what the
+/// import did to it; the incident's own notes are not said again.
+#[test]
+fn a_post_mortem_added_later_is_reported_with_its_notes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, _) = acme(tmp.path());
+    let later = tmp.path().join("later");
+    fs::create_dir(&later).unwrap();
+    let mut export: Value = serde_json::from_str(&read(
+        &fixtures().join("statuspage-acme-later/incidents.json"),
+    ))
+    .unwrap();
+    let resolved = export["incidents"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|i| i["id"] == "f3j8s1dq6w0a")
+        .unwrap();
+    resolved["postmortem_body"] = "A bad deploy &amp; a missed alert.".into();
+    fs::write(later.join("incidents.json"), export.to_string()).unwrap();
+    let again = stdout(
+        incident(tmp.path())
+            .args(["import", "statuspage", "--into", "acme"])
+            .arg(&later),
+    );
+    assert!(validate(&repo).0.is_empty());
+    for said in [
+        "post-mortem of `f3j8s1dq6w0a` added",
+        "(incident f3j8s1dq6w0a): HTML entities in the post-mortem decoded",
+    ] {
+        assert!(again.contains(said), "{said:?} in\n{again}");
+    }
+    assert!(!again.contains("title \"Untitled"), "{again}");
+}
+
 #[test]
 fn incidents_json_alone_takes_components_from_the_incidents_unretired() {
     let tmp = tempfile::tempdir().unwrap();
@@ -728,6 +763,16 @@ fn a_cstate_site_imports_whole_and_validates() {
             .arg(fixtures().join("cstate")),
     );
     assert!(again.contains("skipped 5 imported before"), "{again}");
+    // What the first import said of the config and the issues is not said
+    // again: this one wrote neither.
+    for not_again in [
+        "left out",
+        "read as",
+        "added, marked retired",
+        "informational",
+    ] {
+        assert!(!again.contains(not_again), "{not_again:?} in\n{again}");
+    }
 }
 
 #[test]

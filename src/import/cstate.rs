@@ -6,7 +6,7 @@
 //! usually newest first. Only what Hugo publishes becomes public.
 
 use super::{
-    ComponentOut, GroupOut, Import, ImportError, IncidentIn, Report, SiteOut, order_updates,
+    About, ComponentOut, GroupOut, Import, ImportError, IncidentIn, Report, SiteOut, order_updates,
     placeholder_message, readable_id, reopen_after_final, second_after,
 };
 use crate::model::imported::{ImportSource, Imported};
@@ -183,7 +183,12 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
 }
 
 pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
-    let mut report = Report::default();
+    // What is said of the config is not said again by `--into`, which
+    // writes none; an issue's notes go with the issue.
+    let mut report = Report {
+        about: About::Config,
+        ..Report::default()
+    };
     let (config_file, config) = read_config(site_dir)?;
     let params = config.get("params").cloned().unwrap_or(Value::Null);
     let zone = site_zone(&config, &config_file, &mut report);
@@ -229,6 +234,7 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
         let mut lookup = |affected: &str, report: &mut Report| -> Option<String> {
             components.resolve(&file, &name, affected, report)
         };
+        report.about = About::Incident(name.clone(), None);
         incidents.push(issue(
             &file,
             &name,
@@ -238,6 +244,7 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
             &mut report,
         )?);
     }
+    report.about = About::Import;
     if clock.naive {
         match &site.timezone {
             Some(name) => report.note(
@@ -311,7 +318,8 @@ impl Components {
             return None;
         }
         let id = readable_id("", affected, &mut self.taken);
-        report.note(
+        report.note_about(
+            About::Config,
             crate::repo::CONFIG_FILE,
             format!("component `{id}` (\"{affected}\") added, marked retired"),
             format!("{name} names it but the config no longer lists it"),
@@ -331,7 +339,8 @@ impl Components {
 /// The component a configuration needs when the config lists no systems
 /// (noted).
 fn placeholder_component(site: &SiteOut, report: &mut Report) -> ComponentOut {
-    report.note(
+    report.note_about(
+        About::Config,
         crate::repo::CONFIG_FILE,
         "component `website` added",
         "the config lists no systems and incidentkit.yaml needs one; rename it",

@@ -38,6 +38,8 @@ pub enum About {
     Config,
     /// The incident of this source id; with a time, its update at that time.
     Incident(String, Option<Timestamp>),
+    /// The post-mortem of the incident of this source id.
+    Postmortem(String),
 }
 
 #[derive(Debug, Default)]
@@ -367,8 +369,9 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
             Some(((m.from, m.id.clone()?), i))
         })
         .collect();
-    // Source id → times of the updates added, for incidents imported before.
-    let mut before: BTreeMap<String, Vec<Timestamp>> = BTreeMap::new();
+    // Source id → times of the updates added, and whether its post-mortem
+    // was, for incidents imported before.
+    let mut before: BTreeMap<String, (Vec<Timestamp>, bool)> = BTreeMap::new();
     for incident in &mut import.incidents {
         let map = |id: &String| rename.get(id).cloned().unwrap_or_else(|| id.clone());
         let decl = &mut incident.declaration;
@@ -383,6 +386,7 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
             && let Some(there) = already.get(&(import.from, source_id.clone()))
         {
             let (files, added) = newer(incident, &source_id, there, &mut import.report)?;
+            let postmortem_added = files.keys().any(|path| path.ends_with("/postmortem.yaml"));
             if files.is_empty() {
                 import.report.note_about(
                     About::Import,
@@ -394,7 +398,7 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
             } else {
                 plan.added.push((there.id.clone(), files));
             }
-            before.insert(source_id, added);
+            before.insert(source_id, (added, postmortem_added));
             continue;
         }
         let decl = &incident.declaration;
@@ -415,7 +419,8 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
             About::Config => false,
             About::Incident(id, at) => before
                 .get(id)
-                .is_none_or(|added| at.is_some_and(|at| added.contains(&at))),
+                .is_none_or(|(added, _)| at.is_some_and(|at| added.contains(&at))),
+            About::Postmortem(id) => before.get(id).is_none_or(|(_, postmortem)| *postmortem),
         });
     }
     Ok(plan)

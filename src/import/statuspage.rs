@@ -824,6 +824,8 @@ fn incident(
     let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
     let until = updates.last().map(|u| u.at);
     let resolved_now = updates.last().is_some_and(|u| u.status.is_final());
+    // Its notes go with the post-mortem, which `--into` may add alone.
+    let about = std::mem::replace(&mut report.about, About::Postmortem(source_id.to_string()));
     let postmortem = match postmortem_body {
         Some(body) => Some(postmortem(
             &body,
@@ -835,6 +837,7 @@ fn incident(
         )?),
         None => None,
     };
+    report.about = about;
     let keep_id = keep_id(source_id, declared_at);
     Ok(IncidentIn {
         source: src.place,
@@ -1200,7 +1203,10 @@ fn updates(
         );
         let at = update_time(source_id, &u, &ufile, &uplace, report)?;
         if u.status == "postmortem" {
+            let about =
+                std::mem::replace(&mut report.about, About::Postmortem(source_id.to_string()));
             postmortem_update(&u, &uplace, postmortem_body, report);
+            report.about = about;
             continue;
         }
         let st = update_status(&u.status, kind, last_status, &uplace, report);
