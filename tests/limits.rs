@@ -103,6 +103,16 @@ fn bombs_and_deep_nesting_are_rejected_fast_in_bounded_memory() {
             format!("message: {}", "{a: ".repeat(200_000)),
         ),
         ("block sequences nested 1,000 deep", block_nesting),
+        // Compact nesting took memory quadratic in its depth: 886 MB for
+        // 20,000 levels, killed at 23 GB for these 500,000.
+        (
+            "block sequences nested 500,000 deep on one line",
+            format!("x:\n{}x\n", "- ".repeat(500_000)),
+        ),
+        (
+            "block sequences 500 deep on each of 1,000 lines",
+            format!("x:\n{}", format!("{}x\n", "- ".repeat(500)).repeat(1_000)),
+        ),
         (
             "a merge-key chain",
             (0..20_000)

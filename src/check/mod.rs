@@ -18,7 +18,7 @@ use crate::model::amend::Amendments;
 use crate::model::exempt::Exemptions;
 use crate::model::{Config, Incident, Repository};
 use crate::repo::layout::{IncidentDir, Layout};
-use crate::repo::locate::{Place, SourceMap};
+use crate::repo::locate::{Place, SourceMap, line_text};
 use crate::repo::{CONFIG_FILE, Files, Fingerprints};
 use crate::schemas::FileKind;
 use jiff::Timestamp;
@@ -455,14 +455,16 @@ fn locate(files: &Files, diagnostics: &mut [Diagnostic]) {
         .flat_map_iter(|(file, indices)| {
             // A file that cannot be read as text (not UTF-8) gets no snippet.
             let text = files.read(file).ok();
-            let map = SourceMap::new(text.as_deref().unwrap_or_default());
+            // Read as YAML only where a finding names a key.
+            let pointed = indices.iter().any(|&i| diagnostics[i].pointer.is_some());
+            let map = pointed.then(|| SourceMap::new(text.as_deref().unwrap_or_default()));
             indices
                 .iter()
                 .map(|&i| {
                     let d = &diagnostics[i];
-                    let p = match (&d.pointer, d.line, d.column) {
-                        (Some(p), ..) => map.place(&p.path, p.at_key),
-                        (None, Some(line), Some(column)) => Place {
+                    let p = match (&d.pointer, d.line, d.column, &map) {
+                        (Some(p), _, _, Some(map)) => map.place(&p.path, p.at_key),
+                        (None, Some(line), Some(column), _) => Place {
                             line,
                             column,
                             width: 1,
@@ -473,7 +475,7 @@ fn locate(files: &Files, diagnostics: &mut [Diagnostic]) {
                             width: 1,
                         },
                     };
-                    let snippet = text.as_ref().map(|_| map.line_text(p.line).to_string());
+                    let snippet = text.as_deref().map(|t| line_text(t, p.line).to_string());
                     (i, p, snippet)
                 })
                 .collect::<Vec<_>>()

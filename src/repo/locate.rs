@@ -49,7 +49,10 @@ impl<'a> SourceMap<'a> {
         let mut entries = HashMap::new();
         let mut duplicates = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
-        for event in Parser::new_from_str(text) {
+        // Nesting `yaml::parse` refuses would take the parser minutes and
+        // gigabytes here too: such a file has no places but line 1.
+        let events = (!super::yaml::nests_too_deep(text)).then(|| Parser::new_from_str(text));
+        for event in events.into_iter().flatten() {
             // A syntax error ends the map; what was read so far still helps.
             let Ok((event, span)) = event else { break };
             let opens = match &event {
@@ -155,7 +158,7 @@ impl<'a> SourceMap<'a> {
     fn place_of(&self, span: Span) -> Place {
         let line = span.start.line();
         let column = span.start.col() + 1;
-        let line_len = self.line_text(line).chars().count();
+        let line_len = line_text(self.text, line).chars().count();
         let width = if span.end.line() == line {
             span.end.index().saturating_sub(span.start.index())
         } else {
@@ -167,10 +170,11 @@ impl<'a> SourceMap<'a> {
             width: width.clamp(1, line_len.max(1)),
         }
     }
+}
 
-    pub fn line_text(&self, line: usize) -> &'a str {
-        self.text.lines().nth(line.saturating_sub(1)).unwrap_or("")
-    }
+/// Line `line` (1-based) of `text`; empty past its end.
+pub fn line_text(text: &str, line: usize) -> &str {
+    text.lines().nth(line.saturating_sub(1)).unwrap_or("")
 }
 
 #[cfg(test)]

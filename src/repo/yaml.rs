@@ -29,10 +29,17 @@ pub struct YamlError {
 /// One YAML document as a JSON value (see the module for what is refused).
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     too_deep(text)?;
+    blocks_too_deep(text)?;
     match events::parse(text) {
         Some(value) => Ok(value),
         None => with_serde_yaml(text),
     }
+}
+
+/// Whether `parse` refuses `text` for its nesting before reading it: what
+/// else reads a file's YAML events (`SourceMap`) must not read it either.
+pub(crate) fn nests_too_deep(text: &str) -> bool {
+    too_deep(text).is_err() || blocks_too_deep(text).is_err()
 }
 
 /// The reference reading, with serde_yaml's words and places for errors.
@@ -124,6 +131,60 @@ fn too_deep(text: &str) -> Result<(), YamlError> {
                 column: Some(text[line_start..at].chars().count() + 1),
                 duplicate_key: false,
             });
+        }
+    }
+    Ok(())
+}
+
+/// Block collections nested deeper than this are refused before parsing:
+/// both parsers take memory quadratic in the depth of compact nesting
+/// (`- - - …` 20,000 deep on one 40 kB line: 886 MB; 500,000 deep: killed
+/// at 23 GB). Deeper than 100 is past what `events` reads and near
+/// serde_yaml's own limit (128), so no document that parses is refused.
+const MAX_BLOCK_DEPTH: usize = 100;
+
+/// An upper bound of the block nesting, line by line: the columns of the
+/// levels open (indentation, as a deeper level is indented further, and
+/// each compact `- `, `? `, `: ` at a line's start). A block scalar's lines
+/// count as levels too: an overestimate, never an underestimate.
+fn blocks_too_deep(text: &str) -> Result<(), YamlError> {
+    // Each level takes a column and a line, or two bytes: a short file
+    // cannot nest past the limit.
+    if text.len() <= 2 * MAX_BLOCK_DEPTH {
+        return Ok(());
+    }
+    let mut open: Vec<usize> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let bytes = line.as_bytes();
+        let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+        if indent == bytes.len() || bytes[indent] == b'#' {
+            continue;
+        }
+        while open.last().is_some_and(|&column| column >= indent) {
+            open.pop();
+        }
+        let mut at = indent;
+        loop {
+            open.push(at);
+            if open.len() > MAX_BLOCK_DEPTH {
+                return Err(YamlError {
+                    message: format!(
+                        "block collections (`- ` items, indented keys) nest more than {MAX_BLOCK_DEPTH} levels deep"
+                    ),
+                    line: Some(n + 1),
+                    column: Some(line[..at].chars().count() + 1),
+                    duplicate_key: false,
+                });
+            }
+            let compact = matches!(bytes.get(at), Some(b'-' | b'?' | b':'))
+                && matches!(bytes.get(at + 1), None | Some(b' ' | b'\t'));
+            if !compact {
+                break;
+            }
+            at += 1 + bytes[at + 1..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
         }
     }
     Ok(())
@@ -289,6 +350,38 @@ mod tests {
         // More brackets than the limit, none nested deeper than one.
         let flat = "a: [x, {b: c}]\n".repeat(MAX_BRACKET_DEPTH);
         assert!(too_deep(&flat).is_ok());
+    }
+
+    #[test]
+    fn rejects_deep_block_nesting_at_once() {
+        // 500,000 levels on one line; 1,400 by indentation; 150 by lines
+        // further in, each with compact levels.
+        let compact = format!("x:\n{}x\n", "- ".repeat(500_000));
+        let indented: String = (0..1400).map(|i| format!("{}-\n", " ".repeat(i))).collect();
+        let stacked: String = (0..30)
+            .map(|i| format!("{}- - - - -\n", " ".repeat(10 * i)))
+            .collect();
+        for text in [compact, format!("x:\n{indented}"), format!("x:\n{stacked}")] {
+            let started = std::time::Instant::now();
+            let e = parse(&text).unwrap_err();
+            assert!(e.message.contains("nest more than 100 levels"), "{e:?}");
+            assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        }
+        let e = parse(&format!("x:\n{}x\n", "- ".repeat(500))).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(201)), "{e:?}");
+    }
+
+    #[test]
+    fn block_nesting_within_the_limit_parses_as_before() {
+        let deep = format!("x:\n{}x\n", "- ".repeat(MAX_BLOCK_DEPTH - 1));
+        assert!(parse(&deep).is_ok());
+        let document =
+            "a:\n  b:\n    - c: |\n        code\n            more\n    - ? k\n      : v\n";
+        let long = format!("{document}{}", "# padding\n".repeat(30));
+        assert_eq!(parse(&long).unwrap(), parse(document).unwrap());
+        // A Markdown list or rule inside a message is text, not nesting.
+        let message = format!("message: |\n{}", "  - - - item\n".repeat(200));
+        assert!(parse(&message).is_ok());
     }
 
     #[test]
