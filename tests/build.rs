@@ -662,6 +662,63 @@ fn refuses_to_replace_a_folder_that_is_not_a_site() {
     );
 }
 
+/// A pull request can commit `site` as a link to any folder: the build
+/// refuses to write through it, by default and with `--out`, even into a
+/// folder that looks like a site.
+#[cfg(target_os = "linux")]
+#[test]
+fn never_builds_through_a_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (repo, _) = example_in_git(tmp.path());
+    let victim = tmp.path().join("victim");
+    fs::create_dir(&victim).unwrap();
+    fs::write(victim.join("index.html"), "<html>").unwrap();
+    std::os::unix::fs::symlink(&victim, repo.join("site")).unwrap();
+    fs::create_dir(repo.join("out")).unwrap();
+    std::os::unix::fs::symlink(&victim, repo.join("out/linked")).unwrap();
+    for args in [
+        vec!["build"],
+        vec!["build", "--out", "site/public"],
+        vec!["build", "--out", "out/linked"],
+    ] {
+        let out = incident(&repo)
+            .args(&args)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("is a link, and a build never writes through one"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(names(&victim), ["index.html"]);
+    assert_eq!(
+        fs::read_to_string(victim.join("index.html")).unwrap(),
+        "<html>"
+    );
+}
+
+/// `-C DIR` as git's: a relative `--out` is DIR's folder, not one where the
+/// command was started (it built into the caller's folder).
+#[test]
+fn a_relative_out_is_taken_from_the_c_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_example(&repo);
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    crate::support::cmd()
+        .current_dir(&elsewhere)
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .args(["-C", "../repo", "build", "--out", "public"])
+        .assert()
+        .success();
+    assert!(repo.join("public/index.html").is_file());
+    assert_eq!(names(&elsewhere), Vec::<String>::new());
+}
+
 fn render(args: &[&str]) -> String {
     let out = incident(&example())
         .arg("render")

@@ -19,7 +19,11 @@ pub struct Args {
 /// Prints the completion script of `shell` for every command and option.
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let mut cmd = super::Cli::command();
-    let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut cmd, "incident", &mut out);
+    // Into memory first: clap_complete panics on a write error, such as
+    // the pipe `| head` closes; a write of ours reports it (and a closed
+    // pipe is a reader who has what it wanted).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "incident", &mut script);
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -183,7 +183,15 @@ impl From<crate::compose::AuthorError> for CliError {
 /// returns its exit code (`exit`); errors are printed to standard error.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let start = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    // As git -C: every relative path (`--out site`, a file to import) is
+    // taken from DIR, not only the repository's.
+    if let Some(dir) = &cli.dir
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        eprintln!("error: cannot run in {}: {e}", dir.display());
+        return ExitCode::from(2);
+    }
+    let start = PathBuf::from(".");
     let result = match cli.command {
         Command::Validate(args) => validate::run(&start, &args),
         Command::Schema(args) => schema::run(&args),

@@ -32,6 +32,13 @@ pub struct Staged {
 
 impl Target {
     pub fn new(flag: &'static str, dir: &Path, root: &Path) -> Result<Self, CliError> {
+        if let Some(link) = link_on_the_way(dir, root) {
+            return Err(CliError::Usage(format!(
+                "refusing to build into {}: {} is a link, and a build never writes through one (a pull request can commit `site` as a link to any folder); remove the link (`git rm`) or choose another {flag}",
+                dir.display(),
+                link.display()
+            )));
+        }
         let path = resolve(dir)?;
         if resolve(root)?.starts_with(&path) {
             return Err(CliError::Usage(format!(
@@ -301,6 +308,25 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// The output folder itself when it is a link, or a folder on its way
+/// inside the repository at `root` that is one.
+fn link_on_the_way(dir: &Path, root: &Path) -> Option<PathBuf> {
+    let (dir, root) = (
+        std::path::absolute(dir).ok()?,
+        std::path::absolute(root).ok()?,
+    );
+    let mut checked = dir.as_path();
+    loop {
+        if fs::symlink_metadata(checked).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(checked.to_path_buf());
+        }
+        match checked.parent() {
+            Some(parent) if parent.starts_with(&root) && parent != root => checked = parent,
+            _ => return None,
+        }
+    }
 }
 
 fn looks_like_an_output(dir: &Path) -> std::io::Result<bool> {
