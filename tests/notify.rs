@@ -896,3 +896,82 @@ fn the_page_has_a_subscribe_section_with_the_feeds_and_the_invite_link() {
         "{section}"
     );
 }
+
+/// An SMTP server that takes the whole message, then drops the connection
+/// before its answer (counting what it took).
+fn smtp_dropping_after_data() -> (u16, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let taken = Arc::new(Mutex::new(0));
+    let counter = taken.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut out = stream;
+            let _ = out.write_all(b"220 dropper\r\n");
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                line.clear();
+                let reply: &[u8] = match verb.as_str() {
+                    "DATA" => {
+                        let _ = out.write_all(b"354 go on\r\n");
+                        while reader.read_line(&mut line).unwrap_or(0) > 0 && line != ".\r\n" {
+                            line.clear();
+                        }
+                        *counter.lock().unwrap() += 1;
+                        break;
+                    }
+                    "QUIT" => b"221 bye\r\n",
+                    _ => b"250 ok\r\n",
+                };
+                let _ = out.write_all(reply);
+            }
+        }
+    });
+    (port, taken)
+}
+
+/// The server may have taken a message whose answer never came: uncertain,
+/// reported, and not sent again (it was failed and sent on every run).
+#[test]
+fn an_email_whose_answer_never_came_is_uncertain_and_not_sent_again() {
+    let tmp = TempDir::new().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    write(&repo, "incidentkit.yaml", &CONFIG.replace(
+        "notify:\n",
+        "notify:\n  - {name: customers, type: email, to: [status-updates@example.com], from: status@example.com, smtp_url_env: T_SMTP_URL, audience: external}\n",
+    ));
+    git(&repo, &["init", "-q"]);
+    let r = Receiver::start();
+    let (port, taken) = smtp_dropping_after_data();
+    let run = || {
+        crate::support::cmd()
+            .current_dir(&repo)
+            .env("SOURCE_DATE_EPOCH", NOON)
+            .env("T_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+            .env("T_SLACK_URL", r.url("slack"))
+            .env("T_TEAMS_URL", r.url("teams"))
+            .env("T_DISCORD_URL", r.url("discord"))
+            .env("T_HOOK_URL", r.url("hook"))
+            .env("T_HOOK_SECRET", SIGNING_SECRET)
+            .args(["notify", "--max-wait", "0s", "--timeout", "15s"])
+            .output()
+            .unwrap()
+    };
+    assert!(run().status.success());
+    add_incident(&repo, "2026-11-26-checkout-fails", "sev1");
+    let first = run();
+    assert_eq!(first.status.code(), Some(1), "{first:?}");
+    assert!(
+        stdout(&first).contains("broke off while it was sent"),
+        "{}",
+        stdout(&first)
+    );
+    let sent = *taken.lock().unwrap();
+    assert!(sent >= 1);
+    let again = run();
+    assert!(stdout(&again).contains("0 failed"), "{}", stdout(&again));
+    assert_eq!(*taken.lock().unwrap(), sent, "sent again");
+}

@@ -58,17 +58,33 @@ pub fn send(url: &str, what: &str, timeout: Duration, email: &lettre::Message) -
             ));
         }
     };
+    let unreachable = |why: String| {
+        Outcome::Failed(format!(
+            "cannot send through the SMTP server in {what} ({})",
+            crate::text::one_line(&why)
+        ))
+    };
+    // lettre's errors do not say whether the message was sent before the
+    // connection broke: a session opened first tells a server that cannot
+    // be reached (failed, retried) from one that broke off while sending,
+    // maybe after taking the message (uncertain, never sent twice).
+    match transport.test_connection() {
+        Ok(true) => {}
+        Ok(false) => return unreachable("no session".to_string()),
+        Err(e) => return unreachable(e.to_string()),
+    }
     match transport.send(email) {
         Ok(_) => Outcome::Delivered,
-        Err(e) if e.is_permanent() => Outcome::Failed(format!(
+        // A 4xx or 5xx answer: the server did not take it.
+        Err(e) if e.is_permanent() || e.is_transient() => Outcome::Failed(format!(
             "the SMTP server in {what} refused it ({})",
             crate::text::one_line(&e.to_string())
         )),
         Err(e) if e.is_timeout() => Outcome::Uncertain(format!(
             "no answer from the SMTP server in {what} in time: it may have arrived"
         )),
-        Err(e) => Outcome::Failed(format!(
-            "cannot send through the SMTP server in {what} ({})",
+        Err(e) => Outcome::Uncertain(format!(
+            "the SMTP server in {what} broke off while it was sent ({}): it may have arrived",
             crate::text::one_line(&e.to_string())
         )),
     }
