@@ -719,6 +719,48 @@ fn a_relative_out_is_taken_from_the_c_folder() {
     assert_eq!(names(&elsewhere), Vec::<String>::new());
 }
 
+/// An incident whose entries so far are internal ("do not announce yet")
+/// is not on the page, the API or the feeds until its first public update,
+/// as notify and the external update tell it.
+#[test]
+fn an_incident_is_published_from_its_first_public_update() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_example(&repo);
+    let folder = repo.join("incidents/2026-11-27-quiet-outage");
+    fs::create_dir_all(folder.join("updates")).unwrap();
+    fs::write(
+        folder.join("incident.yaml"),
+        "title: Quiet outage of the wishlist\nseverity: sev3\ndeclared_at: 2026-11-27T13:00:00Z\ncomponents: [checkout]\nroles: {commander: \"@a\", communications: \"@b\"}\n",
+    )
+    .unwrap();
+    fs::write(
+        folder.join("updates/2026-11-27T13-00-00Z.yaml"),
+        "at: 2026-11-27T13:00:00Z\nstatus: investigating\ninternal_note: Do not announce yet.\nauthor: \"@a\"\nnext_update_at: 2026-11-27T16:00:00Z\n",
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    build(&repo, &site);
+    let quiet = |site: &Path| {
+        read_tree(site)
+            .iter()
+            .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("Quiet outage"))
+            .map(|(path, _)| path.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(quiet(&site), Vec::<String>::new());
+    fs::write(
+        folder.join("updates/2026-11-27T13-30-00Z.yaml"),
+        "at: 2026-11-27T13:30:00Z\nstatus: investigating\nmessage: The wishlist does not load for some customers.\nauthor: \"@a\"\nnext_update_at: 2026-11-27T16:00:00Z\n",
+    )
+    .unwrap();
+    build(&repo, &site);
+    let told = quiet(&site);
+    for path in ["index.html", "api/v2/incidents.json", "history.atom"] {
+        assert!(told.iter().any(|p| p == path), "{path} in {told:?}");
+    }
+}
+
 fn render(args: &[&str]) -> String {
     let out = incident(&example())
         .arg("render")

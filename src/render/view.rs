@@ -67,13 +67,11 @@ impl<'a> PublicIncident<'a> {
         )
     }
 
-    /// The status shown before the first public update.
+    /// The status shown: the last public update's; a maintenance announced
+    /// by its schedule alone is scheduled (an incident is on the page only
+    /// once it has a public update).
     pub fn status(&self) -> Status {
-        self.facts.state.status.unwrap_or(if self.is_maintenance() {
-            Status::Scheduled
-        } else {
-            Status::Investigating
-        })
+        self.facts.state.status.unwrap_or(Status::Scheduled)
     }
 
     /// For history: when the maintenance was planned for, or when the
@@ -102,6 +100,11 @@ impl<'a> PublicView<'a> {
             .par_iter()
             .filter(|i| i.is_public() && i.declaration.declared_at <= now)
             .map(|i| public_incident(i, config, now))
+            // An incident is told from its first public update, as notify
+            // and the feeds tell it: one whose entries so far are internal
+            // ("do not announce yet") is not on the page. A maintenance is
+            // announced by its schedule.
+            .filter(|i| i.is_maintenance() || !i.facts.entries.is_empty())
             .collect();
         incidents.sort_by(|a, b| (b.sort_at(), b.id()).cmp(&(a.sort_at(), a.id())));
         Self {
