@@ -2215,6 +2215,58 @@ fn a_redaction_and_a_correction_on_a_branch_pass_and_leave_no_trace_on_the_site(
     );
 }
 
+/// The page as of a revision made before a redaction: the revision's files
+/// still hold the text, and the build applies today's record to them.
+#[test]
+fn a_build_as_of_a_revision_before_a_redaction_does_not_publish_the_removed_text() {
+    let scene = published_leak();
+    let before = scene.git().head().unwrap().target().unwrap().to_string();
+    scene.redacts(
+        "2026-11-26T10:30:00Z",
+        &[
+            "redact",
+            ID,
+            "10:05",
+            "--field",
+            "message",
+            "--field",
+            "impact",
+            "--reason",
+            "a token and a customer's name",
+        ],
+    );
+    scene.commit_all("redact");
+    let out = scene.root.join("then");
+    let built = scene.run(
+        "2026-11-26T10:41:00Z",
+        &["build", "--as-of", &before, "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let files = Scene::files_under(&out);
+    for (path, text) in files.iter().chain([(&"stdout".into(), &built.stdout)]) {
+        assert!(
+            !text.contains("ghp_FAKE") && !text.contains(CUSTOMER),
+            "{path} holds the removed text"
+        );
+    }
+    let page = &files[&format!("incidents/{ID}.html")];
+    assert!(
+        page.contains("Part of this update was removed on 26 Nov 2026: a token and a customer"),
+        "{page}"
+    );
+    assert!(
+        files["api/v2/incidents.json"].contains("Part of this update was removed"),
+        "the API says so too"
+    );
+    assert!(
+        built
+            .stderr
+            .contains("built with the 1 redaction(s) made since"),
+        "{}",
+        built.stderr
+    );
+}
+
 #[test]
 fn a_rewrite_without_a_matching_record_still_fails() {
     let scene = published_leak();

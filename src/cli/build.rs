@@ -5,6 +5,7 @@
 #[cfg(target_os = "linux")]
 mod in_place;
 mod output;
+mod redacted;
 
 use super::scratch::Scratch;
 use crate::check;
@@ -36,7 +37,8 @@ pub struct Args {
     #[arg(long, value_enum)]
     format: Option<Format>,
     /// The page as it was: at a time (RFC 3339; updates posted later are
-    /// left out) or at a git revision (its files, at its commit time).
+    /// left out) or at a git revision (its files, at its commit time, with
+    /// the redactions the repository holds today applied).
     #[arg(long, value_name = "TIME|REV")]
     as_of: Option<String>,
 }
@@ -126,6 +128,12 @@ fn source(
         Some(rev) => {
             let dir = Scratch::new("incidentkit-as-of")?;
             let at = crate::git::export_tree(root, rev, dir.path())?;
+            let applied = redacted::apply_current(root, dir.path())?;
+            if applied > 0 {
+                eprintln!(
+                    "note: {rev} is built with the {applied} redaction(s) made since (today's records): the text they removed stays unpublished"
+                );
+            }
             (
                 dir.path().to_path_buf(),
                 Files::exported(dir.path()),
