@@ -2267,6 +2267,76 @@ fn a_build_as_of_a_revision_before_a_redaction_does_not_publish_the_removed_text
     );
 }
 
+/// `update` copies the impact into each new update, and a message may be
+/// posted again word for word: redacting the update that said it first
+/// removes every later copy (a record each), or the external stakeholder
+/// update keeps publishing it.
+#[test]
+fn a_redaction_removes_the_same_text_from_later_updates() {
+    let scene = Scene::new();
+    scene.declare();
+    let leak = format!("Payments fail; the key {SECRET} was revoked.");
+    let impact = format!("{CUSTOMER} cannot pay");
+    let update = |now: &str, message: &str, more: &[&str]| {
+        let mut args = vec!["update", ID, "--message", message];
+        args.extend(more);
+        scene.ok(now, &args);
+    };
+    update(
+        "2026-11-26T10:10:00Z",
+        &leak,
+        &["--status", "identified", "--impact", &impact],
+    );
+    update("2026-11-26T10:20:00Z", "Fix rolling out.", &[]);
+    update("2026-11-26T10:25:00Z", &leak, &[]);
+    scene.commit_all("publish");
+    let out = scene.redacts(
+        "2026-11-26T10:30:00Z",
+        &[
+            "redact",
+            ID,
+            "10:10",
+            "--field",
+            "message",
+            "--field",
+            "impact",
+            "--reason",
+            "a token and a customer's name",
+        ],
+    );
+    let later = update_file(ID, "2026-11-26T10-20-00Z");
+    let again = update_file(ID, "2026-11-26T10-25-00Z");
+    assert!(
+        out.contains(&format!("also removed impact of {later}"))
+            && out.contains(&format!("also removed message, impact of {again}")),
+        "{out}"
+    );
+    for (file, fields) in [(&later, 1), (&again, 2)] {
+        let stem = file.rsplit('/').next().unwrap().trim_end_matches(".yaml");
+        let record = format!("incidents/{ID}/redactions/{stem}--2026-11-26T10-30-00Z.yaml");
+        let record = scene.yaml(&record);
+        assert_eq!(record["fields"].as_sequence().unwrap().len(), fields);
+    }
+    assert_eq!(s(&scene.yaml(&later), "message"), "Fix rolling out.");
+    let validate = scene.run(
+        "2026-11-26T10:31:00Z",
+        &["validate", "--changed-since", "main"],
+    );
+    assert_eq!(validate.code, 0, "{}{}", validate.stdout, validate.stderr);
+    for format in ["md", "text", "slack", "html"] {
+        let external = scene.run(
+            "2026-11-26T10:31:00Z",
+            &["render", "update", ID, "--format", format],
+        );
+        assert_eq!(external.code, 0, "{}", external.stderr);
+        assert!(
+            !external.stdout.contains(CUSTOMER) && !external.stdout.contains("ghp_FAKE"),
+            "{format}: {}",
+            external.stdout
+        );
+    }
+}
+
 #[test]
 fn a_rewrite_without_a_matching_record_still_fails() {
     let scene = published_leak();

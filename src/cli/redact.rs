@@ -6,6 +6,7 @@
 
 use super::CliError;
 use super::authoring::{self, Common, Session};
+use crate::compose::NewFiles;
 use crate::model::Update;
 use crate::model::amend::{Field, PLACEHOLDER, RedactedField, Redaction};
 use crate::repo::layout::update_file_name;
@@ -47,42 +48,37 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let fields = chosen_fields(&args.fields, update);
     let (redacted, removed) = blank_fields(update, &fields, &file)?;
     let at = session.record_time(update, args.common.at.as_deref())?;
-    let record = Redaction {
-        update: update.at,
-        at,
+    let mut targets = vec![(update, redacted, removed, at)];
+    targets.extend(copies(&incident.updates, update, &fields, at)?);
+    let record = |(u, _, fields, at): &Target<'_>| Redaction {
+        update: u.at,
+        at: *at,
         author: authoring::author(args.common.author.clone()),
         reason: args.reason.trim().to_string(),
-        fields: removed,
+        fields: fields.clone(),
     };
-    let update_path = crate::paths::update(&incident.id, &file);
-    let record_path = crate::paths::amendment(
-        &incident.id,
-        crate::paths::REDACTIONS,
-        &file,
-        &update_file_name(at),
-    );
-    let files = [(
-        record_path.clone(),
-        yaml(&record_path, FileKind::Redaction, &record)?,
-    )]
-    .into();
-    let rewritten = [(
-        update_path.clone(),
-        yaml(&update_path, FileKind::Update, &redacted)?,
-    )]
-    .into();
+    let Written {
+        files,
+        rewritten,
+        records,
+    } = record_files(&incident.id, &targets, record)?;
+    let (update_path, record, _) = &records[0];
     let commit = format!(
-        "incident({}): redact {} of the update of {}",
+        "incident({}): redact {} of the update of {}{}",
         incident.id,
         record.field_names(),
-        update.at
+        update.at,
+        match records.len() - 1 {
+            0 => String::new(),
+            n => format!(" and of the {n} later update(s) holding the same text"),
+        }
     );
     if !session.finish_rewriting(&args.common, &incident.id, files, rewritten, &commit)? {
         return Ok(ExitCode::from(1));
     }
-    let texts: Vec<String> = fields
+    let texts: Vec<String> = records
         .iter()
-        .flat_map(|f| leaves(&f.value(update)))
+        .flat_map(|(_, r, u)| r.fields.iter().flat_map(|f| leaves(&f.field.value(u))))
         .collect();
     let purge = purge_file(&session.root, &file, &texts);
     println!(
@@ -92,9 +88,121 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             .date(),
         record.reason
     );
+    for (path, r, _) in &records[1..] {
+        println!(
+            "also removed {} of {path}, which held the same text (its own record)",
+            r.field_names()
+        );
+    }
     println!();
     print_history_advice(purge.as_deref());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A target of the redaction: the update, the update blanked, the fields
+/// removed and the record's time.
+type Target<'a> = (&'a Update, Update, Vec<RedactedField>, jiff::Timestamp);
+
+/// What a redaction writes: the records, the rewritten updates, and for
+/// each target its update file, its record and the update as it was.
+struct Written<'a> {
+    files: NewFiles,
+    rewritten: NewFiles,
+    records: Vec<(String, Redaction, &'a Update)>,
+}
+
+fn record_files<'a>(
+    id: &str,
+    targets: &[Target<'a>],
+    record: impl Fn(&Target<'a>) -> Redaction,
+) -> Result<Written<'a>, CliError> {
+    let (mut files, mut rewritten, mut records) = (NewFiles::new(), NewFiles::new(), Vec::new());
+    for target in targets {
+        let (update, blanked, ..) = target;
+        let record = record(target);
+        let name = update_file_name(update.at);
+        let update_path = crate::paths::update(id, &name);
+        let record_path = crate::paths::amendment(
+            id,
+            crate::paths::REDACTIONS,
+            &name,
+            &update_file_name(record.at),
+        );
+        files.insert(
+            record_path.clone(),
+            yaml(&record_path, FileKind::Redaction, &record)?,
+        );
+        rewritten.insert(
+            update_path.clone(),
+            yaml(&update_path, FileKind::Update, blanked)?,
+        );
+        records.push((update_path, record, *update));
+    }
+    Ok(Written {
+        files,
+        rewritten,
+        records,
+    })
+}
+
+/// The later updates that hold text of `fields` as `update` held it (the
+/// impact is copied into each new update; a message may be repeated), each
+/// with those fields blanked and their records: left there, the text would
+/// stay published. Recorded at `at`, or at the update when later (`--at`
+/// may be earlier; a record never precedes its update).
+fn copies<'a>(
+    updates: &'a [Update],
+    update: &Update,
+    fields: &[Field],
+    at: jiff::Timestamp,
+) -> Result<Vec<Target<'a>>, CliError> {
+    let mut out = Vec::new();
+    for later in updates.iter().filter(|u| u.at > update.at) {
+        let held: Vec<Field> = fields
+            .iter()
+            .copied()
+            .filter(|f| holds_copy(*f, update, later))
+            .collect();
+        if !held.is_empty() {
+            let (blanked, removed) = blank_fields(later, &held, &update_file_name(later.at))?;
+            out.push((later, blanked, removed, at.max(later.at)));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `field` of `later` holds the value `original` held, or one of
+/// the texts blanking removes from it (the impact's summary beside a new
+/// count of users; never an option id, which blanking keeps).
+fn holds_copy(field: Field, original: &Update, later: &Update) -> bool {
+    let (removed, _) = removable(field, original);
+    let (held, left) = removable(field, later);
+    // Blanking must change it: not removed already.
+    field.value(&left) != field.value(later)
+        && (field.value(original) == field.value(later) || held.iter().any(|t| removed.contains(t)))
+}
+
+/// The texts of `field` in `update` that blanking it removes, and the
+/// update blanked.
+fn removable(field: Field, update: &Update) -> (Vec<String>, Update) {
+    let mut blank = update.clone();
+    field.blank(&mut blank);
+    let kept = strings(&field.value(&blank));
+    let texts = strings(&field.value(update))
+        .into_iter()
+        .filter(|t| !kept.contains(t))
+        .collect();
+    (texts, blank)
+}
+
+/// Every string in a value, whole.
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Array(items) => items.iter().flat_map(strings).collect(),
+        serde_json::Value::Object(map) => map.values().flat_map(strings).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The fields named (the message of a public update, the internal note of
@@ -198,6 +306,8 @@ fn purge_file(root: &Path, file: &str, texts: &[String]) -> Option<String> {
         .iter()
         .map(|t| format!("literal:{t}==>{PLACEHOLDER}"))
         .collect();
+    // The same text removed from several updates is listed once.
+    lines.sort();
     lines.dedup();
     std::fs::write(&path, lines.join("\n") + "\n").ok()?;
     let shown = path
@@ -209,4 +319,60 @@ fn purge_file(root: &Path, file: &str, texts: &[String]) -> Option<String> {
 fn yaml<T: serde::Serialize>(path: &str, kind: FileKind, value: &T) -> Result<String, CliError> {
     crate::compose::emit::to_yaml(path, kind, value)
         .map_err(|e| crate::compose::AuthorError::from(e).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(text: &str) -> Update {
+        serde_yaml::from_str(&format!(
+            "at: 2026-11-26T10:05:00Z\nstatus: identified\nauthor: x\n{text}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_copy_is_the_same_value_or_one_of_its_removed_texts() {
+        let first =
+            update("message: key ghp_x\nimpact: {summary: Globex cannot pay, users_affected: 3}\n");
+        let copied =
+            update("message: Fixed.\nimpact: {summary: Globex cannot pay, users_affected: 3}\n");
+        let recounted =
+            update("message: Fixed.\nimpact: {summary: Globex cannot pay, users_affected: 9}\n");
+        let new = update("message: key ghp_x is revoked\nimpact: {summary: Nobody can pay}\n");
+        assert!(holds_copy(Field::Impact, &first, &copied));
+        assert!(holds_copy(Field::Impact, &first, &recounted));
+        assert!(!holds_copy(Field::Impact, &first, &new));
+        assert!(!holds_copy(Field::Message, &first, &copied));
+        assert!(!holds_copy(Field::Message, &first, &new), "verbatim only");
+        let mut removed = copied.clone();
+        Field::Impact.blank(&mut removed);
+        assert!(
+            !holds_copy(Field::Impact, &first, &removed),
+            "removed already"
+        );
+        let counted = update("impact: {users_affected: 3}\n");
+        assert!(holds_copy(Field::Impact, &counted, &counted.clone()));
+    }
+
+    #[test]
+    fn a_decision_is_not_a_copy_for_its_option_ids() {
+        let decision = |a: &str, b: &str| {
+            update(&format!(
+                "internal_note: n\ndecision: {{options: [{{id: A, summary: {a}}}, {{id: B, summary: {b}}}], chosen: A, rationale: for {a}}}\n"
+            ))
+        };
+        let first = decision("roll back", "patch");
+        assert!(!holds_copy(
+            Field::Decision,
+            &first,
+            &decision("fail over", "wait")
+        ));
+        assert!(holds_copy(
+            Field::Decision,
+            &first,
+            &decision("fail over", "patch")
+        ));
+    }
 }
