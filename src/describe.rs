@@ -14,8 +14,8 @@ pub struct Entry {
     pub incident: String,
     /// One sentence, Markdown.
     pub summary: String,
-    /// For a new, corrected or redacted public update: its time, so callers
-    /// can preview it as it will read.
+    /// For a new, corrected or redacted public update of a public incident:
+    /// its time, so callers can preview it as it will read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_at: Option<jiff::Timestamp>,
 }
@@ -86,8 +86,9 @@ fn postmortem_edit(incident: &Incident, title: &str) -> String {
     }
 }
 
-/// "adds update 3 (identified) to *title*", "resolves *title*", …
-fn new_update(index: usize, update: &Update, title: &str) -> String {
+/// "adds update 3 (identified) to *title*", "resolves *title*", …; an
+/// internal entry of a public incident says so.
+fn new_update(index: usize, update: &Update, title: &str, public: bool) -> String {
     let mut s = match (update.status.is_final(), &update.decision) {
         (true, _) => format!("resolves {title}"),
         (false, Some(d)) => format!("records decision {} on {title}", d.chosen),
@@ -96,7 +97,7 @@ fn new_update(index: usize, update: &Update, title: &str) -> String {
     if let Some(sev) = update.severity {
         s.push_str(&format!(", severity now {sev:#}"));
     }
-    if !update.is_public() {
+    if public && !update.is_public() {
         s.push_str(" (internal)");
     }
     s
@@ -135,11 +136,11 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
         if let Some((index, update, what)) =
             amended(incident, &c.path).filter(|_| c.change == Change::Added)
         {
-            entries.push(Entry {
-                incident: id.to_string(),
-                summary: format!("{what} update {} ({}) of {title}", index + 1, update.status),
-                update_at: update.is_public().then_some(update.at),
-            });
+            entries.push(entry(
+                incident,
+                format!("{what} update {} ({}) of {title}", index + 1, update.status),
+                update.is_public().then_some(update.at),
+            ));
             continue;
         }
         let summary = match (c.change, file) {
@@ -155,11 +156,11 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
             (Change::Modified, "postmortem.yaml") => postmortem_edit(incident, &title),
             (Change::Added, _) if c.path.contains("/updates/") => {
                 if let Some((index, update)) = update_at(incident, &c.path) {
-                    entries.push(Entry {
-                        incident: id.to_string(),
-                        summary: new_update(index, update, &title),
-                        update_at: update.is_public().then_some(update.at),
-                    });
+                    entries.push(entry(
+                        incident,
+                        new_update(index, update, &title, incident.is_public()),
+                        update.is_public().then_some(update.at),
+                    ));
                 }
                 continue;
             }
@@ -169,11 +170,22 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
             (Change::Deleted, _) => format!("deletes `{}`", c.path),
             _ => format!("changes `{}`", c.path),
         };
-        entries.push(Entry {
-            incident: id.to_string(),
-            summary,
-            update_at: None,
-        });
+        entries.push(entry(incident, summary, None));
     }
     entries
+}
+
+/// A line about `incident`. An internal incident is never published: the
+/// line says so and names no update to preview as a stakeholder update.
+fn entry(incident: &Incident, summary: String, update_at: Option<Timestamp>) -> Entry {
+    let public = incident.is_public();
+    Entry {
+        incident: incident.id.clone(),
+        summary: if public {
+            summary
+        } else {
+            format!("{summary} (internal: not published)")
+        },
+        update_at: update_at.filter(|_| public),
+    }
 }

@@ -770,6 +770,28 @@ fn render(args: &[&str]) -> String {
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
+/// An internal incident has no customer update: the default (external)
+/// audience is refused, printing nothing, with the way to the internal one.
+#[test]
+fn an_internal_incident_has_no_external_stakeholder_update() {
+    let id = "2026-11-12-finance-report-missing";
+    for format in ["md", "text", "slack", "html"] {
+        let out = incident(&example())
+            .args(["render", "update", id, "--format", format])
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}: {err}");
+        assert!(out.stdout.is_empty(), "{format}: printed something");
+        assert!(
+            err.contains("is internal") && err.contains("use --audience internal"),
+            "{err}"
+        );
+    }
+    let internal = render(&["update", id, "--audience", "internal"]);
+    assert!(internal.contains("sales report"), "{internal}");
+}
+
 #[test]
 fn stakeholder_updates_follow_the_template_per_audience() {
     let id = "2026-11-26-checkout-502s";

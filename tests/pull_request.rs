@@ -271,3 +271,65 @@ fn diff_says_which_update_a_correction_or_redaction_amends() {
     );
     assert!(!diff.stdout.contains("changes `"), "{}", diff.stdout);
 }
+
+/// An internal incident publishes nothing: the pull request comment says so
+/// on each of its lines and previews no stakeholder update of it.
+#[test]
+fn diff_marks_an_internal_incident_unpublished_and_previews_none_of_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    let author = |now: &str, args: &[&str]| {
+        let done = incident(&root)
+            .env("SOURCE_DATE_EPOCH", now)
+            .env("INCIDENT_AUTHOR", "@lena-fischer")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(done.status.success(), "{done:?}");
+    };
+    author(
+        "1795797600", // 2026-11-27T16:40:00Z
+        &[
+            "declare",
+            "--title",
+            "Replica lag",
+            "--severity",
+            "sev3",
+            "--component",
+            "orders-api=degraded_performance",
+            "--impact",
+            "INTERNAL-IMPACT stale reports",
+            "--internal",
+        ],
+    );
+    author(
+        "1795797660",
+        &[
+            "update",
+            "replica-lag",
+            "--message",
+            "INTERNAL-MESSAGE failing over",
+        ],
+    );
+    let diff = run(&root, &["diff", "--since", "HEAD"]);
+    assert_eq!(diff.code, 0, "{}", diff.stdout);
+    for said in [
+        "- declares SEV-3 *Replica lag* (internal: not published)\n",
+        "- adds update 2 (investigating) to *Replica lag* (internal: not published)\n",
+    ] {
+        assert!(diff.stdout.contains(said), "{said}\n{}", diff.stdout);
+    }
+    assert!(
+        !diff.stdout.contains("INTERNAL-") && !diff.stdout.contains("preview"),
+        "no stakeholder update of it is previewed:\n{}",
+        diff.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&root, &["diff", "--since", "HEAD", "--format", "json"]).stdout)
+            .unwrap();
+    for change in json["changes"].as_array().unwrap() {
+        let summary = change["summary"].as_str().unwrap();
+        assert!(summary.ends_with("(internal: not published)"), "{change}");
+        assert!(change.get("update_at").is_none(), "{change}");
+    }
+}

@@ -68,6 +68,13 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
             at,
             ..
         } => {
+            // Customers never get an internal incident (as `notify` leaves
+            // it out of external targets): refused, not printed as theirs.
+            if *audience == Audience::External && !incident.is_public() {
+                return Err(super::CliError::Usage(format!(
+                    "`{id}` is internal (visibility: internal): it has no external stakeholder update; use --audience internal"
+                )));
+            }
             let Some(chosen) = update::pick(incident, *audience, *at) else {
                 return Err(super::CliError::Usage(format!(
                     "`{id}` has no update {}for this audience",
