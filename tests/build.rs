@@ -761,6 +761,44 @@ fn an_incident_is_published_from_its_first_public_update() {
     }
 }
 
+/// After a downgrade the page's indicator and badge follow the severity in
+/// force, as the components do: the same as for an incident declared at
+/// the lower severity (they stayed at the peak, "Major System Outage").
+#[test]
+fn the_page_indicator_follows_a_downgrade() {
+    let indicator = |severities: &[&str]| {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("repo");
+        copy_example(&repo);
+        let folder = repo.join("incidents/2026-11-27-wishlist-slow");
+        fs::create_dir_all(folder.join("updates")).unwrap();
+        fs::write(
+            folder.join("incident.yaml"),
+            format!("title: Wishlist is slow\nseverity: {}\ndeclared_at: 2026-11-27T13:00:00Z\ncomponents: [checkout]\nroles: {{commander: \"@a\", communications: \"@b\"}}\n", severities[0]),
+        )
+        .unwrap();
+        for (n, severity) in severities.iter().enumerate() {
+            fs::write(
+                folder.join(format!("updates/2026-11-27T13-{n}0-00Z.yaml")),
+                format!("at: 2026-11-27T13:{n}0:00Z\nstatus: investigating\nseverity: {severity}\nmessage: The wishlist is slow.\nauthor: \"@a\"\ncomponents: {{checkout: degraded_performance}}\nnext_update_at: 2026-11-27T14:10:00Z\n"),
+            )
+            .unwrap();
+        }
+        let site = tmp.path().join("site");
+        build(&repo, &site);
+        let files = read_tree(&site);
+        (
+            json(&files, "api/v2/status.json")["status"].clone(),
+            json(&files, "badge.json"),
+        )
+    };
+    let peak = indicator(&["sev1"]);
+    assert_eq!(peak.0["indicator"], "critical");
+    let downgraded = indicator(&["sev1", "sev4"]);
+    assert_eq!(downgraded, indicator(&["sev4"]));
+    assert_ne!(downgraded.0["indicator"], "critical");
+}
+
 fn render(args: &[&str]) -> String {
     let out = incident(&example())
         .arg("render")

@@ -92,6 +92,11 @@ impl State {
             state.resolved_at = update.status.is_final().then_some(update.at);
             if update.status.is_final() {
                 state.impact = None;
+                // Every component's trouble ends at the resolution, whether
+                // or not the resolving entry names it.
+                for status in state.components.values_mut() {
+                    *status = ComponentStatus::Operational;
+                }
             }
         }
         state
@@ -240,6 +245,19 @@ mod tests {
             "at: 2026-11-26T11:00:00Z\nstatus: investigating\nmessage: c\nauthor: x\nreopen: true\nimpact: {summary: US too}\n",
         ]);
         assert_eq!(summary(&restated).as_deref(), Some("US too"));
+    }
+
+    #[test]
+    fn every_component_is_operational_once_resolved() {
+        let i = incident(&[
+            "at: 2026-11-26T10:05:00Z\nstatus: investigating\nmessage: a\nauthor: x\ncomponents: {checkout: major_outage, api: degraded_performance}\n",
+            "at: 2026-11-26T10:30:00Z\nstatus: resolved\nmessage: b\nauthor: x\n",
+        ]);
+        let now = i.current();
+        assert_eq!(now.components["checkout"], ComponentStatus::Operational);
+        assert_eq!(now.components["api"], ComponentStatus::Operational);
+        let before = i.state_at("2026-11-26T10:10:00Z".parse().unwrap());
+        assert_eq!(before.components["checkout"], ComponentStatus::MajorOutage);
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub struct PublicIncident<'a> {
     /// Statuspage's impact word of the public peak severity (maintenance
     /// for maintenance).
     pub impact: Indicator,
+    /// The same of the severity in force now: after a downgrade, what the
+    /// page's indicator says while the incident is active (the peak stays
+    /// the incident's own impact).
+    pub impact_now: Indicator,
     /// (id, name) of every component the incident names publicly, in
     /// configuration order.
     pub components: Vec<(String, String)>,
@@ -140,7 +144,7 @@ impl<'a> PublicView<'a> {
             .incidents
             .iter()
             .filter(|i| matches!(i.lifecycle, Lifecycle::Active | Lifecycle::InProgress))
-            .map(|i| i.impact);
+            .map(|i| i.impact_now);
         components.chain(incidents).max().unwrap_or(Indicator::None)
     }
 
@@ -187,13 +191,17 @@ fn public_incident<'a>(
         (true, Some(Status::InProgress | Status::Verifying)) => Lifecycle::InProgress,
         (true, _) => Lifecycle::Upcoming,
     };
-    let impact = if maintenance {
-        Indicator::Maintenance
-    } else {
-        facts
-            .policy(config)
-            .map_or(Indicator::None, |p| Indicator::from(p.impact))
+    let impact_of = |severity: Option<crate::model::Severity>| {
+        if maintenance {
+            Indicator::Maintenance
+        } else {
+            severity.map_or(Indicator::None, |s| {
+                Indicator::from(config.policy(s).impact)
+            })
+        }
     };
+    let impact = impact_of(facts.peak_severity);
+    let impact_now = impact_of(facts.state.severity);
     let named: Vec<&str> = incident
         .declaration
         .components
@@ -221,6 +229,7 @@ fn public_incident<'a>(
         report,
         lifecycle,
         impact,
+        impact_now,
         components,
     }
 }
