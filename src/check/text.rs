@@ -254,6 +254,97 @@ impl Tally {
     }
 }
 
+/// Words that hold no information on their own.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "tbd",
+    "tba",
+    "todo",
+    "fixme",
+    "n",
+    "a",
+    "na",
+    "none",
+    "update",
+    "wip",
+    "xxx",
+    "placeholder",
+    "test",
+    "lorem",
+    "ipsum",
+    "message",
+    "here",
+];
+
+/// Markers that, in capitals and with a colon at the start, make the rest a
+/// note to the writer ("TODO: write the apology").
+const NOTE_MARKERS: &[&str] = &["tbd", "tba", "todo", "fixme", "xxx"];
+
+/// A bracket holding a placeholder ("[fill in]", "<…>") is at most this long.
+const MAX_BRACKET: usize = 80;
+
+/// The first placeholder of a text that holds nothing else ("TBD",
+/// "[fill in]", "<…>", "TODO: write the apology", "lorem ipsum"; the text
+/// itself when it has no words, "" or "…"), or `None` when it says something.
+/// Lazily: one real word settles it, and it is nearly always the first (texts
+/// run to pages).
+pub fn placeholder(text: &str) -> Option<&str> {
+    if let Some(marker) = note(text) {
+        return Some(marker);
+    }
+    let mut found = None;
+    let mut rest = text;
+    'spans: loop {
+        // Where the text between the last word and the next one starts.
+        let mut gap = 0;
+        for w in Words::of(rest) {
+            let at = w.text.as_ptr().addr() - rest.as_ptr().addr();
+            if let Some((bracket, after)) = bracket(rest, gap, at) {
+                found.get_or_insert(bracket);
+                rest = after;
+                continue 'spans;
+            }
+            if !PLACEHOLDER_WORDS.contains(&w.lower.as_ref()) {
+                return None;
+            }
+            found.get_or_insert(w.text);
+            gap = at + w.text.len();
+        }
+        let Some((bracket, after)) = bracket(rest, gap, rest.len()) else {
+            return Some(found.unwrap_or(text.trim()));
+        };
+        found.get_or_insert(bracket);
+        rest = after;
+    }
+}
+
+/// The marker of a text that is a note to the writer: "TODO: …", "TBD: …".
+fn note(text: &str) -> Option<&str> {
+    let head = text.trim_start();
+    let marker = &head[..head.find(|c: char| !c.is_ascii_uppercase())?];
+    let lower = marker.to_ascii_lowercase();
+    (NOTE_MARKERS.contains(&lower.as_str()) && head[marker.len()..].trim_start().starts_with(':'))
+        .then_some(marker)
+}
+
+/// The first bracketed placeholder opening in `text[from..to]` (`[…]` that
+/// is not a Markdown link, `<…>`, on one line) and the text after it.
+fn bracket(text: &str, from: usize, to: usize) -> Option<(&str, &str)> {
+    text[from..to].char_indices().find_map(|(i, c)| {
+        let close = match c {
+            '[' => ']',
+            '<' => '>',
+            _ => return None,
+        };
+        let i = from + i;
+        let (k, _) = text[i..]
+            .char_indices()
+            .take_while(|&(k, c)| k <= MAX_BRACKET && c != '\n')
+            .find(|&(_, c)| c == close)?;
+        let end = i + k + 1;
+        (!text[end..].starts_with('(')).then(|| (&text[i..end], &text[end..]))
+    })
+}
+
 /// The Flesch reading ease of `text` (see `Tally::reading_ease`).
 #[cfg(test)]
 pub fn reading_ease(text: &str) -> Option<f64> {
@@ -263,6 +354,36 @@ pub fn reading_ease(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_of_placeholders_names_the_first() {
+        let cases = [
+            ("TODO: write the apology here please", "TODO"),
+            ("[fill in] [fill in] [fill in]", "[fill in]"),
+            ("TBD TBD TBD TBD TBD", "TBD"),
+            ("<what was done to fix it>", "<what was done to fix it>"),
+            ("Lorem ipsum.", "Lorem"),
+            ("FIXME", "FIXME"),
+            (" … ", "…"),
+            ("", ""),
+        ];
+        for (text, found) in cases {
+            assert_eq!(placeholder(text), Some(found), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_text_that_says_something_has_no_placeholder() {
+        for text in [
+            "We are sorry [fill in] that checkout failed.",
+            "Todo lists did not sync for an hour.",
+            "TBD TBD Checkout is down.",
+            "See [the status page](https://status.example.com).",
+            "Latency < 200 ms again.",
+        ] {
+            assert_eq!(placeholder(text), None, "{text:?}");
+        }
+    }
 
     #[test]
     fn words_keep_handles_and_hyphens_and_know_their_sentence() {

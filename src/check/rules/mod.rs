@@ -204,6 +204,7 @@ rules! {
     POSTMORTEM_DUPLICATE_ACTION = "postmortem/duplicate-action-id", Error, "two action items share an id";
     POSTMORTEM_PUBLISHED_UNRESOLVED = "postmortem/published-unresolved", Error, "a published post-mortem on an unresolved incident";
     POSTMORTEM_PUBLISHED_UNDATED = "postmortem/published-undated", Warning, "a published post-mortem without `published_at`";
+    POSTMORTEM_PLACEHOLDER = "postmortem/placeholder", Warning, "a summary, trigger, root cause or action item title that is only a placeholder (in review or published)";
     EXEMPT_NO_REASON = "exempt/no-reason", Error, "an exemption without a reason (it is not honoured)";
     EXEMPT_UNKNOWN_RULE = "exempt/unknown-rule", Error, "an exemption names a rule that does not exist or cannot be exempted";
     EXEMPT_UNUSED = "exempt/unused", Warning, "an exemption that silences nothing in its file";
@@ -222,7 +223,7 @@ rules! {
     PHASE_NO_ACTION_ITEMS = "phase/no-action-items", Warning, "a post-mortem in review or published without action items";
     BLAMELESS_PHRASE = "blameless/blame-phrase", Warning, "post-mortem analysis that blames people (\"human error\", \"careless\", …)";
     BLAMELESS_PERSON = "blameless/person-as-cause", Warning, "a person as the subject of a cause (\"@bob failed to …\")";
-    REPORT_INCOMPLETE = "report/incomplete", Error, "a required customer report without all five parts (in review or published)";
+    REPORT_INCOMPLETE = "report/incomplete", Error, "a required customer report without all five parts, or a part of any customer report that is only a placeholder (in review or published)";
     REPORT_VAGUE = "report/vague", Warning, "a vague phrase in the customer report (\"technical difficulties\")";
     REPORT_JARGON = "report/jargon", Warning, "jargon in the customer report (status codes, internal names, \"pod\", \"p99\", …)";
     REPORT_READABILITY = "report/readability", Warning, "a customer report below the Flesch reading-ease floor";

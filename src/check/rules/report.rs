@@ -56,35 +56,47 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
     };
     let lexicon = practice.lexicon;
     let people = People::of(incident);
+    let written = pm.status != PostmortemStatus::Draft;
     let mut tally = text::Tally::default();
     for (key, what, part) in parts(report) {
         let at = format!("/customer_report/{key}");
         let text = part.unwrap_or("");
         let words = text::words(text);
-        if required && pm.status != PostmortemStatus::Draft && words.len() < MIN_WORDS {
-            let message = if words.is_empty() {
-                format!("the customer report has no `{key}` ({what})")
-            } else {
-                format!(
-                    "`{key}` is {} word{}: it does not yet say {what}",
-                    words.len(),
-                    if words.len() == 1 { "" } else { "s" }
-                )
-            };
+        // A placeholder would be published as written: flagged in any report.
+        let placeholder = text::placeholder(text).filter(|_| !text.trim().is_empty());
+        let short = required && words.len() < MIN_WORDS;
+        if written && (placeholder.is_some() || short) {
             out.push(
                 REPORT_INCOMPLETE
-                    .diag(file, message)
+                    .diag(file, incomplete(key, what, &words, placeholder))
                     .at_key(at.clone())
-                    .hint("the seed's report has five parts: apology, what happened, root cause, fix, prevention; write each in a few plain sentences"),
+                    .hint(if placeholder.is_some() {
+                        "write it in a few plain sentences: the status page shows the report as written, placeholder included"
+                    } else {
+                        "the seed's report has five parts: apology, what happened, root cause, fix, prevention; write each in a few plain sentences"
+                    }),
             );
         }
-        if words.is_empty() {
+        if words.is_empty() || placeholder.is_some() {
             continue;
         }
         tally.add(text::Tally::of(&words));
         wording(file, &at, text, &words, lexicon, &people, out);
     }
     out.extend(readability(file, &tally, lexicon));
+}
+
+/// What part `key` of the report lacks: words other than a placeholder,
+/// any words, or enough of them.
+fn incomplete(key: &str, what: &str, words: &[Word], placeholder: Option<&str>) -> String {
+    match (words.len(), placeholder) {
+        (_, Some(p)) => {
+            format!("`{key}` holds only a placeholder (\"{p}\"): it does not yet say {what}")
+        }
+        (0, None) => format!("the customer report has no `{key}` ({what})"),
+        (1, None) => format!("`{key}` is 1 word: it does not yet say {what}"),
+        (n, None) => format!("`{key}` is {n} words: it does not yet say {what}"),
+    }
 }
 
 /// Vague phrases, jargon and blame in one part of the report (`at`).
