@@ -890,6 +890,29 @@ fn postmortem_and_report_render() {
     assert!(!report.contains("@mara-schulz"));
 }
 
+/// The revision of a report reads like every other date of it, in the
+/// site's zone (Europe/Berlin), not as RFC 3339.
+#[test]
+fn a_report_revision_is_dated_as_the_report_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_example(tmp.path());
+    let file = tmp
+        .path()
+        .join("incidents/2026-11-26-checkout-502s/postmortem.yaml");
+    let mut pm = fs::read_to_string(&file).unwrap();
+    pm.push_str("  revised_at: 2026-11-27T13:45:00Z\n  revision_reason: The end time was wrong.\n");
+    fs::write(&file, pm).unwrap();
+    let out = incident(tmp.path())
+        .args(["render", "report", "2026-11-26-checkout-502s"])
+        .assert()
+        .success();
+    let report = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        report.contains("*Revised 27 Nov 2026, 14:45 CET: The end time was wrong.*"),
+        "{report}"
+    );
+}
+
 /// A copy of the example whose `templates/<template>` overrides the
 /// built-in template with `text`.
 fn example_overriding(template: &str, text: &str) -> tempfile::TempDir {

@@ -108,6 +108,9 @@ pub fn render(
         report => pm
             .and_then(|p| p.customer_report.as_ref())
             .map(|r| ctx(&with_all_keys(FileKind::Postmortem, "/properties/customer_report", r))),
+        revised => pm
+            .and_then(|p| p.customer_report.as_ref()?.revised_at)
+            .map(|t| ctx(&clock.when(t))),
         timeline => internal.then(|| ctx(&timeline(config, incident, &facts, &clock))),
     };
     let name = match document {

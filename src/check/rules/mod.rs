@@ -196,9 +196,12 @@ rules! {
     TIMELINE_NEXT_UPDATE = "timeline/next-update", Error, "`next_update_at` not later than `at`";
     TIMELINE_STATUS_KIND = "timeline/status-kind", Error, "a maintenance status on an incident, or the reverse";
     TIMELINE_ORDER = "timeline/order", Warning, "impact start, detection and declaration out of order";
-    TIMELINE_FUTURE = "timeline/future", Error, "a declaration or update time later than now (beyond 2 min of clock skew)";
+    TIMELINE_FUTURE = "timeline/future", Error, "a declaration, update or post-mortem time later than now (beyond 2 min of clock skew)";
     TIMELINE_SCHEDULE = "timeline/schedule", Error, "maintenance that ends before it starts";
     TIMELINE_ENDS_BEFORE_START = "timeline/ends-before-start", Error, "an incident mitigated or resolved before its impact started";
+    TIMELINE_MITIGATED_AFTER_RESOLVED = "timeline/mitigated-after-resolved", Error, "a post-mortem's `mitigated_at` after the incident was resolved";
+    TIMELINE_POSTMORTEM_BEFORE_START = "timeline/postmortem-before-start", Error, "a post-mortem published, or its customer report revised, before the incident began";
+    TIMELINE_REVISED_BEFORE_PUBLISHED = "timeline/revised-before-published", Error, "a customer report revised before its post-mortem was published";
     UPDATE_DECISION_CHOICE = "update/decision-choice", Error, "a decision whose chosen option is not among its options";
     UPDATE_DECISION_DUPLICATE_OPTION = "update/decision-duplicate-option", Error, "a decision with two options of the same id";
     POSTMORTEM_DUPLICATE_ACTION = "postmortem/duplicate-action-id", Error, "two action items share an id";

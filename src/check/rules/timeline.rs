@@ -1,5 +1,6 @@
 //! The updates tell one story in time: none before the declaration, none
-//! after the resolution unless it is reopened, promises in the future.
+//! after the resolution unless it is reopened, promises in the future; the
+//! post-mortem's dates fit the incident's.
 
 use super::*;
 use crate::check::IncidentFiles;
@@ -35,6 +36,7 @@ pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     }
     order(incident, files, out);
     ends_after_start(s, out);
+    postmortem_dates(s, out);
 }
 
 /// What one update must be on its own: after the declaration, its promise
@@ -213,6 +215,58 @@ fn ends_after_start(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     );
 }
 
+/// The post-mortem comes out after the incident began, its report is
+/// revised after that, and service is restored no later than the
+/// resolution: otherwise `stats` counts it on time or late wrongly, and the
+/// post-mortem contradicts itself. (Later than now is `future`.)
+fn postmortem_dates(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let (Some(pm), Some(file)) = (&s.incident.postmortem, &s.files.postmortem) else {
+        return;
+    };
+    let started = s.facts.started;
+    let revised_at = pm.customer_report.as_ref().and_then(|r| r.revised_at);
+    let dates = [
+        ("published_at", "the post-mortem came out", pm.published_at),
+        (
+            "customer_report/revised_at",
+            "the customer report was revised",
+            revised_at,
+        ),
+    ];
+    for (key, when, t) in dates.into_iter().filter_map(|(k, w, t)| Some((k, w, t?))) {
+        let name = key.replace('/', ".");
+        if t < started.at {
+            out.push(
+                TIMELINE_POSTMORTEM_BEFORE_START
+                    .diag(file, format!("`{name}` ({t}) is before the incident began ({}, {})", started.at, started.source.as_str()))
+                    .at(format!("/{key}"))
+                    .hint(format!("`{name}` is when {when}, after the incident: correct the date (a wrong day or year?), or {}", started.source.as_str())),
+            );
+        }
+    }
+    if let (Some(published), Some(revised)) = (pm.published_at, revised_at)
+        && started.at <= revised
+        && revised < published
+    {
+        out.push(
+            TIMELINE_REVISED_BEFORE_PUBLISHED
+                .diag(file, format!("`customer_report.revised_at` ({revised}) is before the post-mortem was published ({published})"))
+                .at("/customer_report/revised_at")
+                .hint("a revision follows publication: set `revised_at` to when this revision was made, or correct `published_at`"),
+        );
+    }
+    if let (Some(mitigated), Some(resolved)) = (pm.mitigated_at, s.facts.resolved)
+        && mitigated > resolved
+    {
+        out.push(
+            TIMELINE_MITIGATED_AFTER_RESOLVED
+                .diag(file, format!("`mitigated_at` ({mitigated}) is after the incident was resolved ({resolved}, the resolving entry)"))
+                .at("/mitigated_at")
+                .hint("`mitigated_at` is when service was restored, no later than the resolution: correct it, or the resolving entry"),
+        );
+    }
+}
+
 /// Nothing has happened later than now: a time beyond the clock skew is a
 /// typo (a clock time read as tomorrow, a wrong year) or a wrong clock.
 /// `next_update_at` and a maintenance schedule are promises, so not here.
@@ -229,21 +283,23 @@ pub fn future(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     ];
     let found = declared
         .into_iter()
-        .filter_map(|(key, t)| Some((&files.incident, key, t?)))
+        .filter_map(|(key, t)| Some((&files.incident, key.to_string(), t?)))
         .chain(
             incident
                 .updates
                 .iter()
                 .zip(&files.updates)
-                .map(|(u, file)| (file, "at", u.at)),
-        );
+                .map(|(u, file)| (file, "at".to_string(), u.at)),
+        )
+        .chain(postmortem_times(incident, files));
     for (file, key, t) in found.filter(|(.., t)| *t > latest) {
         out.push(
             TIMELINE_FUTURE
                 .diag(
                     file,
                     format!(
-                        "`{key}` ({t}) is {} in the future (now is {})",
+                        "`{}` ({t}) is {} in the future (now is {})",
+                        key.replace('/', "."),
                         crate::model::Duration::from(t.duration_since(now)).spoken(),
                         now.strftime("%Y-%m-%d %H:%M:%S UTC")
                     ),
@@ -252,4 +308,32 @@ pub fn future(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
                 .hint("it records what has already happened: correct the date or time (a clock time typed for today that had not come yet, a wrong year?), or the clock of the machine that wrote it"),
         );
     }
+}
+
+/// The post-mortem's times of what has happened (`due` and action items'
+/// due days are plans), each with its file and key.
+fn postmortem_times<'a>(
+    incident: &'a Incident,
+    files: &'a IncidentFiles,
+) -> impl Iterator<Item = (&'a String, String, jiff::Timestamp)> + 'a {
+    let pm = incident.postmortem.as_ref().zip(files.postmortem.as_ref());
+    pm.into_iter().flat_map(|(pm, file)| {
+        let dates = [
+            ("published_at".to_string(), pm.published_at),
+            ("mitigated_at".to_string(), pm.mitigated_at),
+            (
+                "customer_report/revised_at".to_string(),
+                pm.customer_report.as_ref().and_then(|r| r.revised_at),
+            ),
+        ];
+        let events = pm
+            .timeline
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("timeline/{i}/at"), Some(e.at)));
+        dates
+            .into_iter()
+            .chain(events)
+            .filter_map(move |(key, t)| Some((file, key, t?)))
+    })
 }
