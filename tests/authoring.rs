@@ -2460,3 +2460,32 @@ fn a_clock_time_read_as_yesterday_is_pointed_out() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stderr.contains("note: --at"), "{}", out.stderr);
 }
+
+/// Right after `resolve`, the skeleton's report is not written: rendering
+/// it says so (as when `customer_report` is absent), also when its parts are
+/// placeholders; the draft post-mortem says it is a draft and leaves out
+/// the sections nobody wrote.
+#[test]
+fn an_unwritten_report_and_a_draft_post_mortem_say_so() {
+    let scene = Scene::new();
+    scene.declare();
+    scene.ok("2026-11-26T11:00:00Z", &["resolve", ID]);
+    let not_written = "*The customer report for this incident has not been written yet.*";
+    let report = scene.run("2026-11-26T11:05:00Z", &["render", "report", ID]);
+    assert!(report.stdout.contains(not_written), "{}", report.stdout);
+    let pm = scene.run("2026-11-26T11:05:00Z", &["render", "postmortem", ID]);
+    assert_eq!(pm.code, 0, "{}", pm.stderr);
+    assert!(pm.stderr.contains("is a draft"), "{}", pm.stderr);
+    for heading in ["## Detection", "## Response", "## Communication"] {
+        assert!(!pm.stdout.contains(heading), "{heading}:\n{}", pm.stdout);
+    }
+    let path = scene.root.join(file(ID, "postmortem.yaml"));
+    let skeleton = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        skeleton.replace("apology: \"\"", "apology: \"TODO: say sorry\""),
+    )
+    .unwrap();
+    let report = scene.run("2026-11-26T11:05:00Z", &["render", "report", ID]);
+    assert!(report.stdout.contains(not_written), "{}", report.stdout);
+}

@@ -1,6 +1,7 @@
 //! `incident render`: one document for one audience, on standard output.
 
 use super::authoring::Session;
+use crate::model::postmortem::PostmortemStatus;
 use crate::render::postmortem::{self, DocFormat, Document};
 use crate::render::update::{self, Audience, Format};
 use crate::templates::Templates;
@@ -85,6 +86,15 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
                 .map_err(failed)?
         }
         What::Postmortem { format, .. } => {
+            if incident
+                .postmortem
+                .as_ref()
+                .is_some_and(|p| p.status == PostmortemStatus::Draft)
+            {
+                eprintln!(
+                    "note: the post-mortem of `{id}` is a draft: sections not written yet are left out"
+                );
+            }
             postmortem::render(config, incident, Document::Postmortem, *format, &templates)
                 .map_err(failed)?
         }

@@ -8,7 +8,7 @@ use super::time::{SiteTime, When, human_duration};
 use super::update::option_text;
 use super::{RenderError, ctx};
 use crate::model::facts::Moment;
-use crate::model::postmortem::TimelineEntry;
+use crate::model::postmortem::{CustomerReport, TimelineEntry};
 use crate::model::{Config, Facts, Incident, Update, View};
 use crate::schemas::{FileKind, follow_ref};
 use crate::templates::Templates;
@@ -107,6 +107,7 @@ pub fn render(
         pm => pm.filter(|_| internal).map(|p| ctx(&with_all_keys(FileKind::Postmortem, "", p))),
         report => pm
             .and_then(|p| p.customer_report.as_ref())
+            .filter(|r| written(r))
             .map(|r| ctx(&with_all_keys(FileKind::Postmortem, "/properties/customer_report", r))),
         revised => pm
             .and_then(|p| p.customer_report.as_ref()?.revised_at)
@@ -128,6 +129,22 @@ pub fn render(
             },
         )?,
     })
+}
+
+/// Whether any part of a customer report is written: the skeleton's empty
+/// parts and placeholders ("TBD") are not, and the report then says it has
+/// not been written rather than print nothing.
+fn written(report: &CustomerReport) -> bool {
+    [
+        &report.apology,
+        &report.what_happened,
+        &report.root_cause,
+        &report.fix,
+        &report.prevention,
+    ]
+    .into_iter()
+    .flatten()
+    .any(|part| crate::check::text::placeholder(part).is_none())
 }
 
 /// The review's timeline: the post-mortem's own events, then every entry of
