@@ -2489,3 +2489,40 @@ fn an_unwritten_report_and_a_draft_post_mortem_say_so() {
     let report = scene.run("2026-11-26T11:05:00Z", &["render", "report", ID]);
     assert!(report.stdout.contains(not_written), "{}", report.stdout);
 }
+
+/// Every file `init`, `declare`, `update` and `resolve` write ends with
+/// exactly one line break: text appended with `cat >>` starts a line of its
+/// own (it was glued onto incidentkit.yaml's last comment).
+#[test]
+fn every_file_written_ends_with_one_line_break() {
+    let scene = Scene::new();
+    scene.declare();
+    scene.ok(
+        "2026-11-26T10:10:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--message",
+            "A config change fails EU payments.",
+        ],
+    );
+    scene.ok("2026-11-26T11:00:00Z", &["resolve", ID]);
+    let files = snapshot(&scene.root);
+    for name in [
+        "incidentkit.yaml",
+        "README.md",
+        ".gitignore",
+        &file(ID, "postmortem.yaml"),
+        &update_file(ID, "2026-11-26T10-10-00Z"),
+    ] {
+        assert!(files.contains_key(name), "{name} not written");
+    }
+    for (name, bytes) in files.iter().filter(|(name, _)| !name.ends_with('/')) {
+        assert!(
+            bytes.ends_with(b"\n") && !bytes.ends_with(b"\n\n"),
+            "{name} does not end with exactly one line break"
+        );
+    }
+}

@@ -105,7 +105,7 @@ fn create_in_new_folder(
             let path = staging.join(inside);
             fs::create_dir_all(path.parent().unwrap_or(&staging))?;
             let mut out = fs::File::create_new(&path)?;
-            out.write_all(text.as_bytes())?;
+            write_text(&mut out, text)?;
             out.sync_all()?;
         }
         // Fails on a folder that appeared meanwhile, unless it is empty.
@@ -175,6 +175,20 @@ fn create_one(path: &Path, text: &str) -> io::Result<()> {
     through_temporary(path, text, |tmp, path| fs::hard_link(tmp, path))
 }
 
+/// Writes `text` ending in exactly one line break (its own, `\r\n` or
+/// `\n`): a file without one glues what `cat >>` appends onto its last line
+/// (a comment, in incidentkit.yaml), and templates end as they like.
+fn write_text(out: &mut fs::File, text: &str) -> io::Result<()> {
+    let body = text.trim_end_matches(['\r', '\n']);
+    let eol = if text[body.len()..].starts_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    out.write_all(body.as_bytes())?;
+    out.write_all(eol.as_bytes())
+}
+
 /// Writes `text` to a hidden temporary beside `path`, synced, puts it in
 /// place with `place`, and syncs the folder so the new entry is durable too.
 fn through_temporary(
@@ -191,7 +205,7 @@ fn through_temporary(
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create_new(&tmp)?;
-        file.write_all(text.as_bytes())?;
+        write_text(&mut file, text)?;
         file.sync_all()?;
         place(&tmp, path)
     })();
