@@ -240,6 +240,52 @@ fn the_example_validates_clean() {
     assert_eq!(diagnostics(&report), &[] as &[Value]);
 }
 
+/// A UTF-8 byte-order mark (what Notepad writes) right before the first
+/// key changes nothing, in every kind of file: the findings stay those of
+/// the same file without it (it was "more than one document", with no line).
+#[test]
+fn a_byte_order_mark_changes_nothing_in_any_kind_of_file() {
+    let (example, amend) = ("examples/acme", "tests/fixtures/invalid/amend-records");
+    let (incident, down) = (
+        "incidents/2026-11-26-checkout-502s",
+        "incidents/2026-11-26-checkout-down",
+    );
+    let cases = [
+        (example, "incidentkit.yaml".to_string()),
+        (example, format!("{incident}/incident.yaml")),
+        (
+            example,
+            format!("{incident}/updates/2026-11-26T10-05-00Z.yaml"),
+        ),
+        (example, format!("{incident}/postmortem.yaml")),
+        (
+            amend,
+            format!("{down}/corrections/2026-11-26T10-20-00Z--2026-11-26T10-25-00Z.yaml"),
+        ),
+        (
+            amend,
+            format!("{down}/redactions/2026-11-26T10-10-00Z--2026-11-26T10-26-00Z.yaml"),
+        ),
+    ];
+    for (repo, file) in cases {
+        let tmp = TempDir::new().unwrap();
+        copy_dir(&project(repo), tmp.path());
+        let path = tmp.path().join(&file);
+        // The mark goes before the first key: before a comment it was read.
+        let text = fs::read_to_string(&path).unwrap();
+        let body: String = text
+            .lines()
+            .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        fs::write(&path, &body).unwrap();
+        let (without, _) = report(tmp.path());
+        fs::write(&path, format!("\u{feff}{body}")).unwrap();
+        let (with, _) = report(tmp.path());
+        assert_eq!(diagnostics(&with), diagnostics(&without), "{file}");
+    }
+}
+
 #[test]
 fn github_format_is_one_workflow_command_per_finding() {
     let run = validate(

@@ -556,19 +556,25 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
     Ok(text)
 }
 
-/// Size and UTF-8.
+/// Size and UTF-8, without a leading byte-order mark: editors on Windows
+/// (Notepad) write one, and before a first key YAML parsers take it for a
+/// second document. Every file read becomes text here.
 fn text(bytes: Vec<u8>) -> Result<String, ReadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         // `valid` is UTF-8 by definition of valid_up_to.
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         ReadError::NotUtf8 { line, column }
-    })
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 #[cfg(all(test, unix))]
