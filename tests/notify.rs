@@ -733,9 +733,22 @@ fn a_run_killed_at_random_points_never_sends_a_key_twice() {
         Some(if uncertain.is_empty() { 0 } else { 1 }),
         "{text}"
     );
-    // And once more: nothing left, nothing twice.
+    // And once more: nothing left, nothing twice; what is uncertain is
+    // still said, and the run is red while it is.
     let again = notify(&dirs[0], &r, &[]);
-    assert!(again.status.success(), "{again:?}");
+    assert_eq!(
+        again.status.code(),
+        Some(if uncertain.is_empty() { 0 } else { 1 }),
+        "{again:?}"
+    );
+    assert!(
+        stdout(&again).contains(&format!(
+            "{} still uncertain from earlier runs",
+            uncertain.len()
+        )),
+        "{}",
+        stdout(&again)
+    );
     assert!(
         stdout(&again).contains("notify: 0 sent"),
         "{}",
@@ -971,7 +984,15 @@ fn an_email_whose_answer_never_came_is_uncertain_and_not_sent_again() {
     );
     let sent = *taken.lock().unwrap();
     assert!(sent >= 1);
+    // Not sent again, and still said (and red) until someone settles it.
     let again = run();
-    assert!(stdout(&again).contains("0 failed"), "{}", stdout(&again));
+    assert_eq!(again.status.code(), Some(1), "{again:?}");
+    let said = stdout(&again);
+    assert!(
+        said.contains("0 failed, 0 uncertain, ")
+            && said.contains("still uncertain from earlier runs (check those targets")
+            && said.contains("still uncertain customers/"),
+        "{said}"
+    );
     assert_eq!(*taken.lock().unwrap(), sent, "sent again");
 }

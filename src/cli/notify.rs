@@ -252,7 +252,8 @@ fn ledger_place(ledger: &Ledger) -> String {
 }
 
 /// Says what the run did; its exit code is 1 when a delivery failed or may
-/// have.
+/// have, in this run or in an earlier one nobody has settled yet (a red run
+/// followed by a green one would hide it).
 fn tally(
     rows: &[(Row, &Delivery<'_>)],
     skipped: usize,
@@ -263,14 +264,32 @@ fn tally(
     let count = |p: Plan| rows.iter().filter(|(r, _)| r.plan == p).count();
     let ended = |o: &str| rows.iter().filter(|(r, _)| r.outcome == Some(o)).count();
     let (failed, uncertain) = (ended("failed"), ended("uncertain"));
+    let earlier: Vec<&Row> = rows
+        .iter()
+        .map(|(r, _)| r)
+        .filter(|r| r.plan == Plan::Uncertain && r.outcome.is_none())
+        .collect();
+    for r in &earlier {
+        say(format!(
+            "still uncertain {}: an earlier run had no answer; not sent again",
+            r.key
+        ))?;
+    }
+    let settle = if earlier.is_empty() {
+        String::new()
+    } else {
+        " (check those targets, then `incident notify --retry-uncertain`)".to_string()
+    };
     say(format!(
-        "notify: {} sent, {failed} failed, {uncertain} uncertain, {skipped} left to another run, {} already delivered, {} recorded without sending; ledger: {}, {where_}",
+        "notify: {} sent, {failed} failed, {uncertain} uncertain, {} still uncertain from earlier runs{settle}, {} being sent by another run, {skipped} left to another run, {} already delivered, {} recorded without sending; ledger: {}, {where_}",
         ended("delivered"),
+        earlier.len(),
+        count(Plan::InFlight),
         count(Plan::Delivered),
         count(Plan::Adopt),
         ledger.file,
     ))?;
-    Ok(if failed + uncertain > 0 {
+    Ok(if failed + uncertain + earlier.len() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
