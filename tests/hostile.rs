@@ -461,7 +461,7 @@ fn outputs(root: &Path) -> BTreeMap<String, String> {
     }
     fs::remove_dir_all(&site).unwrap();
     for audience in ["internal", "external"] {
-        for format in ["md", "text", "slack", "html"] {
+        for format in ["md", "text", "slack", "html", "teams"] {
             all.insert(
                 format!("update.{audience}.{format}"),
                 stdout(
@@ -585,9 +585,19 @@ fn hostile_text_in_every_field_renders_inert_and_readable() {
             for html in as_html(name, text) {
                 assert_inert_html(&what, &html, &allowed);
             }
-            if name.ends_with(".json") || name.ends_with(".slack") {
+            if name.ends_with(".json") || name.ends_with(".slack") || name.ends_with(".teams") {
                 serde_json::from_str::<Value>(text)
                     .unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
+            }
+            // Teams renders a Markdown link in a TextBlock as a link whose
+            // address hides behind any words.
+            if name.ends_with(".teams") {
+                let mut strings = String::new();
+                json_strings(&serde_json::from_str(text).unwrap(), &mut strings);
+                assert!(
+                    !strings.contains("]("),
+                    "{what}: a Markdown link:\n{strings}"
+                );
             }
             if name.ends_with(".terminal") {
                 assert!(

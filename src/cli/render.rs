@@ -107,6 +107,13 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         }
     };
     let mut out = std::io::stdout().lock();
+    // On a terminal, an escape sequence in someone's text would recolour or
+    // clear the screen; a pipe or a file gets the document as written.
+    let text = if std::io::IsTerminal::is_terminal(&out) {
+        crate::text::terminal(&text)
+    } else {
+        text
+    };
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

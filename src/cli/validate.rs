@@ -39,9 +39,12 @@ fn exempted_note(exempted: &[check::Exempted]) -> Option<String> {
             Some(line) => format!("{}:{line}", d.file),
             None => d.file.clone(),
         };
+        // One line each: the reason is someone's text.
         note.push_str(&format!(
             "  {place} [{}] {} (reason: {})\n",
-            d.rule, d.message, e.reason
+            d.rule,
+            crate::text::one_line(&d.message),
+            crate::text::one_line(&e.reason)
         ));
     }
     Some(note)

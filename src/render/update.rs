@@ -296,14 +296,18 @@ pub const ADAPTIVE_CARD_VERSION: &str = "1.4";
 /// ("Post to a channel when a webhook request is received") takes. Text
 /// blocks are plain text: `body` is plain text from a template.
 pub fn teams(title: &str, body: &str) -> serde_json::Value {
+    // TextBlocks render Markdown links: `[Invoice](https://evil.example)` in
+    // a title would be a disguised link in the channel. A space between
+    // `]` and `(` leaves the text readable and the address shown.
+    let unlinked = |text: &str| text.replace("](", "] (");
     let blocks: Vec<serde_json::Value> = std::iter::once(json!({
-        "type": "TextBlock", "text": title, "weight": "Bolder", "size": "Medium", "wrap": true,
+        "type": "TextBlock", "text": unlinked(title), "weight": "Bolder", "size": "Medium", "wrap": true,
     }))
     .chain(
         body.trim()
             .split("\n\n")
             .filter(|p| !p.trim().is_empty())
-            .map(|p| json!({"type": "TextBlock", "text": p.trim_end(), "wrap": true})),
+            .map(|p| json!({"type": "TextBlock", "text": unlinked(p.trim_end()), "wrap": true})),
     )
     .collect();
     json!({
