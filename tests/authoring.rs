@@ -2526,3 +2526,31 @@ fn every_file_written_ends_with_one_line_break() {
         );
     }
 }
+
+/// A hand-written internal entry that resolves leaves the public view open
+/// for good: validate says so and names the fix; the CLI's own resolutions
+/// (`resolve` with only an internal note) always carry a public message.
+#[test]
+fn an_internal_resolution_is_an_error_and_resolve_never_writes_one() {
+    let scene = Scene::new();
+    scene.declare();
+    let file = update_file(ID, "2026-11-26T10-40-00Z");
+    fs::write(
+        scene.root.join(&file),
+        "at: 2026-11-26T10:40:00Z\nstatus: resolved\ninternal_note: closing quietly\nauthor: \"@alice\"\n",
+    )
+    .unwrap();
+    let found = scene.findings("2026-11-26T11:00:00Z");
+    let resolved_internally: Vec<_> = found
+        .iter()
+        .filter(|(rule, ..)| rule == "timeline/resolved-internally")
+        .collect();
+    assert_eq!(resolved_internally.len(), 1, "{found:#?}");
+    assert_eq!(resolved_internally[0].1, "error");
+    fs::remove_file(scene.root.join(&file)).unwrap();
+    // `ok` validates: no finding.
+    scene.ok(
+        "2026-11-26T10:40:00Z",
+        &["resolve", ID, "--internal-note", "closing quietly"],
+    );
+}

@@ -36,6 +36,7 @@ pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     }
     order(incident, files, out);
     ends_after_start(s, out);
+    resolved_internally(s, out);
     postmortem_dates(s, out);
 }
 
@@ -212,6 +213,40 @@ fn ends_after_start(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
                 "`{key}` is when the impact began, before it was {word}: correct it, or {}",
                 source.as_str()
             )),
+    );
+}
+
+/// A public incident resolved by an internal entry: the public view, which
+/// never sees that entry, stays open for good (the page says
+/// "Investigating") while `list` and `stats` say resolved, and `update` and
+/// `resolve` refuse to post after the resolution.
+fn resolved_internally(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let incident = s.incident;
+    let Some(resolved) = s.facts.resolved.filter(|_| incident.is_public()) else {
+        return;
+    };
+    if incident
+        .facts(crate::model::View::Public, jiff::Timestamp::MAX)
+        .is_resolved()
+    {
+        return;
+    }
+    let Some((update, file)) = incident
+        .updates
+        .iter()
+        .zip(&s.files.updates)
+        .find(|(u, _)| u.at == resolved)
+    else {
+        return;
+    };
+    out.push(
+        TIMELINE_RESOLVED_INTERNALLY
+            .diag(
+                file,
+                format!("this internal entry sets `status: {}`, but the public page never sees it: the incident stays open there for good", update.status),
+            )
+            .at("/status")
+            .hint("give this entry a public `message` saying it is over (what a resolving update tells customers), so the page closes it too"),
     );
 }
 
