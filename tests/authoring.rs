@@ -2207,11 +2207,82 @@ fn a_redaction_and_a_correction_on_a_branch_pass_and_leave_no_trace_on_the_site(
             "2026-11-26T10:00:00Z",
         ],
     );
+    // As it read at 10:00: the correction came at 10:31.
     assert!(
-        external.stdout.contains("Corrected at")
+        !external.stdout.contains("Corrected at")
             && !external.stdout.contains("it named all customers"),
         "{}",
         external.stdout
+    );
+}
+
+/// A view as of a moment before a correction shows the text as it stood
+/// then: no later correction, no "Corrected at", no `updated_at` after
+/// that moment. `render update --at` says the same.
+#[test]
+fn a_view_as_of_a_moment_before_a_correction_shows_the_text_as_it_stood() {
+    let scene = Scene::new();
+    scene.declare();
+    let original = s(
+        &scene.yaml(&update_file(ID, "2026-11-26T10-00-00Z")),
+        "message",
+    )
+    .to_string();
+    let corrected = "Checkout fails for EU card payments only.";
+    scene.ok(
+        "2026-11-26T10:31:00Z",
+        &[
+            "correct",
+            ID,
+            "10:00",
+            "--message",
+            corrected,
+            "--reason",
+            "it named all customers",
+        ],
+    );
+    let out = scene.root.join("then");
+    let built = scene.run(
+        "2026-11-26T10:41:00Z",
+        &[
+            "build",
+            "--as-of",
+            "2026-11-26T10:20:00Z",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let files = Scene::files_under(&out);
+    let first_line = original.lines().next().unwrap();
+    for path in [
+        format!("incidents/{ID}.html"),
+        "api/v2/incidents.json".into(),
+    ] {
+        let text = &files[&path];
+        assert!(text.contains(first_line), "{path}: {text}");
+        assert!(
+            !text.contains(corrected) && !text.contains("Corrected at"),
+            "{path} shows a correction made later: {text}"
+        );
+    }
+    assert!(
+        !files["api/v2/incidents.json"].contains("2026-11-26T10:31:00Z"),
+        "an updated_at after the moment"
+    );
+    let render = |at: &str| {
+        let args = ["render", "update", ID, "--audience", "external", "--at", at];
+        scene.run("2026-11-26T10:41:00Z", &args).stdout
+    };
+    let then = render("2026-11-26T10:20:00Z");
+    assert!(
+        then.contains(first_line) && !then.contains("Corrected at"),
+        "{then}"
+    );
+    let later = render("2026-11-26T10:31:00Z");
+    assert!(
+        later.contains(corrected) && later.contains("Corrected at"),
+        "{later}"
     );
 }
 

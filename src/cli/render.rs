@@ -82,8 +82,12 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
                     at.map(|t| format!("at or before {t} ")).unwrap_or_default()
                 )));
             };
-            update::render(config, incident, chosen, *audience, *format, &templates)
-                .map_err(failed)?
+            // Its text as it read then: a later correction not yet applied.
+            let as_of = at.unwrap_or(Timestamp::MAX);
+            update::render_as_of(
+                config, incident, chosen, as_of, *audience, *format, &templates,
+            )
+            .map_err(failed)?
         }
         What::Postmortem { format, .. } => {
             if incident

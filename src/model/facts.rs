@@ -12,7 +12,7 @@
 //! only the internal view sees them, so no public output can change.
 //!
 //! Corrections and redactions are applied here, once: every entry carries
-//! its shown text (the latest correction of its public message) and the
+//! its shown text (the latest correction of its public message made by now) and the
 //! records that changed it, so every output says the same. The public view
 //! keeps only what it may show: corrections of public messages, and
 //! redactions of public fields (a correction never makes an internal entry
@@ -132,14 +132,16 @@ impl Deref for Entry<'_> {
 }
 
 impl<'a> Entry<'a> {
-    fn new(update: &'a Update, incident: &'a Incident, view: View) -> Self {
+    fn new(update: &'a Update, incident: &'a Incident, view: View, now: Timestamp) -> Self {
         let amendments = &incident.amendments;
         // Only a public message is corrected: a correction of an internal
-        // entry would publish it (`amend/internal-entry`).
+        // entry would publish it (`amend/internal-entry`). A correction made
+        // after now had not been said yet (an as-of view shows the text as
+        // it stood); a redaction applies whenever made: the text is gone.
         let corrections: Vec<&Correction> = amendments
             .corrections
             .iter()
-            .filter(|c| c.update == update.at && update.is_public())
+            .filter(|c| c.update == update.at && update.is_public() && c.at <= now)
             .collect();
         let redactions = amendments
             .redactions
@@ -233,7 +235,7 @@ impl Incident {
             .updates
             .iter()
             .filter(|u| u.at <= now && view.sees(u))
-            .map(|u| Entry::new(u, self, view))
+            .map(|u| Entry::new(u, self, view, now))
             .collect();
         let state = State::fold(&self.declaration, entries.iter().map(|e| &**e));
         let d = &self.declaration;

@@ -107,7 +107,15 @@ fn documents(
                 DocFormat::Md => update::Format::Md,
                 DocFormat::Html => update::Format::Html,
             };
-            update::render(config, incident, u, Audience::Internal, format, templates)
+            update::render_as_of(
+                config,
+                incident,
+                u,
+                now,
+                Audience::Internal,
+                format,
+                templates,
+            )
         })?),
         None => None,
     };

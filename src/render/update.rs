@@ -110,7 +110,8 @@ pub fn pick(incident: &Incident, audience: Audience, at: Option<Timestamp>) -> O
     })
 }
 
-/// `update` of `incident` for `audience` in `format`, in the site's time zone.
+/// `update` of `incident` for `audience` in `format`, in the site's time zone,
+/// with every correction made.
 pub fn render(
     config: &Config,
     incident: &Incident,
@@ -119,7 +120,22 @@ pub fn render(
     format: Format,
     templates: &Templates,
 ) -> Result<String, RenderError> {
-    let c = context(config, incident, update, audience);
+    let as_of = Timestamp::MAX;
+    render_as_of(config, incident, update, as_of, audience, format, templates)
+}
+
+/// `render` as the update read at `as_of`: corrections made later are not
+/// applied yet.
+pub fn render_as_of(
+    config: &Config,
+    incident: &Incident,
+    update: &Update,
+    as_of: Timestamp,
+    audience: Audience,
+    format: Format,
+    templates: &Templates,
+) -> Result<String, RenderError> {
+    let c = context(config, incident, update, as_of, audience);
     let value = ctx(&c);
     Ok(match format {
         Format::Md => markdown::inert(&templates.render("update/update.md", value)?),
@@ -143,8 +159,14 @@ pub fn render(
 }
 
 /// What the update templates read: the update in the audience's view of
-/// the incident's facts as of its time.
-fn context(config: &Config, incident: &Incident, update: &Update, audience: Audience) -> UpdateCtx {
+/// the incident's facts as of its time, its text as of `as_of`.
+fn context(
+    config: &Config,
+    incident: &Incident,
+    update: &Update,
+    as_of: Timestamp,
+    audience: Audience,
+) -> UpdateCtx {
     let clock = SiteTime::new(config);
     let internal = audience == Audience::Internal;
     let facts = incident.facts(audience.view(), update.at);
@@ -164,8 +186,10 @@ fn context(config: &Config, incident: &Incident, update: &Update, audience: Audi
     }
     .map(impact_ctx);
     let d = &incident.declaration;
-    // The entry as the audience's view shows it: corrected, with its notes.
-    let message = match facts.entries.iter().find(|e| e.at == update.at) {
+    // The entry as the audience's view shows it at `as_of`: corrected by
+    // then, with its notes (the fold above stops at the update itself).
+    let shown = incident.facts(audience.view(), as_of.max(update.at));
+    let message = match shown.entries.iter().find(|e| e.at == update.at) {
         Some(entry) => {
             super::amend::with_notes(entry.message.as_deref().unwrap_or_default(), entry, &clock)
                 .trim_start()
