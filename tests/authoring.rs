@@ -2625,3 +2625,59 @@ fn an_internal_resolution_is_an_error_and_resolve_never_writes_one() {
         &["resolve", ID, "--internal-note", "closing quietly"],
     );
 }
+
+/// A maintenance whose window passed with no entry past the announcement:
+/// page, API, calendar, `list` and validate read the schedule alike (it
+/// ran from `scheduled_for` and completed at `scheduled_until`).
+#[test]
+fn a_maintenance_window_that_passed_unannounced_is_completed_everywhere() {
+    let scene = Scene::new();
+    let id = "2026-11-20-cdn-config-change";
+    fs::create_dir_all(scene.root.join(format!("incidents/{id}/updates"))).unwrap();
+    fs::write(
+        scene.root.join(file(id, "incident.yaml")),
+        "title: CDN config change\nkind: maintenance\ndeclared_at: 2026-11-20T09:00:00Z\nscheduled_for: 2026-11-25T22:00:00Z\nscheduled_until: 2026-11-25T23:00:00Z\ncomponents: [website]\n",
+    )
+    .unwrap();
+    fs::write(
+        scene.root.join(update_file(id, "2026-11-20T09-00-00Z")),
+        "at: 2026-11-20T09:00:00Z\nstatus: scheduled\nmessage: We will change the CDN configuration.\nauthor: \"@alice\"\n",
+    )
+    .unwrap();
+    let site = |now: &str| {
+        let out = scene.root.join(format!("site-{}", epoch(now)));
+        let built = scene.run(now, &["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(built.code, 0, "{}", built.stderr);
+        Scene::files_under(&out)
+    };
+    let during = site("2026-11-25T22:10:00Z");
+    assert!(
+        during["api/v2/scheduled-maintenances/active.json"].contains("\"in_progress\""),
+        "{}",
+        during["api/v2/scheduled-maintenances/active.json"]
+    );
+    let after = site(T0);
+    let upcoming = &after["api/v2/scheduled-maintenances/upcoming.json"];
+    assert!(!upcoming.contains("CDN config change"), "{upcoming}");
+    let widget: serde_json::Value = serde_json::from_str(&after["api/widget.json"]).unwrap();
+    assert_eq!(
+        widget["scheduled_maintenances"],
+        serde_json::json!([]),
+        "{widget}"
+    );
+    let all: serde_json::Value =
+        serde_json::from_str(&after["api/v2/scheduled-maintenances.json"]).unwrap();
+    assert_eq!(
+        all["scheduled_maintenances"][0]["status"], "completed",
+        "{all}"
+    );
+    let rows = scene.list_json(T0);
+    assert_eq!(rows[0]["status"], "completed", "{rows}");
+    let found = scene.findings(T0);
+    assert!(
+        found
+            .iter()
+            .any(|(rule, level, _)| rule == "timeline/window-passed" && level == "warning"),
+        "{found:#?}"
+    );
+}

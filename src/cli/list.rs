@@ -90,7 +90,12 @@ fn row<'a>(incident: &'a Incident, config: &Config, now: Timestamp) -> Row<'a> {
         kind: incident.declaration.kind,
         visibility: incident.declaration.visibility,
         severity: state.severity.map(|s| s.as_str()),
-        status: state.status.map(|s| s.as_str()),
+        // A maintenance's schedule fills in what its entries have not said,
+        // as on the page.
+        status: incident
+            .schedule(&incident.facts(crate::model::View::Internal, now), now)
+            .status(state.status)
+            .map(|s| s.as_str()),
         phase: incident.phase(config).as_str(),
         declared_at: incident.declaration.declared_at,
         resolved_at: state.resolved_at,

@@ -105,6 +105,30 @@ pub struct ComponentWindow<'a> {
     pub until: Option<Timestamp>,
 }
 
+/// What a maintenance's schedule says where its entries say nothing yet:
+/// the work is taken to start at `scheduled_for` and to end at
+/// `scheduled_until` once the clock reaches them (`timeline/window-passed`
+/// asks for the entry that says so).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Schedule {
+    /// `scheduled_for`, reached with no entry past `scheduled`.
+    pub began: Option<Timestamp>,
+    /// `scheduled_until`, reached with no entry past `scheduled`.
+    pub ended: Option<Timestamp>,
+}
+
+impl Schedule {
+    /// The status the schedule implies over `status` (the entries' own),
+    /// when it implies one.
+    pub fn status(self, status: Option<Status>) -> Option<Status> {
+        match (self.ended, self.began) {
+            (Some(_), _) => Some(Status::Completed),
+            (None, Some(_)) => Some(Status::InProgress),
+            (None, None) => status,
+        }
+    }
+}
+
 /// An entry as a view shows it: the update with its public message
 /// corrected (it derefs to that), and the records that amend it.
 #[derive(Debug, Clone)]
@@ -307,6 +331,25 @@ impl Incident {
                 at,
                 source: Source::ResolvingEntry,
             }))
+    }
+
+    /// A maintenance's schedule where its entries (of `facts`) are silent,
+    /// by `now`: the page, the API, the calendar, `list` and `notify` all
+    /// read the stage from here.
+    pub fn schedule(&self, facts: &Facts, now: Timestamp) -> Schedule {
+        let d = &self.declaration;
+        if d.kind != Kind::Maintenance {
+            return Schedule::default();
+        }
+        // Once an entry says the work started (or was called off), the
+        // entries tell the rest: an overrun stays in progress until one
+        // says it completed.
+        let silent = facts.entries.iter().all(|u| u.status == Status::Scheduled);
+        let reached = |at: Option<Timestamp>| at.filter(|at| silent && *at <= now);
+        Schedule {
+            began: reached(d.scheduled_for),
+            ended: reached(d.scheduled_until),
+        }
     }
 
     /// Every entry, whenever posted: what responders and the review see.

@@ -16,7 +16,7 @@ pub mod vocab;
 
 pub use config::{Config, Policy};
 pub use duration::Duration;
-pub use facts::{Entry, Facts, View};
+pub use facts::{Entry, Facts, Schedule, View};
 pub use incident::{Declaration, Incident, Update};
 pub use postmortem::Postmortem;
 pub use state::{Phase, State};

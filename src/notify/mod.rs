@@ -15,7 +15,7 @@ pub mod webhook;
 
 use crate::model::config::{NotifyTarget, TargetAudience, TargetKind};
 use crate::model::postmortem::PostmortemStatus;
-use crate::model::{Config, Entry, Incident, Kind, Repository, Status, Update, View};
+use crate::model::{Config, Entry, Facts, Incident, Kind, Repository, Update, View};
 use crate::render::RenderError;
 use crate::render::postmortem::{self, DocFormat, Document};
 use crate::render::time::SiteTime;
@@ -179,11 +179,9 @@ fn update_entry(u: &Update) -> String {
 /// What `audience` is told about `incident` by `now`: the entries of its
 /// view of the incident's facts, and what the clock and the post-mortem add.
 fn notices(incident: &Incident, audience: Audience, now: Timestamp) -> Vec<Notice<'_>> {
-    let visible = incident.facts(audience.view(), now).entries;
-    let mut out = entry_notices(incident, &visible);
-    if incident.declaration.kind == Kind::Maintenance {
-        out.extend(maintenance_notices(incident, &visible, now));
-    }
+    let facts = incident.facts(audience.view(), now);
+    let mut out = entry_notices(incident, &facts.entries);
+    out.extend(maintenance_notices(incident, &facts, now));
     out.extend(postmortem_notice(incident, audience, now));
     out
 }
@@ -217,43 +215,39 @@ fn entry_notices<'a>(incident: &'a Incident, visible: &[Entry<'a>]) -> Vec<Notic
 }
 
 /// A maintenance's scheduled start and end, once the clock reaches them,
-/// unless an update already says it started or completed.
+/// where no entry says so (the model's schedule: what the page shows).
 fn maintenance_notices<'a>(
     incident: &'a Incident,
-    visible: &[Entry<'a>],
+    facts: &Facts,
     now: Timestamp,
 ) -> Vec<Notice<'a>> {
-    let mut out = Vec::new();
-    let d = &incident.declaration;
-    let has = |statuses: &[Status]| visible.iter().any(|u| statuses.contains(&u.status));
-    let mut timed = |what, entry: &str, at: Option<Timestamp>| {
-        if let Some(at) = at.filter(|at| *at <= now) {
-            out.push(Notice {
+    let schedule = incident.schedule(facts, now);
+    let timed = [
+        (
+            What::MaintenanceStarting,
+            "maintenance/starting",
+            schedule.began,
+        ),
+        (
+            What::MaintenanceCompleted,
+            "maintenance/completed",
+            schedule.ended,
+        ),
+    ];
+    timed
+        .into_iter()
+        .filter_map(|(what, entry, at)| {
+            Some(Notice {
                 incident,
                 what,
                 entry: entry.to_string(),
-                at,
+                at: at?,
                 update: None,
                 component: None,
                 source: None,
-            });
-        }
-    };
-    if !has(&[Status::InProgress, Status::Verifying, Status::Completed]) {
-        timed(
-            What::MaintenanceStarting,
-            "maintenance/starting",
-            d.scheduled_for,
-        );
-    }
-    if !has(&[Status::Completed]) {
-        timed(
-            What::MaintenanceCompleted,
-            "maintenance/completed",
-            d.scheduled_until,
-        );
-    }
-    out
+            })
+        })
+        .collect()
 }
 
 /// The post-mortem for the team, or its customer report for the public.

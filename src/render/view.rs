@@ -34,6 +34,10 @@ pub struct PublicIncident<'a> {
     /// The customer report, once the post-mortem is published.
     pub report: Option<&'a CustomerReport>,
     pub lifecycle: Lifecycle,
+    /// The status shown: the last public update's, or what the schedule
+    /// implies once reached (a maintenance announced by its schedule alone
+    /// is scheduled).
+    status: Status,
     /// Statuspage's impact word of the public peak severity (maintenance
     /// for maintenance).
     pub impact: Indicator,
@@ -71,11 +75,10 @@ impl<'a> PublicIncident<'a> {
         )
     }
 
-    /// The status shown: the last public update's; a maintenance announced
-    /// by its schedule alone is scheduled (an incident is on the page only
-    /// once it has a public update).
+    /// The status shown (an incident is on the page only once it has a
+    /// public update).
     pub fn status(&self) -> Status {
-        self.facts.state.status.unwrap_or(Status::Scheduled)
+        self.status
     }
 
     /// For history: when the maintenance was planned for, or when the
@@ -184,7 +187,9 @@ fn public_incident<'a>(
 ) -> PublicIncident<'a> {
     let facts = incident.facts(View::Public, now);
     let maintenance = incident.declaration.kind == Kind::Maintenance;
-    let lifecycle = match (maintenance, facts.state.status) {
+    let schedule = incident.schedule(&facts, now);
+    let status = schedule.status(facts.state.status);
+    let lifecycle = match (maintenance, status) {
         (false, Some(s)) if s.is_final() => Lifecycle::Resolved,
         (false, _) => Lifecycle::Active,
         (true, Some(Status::Completed | Status::Cancelled)) => Lifecycle::Completed,
@@ -228,6 +233,7 @@ fn public_incident<'a>(
         facts,
         report,
         lifecycle,
+        status: status.unwrap_or(Status::Scheduled),
         impact,
         impact_now,
         components,

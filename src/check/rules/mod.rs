@@ -202,6 +202,7 @@ rules! {
     TIMELINE_MITIGATED_AFTER_RESOLVED = "timeline/mitigated-after-resolved", Error, "a post-mortem's `mitigated_at` after the incident was resolved";
     TIMELINE_POSTMORTEM_BEFORE_START = "timeline/postmortem-before-start", Error, "a post-mortem published, or its customer report revised, before the incident began";
     TIMELINE_RESOLVED_INTERNALLY = "timeline/resolved-internally", Error, "a public incident resolved (or a maintenance completed or cancelled) by an internal entry: the public view stays open";
+    TIMELINE_WINDOW_PASSED = "timeline/window-passed", Warning, "a maintenance whose `scheduled_until` has passed with no update saying it started, completed or was called off";
     TIMELINE_REVISED_BEFORE_PUBLISHED = "timeline/revised-before-published", Error, "a customer report revised before its post-mortem was published";
     UPDATE_DECISION_CHOICE = "update/decision-choice", Error, "a decision whose chosen option is not among its options";
     UPDATE_DECISION_DUPLICATE_OPTION = "update/decision-duplicate-option", Error, "a decision with two options of the same id";

@@ -37,6 +37,7 @@ pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     order(incident, files, out);
     ends_after_start(s, out);
     resolved_internally(s, out);
+    window_passed(s, out);
     postmortem_dates(s, out);
 }
 
@@ -247,6 +248,21 @@ fn resolved_internally(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
             )
             .at("/status")
             .hint("give this entry a public `message` saying it is over (what a resolving update tells customers), so the page closes it too"),
+    );
+}
+
+/// A maintenance whose window has passed with no entry past `scheduled`:
+/// every output takes it as completed at `scheduled_until`, by the
+/// schedule alone; the entry that says so is owed.
+fn window_passed(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(ended) = s.incident.schedule(&s.facts, s.now).ended else {
+        return;
+    };
+    out.push(
+        TIMELINE_WINDOW_PASSED
+            .diag(&s.files.incident, format!("the maintenance window ended at {ended} and no update says it started, completed or was called off"))
+            .at("/scheduled_until")
+            .hint(format!("post `incident update {} --status completed --message …` (or `--status cancelled` if it did not happen)", s.incident.id)),
     );
 }
 
