@@ -2681,3 +2681,48 @@ fn a_maintenance_window_that_passed_unannounced_is_completed_everywhere() {
         "{found:#?}"
     );
 }
+
+/// After `git switch main`, the folder keeps the untracked updates but not
+/// the declaration: the error says so and where the declaration is, never
+/// "did you mean" the same id.
+#[test]
+fn a_folder_without_its_declaration_points_to_the_incident_branch() {
+    let scene = Scene::new();
+    let mut args = scene_declare_args();
+    args.push("--branch");
+    scene.ok(T0, &args);
+    scene.ok(
+        "2026-11-26T10:10:00Z",
+        &[
+            "update",
+            ID,
+            "--status",
+            "identified",
+            "--message",
+            "Found it.",
+        ],
+    );
+    crate::support::git(&scene.root, &["switch", "-q", "main"]);
+    let now = "2026-11-26T10:20:00Z";
+    for args in [&["show", ID][..], &["update", ID, "--message", "x"]] {
+        let err = scene.refused(now, args, 2);
+        assert!(
+            err.contains(&format!(
+                "incidents/{ID}/ has no incident.yaml, so it is not an incident: it is on branch incident/{ID}: `git switch incident/{ID}`"
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("did you mean"), "{err}");
+        one_line(&err);
+    }
+
+    crate::support::git(
+        &scene.root,
+        &["branch", "-q", "-D", &format!("incident/{ID}")],
+    );
+    let err = scene.refused(now, &["show", "checkout-fails"], 2);
+    assert!(
+        err.contains(&format!("no branch incident/{ID} exists here")),
+        "{err}"
+    );
+}

@@ -116,6 +116,9 @@ impl Session {
                 "incident {id} has errors in its files; run `incident validate` and fix them first"
             )));
         }
+        if let Some(folder) = self.folder_without_declaration(id) {
+            return Err(CliError::Usage(no_declaration(&self.root, folder)));
+        }
         let hint = match near_id(id, &self.ids) {
             Some(near) => format!("did you mean `{near}`?"),
             None if id.strip_prefix('.').is_some_and(is_plain_name) => {
@@ -124,6 +127,30 @@ impl Session {
             None => "`incident list` shows the ids".to_string(),
         };
         Err(CliError::Usage(format!("no incident `{id}`: {hint}")))
+    }
+
+    /// The folder `id` names (whole, else the only one holding it) when it
+    /// has no incident.yaml: updates left behind by `git switch`, whose
+    /// declaration is on another branch.
+    fn folder_without_declaration(&self, id: &str) -> Option<&str> {
+        let named: Vec<&str> = match self.ids.iter().find(|f| *f == id) {
+            Some(whole) => vec![whole.as_str()],
+            None => self
+                .ids
+                .iter()
+                .filter(|f| f.contains(id))
+                .map(String::as_str)
+                .collect(),
+        };
+        match named.as_slice() {
+            [one]
+                if is_plain_name(one)
+                    && !self.root.join(crate::paths::declaration(one)).exists() =>
+            {
+                Some(one)
+            }
+            _ => None,
+        }
     }
 
     /// The incidents in the folders `ids` names that read without errors,
@@ -384,6 +411,27 @@ fn near_id<'a>(typed: &str, ids: &'a [String]) -> Option<&'a str> {
         let near = did_you_mean(typed, &names)?;
         whole.iter().rev().find(|id| named(id) == near).copied()
     })
+}
+
+/// What to say of incident folder `id` without incident.yaml: where its
+/// declaration may be, naming the branch only when git has it.
+fn no_declaration(root: &Path, id: &str) -> String {
+    let branch = format!("incident/{id}");
+    let has = |kind, name: &str| {
+        git2::Repository::discover(root).is_ok_and(|repo| repo.find_branch(name, kind).is_ok())
+    };
+    let dir = crate::paths::incident_dir(id);
+    let declaration = crate::paths::declaration(id);
+    let where_ = if has(git2::BranchType::Local, &branch) {
+        format!("it is on branch {branch}: `git switch {branch}`, or merge that branch first")
+    } else if has(git2::BranchType::Remote, &format!("origin/{branch}")) {
+        format!(
+            "it is on branch origin/{branch}: `git switch {branch}`, or merge that branch first"
+        )
+    } else {
+        format!("no branch {branch} exists here; restore {declaration} or remove the folder")
+    };
+    format!("{dir}/ has no incident.yaml, so it is not an incident: {where_}")
 }
 
 /// Whether `id` can be an incident folder a listing of `incidents/` holds:
