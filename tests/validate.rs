@@ -472,3 +472,27 @@ fn files_that_did_not_pass_the_reader_are_never_excerpted() {
         assert!(!run.stdout.contains(content), "{case}:\n{}", run.stdout);
     }
 }
+
+/// A resolving update saved as `.yml`, or `post-mortem.yaml`, would not
+/// count without a word: an error that names the file to rename it to.
+#[test]
+fn a_near_miss_of_a_file_name_is_an_error_that_says_what_to_rename_it_to() {
+    let run = validate(&fixtures().join("misnamed-file"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for (file, meant) in [
+        (
+            "updates/2026-11-26T10-40-00Z.yml",
+            "updates/2026-11-26T10-40-00Z.yaml",
+        ),
+        ("post-mortem.yaml", "postmortem.yaml"),
+    ] {
+        let dir = "incidents/2026-11-26-checkout-down";
+        assert!(
+            run.stdout.contains(&format!(
+                "error[layout/misnamed-file]: incidentkit does not read this file, so what it says does not count\n --> {dir}/{file}\n  = help: rename it to `{dir}/{meant}`"
+            )),
+            "{}",
+            run.stdout
+        );
+    }
+}

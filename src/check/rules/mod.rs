@@ -181,6 +181,7 @@ rules! {
     SCHEMA_TIMESTAMP = "schema/timestamp", Error, "a timestamp without an explicit offset";
     LAYOUT_SYMLINK = "layout/symlink", Error, "a symbolic link, submodule, FIFO or device where incidentkit reads files (never followed)";
     LAYOUT_STRAY_FILE = "layout/stray-file", Warning, "a file incidentkit does not read";
+    LAYOUT_MISNAMED_FILE = "layout/misnamed-file", Error, "a file in an incident folder named almost as one incidentkit reads (`.yml`, `post-mortem.yaml`, `Incident.yaml`), so it is ignored";
     LAYOUT_MISSING_INCIDENT = "layout/missing-incident", Error, "an incident folder without incident.yaml";
     LAYOUT_FOLDER_NAME = "layout/folder-name", Error, "an incident folder not named <declared date>-<slug>";
     LAYOUT_UPDATE_NAME = "layout/update-name", Error, "an update file not named after its `at` time";
