@@ -2726,3 +2726,74 @@ fn a_folder_without_its_declaration_points_to_the_incident_branch() {
         "{err}"
     );
 }
+
+/// `incident correct ID 10:20`, as the README writes it, days after the
+/// incident: the clock time (in the site's zone) names the incident's own
+/// update at that time of day; several are listed; `redact` reads it so too.
+#[test]
+fn a_clock_time_names_the_incidents_own_update_on_any_day() {
+    let scene = Scene::new();
+    let config = scene
+        .read("incidentkit.yaml")
+        .replace("timezone: UTC", "timezone: Europe/Berlin");
+    fs::write(scene.root.join("incidentkit.yaml"), config).unwrap();
+    scene.declare();
+    for (at, message) in [
+        ("2026-11-26T10:05:00Z", "Payments fail."),
+        ("2026-11-27T10:05:00Z", "Still failing."),
+        ("2026-11-27T11:30:00Z", "A fix is rolling out."),
+    ] {
+        scene.ok(at, &["update", ID, "--message", message]);
+    }
+    scene.commit_all("publish");
+    let later = "2026-11-30T09:00:00Z";
+
+    // 11:05 in Berlin is 10:05 UTC, on two days.
+    let err = scene.refused(
+        later,
+        &["correct", ID, "11:05", "--message", "x", "--reason", "y"],
+        2,
+    );
+    assert!(
+        err.contains("`11:05` matches 2 updates: 2026-11-26T10-05-00Z.yaml, 2026-11-27T10-05-00Z.yaml; give the file name"),
+        "{err}"
+    );
+    let (_, new) = scene.ok(
+        later,
+        &[
+            "correct",
+            ID,
+            "11:00",
+            "--message",
+            "Checkout fails for EU cards.",
+            "--reason",
+            "too broad",
+        ],
+    );
+    assert!(
+        new.iter()
+            .any(|p| p.contains("corrections/2026-11-26T10-00-00Z--")),
+        "{new:?}"
+    );
+    // A redaction rewrites the update's fields: run, not `ok`.
+    let redacted = scene.run(
+        "2026-11-30T09:01:00Z",
+        &["redact", ID, "12:30", "--reason", "names a vendor"],
+    );
+    assert_eq!(redacted.code, 0, "{}", redacted.stderr);
+    assert!(
+        scene
+            .read(&update_file(ID, "2026-11-27T11-30-00Z"))
+            .contains("[removed]")
+    );
+    // No update at that time of day: as before, the updates are listed.
+    let err = scene.refused(
+        later,
+        &["correct", ID, "09:15", "--message", "x", "--reason", "y"],
+        2,
+    );
+    assert!(
+        err.contains("its updates: 2026-11-26T10-00-00Z.yaml"),
+        "{err}"
+    );
+}

@@ -579,8 +579,8 @@ pub fn local_time(ts: Timestamp, repo: &Repository) -> String {
 
 /// The update of `incident` that `text` names: its file name (with or
 /// without `.yaml` or the folder), its time (RFC 3339), or a clock time in
-/// the site's time zone (`10:05`: its most recent past occurrence, the
-/// update posted in that minute).
+/// the site's time zone (`10:05`: the update of the incident posted in that
+/// minute, on whatever day).
 pub fn find_update<'a>(
     session: &Session,
     incident: &'a Incident,
@@ -601,6 +601,23 @@ pub fn find_update<'a>(
         format!("its updates: {}", names.join(", "))
     };
     let tz = session.repo().config.timezone();
+    if let Some(time) = crate::compose::when::clock_time(text) {
+        // Corrections come days later: a clock time names the incident's
+        // own update at that time of day, not one of today.
+        let seconds = text.matches(':').count() == 2;
+        let matches: Vec<&crate::model::Update> = incident
+            .updates
+            .iter()
+            .filter(|u| {
+                let local = u.at.to_zoned_datetime(tz.clone()).time();
+                (local.hour(), local.minute()) == (time.hour(), time.minute())
+                    && (!seconds || local.second() == time.second())
+            })
+            .collect();
+        if !matches.is_empty() {
+            return one_update(text, matches);
+        }
+    }
     let at = crate::compose::when::parse_time(text, session.now, &tz).map_err(|_| {
         CliError::Usage(format!(
             "`{text}` names no update of {}: give its file name or time; {}",
@@ -615,15 +632,28 @@ pub fn find_update<'a>(
         .iter()
         .filter(|u| u.at == at || (minute && u.at >= at && u.at.as_second() < at.as_second() + 60))
         .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => Err(CliError::Usage(format!(
+    if matches.is_empty() {
+        return Err(CliError::Usage(format!(
             "{} has no update at {at}; {}",
             incident.id,
             listed()
-        ))),
+        )));
+    }
+    one_update(text, matches)
+}
+
+/// The one update `text` matched, or which ones when it matched several.
+fn one_update<'a>(
+    text: &str,
+    matches: Vec<&'a crate::model::Update>,
+) -> Result<&'a crate::model::Update, CliError> {
+    match matches.as_slice() {
+        [one] => Ok(one),
         many => {
-            let names: Vec<String> = many.iter().map(|u| file(u)).collect();
+            let names: Vec<String> = many
+                .iter()
+                .map(|u| crate::repo::layout::update_file_name(u.at))
+                .collect();
             Err(CliError::Usage(format!(
                 "`{text}` matches {} updates: {}; give the file name",
                 many.len(),

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 pub struct Args {
     /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
-    /// The update: its file name (2026-11-26T10-20-00Z.yaml), its time, or 10:20 (site time zone).
+    /// The update: its file name (2026-11-26T10-20-00Z.yaml), its time, or 10:20 (the incident's update at that time of day in the site time zone, any day).
     update: String,
     /// The corrected public message (Markdown); it replaces the message and its translations.
     #[arg(long, required_unless_present = "message_file")]

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 pub struct Args {
     /// The incident id (its folder name), or any part of it that names one incident.
     id: String,
-    /// The update: its file name (2026-11-26T10-20-00Z.yaml), its time, or 10:20 (site time zone).
+    /// The update: its file name (2026-11-26T10-20-00Z.yaml), its time, or 10:20 (the incident's update at that time of day in the site time zone, any day).
     update: String,
     /// Why, shown on every output with "Part of this update was removed": say
     /// what kind of text it was, never the text.

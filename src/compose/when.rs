@@ -17,7 +17,7 @@ pub struct ParseTimeError(String);
 
 /// A bare clock time (`10:05`, `10:05:30`): nothing else, because jiff
 /// would also take the time out of a naive date-time.
-fn clock_time(text: &str) -> Option<Time> {
+pub fn clock_time(text: &str) -> Option<Time> {
     if !text.bytes().all(|b| b.is_ascii_digit() || b == b':') {
         return None;
     }
