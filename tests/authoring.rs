@@ -2797,3 +2797,46 @@ fn a_clock_time_names_the_incidents_own_update_on_any_day() {
         "{err}"
     );
 }
+
+/// A retired component is kept for the history of past incidents: declaring
+/// a new incident on it is refused, and the site builds no feed for it (its
+/// feed would link to a component page that is not built).
+#[test]
+fn a_retired_component_takes_no_new_incident_and_gets_no_feed() {
+    let scene = Scene::new();
+    let config = scene.read("incidentkit.yaml").replace(
+        "    group: product\n\n",
+        "    group: product\n  - id: legacy\n    name: Legacy portal\n    retired: true\n\n",
+    );
+    fs::write(scene.root.join("incidentkit.yaml"), config).unwrap();
+    let err = scene.refused(
+        T0,
+        &[
+            "declare",
+            "--title",
+            "Legacy portal slow",
+            "--severity",
+            "sev4",
+            "--component",
+            "legacy",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("--component `legacy` is retired (`retired: true` in incidentkit.yaml): it is kept for the history of past incidents, not for new ones; name a current component (website, api)"),
+        "{err}"
+    );
+    one_line(&err);
+
+    scene.declare();
+    let site = scene.root.join("site");
+    let built = scene.run(T0, &["build", "--out", site.to_str().unwrap()]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert!(site.join("components/website.atom").is_file());
+    assert!(site.join("components/website.html").is_file());
+    assert!(!site.join("components/legacy.html").exists());
+    assert!(
+        !site.join("components/legacy.atom").exists(),
+        "a feed that links to a missing page"
+    );
+}

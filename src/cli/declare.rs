@@ -91,6 +91,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         .iter()
         .map(|c| authoring::component_arg(c))
         .collect::<Result<Vec<_>, _>>()?;
+    refuse_retired(repo, parsed.iter().map(|(c, _)| c.as_str()))?;
     let date = at.strftime("%Y-%m-%d").to_string();
     let id = slug::unique_id(&date, &args.title, |id| {
         session.root.join(crate::paths::incident_dir(id)).exists()
@@ -124,6 +125,30 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A retired component is kept so past incidents keep its name; a new
+/// incident on it would show on the page a component the page no longer lists.
+fn refuse_retired<'a>(
+    repo: &Repository,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<(), CliError> {
+    let components = &repo.config.components;
+    for id in ids {
+        if components.iter().any(|c| c.id == id && c.retired) {
+            let current: Vec<&str> = components
+                .iter()
+                .filter(|c| !c.retired)
+                .map(|c| c.id.as_str())
+                .collect();
+            return Err(CliError::Usage(format!(
+                "--component `{id}` is retired (`retired: true` in {}): it is kept for the history of past incidents, not for new ones; name a current component ({}), or remove `retired: true` if it is back in service",
+                crate::repo::CONFIG_FILE,
+                current.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The declaration: title, severity, components and roles as given, the

@@ -46,7 +46,15 @@ pub fn files(
     let rss = templates.render("feed/history.rss.xml", context)?;
     put(sink, "history.rss", crate::text::xml_chars(&rss).as_bytes())?;
     // One feed per component: the updates of every incident that touched it.
-    view.config.components.par_iter().try_for_each(|c| {
+    // A retired component has no page for its feed to link to, and nothing
+    // new to say.
+    let current: Vec<_> = view
+        .config
+        .components
+        .iter()
+        .filter(|c| !c.retired)
+        .collect();
+    current.par_iter().try_for_each(|c| {
         let feed = Feed {
             title: format!("{}: {site} status history", c.name),
             id: format!("urn:incidentkit:{site}:component:{}", c.id),
