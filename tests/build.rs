@@ -1210,3 +1210,41 @@ fn every_page_template_can_read_an_incidents_updates() {
         );
     }
 }
+
+/// Internal documents written into the git work tree where git does not
+/// ignore them would be committed by the next `git add -A`: refused, with
+/// the .gitignore line to add; an ignored folder is fine.
+#[test]
+fn internal_documents_in_the_work_tree_must_be_ignored_by_git() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_example(&repo);
+    crate::support::git(&repo, &["init", "-q"]);
+    let repo = repo.canonicalize().unwrap();
+    let build = |internal: &Path| {
+        let mut cmd = incident(&repo);
+        cmd.arg("build")
+            .arg("--out")
+            .arg(tmp.path().join("site"))
+            .arg("--internal-out")
+            .arg(internal);
+        cmd.assert()
+    };
+    let internal = repo.join("internal");
+    build(&internal)
+        .code(2)
+        .stderr(predicates::str::contains(format!(
+            "refusing --internal-out {}: it lies in the git work tree {} and git does not ignore it, so `git add -A` would commit the post-mortem drafts and internal updates written there; add the line `/internal/` to {}",
+            internal.display(),
+            repo.display(),
+            repo.join(".gitignore").display()
+        )));
+    assert!(!internal.exists(), "nothing was written");
+
+    // The line `incident init` writes covers its folder before it exists.
+    fs::write(repo.join(".gitignore"), "/site-internal/\n/internal/\n").unwrap();
+    build(&repo.join("site-internal")).success();
+    build(&internal).success();
+    // Outside the work tree, git has no say.
+    build(&tmp.path().join("private")).success();
+}

@@ -58,6 +58,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     };
     if let Some(internal) = &internal {
         public.refuse_overlap(internal)?;
+        internal.refuse_unignored(&root)?;
     }
     let (source, files, now, _exported) = source(&root, args.as_of.as_deref())?;
     // The site alone needs only what it may publish (`Keep::Public`).

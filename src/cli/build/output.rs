@@ -87,6 +87,33 @@ impl Target {
         Ok(())
     }
 
+    /// Internal documents in the git work tree must be ignored by git, or
+    /// the next `git add -A` commits post-mortem drafts and internal notes.
+    pub fn refuse_unignored(&self, root: &Path) -> Result<(), CliError> {
+        let Ok(repo) = git2::Repository::discover(root) else {
+            return Ok(());
+        };
+        let Some(workdir) = repo.workdir().and_then(|w| w.canonicalize().ok()) else {
+            return Ok(());
+        };
+        let Ok(inside) = self.path.strip_prefix(&workdir) else {
+            return Ok(());
+        };
+        let rel = inside.to_string_lossy().replace('\\', "/");
+        // The trailing slash asks about the folder, so `/site-internal/`
+        // matches before the first build has made it.
+        if repo.is_path_ignored(format!("{rel}/")).unwrap_or(false) {
+            return Ok(());
+        }
+        Err(CliError::Usage(format!(
+            "refusing {} {}: it lies in the git work tree {} and git does not ignore it, so `git add -A` would commit the post-mortem drafts and internal updates written there; add the line `/{rel}/` to {}, or choose a folder outside the work tree",
+            self.flag,
+            self.path.display(),
+            workdir.display(),
+            workdir.join(".gitignore").display(),
+        )))
+    }
+
     /// A staging folder beside the target, after removing what builds
     /// killed mid-way left behind: the output kept from the build before
     /// when there is one (its pages are written over), else a new folder.
