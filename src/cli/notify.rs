@@ -157,7 +157,11 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     if !problems.is_empty() {
         return Err(CliError::Usage(format!(
             "incidentkit.yaml: {}",
-            problems.join("; ")
+            problems
+                .iter()
+                .map(|p| format!("{} ({})", p.message, p.hint))
+                .collect::<Vec<_>>()
+                .join("; ")
         )));
     }
     let secrets = Secrets::from_env(&repo.config.notify);

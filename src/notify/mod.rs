@@ -90,23 +90,50 @@ fn audience(target: &NotifyTarget) -> Audience {
     }
 }
 
+/// A configuration mistake `notify` cannot work around: where it is in
+/// incidentkit.yaml (a JSON pointer), what it is, and what to do.
+pub struct TargetProblem {
+    pub pointer: String,
+    pub message: String,
+    pub hint: String,
+}
+
 /// The configuration mistakes `notify` cannot work around, each naming
-/// the target and what to do.
-pub fn check_targets(config: &Config) -> Vec<String> {
+/// the target and what to do; `validate` reports the same ones, so a pull
+/// request fails where `notify` would after the merge.
+pub fn check_targets(config: &Config) -> Vec<TargetProblem> {
     let mut problems = Vec::new();
     let mut names = BTreeSet::new();
-    for t in &config.notify {
+    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
+    for (i, t) in config.notify.iter().enumerate() {
         let name = &t.name;
+        let mut problem = |pointer: String, message: String, hint: String| {
+            problems.push(TargetProblem {
+                pointer,
+                message,
+                hint,
+            });
+        };
         if !names.insert(name.as_str()) {
-            problems.push(format!(
-                "two notify targets are named `{name}`: give each its own name"
-            ));
+            problem(
+                format!("/notify/{i}/name"),
+                format!("two notify targets are named `{name}`"),
+                "give each its own name: the ledger records deliveries by it".to_string(),
+            );
         }
-        for c in &t.components {
+        for (j, c) in t.components.iter().enumerate() {
             if config.component(c).is_none() {
-                problems.push(format!(
-                    "notify target `{name}` names component `{c}`, which is not in components:"
-                ));
+                let hint = match crate::check::suggest::did_you_mean(c, &known) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("components in incidentkit.yaml: {}", known.join(", ")),
+                };
+                problem(
+                    format!("/notify/{i}/components/{j}"),
+                    format!(
+                        "notify target `{name}` names component `{c}`, which is not in components:"
+                    ),
+                    hint,
+                );
             }
         }
         let needs: &[(&str, bool)] = match t.kind {
@@ -119,16 +146,24 @@ pub fn check_targets(config: &Config) -> Vec<String> {
         };
         for (field, present) in needs {
             if !present {
-                problems.push(format!(
-                    "notify target `{name}` (type {}) needs `{field}`",
-                    t.kind.as_str()
-                ));
+                problem(
+                    format!("/notify/{i}"),
+                    format!(
+                        "notify target `{name}` (type {}) needs `{field}`",
+                        t.kind.as_str()
+                    ),
+                    format!("add `{field}:` to it"),
+                );
             }
         }
         if t.kind == TargetKind::Webhook && t.audience != TargetAudience::External {
-            problems.push(format!(
-                "notify target `{name}`: a webhook sends Statuspage's public notifications; set `audience: external`"
-            ));
+            problem(
+                format!("/notify/{i}/audience"),
+                format!(
+                    "notify target `{name}`: a webhook sends Statuspage's public notifications"
+                ),
+                "set `audience: external`".to_string(),
+            );
         }
     }
     problems

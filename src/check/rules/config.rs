@@ -55,6 +55,15 @@ pub fn check(config: &Config, file: &str, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // What `incident notify` would refuse after the merge.
+    for problem in crate::notify::check_targets(config) {
+        out.push(
+            CONFIG_NOTIFY_TARGET
+                .diag(file, problem.message)
+                .at(problem.pointer)
+                .hint(problem.hint),
+        );
+    }
     if let Some(tz) = &config.site.timezone
         && jiff::tz::db().get(tz).is_err()
     {

@@ -187,6 +187,7 @@ rules! {
     LAYOUT_UPDATE_NAME = "layout/update-name", Error, "an update file not named after its `at` time";
     CONFIG_DUPLICATE_ID = "config/duplicate-id", Error, "two components or groups share an id";
     CONFIG_UNKNOWN_GROUP = "config/unknown-group", Error, "a component names a group that does not exist";
+    CONFIG_NOTIFY_TARGET = "config/notify-target", Error, "a notify target `incident notify` cannot use: an unknown component, a name used twice, a missing field";
     CONFIG_TIMEZONE = "config/timezone", Error, "the site time zone is not an IANA time zone";
     CONFIG_UNKNOWN_LANGUAGE = "config/unknown-language", Error, "a language of the site with no built-in locale and no `templates/locale/<lang>.yaml`";
     CONFIG_UNKNOWN_RULE = "config/unknown-rule", Error, "`rules:` names a rule that does not exist or cannot be configured";

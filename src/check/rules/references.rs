@@ -6,8 +6,18 @@ use crate::check::suggest::did_you_mean;
 pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>) {
     let (incident, files, config) = (s.incident, s.files, practice.config);
     let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
+    // In an incident already over, an unknown id is one the configuration
+    // renamed or removed, not a typo: its published updates must not change.
+    let over = incident
+        .updates
+        .iter()
+        .max_by_key(|u| u.at)
+        .is_some_and(|u| u.status.is_final());
     let unknown = |id: &str, file: &str| {
         let hint = match did_you_mean(id, &known) {
+            _ if over => format!(
+                "component ids are permanent: published updates keep `{id}`; to rename it, change its `name:` in incidentkit.yaml and keep the id, or list `{id}` again with `retired: true` beside the new component"
+            ),
             Some(near) => format!("did you mean `{near}`?"),
             None => format!(
                 "components in incidentkit.yaml: {}; a component taken off the page stays listed with `retired: true`, so its history keeps its name",
