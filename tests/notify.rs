@@ -796,34 +796,10 @@ fn email_reaches_a_real_smtp_server_with_text_and_html() {
         .arg(&maildir)
         .spawn()
         .unwrap();
-    let repo = tmp.path().join("repo");
-    fs::create_dir_all(&repo).unwrap();
-    write(&repo, "incidentkit.yaml", &CONFIG.replace(
-        "notify:\n",
-        "notify:\n  - {name: customers, type: email, to: [status-updates@example.com], from: status@example.com, smtp_url_env: T_SMTP_URL, audience: external, components: [checkout], unsubscribe: \"https://acme.example/unsubscribe\"}\n",
-    ));
-    git(&repo, &["init", "-q"]);
+    let repo = email_repository(tmp.path());
     let r = Receiver::start();
     let smtp = format!("smtp://user:{SECRET_TOKEN}@127.0.0.1:{port}");
-    let run = |args: &[&str]| {
-        let out = crate::support::cmd()
-            .current_dir(&repo)
-            .env("SOURCE_DATE_EPOCH", NOON)
-            .env("T_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
-            .env("T_SLACK_URL", r.url("slack"))
-            .env("T_TEAMS_URL", r.url("teams"))
-            .env("T_DISCORD_URL", r.url("discord"))
-            .env("T_HOOK_URL", r.url("hook"))
-            .env("T_HOOK_SECRET", SIGNING_SECRET)
-            .args(["notify", "--max-wait", "0s"])
-            .args(args)
-            .output()
-            .unwrap();
-        for s in [&out.stdout, &out.stderr] {
-            assert!(!String::from_utf8_lossy(s).contains(SECRET_TOKEN));
-        }
-        out
-    };
+    let run = |args: &[&str]| notify_through(&repo, &r, &format!("smtp://127.0.0.1:{port}"), args);
     // Wait for the server.
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -855,22 +831,8 @@ fn email_reaches_a_real_smtp_server_with_text_and_html() {
     server.kill().unwrap();
     server.wait().unwrap();
     add_incident(&repo, "2026-11-27-checkout-again", "sev1");
-    let refused = crate::support::cmd()
-        .current_dir(&repo)
-        .env("SOURCE_DATE_EPOCH", NOON)
-        .env("T_SMTP_URL", &smtp)
-        .env("T_SLACK_URL", r.url("slack"))
-        .env("T_TEAMS_URL", r.url("teams"))
-        .env("T_DISCORD_URL", r.url("discord"))
-        .env("T_HOOK_URL", r.url("hook"))
-        .env("T_HOOK_SECRET", SIGNING_SECRET)
-        .args(["notify", "--max-wait", "0s", "--timeout", "2s"])
-        .output()
-        .unwrap();
+    let refused = notify_through(&repo, &r, &smtp, &["--timeout", "2s"]);
     assert_eq!(refused.status.code(), Some(1), "{refused:?}");
-    for s in [&refused.stdout, &refused.stderr] {
-        assert!(!String::from_utf8_lossy(s).contains(SECRET_TOKEN));
-    }
     assert!(
         stdout(&refused).contains("2 failed"),
         "{}",
@@ -908,6 +870,41 @@ fn the_page_has_a_subscribe_section_with_the_feeds_and_the_invite_link() {
         ),
         "{section}"
     );
+}
+
+/// A repository in `tmp` whose targets are the chat and webhook ones and an
+/// email target `customers`, through the server in `T_SMTP_URL`.
+fn email_repository(tmp: &Path) -> PathBuf {
+    let repo = tmp.join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    write(&repo, "incidentkit.yaml", &CONFIG.replace(
+        "notify:\n",
+        "notify:\n  - {name: customers, type: email, to: [status-updates@example.com], from: status@example.com, smtp_url_env: T_SMTP_URL, audience: external, components: [checkout], unsubscribe: \"https://acme.example/unsubscribe\"}\n",
+    ));
+    git(&repo, &["init", "-q"]);
+    repo
+}
+
+/// `incident notify ARGS` with `smtp` as the email target's server; no
+/// secret is ever printed.
+fn notify_through(repo: &Path, r: &Receiver, smtp: &str, args: &[&str]) -> std::process::Output {
+    let out = crate::support::cmd()
+        .current_dir(repo)
+        .env("SOURCE_DATE_EPOCH", NOON)
+        .env("T_SMTP_URL", smtp)
+        .env("T_SLACK_URL", r.url("slack"))
+        .env("T_TEAMS_URL", r.url("teams"))
+        .env("T_DISCORD_URL", r.url("discord"))
+        .env("T_HOOK_URL", r.url("hook"))
+        .env("T_HOOK_SECRET", SIGNING_SECRET)
+        .args(["notify", "--max-wait", "0s"])
+        .args(args)
+        .output()
+        .unwrap();
+    for s in [&out.stdout, &out.stderr] {
+        assert!(!String::from_utf8_lossy(s).contains(SECRET_TOKEN));
+    }
+    out
 }
 
 /// An SMTP server that takes the whole message, then drops the connection
@@ -950,28 +947,16 @@ fn smtp_dropping_after_data() -> (u16, Arc<Mutex<usize>>) {
 #[test]
 fn an_email_whose_answer_never_came_is_uncertain_and_not_sent_again() {
     let tmp = TempDir::new().unwrap();
-    let repo = tmp.path().join("repo");
-    fs::create_dir_all(&repo).unwrap();
-    write(&repo, "incidentkit.yaml", &CONFIG.replace(
-        "notify:\n",
-        "notify:\n  - {name: customers, type: email, to: [status-updates@example.com], from: status@example.com, smtp_url_env: T_SMTP_URL, audience: external}\n",
-    ));
-    git(&repo, &["init", "-q"]);
+    let repo = email_repository(tmp.path());
     let r = Receiver::start();
     let (port, taken) = smtp_dropping_after_data();
     let run = || {
-        crate::support::cmd()
-            .current_dir(&repo)
-            .env("SOURCE_DATE_EPOCH", NOON)
-            .env("T_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
-            .env("T_SLACK_URL", r.url("slack"))
-            .env("T_TEAMS_URL", r.url("teams"))
-            .env("T_DISCORD_URL", r.url("discord"))
-            .env("T_HOOK_URL", r.url("hook"))
-            .env("T_HOOK_SECRET", SIGNING_SECRET)
-            .args(["notify", "--max-wait", "0s", "--timeout", "15s"])
-            .output()
-            .unwrap()
+        notify_through(
+            &repo,
+            &r,
+            &format!("smtp://127.0.0.1:{port}"),
+            &["--timeout", "15s"],
+        )
     };
     assert!(run().status.success());
     add_incident(&repo, "2026-11-26-checkout-fails", "sev1");
