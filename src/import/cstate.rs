@@ -220,30 +220,8 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
     };
 
     let issues_dir = site_dir.join("content/issues");
-    let paths = issue_paths(&issues_dir)?;
-    let mut incidents = Vec::new();
-    let mut files_read = 1;
-    for path in paths {
-        let Some(name) = issue_name(&path) else {
-            continue;
-        };
-        files_read += 1;
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| ImportError::new(&file, format!("cannot read it: {e}")))?;
-        let mut lookup = |affected: &str, report: &mut Report| -> Option<String> {
-            components.resolve(&file, &name, affected, report)
-        };
-        report.about = About::Incident(name.clone(), None);
-        incidents.push(issue(
-            &file,
-            &name,
-            &text,
-            &mut lookup,
-            &mut clock,
-            &mut report,
-        )?);
-    }
+    let incidents = issues(&issues_dir, &mut components, &mut clock, &mut report)?;
+    let files_read = 1 + incidents.len();
     report.about = About::Import;
     if clock.naive {
         match &site.timezone {
@@ -272,6 +250,30 @@ pub fn read(site_dir: &Path) -> Result<Import, ImportError> {
         report,
         files_read,
     })
+}
+
+/// Every issue of the site, each with its notes tied to it.
+fn issues(
+    issues_dir: &Path,
+    components: &mut Components,
+    clock: &mut Clock,
+    report: &mut Report,
+) -> Result<Vec<IncidentIn>, ImportError> {
+    let mut incidents = Vec::new();
+    for path in issue_paths(issues_dir)? {
+        let Some(name) = issue_name(&path) else {
+            continue;
+        };
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ImportError::new(&file, format!("cannot read it: {e}")))?;
+        let mut lookup = |affected: &str, report: &mut Report| -> Option<String> {
+            components.resolve(&file, &name, affected, report)
+        };
+        report.about = About::Incident(name.clone(), None);
+        incidents.push(issue(&file, &name, &text, &mut lookup, clock, report)?);
+    }
+    Ok(incidents)
 }
 
 /// The file name of an issue's Markdown file; `None` for any other file
