@@ -7,7 +7,14 @@ use serde_json::Value;
 use std::fs;
 use std::path::Path;
 
-const KINDS: [&str; 4] = ["config", "incident", "update", "postmortem"];
+const KINDS: [&str; 6] = [
+    "config",
+    "incident",
+    "update",
+    "postmortem",
+    "correction",
+    "redaction",
+];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,7 +42,13 @@ fn schemas_have_stable_ids_and_the_schemastore_entries_name_them() {
         assert_eq!(schema["$id"], id.as_str(), "{kind}");
         let entry = entries.iter().find(|e| e["url"] == id.as_str());
         let entry = entry.unwrap_or_else(|| panic!("no SchemaStore entry for {id}"));
-        assert!(!entry["fileMatch"].as_array().unwrap().is_empty());
+        // Only names the tool reads (it reads no `incidentkit.yml`).
+        let patterns = entry["fileMatch"].as_array().unwrap();
+        assert!(!patterns.is_empty());
+        assert!(
+            patterns.iter().all(|p| p.as_str().unwrap().ends_with(".yaml")),
+            "{entry}"
+        );
     }
 }
 
