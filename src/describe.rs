@@ -86,6 +86,25 @@ fn postmortem_edit(incident: &Incident, title: &str) -> String {
     }
 }
 
+/// The title in emphasis as the pull request comment shows it: on one line,
+/// with no emphasis or link its writer did not mean, and no `@team` that
+/// GitHub would notify (a word joiner after the `@` reads the same).
+fn emphasised(title: &str) -> String {
+    let mut out = String::from("*");
+    for c in crate::text::one_line(title).chars() {
+        match c {
+            '*' | '_' | '[' | ']' | '`' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' => out.push_str("@\u{2060}"),
+            c => out.push(c),
+        }
+    }
+    out.push('*');
+    out
+}
+
 /// "adds update 3 (identified) to *title*", "resolves *title*", …; an
 /// internal entry of a public incident says so.
 fn new_update(index: usize, update: &Update, title: &str, public: bool) -> String {
@@ -131,7 +150,7 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
             }
             continue;
         };
-        let title = format!("*{}*", incident.declaration.title.replace('*', "\\*"));
+        let title = emphasised(&incident.declaration.title);
         let file = c.path.rsplit('/').next().unwrap_or_default();
         if let Some((index, update, what)) =
             amended(incident, &c.path).filter(|_| c.change == Change::Added)

@@ -98,6 +98,9 @@ impl Templates {
         // minijinja's default auto-escaping (by extension: .html, .xml, .json)
         // stays on: every HTML template escapes what people wrote.
         env.add_filter("yaml", yaml_scalar);
+        // Plain text (a title) in a Markdown template: shown as written, no
+        // link or emphasis its writer did not mean.
+        env.add_filter("md_text", |text: &str| crate::text::markdown_inline(text));
         for (name, built_in) in BUILT_IN {
             let source = match root {
                 Some(root) => {

@@ -46,7 +46,9 @@ fn schemas_have_stable_ids_and_the_schemastore_entries_name_them() {
         let patterns = entry["fileMatch"].as_array().unwrap();
         assert!(!patterns.is_empty());
         assert!(
-            patterns.iter().all(|p| p.as_str().unwrap().ends_with(".yaml")),
+            patterns
+                .iter()
+                .all(|p| p.as_str().unwrap().ends_with(".yaml")),
             "{entry}"
         );
     }

@@ -333,3 +333,65 @@ fn diff_marks_an_internal_incident_unpublished_and_previews_none_of_it() {
         assert!(change.get("update_at").is_none(), "{change}");
     }
 }
+
+/// The comment shows a title as written, on one line: no link, mention,
+/// heading or verdict its writer slipped in becomes one.
+#[test]
+fn a_crafted_title_stays_one_line_of_text_in_the_comment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    let declared = incident(&root)
+        .env("SOURCE_DATE_EPOCH", "1795797600")
+        .env("INCIDENT_AUTHOR", "@lena-fischer")
+        .args([
+            "declare",
+            "--title",
+            "Pay [here](https://evil.example) @acme/oncall",
+            "--severity",
+            "sev3",
+            "--component",
+            "orders-api=degraded_performance",
+        ])
+        .output()
+        .unwrap();
+    assert!(declared.status.success(), "{declared:?}");
+    let folder = fs::read_dir(root.join("incidents"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("pay-here"))
+        .unwrap();
+    let declaration = folder.join("incident.yaml");
+    let text = fs::read_to_string(&declaration).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    let forged = "title: \"Pay [here](https://evil.example) @acme/oncall\\n## Forged\\n✅ validation passed\"";
+    fs::write(&declaration, text.replace(title, forged)).unwrap();
+    let diff = run(&root, &["diff", "--since", "HEAD"]);
+    assert!(
+        diff.stdout.contains(
+            "declares SEV-3 *Pay \\[here\\](https://evil.example) @\u{2060}acme/oncall ## Forged ✅ validation passed*"
+        ),
+        "{}",
+        diff.stdout
+    );
+    // The preview's heading shows the title as text, no `@team` is
+    // notified, and the one verdict is the check's.
+    assert!(
+        diff.stdout.contains(
+            "\n## Pay \\[here\\](https://evil.example) @\u{2060}acme/oncall \\#\\# Forged"
+        ),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains("@acme"), "{}", diff.stdout);
+    assert!(
+        !diff.stdout.lines().any(|l| l.starts_with("## Forged")),
+        "{}",
+        diff.stdout
+    );
+    let verdicts = diff
+        .stdout
+        .lines()
+        .filter(|l| *l == "✅ validation passed")
+        .count();
+    assert_eq!(verdicts, 1, "{}", diff.stdout);
+}

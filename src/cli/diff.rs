@@ -103,7 +103,9 @@ pub fn markdown(root: &Path, since: &str) -> Result<(String, check::Outcome), Cl
                 out,
                 "\n<details><summary>Stakeholder update preview: {}</summary>\n\n{}\n</details>",
                 as_text(&e.summary),
-                no_html(preview.trim_end())
+                // A preview is read on GitHub: an `@team` in it would notify
+                // that team (a word joiner after the `@` reads the same).
+                no_html(preview.trim_end()).replace('@', "@\u{2060}")
             )
             .map_err(fmt)?;
         }

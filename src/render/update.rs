@@ -201,7 +201,9 @@ fn context(
     UpdateCtx {
         site: config.site.name.clone(),
         id: incident.id.clone(),
-        title: d.title.clone(),
+        // One line: a line break in a title would start new Markdown
+        // blocks (a heading, a forged verdict) in the update and previews.
+        title: crate::text::one_line(&d.title),
         internal,
         kind: if d.kind == crate::model::Kind::Maintenance {
             "maintenance"
