@@ -1769,6 +1769,13 @@ fn a_mistyped_word_gets_a_did_you_mean_of_the_incidents_kind() {
         err,
         "error: --status `investigatng` is not one of: investigating, identified, monitoring, resolved; did you mean `investigating`?\n"
     );
+    // Case aside: what was meant is found.
+    let err = scene.refused(
+        "2026-11-26T10:05:00Z",
+        &["update", ID, "--severity", "SEV1", "--message", "x"],
+        2,
+    );
+    assert!(err.ends_with("did you mean `sev1`?\n"), "{err}");
     // A maintenance word on an incident is not offered.
     let err = scene.refused(
         "2026-11-26T10:05:00Z",

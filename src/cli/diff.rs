@@ -40,7 +40,14 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    write!(out, "{}", markdown(&root, &args.since)?.0)?;
+    let text = markdown(&root, &args.since)?.0;
+    // On a terminal, an escape sequence in a previewed message would
+    // recolour or clear the screen (as in `render`).
+    if std::io::IsTerminal::is_terminal(&out) {
+        write!(out, "{}", crate::text::terminal(&text))?;
+    } else {
+        write!(out, "{text}")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -23,7 +23,7 @@ pub struct Args {
 enum What {
     /// A stakeholder update: Time, Current Status, Impact, Next Update ETA.
     Update {
-        /// The incident id (its folder name).
+        /// The incident id (its folder name), or any part of it that names one incident.
         id: String,
         #[arg(long, value_enum, default_value = "external")]
         audience: Audience,
@@ -35,12 +35,14 @@ enum What {
     },
     /// The blameless internal post-mortem.
     Postmortem {
+        /// The incident id (its folder name), or any part of it that names one incident.
         id: String,
         #[arg(long, value_enum, default_value = "md")]
         format: DocFormat,
     },
     /// The five-part customer-facing report.
     Report {
+        /// The incident id (its folder name), or any part of it that names one incident.
         id: String,
         #[arg(long, value_enum, default_value = "md")]
         format: DocFormat,
