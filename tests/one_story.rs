@@ -196,6 +196,7 @@ fn every_output_agrees(dir: &Path, github: &GithubStandIn) {
         .filter(|(_, n)| *n > 0)
         .collect();
     assert_eq!(counted, by_peak, "stats by severity");
+    list_agrees(dir, &repo);
     let creates: Vec<&Value> = plan["steps"]
         .as_array()
         .unwrap_or_else(|| panic!("no steps in the plan: {plan}"))
@@ -326,6 +327,37 @@ fn public_outputs_agree(
         assert!(
             report.contains(&format!("({lasted})")),
             "{id}: report\n{report}"
+        );
+    }
+}
+
+/// `list` gives each incident's severity in force and its peak, and its
+/// table shows the peak of a resolved incident, as stats and the labels do.
+fn list_agrees(dir: &Path, repo: &Repository) {
+    let rows: Value = serde_json::from_str(&stdout(dir, &["list", "--format", "json"])).unwrap();
+    let table = stdout(dir, &["list"]);
+    for row in rows.as_array().unwrap() {
+        let id = row["id"].as_str().unwrap();
+        let facts = repo
+            .incidents
+            .iter()
+            .find(|i| i.id == id)
+            .unwrap()
+            .facts(View::Internal, now());
+        let name = |s: Option<incidentkit::model::Severity>| s.map(|s| s.as_str().to_string());
+        let field = |key: &str| row[key].as_str().map(str::to_string);
+        assert_eq!(field("severity"), name(facts.state.severity), "{id}");
+        assert_eq!(field("peak_severity"), name(facts.peak_severity), "{id}");
+        let shown = if facts.state.resolved_at.is_some() {
+            facts.peak_severity
+        } else {
+            facts.state.severity
+        };
+        let line = table.lines().find(|l| l.starts_with(id)).unwrap();
+        assert_eq!(
+            line.split_whitespace().nth(1).map(str::to_string),
+            Some(name(shown).unwrap_or_else(|| "-".into())),
+            "{line}"
         );
     }
 }
@@ -583,6 +615,10 @@ fn a_sev1_downgraded_before_resolving_keeps_the_sev1_policy_everywhere() {
     assert_eq!(stats["by_severity"][0]["count"], 1);
     assert_eq!(stats["all"]["resolve"]["median"], 40.0);
     assert!(rendered.contains("lasted 40m from the start"), "{rendered}");
+    // The list says how severe it was, as the post-mortem and stats do.
+    let listed = stdout_at(&dir, "2026-11-26T11:00:00Z", &["list"]);
+    let row = listed.lines().find(|l| l.starts_with(id)).unwrap();
+    assert_eq!(row.split_whitespace().nth(1), Some("sev1"), "{listed}");
 
     // Published without the report: validate requires it.
     let text = fs::read_to_string(&pm_path).unwrap();

@@ -34,7 +34,11 @@ struct Row<'a> {
     title: &'a str,
     kind: Kind,
     visibility: Visibility,
+    /// The severity in force (the last stated, for a resolved incident).
     severity: Option<&'static str>,
+    /// The highest severity stated, what the page, stats, the post-mortem
+    /// and the GitHub label call how severe it was.
+    peak_severity: Option<&'static str>,
     status: Option<&'static str>,
     phase: &'static str,
     declared_at: Timestamp,
@@ -77,7 +81,8 @@ fn line<'a>(id: &'a str, glanced: &'a Glanced, config: &Config, now: Timestamp) 
 }
 
 fn row<'a>(incident: &'a Incident, config: &Config, now: Timestamp) -> Row<'a> {
-    let state = incident.current();
+    let facts = incident.facts(crate::model::View::Internal, now);
+    let state = &facts.state;
     // The same due time as the cadence/overdue rule: the promise, or the
     // cadence of the severity in force when nothing was promised.
     let due = incident.next_update_due(config);
@@ -90,10 +95,11 @@ fn row<'a>(incident: &'a Incident, config: &Config, now: Timestamp) -> Row<'a> {
         kind: incident.declaration.kind,
         visibility: incident.declaration.visibility,
         severity: state.severity.map(|s| s.as_str()),
+        peak_severity: facts.peak_severity.map(|s| s.as_str()),
         // A maintenance's schedule fills in what its entries have not said,
         // as on the page.
         status: incident
-            .schedule(&incident.facts(crate::model::View::Internal, now), now)
+            .schedule(&facts, now)
             .status(state.status)
             .map(|s| s.as_str()),
         phase: incident.phase(config).as_str(),
@@ -196,7 +202,13 @@ fn table(
             out,
             "{:width$}  {:5} {:14} {:9} {:9} {next}",
             r.id,
-            r.severity.unwrap_or("-"),
+            // Once resolved, how severe it was, as everywhere else.
+            if r.resolved_at.is_some() {
+                r.peak_severity
+            } else {
+                r.severity
+            }
+            .unwrap_or("-"),
             r.status.unwrap_or("declared"),
             age,
             r.phase
