@@ -511,3 +511,47 @@ fn the_action_turns_a_fast_lane_verdict_into_an_output_not_a_failed_step() {
     let other = action_with_exit(3, "pr", "comment --pr 7");
     assert_eq!((other.code, other.outputs.trim()), (3, ""));
 }
+
+/// With `command: diff` the preview of a pull request's text reaches the
+/// log: a line of it must not be read as a workflow command.
+#[cfg(unix)]
+#[test]
+fn the_action_pauses_workflow_commands_around_what_diff_prints() {
+    let tmp = TempDir::new().unwrap();
+    let repo = tmp.path();
+    crate::support::copy_example(repo);
+    crate::support::git(repo, &["init", "-q", "-b", "main"]);
+    crate::support::commit_all(repo, "base");
+    // 2026-11-27T16:40:00Z, on the open e-mail incident.
+    let now = "1795797600";
+    incident()
+        .current_dir(repo)
+        .env("SOURCE_DATE_EPOCH", now)
+        .args(["update", "2026-11-27-order-emails-delayed"])
+        .args(["--message", "Mail is back.\n::error file=x::pwned\n"])
+        .assert()
+        .success();
+    let run = action(repo, "diff", "--since HEAD", now);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("::stop-commands::"))
+        .unwrap_or_else(|| panic!("no pause:\n{}", run.stdout));
+    let token = lines[start].trim_start_matches("::stop-commands::");
+    assert!(token.len() >= 32, "a random token: {token}");
+    assert!(!run.stdout[..run.stdout.find(lines[start]).unwrap()].contains("pwned"));
+    let end = lines
+        .iter()
+        .position(|l| *l == format!("::{token}::"))
+        .unwrap_or_else(|| panic!("the pause never ends:\n{}", run.stdout));
+    let pwned = lines
+        .iter()
+        .position(|l| l.contains("::error file=x::pwned"));
+    assert!(
+        pwned.is_some_and(|at| start < at && at < end),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(end, lines.len() - 1, "{}", run.stdout);
+}

@@ -93,7 +93,14 @@ case $command in
     summary_diff "$(option_value --changed-since)"
     ;;
   diff)
+    # The preview is a pull request's text: a line of it such as
+    # `::error file=x::…` would be a workflow command. Between
+    # `::stop-commands::TOKEN` and `::TOKEN::` the runner reads none; the
+    # token is random, so the text cannot end the pause itself.
+    token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    echo "::stop-commands::$token"
     "$incident" diff ${args[@]+"${args[@]}"} || status=$?
+    echo "::$token::"
     if [[ $status -eq 0 ]]; then
       summary_diff "$(option_value --since)"
     fi
