@@ -33,6 +33,13 @@ fn update_at<'a>(incident: &'a Incident, path: &str) -> Option<(usize, &'a Updat
         .find(|(_, u)| update_file_name(u.at) == name)
 }
 
+/// The published update `c` changes, when it changes its exemptions alone.
+fn exemptions_only<'a>(incident: &'a Incident, c: &Changed) -> Option<(usize, &'a Update)> {
+    let text = std::str::from_utf8(c.base.as_deref()?).ok()?;
+    let before: Update = serde_json::from_value(crate::repo::yaml::parse(text).ok()?).ok()?;
+    update_at(incident, &c.path).filter(|(_, after)| before.same_but_exemptions(after))
+}
+
 /// The update the correction or redaction record at `path` amends, and
 /// what it does to it ("corrects the public message of"); `None` for any
 /// other file.
@@ -185,6 +192,13 @@ pub fn describe(after: &Repository, changes: &[Changed]) -> Vec<Entry> {
             }
             (Change::Modified, _) if redacted.contains(&c.path) => {
                 continue;
+            }
+            (Change::Modified, _) if let Some((index, update)) = exemptions_only(incident, c) => {
+                format!(
+                    "records an exemption on update {} ({}) of {title}: nothing published changes",
+                    index + 1,
+                    update.status
+                )
             }
             (Change::Deleted, _) => format!("deletes `{}`", c.path),
             _ => format!("changes `{}`", c.path),

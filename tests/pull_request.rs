@@ -122,6 +122,41 @@ fn editing_a_published_update_fails_on_that_file_and_line() {
     );
 }
 
+/// The cadence help asks for an `exempt:` on the late update, which the
+/// review after the incident adds: that alone is no rewrite. Anything else
+/// changed with it still is.
+#[test]
+fn adding_an_exemption_to_a_published_update_is_no_rewrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = base_repository(tmp.path());
+    let path = root.join(SEV1_UPDATE);
+    let text = fs::read_to_string(&path).unwrap();
+    let exempt = "exempt: {rule: cadence/black-hole, reason: \"the chat service was down\"}\n";
+    fs::write(&path, format!("{text}{exempt}")).unwrap();
+    let args = ["validate", "--changed-since", "HEAD", "--format", "json"];
+    let check = run(&root, &args);
+    assert!(!check.stdout.contains("history/"), "{}", check.stdout);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    let diff = run(&root, &["diff", "--since", "HEAD"]).stdout;
+    assert!(
+        diff.contains("- records an exemption on update 2 (identified) of *Checkout fails with 502 for EU customers*: nothing published changes"),
+        "{diff}"
+    );
+
+    fs::write(
+        &path,
+        format!("{}{exempt}", text.replace("We have found", "We found")),
+    )
+    .unwrap();
+    let check = run(&root, &args);
+    assert_eq!(check.code, 1);
+    assert!(
+        check.stdout.contains("history/update-rewritten"),
+        "{}",
+        check.stdout
+    );
+}
+
 #[test]
 fn deleting_an_incident_fails() {
     let tmp = tempfile::tempdir().unwrap();

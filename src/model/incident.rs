@@ -110,6 +110,16 @@ impl Update {
     pub fn is_public(&self) -> bool {
         self.message.is_some()
     }
+
+    /// Whether `other` differs from this update in its exemptions alone:
+    /// the team's reasons for a rule, added at the review, publish nothing.
+    pub fn same_but_exemptions(&self, other: &Update) -> bool {
+        let bare = |u: &Update| Update {
+            exempt: Exemptions::default(),
+            ..u.clone()
+        };
+        self.exempt != other.exempt && bare(self) == bare(other)
+    }
 }
 
 /// `impact` of an update (update schema).
