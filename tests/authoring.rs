@@ -2847,3 +2847,32 @@ fn a_retired_component_takes_no_new_incident_and_gets_no_feed() {
         "a feed that links to a missing page"
     );
 }
+
+/// The README says the resolving entry settles the peak ("it was worse than
+/// we thought"): `resolve --severity` writes it, and the post-mortem follows
+/// the peak. Resolving through `update` says the post-mortem is due too.
+#[test]
+fn resolve_settles_the_severity_and_both_ways_say_the_postmortem_is_due() {
+    let scene = Scene::new();
+    let mut args = scene_declare_args();
+    args[4] = "sev3";
+    scene.ok(T0, &args);
+    let (out, new) = scene.ok(
+        "2026-11-26T10:30:00Z",
+        &["resolve", ID, "--severity", "sev2", "--message", "Fixed."],
+    );
+    let resolving = new.iter().find(|f| f.contains("/updates/")).unwrap();
+    assert_eq!(scene.yaml(resolving)["severity"].as_str(), Some("sev2"));
+    let pm = format!("incidents/{ID}/postmortem.yaml");
+    assert!(new.contains(&pm), "a SEV-2 asks for a post-mortem: {new:?}");
+    assert!(out.contains(&format!("post-mortem: {pm} is due")), "{out}");
+
+    let scene = Scene::new();
+    scene.declare();
+    let (out, new) = scene.ok(
+        "2026-11-26T10:30:00Z",
+        &["update", ID, "--status", "resolved", "--message", "Fixed."],
+    );
+    assert!(new.contains(&pm), "{new:?}");
+    assert!(out.contains(&format!("post-mortem: {pm} is due")), "{out}");
+}

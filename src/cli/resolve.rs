@@ -5,7 +5,7 @@
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::compose;
-use crate::model::{Kind, Status};
+use crate::model::{Kind, Severity, Status};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -33,6 +33,10 @@ pub struct Args {
     /// last impact stated while it was open, as over.
     #[arg(long)]
     impact: Option<String>,
+    /// The severity it settles at, when the last one stated was wrong ("it
+    /// was worse than we thought"): the post-mortem follows the peak.
+    #[arg(long)]
+    severity: Option<String>,
     #[command(flatten)]
     common: Common,
 }
@@ -53,6 +57,11 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         "This incident has been resolved and the service is fully restored. We are sorry for the disruption.".into()
     }));
     update.internal_note = args.internal_note;
+    update.severity = args
+        .severity
+        .as_deref()
+        .map(|s| authoring::word::<Severity>("--severity", s, authoring::SEVERITIES))
+        .transpose()?;
     // The impact in force is over: only what the responder says it was.
     update.impact = args
         .impact
@@ -78,11 +87,16 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         incident.id,
         authoring::local_time(at, repo)
     );
+    say_postmortem_due(&incident.id, due);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a resolution asks for next, when the policy wants a post-mortem.
+pub(super) fn say_postmortem_due(id: &str, due: Option<impl std::fmt::Display>) {
     if let Some(due) = due {
         println!(
             "post-mortem: {} is due {due} (the learning phase starts now: blameless analysis, action items, customer report)",
-            crate::paths::postmortem(&incident.id)
+            crate::paths::postmortem(id)
         );
     }
-    Ok(ExitCode::SUCCESS)
 }

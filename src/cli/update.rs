@@ -113,11 +113,11 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             }
         });
     }
-    let files = if update.status.is_final() {
+    let (files, due) = if update.status.is_final() {
         let templates = crate::templates::Templates::load(Some(&session.root))?;
-        compose::resolve(repo, incident, &update, &templates)?.0
+        compose::resolve(repo, incident, &update, &templates)?
     } else {
-        compose::update(incident, &update)?
+        (compose::update(incident, &update)?, None)
     };
     let commit = format!("incident({}): update ({})", incident.id, update.status);
     if !session.finish(&args.common, &incident.id, files, &commit)? {
@@ -126,6 +126,7 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     if let Some(next) = update.next_update_at {
         println!("next update due by {}", authoring::local_time(next, repo));
     }
+    super::resolve::say_postmortem_due(&incident.id, due);
     Ok(ExitCode::SUCCESS)
 }
 
