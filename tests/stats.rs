@@ -56,7 +56,7 @@ fn shares(row: &Value) -> Value {
 }
 
 fn s(n: usize, median: f64, p90: f64) -> Value {
-    json!({"n": n, "median": median, "p90": p90})
+    json!({"n": n, "median": median, "p90": p90, "unit": "minutes"})
 }
 
 fn share(on_time: usize, n: usize) -> Value {
@@ -128,7 +128,7 @@ fn since_keeps_the_incidents_declared_from_that_day() {
     assert_eq!(r["since"], "2026-11-01");
     assert_eq!(
         times(&r["all"]),
-        json!([1, {"n": 0, "median": null, "p90": null}, {"n": 0, "median": null, "p90": null}, s(1, 45.0, 45.0), s(1, 80.0, 80.0)])
+        json!([1, {"n": 0, "median": null, "p90": null, "unit": "minutes"}, {"n": 0, "median": null, "p90": null, "unit": "minutes"}, s(1, 45.0, 45.0), s(1, 80.0, 80.0)])
     );
     let (code, _) = stats(&["--since", "last week"]);
     assert_eq!(code, 2, "not a date is a usage error");

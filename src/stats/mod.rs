@@ -25,6 +25,8 @@ pub struct Summary {
     pub n: usize,
     pub median: Option<f64>,
     pub p90: Option<f64>,
+    /// Said in the JSON, which readers take without the docs.
+    pub unit: &'static str,
 }
 
 impl Summary {
@@ -40,7 +42,12 @@ impl Summary {
         });
         // Nearest rank: the smallest value at or above 90 % of the values.
         let p90 = (n > 0).then(|| minutes[(n * 9).div_ceil(10) - 1]);
-        Self { n, median, p90 }
+        Self {
+            n,
+            median,
+            p90,
+            unit: "minutes",
+        }
     }
 }
 
@@ -260,7 +267,8 @@ mod tests {
             Summary {
                 n: 0,
                 median: None,
-                p90: None
+                p90: None,
+                unit: "minutes",
             }
         );
     }
