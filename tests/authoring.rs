@@ -2876,3 +2876,38 @@ fn resolve_settles_the_severity_and_both_ways_say_the_postmortem_is_due() {
     assert!(new.contains(&pm), "{new:?}");
     assert!(out.contains(&format!("post-mortem: {pm} is due")), "{out}");
 }
+
+/// A closed maintenance is "completed", not "resolved"; a file of comments
+/// is not called empty, and an empty configuration is not to be deleted.
+#[test]
+fn refusals_say_what_the_file_holds() {
+    let scene = Scene::new();
+    let id = "2026-11-20-cdn-config-change";
+    fs::create_dir_all(scene.root.join(format!("incidents/{id}/updates"))).unwrap();
+    fs::write(
+        scene.root.join(file(id, "incident.yaml")),
+        "title: CDN config change\nkind: maintenance\ndeclared_at: 2026-11-20T09:00:00Z\nscheduled_for: 2026-11-25T22:00:00Z\nscheduled_until: 2026-11-25T23:00:00Z\ncomponents: [website]\n",
+    )
+    .unwrap();
+    fs::write(
+        scene.root.join(update_file(id, "2026-11-25T23-00-00Z")),
+        "at: 2026-11-25T23:00:00Z\nstatus: completed\nmessage: Done.\nauthor: \"@alice\"\n",
+    )
+    .unwrap();
+    let err = scene.refused(T0, &["resolve", id], 1);
+    assert!(err.contains(&format!("{id} is already completed")), "{err}");
+
+    fs::write(scene.root.join("incidentkit.yaml"), "# to do\n").unwrap();
+    let out = scene.run(T0, &["validate"]);
+    assert!(
+        out.stdout.contains("only blank lines, comments or `---`"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("`incident init` in an empty folder"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("delete it"), "{}", out.stdout);
+}

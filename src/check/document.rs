@@ -70,6 +70,10 @@ fn read_error(file: &str, kind: FileKind, error: ReadError) -> Diagnostic {
         ReadError::Outside(_) => rules::FILE_UNREADABLE
             .diag(file, error.to_string())
             .hint("incidentkit reads files inside the repository only"),
+        // Every command reads the configuration: deleting it is no way out.
+        ReadError::Empty if kind == FileKind::Config => rules::FILE_EMPTY
+            .diag(file, error.to_string())
+            .hint("fill it in (`incident schema config` lists the keys; `incident init` in an empty folder writes a complete one to copy from)"),
         ReadError::Empty => rules::FILE_EMPTY
             .diag(file, error.to_string())
             .hint(format!(

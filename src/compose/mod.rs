@@ -226,15 +226,13 @@ pub fn resolve(
     resolving: &Update,
     templates: &Templates,
 ) -> Result<(NewFiles, Option<jiff::civil::Date>), AuthorError> {
-    if incident.is_resolved() && !resolving.reopen {
+    let state = incident.current();
+    if let (Some(at), false) = (state.resolved_at, resolving.reopen) {
+        // "completed" or "cancelled" for a maintenance, as its file says.
+        let closed = state.status.map_or("resolved", |s| s.as_str());
         return Err(AuthorError::Refused(format!(
-            "{} is already resolved (at {}); to post after resolution, reopen it with `incident update {} --reopen …`",
-            incident.id,
-            incident
-                .current()
-                .resolved_at
-                .map_or_else(String::new, |t| t.to_string()),
-            incident.id
+            "{} is already {closed} (at {at}); to post after that, reopen it with `incident update {} --reopen …`",
+            incident.id, incident.id
         )));
     }
     let mut files = update(incident, resolving)?;

@@ -133,7 +133,7 @@ pub enum ReadError {
     #[allow(missing_docs)] // the fields: named in the doc above
     NotUtf8 { line: usize, column: usize },
     /// Nothing but blank lines, comments and `---`.
-    #[error("the file is empty")]
+    #[error("the file holds no YAML, only blank lines, comments or `---`")]
     Empty,
     /// `path` (the file, or a folder on the way to it) is a link or a
     /// special file: it is neither followed nor opened.
