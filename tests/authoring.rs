@@ -2911,3 +2911,96 @@ fn refusals_say_what_the_file_holds() {
     );
     assert!(!out.stdout.contains("delete it"), "{}", out.stdout);
 }
+
+/// A team that wants to learn from a SEV-3 (its post-mortem optional), or
+/// one whose required post-mortem was never started, gets the skeleton
+/// from `incident postmortem`; it says when it is due, and never writes a
+/// second one.
+#[test]
+fn postmortem_starts_the_skeleton_of_a_resolved_incident_once() {
+    let scene = Scene::new();
+    let mut args = scene_declare_args();
+    args[4] = "sev3";
+    scene.ok(T0, &args);
+    let err = scene.refused("2026-11-26T10:10:00Z", &["postmortem", ID], 1);
+    assert!(err.contains("is not resolved"), "{err}");
+    one_line(&err);
+    let (_, new) = scene.ok(
+        "2026-11-26T10:30:00Z",
+        &["resolve", ID, "--message", "Fixed."],
+    );
+    let pm = format!("incidents/{ID}/postmortem.yaml");
+    assert!(!new.contains(&pm), "optional for a SEV-3: {new:?}");
+
+    let (out, new) = scene.ok("2026-12-01T09:00:00Z", &["postmortem", ID]);
+    assert_eq!(new, vec![pm.clone()]);
+    // Not required: due five days from when the team chose to write it.
+    assert_eq!(scene.yaml(&pm)["due"].as_str(), Some("2026-12-06"));
+    assert_eq!(scene.yaml(&pm)["status"].as_str(), Some("draft"));
+    assert!(
+        out.contains(&format!("post-mortem: {pm} is due 2026-12-06")),
+        "{out}"
+    );
+    let err = scene.refused("2026-12-01T09:05:00Z", &["postmortem", ID], 1);
+    assert!(
+        err.contains(&format!("already has a post-mortem: edit {pm}")),
+        "{err}"
+    );
+}
+
+/// The overdue warning of a post-mortem never started names the command
+/// that starts it, not a file that is not there.
+#[test]
+fn an_overdue_postmortem_never_started_points_to_the_command() {
+    let scene = Scene::new();
+    scene.declare();
+    scene.ok(
+        "2026-11-26T10:30:00Z",
+        &["resolve", ID, "--message", "Fixed."],
+    );
+    fs::remove_file(scene.root.join(format!("incidents/{ID}/postmortem.yaml"))).unwrap();
+    let out = scene.run("2026-12-20T09:00:00Z", &["validate"]);
+    assert!(
+        out.stdout.contains("phase/postmortem-overdue"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("`incident postmortem {ID}` writes its skeleton")),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Reopening an incident whose post-mortem is published would unpublish
+/// its learning: refused up front with what to do instead, nothing written.
+#[test]
+fn reopening_after_a_published_postmortem_says_to_declare_anew() {
+    let scene = Scene::new();
+    scene.declare();
+    scene.ok(
+        "2026-11-26T10:30:00Z",
+        &["resolve", ID, "--message", "Fixed."],
+    );
+    let pm = scene.root.join(format!("incidents/{ID}/postmortem.yaml"));
+    let text = fs::read_to_string(&pm).unwrap().replace(
+        "status: draft",
+        "status: published\npublished_at: 2026-11-28T10:00:00Z",
+    );
+    fs::write(&pm, text).unwrap();
+    let err = scene.refused(
+        "2026-11-29T10:00:00Z",
+        &[
+            "update",
+            ID,
+            "--reopen",
+            "--message",
+            "It is failing again.",
+        ],
+        1,
+    );
+    assert!(err.contains("is published, so it stays resolved"), "{err}");
+    assert!(err.contains("incident declare"), "{err}");
+    one_line(&err);
+}

@@ -14,6 +14,7 @@ mod init;
 mod list;
 mod man;
 mod notify;
+mod postmortem;
 mod pr;
 mod pull_request;
 mod redact;
@@ -61,6 +62,8 @@ enum Command {
     Decide(decide::Args),
     /// Resolve an incident (and start its post-mortem when the policy asks for one).
     Resolve(resolve::Args),
+    /// Start the post-mortem of a resolved incident that has none (its skeleton, due as the policy says).
+    Postmortem(postmortem::Args),
     /// Correct the public message of a published update (shown openly: "Corrected at …").
     Correct(correct::Args),
     /// Remove text that must not stay published (a secret, a name) from an update, with a record.
@@ -200,6 +203,7 @@ pub fn run() -> ExitCode {
         Command::Update(args) => update::run(&start, args),
         Command::Decide(args) => decide::run(&start, args),
         Command::Resolve(args) => resolve::run(&start, args),
+        Command::Postmortem(args) => postmortem::run(&start, args),
         Command::Correct(args) => correct::run(&start, args),
         Command::Redact(args) => redact::run(&start, args),
         Command::List(args) => list::run(&start, &args),

@@ -4,6 +4,7 @@
 use super::CliError;
 use super::authoring::{self, Common, Session};
 use crate::compose;
+use crate::model::postmortem::PostmortemStatus::Published;
 use crate::model::{Kind, Severity, Status, Update};
 use std::path::Path;
 use std::process::ExitCode;
@@ -63,6 +64,19 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
     let repo = session.repo();
     let incident = session.incident();
     let at = session.entry_time(incident, args.common.at.as_deref())?;
+    if args.reopen
+        && incident
+            .postmortem
+            .as_ref()
+            .is_some_and(|p| p.status == Published)
+    {
+        // A reopened incident would unpublish its post-mortem (and the
+        // customer report with it): a recurrence is a new incident.
+        return Err(CliError::Refused(format!(
+            "the post-mortem of {id} is published, so it stays resolved; if it is happening again, declare a new incident (`incident declare --title …`) and name {id} in its `summary:`",
+            id = incident.id
+        )));
+    }
     let mut update =
         compose::base_update(incident, at, authoring::author(args.common.author.clone()));
     if let Some(status) = &args.status {

@@ -250,24 +250,80 @@ pub fn resolve(
     if !wants_postmortem {
         return Ok((files, None));
     }
-    let policy = policy.expect("checked above");
-    let tz = repo.config.timezone();
-    let due_at = resolving
-        .at
-        .checked_add(
-            policy
-                .postmortem_due
-                .unwrap_or(crate::model::Duration::days(5))
-                .as_signed(),
-        )
-        .unwrap_or(resolving.at);
-    let due = due_at.to_zoned_datetime(tz).date();
     // The incident's overall impact: what the resolution says it was, else
     // the last impact stated while it was open.
     let impact = resolving
         .impact
         .clone()
         .or_else(|| incident.internal_facts().impact);
+    let (text, due) = skeleton(repo, incident, resolving.at, severity, impact, templates)?;
+    files.insert(crate::paths::postmortem(&incident.id), text);
+    Ok((files, Some(due)))
+}
+
+/// The post-mortem of a resolved incident that has none (`incident
+/// postmortem ID`): one the policy did not ask for, or that was never
+/// started. Due as the policy says after the resolution; one the policy does
+/// not require is due that long from `now`, when the team chose to write it.
+pub fn start_postmortem(
+    repo: &Repository,
+    incident: &Incident,
+    now: Timestamp,
+    templates: &Templates,
+) -> Result<(NewFiles, jiff::civil::Date), AuthorError> {
+    let path = crate::paths::postmortem(&incident.id);
+    let refused = |why: String| Err(AuthorError::Refused(why));
+    if incident.declaration.kind != Kind::Incident {
+        return refused(format!(
+            "{} is a maintenance: post-mortems are for incidents",
+            incident.id
+        ));
+    }
+    if incident.postmortem.is_some() {
+        return refused(format!(
+            "{} already has a post-mortem: edit {path}",
+            incident.id
+        ));
+    }
+    let facts = incident.internal_facts();
+    let Some(resolved) = facts.resolved else {
+        return refused(format!(
+            "{} is not resolved: restore service first (`incident resolve {}`), then learn",
+            incident.id, incident.id
+        ));
+    };
+    let required = facts
+        .policy(&repo.config)
+        .is_some_and(|p| p.postmortem.is_required());
+    let from = if required { resolved } else { now };
+    let (text, due) = skeleton(
+        repo,
+        incident,
+        from,
+        facts.peak_severity,
+        facts.impact,
+        templates,
+    )?;
+    Ok((NewFiles::from([(path, text)]), due))
+}
+
+/// The skeleton post-mortem (the `postmortem.yaml` template), due the
+/// policy's time after `from`.
+fn skeleton(
+    repo: &Repository,
+    incident: &Incident,
+    from: Timestamp,
+    severity: Option<Severity>,
+    impact: Option<crate::model::incident::UpdateImpact>,
+    templates: &Templates,
+) -> Result<(String, jiff::civil::Date), AuthorError> {
+    let policy = severity.map(|s| repo.config.policy(s));
+    let after = policy
+        .as_ref()
+        .and_then(|p| p.postmortem_due)
+        .unwrap_or(crate::model::Duration::days(5));
+    let due_at = from.checked_add(after.as_signed()).unwrap_or(from);
+    let due = due_at.to_zoned_datetime(repo.config.timezone()).date();
     let users = impact
         .as_ref()
         .and_then(|i| i.users_affected.as_ref())
@@ -281,13 +337,9 @@ pub fn resolve(
         due => due.to_string(),
         impact_summary => impact.as_ref().and_then(|i| i.summary.clone()).unwrap_or_default(),
         users_affected => users.unwrap_or_default(),
-        with_report => policy.postmortem == crate::model::vocab::PostmortemRequirement::RequiredWithReport,
+        with_report => policy.is_some_and(|p| p.postmortem == crate::model::vocab::PostmortemRequirement::RequiredWithReport),
     };
-    files.insert(
-        crate::paths::postmortem(&incident.id),
-        templates.render("postmortem.yaml", context)?,
-    );
-    Ok((files, Some(due)))
+    Ok((templates.render("postmortem.yaml", context)?, due))
 }
 
 /// Everything a new update inherits from the state it follows.

@@ -31,15 +31,15 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
                 Some(file) => (file, "is still a draft"),
                 None => (&files.incident, "has not been started"),
             };
-            let mut d = PHASE_POSTMORTEM_OVERDUE
-                .diag(
-                    file,
-                    format!("the post-mortem was due on {due} and {what} ({why})"),
-                )
-                .hint("phase 2 matters as much as phase 1: hold the blameless review and move `status` to in_review, or agree a new `due` date in postmortem.yaml");
-            if files.postmortem.is_some() {
-                d = d.at("/status");
-            }
+            let d = PHASE_POSTMORTEM_OVERDUE.diag(
+                file,
+                format!("the post-mortem was due on {due} and {what} ({why})"),
+            );
+            let d = if files.postmortem.is_some() {
+                d.at("/status").hint("phase 2 matters as much as phase 1: hold the blameless review and move `status` to in_review, or agree a new `due` date in postmortem.yaml")
+            } else {
+                d.hint(format!("phase 2 matters as much as phase 1: `incident postmortem {}` writes its skeleton (with a `due` date to agree on); then hold the blameless review", incident.id))
+            };
             out.push(d);
         }
     }
