@@ -394,6 +394,13 @@ fn internal_outputs_agree(
             update.contains(&format!("**Lasted:** {lasted},")),
             "{id}\n{update}"
         );
+        // The team's update names which start of impact it counts from.
+        let from = format!(
+            "from {} ({}) to",
+            clock.when(internal.started.at).local,
+            internal.started.source.as_str()
+        );
+        assert!(update.contains(&from), "{id}: {from}\n{update}");
     }
     let show = stdout(dir, &["show", id]);
     if let Some(lasted) = duration(internal) {

@@ -63,6 +63,8 @@ struct ImpactCtx {
 struct LastedCtx {
     duration: String,
     from: When,
+    /// Which start of impact `from` is (the team's outputs name it).
+    source: &'static str,
     until: When,
 }
 
@@ -177,6 +179,7 @@ fn context(
         .map(|(d, until)| LastedCtx {
             duration: super::time::human_duration(d.as_signed().as_secs()),
             from: clock.when(facts.started.at),
+            source: facts.started.source.as_str(),
             until: clock.when(until),
         });
     let impact = if lasted.is_some() {
