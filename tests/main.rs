@@ -36,6 +36,7 @@ mod stats;
 mod status_page;
 mod symlinks;
 mod validate;
+mod yaml_hints;
 
 #[test]
 fn every_test_file_is_a_module_of_this_binary() {

@@ -40,13 +40,14 @@ struct Entry {
 pub struct SourceMap<'a> {
     text: &'a str,
     entries: HashMap<String, Entry>,
-    /// Keys seen a second time in the same mapping, in document order.
-    duplicates: Vec<Span>,
+    /// Keys seen a second time in the same mapping, in document order, each
+    /// with the key it repeats.
+    duplicates: Vec<(Span, Span)>,
 }
 
 impl<'a> SourceMap<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut entries = HashMap::new();
+        let mut entries: HashMap<String, Entry> = HashMap::new();
         let mut duplicates = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
         // Nesting `yaml::parse` refuses would take the parser minutes and
@@ -87,8 +88,8 @@ impl<'a> SourceMap<'a> {
                     }
                     Some((name, key_span)) => {
                         let p = join(path, &name);
-                        if entries.contains_key(&p) {
-                            duplicates.push(key_span);
+                        if let Some(first) = entries.get(&p).and_then(|e| e.key) {
+                            duplicates.push((key_span, first));
                         }
                         (p, Some(key_span))
                     }
@@ -125,9 +126,12 @@ impl<'a> SourceMap<'a> {
         }
     }
 
-    /// Where the first key repeated within one mapping is.
-    pub fn first_duplicate(&self) -> Option<Place> {
-        self.duplicates.first().map(|span| self.place_of(*span))
+    /// Where the first key repeated within one mapping is, and where the
+    /// key it repeats is.
+    pub fn first_duplicate(&self) -> Option<(Place, Place)> {
+        self.duplicates
+            .first()
+            .map(|&(again, first)| (self.place_of(again), self.place_of(first)))
     }
 
     /// The place of the node at `pointer` (its key when `at_key` and it has

@@ -6,7 +6,7 @@
 
 mod events;
 
-use super::locate::SourceMap;
+use super::locate::{Place, SourceMap};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::cell::Cell;
@@ -59,12 +59,12 @@ fn with_serde_yaml(text: &str) -> Result<Value, YamlError> {
             let mut at = e.location().map(|l| (l.line(), l.column()));
             // Nested, serde_yaml prefixes the path: "roles: duplicate key …".
             let duplicate_key = message.contains(DUPLICATE_KEY);
-            // serde_yaml places a duplicate at its mapping; find the key itself.
-            if duplicate_key {
-                at = SourceMap::new(text)
-                    .first_duplicate()
-                    .map(|p| (p.line, p.column))
-                    .or(at);
+            // serde_yaml places a duplicate at its mapping; find the key
+            // itself, and say where the first one is: either may be the
+            // line to delete.
+            if duplicate_key && let Some((again, first)) = SourceMap::new(text).first_duplicate() {
+                at = Some((again.line, again.column));
+                message.push_str(&first_place(first, again.line));
             }
             // An unclosed bracket or quote is found at the end of the file,
             // past the last line: point just after the last text instead.
@@ -98,6 +98,16 @@ fn with_serde_yaml(text: &str) -> Result<Value, YamlError> {
 }
 
 const DUPLICATE_KEY: &str = "duplicate key `";
+
+/// Where a repeated key's first occurrence is, as the end of the message;
+/// with its column when on the same `line` (a flow mapping).
+fn first_place(first: Place, line: usize) -> String {
+    if first.line == line {
+        format!(" (the first is on line {line}, column {})", first.column)
+    } else {
+        format!(" (the first is on line {})", first.line)
+    }
+}
 
 /// Brackets nested deeper than any real document. libyaml's scanner takes
 /// quadratic time in flow nesting (500,000 `[` in 500 kB: ten minutes)
@@ -302,6 +312,17 @@ mod tests {
         let e = parse("roles:\n  commander: a\n  commander: b\n").unwrap_err();
         assert!(e.duplicate_key, "{e:?}");
         assert_eq!((e.line, e.column), (Some(3), Some(3)));
+        assert!(e.message.ends_with(" (the first is on line 2)"), "{e:?}");
+    }
+
+    #[test]
+    fn a_duplicate_on_one_line_names_the_first_one_s_column() {
+        let e = parse("roles: {commander: a, commander: b}\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(1), Some(23)), "{e:?}");
+        assert!(
+            e.message.ends_with(" (the first is on line 1, column 9)"),
+            "{e:?}"
+        );
     }
 
     #[test]
