@@ -6,7 +6,7 @@ use super::schema;
 use crate::diagnostics::Diagnostic;
 use crate::repo::Files;
 use crate::repo::source::ReadError;
-use crate::repo::yaml;
+use crate::repo::yaml::{self, YamlError};
 use crate::schemas::FileKind;
 use serde::de::DeserializeOwned;
 
@@ -18,40 +18,41 @@ pub fn load<T: DeserializeOwned>(
     let text = files
         .read(file)
         .map_err(|e| vec![read_error(file, kind, e)])?;
-    let value = yaml::parse(&text).map_err(|e| {
-        let rule = if e.duplicate_key {
-            &rules::YAML_DUPLICATE_KEY
-        } else {
-            &rules::YAML_SYNTAX
-        };
-        // A tab in the indentation is the classic: the parser's words for it
-        // ("found character that cannot start any token") do not say so.
-        if let Some(line) = tab_indented(&text).filter(|l| e.line.is_none_or(|at| *l <= at)) {
-            return vec![
-                rules::YAML_SYNTAX
-                    .diag(file, format!("tabs cannot indent YAML: line {line} is indented with a tab"))
-                    .at_line(line, 1)
-                    .hint("indent with spaces (most editors convert tabs on save; in vim `:set expandtab | retab`)"),
-            ];
-        }
-        let mut d = rule.diag(file, e.message);
-        let place = if let (Some(line), Some(column)) = (e.line, e.column) {
-            d = d.at_line(line, column);
-            " at this place"
-        } else {
-            ""
-        };
-        vec![d.hint(format!(
-            "fix the YAML{place}; `incident schema {}` prints what the file may hold",
-            kind.name()
-        ))]
-    })?;
+    let value = yaml::parse(&text).map_err(|e| vec![syntax_error(file, kind, &text, e)])?;
     let findings = schema::validate(kind, &value, file);
     if !findings.is_empty() {
         return Err(findings);
     }
     // By value: the model takes the parsed strings instead of copying them.
     T::deserialize(value).map_err(|e| vec![rules::SCHEMA_VALUE.diag(file, e.to_string())])
+}
+
+/// The finding for a text that is not YAML.
+fn syntax_error(file: &str, kind: FileKind, text: &str, e: YamlError) -> Diagnostic {
+    // A tab in the indentation is the classic: the parser's words for it
+    // ("found character that cannot start any token") do not say so.
+    if let Some(line) = tab_indented(text).filter(|l| e.line.is_none_or(|at| *l <= at)) {
+        return rules::YAML_SYNTAX
+            .diag(file, format!("tabs cannot indent YAML: line {line} is indented with a tab"))
+            .at_line(line, 1)
+            .hint("indent with spaces (most editors convert tabs on save; in vim `:set expandtab | retab`)");
+    }
+    let rule = if e.duplicate_key {
+        &rules::YAML_DUPLICATE_KEY
+    } else {
+        &rules::YAML_SYNTAX
+    };
+    let mut d = rule.diag(file, e.message);
+    let place = if let (Some(line), Some(column)) = (e.line, e.column) {
+        d = d.at_line(line, column);
+        " at this place"
+    } else {
+        ""
+    };
+    d.hint(format!(
+        "fix the YAML{place}; `incident schema {}` prints what the file may hold",
+        kind.name()
+    ))
 }
 
 fn read_error(file: &str, kind: FileKind, error: ReadError) -> Diagnostic {
