@@ -1,7 +1,8 @@
-//! What `validate` says about the YAML mistakes people make most, through
+//! The help `validate` gives for the YAML mistakes people make most, through
 //! the real binary: a repository made by `incident init` with one incident
 //! declared, one line of a file broken the way people break it at 3 a.m.
-//! The place and rule of each finding stay what they were.
+//! The place and rule of each finding stay what they were; the help and the
+//! duplicate key's message say what to do.
 
 use crate::support::epoch;
 use serde_json::Value;
@@ -87,6 +88,27 @@ fn at(file: &str, line: u64, column: u64, rule: &str) -> (String, u64, u64, Stri
 }
 
 #[test]
+fn an_unquoted_handle_is_shown_quoted() {
+    let repo = Repo::new();
+    repo.edit(INCIDENT, "  commander:", "  commander: @alice");
+    let d = repo.finding();
+    assert_eq!(place(&d), at(INCIDENT, 10, 14, "yaml/syntax"));
+    assert_eq!(d["message"], "found character that cannot start any token");
+    assert_eq!(d["hint"], "quote it: `commander: \"@alice\"`");
+    // As a person reads it, and as GitHub annotates the line.
+    let human = repo.validate("human");
+    assert!(
+        human.contains("10 |   commander: @alice\n   |              ^\n   = help: quote it: `commander: \"@alice\"`\n"),
+        "{human}"
+    );
+    let github = repo.validate("github");
+    assert!(
+        github.contains("line=10,col=14,title=yaml/syntax::found character that cannot start any token%0Ahelp: quote it: `commander: \"@alice\"`"),
+        "{github}"
+    );
+}
+
+#[test]
 fn a_duplicate_key_names_the_line_of_the_first() {
     let repo = Repo::new();
     repo.edit(INCIDENT, "channel:", "title: Checkout is down");
@@ -95,5 +117,16 @@ fn a_duplicate_key_names_the_line_of_the_first() {
     assert_eq!(
         d["message"],
         "duplicate key `title`: a key may appear once in a mapping (the first is on line 2)"
+    );
+}
+
+#[test]
+fn other_mistakes_keep_the_general_help() {
+    let repo = Repo::new();
+    repo.edit(INCIDENT, "components:", "components: [website");
+    let d = repo.finding();
+    assert_eq!(
+        d["hint"],
+        "fix the YAML at this place; `incident schema incident` prints what the file may hold"
     );
 }

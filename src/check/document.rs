@@ -3,6 +3,7 @@
 
 use super::rules;
 use super::schema;
+use super::syntax;
 use crate::diagnostics::Diagnostic;
 use crate::repo::Files;
 use crate::repo::source::ReadError;
@@ -27,7 +28,8 @@ pub fn load<T: DeserializeOwned>(
     T::deserialize(value).map_err(|e| vec![rules::SCHEMA_VALUE.diag(file, e.to_string())])
 }
 
-/// The finding for a text that is not YAML.
+/// The finding for a text that is not YAML, with help for the common
+/// mistakes (`syntax`): worked out here, once parsing has failed.
 fn syntax_error(file: &str, kind: FileKind, text: &str, e: YamlError) -> Diagnostic {
     // A tab in the indentation is the classic: the parser's words for it
     // ("found character that cannot start any token") do not say so.
@@ -42,6 +44,7 @@ fn syntax_error(file: &str, kind: FileKind, text: &str, e: YamlError) -> Diagnos
     } else {
         &rules::YAML_SYNTAX
     };
+    let hint = syntax::hint(text, &e);
     let mut d = rule.diag(file, e.message);
     let place = if let (Some(line), Some(column)) = (e.line, e.column) {
         d = d.at_line(line, column);
@@ -49,10 +52,12 @@ fn syntax_error(file: &str, kind: FileKind, text: &str, e: YamlError) -> Diagnos
     } else {
         ""
     };
-    d.hint(format!(
-        "fix the YAML{place}; `incident schema {}` prints what the file may hold",
-        kind.name()
-    ))
+    d.hint(hint.unwrap_or_else(|| {
+        format!(
+            "fix the YAML{place}; `incident schema {}` prints what the file may hold",
+            kind.name()
+        )
+    }))
 }
 
 fn read_error(file: &str, kind: FileKind, error: ReadError) -> Diagnostic {

@@ -10,6 +10,7 @@ pub(crate) mod lexicon;
 pub mod rules;
 mod schema;
 pub(crate) mod suggest;
+mod syntax;
 pub(crate) mod text;
 
 use crate::diagnostics::Diagnostic;
