@@ -12,6 +12,7 @@ use tempfile::TempDir;
 
 const NOW: &str = "2026-11-26T10:30:00Z";
 const INCIDENT: &str = "incidents/2026-11-26-checkout-down/incident.yaml";
+const UPDATE: &str = "incidents/2026-11-26-checkout-down/updates/2026-11-26T10-30-00Z.yaml";
 
 /// `incident init` and `incident declare`, as a commander would.
 struct Repo {
@@ -105,6 +106,22 @@ fn an_unquoted_handle_is_shown_quoted() {
     assert!(
         github.contains("line=10,col=14,title=yaml/syntax::found character that cannot start any token%0Ahelp: quote it: `commander: \"@alice\"`"),
         "{github}"
+    );
+}
+
+#[test]
+fn a_colon_in_a_message_suggests_quotes_or_a_block() {
+    let repo = Repo::new();
+    repo.edit(UPDATE, "message:", "message: Cause: a bad deploy.");
+    let d = repo.finding();
+    assert_eq!(place(&d), at(UPDATE, 4, 15, "yaml/syntax"));
+    assert_eq!(
+        d["message"],
+        "mapping values are not allowed in this context"
+    );
+    assert_eq!(
+        d["hint"],
+        "quote the text or write it as a block: `message: |` and the text on the next lines, indented"
     );
 }
 

@@ -1,7 +1,7 @@
 //! Help for the YAML mistakes incident files see most, in the file's own
-//! words: an unquoted `@handle`. Worked out only for a file that failed to
-//! parse, from the error's place and its line; any other error gets the
-//! general help.
+//! words: an unquoted `@handle`, a `: ` inside a text. Worked out only for a
+//! file that failed to parse, from the error's place and its line; any other
+//! error gets the general help.
 
 use crate::repo::yaml::YamlError;
 use crate::text::cut;
@@ -18,6 +18,8 @@ pub(super) fn hint(text: &str, error: &YamlError) -> Option<String> {
     let message = error.message.as_str();
     if message.contains("cannot start any token") {
         unquoted(here, column)
+    } else if message.contains("mapping values are not allowed") {
+        colon_in_text(here, column)
     } else {
         None
     }
@@ -40,6 +42,31 @@ fn unquoted(line: &str, column: usize) -> Option<String> {
     let value = quoted(uncommented(value));
     let shown = format!("{} {value}", before.trim());
     Some(format!("quote it: `{}`", shown.trim_start()))
+}
+
+/// `message: Cause: a bad deploy.`: a second `: ` on the line of a plain
+/// text would start a mapping inside it.
+fn colon_in_text(line: &str, column: usize) -> Option<String> {
+    let content = line.trim_start();
+    let content = content.strip_prefix("- ").unwrap_or(content);
+    let (key, text) = content.split_once(": ")?;
+    // The first `: ` is the key's, in characters from the start of the line.
+    let colon = line.chars().count() - content.chars().count() + key.chars().count() + 1;
+    let text = text.trim_start();
+    if column <= colon + 1 || !is_word(key) || text.starts_with(['"', '\'', '|', '>']) {
+        return None;
+    }
+    Some(format!(
+        "quote the text or write it as a block: `{key}: |` and the text on the next lines, indented"
+    ))
+}
+
+/// A key as incident files spell them: `declared_at`, `next-update`.
+fn is_word(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Without a trailing ` # comment`, as YAML reads a plain value.
@@ -94,9 +121,27 @@ mod tests {
     }
 
     #[test]
-    fn other_mistakes_keep_the_general_help() {
+    fn a_colon_in_a_text_suggests_quotes_or_a_block() {
         for text in [
             "message: Cause: a bad deploy.\n",
+            "impact:\n  summary: Cause: a bad deploy.\n",
+            "timeline:\n  - message: Cause: a bad deploy.\n",
+        ] {
+            let hint = hint_for(text).unwrap_or_default();
+            assert!(
+                hint.starts_with("quote the text or write it as a block: `"),
+                "{text:?}: {hint}"
+            );
+        }
+        assert_eq!(
+            hint_for("message: Cause: a bad deploy.\n").unwrap(),
+            "quote the text or write it as a block: `message: |` and the text on the next lines, indented"
+        );
+    }
+
+    #[test]
+    fn other_mistakes_keep_the_general_help() {
+        for text in [
             "title: x\nseverity sev3\nkind: x\n",
             "components: [checkout\n",
             "title: 'x\n",
