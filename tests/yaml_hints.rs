@@ -126,6 +126,20 @@ fn a_colon_in_a_message_suggests_quotes_or_a_block() {
 }
 
 #[test]
+fn a_key_without_its_colon_is_named_where_the_parser_stops() {
+    let repo = Repo::new();
+    repo.edit(INCIDENT, "severity:", "severity sev3");
+    let d = repo.finding();
+    // libyaml stops on the next line; that stays the place.
+    assert_eq!(place(&d), at(INCIDENT, 6, 1, "yaml/syntax"));
+    assert_eq!(d["message"], "could not find expected ':'");
+    assert_eq!(
+        d["hint"],
+        "line 5 `severity sev3` has no `:` — did you mean `severity: sev3`?"
+    );
+}
+
+#[test]
 fn a_duplicate_key_names_the_line_of_the_first() {
     let repo = Repo::new();
     repo.edit(INCIDENT, "channel:", "title: Checkout is down");

@@ -1,7 +1,7 @@
 //! Help for the YAML mistakes incident files see most, in the file's own
-//! words: an unquoted `@handle`, a `: ` inside a text. Worked out only for a
-//! file that failed to parse, from the error's place and its line; any other
-//! error gets the general help.
+//! words: an unquoted `@handle`, a `: ` inside a text, a key without its
+//! colon. Worked out only for a file that failed to parse, from the error's
+//! place and the lines around it; any other error gets the general help.
 
 use crate::repo::yaml::YamlError;
 use crate::text::cut;
@@ -19,7 +19,9 @@ pub(super) fn hint(text: &str, error: &YamlError) -> Option<String> {
     if message.contains("cannot start any token") {
         unquoted(here, column)
     } else if message.contains("mapping values are not allowed") {
-        colon_in_text(here, column)
+        colon_in_text(here, column).or_else(|| missing_colon(&lines, line, column))
+    } else if message.contains("could not find expected ':'") {
+        missing_colon(&lines, line, column)
     } else {
         None
     }
@@ -61,12 +63,72 @@ fn colon_in_text(line: &str, column: usize) -> Option<String> {
     ))
 }
 
+/// `severity sev3`: libyaml reads it as the start of a text and finds the
+/// error only on the next line (or at the end of the file), where it
+/// points; the line to fix is the one before.
+fn missing_colon(lines: &[&str], line: usize, column: usize) -> Option<String> {
+    let at = line.checked_sub(1)?;
+    let here = lines.get(at)?;
+    let suspect = if column > here.trim_end().chars().count() {
+        at
+    } else {
+        previous_content(lines, at)?
+    };
+    let (key, value) = word_value(lines[suspect])?;
+    let indent = indentation(lines[suspect]);
+    if suspect != at && indentation(here) != indent {
+        return None;
+    }
+    // Under a line that is less indented and opens nothing, the line goes
+    // on with that line's text (a value over several lines), and is fine.
+    if let Some(above) = previous_content(lines, suspect)
+        && indentation(lines[above]) < indent
+        && !uncommented(lines[above]).ends_with(':')
+    {
+        return None;
+    }
+    let value = if value.starts_with(['@', '`']) {
+        quoted(value)
+    } else {
+        cut(value, QUOTED)
+    };
+    Some(format!(
+        "line {} `{}` has no `:` — did you mean `{key}: {value}`?",
+        suspect + 1,
+        cut(uncommented(lines[suspect].trim_start()), QUOTED)
+    ))
+}
+
+/// A line that reads `word value` with nothing YAML takes for a key's `: `.
+fn word_value(line: &str) -> Option<(&str, &str)> {
+    let content = uncommented(line.trim_start());
+    if content.contains(": ") || content.ends_with(':') {
+        return None;
+    }
+    let (key, value) = content.split_once([' ', '\t'])?;
+    let value = value.trim();
+    (is_word(key) && !value.is_empty()).then_some((key, value))
+}
+
 /// A key as incident files spell them: `declared_at`, `next-update`.
 fn is_word(key: &str) -> bool {
     key.starts_with(|c: char| c.is_alphabetic() || c == '_')
         && key
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The closest line before `at` that holds more than a comment.
+fn previous_content(lines: &[&str], at: usize) -> Option<usize> {
+    (0..at).rev().find(|&i| {
+        let line = lines[i].trim();
+        !line.is_empty() && !line.starts_with('#')
+    })
+}
+
+/// The spaces a line starts with.
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// Without a trailing ` # comment`, as YAML reads a plain value.
@@ -140,9 +202,59 @@ mod tests {
     }
 
     #[test]
+    fn a_key_without_its_colon_is_named_from_the_next_line() {
+        let said = |line: usize, text: &str, meant: &str| {
+            format!("line {line} `{text}` has no `:` — did you mean `{meant}`?")
+        };
+        let cases = [
+            (
+                "title: x\nseverity sev3\nkind: x\n",
+                said(2, "severity sev3", "severity: sev3"),
+            ),
+            (
+                "title: x\nseverity sev3 # c\n\n# c\nkind: x\n",
+                said(2, "severity sev3", "severity: sev3"),
+            ),
+            (
+                "title: x\nseverity sev3\n",
+                said(2, "severity sev3", "severity: sev3"),
+            ),
+            (
+                "title: x\r\nseverity sev3\r\nkind: x\r\n",
+                said(2, "severity sev3", "severity: sev3"),
+            ),
+            (
+                "severity sev3\nkind: x\n",
+                said(1, "severity sev3", "severity: sev3"),
+            ),
+            (
+                "roles:\n  commander @alice\n  comms: x\n",
+                said(2, "commander @alice", "commander: \"@alice\""),
+            ),
+            (
+                "roles:\n  comms: x\n  commander @alice\n  x: y\n",
+                said(3, "commander @alice", "commander: \"@alice\""),
+            ),
+            (
+                "message: |\n  text\ndeclared_at 2026-11-26T10:30:00Z\nkind: x\n",
+                said(
+                    3,
+                    "declared_at 2026-11-26T10:30:00Z",
+                    "declared_at: 2026-11-26T10:30:00Z",
+                ),
+            ),
+        ];
+        for (text, hint) in cases {
+            assert_eq!(hint_for(text), Some(hint), "{text:?}");
+        }
+    }
+
+    #[test]
     fn other_mistakes_keep_the_general_help() {
         for text in [
-            "title: x\nseverity sev3\nkind: x\n",
+            // A value over several lines, not a key.
+            "message: We rolled back\n  the deploy\n  status: x\n",
+            "title: x\nseverity\nkind: x\n",
             "components: [checkout\n",
             "title: 'x\n",
             "message: \"a\": b\n",
