@@ -149,6 +149,10 @@ fn a_duplicate_key_names_the_line_of_the_first() {
         d["message"],
         "duplicate key `title`: a key may appear once in a mapping (the first is on line 2)"
     );
+    assert_eq!(
+        d["hint"],
+        "keep one of the two and delete the other (or merge them)"
+    );
 }
 
 #[test]

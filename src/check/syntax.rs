@@ -12,6 +12,10 @@ const QUOTED: usize = 40;
 
 /// What to do about `error` in `text`, when it is one of the common mistakes.
 pub(super) fn hint(text: &str, error: &YamlError) -> Option<String> {
+    // The message says where both are; either may be the one to keep.
+    if error.duplicate_key {
+        return Some("keep one of the two and delete the other (or merge them)".to_string());
+    }
     let (line, column) = (error.line?, error.column?);
     let lines: Vec<&str> = text.lines().collect();
     let here = lines.get(line.checked_sub(1)?)?;
