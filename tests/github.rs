@@ -753,7 +753,7 @@ fn plan_shows_drift_and_orphans_and_prune_closes_them() {
     let report: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
         report["summary"],
-        json!({"create": 0, "update": 1, "unchanged": 6, "orphaned": 1, "close": 0})
+        json!({"create": 0, "update": 1, "unchanged": 6, "orphaned": 1, "close": 0, "skipped": 0})
     );
     assert_eq!(report["steps"][0]["action"], "update");
     assert_eq!(report["steps"][0]["changes"], json!(["body"]));
@@ -1291,6 +1291,57 @@ fn draft_post_mortems_count_only_when_asked() {
         "{}",
         drafts.stdout
     );
+    fake.assert_nothing_unexpected();
+}
+
+#[test]
+fn the_issues_of_a_draft_post_mortem_are_skipped_never_orphaned() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    let pm = dir.join("incidents/2026-11-23-search-slow-or-empty/postmortem.yaml");
+    let text = fs::read_to_string(&pm).unwrap();
+    fs::write(&pm, text.replacen("status: in_review", "status: draft", 1)).unwrap();
+    ok(&incident(
+        &fake,
+        &dir,
+        &["actions", "apply", "--include-drafts"],
+    ));
+    fake.assert_one_issue_per_item();
+
+    // Without --include-drafts the draft's three issues are held as they are.
+    let plan = incident(
+        &fake,
+        &dir,
+        &["actions", "plan", "--prune", "--detailed-exitcode"],
+    );
+    ok(&plan);
+    assert!(!plan.stdout.contains("orphan "), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains(
+            "- skipped   #1    2026-11-23-search-slow-or-empty/AI-1 (its post-mortem is a draft"
+        ),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.ends_with(
+            "Plan: 0 to create, 0 to update, 0 orphaned, 3 skipped (draft post-mortems).\n"
+        ),
+        "{}",
+        plan.stdout
+    );
+    fake.take_counts();
+    let apply = incident(&fake, &dir, &["actions", "apply", "--prune"]);
+    ok(&apply);
+    assert!(
+        apply.stdout.contains(
+            "skipped #2 2026-11-23-search-slow-or-empty/AI-2 (its post-mortem is a draft)"
+        ),
+        "{}",
+        apply.stdout
+    );
+    assert_eq!(fake.take_counts(), counts(&[("GET", 1)]), "nothing closed");
+    assert!(fake.state().issues.iter().all(|i| i["state"] == "open"));
     fake.assert_nothing_unexpected();
 }
 

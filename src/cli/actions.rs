@@ -11,6 +11,7 @@ use crate::model::Repository;
 use crate::repo::Files;
 use crate::templates::Templates;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -257,6 +258,8 @@ struct IssueTracker<'a> {
     client: Client,
     target: Target,
     items: Vec<Item<'a>>,
+    /// The keys of the items of draft post-mortems, when drafts are left out.
+    held: BTreeSet<String>,
     root: PathBuf,
 }
 
@@ -288,6 +291,7 @@ impl<'a> IssueTracker<'a> {
             client: connection.client()?,
             target,
             items: items::items(repository, include_drafts),
+            held: items::held(repository, include_drafts),
             root: root.to_path_buf(),
         })
     }
@@ -302,7 +306,7 @@ impl<'a> IssueTracker<'a> {
         let existing = self.existing()?;
         let base = self.target.label.clone();
         let managed = move |label: &str| items::is_managed_label(&base, label);
-        Ok(plan::plan(&desired, &existing, &managed, prune))
+        Ok(plan::plan(&desired, &self.held, &existing, &managed, prune))
     }
 }
 
@@ -362,6 +366,10 @@ fn print_plan(
             Step::Unchanged { number, key } => {
                 writeln!(out, "= unchanged #{number:<4} {key}")?;
             }
+            Step::Skipped { number, key } => writeln!(
+                out,
+                "- skipped   #{number:<4} {key} (its post-mortem is a draft; --include-drafts syncs it)"
+            )?,
             Step::Orphan {
                 number,
                 key,

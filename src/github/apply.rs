@@ -103,6 +103,9 @@ pub fn apply(client: &mut Client, target: &Target, steps: &[Step], since: &str) 
                     Err(e) => report.fail(key, &e),
                 }
             }
+            Step::Skipped { number, key } => report.lines.push(format!(
+                "skipped #{number} {key} (its post-mortem is a draft)"
+            )),
             Step::Unchanged { .. } | Step::Orphan { .. } => {}
         }
     }

@@ -16,6 +16,7 @@ use crate::templates::{TemplateError, Templates};
 use crate::text::{markdown_inline as inline, one_line, safe_url};
 use octocrab::models::issues::Issue;
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 pub const DEFAULT_LABEL: &str = "incident-action";
 const TYPES: [&str; 4] = ["mitigate", "prevent", "detect", "process"];
@@ -48,10 +49,28 @@ impl Item<'_> {
 /// Every action item of every post-mortem (drafts only when asked), in
 /// incident order.
 pub fn items(repo: &Repository, include_drafts: bool) -> Vec<Item<'_>> {
+    items_where(repo, |draft| include_drafts || !draft)
+}
+
+/// The keys of the items `items` leaves out: those of draft post-mortems.
+/// Their issues are held as they are, never taken for orphans: a
+/// post-mortem going back to draft has not dropped its items.
+pub fn held(repo: &Repository, include_drafts: bool) -> BTreeSet<String> {
+    if include_drafts {
+        return BTreeSet::new();
+    }
+    items_where(repo, |draft| draft)
+        .iter()
+        .map(Item::key)
+        .collect()
+}
+
+/// The items of the post-mortems `keep` takes (told whether one is a draft).
+fn items_where(repo: &Repository, keep: impl Fn(bool) -> bool) -> Vec<Item<'_>> {
     repo.incidents
         .iter()
         .filter_map(|incident| Some((incident, incident.postmortem.as_ref()?)))
-        .filter(|(_, pm)| include_drafts || pm.status != PostmortemStatus::Draft)
+        .filter(|(_, pm)| keep(pm.status == PostmortemStatus::Draft))
         .flat_map(|(incident, pm)| {
             pm.action_items
                 .iter()

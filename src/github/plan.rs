@@ -54,6 +54,12 @@ pub enum Step {
         number: u64,
         key: String,
     },
+    /// The issue of an item held back (its post-mortem is a draft and
+    /// drafts were not asked for): neither synced nor an orphan.
+    Skipped {
+        number: u64,
+        key: String,
+    },
     /// An open issue whose action item no longer exists (or a second issue
     /// for one item): reported, closed only with `--prune`.
     Orphan {
@@ -71,6 +77,7 @@ pub struct Summary {
     pub unchanged: usize,
     pub orphaned: usize,
     pub close: usize,
+    pub skipped: usize,
 }
 
 impl Summary {
@@ -81,6 +88,7 @@ impl Summary {
                 Step::Create { .. } => s.create += 1,
                 Step::Update { .. } => s.update += 1,
                 Step::Unchanged { .. } => s.unchanged += 1,
+                Step::Skipped { .. } => s.skipped += 1,
                 Step::Orphan { close, .. } => {
                     s.orphaned += 1;
                     s.close += usize::from(*close);
@@ -101,18 +109,25 @@ impl Summary {
         } else {
             String::new()
         };
+        let skipped = if self.skipped > 0 {
+            format!(", {} skipped (draft post-mortems)", self.skipped)
+        } else {
+            String::new()
+        };
         format!(
-            "Plan: {} to create, {} to update, {} orphaned{close}.",
+            "Plan: {} to create, {} to update, {} orphaned{close}{skipped}.",
             self.create, self.update, self.orphaned
         )
     }
 }
 
-/// Matches `desired` with `existing` by key. `managed` tells the labels
-/// incidentkit sets (base, severities, item types): those it replaces,
-/// any others people added stay.
+/// Matches `desired` with `existing` by key. `held`: the keys of items
+/// left out for now (of draft post-mortems), whose issues are skipped, not
+/// orphaned. `managed` tells the labels incidentkit sets (base,
+/// severities, item types): those it replaces, any others people added stay.
 pub fn plan(
     desired: &[Desired],
+    held: &BTreeSet<String>,
     existing: &[Existing],
     managed: &dyn Fn(&str) -> bool,
     prune: bool,
@@ -140,6 +155,12 @@ pub fn plan(
     }
     for (key, issues) in &by_key {
         let extra = if wanted.contains(key) {
+            &issues[1..]
+        } else if held.contains(*key) {
+            steps.push(Step::Skipped {
+                number: issues[0].number,
+                key: (*key).to_string(),
+            });
             &issues[1..]
         } else {
             &issues[..]
@@ -259,6 +280,7 @@ mod tests {
         };
         let steps = plan(
             &[a.clone(), b.clone(), c.clone()],
+            &BTreeSet::new(),
             &[have(10, &a), drifted, orphan, closed_orphan, foreign],
             &managed,
             false,
@@ -310,6 +332,7 @@ mod tests {
         let a = want("inc/AI-1");
         let steps = plan(
             std::slice::from_ref(&a),
+            &BTreeSet::new(),
             &[have(21, &a), have(20, &a)],
             &managed,
             true,
@@ -332,12 +355,42 @@ mod tests {
     }
 
     #[test]
+    fn the_issue_of_a_held_item_is_skipped_even_with_prune() {
+        let a = want("inc/AI-1");
+        let held = BTreeSet::from(["draft/AI-1".to_string()]);
+        let issue = Existing {
+            key: Some("draft/AI-1".into()),
+            ..have(3, &a)
+        };
+        let steps = plan(&[], &held, &[issue], &managed, true);
+        assert_eq!(
+            steps,
+            [Step::Skipped {
+                number: 3,
+                key: "draft/AI-1".into()
+            }]
+        );
+        let summary = Summary::of(&steps);
+        assert!(!summary.has_changes());
+        assert_eq!(
+            summary.line(),
+            "Plan: 0 to create, 0 to update, 0 orphaned, 1 skipped (draft post-mortems)."
+        );
+    }
+
+    #[test]
     fn label_names_differing_in_case_are_the_same_label() {
         let a = want("inc/AI-1");
         let mut issue = have(1, &a);
         issue.labels = vec!["Incident-Action".into(), "PREVENT".into(), "Sev1".into()];
         assert!(matches!(
-            plan(std::slice::from_ref(&a), &[issue], &managed, false)[0],
+            plan(
+                std::slice::from_ref(&a),
+                &BTreeSet::new(),
+                &[issue],
+                &managed,
+                false
+            )[0],
             Step::Unchanged { .. }
         ));
     }
@@ -347,7 +400,7 @@ mod tests {
         let a = want("inc/AI-1");
         let mut issue = have(1, &a);
         issue.assignees = vec!["dave".into()];
-        match &plan(&[a], &[issue], &managed, false)[0] {
+        match &plan(&[a], &BTreeSet::new(), &[issue], &managed, false)[0] {
             Step::Update {
                 changes, assignees, ..
             } => {
