@@ -753,7 +753,7 @@ fn plan_shows_drift_and_orphans_and_prune_closes_them() {
     let report: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
         report["summary"],
-        json!({"create": 0, "update": 1, "unchanged": 6, "orphaned": 1, "close": 0, "skipped": 0})
+        json!({"create": 0, "update": 1, "reopen": 0, "unchanged": 6, "orphaned": 1, "close": 0, "skipped": 0})
     );
     assert_eq!(report["steps"][0]["action"], "update");
     assert_eq!(report["steps"][0]["changes"], json!(["body"]));
@@ -817,6 +817,86 @@ fn plan_shows_drift_and_orphans_and_prune_closes_them() {
         "issues incidentkit did not write are left alone"
     );
     drop(s);
+    fake.assert_nothing_unexpected();
+}
+
+#[test]
+fn an_issue_prune_closed_is_reopened_when_its_item_comes_back() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    ok(&incident(&fake, &dir, &["actions", "apply"]));
+    // Someone finishes search AI-1 and closes its issue as completed.
+    {
+        let mut s = fake.state();
+        let done = s.issues.iter_mut().find(|i| i["number"] == 1).unwrap();
+        done["state"] = "closed".into();
+        done["state_reason"] = "completed".into();
+    }
+    // AI-4 is dropped from its post-mortem, and --prune closes its issue.
+    let pm = dir.join("incidents/2026-11-26-checkout-502s/postmortem.yaml");
+    let original = fs::read_to_string(&pm).unwrap();
+    let start = original.find("  - id: AI-4\n").unwrap();
+    let end = original.find("\nlessons:").unwrap();
+    fs::write(&pm, format!("{}{}", &original[..start], &original[end..])).unwrap();
+    let prune = incident(&fake, &dir, &["actions", "apply", "--prune"]);
+    ok(&prune);
+    assert!(
+        prune
+            .stdout
+            .contains("closed  #7 2026-11-26-checkout-502s/AI-4"),
+        "{}",
+        prune.stdout
+    );
+
+    // The change is reverted: the item is back, and so is its issue.
+    fs::write(&pm, &original).unwrap();
+    let plan = incident(&fake, &dir, &["actions", "plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, 2, "{}{}", plan.stdout, plan.stderr);
+    assert!(
+        plan.stdout.contains(
+            "~ reopen    #7    2026-11-26-checkout-502s/AI-4 (closed as not planned; its action item is back)"
+        ),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("= unchanged #1    2026-11-23-search-slow-or-empty/AI-1"),
+        "people's close stays: {}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .ends_with("Plan: 0 to create, 1 to update (1 to reopen), 0 orphaned.\n"),
+        "{}",
+        plan.stdout
+    );
+    fake.take_counts();
+    let apply = incident(&fake, &dir, &["actions", "apply"]);
+    ok(&apply);
+    assert!(
+        apply.stdout.contains(
+            "updated #7 2026-11-26-checkout-502s/AI-4 (reopened: its action item is back)"
+        ),
+        "{}",
+        apply.stdout
+    );
+    assert_eq!(fake.take_counts(), counts(&[("GET", 1), ("PATCH", 1)]));
+    let status = incident(&fake, &dir, &["actions", "status"]);
+    ok(&status);
+    let line = |key: &str| {
+        status
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{key}: {}", status.stdout))
+            .to_string()
+    };
+    let back = line("2026-11-26-checkout-502s/AI-4");
+    assert!(back.contains("#7     open"), "{back}");
+    let done = line("2026-11-23-search-slow-or-empty/AI-1");
+    assert!(done.contains("closed (completed)"), "{done}");
+    fake.assert_one_issue_per_item();
     fake.assert_nothing_unexpected();
 }
 

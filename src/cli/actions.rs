@@ -337,61 +337,71 @@ fn print_plan(
         crate::text::one_line(&tracker.target.label)
     )?;
     for step in steps {
-        match step {
-            Step::Create { issue } => {
-                let assignee = issue
-                    .assignee
-                    .as_ref()
-                    .map(|a| format!("; assignee @{a}"))
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "+ create          {}\n      title: {}\n      labels: {}{assignee}",
-                    issue.key,
-                    crate::text::one_line(&issue.title),
-                    crate::text::one_line(&issue.labels.join(", "))
-                )?;
-            }
-            Step::Update {
-                number,
-                changes,
-                issue,
-                ..
-            } => writeln!(
-                out,
-                "~ update    #{number:<4} {} ({} drifted from the files)",
-                issue.key,
-                changes.join(", ")
-            )?,
-            Step::Unchanged { number, key } => {
-                writeln!(out, "= unchanged #{number:<4} {key}")?;
-            }
-            Step::Skipped { number, key } => writeln!(
-                out,
-                "- skipped   #{number:<4} {key} (its post-mortem is a draft; --include-drafts syncs it)"
-            )?,
-            Step::Orphan {
-                number,
-                key,
-                title,
-                close,
-            } => writeln!(
-                out,
-                "! orphan    #{number:<4} {key} \"{}\" ({})",
-                crate::text::one_line(title),
-                if *close {
-                    "its action item is gone: will be closed"
-                } else {
-                    "its action item is gone; --prune closes it"
-                }
-            )?,
-        }
+        writeln!(out, "{}", step_line(step))?;
     }
     if !steps.is_empty() {
         writeln!(out)?;
     }
     writeln!(out, "{}", summary.line())?;
     Ok(())
+}
+
+/// A step as the human plan shows it: `+ create`, `~ update`, ….
+fn step_line(step: &Step) -> String {
+    match step {
+        Step::Create { issue } => {
+            let assignee = issue
+                .assignee
+                .as_ref()
+                .map(|a| format!("; assignee @{a}"))
+                .unwrap_or_default();
+            format!(
+                "+ create          {}\n      title: {}\n      labels: {}{assignee}",
+                issue.key,
+                crate::text::one_line(&issue.title),
+                crate::text::one_line(&issue.labels.join(", "))
+            )
+        }
+        Step::Update {
+            number,
+            changes,
+            reopen,
+            issue,
+            ..
+        } => {
+            let mut why = Vec::new();
+            if *reopen {
+                why.push("closed as not planned; its action item is back".to_string());
+            }
+            if !changes.is_empty() {
+                why.push(format!("{} drifted from the files", changes.join(", ")));
+            }
+            let what = if *reopen { "reopen" } else { "update" };
+            format!(
+                "~ {what}    #{number:<4} {} ({})",
+                issue.key,
+                why.join("; ")
+            )
+        }
+        Step::Unchanged { number, key } => format!("= unchanged #{number:<4} {key}"),
+        Step::Skipped { number, key } => format!(
+            "- skipped   #{number:<4} {key} (its post-mortem is a draft; --include-drafts syncs it)"
+        ),
+        Step::Orphan {
+            number,
+            key,
+            title,
+            close,
+        } => format!(
+            "! orphan    #{number:<4} {key} \"{}\" ({})",
+            crate::text::one_line(title),
+            if *close {
+                "its action item is gone: will be closed"
+            } else {
+                "its action item is gone; --prune closes it"
+            }
+        ),
+    }
 }
 
 #[derive(Serialize)]

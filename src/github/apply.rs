@@ -41,6 +41,10 @@ struct IssueEdit<'a> {
     body: &'a str,
     labels: &'a [String],
     assignees: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state_reason: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -59,6 +63,7 @@ pub fn apply(client: &mut Client, target: &Target, steps: &[Step], since: &str) 
             Step::Update {
                 number,
                 changes,
+                reopen,
                 issue,
                 labels,
                 assignees,
@@ -68,18 +73,24 @@ pub fn apply(client: &mut Client, target: &Target, steps: &[Step], since: &str) 
                     body: &issue.body,
                     labels,
                     assignees,
+                    state: reopen.then_some("open"),
+                    state_reason: reopen.then_some("reopened"),
                 };
-                let path = target.repo.path(&format!("/issues/{number}"));
-                match client.patch::<_, Issue>(&path, &edit) {
-                    Ok(_) => {
-                        report.updated += 1;
-                        report.lines.push(format!(
-                            "updated #{number} {} ({})",
-                            issue.key,
-                            changes.join(", ")
-                        ));
-                    }
-                    Err(e) => report.fail(&issue.key, &e),
+                let mut what = changes.clone();
+                if *reopen {
+                    what.insert(0, "reopened: its action item is back");
+                }
+                let done = format!("updated #{number} {} ({})", issue.key, what.join(", "));
+                if patch(
+                    client,
+                    target,
+                    *number,
+                    &edit,
+                    &issue.key,
+                    done,
+                    &mut report,
+                ) {
+                    report.updated += 1;
                 }
             }
             Step::Orphan {
@@ -88,19 +99,13 @@ pub fn apply(client: &mut Client, target: &Target, steps: &[Step], since: &str) 
                 close: true,
                 ..
             } => {
-                let path = target.repo.path(&format!("/issues/{number}"));
                 let close = Close {
                     state: "closed",
                     state_reason: "not_planned",
                 };
-                match client.patch::<_, Issue>(&path, &close) {
-                    Ok(_) => {
-                        report.closed += 1;
-                        report
-                            .lines
-                            .push(format!("closed  #{number} {key} (its action item is gone)"));
-                    }
-                    Err(e) => report.fail(key, &e),
+                let done = format!("closed  #{number} {key} (its action item is gone)");
+                if patch(client, target, *number, &close, key, done, &mut report) {
+                    report.closed += 1;
                 }
             }
             Step::Skipped { number, key } => report.lines.push(format!(
@@ -110,6 +115,29 @@ pub fn apply(client: &mut Client, target: &Target, steps: &[Step], since: &str) 
         }
     }
     report
+}
+
+/// Edits issue `number`; reports `done` or the failure. Whether it worked.
+fn patch(
+    client: &mut Client,
+    target: &Target,
+    number: u64,
+    edit: &impl Serialize,
+    key: &str,
+    done: String,
+    report: &mut Report,
+) -> bool {
+    let path = target.repo.path(&format!("/issues/{number}"));
+    match client.patch::<_, Issue>(&path, edit) {
+        Ok(_) => {
+            report.lines.push(done);
+            true
+        }
+        Err(e) => {
+            report.fail(key, &e);
+            false
+        }
+    }
 }
 
 fn create(client: &mut Client, target: &Target, issue: &Desired, since: &str, report: &mut Report) {

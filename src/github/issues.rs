@@ -218,6 +218,7 @@ fn desired_issue(
         key,
         labels,
         assignee: item.owner.as_deref().and_then(github_handle),
+        done: item.done,
     })
 }
 

@@ -14,6 +14,9 @@ pub struct Desired {
     pub labels: Vec<String>,
     /// The owner, when it is a GitHub handle (without the `@`).
     pub assignee: Option<String>,
+    /// The post-mortem marks the item done.
+    #[serde(skip)]
+    pub done: bool,
 }
 
 /// An issue found on GitHub under the base label.
@@ -42,6 +45,8 @@ pub enum Step {
         number: u64,
         /// The fields that drifted from the files.
         changes: Vec<&'static str>,
+        /// Closed by `--prune` (as not planned), and its item is back.
+        reopen: bool,
         #[serde(flatten)]
         issue: Desired,
         /// The labels to set: the issue's own, with incidentkit's replaced.
@@ -74,6 +79,7 @@ pub enum Step {
 pub struct Summary {
     pub create: usize,
     pub update: usize,
+    pub reopen: usize,
     pub unchanged: usize,
     pub orphaned: usize,
     pub close: usize,
@@ -86,7 +92,10 @@ impl Summary {
         for step in steps {
             match step {
                 Step::Create { .. } => s.create += 1,
-                Step::Update { .. } => s.update += 1,
+                Step::Update { reopen, .. } => {
+                    s.update += 1;
+                    s.reopen += usize::from(*reopen);
+                }
                 Step::Unchanged { .. } => s.unchanged += 1,
                 Step::Skipped { .. } => s.skipped += 1,
                 Step::Orphan { close, .. } => {
@@ -104,6 +113,11 @@ impl Summary {
 
     /// `Plan: 2 to create, 1 to update, 0 orphaned.`
     pub fn line(&self) -> String {
+        let reopen = if self.reopen > 0 {
+            format!(" ({} to reopen)", self.reopen)
+        } else {
+            String::new()
+        };
         let close = if self.close > 0 {
             format!(" ({} to close)", self.close)
         } else {
@@ -115,7 +129,7 @@ impl Summary {
             String::new()
         };
         format!(
-            "Plan: {} to create, {} to update, {} orphaned{close}{skipped}.",
+            "Plan: {} to create, {} to update{reopen}, {} orphaned{close}{skipped}.",
             self.create, self.update, self.orphaned
         )
     }
@@ -206,7 +220,11 @@ fn compare(want: &Desired, issue: &Existing, managed: &dyn Fn(&str) -> bool) -> 
         assignees.push(owner.clone());
         changes.push("assignee");
     }
-    if changes.is_empty() {
+    // `not_planned` is how `--prune` closes an orphan: the item is back, so
+    // is its issue. People close an issue as completed when the work is
+    // done; that stays closed.
+    let reopen = !issue.open && issue.state_reason.as_deref() == Some("not_planned") && !want.done;
+    if changes.is_empty() && !reopen {
         return Step::Unchanged {
             number: issue.number,
             key: want.key.clone(),
@@ -215,6 +233,7 @@ fn compare(want: &Desired, issue: &Existing, managed: &dyn Fn(&str) -> bool) -> 
     Step::Update {
         number: issue.number,
         changes,
+        reopen,
         issue: want.clone(),
         labels: labels.into_values().collect(),
         assignees,
@@ -237,6 +256,7 @@ mod tests {
             body: format!("body {key}\n"),
             labels: vec!["incident-action".into(), "prevent".into(), "sev1".into()],
             assignee: Some("carol".into()),
+            done: false,
         }
     }
 
@@ -376,6 +396,47 @@ mod tests {
             summary.line(),
             "Plan: 0 to create, 0 to update, 0 orphaned, 1 skipped (draft post-mortems)."
         );
+    }
+
+    #[test]
+    fn an_issue_prune_closed_is_reopened_when_its_item_is_back() {
+        let a = want("inc/AI-1");
+        let closed = |reason: &str| Existing {
+            open: false,
+            state_reason: Some(reason.into()),
+            ..have(1, &a)
+        };
+        let steps = plan(
+            std::slice::from_ref(&a),
+            &BTreeSet::new(),
+            &[closed("not_planned")],
+            &managed,
+            false,
+        );
+        assert!(
+            matches!(&steps[0], Step::Update { reopen: true, changes, .. } if changes.is_empty()),
+            "{steps:?}"
+        );
+        assert_eq!(
+            Summary::of(&steps).line(),
+            "Plan: 0 to create, 1 to update (1 to reopen), 0 orphaned."
+        );
+        // Closed as done by people, or an item the post-mortem marks done:
+        // left closed.
+        let done = Desired {
+            done: true,
+            ..a.clone()
+        };
+        for (want, issue) in [(&a, closed("completed")), (&done, closed("not_planned"))] {
+            let steps = plan(
+                std::slice::from_ref(want),
+                &BTreeSet::new(),
+                &[issue],
+                &managed,
+                false,
+            );
+            assert!(matches!(steps[0], Step::Unchanged { .. }), "{steps:?}");
+        }
     }
 
     #[test]
