@@ -98,15 +98,11 @@ fn postmortem_edit(incident: &Incident, title: &str) -> String {
 /// GitHub would notify (a word joiner after the `@` reads the same).
 fn emphasised(title: &str) -> String {
     let mut out = String::from("*");
-    for c in crate::text::one_line(title).chars() {
-        match c {
-            '*' | '_' | '[' | ']' | '`' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '@' => out.push_str("@\u{2060}"),
-            c => out.push(c),
+    for c in crate::text::no_mentions(&crate::text::one_line(title)).chars() {
+        if matches!(c, '*' | '_' | '[' | ']' | '`' | '\\') {
+            out.push('\\');
         }
+        out.push(c);
     }
     out.push('*');
     out

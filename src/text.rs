@@ -58,6 +58,13 @@ pub fn markdown_inline(text: &str) -> String {
     out
 }
 
+/// Text read on GitHub without an `@user` or `@org/team` that GitHub would
+/// notify: a word joiner (U+2060) after each `@` reads the same. Every text
+/// from the files that reaches GitHub goes through this one function.
+pub fn no_mentions(text: &str) -> String {
+    text.replace('@', "@\u{2060}")
+}
+
 /// An http(s) URL with nothing that could end a Markdown link early; `None`
 /// for any other scheme.
 pub fn safe_url(url: &str) -> Option<String> {
@@ -178,6 +185,14 @@ mod tests {
         assert_eq!(
             markdown_inline("<!-- x --> [a](b) | *c*"),
             "\\<\\!-- x --\\> \\[a\\](b) \\| \\*c\\*"
+        );
+    }
+
+    #[test]
+    fn no_mention_survives() {
+        assert_eq!(
+            no_mentions("@acme/oncall and a@b"),
+            "@\u{2060}acme/oncall and a@\u{2060}b"
         );
     }
 

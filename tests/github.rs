@@ -627,7 +627,7 @@ fn apply_creates_one_issue_per_item_and_a_second_apply_writes_nothing() {
     for expected in [
         "| Severity | SEV-1 (Critical) |",
         "| Type | prevent |",
-        "| Owner | @priya-nair |",
+        "| Owner | @\u{2060}priya-nair |",
         "| Due | 2026-12-18 |",
         "| Priority | p0 |",
         "(https://github.com/acme/incidents/blob/HEAD/incidents/2026-11-26-checkout-502s/postmortem.yaml)",
@@ -1132,6 +1132,72 @@ fn text_people_wrote_cannot_forge_a_key_or_break_the_body() {
         "{}",
         plan.stdout
     );
+    fake.assert_nothing_unexpected();
+}
+
+#[test]
+fn no_text_from_the_files_mentions_anyone_on_github() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    let folder = dir.join("incidents/2026-11-26-checkout-502s");
+    let edit = |file: &str, from: &str, to: &str| {
+        let text = fs::read_to_string(folder.join(file)).unwrap();
+        assert!(text.contains(from), "{from}");
+        fs::write(folder.join(file), text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "incident.yaml",
+        "title: Checkout fails with 502 for EU customers",
+        "title: \"Checkout fails for @acme/everyone\"",
+    );
+    edit(
+        "postmortem.yaml",
+        "title: Add a per-minute synthetic EU checkout and a crash-loop alert for the payments service",
+        "title: \"@acme/oncall and @alice: add a per-minute synthetic EU checkout\"",
+    );
+    edit(
+        "postmortem.yaml",
+        "owner: \"@lena-fischer\"",
+        "owner: \"@acme/sre\"",
+    );
+    ok(&incident(&fake, &dir, &["actions", "apply"]));
+    fake.assert_one_issue_per_item();
+    let s = fake.state();
+    for issue in &s.issues {
+        for field in ["title", "body"] {
+            let text = issue[field].as_str().unwrap();
+            let bare = text
+                .match_indices('@')
+                .filter(|(at, _)| !text[at + 1..].starts_with('\u{2060}'));
+            assert_eq!(bare.count(), 0, "a mention in the {field}:\n{text}");
+        }
+    }
+    let checkout = |item: &str| {
+        s.issues
+            .iter()
+            .find(|i| {
+                i["body"].as_str().unwrap().starts_with(&format!(
+                    "<!-- incidentkit:action 2026-11-26-checkout-502s/{item} -->"
+                ))
+            })
+            .unwrap()
+            .clone()
+    };
+    let crafted = checkout("AI-3");
+    let body = crafted["body"].as_str().unwrap();
+    assert!(
+        body.contains("@\u{2060}acme/oncall and @\u{2060}alice: add"),
+        "shown as written:\n{body}"
+    );
+    assert!(body.contains("| Owner | @\u{2060}acme/sre |"), "{body}");
+    assert!(body.contains("@\u{2060}acme/everyone"), "{body}");
+    assert!(
+        crafted["assignees"].as_array().unwrap().is_empty(),
+        "a team is no assignee"
+    );
+    // The owner's handle is still assigned: GitHub's own, intended way.
+    assert_eq!(checkout("AI-1")["assignees"][0]["login"], "priya-nair");
+    drop(s);
     fake.assert_nothing_unexpected();
 }
 

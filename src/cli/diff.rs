@@ -111,8 +111,8 @@ pub fn markdown(root: &Path, since: &str) -> Result<(String, check::Outcome), Cl
                 "\n<details><summary>Stakeholder update preview: {}</summary>\n\n{}\n</details>",
                 as_text(&e.summary),
                 // A preview is read on GitHub: an `@team` in it would notify
-                // that team (a word joiner after the `@` reads the same).
-                no_html(preview.trim_end()).replace('@', "@\u{2060}")
+                // that team.
+                crate::text::no_mentions(&no_html(preview.trim_end()))
             )
             .map_err(fmt)?;
         }

@@ -13,7 +13,7 @@ use super::{GithubError, Repo};
 use crate::model::postmortem::{ActionItem, PostmortemStatus};
 use crate::model::{Incident, Repository, Severity, Visibility};
 use crate::templates::{TemplateError, Templates};
-use crate::text::{markdown_inline as inline, one_line, safe_url};
+use crate::text::{markdown_inline, no_mentions, one_line, safe_url};
 use octocrab::models::issues::Issue;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -168,6 +168,13 @@ struct IssueCtx {
     postmortem_url: String,
 }
 
+/// Text people wrote, for the issue body: Markdown that shows it as written
+/// and notifies no one it names (an `@org/team` in a title would ping the
+/// whole team). The owner is assigned instead, when it is a handle.
+fn inline(text: &str) -> String {
+    no_mentions(&markdown_inline(text))
+}
+
 /// The issue each item should have. Every text people wrote reaches the
 /// template already escaped (see `inline`), so templates need no care.
 pub fn desired(
@@ -293,12 +300,12 @@ fn type_name(kind: crate::model::postmortem::ActionType) -> &'static str {
 }
 
 /// `AI-1: Canary payments config changes (2026-11-26-checkout-502s)`:
-/// one line, no control characters, within GitHub's limit.
+/// one line, no control characters, no mention, within GitHub's limit.
 pub fn title(incident: &str, item: &str, text: &str) -> String {
     let suffix = format!(" ({incident})");
     let head = format!("{item}: ");
     let room = MAX_TITLE.saturating_sub(head.chars().count() + suffix.chars().count());
-    let text = crate::text::cut(&one_line(text), room);
+    let text = crate::text::cut(&no_mentions(&one_line(text)), room);
     format!("{head}{text}{suffix}")
 }
 
