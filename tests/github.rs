@@ -520,19 +520,15 @@ fn incident(fake: &Fake, dir: &Path, args: &[&str]) -> Run {
 }
 
 fn incident_with_token(fake: &Fake, dir: &Path, args: &[&str], token: &str) -> Run {
+    // `actions status` only reads: it has no --write-interval.
+    let writes = args.get(1) != Some(&"status");
     let out = crate::support::cmd()
         .current_dir(dir)
         .env("GITHUB_TOKEN", token)
         .env("GITHUB_API_URL", fake.api())
         .args(args)
-        .args([
-            "--write-interval",
-            "0s",
-            "--max-wait",
-            "20s",
-            "--timeout",
-            "5s",
-        ])
+        .args(["--write-interval", "0s"].iter().filter(|_| writes))
+        .args(["--max-wait", "20s", "--timeout", "5s"])
         .timeout(Duration::from_secs(120))
         .output()
         .unwrap();
@@ -1087,6 +1083,61 @@ fn status_shows_issue_state_and_overdue_items() {
 }
 
 #[test]
+fn status_without_a_token_lists_the_items_from_the_files() {
+    let fake = Fake::start("");
+    let (_tmp, dir) = example();
+    // 2026-12-05, as above; no token, and no GitHub asked.
+    let out = crate::support::cmd()
+        .current_dir(&dir)
+        .env("SOURCE_DATE_EPOCH", "1796464800")
+        .env_remove("GITHUB_TOKEN")
+        .env("GITHUB_API_URL", fake.api())
+        .args(["actions", "status"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    for key in KEYS {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("{key}: {stdout}"));
+        assert!(line.contains("  -      unknown"), "{line}");
+    }
+    let late = stdout
+        .lines()
+        .find(|l| l.starts_with("2026-11-23-search-slow-or-empty/AI-1"))
+        .unwrap();
+    assert!(
+        late.contains("2026-12-02") && late.contains("OVERDUE by 3d"),
+        "{late}"
+    );
+    assert!(stdout.contains("@priya-nair"), "{stdout}");
+    assert_eq!(
+        stderr,
+        "note: the issues' state is not known without a GitHub token: set $GITHUB_TOKEN (in GitHub Actions: `GITHUB_TOKEN: ${{ github.token }}`) or name another variable with --token-env\n"
+    );
+    assert!(fake.take_counts().is_empty(), "nothing was asked of GitHub");
+
+    // It never writes, so it has no pace for writes.
+    let paced = crate::support::cmd()
+        .current_dir(&dir)
+        .args(["actions", "status", "--write-interval", "1s"])
+        .output()
+        .unwrap();
+    assert_eq!(paced.status.code(), Some(2));
+    let stderr = String::from_utf8(paced.stderr).unwrap();
+    assert!(
+        stderr.contains("unexpected argument '--write-interval'"),
+        "{stderr}"
+    );
+    fake.assert_nothing_unexpected();
+}
+
+#[test]
 fn text_people_wrote_cannot_forge_a_key_or_break_the_body() {
     let fake = Fake::start("");
     let (_tmp, dir) = example();
@@ -1224,6 +1275,22 @@ fn no_token_no_repository_and_a_refused_token_are_clear_errors() {
         .unwrap()
         .replace("  repo: acme/incidents\n", "");
     fs::write(&config, text).unwrap();
+    // Both missing: one run names both.
+    let out = crate::support::cmd()
+        .current_dir(&dir)
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GITHUB_REPOSITORY")
+        .env("GITHUB_API_URL", fake.api())
+        .args(["actions", "plan"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: no GitHub repository: set `github: {repo: owner/name}`")
+            && stderr.contains("\nerror: no GitHub token in $GITHUB_TOKEN: set $GITHUB_TOKEN"),
+        "{stderr}"
+    );
     let run = incident(&fake, &dir, &["actions", "plan"]);
     assert_eq!(run.code, 2);
     assert!(

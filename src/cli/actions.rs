@@ -46,6 +46,7 @@ enum What {
         connection: Connection,
     },
     /// The action items with their issue's state, owner and due date.
+    /// Without a token: the items as the files have them.
     Status {
         /// Include the action items of draft post-mortems.
         #[arg(long)]
@@ -53,7 +54,7 @@ enum What {
         #[arg(long, value_enum, default_value = "human")]
         format: OutputFormat,
         #[command(flatten)]
-        connection: Connection,
+        connection: Reading,
     },
 }
 
@@ -73,18 +74,15 @@ struct Source {
     prune: bool,
 }
 
-/// How to reach GitHub (shared with `incident pr`).
+/// How to reach GitHub to read: the repository, the token, the waits.
 #[derive(Debug, clap::Args)]
-pub struct Connection {
+pub struct Reading {
     /// The repository, owner/name. Default: github.repo in incidentkit.yaml.
     #[arg(long, value_name = "OWNER/NAME")]
-    pub repo: Option<String>,
+    repo: Option<String>,
     /// The environment variable that holds the token.
     #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
     token_env: String,
-    /// At least this long between two writes (GitHub allows 80 a minute).
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
-    write_interval: Duration,
     /// At most this long waiting on rate limits and retries, over the whole run.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration)]
     max_wait: Duration,
@@ -93,40 +91,65 @@ pub struct Connection {
     timeout: Duration,
 }
 
+/// How to reach GitHub to read and write (shared with `incident pr`).
+#[derive(Debug, clap::Args)]
+pub struct Connection {
+    #[command(flatten)]
+    reading: Reading,
+    /// At least this long between two writes (GitHub allows 80 a minute).
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
+    write_interval: Duration,
+}
+
+/// The token in `$token_env`, if it holds one.
+fn token(token_env: &str) -> Option<String> {
+    std::env::var(token_env)
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
 /// A client for GITHUB_API_URL (GitHub's by default) with the token in
 /// `$token_env`; `missing` says what to do when there is none.
 pub fn github_client(token_env: &str, pacing: Pacing, missing: String) -> Result<Client, CliError> {
-    let token = std::env::var(token_env)
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .ok_or(CliError::Usage(missing))?;
+    let token = token(token_env).ok_or(CliError::Usage(missing))?;
     let api = std::env::var("GITHUB_API_URL")
         .ok()
         .filter(|a| !a.trim().is_empty())
         .unwrap_or_else(|| crate::github::DEFAULT_API.to_string());
-    Ok(Client::new(&api, token.trim().to_string(), pacing)?)
+    Ok(Client::new(&api, token, pacing)?)
 }
 
-impl Connection {
-    /// A client for GITHUB_API_URL with the token from the environment.
-    pub fn client(&self) -> Result<Client, CliError> {
-        let pacing = Pacing {
-            write_interval: self.write_interval,
-            max_wait: self.max_wait,
-            timeout: self.timeout,
-        };
-        github_client(
-            &self.token_env,
-            pacing,
-            format!(
-                "no GitHub token in ${}: set it (in GitHub Actions: `GITHUB_TOKEN: ${{{{ github.token }}}}`) or name another variable with --token-env",
-                self.token_env
-            ),
+impl Reading {
+    fn has_token(&self) -> bool {
+        token(&self.token_env).is_some()
+    }
+
+    /// How to set the token, for a message.
+    fn how_to_set_token(&self) -> String {
+        format!(
+            "set ${} (in GitHub Actions: `GITHUB_TOKEN: ${{{{ github.token }}}}`) or name another variable with --token-env",
+            self.token_env
         )
     }
 
+    /// A client for GITHUB_API_URL with the token from the environment.
+    fn client(&self, write_interval: Duration) -> Result<Client, CliError> {
+        let pacing = Pacing {
+            write_interval,
+            max_wait: self.max_wait,
+            timeout: self.timeout,
+        };
+        let missing = format!(
+            "no GitHub token in ${}: {}",
+            self.token_env,
+            self.how_to_set_token()
+        );
+        github_client(&self.token_env, pacing, missing)
+    }
+
     /// `--repo`, else `fallbacks` in order, as an `owner/name`.
-    pub fn target_repo(&self, fallbacks: &[Option<String>]) -> Result<Repo, CliError> {
+    fn target_repo(&self, fallbacks: &[Option<String>]) -> Result<Repo, CliError> {
         let text = self
             .repo
             .clone()
@@ -141,6 +164,31 @@ impl Connection {
                 "`{text}` is not a GitHub repository: write it as owner/name"
             ))
         })
+    }
+
+    /// The repository (`--repo`, else `fallbacks` in order) and a client
+    /// for it; a missing repository and a missing token are named together,
+    /// so one run says all there is to set.
+    fn open(
+        &self,
+        fallbacks: &[Option<String>],
+        write_interval: Duration,
+    ) -> Result<(Repo, Client), CliError> {
+        match (self.target_repo(fallbacks), self.client(write_interval)) {
+            (Ok(repo), Ok(client)) => Ok((repo, client)),
+            (Err(CliError::Usage(repo)), Err(CliError::Usage(token))) => {
+                Err(CliError::Usage(format!("{repo}\nerror: {token}")))
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+}
+
+impl Connection {
+    /// The repository and a client paced by --write-interval (see
+    /// `Reading::open`).
+    pub fn open(&self, fallbacks: &[Option<String>]) -> Result<(Repo, Client), CliError> {
+        self.reading.open(fallbacks, self.write_interval)
     }
 }
 
@@ -172,8 +220,13 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             format,
             connection,
         } => {
-            let mut tracker =
-                IssueTracker::open(&root, &repository, source.include_drafts, connection)?;
+            let mut tracker = IssueTracker::open(
+                &root,
+                &repository,
+                source.include_drafts,
+                &connection.reading,
+                connection.write_interval,
+            )?;
             let steps = tracker.plan(&repository, source.prune)?;
             print_plan(&tracker, &steps, *format)?;
             let changes = Summary::of(&steps).has_changes();
@@ -184,8 +237,13 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             }))
         }
         What::Apply { source, connection } => {
-            let mut tracker =
-                IssueTracker::open(&root, &repository, source.include_drafts, connection)?;
+            let mut tracker = IssueTracker::open(
+                &root,
+                &repository,
+                source.include_drafts,
+                &connection.reading,
+                connection.write_interval,
+            )?;
             let since = recheck_since();
             let steps = tracker.plan(&repository, source.prune)?;
             let report = apply::apply(&mut tracker.client, &tracker.target, &steps, &since);
@@ -218,12 +276,33 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             include_drafts,
             format,
             connection,
-        } => {
-            let mut tracker = IssueTracker::open(&root, &repository, *include_drafts, connection)?;
-            let existing = tracker.existing()?;
-            print_status(&repository, &tracker.items, &existing, *format)
-        }
+        } => status(&root, &repository, *include_drafts, *format, connection),
     }
+}
+
+/// `actions status`: the items with their issues' state, or without a
+/// token, the items as the files have them (owner, due date, overdue).
+fn status(
+    root: &Path,
+    repository: &Repository,
+    include_drafts: bool,
+    format: OutputFormat,
+    connection: &Reading,
+) -> Result<ExitCode, CliError> {
+    if !connection.has_token() {
+        let list = items::items(repository, include_drafts);
+        let code = print_status(repository, &list, None, format)?;
+        eprintln!(
+            "note: the issues' state is not known without a GitHub token: {}",
+            connection.how_to_set_token()
+        );
+        return Ok(code);
+    }
+    // It only reads: no write to pace.
+    let mut tracker =
+        IssueTracker::open(root, repository, include_drafts, connection, Duration::ZERO)?;
+    let existing = tracker.existing()?;
+    print_status(repository, &tracker.items, Some(&existing), format)
 }
 
 /// The repository, validated; `None` (findings printed) when it has errors:
@@ -268,14 +347,18 @@ impl<'a> IssueTracker<'a> {
         root: &Path,
         repository: &'a Repository,
         include_drafts: bool,
-        connection: &Connection,
+        connection: &Reading,
+        write_interval: Duration,
     ) -> Result<Self, CliError> {
         let github = repository.config.github.as_ref();
         // In GitHub Actions without github.repo: the repository running it.
-        let repo = connection.target_repo(&[
-            github.and_then(|g| g.repo.clone()),
-            std::env::var("GITHUB_REPOSITORY").ok(),
-        ])?;
+        let (repo, client) = connection.open(
+            &[
+                github.and_then(|g| g.repo.clone()),
+                std::env::var("GITHUB_REPOSITORY").ok(),
+            ],
+            write_interval,
+        )?;
         let target = Target {
             repo,
             label: github
@@ -288,7 +371,7 @@ impl<'a> IssueTracker<'a> {
             prefix: crate::git::prefix(root),
         };
         Ok(Self {
-            client: connection.client()?,
+            client,
             target,
             items: items::items(repository, include_drafts),
             held: items::held(repository, include_drafts),
@@ -409,7 +492,7 @@ struct StatusRow {
     key: String,
     title: String,
     issue: Option<u64>,
-    /// open, closed, or none (no issue yet).
+    /// open, closed, none (no issue yet), or unknown (no token).
     state: String,
     state_reason: Option<String>,
     owner: Option<String>,
@@ -419,10 +502,11 @@ struct StatusRow {
     overdue_days: Option<i32>,
 }
 
+/// `existing`: the issues, `None` when they could not be read (no token).
 fn print_status(
     repository: &Repository,
     list: &[Item<'_>],
-    existing: &[Existing],
+    existing: Option<&[Existing]>,
     format: OutputFormat,
 ) -> Result<ExitCode, CliError> {
     let today = crate::clock::now()
@@ -433,6 +517,7 @@ fn print_status(
         .map(|it| {
             let key = it.key();
             let issue = existing
+                .unwrap_or_default()
                 .iter()
                 .filter(|e| e.key.as_deref() == Some(key.as_str()))
                 .min_by_key(|e| e.number);
@@ -446,9 +531,13 @@ fn print_status(
             StatusRow {
                 title: crate::text::one_line(&it.item.title),
                 issue: issue.map(|i| i.number),
-                state: issue
-                    .map_or("none", |i| if i.open { "open" } else { "closed" })
-                    .to_string(),
+                state: match (existing, issue) {
+                    (None, _) => "unknown",
+                    (_, None) => "none",
+                    (_, Some(i)) if i.open => "open",
+                    (_, Some(_)) => "closed",
+                }
+                .to_string(),
                 state_reason: issue.and_then(|i| i.state_reason.clone()),
                 owner: it.item.owner.as_deref().map(crate::text::one_line),
                 due: it.item.due,
@@ -467,7 +556,7 @@ fn print_status(
     let width = rows.iter().map(|r| r.key.len()).max().unwrap_or(4).max(4);
     writeln!(
         out,
-        "{:width$}  ISSUE  STATE                 OWNER                DUE",
+        "{:width$}  ISSUE  STATE                  OWNER                DUE",
         "ITEM"
     )?;
     let loud = anstyle::Style::new()
@@ -485,7 +574,7 @@ fn print_status(
             .unwrap_or_default();
         writeln!(
             out,
-            "{:width$}  {:5}  {:20}  {:19}  {}{overdue}",
+            "{:width$}  {:5}  {:21}  {:19}  {}{overdue}",
             r.key,
             r.issue.map_or("-".to_string(), |n| format!("#{n}")),
             state,

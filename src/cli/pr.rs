@@ -85,14 +85,13 @@ fn comment(
         .as_ref()
         .and_then(|r| r.config.github.as_ref())
         .and_then(|g| g.repo.clone());
-    let repo = connection.target_repo(&[running, config_repo])?;
+    let (repo, mut client) = connection.open(&[running, config_repo])?;
     let templates = Templates::load(Some(&root))?;
     let context = minijinja::context! {
         diff => diff.trim_end(),
         since => crate::text::one_line(since).replace('`', ""),
     };
     let body = comment::body(&templates.render("github/pr-comment.md", context)?);
-    let mut client = connection.client()?;
     let posted = comment::post(&mut client, &repo, pr, &body)?;
     let what = match posted {
         Posted::Created(id) => format!("created comment {id}"),
@@ -118,13 +117,12 @@ fn fast_lane(
     let config = checked_base(&root, &[])?.config;
     let running = std::env::var("GITHUB_REPOSITORY").ok();
     let config_repo = config.github.as_ref().and_then(|g| g.repo.clone());
-    let repo = connection.target_repo(&[running, config_repo])?;
+    let (repo, mut client) = connection.open(&[running, config_repo])?;
     let lane = config.fast_lane.clone().unwrap_or_default();
     let check = lane
         .check
         .clone()
         .unwrap_or_else(|| fast_lane::DEFAULT_CHECK.to_string());
-    let mut client = connection.client()?;
     let pr = fast_lane::pull_request(&mut client, &repo, number)?;
     if pr.merged {
         println!("{repo} pull request #{number} is merged already; nothing to do");
