@@ -526,8 +526,14 @@ mod tests {
         let mut exempted = 0;
         for root in repositories {
             let files = Files::on_disk(&root);
-            let whole = check(&files).unwrap();
-            let findings = check_findings(&files).unwrap();
+            let both = || (check(&files).unwrap(), check_findings(&files).unwrap());
+            let (mut whole, mut findings) = both();
+            // Each check reads the clock, and overdue findings say "now
+            // 20:34": a minute turning between the two changes the text.
+            // It cannot turn again within the next two checks.
+            if whole.diagnostics != findings.diagnostics {
+                (whole, findings) = both();
+            }
             assert_eq!(whole.diagnostics, findings.diagnostics, "{root:?}");
             let silenced = |o: &Outcome| -> Vec<(Diagnostic, String)> {
                 o.exempted
