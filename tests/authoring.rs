@@ -1156,6 +1156,19 @@ fn resolving_through_update_restores_components_as_resolve_does() {
 }
 
 impl Scene {
+    /// The maintenance 2026-11-20-cdn-config-change (window 2026-11-25
+    /// 22:00–23:00 UTC) written by hand, with one update (`stamp`, `text`).
+    fn cdn_maintenance(&self, stamp: &str, text: &str) {
+        let id = "2026-11-20-cdn-config-change";
+        fs::create_dir_all(self.root.join(format!("incidents/{id}/updates"))).unwrap();
+        fs::write(
+            self.root.join(file(id, "incident.yaml")),
+            "title: CDN config change\nkind: maintenance\ndeclared_at: 2026-11-20T09:00:00Z\nscheduled_for: 2026-11-25T22:00:00Z\nscheduled_until: 2026-11-25T23:00:00Z\ncomponents: [website]\n",
+        )
+        .unwrap();
+        fs::write(self.root.join(update_file(id, stamp)), text).unwrap();
+    }
+
     /// Sets the site's time zone in incidentkit.yaml (as a person would).
     fn timezone(&self, zone: &str) {
         let config = self.read("incidentkit.yaml");
@@ -2639,18 +2652,10 @@ fn an_internal_resolution_is_an_error_and_resolve_never_writes_one() {
 #[test]
 fn a_maintenance_window_that_passed_unannounced_is_completed_everywhere() {
     let scene = Scene::new();
-    let id = "2026-11-20-cdn-config-change";
-    fs::create_dir_all(scene.root.join(format!("incidents/{id}/updates"))).unwrap();
-    fs::write(
-        scene.root.join(file(id, "incident.yaml")),
-        "title: CDN config change\nkind: maintenance\ndeclared_at: 2026-11-20T09:00:00Z\nscheduled_for: 2026-11-25T22:00:00Z\nscheduled_until: 2026-11-25T23:00:00Z\ncomponents: [website]\n",
-    )
-    .unwrap();
-    fs::write(
-        scene.root.join(update_file(id, "2026-11-20T09-00-00Z")),
+    scene.cdn_maintenance(
+        "2026-11-20T09-00-00Z",
         "at: 2026-11-20T09:00:00Z\nstatus: scheduled\nmessage: We will change the CDN configuration.\nauthor: \"@alice\"\n",
-    )
-    .unwrap();
+    );
     let site = |now: &str| {
         let out = scene.root.join(format!("site-{}", epoch(now)));
         let built = scene.run(now, &["build", "--out", out.to_str().unwrap()]);
@@ -2883,17 +2888,10 @@ fn resolve_settles_the_severity_and_both_ways_say_the_postmortem_is_due() {
 fn refusals_say_what_the_file_holds() {
     let scene = Scene::new();
     let id = "2026-11-20-cdn-config-change";
-    fs::create_dir_all(scene.root.join(format!("incidents/{id}/updates"))).unwrap();
-    fs::write(
-        scene.root.join(file(id, "incident.yaml")),
-        "title: CDN config change\nkind: maintenance\ndeclared_at: 2026-11-20T09:00:00Z\nscheduled_for: 2026-11-25T22:00:00Z\nscheduled_until: 2026-11-25T23:00:00Z\ncomponents: [website]\n",
-    )
-    .unwrap();
-    fs::write(
-        scene.root.join(update_file(id, "2026-11-25T23-00-00Z")),
+    scene.cdn_maintenance(
+        "2026-11-25T23-00-00Z",
         "at: 2026-11-25T23:00:00Z\nstatus: completed\nmessage: Done.\nauthor: \"@alice\"\n",
-    )
-    .unwrap();
+    );
     let err = scene.refused(T0, &["resolve", id], 1);
     assert!(err.contains(&format!("{id} is already completed")), "{err}");
 
