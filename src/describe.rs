@@ -4,7 +4,7 @@
 
 use crate::git::{Change, Changed};
 use crate::model::postmortem::PostmortemStatus;
-use crate::model::{Incident, Kind, Repository, Update};
+use crate::model::{Incident, Kind, Repository, Status, Update};
 use crate::repo::layout::update_file_name;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -112,7 +112,9 @@ fn emphasised(title: &str) -> String {
 /// internal entry of a public incident says so.
 fn new_update(index: usize, update: &Update, title: &str, public: bool) -> String {
     let mut s = match (update.status.is_final(), &update.decision) {
-        (true, _) => format!("resolves {title}"),
+        // A maintenance is completed or cancelled, not resolved.
+        (true, _) if update.status == Status::Resolved => format!("resolves {title}"),
+        (true, _) => format!("marks {title} {}", update.status),
         (false, Some(d)) => format!("records decision {} on {title}", d.chosen),
         (false, None) => format!("adds update {} ({}) to {title}", index + 1, update.status),
     };
@@ -216,5 +218,28 @@ fn entry(incident: &Incident, summary: String, update_at: Option<Timestamp>) -> 
             format!("{summary} (internal: not published)")
         },
         update_at: update_at.filter(|_| public),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn closing(status: &str) -> String {
+        let update: Update = serde_json::from_value(serde_json::json!({
+            "at": "2026-11-26T10:00:00Z",
+            "status": status,
+            "message": "Done.",
+            "author": "@alice",
+        }))
+        .unwrap();
+        new_update(2, &update, "*Database upgrade*", true)
+    }
+
+    #[test]
+    fn a_maintenance_is_completed_or_cancelled_not_resolved() {
+        assert_eq!(closing("resolved"), "resolves *Database upgrade*");
+        assert_eq!(closing("completed"), "marks *Database upgrade* completed");
+        assert_eq!(closing("cancelled"), "marks *Database upgrade* cancelled");
     }
 }

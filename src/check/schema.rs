@@ -215,9 +215,18 @@ fn missing_key(f: &Failure<'_>, schema: &Value, name: &str) -> Diagnostic {
     let d = rules::SCHEMA_MISSING_KEY
         .diag(f.file, format!("missing required key `{name}`"))
         .at_key(f.path.clone());
-    match prop_hint {
-        Some(h) => d.hint(format!("`{name}`: {h}")),
-        None => d,
+    // `sevirity:` is both an unknown key and a missing `severity`: this
+    // finding names the typo too.
+    let keys: Vec<&str> = f
+        .instance
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let typo = did_you_mean(name, &keys).filter(|k| *k != name);
+    match (typo, prop_hint) {
+        (Some(typo), _) => d.hint(format!("`{typo}` is written here: did you mean `{name}`?")),
+        (None, Some(h)) => d.hint(format!("`{name}`: {h}")),
+        (None, None) => d,
     }
 }
 
@@ -370,9 +379,13 @@ mod tests {
             .collect();
         assert_eq!(unknown.len(), 1, "{d:?}");
         assert_eq!(unknown[0].hint.as_deref(), Some("did you mean `title`?"));
-        assert!(
-            d.iter()
-                .any(|d| d.rule == "schema/missing-key" && d.message.contains("`title`"))
+        let missing = d
+            .iter()
+            .find(|d| d.rule == "schema/missing-key" && d.message.contains("`title`"))
+            .unwrap();
+        assert_eq!(
+            missing.hint.as_deref(),
+            Some("`titel` is written here: did you mean `title`?")
         );
     }
 
