@@ -653,3 +653,46 @@ fn stdout_at(dir: &Path, now: &str, args: &[&str]) -> String {
     let out = at(dir, now).args(args).assert().success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
+
+/// The post-mortem marks the action items validate warns are overdue, and
+/// no others; it says when it was published.
+#[test]
+fn the_postmortem_marks_the_items_validate_finds_overdue() {
+    let id = "2026-11-26-checkout-502s";
+    // 2026-12-12: AI-3 (due 12-11) is late, AI-2 (12-04) is done, AI-1
+    // (12-18) and AI-4 (2027) are not due yet.
+    let now = "2026-12-12T09:00:00Z";
+    let repo = example();
+    let pm = stdout_at(&repo, now, &["render", "postmortem", id]);
+    let marked: Vec<&str> = pm
+        .lines()
+        .filter(|l| l.contains("**no: OVERDUE**"))
+        .filter_map(|l| l.split('|').nth(1).map(str::trim))
+        .collect();
+    let out = at(&repo, now)
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "phase/action-overdue" && d["file"].as_str().unwrap().contains(id))
+        .map(|d| {
+            d["message"]
+                .as_str()
+                .unwrap()
+                .split('`')
+                .nth(1)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(marked, found, "{pm}");
+    assert_eq!(marked, ["AI-3"], "{pm}");
+    assert!(
+        pm.contains("*Status: published on 27 Nov 2026, 14:30 CET"),
+        "{pm}"
+    );
+}

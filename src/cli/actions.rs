@@ -525,7 +525,7 @@ fn print_status(
             let overdue_days = it
                 .item
                 .due
-                .filter(|due| *due < today && !finished)
+                .filter(|_| it.item.overdue_on(today) && !finished)
                 .and_then(|due| due.until(today).ok())
                 .map(|span| span.get_days());
             StatusRow {

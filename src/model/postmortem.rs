@@ -154,6 +154,14 @@ pub struct ActionItem {
     pub done: bool,
 }
 
+impl ActionItem {
+    /// Past its due day (in the site's zone) and not done: what validate
+    /// warns of, the post-mortem marks and `actions status` flags.
+    pub fn overdue_on(&self, today: Date) -> bool {
+        !self.done && self.due.is_some_and(|due| today > due)
+    }
+}
+
 /// `action_items[].type` (postmortem schema).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -112,6 +112,11 @@ pub fn render(
         revised => pm
             .and_then(|p| p.customer_report.as_ref()?.revised_at)
             .map(|t| ctx(&clock.when(t))),
+        published => pm
+            .filter(|_| internal)
+            .and_then(|p| p.published_at)
+            .map(|t| ctx(&clock.when(t))),
+        overdue => pm.filter(|_| internal).map(|p| overdue_items(config, p)),
         timeline => internal.then(|| ctx(&timeline(config, incident, &facts, &clock))),
     };
     let name = match document {
@@ -289,4 +294,17 @@ fn fill(value: &mut serde_json::Value, node: &serde_json::Value, root: &serde_js
         }
         _ => {}
     }
+}
+
+/// The ids of the action items past their due day and not done, as
+/// `phase/action-overdue` judges them today.
+fn overdue_items(config: &Config, pm: &crate::model::Postmortem) -> Vec<String> {
+    let today = crate::clock::now()
+        .to_zoned_datetime(config.timezone())
+        .date();
+    pm.action_items
+        .iter()
+        .filter(|a| a.overdue_on(today))
+        .map(|a| a.id.clone())
+        .collect()
 }

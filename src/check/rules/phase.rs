@@ -47,7 +47,7 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
         return;
     };
     for (i, item) in pm.action_items.iter().enumerate() {
-        if let Some(due) = item.due.filter(|d| !item.done && today > *d) {
+        if let Some(due) = item.due.filter(|_| item.overdue_on(today)) {
             let late = (today - due).get_days();
             out.push(
                 PHASE_ACTION_OVERDUE
