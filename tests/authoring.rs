@@ -2862,12 +2862,23 @@ fn resolve_settles_the_severity_and_both_ways_say_the_postmortem_is_due() {
     let mut args = scene_declare_args();
     args[4] = "sev3";
     scene.ok(T0, &args);
+    // Two commands in one second: the resolution is written a second
+    // ahead of the clock, and counts at once.
+    scene.ok(
+        "2026-11-26T10:30:00Z",
+        &["update", ID, "--message", "Fixing."],
+    );
     let (out, new) = scene.ok(
         "2026-11-26T10:30:00Z",
         &["resolve", ID, "--severity", "sev2", "--message", "Fixed."],
     );
     let resolving = new.iter().find(|f| f.contains("/updates/")).unwrap();
+    assert!(resolving.ends_with("T10-30-01Z.yaml"), "{resolving}");
     assert_eq!(scene.yaml(resolving)["severity"].as_str(), Some("sev2"));
+    let listed = scene.run("2026-11-26T10:30:00Z", &["list"]).stdout;
+    let row = listed.lines().find(|l| l.starts_with(ID)).unwrap();
+    let words: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(words[1..3], ["sev2", "resolved"], "{listed}");
     let pm = format!("incidents/{ID}/postmortem.yaml");
     assert!(new.contains(&pm), "a SEV-2 asks for a post-mortem: {new:?}");
     assert!(out.contains(&format!("post-mortem: {pm} is due")), "{out}");

@@ -81,12 +81,11 @@ fn line<'a>(id: &'a str, glanced: &'a Glanced, config: &Config, now: Timestamp) 
 }
 
 fn row<'a>(incident: &'a Incident, config: &Config, now: Timestamp) -> Row<'a> {
-    // The state after every entry, as `show` and the authoring commands
-    // read it: an entry written a second ahead of the clock (two commands in
-    // one second) counts at once. The peak and a maintenance's schedule are
-    // the model's facts at `now`.
-    let state = incident.current();
-    let facts = incident.facts(crate::model::View::Internal, now);
+    // Every entry counts, as in `show` and the authoring commands: one
+    // written a second ahead of the clock (two commands in one second) too.
+    let latest = incident.updates.last().map_or(now, |u| u.at.max(now));
+    let facts = incident.facts(crate::model::View::Internal, latest);
+    let state = &facts.state;
     // The same due time as the cadence/overdue rule: the promise, or the
     // cadence of the severity in force when nothing was promised.
     let due = incident.next_update_due(config);
