@@ -972,4 +972,30 @@ fn an_email_whose_answer_never_came_is_uncertain_and_not_sent_again() {
         "{said}"
     );
     assert_eq!(*taken.lock().unwrap(), sent, "sent again");
+
+    // Four uncertain (two updates each); the one checked is sent again by
+    // its key, alone.
+    add_incident(&repo, "2026-11-26-search-slow", "sev1");
+    assert_eq!(run().status.code(), Some(1));
+    let keys: Vec<String> = stdout(&run())
+        .lines()
+        .filter_map(|l| l.strip_prefix("still uncertain "))
+        .map(|l| l.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    let before = *taken.lock().unwrap();
+    let retry = |extra: &[&str]| {
+        let mut args = vec!["--timeout", "15s"];
+        args.extend(extra);
+        notify_through(&repo, &r, Some(&format!("smtp://127.0.0.1:{port}")), &args)
+    };
+    let one = retry(&["--retry-uncertain", &keys[1]]);
+    assert_eq!(*taken.lock().unwrap(), before + 1, "{}", stdout(&one));
+    let said = stdout(&one);
+    for other in [&keys[0], &keys[2], &keys[3]] {
+        assert!(said.contains(&format!("still uncertain {other}")), "{said}");
+    }
+    let unknown = retry(&["--retry-uncertain", "customers/no-such-key"]);
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+    assert_eq!(*taken.lock().unwrap(), before + 1);
 }

@@ -7,7 +7,7 @@ use crate::model::Repository;
 use crate::model::config::{NotifyTarget, TargetAudience, TargetKind};
 use crate::notify::chat::{self, Chat};
 use crate::notify::http::{Http, Outcome};
-use crate::notify::ledger::{self, Ledger, Standing, State};
+use crate::notify::ledger::{self, Ledger, Retry, Standing, State};
 use crate::notify::{self, Delivery, email, webhook};
 use crate::render::update::Audience;
 use crate::repo::Files;
@@ -53,9 +53,23 @@ pub struct Args {
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
     max_wait: Duration,
     /// Send again what a run that stopped while sending left uncertain
-    /// (only once you know it did not arrive).
-    #[arg(long)]
-    retry_uncertain: bool,
+    /// (only once you know it did not arrive): every such notice, or the
+    /// one KEY names (repeatable; each run lists them as `still uncertain KEY`).
+    #[arg(long, value_name = "KEY", num_args = 0..=1, default_missing_value = EVERY, action = clap::ArgAction::Append)]
+    retry_uncertain: Vec<String>,
+}
+
+/// What `--retry-uncertain` without a KEY stands for (every key holds a `/`).
+const EVERY: &str = "all";
+
+impl Args {
+    fn retry(&self) -> Retry {
+        match &self.retry_uncertain[..] {
+            [] => Retry::None,
+            keys if keys.iter().any(|k| k == EVERY) => Retry::All,
+            keys => Retry::Only(keys.iter().cloned().collect()),
+        }
+    }
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -188,7 +202,16 @@ fn deliver(
     let templates = Templates::load(Some(root))?;
     let remote = ledger::remote_for(root, args.remote.as_deref()).map_err(ledger_error)?;
     let mut ledger = Ledger::open(root, remote).map_err(ledger_error)?;
-    ledger.retry_uncertain = args.retry_uncertain;
+    ledger.retry = args.retry();
+    if let Retry::Only(keys) = &ledger.retry
+        && let Some(key) = keys
+            .iter()
+            .find(|k| ledger.standing(k, Timestamp::now()) != Standing::Uncertain)
+    {
+        return Err(CliError::Usage(format!(
+            "--retry-uncertain {key}: no notice with that key is uncertain; each run names them as `still uncertain KEY`"
+        )));
+    }
     let newer = match &args.since {
         Some(rev) => Some(Newer::since(root, rev)?),
         None => None,
@@ -198,7 +221,7 @@ fn deliver(
     let mut rows: Vec<(Row, &Delivery<'_>)> = deliveries
         .iter()
         .map(|d| {
-            let plan = plan_for(d, &joined, newer.as_ref(), &ledger, wall, args);
+            let plan = plan_for(d, &joined, newer.as_ref(), &ledger, wall);
             (row(d, plan), d)
         })
         .collect();
@@ -282,7 +305,7 @@ fn tally(
     let settle = if earlier.is_empty() {
         String::new()
     } else {
-        " (check those targets, then `incident notify --retry-uncertain`)".to_string()
+        " (check those targets, then `incident notify --retry-uncertain KEY` for each that did not arrive)".to_string()
     };
     say(format!(
         "notify: {} sent, {failed} failed, {uncertain} uncertain, {} still uncertain from earlier runs{settle}, {} being sent by another run, {skipped} left to another run, {} already delivered, {} recorded without sending; ledger: {}, {where_}",
@@ -308,7 +331,6 @@ fn plan_for(
     newer: Option<&Newer>,
     ledger: &Ledger,
     wall: Timestamp,
-    args: &Args,
 ) -> Plan {
     if !joined.contains(d.target.name.as_str()) {
         return match newer {
@@ -321,7 +343,7 @@ fn plan_for(
         Standing::Done => Plan::Delivered,
         Standing::InFlight => Plan::InFlight,
         Standing::Stale => Plan::Uncertain,
-        Standing::Uncertain if args.retry_uncertain => Plan::Send,
+        Standing::Uncertain if ledger.retry.allows(&d.key) => Plan::Send,
         Standing::Uncertain => Plan::Uncertain,
     }
 }
@@ -406,7 +428,7 @@ fn stale_claims(
     for (row, _) in rows.iter_mut() {
         if row.plan == Plan::Uncertain && ledger.standing(&row.key, wall) == Standing::Stale {
             row.outcome = Some("uncertain");
-            row.error = Some("a run stopped after claiming it: it may or may not have arrived; it is not sent again (check the target, then `incident notify --retry-uncertain` to send it)".into());
+            row.error = Some("a run stopped after claiming it: it may or may not have arrived; it is not sent again (check the target, then `incident notify --retry-uncertain KEY` to send it)".into());
             entries.push(ledger.entry(&row.key, State::Uncertain, row.error.clone()));
             say(format!(
                 "uncertain {}: {}",

@@ -96,7 +96,28 @@ pub struct Ledger {
     text: String,
     standing: BTreeMap<String, (State, Option<Timestamp>)>,
     pub run: String,
-    pub retry_uncertain: bool,
+    /// Which uncertain notices this run may send again.
+    pub retry: Retry,
+}
+
+/// `--retry-uncertain [KEY]`: which uncertain notices to send again, once
+/// someone has checked that they did not arrive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Retry {
+    #[default]
+    None,
+    All,
+    Only(std::collections::BTreeSet<String>),
+}
+
+impl Retry {
+    pub fn allows(&self, key: &str) -> bool {
+        match self {
+            Self::None => false,
+            Self::All => true,
+            Self::Only(keys) => keys.contains(key),
+        }
+    }
 }
 
 impl Ledger {
@@ -119,7 +140,7 @@ impl Ledger {
             text: String::new(),
             standing: BTreeMap::new(),
             run,
-            retry_uncertain: false,
+            retry: Retry::None,
         };
         ledger.sync()?;
         Ok(ledger)
@@ -149,7 +170,7 @@ impl Ledger {
     fn claimable(&self, key: &str) -> bool {
         match self.standing(key, Timestamp::now()) {
             Standing::New | Standing::Retry => true,
-            Standing::Uncertain => self.retry_uncertain,
+            Standing::Uncertain => self.retry.allows(key),
             _ => false,
         }
     }
