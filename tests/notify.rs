@@ -999,3 +999,32 @@ fn an_email_whose_answer_never_came_is_uncertain_and_not_sent_again() {
     assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
     assert_eq!(*taken.lock().unwrap(), before + 1);
 }
+
+/// A redaction changes what is published, not what was sent: it names the
+/// targets this clone's ledger says received the removed text.
+#[test]
+fn redact_names_who_already_received_the_removed_text() {
+    let tmp = TempDir::new().unwrap();
+    let r = Receiver::start();
+    joined_repository(tmp.path(), &r);
+    assert!(notify(tmp.path(), &r, &[]).status.success());
+    let redact = |update: &str| {
+        let out = crate::support::cmd()
+            .current_dir(tmp.path())
+            .env("SOURCE_DATE_EPOCH", NOON)
+            .env("INCIDENT_AUTHOR", "@alice")
+            .args(["redact", "2026-11-26-checkout-fails", update])
+            .args(["--field", "message", "--reason", "a customer's name"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        stdout(&out)
+    };
+    let said = redact("2026-11-26T10-18-00Z");
+    assert!(
+        said.contains(
+            "already sent with the removed text to: community, exec, subscribers, war-room (this clone's notification ledger)"
+        ),
+        "{said}"
+    );
+}

@@ -94,9 +94,37 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
             r.field_names()
         );
     }
+    let entries: Vec<String> = records
+        .iter()
+        .map(|(path, _, _)| path.trim_start_matches("incidents/").to_string())
+        .collect();
+    print_receivers(&session.root, &entries);
     println!();
     print_history_advice(purge.as_deref());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who already has the removed text, by this clone's notification ledger:
+/// a redaction changes what is published, not what was sent.
+fn print_receivers(root: &Path, entries: &[String]) {
+    let Ok(ledger) = crate::notify::ledger::Ledger::open(root, None) else {
+        return;
+    };
+    let receivers = ledger.receivers(entries);
+    if receivers.is_empty() {
+        return;
+    }
+    let names: Vec<String> = receivers
+        .iter()
+        .map(|(name, state)| match state {
+            crate::notify::ledger::State::Delivered => name.clone(),
+            _ => format!("{name} (perhaps)"),
+        })
+        .collect();
+    println!(
+        "already sent with the removed text to: {} (this clone's notification ledger); they keep their copy: ask each to delete it",
+        names.join(", ")
+    );
 }
 
 /// A target of the redaction: the update, the update blanked, the fields

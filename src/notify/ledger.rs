@@ -146,6 +146,26 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// The targets that received, or may have received, any of `entries`
+    /// (`<incident>/updates/<file>`), by name, each once, with how sure.
+    pub fn receivers(&self, entries: &[String]) -> BTreeMap<String, State> {
+        let mut found = BTreeMap::new();
+        for (key, (state, _)) in &self.standing {
+            let Some((target, entry)) = key.split_once('/') else {
+                continue;
+            };
+            let entry = entry.split('#').next().unwrap_or(entry);
+            let reached = matches!(state, State::Delivered | State::Uncertain | State::Claimed);
+            if reached && entries.iter().any(|e| e == entry) {
+                let sure = found.entry(target.to_string()).or_insert(*state);
+                if *state == State::Delivered {
+                    *sure = State::Delivered;
+                }
+            }
+        }
+        found
+    }
+
     pub fn remote(&self) -> Option<&str> {
         self.remote.as_deref()
     }
@@ -190,7 +210,16 @@ impl Ledger {
     pub fn sync(&mut self) -> Result<(), LedgerError> {
         self.tip = match &self.remote {
             Some(remote) => self.fetch(remote)?,
-            None => self.repo.refname_to_id(REF).ok(),
+            // No remote: this clone's branch, else the copy of it a fetch
+            // of `origin` brought (what `redact` reads, offline).
+            None => self
+                .repo
+                .refname_to_id(REF)
+                .or_else(|_| {
+                    self.repo
+                        .refname_to_id(&format!("refs/remotes/origin/{BRANCH}"))
+                })
+                .ok(),
         };
         self.text = match self.tip {
             None => String::new(),
