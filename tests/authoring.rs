@@ -3013,3 +3013,38 @@ fn reopening_after_a_published_postmortem_says_to_declare_anew() {
     assert!(err.contains("incident declare"), "{err}");
     one_line(&err);
 }
+
+/// In the hour the clocks go back, 02:15 happened twice: the note says
+/// which was taken and how to write the other.
+#[test]
+fn a_clock_time_that_happened_twice_says_which_was_taken() {
+    let scene = Scene::new();
+    scene.timezone("Europe/Berlin");
+    // 2026-10-25: 03:00 CEST became 02:00 CET at 01:00 UTC; now 02:30 CET.
+    let mut args = scene_declare_args();
+    args.extend(["--at", "02:15"]);
+    let out = scene.run("2026-10-25T01:30:00Z", &args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("--at 02:15 happened twice that day (the clocks went back); took ")
+            && out
+                .stderr
+                .contains("(2026-10-25T01:15:00Z); for the other, write 2026-10-25T02:15:00+02:00"),
+        "{}",
+        out.stderr
+    );
+    let plain = scene.run(
+        "2026-10-25T01:30:00Z",
+        &[
+            "update",
+            "2026-10-25-checkout-fails-with-502-for-eu",
+            "--at",
+            "2026-10-25T01:20:00Z",
+            "--message",
+            "x",
+        ],
+    );
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(!plain.stderr.contains("happened twice"), "{}", plain.stderr);
+}

@@ -171,6 +171,17 @@ impl Session {
             .map_err(|e| CliError::Usage(format!("{what}: {e}")))?;
         crate::compose::when::not_future(what, text, at, self.now)
             .map_err(|e| CliError::Usage(e.to_string()))?;
+        // In the hour a clock goes back, a clock time happened twice: say
+        // which was taken and how to write the other.
+        if let Some(other) = crate::compose::when::other_fold_moment(text, at, &tz) {
+            eprintln!(
+                "note: {what} {text} happened twice that day (the clocks went back); took {} ({at}); for the other, write {}",
+                local_time(at, self.repo()),
+                other
+                    .to_zoned_datetime(tz.clone())
+                    .strftime("%Y-%m-%dT%H:%M:%S%:z"),
+            );
+        }
         // A clock time a little ahead of now means yesterday's: say so, as
         // it was more likely a slip than a time almost a day ago.
         if crate::clock::parse_timestamp(text).is_none()

@@ -67,6 +67,15 @@ pub fn parse_time(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp
         .ok_or_else(err)
 }
 
+/// The other moment a clock time `text` named, when `at` (what
+/// `parse_time` took) lies in the hour a clock went back: that clock time
+/// happened twice that day.
+pub fn other_fold_moment(text: &str, at: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
+    let time = clock_time(text)?;
+    let day = at.to_zoned_datetime(tz.clone()).date();
+    moments(day, time, tz).into_iter().find(|m| *m != at)
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error(
     "{what} {text} is {ahead} in the future (now is {now}): an entry records what has already happened; give a past time (10:05 means its last occurrence in the site's time zone), or leave {what} out to mean now"
