@@ -452,11 +452,29 @@ fn classify(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Attempt {
     Attempt::Failed(status.as_u16(), format!("{why}{hint}"))
 }
 
-/// GitHub's `{"message": …}` in an error body.
+/// GitHub's `{"message": …}` in an error body, with what its `errors`
+/// name ("Validation Failed" alone does not say which field).
 fn github_message(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let message = value.get("message")?.as_str()?;
-    Some(crate::text::one_line(message).chars().take(300).collect())
+    let mut message = value.get("message")?.as_str()?.to_string();
+    let details: Vec<String> = value
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let said = |key: &str| e.get(key).and_then(|v| v.as_str());
+            match (said("field"), said("code"), said("message")) {
+                (_, _, Some(m)) => Some(m.to_string()),
+                (Some(field), Some(code), None) => Some(format!("{field}: {code}")),
+                _ => None,
+            }
+        })
+        .collect();
+    if !details.is_empty() {
+        message = format!("{message} ({})", details.join("; "));
+    }
+    Some(crate::text::one_line(&message).chars().take(300).collect())
 }
 
 /// How long until the epoch second `reset` (at least one second).
@@ -564,6 +582,19 @@ mod tests {
             classify(StatusCode::BAD_GATEWAY, HeaderMap::new(), Vec::new()),
             Attempt::Transient(_)
         ));
+    }
+
+    #[test]
+    fn a_validation_failure_names_the_field() {
+        let body = br#"{"message":"Validation Failed","errors":[{"resource":"Issue","code":"invalid","field":"assignees"},{"message":"title is too long"}]}"#;
+        assert_eq!(
+            github_message(body).as_deref(),
+            Some("Validation Failed (assignees: invalid; title is too long)")
+        );
+        assert_eq!(
+            github_message(br#"{"message":"Not Found"}"#).as_deref(),
+            Some("Not Found")
+        );
     }
 
     #[test]
