@@ -139,6 +139,14 @@ fn init_writes_the_incidents_workflow() {
             assert_eq!(job["environment"]["name"].as_str(), Some("github-pages"));
         }
     }
+    // The job that may write a comment reads the pull request's files with
+    // no token: only the step that comments gets one.
+    for (job, step) in action_steps(&workflow) {
+        let with = &step["with"];
+        if job == "check" && with["command"].as_str() == Some("validate") {
+            assert_eq!(with["token"].as_str(), Some(""), "{step:?}");
+        }
+    }
     // A new repository already validates, with the workflow in it.
     incident()
         .current_dir(tmp.path().join("repo"))
