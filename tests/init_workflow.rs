@@ -141,12 +141,15 @@ fn init_writes_the_incidents_workflow() {
     }
     // The job that may write a comment reads the pull request's files with
     // no token: only the step that comments gets one.
-    for (job, step) in action_steps(&workflow) {
-        let with = &step["with"];
-        if job == "check" && with["command"].as_str() == Some("validate") {
-            assert_eq!(with["token"].as_str(), Some(""), "{step:?}");
-        }
-    }
+    let validating: Vec<Value> = action_steps(&workflow)
+        .into_iter()
+        .filter(|(job, step)| {
+            job == "check" && step["with"]["command"].as_str() == Some("validate")
+        })
+        .map(|(_, step)| step)
+        .collect();
+    assert_eq!(validating.len(), 1, "{validating:?}");
+    assert_eq!(validating[0]["with"]["token"].as_str(), Some(""));
     // A new repository already validates, with the workflow in it.
     incident()
         .current_dir(tmp.path().join("repo"))
