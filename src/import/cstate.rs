@@ -812,6 +812,24 @@ fn status_prefix(text: &str) -> Option<(String, &str)> {
     (!word.is_empty() && word.len() < 30).then_some((word, rest))
 }
 
+/// An issue's front matter, read: what its declaration and updates need.
+struct FrontMatter {
+    title: String,
+    declared_at: Timestamp,
+    resolved: bool,
+    /// `resolvedWhen`, unless it is before `date`.
+    resolved_when: Option<Timestamp>,
+    informational: bool,
+    visibility: Visibility,
+    severity: Severity,
+    /// What `severity` makes of the affected components.
+    component_status: ComponentStatus,
+    /// Our ids of the components in `affected`.
+    affected: Vec<String>,
+}
+
+/// One issue file as an incident: its front matter gives the declaration,
+/// its body the updates.
 fn issue(
     file: &str,
     name: &str,
@@ -821,56 +839,128 @@ fn issue(
     report: &mut Report,
 ) -> Result<IncidentIn, ImportError> {
     let place = file.to_string();
-    let (front, body) = split_front_matter(file, text)?;
+    let (matter, body) = split_front_matter(file, text)?;
     let body = without_comments(&body, &place, report);
-    let title = issue_title(&front, name, &place, report);
+    let front = read_front_matter(&matter, name, component, clock, &place, report)?;
+    let updates = issue_updates(&body, &front, clock, &place, report)?;
+    let declared_at = declaration_time(front.declared_at, updates[0].0.at, &place, report);
+    let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
+    let until = updates.last().map(|u| u.at);
+    Ok(IncidentIn {
+        source: place,
+        keep_id: None,
+        declaration: declaration(
+            front.title,
+            front.severity,
+            front.visibility,
+            declared_at,
+            front.affected,
+            name,
+            until,
+        ),
+        updates,
+        postmortem: None,
+    })
+}
+
+/// Reads the front matter's fields, noting what it changes of them (in
+/// this order, as the report lists the notes).
+fn read_front_matter(
+    front: &Value,
+    name: &str,
+    component: &mut dyn FnMut(&str, &mut Report) -> Option<String>,
+    clock: &mut Clock,
+    place: &str,
+    report: &mut Report,
+) -> Result<FrontMatter, ImportError> {
+    let title = issue_title(front, name, place, report);
     let date = front
         .get("date")
-        .ok_or_else(|| front_matter_error(&place, "no `date`".to_string()))?;
-    let declared_at = clock.at(date, &place, "date", report)?;
+        .ok_or_else(|| front_matter_error(place, "no `date`".to_string()))?;
+    let declared_at = clock.at(date, place, "date", report)?;
     let resolved = truthy(front.get("resolved"));
-    let resolved_when = match front.get("resolvedWhen").filter(|v| !v.is_null()) {
-        Some(v) => Some(clock.at(v, &place, "resolvedWhen", report)?),
-        None => None,
-    };
-    // An issue cannot end before it began: `date` wins.
-    let mut resolved_when = resolved_when.filter(|r| {
-        let before = resolved && *r < declared_at;
-        if before {
-            report.note(
-                &place,
-                format!("resolvedWhen {r} left unused: it is before date {declared_at}"),
-                "date wins; the resolution goes after the last update",
-            );
-        }
-        !before
-    });
+    let resolved_when = usable_resolved_when(front, resolved, declared_at, clock, place, report)?;
     let informational = truthy(front.get("informational"));
-    // Hugo does not publish drafts: keep the history, off the page.
-    let visibility = if truthy(front.get("draft")) {
-        report.note(
-            &place,
-            "imported with `visibility: internal`",
-            "draft: true; Hugo does not publish drafts, so it was never on the page",
-        );
-        Visibility::Internal
-    } else {
-        Visibility::Public
-    };
-    let (severity, component_status) = issue_severity(&front, informational, &place, report);
+    let visibility = issue_visibility(front, place, report);
+    let (severity, component_status) = issue_severity(front, informational, place, report);
     let affected: Vec<String> = string_list(front.get("affected"))
         .iter()
         .filter_map(|a| component(a, report))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    Ok(FrontMatter {
+        title,
+        declared_at,
+        resolved,
+        resolved_when,
+        informational,
+        visibility,
+        severity,
+        component_status,
+        affected,
+    })
+}
 
+/// `resolvedWhen`, left out (noted) when a resolved issue's is before its
+/// `date`: an issue cannot end before it began, so `date` wins.
+fn usable_resolved_when(
+    front: &Value,
+    resolved: bool,
+    declared_at: Timestamp,
+    clock: &mut Clock,
+    place: &str,
+    report: &mut Report,
+) -> Result<Option<Timestamp>, ImportError> {
+    let resolved_when = match front.get("resolvedWhen").filter(|v| !v.is_null()) {
+        Some(v) => Some(clock.at(v, place, "resolvedWhen", report)?),
+        None => None,
+    };
+    Ok(resolved_when.filter(|r| {
+        let before = resolved && *r < declared_at;
+        if before {
+            report.note(
+                place,
+                format!("resolvedWhen {r} left unused: it is before date {declared_at}"),
+                "date wins; the resolution goes after the last update",
+            );
+        }
+        !before
+    }))
+}
+
+/// Hugo does not publish drafts: keep the history, off the page (noted).
+fn issue_visibility(front: &Value, place: &str, report: &mut Report) -> Visibility {
+    if truthy(front.get("draft")) {
+        report.note(
+            place,
+            "imported with `visibility: internal`",
+            "draft: true; Hugo does not publish drafts, so it was never on the page",
+        );
+        Visibility::Internal
+    } else {
+        Visibility::Public
+    }
+}
+
+/// The issue's updates in order, never none: the body's, the first stating
+/// what was affected, a resolved (or informational) issue's ending in its
+/// resolution with the components operational again.
+fn issue_updates(
+    body: &str,
+    front: &FrontMatter,
+    clock: &mut Clock,
+    place: &str,
+    report: &mut Report,
+) -> Result<Vec<(Update, String)>, ImportError> {
+    let (declared_at, resolved) = (front.declared_at, front.resolved);
+    let mut resolved_when = front.resolved_when;
     // Untracked updates are placed at `date`, the newest of a resolved
     // issue at its resolution. An informational post is one message: its
     // thematic breaks are part of it.
-    let pieces = told(&body, !informational);
-    let pieces = if informational {
-        one_message(pieces, &place, report)
+    let pieces = told(body, !front.informational);
+    let pieces = if front.informational {
+        one_message(pieces, place, report)
     } else {
         pieces
     };
@@ -880,57 +970,50 @@ fn issue(
         resolved,
         &mut resolved_when,
         clock,
-        &place,
+        place,
         report,
     )?;
-    if informational {
-        as_informational(&mut updates, declared_at, &title, &place, report);
+    if front.informational {
+        as_informational(&mut updates, declared_at, &front.title, place, report);
     }
     if updates.is_empty() {
-        updates.push(first_of_empty(declared_at, &place, report));
+        updates.push(first_of_empty(declared_at, place, report));
     }
     // The first update states what was affected.
     if let Some((first, _)) = updates.first_mut() {
-        set_components(first, &affected, component_status);
+        set_components(first, &front.affected, front.component_status);
     }
     order_updates(&mut updates, report)?;
     if resolved {
-        close(&mut updates, resolved_when, declared_at, &place, report)?;
+        close(&mut updates, resolved_when, declared_at, place, report)?;
     }
-    if (resolved || informational)
+    if (resolved || front.informational)
         && let Some((last, _)) = updates.last_mut()
     {
-        set_components(last, &affected, ComponentStatus::Operational);
+        set_components(last, &front.affected, ComponentStatus::Operational);
     }
     reopen_after_final(&mut updates, report);
-    let first_at = updates[0].0.at;
-    let declared_at = if first_at < declared_at {
+    Ok(updates)
+}
+
+/// The issue's `date`, or its first update's time when that is earlier
+/// (noted).
+fn declaration_time(
+    date: Timestamp,
+    first_at: Timestamp,
+    place: &str,
+    report: &mut Report,
+) -> Timestamp {
+    if first_at < date {
         report.note(
-            &place,
-            format!("declared at {first_at}, not at date {declared_at}"),
+            place,
+            format!("declared at {first_at}, not at date {date}"),
             "its first update is earlier",
         );
         first_at
     } else {
-        declared_at
-    };
-    let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
-    let until = updates.last().map(|u| u.at);
-    Ok(IncidentIn {
-        source: place,
-        keep_id: None,
-        declaration: declaration(
-            title,
-            severity,
-            visibility,
-            declared_at,
-            affected,
-            name,
-            until,
-        ),
-        updates,
-        postmortem: None,
-    })
+        date
+    }
 }
 
 /// The one update of an issue without text, at its `date`.
