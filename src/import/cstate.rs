@@ -1116,28 +1116,9 @@ fn body_updates(
     report: &mut Report,
 ) -> Result<Vec<(Update, String)>, ImportError> {
     let resolution = resolved.then(|| resolved_when.unwrap_or(declared_at));
-    let mut tracked = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        tracked.push(match &piece.at {
-            Some(v) => Some(clock.at(v, place, "track", report)?),
-            None => None,
-        });
-    }
-    // cState writes updates newest first, but some sites write them oldest
-    // first: the track times tell, else a resolving label at the end.
+    let tracked = track_times(pieces, clock, place, report)?;
     let times: Vec<Timestamp> = tracked.iter().flatten().copied().collect();
-    let says_final = |p: Option<&Told>| {
-        p.and_then(|p| status_prefix(&p.text))
-            .and_then(|(w, _)| known_status(&w))
-            .is_some_and(Status::is_final)
-    };
-    let (oldest_first, why) = match (times.first(), times.last()) {
-        (Some(first), Some(last)) if first != last => (first < last, "its track times run forward"),
-        _ => (
-            says_final(pieces.last()) && !says_final(pieces.first()),
-            "it ends with the resolving update",
-        ),
-    };
+    let (oldest_first, why) = reads_oldest_first(pieces, &times);
     let mut order: Vec<usize> = (0..pieces.len()).collect();
     if !oldest_first {
         order.reverse();
@@ -1159,15 +1140,7 @@ fn body_updates(
                     _ => declared_at,
                 };
                 if untracked_count > 1 {
-                    report.note(
-                        place,
-                        format!(
-                            "update {} of {} has no track marker: placed at {at}",
-                            n + 1,
-                            pieces.len()
-                        ),
-                        "cState shows no time for it",
-                    );
+                    note_untracked(n, pieces.len(), at, place, report);
                 }
                 at
             }
@@ -1176,35 +1149,107 @@ fn body_updates(
     }
     // Statuses follow time, not the place in the file (stable: ties keep it).
     timed.sort_by_key(|(at, _)| *at);
+    let reordered = timed.iter().map(|(_, i)| *i).ne(order.iter().copied());
+    note_reading_order(oldest_first, why, reordered, place, report);
+    Ok(with_statuses(pieces, &timed, resolved, place, report))
+}
+
+/// The time of each piece's track marker, `None` for an untracked one.
+fn track_times(
+    pieces: &[Told],
+    clock: &mut Clock,
+    place: &str,
+    report: &mut Report,
+) -> Result<Vec<Option<Timestamp>>, ImportError> {
+    let mut tracked = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        tracked.push(match &piece.at {
+            Some(v) => Some(clock.at(v, place, "track", report)?),
+            None => None,
+        });
+    }
+    Ok(tracked)
+}
+
+/// Whether `piece` starts with a `*word*` that resolves the issue.
+fn says_final(piece: Option<&Told>) -> bool {
+    piece
+        .and_then(|p| status_prefix(&p.text))
+        .and_then(|(w, _)| known_status(&w))
+        .is_some_and(Status::is_final)
+}
+
+/// Whether the body lists its updates oldest first, and why it is read so.
+/// cState writes updates newest first, but some sites write them oldest
+/// first: the track `times` (in the file's order) tell, else a resolving
+/// label at the end.
+fn reads_oldest_first(pieces: &[Told], times: &[Timestamp]) -> (bool, &'static str) {
+    match (times.first(), times.last()) {
+        (Some(first), Some(last)) if first != last => (first < last, "its track times run forward"),
+        _ => (
+            says_final(pieces.last()) && !says_final(pieces.first()),
+            "it ends with the resolving update",
+        ),
+    }
+}
+
+/// Notes where the `n`th of `count` updates (in reading order), which has
+/// no track marker, was placed.
+fn note_untracked(n: usize, count: usize, at: Timestamp, place: &str, report: &mut Report) {
+    report.note(
+        place,
+        format!(
+            "update {} of {count} has no track marker: placed at {at}",
+            n + 1
+        ),
+        "cState shows no time for it",
+    );
+}
+
+/// Notes a body read oldest first, or one whose track times put its
+/// updates in another order than the file's.
+fn note_reading_order(
+    oldest_first: bool,
+    why: &str,
+    reordered: bool,
+    place: &str,
+    report: &mut Report,
+) {
     if oldest_first {
         report.note(
             place,
             "updates read oldest first",
             format!("{why}; cState writes the newest first"),
         );
-    } else if timed.iter().map(|(_, i)| *i).ne(order.iter().copied()) {
+    } else if reordered {
         report.note(
             place,
             "updates put in the order of their track times",
             "the file lists them out of order",
         );
     }
+}
+
+/// The pieces as updates at their times (`timed`: time, piece, in time
+/// order), each with the status its `*word*` prefix sets, else the one
+/// before's, and a message (a placeholder, noted, for an empty one).
+fn with_statuses(
+    pieces: &[Told],
+    timed: &[(Timestamp, usize)],
+    resolved: bool,
+    place: &str,
+    report: &mut Report,
+) -> Vec<(Update, String)> {
     let mut updates: Vec<(Update, String)> = Vec::new();
     let mut status = Status::Investigating;
-    for (n, (at, i)) in timed.into_iter().enumerate() {
+    for (n, &(at, i)) in timed.iter().enumerate() {
         let newest = n + 1 == pieces.len();
         let (word, message) = match status_prefix(&pieces[i].text) {
             Some((w, m)) => (Some(w), m.to_string()),
             None => (None, pieces[i].text.clone()),
         };
         if let Some(w) = &word {
-            status = next_status(
-                w,
-                status,
-                resolution.is_some() && newest && n > 0,
-                place,
-                report,
-            );
+            status = next_status(w, status, resolved && newest && n > 0, place, report);
         }
         let message = message.trim().to_string();
         let message = if message.is_empty() {
@@ -1223,7 +1268,7 @@ fn body_updates(
             format!("{place} (update {})", n + 1),
         ));
     }
-    Ok(updates)
+    updates
 }
 
 /// The time of a resolved issue's untracked newest update: its resolution
@@ -1587,6 +1632,37 @@ mod tests {
             "```a``` b\n\n    ```\n\n\t~~~\n\n   ~~~~ x`\n<!-- kept -->\n```\n~~~\n~~~~ x\n<!-- kept -->\n~~~~~  \n\n```\n<!-- kept -->\n````\n\n"
         );
         assert_eq!(r.notes[0].what, "5 HTML comments left out");
+    }
+
+    #[test]
+    fn the_reading_order_is_told_by_track_times_else_a_resolving_end() {
+        let pieces = |texts: &[&str]| -> Vec<Told> {
+            texts
+                .iter()
+                .map(|t| Told {
+                    text: t.to_string(),
+                    at: None,
+                })
+                .collect()
+        };
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let (early, late) = (at("2024-02-24T10:00:00Z"), at("2024-02-24T11:00:00Z"));
+        let two = pieces(&["*Resolved* - Up.", "*Investigating* - Down."]);
+        assert_eq!(
+            reads_oldest_first(&two, &[early, late]),
+            (true, "its track times run forward"),
+            "the times win over the labels"
+        );
+        assert!(!reads_oldest_first(&two, &[late, early]).0);
+        assert!(!reads_oldest_first(&two, &[]).0, "cState's newest first");
+        let resolving_end = pieces(&["*Investigating* - Down.", "*Fixed* - Up."]);
+        assert_eq!(
+            reads_oldest_first(&resolving_end, &[early, early]),
+            (true, "it ends with the resolving update"),
+            "one time tells nothing"
+        );
+        let both = pieces(&["*Resolved* - Up.", "*Resolved* - Up again."]);
+        assert!(!reads_oldest_first(&both, &[]).0);
     }
 
     #[test]
