@@ -236,67 +236,17 @@ fn opt_time(
 /// Reads the files and turns the page into incidentkit's terms.
 pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, ImportError> {
     let mut report = Report::default();
-    let files = inputs(paths).map_err(|e| cstate_hint(paths, e))?;
-    let found = gather(&files, &mut report).map_err(|e| cstate_hint(paths, e))?;
-    if found.files_read == 0 {
-        return Err(cstate_hint(
-            paths,
-            ImportError::new(
-                shown(paths),
-                format!(
-                    "no Statuspage API v2 response among its {} .json files (none has page, components, incidents, incident or scheduled_maintenances); save the page's API with e.g. `curl -o incidents.json https://STATUS-PAGE/api/v2/incidents.json`",
-                    files.len()
-                ),
-            ),
-        ));
-    }
+    let found = found_in(paths, &mut report)?;
     let (page, page_file) = found.page.unwrap_or_default();
     report.about = About::Config;
     let site = site(&page, &page_file, &mut report);
     let mut taken = BTreeSet::new();
     let (groups, out, ids, current) = components_of(found.components, &mut taken, &mut report);
-    let mut components = Components {
-        names: out
-            .iter()
-            .map(|c| (c.name.to_lowercase(), c.id.clone()))
-            .collect(),
-        out,
-        ids,
-        taken,
-        listed: found.listed,
-        from_incidents: Vec::new(),
-    };
+    let mut components = Components::new(out, ids, taken, found.listed);
     if !found.listed {
-        // An incident's own `components` carry the page's names, which
-        // `affected_components` may prefix with the group's.
-        for (source_id, s) in &found.seen {
-            for c in &s.incident.components {
-                components.resolve(source_id, Some(&c.id), Some(&c.name), &mut report);
-            }
-        }
+        components.take_from_incidents(&found.seen, &mut report);
     }
-    let mut incidents = Vec::new();
-    for (source_id, s) in found.seen {
-        report.about = About::Incident(source_id.clone(), None);
-        if s.differed {
-            report.note(
-                s.files.join(", "),
-                format!("incident `{source_id}` merged from {} files", s.files.len()),
-                "the same incident in several files: the newest data (updated_at) wins",
-            );
-        }
-        let mut resolve_component =
-            |code: Option<&str>, name: Option<&str>, report: &mut Report| {
-                components.resolve(&source_id, code, name, report)
-            };
-        incidents.push(incident(
-            &source_id,
-            s,
-            severities,
-            &mut resolve_component,
-            &mut report,
-        )?);
-    }
+    let incidents = incidents(found.seen, severities, &mut components, &mut report)?;
     report.about = About::Config;
     components.note_taken_from_incidents(&mut report);
     let mut components_out = components.out;
@@ -314,6 +264,58 @@ pub fn read(paths: &[PathBuf], severities: &SeverityMap) -> Result<Import, Impor
         report,
         files_read: found.files_read,
     })
+}
+
+/// What the files under `paths` hold; an error (with the cState hint)
+/// when none is a Statuspage response.
+fn found_in(paths: &[PathBuf], report: &mut Report) -> Result<Found, ImportError> {
+    let files = inputs(paths).map_err(|e| cstate_hint(paths, e))?;
+    let found = gather(&files, report).map_err(|e| cstate_hint(paths, e))?;
+    if found.files_read == 0 {
+        return Err(cstate_hint(
+            paths,
+            ImportError::new(
+                shown(paths),
+                format!(
+                    "no Statuspage API v2 response among its {} .json files (none has page, components, incidents, incident or scheduled_maintenances); save the page's API with e.g. `curl -o incidents.json https://STATUS-PAGE/api/v2/incidents.json`",
+                    files.len()
+                ),
+            ),
+        ));
+    }
+    Ok(found)
+}
+
+/// Each incident seen, in source id order, its notes tied to it.
+fn incidents(
+    seen: BTreeMap<String, Seen>,
+    severities: &SeverityMap,
+    components: &mut Components,
+    report: &mut Report,
+) -> Result<Vec<IncidentIn>, ImportError> {
+    let mut incidents = Vec::new();
+    for (source_id, s) in seen {
+        report.about = About::Incident(source_id.clone(), None);
+        if s.differed {
+            report.note(
+                s.files.join(", "),
+                format!("incident `{source_id}` merged from {} files", s.files.len()),
+                "the same incident in several files: the newest data (updated_at) wins",
+            );
+        }
+        let mut resolve_component =
+            |code: Option<&str>, name: Option<&str>, report: &mut Report| {
+                components.resolve(&source_id, code, name, report)
+            };
+        incidents.push(incident(
+            &source_id,
+            s,
+            severities,
+            &mut resolve_component,
+            report,
+        )?);
+    }
+    Ok(incidents)
 }
 
 /// What the files hold, merged: the newest page and components, and each
@@ -387,6 +389,33 @@ struct Components {
 }
 
 impl Components {
+    /// The page's components (`out`, with their source ids `ids`; `taken`,
+    /// every id given so far), found by name too.
+    fn new(out: Vec<ComponentOut>, ids: Ids, taken: BTreeSet<String>, listed: bool) -> Self {
+        Self {
+            names: out
+                .iter()
+                .map(|c| (c.name.to_lowercase(), c.id.clone()))
+                .collect(),
+            out,
+            ids,
+            taken,
+            listed,
+            from_incidents: Vec::new(),
+        }
+    }
+
+    /// Takes the components the incidents list, for when no file lists the
+    /// page's: an incident's own `components` carry the page's names, which
+    /// `affected_components` may prefix with the group's, so they go first.
+    fn take_from_incidents(&mut self, seen: &BTreeMap<String, Seen>, report: &mut Report) {
+        for (source_id, s) in seen {
+            for c in &s.incident.components {
+                self.resolve(source_id, Some(&c.id), Some(&c.name), report);
+            }
+        }
+    }
+
     /// The [`ComponentLookup`] for incident `source_id`.
     fn resolve(
         &mut self,
