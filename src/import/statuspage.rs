@@ -817,6 +817,8 @@ fn component_status(word: Option<&str>) -> Option<ComponentStatus> {
     serde_yaml::from_str(word?).ok()
 }
 
+/// One incident (or maintenance) as merged from the files, in
+/// incidentkit's terms, with its post-mortem.
 fn incident(
     source_id: &str,
     s: Seen,
@@ -824,21 +826,8 @@ fn incident(
     component: &mut ComponentLookup<'_>,
     report: &mut Report,
 ) -> Result<IncidentIn, ImportError> {
-    let file = s.files.last().cloned().unwrap_or_default();
     let i = s.incident;
-    let kind = if s.maintenance || i.scheduled_for.is_some() {
-        Kind::Maintenance
-    } else {
-        Kind::Incident
-    };
-    let place = format!("{file} (incident {source_id})");
-    let src = Source {
-        id: source_id,
-        i: &i,
-        kind,
-        file,
-        place,
-    };
+    let src = Source::new(source_id, &i, s.maintenance, &s.files);
     let mut postmortem_body = i.postmortem_body.clone().filter(|b| !b.trim().is_empty());
     let first_note = report.notes.len();
     let (updates, declared_at) =
@@ -853,27 +842,14 @@ fn incident(
     let updates: Vec<Update> = updates.into_iter().map(|(u, _)| u).collect();
     let until = updates.last().map(|u| u.at);
     let resolved_now = updates.last().is_some_and(|u| u.status.is_final());
-    // Its notes go with the post-mortem, which `--into` may add alone.
-    let about = std::mem::replace(&mut report.about, About::Postmortem(source_id.to_string()));
-    let postmortem = match postmortem_body {
-        Some(body) => Some(postmortem(
-            &body,
-            &i,
-            &src.file,
-            &src.place,
-            resolved_now,
-            report,
-        )?),
-        None => None,
-    };
-    report.about = about;
+    let postmortem = src.imported_postmortem(postmortem_body, resolved_now, report)?;
     let keep_id = keep_id(source_id, declared_at);
     Ok(IncidentIn {
         source: src.place,
         keep_id,
         declaration: Declaration {
             title,
-            kind,
+            kind: src.kind,
             visibility: Visibility::Public,
             severity,
             declared_at,
@@ -935,7 +911,26 @@ struct Source<'a> {
     place: String,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    /// Incident `id` as `files` (the last the newest) hold it: a maintenance
+    /// when listed as one or scheduled.
+    fn new(id: &'a str, i: &'a Incident, maintenance: bool, files: &[String]) -> Self {
+        let file = files.last().cloned().unwrap_or_default();
+        let kind = if maintenance || i.scheduled_for.is_some() {
+            Kind::Maintenance
+        } else {
+            Kind::Incident
+        };
+        let place = format!("{file} (incident {id})");
+        Self {
+            id,
+            i,
+            kind,
+            file,
+            place,
+        }
+    }
+
     /// The name, lengthened (noted) to the 3 characters a title needs; for
     /// an empty one (noted), the start of the first update's message, which
     /// is what the page's readers saw first.
@@ -1104,6 +1099,30 @@ impl Source<'_> {
                 (None, Some(from), Some(until))
             }
         })
+    }
+
+    /// The post-mortem of `body` (see [`postmortem`]), its notes tied to it,
+    /// not to the incident: `--into` may add it alone.
+    fn imported_postmortem(
+        &self,
+        body: Option<String>,
+        resolved_now: bool,
+        report: &mut Report,
+    ) -> Result<Option<Postmortem>, ImportError> {
+        let about = std::mem::replace(&mut report.about, About::Postmortem(self.id.to_string()));
+        let postmortem = match body {
+            Some(body) => Some(postmortem(
+                &body,
+                self.i,
+                &self.file,
+                &self.place,
+                resolved_now,
+                report,
+            )?),
+            None => None,
+        };
+        report.about = about;
+        Ok(postmortem)
     }
 
     /// Our ids of the components the incident lists, in order.
