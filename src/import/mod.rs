@@ -346,14 +346,7 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let rename = match existing {
         None => {
-            let config = ConfigOut {
-                site: &import.site,
-                groups: &import.groups,
-                components: &import.components,
-            };
-            let text = emit::to_yaml(crate::repo::CONFIG_FILE, FileKind::Config, &config)
-                .map_err(|e| refused(format!("cannot write YAML: {e}")))?;
-            plan.config = Some(text);
+            plan.config = Some(config_text(import)?);
             BTreeMap::new()
         }
         Some(repo) => {
@@ -361,69 +354,121 @@ pub fn plan(import: &mut Import, existing: Option<&Repository>) -> Result<Plan, 
             existing_components(import, repo)?
         }
     };
-    let already: BTreeMap<(ImportSource, String), &crate::model::Incident> = existing
+    let already = imported_before(existing);
+    let mut before = AddedBefore::new();
+    for incident in &mut import.incidents {
+        rename_components(incident, &rename);
+        let decl = &incident.declaration;
+        if let Some(source_id) = decl.imported.as_ref().and_then(|m| m.id.clone())
+            && let Some(there) = already.get(&(import.from, source_id.clone()))
+        {
+            let added = add_newer(&mut plan, incident, &source_id, there, &mut import.report)?;
+            before.insert(source_id, added);
+            continue;
+        }
+        let id = new_incident_id(incident, &taken);
+        taken.insert(id.clone());
+        let files = incident_files(&id, incident)?;
+        plan.incidents.push((id, files));
+    }
+    if existing.is_some() {
+        keep_notes_on_what_is_written(&mut import.report, &before);
+    }
+    Ok(plan)
+}
+
+/// Source id → times of the updates added, and whether its post-mortem
+/// was, for incidents imported before.
+type AddedBefore = BTreeMap<String, (Vec<Timestamp>, bool)>;
+
+/// incidentkit.yaml for a new repository: the import's site, groups and
+/// components.
+fn config_text(import: &Import) -> Result<String, ImportError> {
+    let config = ConfigOut {
+        site: &import.site,
+        groups: &import.groups,
+        components: &import.components,
+    };
+    emit::to_yaml(crate::repo::CONFIG_FILE, FileKind::Config, &config)
+        .map_err(|e| refused(format!("cannot write YAML: {e}")))
+}
+
+/// The repository's incidents imported before, by source and source id.
+fn imported_before(
+    existing: Option<&Repository>,
+) -> BTreeMap<(ImportSource, String), &crate::model::Incident> {
+    existing
         .into_iter()
         .flat_map(|r| &r.incidents)
         .filter_map(|i| {
             let m = i.declaration.imported.as_ref()?;
             Some(((m.from, m.id.clone()?), i))
         })
-        .collect();
-    // Source id → times of the updates added, and whether its post-mortem
-    // was, for incidents imported before.
-    let mut before: BTreeMap<String, (Vec<Timestamp>, bool)> = BTreeMap::new();
-    for incident in &mut import.incidents {
-        let map = |id: &String| rename.get(id).cloned().unwrap_or_else(|| id.clone());
-        let decl = &mut incident.declaration;
-        decl.components = decl.components.iter().map(map).collect();
-        for u in &mut incident.updates {
-            u.components = std::mem::take(&mut u.components)
-                .into_iter()
-                .map(|(id, s)| (map(&id), s))
-                .collect::<BTreeMap<String, ComponentStatus>>();
-        }
-        if let Some(source_id) = decl.imported.as_ref().and_then(|m| m.id.clone())
-            && let Some(there) = already.get(&(import.from, source_id.clone()))
-        {
-            let (files, added) = newer(incident, &source_id, there, &mut import.report)?;
-            let postmortem_added = files.keys().any(|path| path.ends_with("/postmortem.yaml"));
-            if files.is_empty() {
-                import.report.note_about(
-                    About::Import,
-                    &incident.source,
-                    format!("skipped `{source_id}` ({})", incident.declaration.title),
-                    format!("already imported as incidents/{}", there.id),
-                );
-                plan.skipped += 1;
-            } else {
-                plan.added.push((there.id.clone(), files));
-            }
-            before.insert(source_id, (added, postmortem_added));
-            continue;
-        }
-        let decl = &incident.declaration;
-        let date = decl.declared_at.strftime("%Y-%m-%d").to_string();
-        let id = match &incident.keep_id {
-            Some(keep) if !taken.contains(keep) => keep.clone(),
-            _ => unique_id(&date, &decl.title, |id| taken.contains(id)),
-        };
-        taken.insert(id.clone());
-        let files = incident_files(&id, incident)?;
-        plan.incidents.push((id, files));
+        .collect()
+}
+
+/// Gives the incident's components (declared, and in each update) the
+/// repository's ids.
+fn rename_components(incident: &mut IncidentIn, rename: &BTreeMap<String, String>) {
+    let map = |id: &String| rename.get(id).cloned().unwrap_or_else(|| id.clone());
+    let decl = &mut incident.declaration;
+    decl.components = decl.components.iter().map(map).collect();
+    for u in &mut incident.updates {
+        u.components = std::mem::take(&mut u.components)
+            .into_iter()
+            .map(|(id, s)| (map(&id), s))
+            .collect::<BTreeMap<String, ComponentStatus>>();
     }
-    if existing.is_some() {
-        // Only what this run writes: not incidentkit.yaml, nor what an
-        // incident imported before already holds.
-        import.report.notes.retain(|n| match &n.about {
-            About::Import => true,
-            About::Config => false,
-            About::Incident(id, at) => before
-                .get(id)
-                .is_none_or(|(added, _)| at.is_some_and(|at| added.contains(&at))),
-            About::Postmortem(id) => before.get(id).is_none_or(|(_, postmortem)| *postmortem),
-        });
+}
+
+/// Plans what the source holds more of than `there`, the incident imported
+/// before as `source_id` (or notes it skipped); returns the times of the
+/// updates added and whether its post-mortem is.
+fn add_newer(
+    plan: &mut Plan,
+    incident: &IncidentIn,
+    source_id: &str,
+    there: &crate::model::Incident,
+    report: &mut Report,
+) -> Result<(Vec<Timestamp>, bool), ImportError> {
+    let (files, added) = newer(incident, source_id, there, report)?;
+    let postmortem_added = files.keys().any(|path| path.ends_with("/postmortem.yaml"));
+    if files.is_empty() {
+        report.note_about(
+            About::Import,
+            &incident.source,
+            format!("skipped `{source_id}` ({})", incident.declaration.title),
+            format!("already imported as incidents/{}", there.id),
+        );
+        plan.skipped += 1;
+    } else {
+        plan.added.push((there.id.clone(), files));
     }
-    Ok(plan)
+    Ok((added, postmortem_added))
+}
+
+/// A new incident's folder name: the source's own id when it is one and
+/// free, else one from its date and title that `taken` does not hold.
+fn new_incident_id(incident: &IncidentIn, taken: &BTreeSet<String>) -> String {
+    let decl = &incident.declaration;
+    let date = decl.declared_at.strftime("%Y-%m-%d").to_string();
+    match &incident.keep_id {
+        Some(keep) if !taken.contains(keep) => keep.clone(),
+        _ => unique_id(&date, &decl.title, |id| taken.contains(id)),
+    }
+}
+
+/// Keeps only the notes on what `--into` writes: not incidentkit.yaml, nor
+/// what an incident imported before already holds.
+fn keep_notes_on_what_is_written(report: &mut Report, before: &AddedBefore) {
+    report.notes.retain(|n| match &n.about {
+        About::Import => true,
+        About::Config => false,
+        About::Incident(id, at) => before
+            .get(id)
+            .is_none_or(|(added, _)| at.is_some_and(|at| added.contains(&at))),
+        About::Postmortem(id) => before.get(id).is_none_or(|(_, postmortem)| *postmortem),
+    });
 }
 
 /// The files an incident imported before lacks: the source's updates after
