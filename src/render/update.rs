@@ -7,7 +7,7 @@ use super::site::status_label;
 use super::time::{SiteTime, When};
 use super::{RenderError, ctx};
 use crate::model::incident::{DecisionOption, UpdateImpact, UsersAffected};
-use crate::model::{ComponentStatus, Config, Incident, Update, View};
+use crate::model::{ComponentStatus, Config, Facts, Incident, Kind, Update, View};
 use crate::templates::Templates;
 use crate::text::cut;
 use jiff::Timestamp;
@@ -173,33 +173,10 @@ fn context(
     let internal = audience == Audience::Internal;
     let facts = incident.facts(audience.view(), update.at);
     let state = &facts.state;
-    let lasted = facts
-        .duration()
-        .zip(facts.resolved)
-        .map(|(d, until)| LastedCtx {
-            duration: super::time::human_duration(d.as_signed().as_secs()),
-            from: clock.when(facts.started.at),
-            source: facts.started.source.as_str(),
-            until: clock.when(until),
-        });
-    let impact = if lasted.is_some() {
-        facts.impact.as_ref()
-    } else {
-        state.impact.as_ref()
-    }
-    .map(impact_ctx);
+    let lasted = lasted(&facts, &clock);
+    let impact = impact(&facts, lasted.is_some());
     let d = &incident.declaration;
-    // The entry as the audience's view shows it at `as_of`: corrected by
-    // then, with its notes (the fold above stops at the update itself).
-    let shown = incident.facts(audience.view(), as_of.max(update.at));
-    let message = match shown.entries.iter().find(|e| e.at == update.at) {
-        Some(entry) => {
-            super::amend::with_notes(entry.message.as_deref().unwrap_or_default(), entry, &clock)
-                .trim_start()
-                .to_string()
-        }
-        None => update.message.clone().unwrap_or_default(),
-    };
+    let message = message_as_of(incident, update, as_of, audience, &clock);
     let message_text = markdown::to_text(&message);
     UpdateCtx {
         site: config.site.name.clone(),
@@ -208,18 +185,10 @@ fn context(
         // blocks (a heading, a forged verdict) in the update and previews.
         title: crate::text::one_line(&d.title),
         internal,
-        kind: if d.kind == crate::model::Kind::Maintenance {
-            "maintenance"
-        } else {
-            "incident"
-        },
+        kind: kind_word(d.kind),
         status: status_label(update.status).label,
         at: clock.when(update.at),
-        paragraphs: message_text
-            .split("\n\n")
-            .filter(|p| !p.trim().is_empty())
-            .map(str::to_string)
-            .collect(),
+        paragraphs: paragraphs(&message_text),
         message_text,
         message,
         impact,
@@ -242,17 +211,88 @@ fn context(
         },
         channel: internal.then(|| incident.channel()),
         internal_note: update.internal_note.clone().filter(|_| internal),
-        decisions: facts
-            .decisions()
-            .filter(|_| internal)
-            .map(|(_, d)| DecisionCtx {
-                question: d.question.clone(),
-                chosen: d.chosen.clone(),
-                rationale: d.rationale.trim().to_string(),
-                options: d.options.iter().map(option_text).collect(),
-            })
-            .collect(),
+        decisions: if internal {
+            decisions(&facts)
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// How long a resolved incident's impact lasted, from when to when, as
+/// `facts` tell it; `None` while it lasts.
+fn lasted(facts: &Facts<'_>, clock: &SiteTime) -> Option<LastedCtx> {
+    facts
+        .duration()
+        .zip(facts.resolved)
+        .map(|(d, until)| LastedCtx {
+            duration: super::time::human_duration(d.as_signed().as_secs()),
+            from: clock.when(facts.started.at),
+            source: facts.started.source.as_str(),
+            until: clock.when(until),
+        })
+}
+
+/// The impact the update states: the incident's overall impact once it is
+/// over (`over`: it has `lasted`), else the one in force.
+fn impact(facts: &Facts<'_>, over: bool) -> Option<ImpactCtx> {
+    if over {
+        facts.impact.as_ref()
+    } else {
+        facts.state.impact.as_ref()
+    }
+    .map(impact_ctx)
+}
+
+/// The update's message as the audience's view shows it at `as_of`:
+/// corrected by then, with its notes. The facts of `context` stop at the
+/// update itself, so they are folded again up to `as_of`.
+fn message_as_of(
+    incident: &Incident,
+    update: &Update,
+    as_of: Timestamp,
+    audience: Audience,
+    clock: &SiteTime,
+) -> String {
+    let shown = incident.facts(audience.view(), as_of.max(update.at));
+    match shown.entries.iter().find(|e| e.at == update.at) {
+        Some(entry) => {
+            super::amend::with_notes(entry.message.as_deref().unwrap_or_default(), entry, clock)
+                .trim_start()
+                .to_string()
+        }
+        None => update.message.clone().unwrap_or_default(),
+    }
+}
+
+/// The kind, as the templates name it.
+fn kind_word(kind: Kind) -> &'static str {
+    if kind == Kind::Maintenance {
+        "maintenance"
+    } else {
+        "incident"
+    }
+}
+
+/// Plain text's paragraphs, blank ones left out.
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The decisions made up to the update, each option with its trade-offs.
+fn decisions(facts: &Facts<'_>) -> Vec<DecisionCtx> {
+    facts
+        .decisions()
+        .map(|(_, d)| DecisionCtx {
+            question: d.question.clone(),
+            chosen: d.chosen.clone(),
+            rationale: d.rationale.trim().to_string(),
+            options: d.options.iter().map(option_text).collect(),
+        })
+        .collect()
 }
 
 /// "Checkout: Major outage": each component in force, by its name.
