@@ -1020,11 +1020,20 @@ fn redact_names_who_already_received_the_removed_text() {
         assert!(out.status.success(), "{out:?}");
         stdout(&out)
     };
+    let named = "already sent with the removed text to: community, exec, subscribers, war-room (this clone's notification ledger)";
     let said = redact("2026-11-26T10-18-00Z");
-    assert!(
-        said.contains(
-            "already sent with the removed text to: community, exec, subscribers, war-room (this clone's notification ledger)"
-        ),
-        "{said}"
+    assert!(said.contains(named), "{said}");
+    // A clone that only fetched the ledger holds origin's copy of the branch.
+    let tip = git(tmp.path(), &["rev-parse", "incidentkit-ledger"]);
+    git(
+        tmp.path(),
+        &[
+            "update-ref",
+            "refs/remotes/origin/incidentkit-ledger",
+            tip.trim(),
+        ],
     );
+    git(tmp.path(), &["branch", "-q", "-D", "incidentkit-ledger"]);
+    let said = redact("2026-11-26T10-05-00Z");
+    assert!(said.contains(named), "{said}");
 }
