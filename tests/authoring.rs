@@ -2745,10 +2745,7 @@ fn a_folder_without_its_declaration_points_to_the_incident_branch() {
 #[test]
 fn a_clock_time_names_the_incidents_own_update_on_any_day() {
     let scene = Scene::new();
-    let config = scene
-        .read("incidentkit.yaml")
-        .replace("timezone: UTC", "timezone: Europe/Berlin");
-    fs::write(scene.root.join("incidentkit.yaml"), config).unwrap();
+    scene.timezone("Europe/Berlin");
     scene.declare();
     for (at, message) in [
         ("2026-11-26T10:05:00Z", "Payments fail."),

@@ -452,6 +452,14 @@ impl Fake {
         self.github.lock()
     }
 
+    /// Someone closes issue `number` on GitHub as completed.
+    fn close_as_completed(&self, number: u64) {
+        let mut s = self.state();
+        let done = s.issues.iter_mut().find(|i| i["number"] == number).unwrap();
+        done["state"] = "closed".into();
+        done["state_reason"] = "completed".into();
+    }
+
     /// Requests by method since the last call.
     fn take_counts(&self) -> BTreeMap<String, usize> {
         let mut s = self.state();
@@ -822,12 +830,7 @@ fn an_issue_prune_closed_is_reopened_when_its_item_comes_back() {
     let (_tmp, dir) = example();
     ok(&incident(&fake, &dir, &["actions", "apply"]));
     // Someone finishes search AI-1 and closes its issue as completed.
-    {
-        let mut s = fake.state();
-        let done = s.issues.iter_mut().find(|i| i["number"] == 1).unwrap();
-        done["state"] = "closed".into();
-        done["state_reason"] = "completed".into();
-    }
+    fake.close_as_completed(1);
     // AI-4 is dropped from its post-mortem, and --prune closes its issue.
     let pm = dir.join("incidents/2026-11-26-checkout-502s/postmortem.yaml");
     let original = fs::read_to_string(&pm).unwrap();
@@ -1038,12 +1041,7 @@ fn status_shows_issue_state_and_overdue_items() {
     let fake = Fake::start("");
     let (_tmp, dir) = example();
     ok(&incident(&fake, &dir, &["actions", "apply"]));
-    {
-        let mut s = fake.state();
-        let done = s.issues.iter_mut().find(|i| i["number"] == 2).unwrap();
-        done["state"] = "closed".into();
-        done["state_reason"] = "completed".into();
-    }
+    fake.close_as_completed(2);
     // 2026-12-05: search AI-1 (due 12-02) is late; AI-2 (due 11-30) is closed.
     let out = crate::support::cmd()
         .current_dir(&dir)
