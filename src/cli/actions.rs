@@ -213,6 +213,16 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     let Some(repository) = checked(&root)? else {
         return Ok(ExitCode::from(1));
     };
+    // Plan and apply read the same issues the same way.
+    let open = |source: &Source, connection: &Connection| {
+        IssueTracker::open(
+            &root,
+            &repository,
+            source.include_drafts,
+            &connection.reading,
+            connection.write_interval,
+        )
+    };
     match &args.what {
         What::Plan {
             source,
@@ -220,13 +230,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             format,
             connection,
         } => {
-            let mut tracker = IssueTracker::open(
-                &root,
-                &repository,
-                source.include_drafts,
-                &connection.reading,
-                connection.write_interval,
-            )?;
+            let mut tracker = open(source, connection)?;
             let steps = tracker.plan(&repository, source.prune)?;
             print_plan(&tracker, &steps, *format)?;
             let changes = Summary::of(&steps).has_changes();
@@ -237,13 +241,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
             }))
         }
         What::Apply { source, connection } => {
-            let mut tracker = IssueTracker::open(
-                &root,
-                &repository,
-                source.include_drafts,
-                &connection.reading,
-                connection.write_interval,
-            )?;
+            let mut tracker = open(source, connection)?;
             let since = recheck_since();
             let steps = tracker.plan(&repository, source.prune)?;
             let report = apply::apply(&mut tracker.client, &tracker.target, &steps, &since);
