@@ -2977,6 +2977,12 @@ fn an_overdue_postmortem_never_started_points_to_the_command() {
         "{}",
         out.stdout
     );
+    // Required by the policy: due as the policy says after the resolution
+    // (SEV-1: 3 days), as resolve wrote it, not from today.
+    let pm = format!("incidents/{ID}/postmortem.yaml");
+    let started = scene.run("2026-12-20T09:00:00Z", &["postmortem", ID]);
+    assert_eq!(started.code, 0, "{}", started.stderr);
+    assert_eq!(scene.yaml(&pm)["due"].as_str(), Some("2026-11-29"));
 }
 
 /// Reopening an incident whose post-mortem is published would unpublish
