@@ -1,9 +1,10 @@
 //! YAML text to a JSON value (what the schemas validate), with duplicate keys
 //! rejected: serde_json's own `Value` would silently keep the last one.
 //! serde_yaml bounds recursion depth and alias expansion ("billion laughs").
-//! Most files take a faster way (`events`) to the same value; serde_yaml
-//! answers for the rest, and for every error.
+//! Most files take a faster way (`block`, else `events`) to the same value;
+//! serde_yaml answers for the rest, and for every error.
 
+mod block;
 mod events;
 
 use super::locate::{Place, SourceMap};
@@ -30,7 +31,7 @@ pub struct YamlError {
 pub fn parse(text: &str) -> Result<Value, YamlError> {
     too_deep(text)?;
     blocks_too_deep(text)?;
-    match events::parse(text) {
+    match block::parse(text).or_else(|| events::parse(text)) {
         Some(value) => Ok(value),
         None => with_serde_yaml(text),
     }
@@ -420,12 +421,12 @@ mod tests {
         assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 
-    /// The fast way answers only with serde_yaml's own value.
+    /// Each fast way answers only with serde_yaml's own value.
     fn same_as_serde_yaml(text: &str) -> bool {
-        match events::parse(text) {
-            None => true,
-            Some(fast) => with_serde_yaml(text).as_ref() == Ok(&fast),
-        }
+        [block::parse(text), events::parse(text)]
+            .into_iter()
+            .flatten()
+            .all(|fast| with_serde_yaml(text).as_ref() == Ok(&fast))
     }
 
     #[test]
@@ -551,6 +552,38 @@ mod tests {
     }
 
     #[test]
+    fn the_block_way_leaves_what_it_does_not_read_alike() {
+        for doc in [
+            "a: 1\na: 2\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "\"a\": 1\n",
+            "a: >\n  folded\n",
+            "a: |+\n  kept\n",
+            "a: |2\n   indented\n",
+            "a: |\n\n  after a blank line\n",
+            "a: |\n  no last break",
+            "a: plain\n  continued\n",
+            "a: \"escaped\\n\"\n",
+            "a: \"over\n  lines\"\n",
+            "a: [x, [y]]\n",
+            "a: [x,]\n",
+            "a: {b: {c: d}}\n",
+            "a:\tb\n",
+            "a: b\r\n",
+            "a: b\u{85}c\n",
+            "\u{feff}a: b\n",
+            "- a\n",
+            "---\na: 1\n",
+            "a: 1\n---\nb: 2\n",
+            "a: b: c\n",
+            "a: @alice\n",
+        ] {
+            assert_eq!(block::parse(doc), None, "{doc:?}");
+        }
+    }
+
+    #[test]
     fn the_fast_way_reads_every_fixture_as_serde_yaml() {
         fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -568,15 +601,18 @@ mod tests {
             walk(&root.join(dir), &mut files);
         }
         assert!(files.len() > 50, "{}", files.len());
-        let mut fast = 0;
+        let (mut fast, mut block) = (0, 0);
         for file in &files {
             let Ok(text) = std::fs::read_to_string(file) else {
                 continue;
             };
             assert!(same_as_serde_yaml(&text), "{}", file.display());
             fast += usize::from(events::parse(&text).is_some());
+            block += usize::from(block::parse(&text).is_some());
         }
+        // Most fixtures are files as people write them: `block` reads them.
         assert!(fast * 10 > files.len() * 8, "{fast} of {}", files.len());
+        assert!(block * 10 > files.len() * 9, "{block} of {}", files.len());
     }
 
     use proptest::prelude::*;
@@ -606,8 +642,162 @@ mod tests {
         prop::collection::vec(line, 1..8).prop_map(|lines| lines.concat())
     }
 
+    /// Documents of block shapes, indented by one to four spaces at random
+    /// (so that many are broken), of scalars near the edges of `block`'s
+    /// subset: comments, `: ` inside, quotes, flows, dashes.
+    fn block_document() -> impl Strategy<Value = String> {
+        let scalar = prop_oneof![
+            "[a-z@ #:]{0,10}",
+            "[0-9+.eE_-]{1,6}",
+            "(on|off|~|null|true|0x1F|1e3|-|--|---|\\.5|0123)",
+            "'[a-z' #:]{0,6}'",
+            "\"[a-z '#:\\\\]{0,6}\"",
+            "\\[[a-z0-9\"' ,#:\\]\\[-]{0,12}",
+            "\\{[a-z0-9\"' ,#:}{-]{0,12}",
+        ];
+        let indent = prop_oneof![Just(0usize), Just(2), Just(4), 0usize..5];
+        let line = (indent, "[a-z]{1,2}", scalar, 0usize..10).prop_map(|(indent, key, v, form)| {
+            let pad = " ".repeat(indent);
+            match form {
+                0 | 1 => format!("{pad}{key}: {v}\n"),
+                2 => format!("{pad}- {v}\n"),
+                3 => format!("{pad}{key}:\n"),
+                4 => format!("{pad}- {key}: {v}\n"),
+                5 => format!("{pad}{key}: |\n{pad}  {v}\n\n{pad}    {v}\n  \n"),
+                6 => format!("{pad}- |-\n{pad}   {v}\n{pad}  {v}\n"),
+                7 => format!("{pad}# {v}\n"),
+                8 => format!("{pad}-\n"),
+                _ => format!("{pad}\n"),
+            }
+        });
+        prop::collection::vec(line, 1..10).prop_map(|lines| lines.concat())
+    }
+
+    #[test]
+    fn the_block_way_reads_generated_documents_as_serde_yaml() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = block_document();
+        let (mut read, mut valid, total) = (0, 0, 5_000);
+        for _ in 0..total {
+            let doc = strategy.new_tree(&mut runner).unwrap().current();
+            assert!(same_as_serde_yaml(&doc), "{doc:?}");
+            read += usize::from(block::parse(&doc).is_some());
+            valid += usize::from(with_serde_yaml(&doc).is_ok_and(|v| v.is_object()));
+        }
+        // Enough of them are whole and read, or the test proves nothing.
+        assert!(valid * 20 > total, "{valid} of {total} valid");
+        assert!(read * 10 > valid * 8, "block read {read} of {valid} valid");
+    }
+
+    /// A document in `block`'s subset, as a tree of written nodes.
+    #[derive(Debug, Clone)]
+    enum Written {
+        /// What follows `key: ` or `- ` on the line.
+        Inline(String),
+        /// A `|` or `|-` (`true`) block's lines, `""` for a blank one.
+        Literal(bool, Vec<String>),
+        Map(Vec<(String, Written)>),
+        /// `true`: as a mapping's value, at the key's own column.
+        Seq(bool, Vec<Written>),
+    }
+
+    impl Written {
+        /// After `key:` or `-` at column `indent`: the node, its break and
+        /// its lines.
+        fn write(&self, indent: usize, in_map: bool, out: &mut String) {
+            match self {
+                Written::Inline(text) => out.push_str(&format!(" {text}\n")),
+                Written::Literal(strip, lines) => {
+                    out.push_str(if *strip { " |-\n" } else { " |\n" });
+                    for line in lines {
+                        if !line.is_empty() {
+                            out.push_str(&" ".repeat(indent + 2));
+                        }
+                        out.push_str(&format!("{line}\n"));
+                    }
+                }
+                Written::Map(entries) => {
+                    out.push('\n');
+                    Written::write_map(entries, indent + 2, out);
+                }
+                Written::Seq(at_key, items) => {
+                    out.push('\n');
+                    let column = if *at_key && in_map {
+                        indent
+                    } else {
+                        indent + 2
+                    };
+                    Written::write_seq(items, column, out);
+                }
+            }
+        }
+
+        fn write_map(entries: &[(String, Written)], indent: usize, out: &mut String) {
+            for (key, value) in entries {
+                out.push_str(&format!("{}{key}:", " ".repeat(indent)));
+                value.write(indent, true, out);
+            }
+        }
+
+        fn write_seq(items: &[Written], indent: usize, out: &mut String) {
+            for item in items {
+                out.push_str(&format!("{}-", " ".repeat(indent)));
+                match item {
+                    // `- key: value`, the other keys under the first.
+                    Written::Map(entries) => {
+                        let (key, value) = &entries[0];
+                        out.push_str(&format!(" {key}:"));
+                        value.write(indent + 2, true, out);
+                        Written::write_map(&entries[1..], indent + 2, out);
+                    }
+                    other => other.write(indent, false, out),
+                }
+            }
+        }
+    }
+
+    fn written() -> impl Strategy<Value = Written> {
+        let line = "([a-z#:\\-][a-z #:\\-]{0,15})?";
+        let leaf = prop_oneof![
+            "[a-z][a-z .,/()@-]{0,20}".prop_map(Written::Inline),
+            "(-?[0-9]{1,4}(\\.[0-9])?|on|~|null|True|0x1F|1e3)".prop_map(Written::Inline),
+            "'([a-z #:\"]|''){0,8}'".prop_map(Written::Inline),
+            "\"[a-z #:']{0,8}\"".prop_map(Written::Inline),
+            "\\[(([a-z0-9]{1,4}|\"@[a-z]{1,4}\")(, ([a-z0-9]{1,4}|'[a-z]{1,3}')){0,3})?\\]"
+                .prop_map(Written::Inline),
+            "\\{([a-z]{1,3}: ([a-z0-9.][a-z0-9 .]{0,5}|'[a-z]{0,3}')(, [a-z]{4}: \"@[a-z]{0,4}\"){0,2})?\\}"
+                .prop_map(Written::Inline),
+            (any::<bool>(), "[a-z#:\\-][a-z #:\\-]{0,15}", prop::collection::vec(line, 0..4))
+                .prop_map(|(strip, first, rest)| {
+                    Written::Literal(strip, std::iter::once(first).chain(rest).collect())
+                }),
+        ];
+        leaf.prop_recursive(4, 40, 4, |inner| {
+            prop_oneof![
+                prop::collection::btree_map("[a-z_]{1,6}", inner.clone(), 1..4)
+                    .prop_map(|map| Written::Map(map.into_iter().collect())),
+                (any::<bool>(), prop::collection::vec(inner, 1..4))
+                    .prop_map(|(at_key, items)| Written::Seq(at_key, items)),
+            ]
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Every document of the subset is read by `block`, as serde_yaml does.
+        #[test]
+        fn the_block_way_reads_its_whole_subset(
+            top in prop::collection::btree_map("[a-z_]{1,6}", written(), 1..5),
+            comment in "(# [a-z: ]{0,10}\n)?",
+        ) {
+            let mut doc = comment;
+            Written::write_map(&top.into_iter().collect::<Vec<_>>(), 0, &mut doc);
+            let reference = with_serde_yaml(&doc);
+            prop_assert!(reference.is_ok(), "{doc:?}: {reference:?}");
+            prop_assert_eq!(block::parse(&doc), reference.ok(), "{:?}", doc);
+        }
 
         #[test]
         fn the_fast_way_reads_generated_documents_as_serde_yaml(doc in document()) {

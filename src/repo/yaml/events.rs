@@ -29,13 +29,13 @@ enum Node {
 
 /// What cannot start a plain scalar (YAML's c-indicators; `?` and `:`
 /// start a key in libyaml's flows where saphyr reads a scalar).
-const INDICATORS: &[char] = &[
+pub(super) const INDICATORS: &[char] = &[
     '|', '>', '%', '@', '`', '!', '&', '*', '#', '\'', '"', '{', '}', '[', ']', ',', '?', ':',
 ];
 
 /// Flows are where YAML 1.1 (libyaml) and 1.2 (saphyr) differ most: there,
 /// only plain scalars of these characters, and flows on one line.
-fn flow_safe(c: char) -> bool {
+pub(super) fn flow_safe(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '/' | '+')
 }
 
@@ -184,7 +184,7 @@ impl Tree {
 /// null, a boolean, an integer, a float, or else the string. `None` for what
 /// serde_yaml reads into something `yaml::parse` refuses (integers past
 /// 64 bits, infinities, NaN), so that serde_yaml's path says so.
-fn resolve(v: &str) -> Option<Value> {
+pub(super) fn resolve(v: &str) -> Option<Value> {
     // Most scalars are words: only these first bytes can start a non-string
     // (Rust's float parser also takes `inf` and `nan`, which serde_yaml
     // then refuses as not finite: strings).
