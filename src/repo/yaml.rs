@@ -29,15 +29,20 @@ pub struct YamlError {
 
 /// One YAML document as a JSON value (see the module for what is refused).
 pub fn parse(text: &str) -> Result<Value, YamlError> {
+    // `block` takes time linear in the text and nests no deeper than
+    // serde_yaml would: the guards below are for the parsers after it.
+    if let Some(value) = block::parse(text) {
+        return Ok(value);
+    }
     too_deep(text)?;
     blocks_too_deep(text)?;
-    match block::parse(text).or_else(|| events::parse(text)) {
+    match events::parse(text) {
         Some(value) => Ok(value),
         None => with_serde_yaml(text),
     }
 }
 
-/// Whether `parse` refuses `text` for its nesting before reading it: what
+/// Whether `text` nests deeper than the parsers after `block` may read: what
 /// else reads a file's YAML events (`SourceMap`) must not read it either.
 pub(crate) fn nests_too_deep(text: &str) -> bool {
     too_deep(text).is_err() || blocks_too_deep(text).is_err()
@@ -404,6 +409,20 @@ mod tests {
         // A Markdown list or rule inside a message is text, not nesting.
         let message = format!("message: |\n{}", "  - - - item\n".repeat(200));
         assert!(parse(&message).is_ok());
+    }
+
+    #[test]
+    fn brackets_and_dashes_in_a_message_are_text_whatever_their_count() {
+        // Past both guards' counts, but a `|` block: text, read by `block`.
+        let brackets = format!("message: |\n  {}\n", "[".repeat(5 * MAX_BRACKET_DEPTH));
+        let dashes = format!("message: |\n  {}x\n", "- ".repeat(5 * MAX_BLOCK_DEPTH));
+        for text in [brackets, dashes] {
+            assert!(nests_too_deep(&text));
+            let started = std::time::Instant::now();
+            let message = &parse(&text).unwrap()["message"];
+            assert_eq!(message.as_str(), Some(&text["message: |\n  ".len()..]));
+            assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub(super) fn parse(text: &str) -> Option<Value> {
     let mut reader = Reader {
         text,
         at: 0,
-        pending: None,
+        peeked: None,
         depth: 0,
     };
     let first = reader.peek()?;
@@ -71,9 +71,10 @@ struct Reader<'a> {
     text: &'a str,
     /// Where the next line not yet taken starts.
     at: usize,
-    /// The rest of a `- ` line when it opens a mapping (`- key: value`):
-    /// that mapping's first line, at the column of its key.
-    pending: Option<Line<'a>>,
+    /// The line `peek` found, and where the line after it starts. Also the
+    /// rest of a `- ` line that opens a mapping (`- key: value`), at the
+    /// column of its key: that mapping's first line.
+    peeked: Option<(Line<'a>, usize)>,
     depth: usize,
 }
 
@@ -81,42 +82,39 @@ impl<'a> Reader<'a> {
     /// The next line that holds a node, passing blank and comment lines
     /// (where `peek` is called, they mean nothing), without taking it.
     fn peek(&mut self) -> Option<Line<'a>> {
-        if self.pending.is_some() {
-            return self.pending;
+        if let Some((line, _)) = self.peeked {
+            return Some(line);
         }
         while self.at < self.text.len() {
-            let (raw, _) = self.raw_line();
+            let (raw, next) = self.raw_line();
             let body = raw.trim_start_matches(' ');
             if !body.is_empty() && !body.starts_with('#') {
-                return Some(Line {
+                let line = Line {
                     indent: raw.len() - body.len(),
                     body,
-                });
+                };
+                self.peeked = Some((line, next));
+                return Some(line);
             }
-            self.skip_line();
+            self.at = next;
         }
         None
     }
 
     /// Takes the line `peek` gave.
     fn take(&mut self) {
-        if self.pending.take().is_none() {
-            self.skip_line();
+        if let Some((_, next)) = self.peeked.take() {
+            self.at = next;
         }
     }
 
-    /// The line at `at`, and whether a break ends it.
-    fn raw_line(&self) -> (&'a str, bool) {
+    /// The line at `at`, without its break, and where the next one starts.
+    fn raw_line(&self) -> (&'a str, usize) {
         let rest = &self.text[self.at..];
         match rest.find('\n') {
-            Some(end) => (&rest[..end], true),
-            None => (rest, false),
+            Some(end) => (&rest[..end], self.at + end + 1),
+            None => (rest, self.text.len()),
         }
-    }
-
-    fn skip_line(&mut self) {
-        let (raw, broken) = self.raw_line();
-        self.at += raw.len() + usize::from(broken);
     }
 
     fn deeper(&mut self) -> Option<()> {
@@ -165,10 +163,11 @@ impl<'a> Reader<'a> {
                 // `- key: value`: a mapping whose keys stand where this one does.
                 Some(_) => {
                     let column = indent + 1 + rest.len() - body.len();
-                    self.pending = Some(Line {
+                    let line = Line {
                         indent: column,
                         body,
-                    });
+                    };
+                    self.peeked = Some((line, self.at));
                     Value::Object(self.mapping(column)?)
                 }
                 None => self.value(rest, indent, false)?,
@@ -243,7 +242,7 @@ impl<'a> Reader<'a> {
         let mut breaks = 0;
         let mut ended_by_break = true;
         while self.at < self.text.len() {
-            let (raw, broken) = self.raw_line();
+            let (raw, next) = self.raw_line();
             let spaces = raw.len() - raw.trim_start_matches(' ').len();
             if spaces == raw.len() {
                 // An empty line; spaces past the indentation would be text.
@@ -260,9 +259,9 @@ impl<'a> Reader<'a> {
                 out.extend(std::iter::repeat_n('\n', breaks));
                 breaks = 0;
                 out.push_str(&raw[indent..]);
-                ended_by_break = broken;
+                ended_by_break = next > self.at + raw.len();
             }
-            self.skip_line();
+            self.at = next;
         }
         // Clip keeps the last text line's break, which the file must have.
         if !strip {
