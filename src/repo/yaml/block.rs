@@ -1,8 +1,7 @@
 //! The files incidentkit writes and people type, read straight from their
 //! text: indented mappings, `- ` lists, plain and one-line quoted scalars,
 //! `|` and `|-` blocks, flows on one line and comments, with no parser
-//! events in between
-//! (saphyr's scanner was a third of `validate`'s time).
+//! events in between (saphyr's scanner was a third of `validate`'s time).
 //!
 //! Like `events`, it answers only where it reads exactly as serde_yaml does,
 //! and says `None` at the first thing outside that subset: nested flows, anchors,
@@ -41,7 +40,8 @@ pub(super) fn parse(text: &str) -> Option<Value> {
 /// the line and paragraph separators, a byte-order mark, U+FFFE and U+FFFF.
 /// A fold every byte passes through without a branch (it vectorises); the
 /// multi-byte ones are then looked at only in files that have their lead.
-fn unlike_libyaml(text: &str) -> bool {
+/// `events` leaves these to serde_yaml too.
+pub(super) fn unlike_libyaml(text: &str) -> bool {
     let bytes = text.as_bytes();
     let suspect = bytes.iter().fold(false, |seen, &b| {
         seen | ((b < 0x20) & (b != b'\n')) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2) | (b == 0xef)
@@ -188,8 +188,10 @@ impl<'a> Reader<'a> {
         let value = match first {
             b'#' => return self.nested(parent, in_map),
             b'|' => return self.literal(body, parent),
-            b'"' => Value::String(double_quoted(body)?.to_owned()),
-            b'\'' => Value::String(single_quoted(body)?),
+            b'"' | b'\'' => match quoted(body)? {
+                (text, after) if ends_line(after) => Value::String(text),
+                _ => return None,
+            },
             b'[' => Value::Array(flow_list(body)?),
             b'{' => Value::Object(flow_map(body)?),
             b'-' if is_item(body) => return None,
@@ -222,11 +224,7 @@ impl<'a> Reader<'a> {
     /// A `|` (clip) or `|-` (strip) block whose lines are indented further
     /// than `parent`, from the line after its header.
     fn literal(&mut self, header: &str, parent: usize) -> Option<Value> {
-        let header = match header.find(" #") {
-            Some(comment) => &header[..comment],
-            None => header,
-        };
-        let strip = match header.trim_end_matches(' ') {
+        let strip = match before_comment(header) {
             "|" => false,
             "|-" => true,
             _ => return None,
@@ -302,11 +300,7 @@ fn split_key(body: &str) -> Option<(&str, &str)> {
 /// A plain scalar on one line, up to a comment, resolved as serde_yaml
 /// resolves it.
 fn plain(body: &str) -> Option<Value> {
-    let text = match body.find(" #") {
-        Some(comment) => &body[..comment],
-        None => body,
-    };
-    let text = text.trim_end_matches(' ');
+    let text = before_comment(body);
     // `: ` inside, or a `:` at the end, is a mapping libyaml refuses here.
     if text.contains(": ") || text.ends_with(':') {
         return None;
@@ -368,14 +362,7 @@ fn flow_items<'a>(
 /// most).
 fn flow_scalar(rest: &str) -> Option<(Value, &str)> {
     match rest.as_bytes().first()? {
-        b'"' => {
-            let text = double_quoted_prefix(rest)?;
-            Some((Value::String(text.to_owned()), &rest[text.len() + 2..]))
-        }
-        b'\'' => {
-            let (text, after) = single_quoted_prefix(rest)?;
-            Some((Value::String(text), after))
-        }
+        b'"' | b'\'' => quoted(rest).map(|(text, after)| (Value::String(text), after)),
         _ => {
             let end = rest.find(|c: char| !flow_safe(c)).unwrap_or(rest.len());
             let text = rest[..end].trim_end_matches(' ');
@@ -387,35 +374,31 @@ fn flow_scalar(rest: &str) -> Option<(Value, &str)> {
     }
 }
 
+/// A line's text before its comment (` #`), without the spaces before it.
+fn before_comment(text: &str) -> &str {
+    let text = match text.find(" #") {
+        Some(comment) => &text[..comment],
+        None => text,
+    };
+    text.trim_end_matches(' ')
+}
+
 /// What may follow a closing quote: nothing, or a comment.
 fn ends_line(after: &str) -> bool {
     let rest = after.trim_start_matches(' ');
     rest.is_empty() || (rest.starts_with('#') && rest.len() < after.len())
 }
 
-/// `"…"` closed on its line, without escapes, and nothing after it.
-fn double_quoted(body: &str) -> Option<&str> {
-    let text = double_quoted_prefix(body)?;
-    ends_line(&body[text.len() + 2..]).then_some(text)
-}
-
-/// The text of the `"…"` that `body` starts with, closed on its line and
-/// without escapes.
-fn double_quoted_prefix(body: &str) -> Option<&str> {
-    let close = 1 + body[1..].find(['"', '\\'])?;
-    (body.as_bytes()[close] == b'"').then(|| &body[1..close])
-}
-
-/// `'…'` closed on its line, `''` read as `'`, and nothing after it.
-fn single_quoted(body: &str) -> Option<String> {
-    let (text, after) = single_quoted_prefix(body)?;
-    ends_line(after).then_some(text)
-}
-
-/// The text of the `'…'` that `body` starts with, and what follows it.
-fn single_quoted_prefix(body: &str) -> Option<(String, &str)> {
-    let mut out = String::new();
+/// The text of the `"…"` (without escapes) or `'…'` (`''` read as `'`)
+/// that `body` starts with, closed on its line, and what follows it.
+fn quoted(body: &str) -> Option<(String, &str)> {
     let mut rest = &body[1..];
+    if body.starts_with('"') {
+        let close = rest.find(['"', '\\'])?;
+        return (rest.as_bytes()[close] == b'"')
+            .then(|| (rest[..close].to_owned(), &rest[close + 1..]));
+    }
+    let mut out = String::new();
     loop {
         let quote = rest.find('\'')?;
         out.push_str(&rest[..quote]);

@@ -66,13 +66,12 @@ pub(super) fn parse(text: &str) -> Option<Value> {
     tree.done
 }
 
-/// libyaml refuses tabs in more places than saphyr (`\ta`), reads a `%` at
-/// the start of a line as a directive even in a block scalar, and breaks
-/// lines at NEL, U+2028 and U+2029 as YAML 1.1 does (saphyr, as 1.2, does
-/// not). Each is one memchr-fast search.
+/// libyaml refuses tabs in more places than saphyr (`\ta`), breaks lines
+/// at NEL, U+2028 and U+2029 as YAML 1.1 does (saphyr, as 1.2, does not):
+/// the bytes `block` also leaves. And it reads a `%` at the start of a line
+/// as a directive, even in a block scalar.
 fn unlike_libyaml(text: &str) -> bool {
-    let unlike = ['\t', '\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{feff}'];
-    unlike.into_iter().any(|c| text.contains(c)) || text.starts_with('%') || text.contains("\n%")
+    super::block::unlike_libyaml(text) || text.starts_with('%') || text.contains("\n%")
 }
 
 /// The document as its events build it. Each method is `None` where the
