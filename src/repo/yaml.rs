@@ -661,9 +661,9 @@ mod tests {
         prop::collection::vec(line, 1..8).prop_map(|lines| lines.concat())
     }
 
-    /// Documents of block shapes, indented by one to four spaces at random
-    /// (so that many are broken), of scalars near the edges of `block`'s
-    /// subset: comments, `: ` inside, quotes, flows, dashes.
+    /// Documents of block shapes, each line indented by 0, 2 or 4 spaces or
+    /// by 0 to 4 at random (so that many are broken), of scalars near the
+    /// edges of `block`'s subset: comments, `: ` inside, quotes, flows, dashes.
     fn block_document() -> impl Strategy<Value = String> {
         let scalar = prop_oneof![
             "[a-z@ #:]{0,10}",
