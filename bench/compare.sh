@@ -64,7 +64,7 @@ if [ ! -x "$AJV" ]; then
 fi
 
 say "building release"
-cargo build --release --locked --bin incident --example gen_corpus --example parse_floor
+cargo build --release --locked --bin incident --example gen_corpus --example parse_floor --example stat_floor
 BIN=$ROOT/target/release
 INCIDENT=$BIN/incident
 
@@ -113,6 +113,9 @@ kinds() { # KIND SCHEMA FILE-PATTERN (relative to the corpus)
 }
 run_validate() { "$INCIDENT" validate -C "$CORPUS"; }
 run_floor() { "$BIN/examples/parse_floor" "$CORPUS"; }
+# What anything that must know no file changed pays without a file-system
+# monitor: every folder listed, every file stat'ed (list warm, changed-since).
+run_statfloor() { "$BIN/examples/stat_floor" "$CORPUS"; }
 run_changed() { change_one_file && "$INCIDENT" validate -C "$CORPUS" --changed-since HEAD; }
 # For scale: the working-tree status --changed-since needs from libgit2.
 run_gitstatus() { change_one_file && git -C "$CORPUS" status --porcelain --untracked-files=all; }
@@ -170,7 +173,7 @@ run_cjs() {
   done
 }
 SCALED=$(for n in $SCALES; do printf 'validate_%s build_%s ' "$n" "$n"; done)
-TOOLS="validate floor changed gitstatus show update declare decide resolve render listcold list build buildrecord buildfirst $SCALED ajv cjs"
+TOOLS="validate floor statfloor changed gitstatus show update declare decide resolve render listcold list build buildrecord buildfirst $SCALED ajv cjs"
 export -f kinds change_one_file $(printf 'run_%s ' $TOOLS)
 export -f prepare_decide prepare_resolve
 export INCIDENT BIN CORPUS WORK ROOT AJV CJS CHANGED ONE COMPONENT SEED KEPT
@@ -231,6 +234,7 @@ big = $INCIDENTS
 label = {
     "validate": f"\`incident validate\` (schemas + all rules), {big:,} incidents",
     "floor": "read + parse floor (\`examples/parse_floor\`)",
+    "statfloor": "list + stat floor (\`examples/stat_floor\`: every folder listed, every file stat'ed)",
     "changed": "\`incident validate --changed-since HEAD\`, one file changed",
     "gitstatus": "for scale: \`git status --untracked-files=all\`, same change",
     "show": "\`incident show ID\`",
@@ -257,9 +261,11 @@ ratio = {
     "ajv": f"validate is {med['ajv'] / v:.1f}× faster",
     "cjs": f"validate is {med['cjs'] / v:.1f}× faster",
 }
-for k in ["changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list"]:
+for k in ["statfloor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list"]:
     ratio[k] = pct(k)
-order = ["validate", "floor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list", "build", "buildrecord", "buildfirst"]
+for k in ["changed", "gitstatus", "list"]:
+    ratio[k] += f"; {med[k] / med['statfloor']:.2f}× the stat floor"
+order = ["validate", "floor", "statfloor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list", "build", "buildrecord", "buildfirst"]
 for n in scales:
     label[f"validate_{n}"] = f"\`incident validate\`, {n:,} incidents"
     label[f"build_{n}"] = f"\`incident build\`, {n:,} incidents"

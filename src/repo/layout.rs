@@ -2,6 +2,7 @@
 //! `updates/<timestamp>.yaml`, `postmortem.yaml`, the correction and
 //! redaction records, and anything else (strays).
 
+use super::Stamp;
 use super::source::{self, Kind, NotRegular, ReadError};
 use crate::paths::{
     CORRECTIONS, DECLARATION, INCIDENTS, POSTMORTEM, REDACTIONS, TEMPLATES, UPDATES, incident_dir,
@@ -31,6 +32,9 @@ pub struct IncidentDir {
     pub strays: Vec<String>,
     /// Links and special files in the folder (or the folder itself), never read.
     pub refused: Vec<(String, NotRegular)>,
+    /// The stamps the listing took of `read_files`, in their order (`scan`
+    /// with `stamped`); empty when it took none or the lists changed since.
+    stamps: Vec<Option<Stamp>>,
 }
 
 impl IncidentDir {
@@ -43,6 +47,13 @@ impl IncidentDir {
             .chain(&self.postmortem)
             .chain(&self.corrections)
             .chain(&self.redactions)
+    }
+
+    /// `read_files` with the stamps the listing took of them, when it took
+    /// them (`None` for a file it found replaced by something else).
+    pub fn stamped_files(&self) -> Option<impl Iterator<Item = (&String, Option<Stamp>)>> {
+        let listed = self.read_files().count() == self.stamps.len() && !self.stamps.is_empty();
+        listed.then(|| self.read_files().zip(self.stamps.iter().copied()))
     }
 }
 
@@ -86,6 +97,8 @@ impl Layout {
             }
         };
         let dir = &mut self.incidents[at];
+        // A file added to the lists has no stamp: the folder's are dropped.
+        dir.stamps.clear();
         match rest {
             [DECLARATION] => dir.incident = Some(path.to_string()),
             [POSTMORTEM] => dir.postmortem = Some(path.to_string()),
@@ -111,6 +124,7 @@ impl Layout {
         self.incidents
             .retain(|d| !is_within(&incident_dir(&d.id), path));
         for dir in &mut self.incidents {
+            dir.stamps.clear();
             dir.incident = dir.incident.take().filter(outside);
             dir.postmortem = dir.postmortem.take().filter(outside);
             dir.updates.retain(outside);
@@ -150,7 +164,11 @@ pub fn is_within(file: &str, path: &str) -> bool {
 /// Links and special files found on the way, never followed nor read.
 pub type Refused = Vec<(String, NotRegular)>;
 
-/// Sorted file names and folder names of `dir` (relative to `root`), hidden
+/// A folder's file names, each with the stamp the listing took, if any.
+type Named = Vec<(String, Option<Stamp>)>;
+
+/// Sorted file names (with their stamps, when `stamped` and the listing
+/// took them) and folder names of `dir` (relative to `root`), hidden
 /// entries skipped, listed by the one reader: links and special files go to
 /// `refused` (the folder itself when it is one), an absent folder is empty.
 fn entries(
@@ -158,8 +176,9 @@ fn entries(
     opened: &source::Opened,
     dir: &str,
     refused: &mut Refused,
-) -> io::Result<(Vec<String>, Vec<String>)> {
-    let listed = match source::list_in(root, dir, opened) {
+    stamped: bool,
+) -> io::Result<(Named, Vec<String>)> {
+    let listed = match source::list_in(root, dir, opened, stamped) {
         Ok(listed) => listed,
         Err(ReadError::NotRegular { path, what }) => {
             refused.push((path, what));
@@ -176,27 +195,31 @@ fn entries(
             continue;
         }
         match kind {
-            Kind::File => files.push(name),
+            Kind::File(stamp) => files.push((name, stamp)),
             Kind::Folder => dirs.push(name),
             Kind::Refused(what) => refused.push((format!("{dir}/{name}"), what)),
         }
     }
-    files.sort();
+    files.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     dirs.sort();
     Ok((files, dirs))
 }
 
 /// Lists `incidents/` under `root`, and the links in `templates/`. Paths are
 /// relative to `root`, with `/`. Incident folders are listed in parallel: a
-/// repository keeps thousands.
-pub fn scan(root: &Path) -> io::Result<Layout> {
+/// repository keeps thousands. With `stamped`, each incident file's stamp is
+/// taken as its folder is listed (`IncidentDir::stamped_files`).
+pub fn scan(root: &Path, stamped: bool) -> io::Result<Layout> {
     let opened = &source::Opened::default();
     let mut refused = templates(root, opened)?;
-    let (files, dirs) = entries(root, opened, INCIDENTS, &mut refused)?;
-    let strays = files.iter().map(|f| format!("{INCIDENTS}/{f}")).collect();
+    let (files, dirs) = entries(root, opened, INCIDENTS, &mut refused, false)?;
+    let strays = files
+        .iter()
+        .map(|(f, _)| format!("{INCIDENTS}/{f}"))
+        .collect();
     let incidents = dirs
         .into_par_iter()
-        .map(|id| scan_incident(root, opened, id))
+        .map(|id| scan_incident(root, opened, id, stamped))
         .collect::<io::Result<_>>()?;
     Ok(Layout {
         incidents,
@@ -214,7 +237,7 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
         .par_iter()
         // Any kind of entry: a link where a folder belongs is refused.
         .filter(|id| fs::symlink_metadata(incidents_dir.join(id)).is_ok())
-        .map(|id| scan_incident(root, opened, id.clone()))
+        .map(|id| scan_incident(root, opened, id.clone(), false))
         .collect::<io::Result<_>>()?;
     Ok(Layout {
         incidents,
@@ -229,8 +252,17 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
 /// incident of thousands.
 pub fn incident_folders(root: &Path) -> io::Result<(Vec<String>, Vec<String>, Refused)> {
     let mut refused = Vec::new();
-    let (files, dirs) = entries(root, &source::Opened::default(), INCIDENTS, &mut refused)?;
-    let files = files.iter().map(|f| format!("{INCIDENTS}/{f}")).collect();
+    let (files, dirs) = entries(
+        root,
+        &source::Opened::default(),
+        INCIDENTS,
+        &mut refused,
+        false,
+    )?;
+    let files = files
+        .iter()
+        .map(|(f, _)| format!("{INCIDENTS}/{f}"))
+        .collect();
     Ok((dirs, files, refused))
 }
 
@@ -240,44 +272,53 @@ fn templates(root: &Path, opened: &source::Opened) -> io::Result<Refused> {
     let mut refused = Vec::new();
     let mut folders = vec![TEMPLATES.to_string()];
     while let Some(dir) = folders.pop() {
-        let (_, dirs) = entries(root, opened, &dir, &mut refused)?;
+        let (_, dirs) = entries(root, opened, &dir, &mut refused, false)?;
         folders.extend(dirs.iter().map(|d| format!("{dir}/{d}")));
     }
     Ok(refused)
 }
 
-fn scan_incident(root: &Path, opened: &source::Opened, id: String) -> io::Result<IncidentDir> {
+fn scan_incident(
+    root: &Path,
+    opened: &source::Opened,
+    id: String,
+    stamped: bool,
+) -> io::Result<IncidentDir> {
     let base = incident_dir(&id);
     let mut refused = Vec::new();
-    let (files, dirs) = entries(root, opened, &base, &mut refused)?;
+    let (files, dirs) = entries(root, opened, &base, &mut refused, stamped)?;
     let mut found = IncidentDir {
         id,
         ..Default::default()
     };
-    for file in files {
+    // Stamps by list, put in `read_files` order at the end.
+    let (mut incident, mut postmortem) = (None, None);
+    let mut listed: [Vec<Option<Stamp>>; 3] = Default::default();
+    for (file, stamp) in files {
         let path = format!("{base}/{file}");
         match file.as_str() {
-            DECLARATION => found.incident = Some(path),
-            POSTMORTEM => found.postmortem = Some(path),
+            DECLARATION => (found.incident, incident) = (Some(path), Some(stamp)),
+            POSTMORTEM => (found.postmortem, postmortem) = (Some(path), Some(stamp)),
             _ => found.strays.push(path),
         }
     }
     for sub in dirs {
-        let list = match sub.as_str() {
-            UPDATES => &mut found.updates,
-            CORRECTIONS => &mut found.corrections,
-            REDACTIONS => &mut found.redactions,
+        let (list, stamps) = match sub.as_str() {
+            UPDATES => (&mut found.updates, &mut listed[0]),
+            CORRECTIONS => (&mut found.corrections, &mut listed[1]),
+            REDACTIONS => (&mut found.redactions, &mut listed[2]),
             _ => {
                 found.strays.push(format!("{base}/{sub}/"));
                 continue;
             }
         };
         let folder = format!("{base}/{sub}");
-        let (files, dirs) = entries(root, opened, &folder, &mut refused)?;
-        for file in files {
+        let (files, dirs) = entries(root, opened, &folder, &mut refused, stamped)?;
+        for (file, stamp) in files {
             let path = format!("{folder}/{file}");
             if file.ends_with(".yaml") {
                 list.push(path);
+                stamps.push(stamp);
             } else {
                 found.strays.push(path);
             }
@@ -287,6 +328,16 @@ fn scan_incident(root: &Path, opened: &source::Opened, id: String) -> io::Result
             .extend(dirs.iter().map(|d| format!("{folder}/{d}/")));
     }
     found.refused = refused;
+    if stamped {
+        let [updates, corrections, redactions] = listed;
+        found.stamps = incident
+            .into_iter()
+            .chain(updates)
+            .chain(postmortem)
+            .chain(corrections)
+            .chain(redactions)
+            .collect();
+    }
     Ok(found)
 }
 
@@ -312,6 +363,46 @@ mod tests {
     }
 
     #[test]
+    fn a_stamped_scan_stamps_the_read_files_in_their_order_until_the_lists_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let id = "2026-01-01-a";
+        for file in [
+            "incident.yaml",
+            "postmortem.yaml",
+            "updates/2026-01-01T10-00-00Z.yaml",
+            "updates/2026-01-01T09-00-00Z.yaml",
+            "updates/notes.txt",
+            "corrections/2026-01-01T09-00-00Z-1.yaml",
+            "notes.md",
+        ] {
+            touch(root, &format!("incidents/{id}/{file}"));
+        }
+        let stamp_of =
+            |file: &str| super::super::Stamp::of(&fs::symlink_metadata(root.join(file)).unwrap());
+        let mut layout = scan(root, true).unwrap();
+        let stamped: Vec<(String, Option<Stamp>)> = layout.incidents[0]
+            .stamped_files()
+            .unwrap()
+            .map(|(file, stamp)| (file.clone(), stamp))
+            .collect();
+        let expected: Vec<(String, Option<Stamp>)> = layout.incidents[0]
+            .read_files()
+            .map(|file| (file.clone(), Some(stamp_of(file))))
+            .collect();
+        assert_eq!(stamped.len(), 5);
+        assert_eq!(stamped, expected);
+        assert!(
+            scan(root, false).unwrap().incidents[0]
+                .stamped_files()
+                .is_none()
+        );
+        // A file added to the lists (about to be written) has no stamp.
+        layout.insert(&format!("incidents/{id}/updates/2026-01-01T11-00-00Z.yaml"));
+        assert!(layout.incidents[0].stamped_files().is_none());
+    }
+
+    #[test]
     fn scan_only_lists_the_named_folders_that_exist() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
@@ -330,7 +421,7 @@ mod tests {
         let listed: Vec<&str> = only.incidents.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(listed, ["2026-01-01-a", "2026-01-03-c"]);
         assert!(only.strays.is_empty());
-        let all = scan(root).unwrap();
+        let all = scan(root, false).unwrap();
         assert_eq!(all.incidents.len(), 3);
         assert_eq!(all.strays, ["incidents/stray.txt"]);
         // The same folder is listed the same way by both.

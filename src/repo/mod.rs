@@ -70,6 +70,35 @@ impl Stamp {
             inode,
         }
     }
+
+    /// The same stamp from a stat the listing took (`source::list_in`),
+    /// with the same system call std makes.
+    #[cfg(target_os = "linux")]
+    fn of_statx(st: &rustix::fs::Statx) -> Self {
+        use std::time::{Duration, UNIX_EPOCH};
+        let (secs, nanos) = (st.stx_mtime.tv_sec, st.stx_mtime.tv_nsec);
+        // As std builds a `SystemTime` from a timespec, before the epoch too.
+        let kept = rustix::fs::StatxFlags::from_bits_retain(st.stx_mask);
+        // None where the file system keeps no modification time, as std says.
+        let modified = if !kept.contains(rustix::fs::StatxFlags::MTIME) {
+            None
+        } else if secs >= 0 {
+            UNIX_EPOCH.checked_add(Duration::new(secs.unsigned_abs(), nanos))
+        } else {
+            UNIX_EPOCH
+                .checked_sub(Duration::from_secs(secs.unsigned_abs()))
+                .and_then(|t| t.checked_add(Duration::from_nanos(nanos.into())))
+        };
+        Self {
+            len: st.stx_size,
+            modified,
+            changed: (st.stx_ctime.tv_sec, st.stx_ctime.tv_nsec.into()),
+            inode: (
+                st.stx_ino,
+                rustix::fs::makedev(st.stx_dev_major, st.stx_dev_minor),
+            ),
+        }
+    }
 }
 
 /// The stamps of a scan's files on disk, by path relative to the root.
@@ -293,10 +322,12 @@ impl Files {
     /// `scan`, keeping what `stat` asks of each file's stat: a check needs
     /// none, and 87,000 paths copied into a map are not free.
     fn scan_with(&self, stat: Stat) -> std::io::Result<(layout::Layout, Stamps, Fingerprints)> {
-        let mut layout = layout::scan(&self.root)?;
+        // Counting files keep the limit as they are read (`counting`), and
+        // need no stat at all.
+        let unstated = self.counted.is_some() && stat == Stat::Sizes;
+        let mut layout = layout::scan(&self.root, !unstated)?;
         self.add_pending_and_refused(&mut layout);
-        // Counting files keep the limit as they are read (`counting`).
-        if self.counted.is_some() && stat == Stat::Sizes {
+        if unstated {
             return Ok((layout, Stamps::new(), Fingerprints::new()));
         }
         let (total, stamps, found) = self.sizes(&layout, stat);
@@ -329,9 +360,13 @@ impl Files {
     }
 
     /// The size of every file `check` would read, in total, and what `stat`
-    /// asks of the stamps of those on disk (one stat each, no reads; in
-    /// parallel, as the stats of a large repository add up).
+    /// asks of the stamps of those on disk: the stamps the listing took,
+    /// else one stat each (no reads; in parallel, as the stats of a large
+    /// repository add up).
     fn sizes(&self, layout: &layout::Layout, stat: Stat) -> (u64, Stamps, Fingerprints) {
+        let kept = |file: &String, stamp: Option<Stamp>| {
+            stamp.filter(|_| stat != Stat::Sizes && self.refused_at(file).is_none())
+        };
         let size = |file: &String| -> (u64, Option<Stamp>) {
             if let Some(text) = self.pending.get(file) {
                 return (text.len() as u64, None);
@@ -340,9 +375,23 @@ impl Files {
             let Ok(meta) = std::fs::symlink_metadata(self.root.join(file)) else {
                 return (0, None);
             };
-            let stamp = (stat != Stat::Sizes && meta.is_file() && self.refused_at(file).is_none())
-                .then(|| Stamp::of(&meta));
-            (meta.len(), stamp)
+            (
+                meta.len(),
+                kept(file, meta.is_file().then(|| Stamp::of(&meta))),
+            )
+        };
+        // Each read file of `d` with its size and stamp.
+        let stats = |d: &layout::IncidentDir| -> Vec<(u64, Option<Stamp>)> {
+            match d.stamped_files() {
+                // A file the listing found replaced has no stamp: stat'ed.
+                Some(listed) => listed
+                    .map(|(file, stamp)| match stamp {
+                        Some(stamp) => (stamp.len, kept(file, Some(stamp))),
+                        None => size(file),
+                    })
+                    .collect(),
+                None => d.read_files().map(size).collect(),
+            }
         };
         let config = size(&CONFIG_FILE.to_string()).0;
         if stat == Stat::Fingerprints {
@@ -351,7 +400,7 @@ impl Files {
                 .incidents
                 .par_iter()
                 .map(|d| {
-                    let stats: Vec<(u64, Option<Stamp>)> = d.read_files().map(size).collect();
+                    let stats = stats(d);
                     let found = Found::of(d.read_files().zip(stats.iter().map(|(_, s)| s)))
                         .filter(|_| d.refused.is_empty());
                     let total = stats.iter().map(|(len, _)| len).sum::<u64>();
@@ -366,10 +415,9 @@ impl Files {
             .incidents
             .par_iter()
             .flat_map_iter(|d| {
-                d.read_files().map(|file| {
-                    let (len, stamp) = size(file);
-                    (len, stamp.map(|stamp| (file.clone(), stamp)))
-                })
+                d.read_files()
+                    .zip(stats(d))
+                    .map(|(file, (len, stamp))| (len, stamp.map(|stamp| (file.clone(), stamp))))
             })
             .collect();
         let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();

@@ -4,6 +4,7 @@
 //! repository (configuration, incidents, updates, post-mortems, template
 //! overrides) and every folder it lists comes through here.
 
+use super::Stamp;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Component, Path};
@@ -268,20 +269,29 @@ fn read_bytes(root: &Path, file: &str, folders: Option<&Opened>) -> Result<Vec<u
 /// `/`; hidden entries included), each with its kind, never following a
 /// link. The folder and every folder on the way to it must be real folders.
 pub(crate) fn list(root: &Path, dir: &str) -> Result<Vec<(String, Kind)>, ReadError> {
-    list_in(root, dir, &Opened::default())
+    list_in(root, dir, &Opened::default(), false)
 }
 
 /// As `list`, keeping the folders it opens in `opened`: the subfolders of a
 /// folder just listed cost one lookup each instead of a walk from the root.
 /// The entries are read from the folder opened, so no check after listing
-/// is needed: a folder swapped for a link meanwhile was not opened.
+/// is needed: a folder swapped for a link meanwhile was not opened. With
+/// `stamped`, each regular file's stamp is taken from the open folder too:
+/// a stat by name in it, not a walk of the whole path from `/`.
 #[cfg(target_os = "linux")]
 pub(crate) fn list_in(
     root: &Path,
     dir: &str,
     opened: &Opened,
+    stamped: bool,
 ) -> Result<Vec<(String, Kind)>, ReadError> {
-    use rustix::fs::{FileType, Mode, OFlags, openat};
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags, StatxFlags, openat, statx};
+    // What a stamp holds: std asks for these too (and more).
+    let wanted = StatxFlags::TYPE
+        | StatxFlags::SIZE
+        | StatxFlags::MTIME
+        | StatxFlags::CTIME
+        | StatxFlags::INO;
     let parts = components(dir)?;
     let (name, way) = parts
         .split_last()
@@ -296,7 +306,17 @@ pub(crate) fn list_in(
     each_entry(&folder, |name, kind| {
         let kind = match kind {
             FileType::Directory => Kind::Folder,
-            FileType::RegularFile => Kind::File,
+            // A file replaced since the listing gets no stamp: it is
+            // stat'ed by path later, as any unstamped file.
+            FileType::RegularFile => Kind::File(
+                stamped
+                    .then(|| statx(&folder, name, AtFlags::SYMLINK_NOFOLLOW, wanted).ok())
+                    .flatten()
+                    .filter(|st| {
+                        FileType::from_raw_mode(st.stx_mode.into()) == FileType::RegularFile
+                    })
+                    .map(|st| Stamp::of_statx(&st)),
+            ),
             FileType::Symlink => Kind::Refused(NotRegular::Link),
             FileType::Fifo => Kind::Refused(NotRegular::Fifo),
             FileType::CharacterDevice | FileType::BlockDevice => Kind::Refused(NotRegular::Device),
@@ -344,6 +364,7 @@ pub(crate) fn list_in(
     root: &Path,
     dir: &str,
     _: &Opened,
+    _stamped: bool,
 ) -> Result<Vec<(String, Kind)>, ReadError> {
     let parts = components(dir)?;
     check_path(root, &parts, Expect::Folder)?;
@@ -355,7 +376,7 @@ pub(crate) fn list_in(
         let kind = match NotRegular::of(kind) {
             Some(what) => Kind::Refused(what),
             None if kind.is_dir() => Kind::Folder,
-            None => Kind::File,
+            None => Kind::File(None),
         };
         found.push((entry.file_name().to_string_lossy().into_owned(), kind));
     }
@@ -368,7 +389,8 @@ pub(crate) fn list_in(
 /// An entry of a folder, as `list` sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    File,
+    /// With its stamp when the listing took one.
+    File(Option<Stamp>),
     Folder,
     Refused(NotRegular),
 }
@@ -615,18 +637,24 @@ mod tests {
         // Listed with their kinds, from a folder opened before or not.
         let opened = Opened::default();
         for _ in 0..2 {
-            let mut listed = list_in(&root, "incidents/a", &opened).unwrap();
+            let mut listed = list_in(&root, "incidents/a", &opened, false).unwrap();
             listed.sort_by(|a, b| a.0.cmp(&b.0));
             assert_eq!(
                 listed,
                 [
                     ("fifo.yaml".to_string(), Kind::Refused(NotRegular::Fifo)),
-                    ("incident.yaml".to_string(), Kind::File),
+                    ("incident.yaml".to_string(), Kind::File(None)),
                     ("x.yaml".to_string(), Kind::Refused(NotRegular::Link)),
                 ]
             );
+            // The stamp the listing takes is the one a stat by path gives.
+            let stamped = list_in(&root, "incidents/a", &opened, true).unwrap();
+            let by_path =
+                Stamp::of(&fs::symlink_metadata(root.join("incidents/a/incident.yaml")).unwrap());
+            assert!(stamped.contains(&("incident.yaml".to_string(), Kind::File(Some(by_path)))));
+            assert!(stamped.contains(&("x.yaml".to_string(), Kind::Refused(NotRegular::Link))));
             assert!(matches!(
-                list_in(&root, "incidents/b", &opened),
+                list_in(&root, "incidents/b", &opened, false),
                 Err(ReadError::NotRegular { ref path, what: NotRegular::Link }) if path == "incidents/b"
             ));
         }

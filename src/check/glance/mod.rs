@@ -44,11 +44,14 @@ pub struct Glance {
 /// The configuration and every incident; `None` when the configuration is
 /// broken.
 pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
-    // The cache (megabytes of JSON) is read while the folders are listed.
+    // The cache (megabytes of JSON) is read while the folders are listed,
+    // on this thread: its arena grows in large steps where a new thread's
+    // grows a page at a time (a system call and a fault for each).
     let (mut cache, (files, scanned)) = std::thread::scope(|threads| {
-        let cache = threads.spawn(|| Cache::open(files.root()));
-        let scanned = super::guard::guarded_scan(files, None, Files::scan_fingerprinted);
-        let cache = cache
+        let scanned =
+            threads.spawn(|| super::guard::guarded_scan(files, None, Files::scan_fingerprinted));
+        let cache = Cache::open(files.root());
+        let scanned = scanned
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (cache, scanned)

@@ -1,0 +1,58 @@
+//! The floor under `incident list` (warm) and `validate --changed-since`:
+//! list every folder under `incidents/` and take the stat of every file in
+//! them, in parallel per incident folder, and nothing else (no cache, no
+//! index, no model). Whatever must know that no file changed without a
+//! file-system monitor pays this, `git status` too. The benchmark compares
+//! both commands against it.
+//!
+//! cargo run --release --example stat_floor -- REPO_DIR
+
+use rayon::prelude::*;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Files stat'ed under `dir`, and the sum of their sizes (used, so the
+/// stats cannot be optimised away).
+fn stat_all(dir: &Path) -> io::Result<(usize, u64)> {
+    let mut found = (0, 0);
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        // From the open folder (`fstatat`), not a walk from the root.
+        let meta = entry.metadata()?;
+        if meta.is_dir() {
+            let (n, len) = stat_all(&entry.path())?;
+            found = (found.0 + n, found.1 + len);
+        } else {
+            found = (found.0 + 1, found.1 + meta.len());
+        }
+    }
+    Ok(found)
+}
+
+fn main() -> ExitCode {
+    let Some(root) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: stat_floor REPO_DIR");
+        return ExitCode::from(2);
+    };
+    let run = || -> io::Result<(usize, u64)> {
+        let folders: Vec<PathBuf> = fs::read_dir(root.join("incidents"))?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<io::Result<_>>()?;
+        folders
+            .par_iter()
+            .map(|folder| stat_all(folder))
+            .try_reduce(|| (0, 0), |a, b| Ok((a.0 + b.0, a.1 + b.1)))
+    };
+    match run() {
+        Ok((files, bytes)) => {
+            eprintln!("stat'ed {files} files ({bytes} bytes)");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
