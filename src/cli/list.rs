@@ -219,3 +219,39 @@ fn table(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::row;
+    use crate::repo::Files;
+
+    /// What `list` keeps of each incident (`Incident::state_only`) answers
+    /// every question a row asks as the whole incident does, at every
+    /// moment of the example's incidents.
+    #[test]
+    fn a_row_of_the_state_only_incident_is_the_row_of_the_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+        let outcome = crate::check::check(&Files::on_disk(&root)).unwrap();
+        let repository = outcome.repository.unwrap();
+        assert!(repository.incidents.len() >= 8);
+        let mut moments = 0;
+        for incident in &repository.incidents {
+            let kept = incident.clone().state_only();
+            let times = incident.updates.iter().map(|u| u.at);
+            for now in times.chain([incident.declaration.declared_at]) {
+                for now in [now, now + jiff::SignedDuration::from_hours(30)] {
+                    let whole = serde_json::to_value(row(incident, &repository.config, now));
+                    let state_only = serde_json::to_value(row(&kept, &repository.config, now));
+                    assert_eq!(
+                        state_only.unwrap(),
+                        whole.unwrap(),
+                        "{} at {now}",
+                        incident.id
+                    );
+                    moments += 1;
+                }
+            }
+        }
+        assert!(moments > 50, "{moments}");
+    }
+}

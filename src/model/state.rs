@@ -125,14 +125,19 @@ impl Incident {
         self.current().resolved_at.is_some()
     }
 
-    /// The incident without its prose, for what only needs its state
-    /// (`current`, `phase`, `next_update_due`; `incident list` keeps
-    /// thousands of them): texts of messages and notes emptied (which entries
-    /// are public stays), no impact, decision or summary texts, and of the
-    /// post-mortem its status, dates and action items without their titles.
+    /// The incident without its prose and people, for what only needs its
+    /// state and title (`current`, `phase`, `next_update_due`; `incident
+    /// list` keeps thousands of them): texts of messages and notes emptied
+    /// (which entries are public stays), no impact, decision or summary
+    /// texts, no channel, roles, authors or owners, and of the post-mortem
+    /// its status, dates and action items without their titles.
     pub fn state_only(mut self) -> Self {
-        self.declaration.summary = None;
+        let declaration = &mut self.declaration;
+        declaration.summary = None;
+        declaration.channel = None;
+        declaration.roles = Default::default();
         for update in &mut self.updates {
+            update.author.clear();
             update.message.iter_mut().for_each(String::clear);
             update
                 .message_translations
@@ -145,7 +150,11 @@ impl Incident {
         if let Some(pm) = &mut self.postmortem {
             pm.clear_analysis();
             pm.customer_report = None;
-            pm.action_items.iter_mut().for_each(|a| a.title.clear());
+            pm.authors.clear();
+            for item in &mut pm.action_items {
+                item.title.clear();
+                item.owner = None;
+            }
         }
         self
     }

@@ -15,12 +15,11 @@
 use crate::model::{Declaration, Incident, Postmortem, Update};
 use crate::repo::Found;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// Raised when what is stored changes meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// A file modified this recently is not recorded (see the module doc).
 pub(crate) const SETTLED: Duration = Duration::from_secs(2);
 
@@ -29,11 +28,13 @@ struct Stored {
     format: u32,
     /// The build that wrote it: another reads the files again.
     build: String,
-    incidents: HashMap<String, Kept>,
+    /// In id order, as the folders are listed: taken by walking both.
+    incidents: Vec<Kept>,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Kept {
+    id: String,
     /// Of the incident's files (`repo::Found`): equal while none changed.
     fingerprint: u64,
     declaration: Declaration,
@@ -46,10 +47,10 @@ pub struct Record(Kept);
 
 impl Record {
     /// The incident, when its files are still the ones recorded.
-    pub fn incident(self, id: &str, found: Found) -> Option<Incident> {
+    pub fn incident(self, found: Found) -> Option<Incident> {
         let Record(kept) = self;
         (kept.fingerprint == found.fingerprint).then(|| Incident {
-            id: id.to_string(),
+            id: kept.id,
             declaration: kept.declaration,
             updates: kept.updates,
             postmortem: kept.postmortem,
@@ -62,6 +63,8 @@ pub struct Cache {
     /// `None` outside git: nothing is kept.
     path: Option<PathBuf>,
     stored: Stored,
+    /// Whether the cache holds an incident no longer there.
+    gone: bool,
     changed: bool,
     settled_before: SystemTime,
 }
@@ -72,46 +75,60 @@ impl Cache {
     pub fn open(root: &Path) -> Self {
         let path = location(root);
         let build = build();
+        // Text checked once, not string by string as from bytes.
         let stored = path
             .as_deref()
-            .and_then(|p| std::fs::read(p).ok())
-            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|text| serde_json::from_str::<Stored>(&text).ok())
             .filter(|s| s.format == FORMAT && s.build == build)
             .unwrap_or(Stored {
                 format: FORMAT,
                 build,
-                incidents: HashMap::new(),
+                incidents: Vec::new(),
             });
         Self {
             path,
             stored,
+            gone: false,
             changed: false,
             settled_before: SystemTime::now() - SETTLED,
         }
     }
 
-    /// The records of the incidents `ids`, taken out of the cache (an
-    /// incident's record, when its files did not change, becomes its model
-    /// as it is: 10,000 copied and dropped again cost a list a tenth of its
-    /// time). The records left are of incidents no longer there.
+    /// The records of the incidents `ids` (in id order), taken out of the
+    /// cache (an incident's record, when its files did not change, becomes
+    /// its model as it is: 10,000 copied and dropped again cost a list a
+    /// tenth of its time). A record passed over is of an incident no longer
+    /// there.
     pub fn take<'a>(&mut self, ids: impl Iterator<Item = &'a str>) -> Vec<Option<Record>> {
-        ids.map(|id| self.stored.incidents.remove(id).map(Record))
-            .collect()
+        let mut stored = std::mem::take(&mut self.stored.incidents)
+            .into_iter()
+            .peekable();
+        let mut gone = false;
+        let records = ids
+            .map(|id| {
+                while stored.next_if(|kept| kept.id.as_str() < id).is_some() {
+                    gone = true;
+                }
+                stored.next_if(|kept| kept.id == id).map(Record)
+            })
+            .collect();
+        self.gone = gone || stored.next().is_some();
+        records
     }
 
     /// Records what was read of every incident (`found` as the scan
-    /// fingerprinted it), when any incident was read afresh or is gone: the file is
-    /// written whole, so it holds them all again.
+    /// fingerprinted it), in id order, when any incident was read afresh or
+    /// is gone: the file is written whole, so it holds them all again.
     pub fn record<'a>(
         &mut self,
         incidents: impl Iterator<Item = (&'a Incident, Option<Found>, bool)>,
     ) {
         let incidents: Vec<_> = incidents.collect();
-        let gone = !self.stored.incidents.is_empty();
         let fresh = incidents
             .iter()
             .any(|(_, found, cached)| !cached && found.is_some_and(|f| self.settled(f)));
-        if !gone && !fresh {
+        if !self.gone && !fresh {
             return;
         }
         self.stored.incidents.clear();
@@ -119,15 +136,13 @@ impl Cache {
             let Some(found) = found.filter(|f| self.settled(*f)) else {
                 continue;
             };
-            self.stored.incidents.insert(
-                incident.id.clone(),
-                Kept {
-                    fingerprint: found.fingerprint,
-                    declaration: incident.declaration.clone(),
-                    updates: incident.updates.clone(),
-                    postmortem: incident.postmortem.clone(),
-                },
-            );
+            self.stored.incidents.push(Kept {
+                id: incident.id.clone(),
+                fingerprint: found.fingerprint,
+                declaration: incident.declaration.clone(),
+                updates: incident.updates.clone(),
+                postmortem: incident.postmortem.clone(),
+            });
         }
         self.changed = true;
     }

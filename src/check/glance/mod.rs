@@ -61,20 +61,25 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
         return Ok(None);
     };
     let (layout, fingerprints) = scanned?;
-    let dirs: Vec<&IncidentDir> = layout
+    let dirs: Vec<IncidentDir> = layout
         .incidents
-        .iter()
+        .into_iter()
         .filter(|dir| dir.incident.is_some())
         .collect();
     let records = cache.take(dirs.iter().map(|dir| dir.id.as_str()));
+    // Each folder's listing is dropped where it is read, in parallel: freed
+    // one by one after, 87,000 paths held up the list.
     let read: Vec<(String, Glanced, Option<Found>, bool)> = dirs
         .into_par_iter()
         .zip(records)
         .map(|(dir, record)| {
             let found = fingerprints.get(&dir.id).copied();
-            match found.zip(record).and_then(|(f, r)| r.incident(&dir.id, f)) {
-                Some(kept) => (dir.id.clone(), Ok(kept), found, true),
-                None => (dir.id.clone(), incident(files, dir), found, false),
+            match found.zip(record).and_then(|(f, r)| r.incident(f)) {
+                Some(kept) => (dir.id, Ok(kept), found, true),
+                None => {
+                    let read = incident(files, &dir);
+                    (dir.id, read, found, false)
+                }
             }
         })
         .collect();
