@@ -91,21 +91,3 @@ impl Refusing for (Layout, crate::repo::Fingerprints) {
         }
     }
 }
-
-/// A refused file has no stamp: it is not read, so not kept either.
-impl Refusing for (Layout, crate::repo::Stamps) {
-    fn refuse_all(&mut self, refused: &BTreeMap<String, NotRegular>) {
-        self.0.refuse_all(refused);
-        if refused.is_empty() {
-            return;
-        }
-        // The file itself or a folder on its way: a lookup per component.
-        let at_or_under = |file: &str| {
-            file.match_indices('/')
-                .map(|(end, _)| &file[..end])
-                .chain([file])
-                .any(|way| refused.contains_key(way))
-        };
-        self.1.retain(|file, _| !at_or_under(file));
-    }
-}

@@ -8,17 +8,17 @@
 
 use crate::paths::{INCIDENTS, in_incident};
 use crate::repo::layout::{Layout, is_within};
-use crate::repo::{Files, Stamp, Stamps};
+use crate::repo::{Files, Stamp};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::SystemTime;
 
-/// What `suspects` compares with the index: the repository's listing and
+/// What `suspects` compares with the index: the repository's listing with
 /// each file's stamp. `None` when `incidents` is not a folder (a file, a
 /// link: the listing sees nothing there) or cannot be listed; then libgit2
 /// compares everything. On its own thread while the index is read.
-pub(super) fn list(root: &Path) -> Option<(Layout, Stamps)> {
+pub(super) fn list(root: &Path) -> Option<Layout> {
     let top = std::fs::symlink_metadata(root.join(INCIDENTS));
     if top.as_ref().is_ok_and(|m| !m.is_dir()) {
         return None;
@@ -38,12 +38,21 @@ pub(super) fn list(root: &Path) -> Option<(Layout, Stamps)> {
 /// before it was loaded (a rewrite meanwhile must not make its entries
 /// look older).
 pub(super) fn suspects(
-    listed: (Layout, Stamps),
+    layout: Layout,
     index: &[git2::IndexEntry],
     index_written: Option<SystemTime>,
     prefix: &str,
 ) -> Option<BTreeSet<String>> {
-    let (layout, stamps) = listed;
+    // The stamp the listing took of a file it reads.
+    let stamp = |path: &str| -> Option<Stamp> {
+        let (id, _) = in_incident(path)?;
+        let at = layout
+            .incidents
+            .binary_search_by(|d| d.id.as_str().cmp(id))
+            .ok()?;
+        let mut files = layout.incidents[at].stamped_files()?;
+        files.find(|(file, _)| file.as_str() == path)?.1
+    };
     let under = format!("{prefix}{INCIDENTS}/");
     let mut entries = Vec::new();
     for entry in index {
@@ -65,9 +74,7 @@ pub(super) fn suspects(
         let conflicted = (entry.flags >> 12) & 3 != 0;
         !path.split('/').any(|part| part.starts_with('.'))
             && (conflicted
-                || !stamps
-                    .get(*path)
-                    .is_some_and(|stamp| unchanged(entry, stamp, index_written)))
+                || !stamp(path).is_some_and(|stamp| unchanged(entry, &stamp, index_written)))
     });
     let mut suspects: BTreeSet<String> = changed.map(|(path, _)| scope(path).to_string()).collect();
     let listed: Vec<&str> = layout

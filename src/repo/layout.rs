@@ -123,8 +123,12 @@ impl Layout {
         self.strays.retain(outside);
         self.incidents
             .retain(|d| !is_within(&incident_dir(&d.id), path));
+        let within = crate::paths::in_incident(path).map(|(id, _)| id);
         for dir in &mut self.incidents {
-            dir.stamps.clear();
+            if within == Some(dir.id.as_str()) {
+                // Its lists change: their stamps no longer line up.
+                dir.stamps.clear();
+            }
             dir.incident = dir.incident.take().filter(outside);
             dir.postmortem = dir.postmortem.take().filter(outside);
             dir.updates.retain(outside);

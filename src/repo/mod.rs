@@ -101,9 +101,6 @@ impl Stamp {
     }
 }
 
-/// The stamps of a scan's files on disk, by path relative to the root.
-pub type Stamps = std::collections::HashMap<String, Stamp>;
-
 /// An incident folder's files as found on disk: a hash of their names and
 /// stamps (equal while none of them changed, in every run of a build), and
 /// when the newest of them was modified.
@@ -148,8 +145,11 @@ pub type Fingerprints = std::collections::HashMap<String, Found>;
 /// What a scan keeps of the one stat of each file it lists.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stat {
+    /// Their total size only.
     Sizes,
+    /// Each file's stamp, in the layout (`IncidentDir::stamped_files`).
     Stamps,
+    /// Each incident folder's `Found` too.
     Fingerprints,
 }
 
@@ -306,33 +306,31 @@ impl Files {
         self.scan_with(Stat::Sizes).map(|(layout, ..)| layout)
     }
 
-    /// `scan`, with the stamp of every regular file on disk it lists (from
-    /// the one stat each that the repository's size limit needs anyway).
-    pub(crate) fn scan_stamped(&self) -> std::io::Result<(layout::Layout, Stamps)> {
-        self.scan_with(Stat::Stamps)
-            .map(|(layout, stamps, _)| (layout, stamps))
+    /// `scan`, with the stamp of every regular file on disk it reads taken
+    /// as its folder is listed (`IncidentDir::stamped_files`; the one stat
+    /// each that the repository's size limit needs anyway).
+    pub(crate) fn scan_stamped(&self) -> std::io::Result<layout::Layout> {
+        self.scan_with(Stat::Stamps).map(|(layout, _)| layout)
     }
 
     /// `scan`, with the `Found` of each incident folder (`Fingerprints`).
     pub(crate) fn scan_fingerprinted(&self) -> std::io::Result<(layout::Layout, Fingerprints)> {
         self.scan_with(Stat::Fingerprints)
-            .map(|(layout, _, found)| (layout, found))
     }
 
-    /// `scan`, keeping what `stat` asks of each file's stat: a check needs
-    /// none, and 87,000 paths copied into a map are not free.
-    fn scan_with(&self, stat: Stat) -> std::io::Result<(layout::Layout, Stamps, Fingerprints)> {
+    /// `scan`, keeping what `stat` asks of each file's stat.
+    fn scan_with(&self, stat: Stat) -> std::io::Result<(layout::Layout, Fingerprints)> {
         // Counting files keep the limit as they are read (`counting`), and
         // need no stat at all.
         let unstated = self.counted.is_some() && stat == Stat::Sizes;
         let mut layout = layout::scan(&self.root, !unstated)?;
         self.add_pending_and_refused(&mut layout);
         if unstated {
-            return Ok((layout, Stamps::new(), Fingerprints::new()));
+            return Ok((layout, Fingerprints::new()));
         }
-        let (total, stamps, found) = self.sizes(&layout, stat);
+        let (total, found) = self.sizes(&layout, stat);
         source::within_repository_limit(&self.root, Total::Exactly(total))?;
-        Ok((layout, stamps, found))
+        Ok((layout, found))
     }
 
     fn add_pending_and_refused(&self, layout: &mut layout::Layout) {
@@ -359,13 +357,13 @@ impl Files {
         Ok(layout)
     }
 
-    /// The size of every file `check` would read, in total, and what `stat`
-    /// asks of the stamps of those on disk: the stamps the listing took,
-    /// else one stat each (no reads; in parallel, as the stats of a large
-    /// repository add up).
-    fn sizes(&self, layout: &layout::Layout, stat: Stat) -> (u64, Stamps, Fingerprints) {
+    /// The size of every file `check` would read, in total, and with
+    /// `Fingerprints` each folder's `Found`: from the stamps the listing
+    /// took, else one stat each (no reads; in parallel, as the stats of a
+    /// large repository add up).
+    fn sizes(&self, layout: &layout::Layout, stat: Stat) -> (u64, Fingerprints) {
         let kept = |file: &String, stamp: Option<Stamp>| {
-            stamp.filter(|_| stat != Stat::Sizes && self.refused_at(file).is_none())
+            stamp.filter(|_| stat == Stat::Fingerprints && self.refused_at(file).is_none())
         };
         let size = |file: &String| -> (u64, Option<Stamp>) {
             if let Some(text) = self.pending.get(file) {
@@ -409,22 +407,13 @@ impl Files {
                 .collect();
             let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
             let found = sized.into_iter().filter_map(|(_, f)| f).collect();
-            return (total, Stamps::new(), found);
+            return (total, found);
         }
-        let sized: Vec<(u64, Option<(String, Stamp)>)> = layout
+        let total = layout
             .incidents
             .par_iter()
-            .flat_map_iter(|d| {
-                d.read_files()
-                    .zip(stats(d))
-                    .map(|(file, (len, stamp))| (len, stamp.map(|stamp| (file.clone(), stamp))))
-            })
-            .collect();
-        let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
-        // Sized once: 87,000 stamps rehashed as the map grows cost more
-        // than the stats are worth.
-        let mut stamps = Stamps::with_capacity(sized.iter().filter(|(_, s)| s.is_some()).count());
-        stamps.extend(sized.into_iter().filter_map(|(_, s)| s));
-        (total, stamps, Fingerprints::new())
+            .map(|d| stats(d).iter().map(|(len, _)| len).sum::<u64>())
+            .sum::<u64>();
+        (config + total, Fingerprints::new())
     }
 }
