@@ -77,9 +77,10 @@ impl Stamp {
     fn of_statx(st: &rustix::fs::Statx) -> Self {
         use std::time::{Duration, UNIX_EPOCH};
         let (secs, nanos) = (st.stx_mtime.tv_sec, st.stx_mtime.tv_nsec);
-        // As std builds a `SystemTime` from a timespec, before the epoch too.
         let kept = rustix::fs::StatxFlags::from_bits_retain(st.stx_mask);
-        // None where the file system keeps no modification time, as std says.
+        // None where the file system keeps no modification time, as std
+        // says; else built as std builds a `SystemTime` from a timespec,
+        // before the epoch too.
         let modified = if !kept.contains(rustix::fs::StatxFlags::MTIME) {
             None
         } else if secs >= 0 {
