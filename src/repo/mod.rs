@@ -363,9 +363,9 @@ impl Files {
     /// took, else one stat each (no reads; in parallel, as the stats of a
     /// large repository add up).
     fn sizes(&self, layout: &layout::Layout, stat: Stat) -> (u64, Fingerprints) {
-        let kept = |file: &String, stamp: Option<Stamp>| {
-            stamp.filter(|_| stat == Stat::Fingerprints && self.refused_at(file).is_none())
-        };
+        // A refused file is not read, so not kept either.
+        let kept =
+            |file: &String, stamp: Option<Stamp>| stamp.filter(|_| self.refused_at(file).is_none());
         let size = |file: &String| -> (u64, Option<Stamp>) {
             if let Some(text) = self.pending.get(file) {
                 return (text.len() as u64, None);
@@ -379,42 +379,32 @@ impl Files {
                 kept(file, meta.is_file().then(|| Stamp::of(&meta))),
             )
         };
-        // Each read file of `d` with its size and stamp.
-        let stats = |d: &layout::IncidentDir| -> Vec<(u64, Option<Stamp>)> {
-            match d.stamped_files() {
-                // A file the listing found replaced has no stamp: stat'ed.
-                Some(listed) => listed
-                    .map(|(file, stamp)| match stamp {
-                        Some(stamp) => (stamp.len, kept(file, Some(stamp))),
-                        None => size(file),
-                    })
-                    .collect(),
-                None => d.read_files().map(size).collect(),
-            }
-        };
         let config = size(&CONFIG_FILE.to_string()).0;
-        if stat == Stat::Fingerprints {
-            // Per folder: its files' stamps, in `read_files` order, hashed.
-            let sized: Vec<(u64, Option<(String, Found)>)> = layout
-                .incidents
-                .par_iter()
-                .map(|d| {
-                    let stats = stats(d);
-                    let found = Found::of(d.read_files().zip(stats.iter().map(|(_, s)| s)))
-                        .filter(|_| d.refused.is_empty());
-                    let total = stats.iter().map(|(len, _)| len).sum::<u64>();
-                    (total, found.map(|found| (d.id.clone(), found)))
-                })
-                .collect();
-            let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
-            let found = sized.into_iter().filter_map(|(_, f)| f).collect();
-            return (total, found);
-        }
-        let total = layout
+        // Per folder: its files' sizes and, for fingerprints, their stamps
+        // in `read_files` order, hashed.
+        let sized: Vec<(u64, Option<(String, Found)>)> = layout
             .incidents
             .par_iter()
-            .map(|d| stats(d).iter().map(|(len, _)| len).sum::<u64>())
-            .sum::<u64>();
-        (config + total, Fingerprints::new())
+            .map(|d| {
+                let stats: Vec<(u64, Option<Stamp>)> = match d.stamped_files() {
+                    // A file the listing found replaced has no stamp: stat'ed.
+                    Some(listed) => listed
+                        .map(|(file, stamp)| match stamp {
+                            Some(stamp) => (stamp.len, kept(file, Some(stamp))),
+                            None => size(file),
+                        })
+                        .collect(),
+                    None => d.read_files().map(size).collect(),
+                };
+                let found = (stat == Stat::Fingerprints && d.refused.is_empty())
+                    .then(|| Found::of(d.read_files().zip(stats.iter().map(|(_, s)| s))))
+                    .flatten();
+                let total = stats.iter().map(|(len, _)| len).sum::<u64>();
+                (total, found.map(|found| (d.id.clone(), found)))
+            })
+            .collect();
+        let total = config + sized.iter().map(|(len, _)| len).sum::<u64>();
+        let found = sized.into_iter().filter_map(|(_, f)| f).collect();
+        (total, found)
     }
 }
