@@ -145,7 +145,7 @@ run_declare() { "$INCIDENT" declare -C "$CORPUS" --title "Logins fail for some c
 run_list() { "$INCIDENT" list -C "$CORPUS"; }
 # list keeps what it read in .git/incidentkit/: cold is a first run in a
 # fresh clone, warm (run_list, right after) is every run after that.
-run_listcold() { rm -f "$CORPUS/.git/incidentkit/list-cache.json" && "$INCIDENT" list -C "$CORPUS"; }
+run_listcold() { rm -f "$CORPUS/.git/incidentkit/list-cache.json" "$CORPUS/.git/incidentkit/listings" && "$INCIDENT" list -C "$CORPUS"; }
 # The corpus's incidents are all resolved: decide and resolve work on the
 # one incident reopened, outside the timing (prepare_*).
 prepare_decide() { "$INCIDENT" update -C "$CORPUS" "$ONE" --reopen --message "We are looking into reports of errors again." >/dev/null 2>&1; }

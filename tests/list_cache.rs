@@ -12,6 +12,7 @@ use tempfile::TempDir;
 
 const UPDATE: &str = "incidents/2026-11-26-checkout-502s/updates/2026-11-26T10-05-00Z.yaml";
 const CACHE: &str = ".git/incidentkit/list-cache.json";
+const LISTINGS: &str = ".git/incidentkit/listings";
 
 fn list(root: &Path) -> serde_json::Value {
     let out = incident()
@@ -140,6 +141,30 @@ fn a_change_to_one_incident_keeps_the_records_of_the_others() {
         "and the others kept"
     );
     assert_eq!(checkout(&list(root))["title"], "Told by the cache");
+}
+
+/// The names in a folder unchanged since the last list are taken from what
+/// that list kept (`.git/incidentkit/listings`): a record told to leave the
+/// newest update out is believed while the folder keeps its stamp, and no
+/// longer once an entry is made or removed in it.
+#[test]
+fn a_folder_unchanged_since_the_last_list_is_not_read_again() {
+    let tmp = example_repository();
+    let root = tmp.path();
+    let cold = list(root);
+    let kept = fs::read_to_string(root.join(LISTINGS)).unwrap();
+    let newest = "\"2026-11-26T11-25-00Z.yaml\"";
+    let told = kept.replace(&format!(",{newest}"), "");
+    assert_ne!(told, kept, "{kept}");
+    fs::write(root.join(LISTINGS), told).unwrap();
+    let believed = list(root);
+    assert_eq!(checkout(&cold)["status"], "resolved");
+    assert_ne!(checkout(&believed)["status"], "resolved");
+
+    let scratch = root.join("incidents/2026-11-26-checkout-502s/updates/scratch.txt");
+    fs::write(&scratch, "").unwrap();
+    fs::remove_file(&scratch).unwrap();
+    assert_eq!(list(root), cold, "the folder is read again");
 }
 
 #[test]

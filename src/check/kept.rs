@@ -22,9 +22,10 @@
 //! for records it would never read. A file that cannot be read is ignored,
 //! and one that cannot be written is not: it only saves time.
 
-use super::glance::cache::{SETTLED, build, write_whole};
+use super::glance::cache::build;
 use crate::model::amend::{Amendments, Correction, Redaction};
 use crate::model::{Declaration, Incident, Postmortem, Update};
+use crate::repo::keep::{SETTLED, write_whole};
 use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::{Fingerprints, Found};
 use serde::{Deserialize, Serialize};
@@ -76,10 +77,7 @@ impl Kept {
     /// The records of the incident repository at `root`, trusted while the
     /// incidents' files are as `fingerprints` found them now.
     pub fn open(root: &Path, fingerprints: Fingerprints) -> Self {
-        let dir = git2::Repository::discover(root).ok().map(|repo| {
-            let name = crate::git::file_for(root, "check-cache");
-            repo.path().join("incidentkit").join(name)
-        });
+        let dir = crate::git::kept_file(root, "check-cache");
         Self {
             recording: dir.as_deref().is_some_and(Path::is_dir),
             dir,

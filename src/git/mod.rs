@@ -16,7 +16,7 @@ mod worktree;
 use crate::repo::source::NotRegular;
 use git2::{Repository, Signature, StatusOptions};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -643,10 +643,22 @@ pub fn committed_links_at(root: &Path, paths: &[String]) -> BTreeMap<String, Not
 /// the whole git repository shares (the ledger branch, `.git/incidentkit/`):
 /// `name` itself, or `<folder>.name` for an incident repository in a folder.
 pub fn file_for(root: &Path, name: &str) -> String {
-    match prefix(root).trim_end_matches('/') {
+    named_for(&prefix(root), name)
+}
+
+fn named_for(prefix: &str, name: &str) -> String {
+    match prefix.trim_end_matches('/') {
         "" => name.to_string(),
         folder => format!("{}.{name}", folder.replace('/', "-")),
     }
+}
+
+/// The file `name` incidentkit keeps for the incident repository at `root`
+/// in the git folder (`.git/incidentkit/`, `file_for`); `None` outside git.
+pub fn kept_file(root: &Path, name: &str) -> Option<PathBuf> {
+    let repo = Repository::discover(root).ok()?;
+    let name = named_for(&prefix_in(&repo, root), name);
+    Some(repo.path().join("incidentkit").join(name))
 }
 
 /// Where `root` sits inside its git repository, as `examples/acme/` (empty

@@ -7,7 +7,7 @@
 //! incidents.
 
 use crate::paths::{INCIDENTS, in_incident};
-use crate::repo::layout::{Layout, is_within};
+use crate::repo::layout::{LISTINGS_FILE, Layout, is_within};
 use crate::repo::{Files, Stamp};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -23,7 +23,11 @@ pub(super) fn list(root: &Path) -> Option<Layout> {
     if top.as_ref().is_ok_and(|m| !m.is_dir()) {
         return None;
     }
-    Files::on_disk(root).scan_stamped().ok()
+    let kept = super::kept_file(root, LISTINGS_FILE);
+    Files::on_disk(root)
+        .keeping_listings(kept)
+        .scan_stamped()
+        .ok()
 }
 
 /// The folders `incidents/<id>` (and files right under `incidents/`) of the

@@ -3,7 +3,7 @@
 //! redaction records, and anything else (strays).
 
 use super::Stamp;
-use super::source::{self, Kind, NotRegular, ReadError};
+use super::source::{self, Kind, NotRegular, Origin, ReadError, Stamping};
 use crate::paths::{
     CORRECTIONS, DECLARATION, INCIDENTS, POSTMORTEM, REDACTIONS, TEMPLATES, UPDATES, incident_dir,
 };
@@ -12,6 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::Path;
+
+mod listings;
+use listings::{Folders, Listed};
+pub use listings::{LISTINGS_FILE, Listings};
 
 /// One folder under `incidents/`; paths relative to the repository root.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +39,8 @@ pub struct IncidentDir {
     /// The stamps the listing took of `read_files`, in their order (`scan`
     /// with `stamped`); empty when it took none or the lists changed since.
     stamps: Vec<Option<Stamp>>,
+    /// What a stamped scan read of the folder, for the next (`Listings`).
+    listed: Listed,
 }
 
 impl IncidentDir {
@@ -171,24 +177,26 @@ pub type Refused = Vec<(String, NotRegular)>;
 /// A folder's file names, each with the stamp the listing took, if any.
 type Named = Vec<(String, Option<Stamp>)>;
 
-/// Sorted file names (with their stamps, when `stamped` and the listing
+/// Sorted file names (with their stamps, when `stamping` and the listing
 /// took them) and folder names of `dir` (relative to `root`), hidden
 /// entries skipped, listed by the one reader: links and special files go to
 /// `refused` (the folder itself when it is one), an absent folder is empty.
+/// Then where they came from (`source::list_in`).
 fn entries(
     root: &Path,
     opened: &source::Opened,
     dir: &str,
     refused: &mut Refused,
-    stamped: bool,
-) -> io::Result<(Named, Vec<String>)> {
-    let listed = match source::list_in(root, dir, opened, stamped) {
+    stamping: Stamping,
+) -> io::Result<(Named, Vec<String>, Origin)> {
+    let nothing = || (Vec::new(), Vec::new(), Origin::Read(None));
+    let (listed, origin) = match source::list_in(root, dir, opened, stamping) {
         Ok(listed) => listed,
         Err(ReadError::NotRegular { path, what }) => {
             refused.push((path, what));
-            return Ok(Default::default());
+            return Ok(nothing());
         }
-        Err(e) if e.is_absent() => return Ok(Default::default()),
+        Err(e) if e.is_absent() => return Ok(nothing()),
         Err(ReadError::Io(e)) => return Err(e),
         Err(e) => return Err(io::Error::other(e.to_string())),
     };
@@ -206,24 +214,30 @@ fn entries(
     }
     files.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     dirs.sort();
-    Ok((files, dirs))
+    Ok((files, dirs, origin))
 }
 
 /// Lists `incidents/` under `root`, and the links in `templates/`. Paths are
 /// relative to `root`, with `/`. Incident folders are listed in parallel: a
 /// repository keeps thousands. With `stamped`, each incident file's stamp is
-/// taken as its folder is listed (`IncidentDir::stamped_files`).
-pub fn scan(root: &Path, stamped: bool) -> io::Result<Layout> {
+/// taken as its folder is listed (`IncidentDir::stamped_files`), and the
+/// names of a folder `known` records unchanged are taken from it
+/// (`Listings`).
+pub fn scan(root: &Path, stamped: bool, known: &Listings) -> io::Result<Layout> {
     let opened = &source::Opened::default();
     let mut refused = templates(root, opened)?;
-    let (files, dirs) = entries(root, opened, INCIDENTS, &mut refused, false)?;
+    let (files, dirs, _) = entries(root, opened, INCIDENTS, &mut refused, Stamping::No)?;
     let strays = files
         .iter()
         .map(|(f, _)| format!("{INCIDENTS}/{f}"))
         .collect();
     let incidents = dirs
         .into_par_iter()
-        .map(|id| scan_incident(root, opened, id, stamped))
+        .map(|id| {
+            // Parsed here, in parallel: each folder's line, not the file.
+            let known = stamped.then(|| known.get(&id));
+            scan_incident(root, opened, id, known.as_ref().map(Option::as_ref))
+        })
         .collect::<io::Result<_>>()?;
     Ok(Layout {
         incidents,
@@ -241,7 +255,7 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
         .par_iter()
         // Any kind of entry: a link where a folder belongs is refused.
         .filter(|id| fs::symlink_metadata(incidents_dir.join(id)).is_ok())
-        .map(|id| scan_incident(root, opened, id.clone(), false))
+        .map(|id| scan_incident(root, opened, id.clone(), None))
         .collect::<io::Result<_>>()?;
     Ok(Layout {
         incidents,
@@ -256,12 +270,12 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
 /// incident of thousands.
 pub fn incident_folders(root: &Path) -> io::Result<(Vec<String>, Vec<String>, Refused)> {
     let mut refused = Vec::new();
-    let (files, dirs) = entries(
+    let (files, dirs, _) = entries(
         root,
         &source::Opened::default(),
         INCIDENTS,
         &mut refused,
-        false,
+        Stamping::No,
     )?;
     let files = files
         .iter()
@@ -276,21 +290,30 @@ fn templates(root: &Path, opened: &source::Opened) -> io::Result<Refused> {
     let mut refused = Vec::new();
     let mut folders = vec![TEMPLATES.to_string()];
     while let Some(dir) = folders.pop() {
-        let (_, dirs) = entries(root, opened, &dir, &mut refused, false)?;
+        let (_, dirs, _) = entries(root, opened, &dir, &mut refused, Stamping::No)?;
         folders.extend(dirs.iter().map(|d| format!("{dir}/{d}")));
     }
     Ok(refused)
 }
 
+/// One incident folder; with `stamping` (and what `Listings` recorded of
+/// it, if anything), stamped.
 fn scan_incident(
     root: &Path,
     opened: &source::Opened,
     id: String,
-    stamped: bool,
+    stamping: Option<Option<&Folders>>,
 ) -> io::Result<IncidentDir> {
+    let stamped = stamping.is_some();
+    let known = stamping.flatten();
+    let stamping_of = |below: &str| match stamping {
+        Some(known) => Stamping::Yes(known.and_then(|k| k.get(below))),
+        None => Stamping::No,
+    };
     let base = incident_dir(&id);
     let mut refused = Vec::new();
-    let (files, dirs) = entries(root, opened, &base, &mut refused, stamped)?;
+    let (files, dirs, origin) = entries(root, opened, &base, &mut refused, stamping_of(""))?;
+    let mut origins = vec![(String::new(), origin)];
     let mut found = IncidentDir {
         id,
         ..Default::default()
@@ -317,7 +340,9 @@ fn scan_incident(
             }
         };
         let folder = format!("{base}/{sub}");
-        let (files, dirs) = entries(root, opened, &folder, &mut refused, stamped)?;
+        let (files, dirs, origin) =
+            entries(root, opened, &folder, &mut refused, stamping_of(&sub))?;
+        origins.push((sub, origin));
         for (file, stamp) in files {
             let path = format!("{folder}/{file}");
             if file.ends_with(".yaml") {
@@ -332,6 +357,7 @@ fn scan_incident(
             .extend(dirs.iter().map(|d| format!("{folder}/{d}/")));
     }
     found.refused = refused;
+    found.listed = Listed::of(origins, known);
     if stamped {
         let [updates, corrections, redactions] = listed;
         found.stamps = incident
@@ -384,7 +410,7 @@ mod tests {
         }
         let stamp_of =
             |file: &str| super::super::Stamp::of(&fs::symlink_metadata(root.join(file)).unwrap());
-        let mut layout = scan(root, true).unwrap();
+        let mut layout = scan(root, true, &Listings::default()).unwrap();
         let stamped: Vec<(String, Option<Stamp>)> = layout.incidents[0]
             .stamped_files()
             .unwrap()
@@ -397,7 +423,7 @@ mod tests {
         assert_eq!(stamped.len(), 5);
         assert_eq!(stamped, expected);
         assert!(
-            scan(root, false).unwrap().incidents[0]
+            scan(root, false, &Listings::default()).unwrap().incidents[0]
                 .stamped_files()
                 .is_none()
         );
@@ -425,7 +451,7 @@ mod tests {
         let listed: Vec<&str> = only.incidents.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(listed, ["2026-01-01-a", "2026-01-03-c"]);
         assert!(only.strays.is_empty());
-        let all = scan(root, false).unwrap();
+        let all = scan(root, false, &Listings::default()).unwrap();
         assert_eq!(all.incidents.len(), 3);
         assert_eq!(all.strays, ["incidents/stray.txt"]);
         // The same folder is listed the same way by both.

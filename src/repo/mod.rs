@@ -1,6 +1,7 @@
 //! The incident repository on disk: where it is, which files it holds, and
 //! reading and parsing them. It knows nothing of schemas, rules or the model.
 
+pub(crate) mod keep;
 pub mod layout;
 pub(crate) mod locate;
 pub mod source;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use crate::paths::CONFIG as CONFIG_FILE;
+use crate::paths::INCIDENTS;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum DiscoverError {
@@ -69,6 +71,14 @@ impl Stamp {
             changed,
             inode,
         }
+    }
+
+    /// The stamp as one number, the same in every run (fixed keys).
+    pub(crate) fn hashed(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
     }
 
     /// The same stamp from a stat the listing took (`source::list_in`),
@@ -171,6 +181,8 @@ pub struct Files {
     counted: Option<Arc<Counted>>,
     /// A revision's files written out to a scratch folder (`exported`).
     exported: bool,
+    /// Where a stamped scan keeps its listings (`keeping_listings`).
+    listings: Option<PathBuf>,
 }
 
 /// What a `counting` pass has read, against the limit in force when it
@@ -197,6 +209,7 @@ impl Files {
             opened: None,
             counted: None,
             exported: false,
+            listings: None,
         }
     }
 
@@ -220,7 +233,16 @@ impl Files {
             opened: None,
             counted: None,
             exported: false,
+            listings: None,
         }
+    }
+
+    /// The same files, for scans that keep their listings in `file` (in the
+    /// git folder, `layout::Listings`) and take them again: none for a
+    /// revision written out, which has no git folder of its own.
+    pub(crate) fn keeping_listings(mut self, file: Option<PathBuf>) -> Self {
+        self.listings = file.filter(|_| !self.exported);
+        self
     }
 
     /// The same files, with `refused` (paths relative to the root, from git's
@@ -324,7 +346,16 @@ impl Files {
         // Counting files keep the limit as they are read (`counting`), and
         // need no stat at all.
         let unstated = self.counted.is_some() && stat == Stat::Sizes;
-        let mut layout = layout::scan(&self.root, !unstated)?;
+        // Listings are kept where folders keep their times, and only taken
+        // with stamps: recalling a folder's names costs its stamp.
+        let keeping = (self.listings.as_deref())
+            .filter(|_| !unstated && keep::keeps_folder_times(&self.root.join(INCIDENTS)));
+        let settled_before = std::time::SystemTime::now() - keep::SETTLED;
+        let known = keeping.map(layout::Listings::read).unwrap_or_default();
+        let mut layout = layout::scan(&self.root, !unstated, &known)?;
+        if let Some(file) = keeping {
+            known.keep(file, &mut layout, settled_before);
+        }
         self.add_pending_and_refused(&mut layout);
         if unstated {
             return Ok((layout, Fingerprints::new()));

@@ -57,7 +57,9 @@ pub fn within_repository_limit(root: &Path, total: Total) -> io::Result<()> {
 }
 
 /// What stands at a path where a regular file or a folder belongs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum NotRegular {
     /// A symbolic link (or git's mode 120000).
     Link,
@@ -269,29 +271,93 @@ fn read_bytes(root: &Path, file: &str, folders: Option<&Opened>) -> Result<Vec<u
 /// `/`; hidden entries included), each with its kind, never following a
 /// link. The folder and every folder on the way to it must be real folders.
 pub(crate) fn list(root: &Path, dir: &str) -> Result<Vec<(String, Kind)>, ReadError> {
-    list_in(root, dir, &Opened::default(), false)
+    list_in(root, dir, &Opened::default(), Stamping::No).map(|(entries, _)| entries)
+}
+
+/// Where a listing's entries came from.
+#[derive(Debug)]
+pub(crate) enum Origin {
+    /// The `Recorded` given (`Stamping::Yes`): the folder is unchanged.
+    Recalled,
+    /// The folder, with what to record of it when the listing was stamped
+    /// and the file system keeps times.
+    Read(Option<Recorded>),
+}
+
+/// What a listing takes besides each entry's name and kind.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Stamping<'a> {
+    /// Nothing.
+    No,
+    /// Each regular file's stamp, and the folder's own for a `Recorded`:
+    /// while the folder's stamp is the one `known` records, the names and
+    /// kinds are taken from it instead of read from the folder.
+    Yes(Option<&'a Recorded>),
+}
+
+/// A folder's entries as a stamped listing read them (`list_in`), kept for
+/// the next listing. Creating, removing or renaming an entry updates its
+/// folder's modification and change times (POSIX), which its stamp holds:
+/// while the stamp is unchanged, so are the names and kinds (an entry's
+/// kind cannot change without its name being removed and made again).
+/// Each file's stamp is taken again every time: writing a file in place
+/// leaves its folder alone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Recorded {
+    /// The folder's stamp, hashed.
+    stamp: u64,
+    files: Vec<String>,
+    folders: Vec<String>,
+    refused: Vec<(String, NotRegular)>,
+    /// The folder's modification time when it was read; the epoch for one
+    /// read back from a file (recorded, so settled, then).
+    #[serde(skip, default = "epoch")]
+    pub(crate) modified: std::time::SystemTime,
+}
+
+fn epoch() -> std::time::SystemTime {
+    std::time::SystemTime::UNIX_EPOCH
+}
+
+impl Recorded {
+    /// What a listing of a folder stamped `stamp` read; `None` where the
+    /// file system keeps no modification time (nothing would tell an entry
+    /// made in the same tick as the record).
+    fn of(stamp: &Stamp, entries: &[(String, Kind)]) -> Option<Self> {
+        let mut recorded = Self {
+            stamp: stamp.hashed(),
+            files: Vec::new(),
+            folders: Vec::new(),
+            refused: Vec::new(),
+            modified: stamp.modified?,
+        };
+        for (name, kind) in entries {
+            match kind {
+                Kind::File(_) => recorded.files.push(name.clone()),
+                Kind::Folder => recorded.folders.push(name.clone()),
+                Kind::Refused(what) => recorded.refused.push((name.clone(), *what)),
+            }
+        }
+        Some(recorded)
+    }
 }
 
 /// As `list`, keeping the folders it opens in `opened`: the subfolders of a
 /// folder just listed cost one lookup each instead of a walk from the root.
 /// The entries are read from the folder opened, so no check after listing
 /// is needed: a folder swapped for a link meanwhile was not opened. With
-/// `stamped`, each regular file's stamp is taken from the open folder too:
-/// a stat by name in it, not a walk of the whole path from `/`.
+/// `Stamping::Yes`, each regular file's stamp is taken from the open folder
+/// too (a stat by name in it, not a walk of the whole path from `/`), and
+/// what was read is returned as a `Recorded` for the next listing, or taken
+/// from the one given when the folder is unchanged since.
 #[cfg(target_os = "linux")]
 pub(crate) fn list_in(
     root: &Path,
     dir: &str,
     opened: &Opened,
-    stamped: bool,
-) -> Result<Vec<(String, Kind)>, ReadError> {
-    use rustix::fs::{AtFlags, FileType, Mode, OFlags, StatxFlags, openat, statx};
-    // What a stamp holds: std asks for these too (and more).
-    let wanted = StatxFlags::TYPE
-        | StatxFlags::SIZE
-        | StatxFlags::MTIME
-        | StatxFlags::CTIME
-        | StatxFlags::INO;
+    stamping: Stamping,
+) -> Result<(Vec<(String, Kind)>, Origin), ReadError> {
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags, openat, statx};
     let parts = components(dir)?;
     let (name, way) = parts
         .split_last()
@@ -302,21 +368,27 @@ pub(crate) fn list_in(
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let folder = openat(&*parent, *name, flags, Mode::empty())
         .map_err(|e| refusal(root, &parts, parts.len(), e))?;
+    let stamped = matches!(stamping, Stamping::Yes(_));
+    // Taken before the entries are read: one made meanwhile moves it, so
+    // the record is not trusted next time.
+    let stamp = stamped
+        .then(|| statx(&folder, "", AtFlags::EMPTY_PATH, STAMPED).ok())
+        .flatten()
+        .map(|st| Stamp::of_statx(&st));
+    if let (Stamping::Yes(Some(known)), Some(stamp)) = (stamping, stamp)
+        && known.stamp == stamp.hashed()
+        && let Some(found) = recall(&folder, known)
+    {
+        opened.keep(dir.to_string(), std::sync::Arc::new(folder));
+        return Ok((found, Origin::Recalled));
+    }
     let mut found = Vec::new();
     each_entry(&folder, |name, kind| {
         let kind = match kind {
             FileType::Directory => Kind::Folder,
             // A file replaced since the listing gets no stamp: it is
             // stat'ed by path later, as any unstamped file.
-            FileType::RegularFile => Kind::File(
-                stamped
-                    .then(|| statx(&folder, name, AtFlags::SYMLINK_NOFOLLOW, wanted).ok())
-                    .flatten()
-                    .filter(|st| {
-                        FileType::from_raw_mode(st.stx_mode.into()) == FileType::RegularFile
-                    })
-                    .map(|st| Stamp::of_statx(&st)),
-            ),
+            FileType::RegularFile => Kind::File(stamped.then(|| stamp_in(&folder, name)).flatten()),
             FileType::Symlink => Kind::Refused(NotRegular::Link),
             FileType::Fifo => Kind::Refused(NotRegular::Fifo),
             FileType::CharacterDevice | FileType::BlockDevice => Kind::Refused(NotRegular::Device),
@@ -327,7 +399,46 @@ pub(crate) fn list_in(
     })
     .map_err(|e| ReadError::Io(e.into()))?;
     opened.keep(dir.to_string(), std::sync::Arc::new(folder));
-    Ok(found)
+    let recorded = stamp.and_then(|stamp| Recorded::of(&stamp, &found));
+    Ok((found, Origin::Read(recorded)))
+}
+
+/// What a stamp holds: std asks for these too (and more).
+#[cfg(target_os = "linux")]
+const STAMPED: rustix::fs::StatxFlags = rustix::fs::StatxFlags::TYPE
+    .union(rustix::fs::StatxFlags::SIZE)
+    .union(rustix::fs::StatxFlags::MTIME)
+    .union(rustix::fs::StatxFlags::CTIME)
+    .union(rustix::fs::StatxFlags::INO);
+
+/// The stamp of the regular file `name` in the open folder; `None` when it
+/// is not one (any more).
+#[cfg(target_os = "linux")]
+fn stamp_in(folder: &std::os::fd::OwnedFd, name: &std::ffi::CStr) -> Option<Stamp> {
+    use rustix::fs::{AtFlags, FileType, statx};
+    statx(folder, name, AtFlags::SYMLINK_NOFOLLOW, STAMPED)
+        .ok()
+        .filter(|st| FileType::from_raw_mode(st.stx_mode.into()) == FileType::RegularFile)
+        .map(|st| Stamp::of_statx(&st))
+}
+
+/// The entries `known` records, each file stamped afresh; `None` when a
+/// file is no longer a regular file (then the folder is read).
+#[cfg(target_os = "linux")]
+fn recall(folder: &std::os::fd::OwnedFd, known: &Recorded) -> Option<Vec<(String, Kind)>> {
+    let mut found = Vec::with_capacity(known.files.len() + known.folders.len());
+    for name in &known.files {
+        let stamp = stamp_in(folder, &std::ffi::CString::new(name.as_str()).ok()?)?;
+        found.push((name.clone(), Kind::File(Some(stamp))));
+    }
+    found.extend(
+        known
+            .folders
+            .iter()
+            .map(|name| (name.clone(), Kind::Folder)),
+    );
+    found.extend((known.refused.iter()).map(|(name, what)| (name.clone(), Kind::Refused(*what))));
+    Some(found)
 }
 
 /// Each name in the opened folder `dir` (`.` and `..` left out) with its
@@ -364,8 +475,8 @@ pub(crate) fn list_in(
     root: &Path,
     dir: &str,
     _: &Opened,
-    _stamped: bool,
-) -> Result<Vec<(String, Kind)>, ReadError> {
+    _: Stamping,
+) -> Result<(Vec<(String, Kind)>, Origin), ReadError> {
     let parts = components(dir)?;
     check_path(root, &parts, Expect::Folder)?;
     let path = parts.iter().fold(root.to_path_buf(), |p, c| p.join(c));
@@ -383,7 +494,7 @@ pub(crate) fn list_in(
     // Checked again after listing: names from a folder swapped for a link
     // meanwhile are not returned.
     check_path(root, &parts, Expect::Folder)?;
-    Ok(found)
+    Ok((found, Origin::Read(None)))
 }
 
 /// An entry of a folder, as `list` sees it.
@@ -637,7 +748,7 @@ mod tests {
         // Listed with their kinds, from a folder opened before or not.
         let opened = Opened::default();
         for _ in 0..2 {
-            let mut listed = list_in(&root, "incidents/a", &opened, false).unwrap();
+            let (mut listed, _) = list_in(&root, "incidents/a", &opened, Stamping::No).unwrap();
             listed.sort_by(|a, b| a.0.cmp(&b.0));
             assert_eq!(
                 listed,
@@ -648,13 +759,13 @@ mod tests {
                 ]
             );
             // The stamp the listing takes is the one a stat by path gives.
-            let stamped = list_in(&root, "incidents/a", &opened, true).unwrap();
+            let (stamped, _) = list_in(&root, "incidents/a", &opened, Stamping::Yes(None)).unwrap();
             let by_path =
                 Stamp::of(&fs::symlink_metadata(root.join("incidents/a/incident.yaml")).unwrap());
             assert!(stamped.contains(&("incident.yaml".to_string(), Kind::File(Some(by_path)))));
             assert!(stamped.contains(&("x.yaml".to_string(), Kind::Refused(NotRegular::Link))));
             assert!(matches!(
-                list_in(&root, "incidents/b", &opened, false),
+                list_in(&root, "incidents/b", &opened, Stamping::No),
                 Err(ReadError::NotRegular { ref path, what: NotRegular::Link }) if path == "incidents/b"
             ));
         }
@@ -734,6 +845,59 @@ mod tests {
             let folder = read_in(&root, "incidents/a/updates", &opened).unwrap_err();
             assert!(folder.is_absent(), "{folder:?}");
         }
+    }
+
+    /// A folder whose stamp is the one recorded is not read again: its
+    /// names come from the record, each file stamped afresh. Once an entry
+    /// is made in it, it is read.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_unchanged_since_its_record_is_taken_from_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let folder = root.join("incidents/a");
+        fs::create_dir_all(folder.join("updates")).unwrap();
+        fs::write(folder.join("incident.yaml"), "title: x\n").unwrap();
+        fs::write(folder.join("notes.txt"), "n\n").unwrap();
+        std::os::unix::fs::symlink("incident.yaml", folder.join("l.yaml")).unwrap();
+        let opened = Opened::default();
+        let list = |known: Option<&Recorded>| {
+            let (mut entries, origin) =
+                list_in(root, "incidents/a", &opened, Stamping::Yes(known)).unwrap();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            (entries, origin)
+        };
+        let (read, Origin::Read(Some(recorded))) = list(None) else {
+            panic!("a stamped listing is recorded")
+        };
+        let (again, origin) = list(Some(&recorded));
+        assert!(matches!(origin, Origin::Recalled), "{origin:?}");
+        assert_eq!(again, read);
+        // Recalled, not read: a record without a name leaves it out.
+        let mut partial = recorded.clone();
+        partial.files.retain(|f| f != "notes.txt");
+        assert!(!list(Some(&partial)).0.iter().any(|(n, _)| n == "notes.txt"));
+        // A file written in place: the folder is the same, the stamp new.
+        fs::write(folder.join("incident.yaml"), "title: a longer one\n").unwrap();
+        let (rewritten, origin) = list(Some(&recorded));
+        assert!(matches!(origin, Origin::Recalled));
+        let now = Stamp::of(&fs::symlink_metadata(folder.join("incident.yaml")).unwrap());
+        assert!(rewritten.contains(&("incident.yaml".to_string(), Kind::File(Some(now)))));
+        // A recorded file gone without the folder's stamp moving (a record
+        // that does not match): the folder is read.
+        let mut ghost = recorded.clone();
+        ghost.files.push("ghost.yaml".to_string());
+        let (found, origin) = list(Some(&ghost));
+        assert!(matches!(origin, Origin::Read(Some(_))));
+        assert!(!found.iter().any(|(n, _)| n == "ghost.yaml"));
+        // An entry made: the folder's stamp moved, so it is read.
+        fs::write(folder.join("2.yaml"), "at: 2\n").unwrap();
+        let (found, origin) = list(Some(&recorded));
+        assert!(matches!(origin, Origin::Read(Some(_))), "{origin:?}");
+        assert!(found.iter().any(|(n, _)| n == "2.yaml"));
+        // Unstamped listings neither take a record nor make one.
+        let (_, origin) = list_in(root, "incidents/a", &opened, Stamping::No).unwrap();
+        assert!(matches!(origin, Origin::Read(None)));
     }
 
     /// `mkfifo` through the system tool: no FFI in the tests.

@@ -165,10 +165,11 @@ pub fn copy_example(to: &Path) {
     }
 }
 
-/// Sets every file's modification time an hour back, `.git` aside: files
-/// written in the last seconds are never kept by a cache (an edit in the
-/// same clock tick would be missed).
+/// Sets the modification time of every file and folder under `dir` an hour
+/// back, `.git` aside: what was written in the last seconds is never kept
+/// by a cache (an edit in the same clock tick would be missed).
 pub fn age(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     for entry in fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.file_name().is_some_and(|n| n == ".git") {
@@ -176,11 +177,13 @@ pub fn age(dir: &Path) {
         }
         if path.is_dir() {
             age(&path);
+            // After its entries: setting their times leaves the folder's.
+            fs::File::open(&path)
+                .unwrap()
+                .set_modified(hour_ago)
+                .unwrap();
         } else {
-            set_mtime(
-                &path,
-                std::time::SystemTime::now() - std::time::Duration::from_secs(3600),
-            );
+            set_mtime(&path, hour_ago);
         }
     }
 }

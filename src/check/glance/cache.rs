@@ -14,14 +14,13 @@
 
 use crate::model::{Declaration, Incident, Postmortem, Update};
 use crate::repo::Found;
+use crate::repo::keep::{SETTLED, write_whole};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// Raised when what is stored changes meaning.
 const FORMAT: u32 = 2;
-/// A file modified this recently is not recorded (see the module doc).
-pub(crate) const SETTLED: Duration = Duration::from_secs(2);
 
 #[derive(Default, Serialize, Deserialize)]
 struct Stored {
@@ -173,9 +172,7 @@ impl Cache {
 /// `.git/incidentkit/list-cache.json`, or `<folder>.list-cache.json` for an
 /// incident repository in a folder of the git repository.
 fn location(root: &Path) -> Option<PathBuf> {
-    let repo = git2::Repository::discover(root).ok()?;
-    let name = crate::git::file_for(root, "list-cache.json");
-    Some(repo.path().join("incidentkit").join(name))
+    crate::git::kept_file(root, "list-cache.json")
 }
 
 /// This build of incidentkit: its version and the size and time of its
@@ -187,20 +184,4 @@ pub(crate) fn build() -> String {
         .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
         .unwrap_or_default();
     format!("{} {exe}", env!("CARGO_PKG_VERSION"))
-}
-
-/// Writes a cache file whole (a temporary file renamed over it), or not at
-/// all; not synced: a cache lost in a crash only costs time.
-pub(crate) fn write_whole(file: &Path, bytes: &[u8]) {
-    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
-        return;
-    };
-    let temporary = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    if std::fs::write(&temporary, bytes).is_err() || std::fs::rename(&temporary, file).is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
 }
