@@ -48,7 +48,7 @@ fn recorded_links(
                 .any(|dir| crate::repo::layout::is_within(path, dir))
     };
     let mut recorded = match scope {
-        None => crate::git::recorded_links(files.root())?,
+        None => crate::git::recorded_links(files.root(), !files.is_exported())?,
         // Only where the scoped check reads: the trees on those ways.
         Some(ids) => {
             let mut paths = vec![CONFIG_FILE.to_string(), crate::paths::TEMPLATES.to_string()];

@@ -404,14 +404,14 @@ mod tests {
         }
         git(root, &["update-index", "--split-index"]);
         assert_eq!(entries_with(&repo, links), None);
-        let refused = crate::git::recorded_links(root).unwrap_err();
+        let refused = crate::git::recorded_links(root, false).unwrap_err();
         assert_eq!(refused.kind(), std::io::ErrorKind::Unsupported);
         assert!(
             refused.to_string().contains("--no-split-index"),
             "{refused}"
         );
         git(root, &["update-index", "--no-split-index"]);
-        assert_eq!(crate::git::recorded_links(root).unwrap().len(), 2);
+        assert_eq!(crate::git::recorded_links(root, false).unwrap().len(), 2);
     }
 
     /// Every field of every entry as libgit2 reads it, and the tree of the

@@ -10,6 +10,7 @@
 //! links to the forge.
 
 mod index_file;
+mod kept_links;
 mod tree_diff;
 mod worktree;
 
@@ -557,14 +558,40 @@ fn refused_mode(mode: u32) -> Option<NotRegular> {
 /// a pull request committed, even where the checkout made plain files of
 /// them. Empty outside git (or in a repository libgit2 cannot open). An
 /// index that cannot be read (split, sparse) is an error: what it records
-/// must be known before any file is read.
-pub fn recorded_links(root: &Path) -> std::io::Result<BTreeMap<String, NotRegular>> {
-    let mut found = BTreeMap::new();
+/// must be known before any file is read. With `keeping`, what was found
+/// is kept in the git folder for the next run (`kept_links`): not for a
+/// revision written out to a folder inside some other repository.
+pub fn recorded_links(root: &Path, keeping: bool) -> std::io::Result<kept_links::Links> {
     let Ok(repo) = Repository::discover(root) else {
-        return Ok(found);
+        return Ok(BTreeMap::new());
     };
+    let prefix = prefix_in(&repo, root);
+    let index = keeping
+        .then(|| std::fs::metadata(repo.path().join("index")).ok())
+        .flatten()
+        .map(|meta| crate::repo::Stamp::of(&meta));
+    let kept = index.map(|index| {
+        let name = named_for(&prefix, "links.json");
+        (repo.path().join("incidentkit").join(name), index)
+    });
+    if let Some(links) = kept
+        .as_ref()
+        .and_then(|(file, index)| kept_links::read(file, index))
+    {
+        return Ok(links);
+    }
+    let found = links_in_index(&repo, &prefix)?;
+    if let Some((file, index)) = kept {
+        kept_links::keep(&file, &index, &found);
+    }
+    Ok(found)
+}
+
+/// `recorded_links`, read from the index.
+fn links_in_index(repo: &Repository, prefix: &str) -> std::io::Result<kept_links::Links> {
+    let mut found = BTreeMap::new();
     let refused = |mode| refused_mode(mode).is_some();
-    let entries = match index_file::entries_with(&repo, refused) {
+    let entries = match index_file::entries_with(repo, refused) {
         Some(entries) => entries,
         None => match repo.index() {
             Ok(index) => index
@@ -586,10 +613,9 @@ pub fn recorded_links(root: &Path) -> std::io::Result<BTreeMap<String, NotRegula
             }
         },
     };
-    let prefix = prefix_in(&repo, root);
     for (path, mode) in entries {
         let path = String::from_utf8_lossy(&path);
-        if let (Some(path), Some(what)) = (path.strip_prefix(&prefix), refused_mode(mode)) {
+        if let (Some(path), Some(what)) = (path.strip_prefix(prefix), refused_mode(mode)) {
             found.insert(path.to_string(), what);
         }
     }
