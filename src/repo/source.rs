@@ -414,7 +414,7 @@ const STAMPED: rustix::fs::StatxFlags = rustix::fs::StatxFlags::TYPE
 /// The stamp of the regular file `name` in the open folder; `None` when it
 /// is not one (any more).
 #[cfg(target_os = "linux")]
-fn stamp_in(folder: &std::os::fd::OwnedFd, name: &std::ffi::CStr) -> Option<Stamp> {
+fn stamp_in(folder: &std::os::fd::OwnedFd, name: impl rustix::path::Arg) -> Option<Stamp> {
     use rustix::fs::{AtFlags, FileType, statx};
     statx(folder, name, AtFlags::SYMLINK_NOFOLLOW, STAMPED)
         .ok()
@@ -428,7 +428,8 @@ fn stamp_in(folder: &std::os::fd::OwnedFd, name: &std::ffi::CStr) -> Option<Stam
 fn recall(folder: &std::os::fd::OwnedFd, known: &Recorded) -> Option<Vec<(String, Kind)>> {
     let mut found = Vec::with_capacity(known.files.len() + known.folders.len());
     for name in &known.files {
-        let stamp = stamp_in(folder, &std::ffi::CString::new(name.as_str()).ok()?)?;
+        // A short name goes to the system call from the stack, unallocated.
+        let stamp = stamp_in(folder, name.as_str())?;
         found.push((name.clone(), Kind::File(Some(stamp))));
     }
     found.extend(
