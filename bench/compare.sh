@@ -113,8 +113,9 @@ kinds() { # KIND SCHEMA FILE-PATTERN (relative to the corpus)
 }
 run_validate() { "$INCIDENT" validate -C "$CORPUS"; }
 run_floor() { "$BIN/examples/parse_floor" "$CORPUS"; }
-# What anything that must know no file changed pays without a file-system
-# monitor: every folder listed, every file stat'ed (list warm, changed-since).
+# What a scan that reads every folder pays: every folder listed, every file
+# stat'ed (list warm and changed-since read only the folders changed since
+# their last run, and stat the rest).
 run_statfloor() { "$BIN/examples/stat_floor" "$CORPUS"; }
 run_changed() { change_one_file && "$INCIDENT" validate -C "$CORPUS" --changed-since HEAD; }
 # For scale: the working-tree status --changed-since needs from libgit2.

@@ -1,9 +1,10 @@
-//! The floor under `incident list` (warm) and `validate --changed-since`:
-//! list every folder under `incidents/` and take the stat of every file in
-//! them, in parallel per incident folder, and nothing else (no cache, no
-//! index, no model). Whatever must know that no file changed without a
-//! file-system monitor pays this, `git status` too. The benchmark compares
-//! both commands against it.
+//! What a scan that reads every folder pays: list every folder under
+//! `incidents/` and take the stat of every file in them, in parallel per
+//! incident folder, and nothing else (no cache, no index, no model);
+//! `git status` pays it too. The benchmark compares a warm `incident list`
+//! and `validate --changed-since` with it: they read only the folders
+//! changed since their last run (the names of the others are kept in
+//! `.git/incidentkit/listings`) and stat every folder and file.
 //!
 //! cargo run --release --example stat_floor -- REPO_DIR
 
