@@ -18,7 +18,7 @@ use crate::git::Changed;
 use crate::model::amend::Amendments;
 use crate::model::exempt::Exemptions;
 use crate::model::{Config, Incident, Repository};
-use crate::repo::layout::{IncidentDir, LISTINGS_FILE, Layout};
+use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::locate::{Place, SourceMap, line_text};
 use crate::repo::{CONFIG_FILE, Files, Fingerprints};
 use crate::schemas::FileKind;
@@ -147,10 +147,7 @@ fn scanned(
         Some(ids) => files
             .scan_only(ids)
             .map(|layout| (layout, Fingerprints::new())),
-        None if keeping => {
-            let kept = crate::git::kept_file(files.root(), LISTINGS_FILE);
-            files.clone().keeping_listings(kept).scan_fingerprinted()
-        }
+        None if keeping => crate::git::keeping_listings(files.clone()).scan_fingerprinted(),
         None => files.scan().map(|layout| (layout, Fingerprints::new())),
     });
     let (layout, fingerprints) = listed?;

@@ -687,6 +687,13 @@ pub fn kept_file(root: &Path, name: &str) -> Option<PathBuf> {
     Some(repo.path().join("incidentkit").join(name))
 }
 
+/// `files`, their stamped scans keeping what they listed in the git folder
+/// (`layout::Listings`) and taking it again.
+pub fn keeping_listings(files: crate::repo::Files) -> crate::repo::Files {
+    let kept = kept_file(files.root(), crate::repo::layout::LISTINGS_FILE);
+    files.keeping_listings(kept)
+}
+
 /// Where `root` sits inside its git repository, as `examples/acme/` (empty
 /// at the top or outside git): for links to files on the forge.
 pub fn prefix(root: &Path) -> String {

@@ -7,7 +7,7 @@
 //! incidents.
 
 use crate::paths::{INCIDENTS, in_incident};
-use crate::repo::layout::{LISTINGS_FILE, Layout, is_within};
+use crate::repo::layout::{Layout, is_within};
 use crate::repo::{Files, Stamp};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -23,9 +23,7 @@ pub(super) fn list(root: &Path) -> Option<Layout> {
     if top.as_ref().is_ok_and(|m| !m.is_dir()) {
         return None;
     }
-    let kept = super::kept_file(root, LISTINGS_FILE);
-    Files::on_disk(root)
-        .keeping_listings(kept)
+    super::keeping_listings(Files::on_disk(root))
         .scan_stamped()
         .ok()
 }

@@ -375,7 +375,7 @@ fn scan_incident(
 mod tests {
     use super::*;
 
-    fn touch(root: &Path, path: &str) {
+    pub(super) fn touch(root: &Path, path: &str) {
         let file = root.join(path);
         fs::create_dir_all(file.parent().unwrap()).unwrap();
         fs::write(file, "x: 1\n").unwrap();

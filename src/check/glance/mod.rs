@@ -23,7 +23,7 @@ use super::document;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Config, Incident, Update};
 use crate::repo::Found;
-use crate::repo::layout::{IncidentDir, LISTINGS_FILE};
+use crate::repo::layout::IncidentDir;
 use crate::repo::{CONFIG_FILE, Files};
 use crate::schemas::FileKind;
 use cache::Cache;
@@ -49,9 +49,8 @@ pub fn glance(files: &Files) -> io::Result<Option<Glance>> {
     // grows a page at a time (a system call and a fault for each).
     let (mut cache, (files, scanned)) = std::thread::scope(|threads| {
         let scanned = threads.spawn(|| {
-            let kept = crate::git::kept_file(files.root(), LISTINGS_FILE);
             super::guard::guarded_scan(files, None, |files| {
-                files.clone().keeping_listings(kept).scan_fingerprinted()
+                crate::git::keeping_listings(files.clone()).scan_fingerprinted()
             })
         });
         let cache = Cache::open(files.root());

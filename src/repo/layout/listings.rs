@@ -172,14 +172,9 @@ impl Listings {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::super::scan;
+    use super::super::tests::touch;
     use super::*;
     use std::time::Duration;
-
-    fn touch(root: &Path, path: &str) {
-        let file = root.join(path);
-        fs::create_dir_all(file.parent().unwrap()).unwrap();
-        fs::write(file, "x: 1\n").unwrap();
-    }
 
     fn age(folder: &Path) {
         let hour_ago = SystemTime::now() - Duration::from_secs(3600);
