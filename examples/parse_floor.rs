@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let run = || -> Result<(usize, usize), String> {
-        let listed = layout::scan(&root, false, &Default::default()).map_err(|e| e.to_string())?;
+        let listed = layout::scan(&root, false, None).map_err(|e| e.to_string())?;
         let keys = parse(&root, incidentkit::repo::CONFIG_FILE)?;
         let per_incident: Vec<(usize, usize)> = listed
             .incidents

@@ -187,7 +187,7 @@ fn entries(
     opened: &source::Opened,
     dir: &str,
     refused: &mut Refused,
-    stamping: Stamping,
+    stamping: Stamping<&source::Recorded>,
 ) -> io::Result<(Named, Vec<String>, Origin)> {
     let nothing = || (Vec::new(), Vec::new(), Origin::Read(None));
     let (listed, origin) = match source::list_in(root, dir, opened, stamping) {
@@ -220,10 +220,10 @@ fn entries(
 /// Lists `incidents/` under `root`, and the links in `templates/`. Paths are
 /// relative to `root`, with `/`. Incident folders are listed in parallel: a
 /// repository keeps thousands. With `stamped`, each incident file's stamp is
-/// taken as its folder is listed (`IncidentDir::stamped_files`), and the
-/// names of a folder `known` records unchanged are taken from it
-/// (`Listings`).
-pub fn scan(root: &Path, stamped: bool, known: &Listings) -> io::Result<Layout> {
+/// taken as its folder is listed (`IncidentDir::stamped_files`); with
+/// `kept` listings too, the names of a folder they record unchanged are
+/// taken from them, and what was read is recorded for `Listings::keep`.
+pub fn scan(root: &Path, stamped: bool, kept: Option<&Listings>) -> io::Result<Layout> {
     let opened = &source::Opened::default();
     let mut refused = templates(root, opened)?;
     let (files, dirs, _) = entries(root, opened, INCIDENTS, &mut refused, Stamping::No)?;
@@ -235,8 +235,13 @@ pub fn scan(root: &Path, stamped: bool, known: &Listings) -> io::Result<Layout> 
         .into_par_iter()
         .map(|id| {
             // Parsed here, in parallel: each folder's line, not the file.
-            let known = stamped.then(|| known.get(&id));
-            scan_incident(root, opened, id, known.as_ref().map(Option::as_ref))
+            let known = kept.filter(|_| stamped).map(|kept| kept.get(&id));
+            let stamping = match &known {
+                Some(known) => Stamping::Kept(known.as_ref()),
+                None if stamped => Stamping::Files,
+                None => Stamping::No,
+            };
+            scan_incident(root, opened, id, stamping)
         })
         .collect::<io::Result<_>>()?;
     Ok(Layout {
@@ -255,7 +260,7 @@ pub fn scan_only(root: &Path, ids: &BTreeSet<String>) -> io::Result<Layout> {
         .par_iter()
         // Any kind of entry: a link where a folder belongs is refused.
         .filter(|id| fs::symlink_metadata(incidents_dir.join(id)).is_ok())
-        .map(|id| scan_incident(root, opened, id.clone(), None))
+        .map(|id| scan_incident(root, opened, id.clone(), Stamping::No))
         .collect::<io::Result<_>>()?;
     Ok(Layout {
         incidents,
@@ -296,19 +301,23 @@ fn templates(root: &Path, opened: &source::Opened) -> io::Result<Refused> {
     Ok(refused)
 }
 
-/// One incident folder; with `stamping` (and what `Listings` recorded of
-/// it, if anything), stamped.
+/// One incident folder, stamped as `stamping` says (with what `Listings`
+/// kept of it, if anything).
 fn scan_incident(
     root: &Path,
     opened: &source::Opened,
     id: String,
-    stamping: Option<Option<&Folders>>,
+    stamping: Stamping<&Folders>,
 ) -> io::Result<IncidentDir> {
-    let stamped = stamping.is_some();
-    let known = stamping.flatten();
+    let stamped = !matches!(stamping, Stamping::No);
+    let known = match stamping {
+        Stamping::Kept(known) => known,
+        _ => None,
+    };
     let stamping_of = |below: &str| match stamping {
-        Some(known) => Stamping::Yes(known.and_then(|k| k.get(below))),
-        None => Stamping::No,
+        Stamping::No => Stamping::No,
+        Stamping::Files => Stamping::Files,
+        Stamping::Kept(known) => Stamping::Kept(known.and_then(|k| k.get(below))),
     };
     let base = incident_dir(&id);
     let mut refused = Vec::new();
@@ -410,7 +419,7 @@ mod tests {
         }
         let stamp_of =
             |file: &str| super::super::Stamp::of(&fs::symlink_metadata(root.join(file)).unwrap());
-        let mut layout = scan(root, true, &Listings::default()).unwrap();
+        let mut layout = scan(root, true, None).unwrap();
         let stamped: Vec<(String, Option<Stamp>)> = layout.incidents[0]
             .stamped_files()
             .unwrap()
@@ -423,7 +432,7 @@ mod tests {
         assert_eq!(stamped.len(), 5);
         assert_eq!(stamped, expected);
         assert!(
-            scan(root, false, &Listings::default()).unwrap().incidents[0]
+            scan(root, false, None).unwrap().incidents[0]
                 .stamped_files()
                 .is_none()
         );
@@ -451,7 +460,7 @@ mod tests {
         let listed: Vec<&str> = only.incidents.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(listed, ["2026-01-01-a", "2026-01-03-c"]);
         assert!(only.strays.is_empty());
-        let all = scan(root, false, &Listings::default()).unwrap();
+        let all = scan(root, false, None).unwrap();
         assert_eq!(all.incidents.len(), 3);
         assert_eq!(all.strays, ["incidents/stray.txt"]);
         // The same folder is listed the same way by both.

@@ -351,10 +351,10 @@ impl Files {
         let keeping = (self.listings.as_deref())
             .filter(|_| !unstated && keep::keeps_folder_times(&self.root.join(INCIDENTS)));
         let settled_before = std::time::SystemTime::now() - keep::SETTLED;
-        let known = keeping.map(layout::Listings::read).unwrap_or_default();
-        let mut layout = layout::scan(&self.root, !unstated, &known)?;
-        if let Some(file) = keeping {
-            known.keep(file, &mut layout, settled_before);
+        let kept = keeping.map(|file| (file, layout::Listings::read(file)));
+        let mut layout = layout::scan(&self.root, !unstated, kept.as_ref().map(|(_, k)| k))?;
+        if let Some((file, kept)) = kept {
+            kept.keep(file, &mut layout, settled_before);
         }
         self.add_pending_and_refused(&mut layout);
         if unstated {

@@ -277,22 +277,26 @@ pub(crate) fn list(root: &Path, dir: &str) -> Result<Vec<(String, Kind)>, ReadEr
 /// Where a listing's entries came from.
 #[derive(Debug)]
 pub(crate) enum Origin {
-    /// The `Recorded` given (`Stamping::Yes`): the folder is unchanged.
+    /// The `Recorded` given (`Stamping::Kept`): the folder is unchanged.
     Recalled,
-    /// The folder, with what to record of it when the listing was stamped
-    /// and the file system keeps times.
+    /// The folder, with what to record of it when the listing is kept
+    /// (`Stamping::Kept`) and the file system keeps times.
     Read(Option<Recorded>),
 }
 
-/// What a listing takes besides each entry's name and kind.
+/// What a listing takes besides each entry's name and kind; `K` is what
+/// was kept of the folder (a `Recorded`, or `layout`'s record of an incident
+/// folder and the folders in it).
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Stamping<'a> {
+pub(crate) enum Stamping<K> {
     /// Nothing.
     No,
-    /// Each regular file's stamp, and the folder's own for a `Recorded`:
-    /// while the folder's stamp is the one `known` records, the names and
-    /// kinds are taken from it instead of read from the folder.
-    Yes(Option<&'a Recorded>),
+    /// Each regular file's stamp.
+    Files,
+    /// Each regular file's stamp, and the folder's own for a `Recorded` to
+    /// keep: while the folder's stamp is the one kept, the names and kinds
+    /// are taken from what was kept instead of read from the folder.
+    Kept(Option<K>),
 }
 
 /// A folder's entries as a stamped listing read them (`list_in`), kept for
@@ -346,16 +350,16 @@ impl Recorded {
 /// folder just listed cost one lookup each instead of a walk from the root.
 /// The entries are read from the folder opened, so no check after listing
 /// is needed: a folder swapped for a link meanwhile was not opened. With
-/// `Stamping::Yes`, each regular file's stamp is taken from the open folder
-/// too (a stat by name in it, not a walk of the whole path from `/`), and
-/// what was read is returned as a `Recorded` for the next listing, or taken
-/// from the one given when the folder is unchanged since.
+/// `Stamping::Files`, each regular file's stamp is taken from the open
+/// folder too (a stat by name in it, not a walk of the whole path from `/`);
+/// with `Stamping::Kept`, what was read is returned as a `Recorded` for the
+/// next listing, or taken from the one given when the folder is unchanged.
 #[cfg(target_os = "linux")]
 pub(crate) fn list_in(
     root: &Path,
     dir: &str,
     opened: &Opened,
-    stamping: Stamping,
+    stamping: Stamping<&Recorded>,
 ) -> Result<(Vec<(String, Kind)>, Origin), ReadError> {
     use rustix::fs::{AtFlags, FileType, Mode, OFlags, openat, statx};
     let parts = components(dir)?;
@@ -368,14 +372,14 @@ pub(crate) fn list_in(
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let folder = openat(&*parent, *name, flags, Mode::empty())
         .map_err(|e| refusal(root, &parts, parts.len(), e))?;
-    let stamped = matches!(stamping, Stamping::Yes(_));
+    let stamped = !matches!(stamping, Stamping::No);
     // Taken before the entries are read: one made meanwhile moves it, so
     // the record is not trusted next time.
-    let stamp = stamped
+    let stamp = matches!(stamping, Stamping::Kept(_))
         .then(|| statx(&folder, "", AtFlags::EMPTY_PATH, STAMPED).ok())
         .flatten()
         .map(|st| Stamp::of_statx(&st));
-    if let (Stamping::Yes(Some(known)), Some(stamp)) = (stamping, stamp)
+    if let (Stamping::Kept(Some(known)), Some(stamp)) = (stamping, stamp)
         && known.stamp == stamp.hashed()
         && let Some(found) = recall(&folder, known)
     {
@@ -476,7 +480,7 @@ pub(crate) fn list_in(
     root: &Path,
     dir: &str,
     _: &Opened,
-    _: Stamping,
+    _: Stamping<&Recorded>,
 ) -> Result<(Vec<(String, Kind)>, Origin), ReadError> {
     let parts = components(dir)?;
     check_path(root, &parts, Expect::Folder)?;
@@ -760,7 +764,7 @@ mod tests {
                 ]
             );
             // The stamp the listing takes is the one a stat by path gives.
-            let (stamped, _) = list_in(&root, "incidents/a", &opened, Stamping::Yes(None)).unwrap();
+            let (stamped, _) = list_in(&root, "incidents/a", &opened, Stamping::Files).unwrap();
             let by_path =
                 Stamp::of(&fs::symlink_metadata(root.join("incidents/a/incident.yaml")).unwrap());
             assert!(stamped.contains(&("incident.yaml".to_string(), Kind::File(Some(by_path)))));
@@ -864,7 +868,7 @@ mod tests {
         let opened = Opened::default();
         let list = |known: Option<&Recorded>| {
             let (mut entries, origin) =
-                list_in(root, "incidents/a", &opened, Stamping::Yes(known)).unwrap();
+                list_in(root, "incidents/a", &opened, Stamping::Kept(known)).unwrap();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             (entries, origin)
         };
@@ -896,9 +900,11 @@ mod tests {
         let (found, origin) = list(Some(&recorded));
         assert!(matches!(origin, Origin::Read(Some(_))), "{origin:?}");
         assert!(found.iter().any(|(n, _)| n == "2.yaml"));
-        // Unstamped listings neither take a record nor make one.
-        let (_, origin) = list_in(root, "incidents/a", &opened, Stamping::No).unwrap();
-        assert!(matches!(origin, Origin::Read(None)));
+        // Listings not kept neither take a record nor make one.
+        for stamping in [Stamping::No, Stamping::Files] {
+            let (_, origin) = list_in(root, "incidents/a", &opened, stamping).unwrap();
+            assert!(matches!(origin, Origin::Read(None)), "{stamping:?}");
+        }
     }
 
     /// `mkfifo` through the system tool: no FFI in the tests.

@@ -207,7 +207,7 @@ mod tests {
         }
         let file = root.join("kept/listings");
         let settled_before = SystemTime::now() - keep::SETTLED;
-        let mut first = scan(root, true, &Listings::default()).unwrap();
+        let mut first = scan(root, true, Some(&Listings::default())).unwrap();
         Listings::default().keep(&file, &mut first, settled_before);
         let kept = Listings::read(&file);
         assert!(kept.get("a").is_some() && kept.get("c").is_some());
@@ -216,7 +216,7 @@ mod tests {
             "a folder made just now is not kept"
         );
 
-        let mut again = scan(root, true, &kept).unwrap();
+        let mut again = scan(root, true, Some(&kept)).unwrap();
         assert!(matches!(again.incidents[0].listed, Listed::Recalled));
         assert!(matches!(again.incidents[1].listed, Listed::Read(_)));
         assert_eq!(files(&again), files(&first));
@@ -231,14 +231,11 @@ mod tests {
         touch(root, "incidents/a/updates/2.yaml");
         fs::remove_dir_all(root.join("incidents/c")).unwrap();
         let kept = Listings::read(&file);
-        let mut later = scan(root, true, &kept).unwrap();
+        let mut later = scan(root, true, Some(&kept)).unwrap();
         assert!(matches!(later.incidents[0].listed, Listed::Read(_)));
         let a = &later.incidents[0];
         assert_eq!(a.updates.len(), 2, "{a:?}");
-        assert_eq!(
-            files(&later),
-            files(&scan(root, true, &Listings::default()).unwrap())
-        );
+        assert_eq!(files(&later), files(&scan(root, true, None).unwrap()));
         kept.keep(&file, &mut later, settled_before);
         let kept = Listings::read(&file);
         assert!(kept.get("c").is_none(), "a folder gone is dropped");
