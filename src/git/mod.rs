@@ -570,10 +570,7 @@ pub fn recorded_links(root: &Path, keeping: bool) -> std::io::Result<kept_links:
         .then(|| std::fs::metadata(repo.path().join("index")).ok())
         .flatten()
         .map(|meta| crate::repo::Stamp::of(&meta));
-    let kept = index.map(|index| {
-        let name = named_for(&prefix, "links.json");
-        (repo.path().join("incidentkit").join(name), index)
-    });
+    let kept = index.map(|index| (kept_in(&repo, &prefix, "links.json"), index));
     if let Some(links) = kept
         .as_ref()
         .and_then(|(file, index)| kept_links::read(file, index))
@@ -683,8 +680,14 @@ fn named_for(prefix: &str, name: &str) -> String {
 /// in the git folder (`.git/incidentkit/`, `file_for`); `None` outside git.
 pub fn kept_file(root: &Path, name: &str) -> Option<PathBuf> {
     let repo = Repository::discover(root).ok()?;
-    let name = named_for(&prefix_in(&repo, root), name);
-    Some(repo.path().join("incidentkit").join(name))
+    Some(kept_in(&repo, &prefix_in(&repo, root), name))
+}
+
+/// `kept_file` in `repo`, for the incident repository at `prefix` in it.
+fn kept_in(repo: &Repository, prefix: &str, name: &str) -> PathBuf {
+    repo.path()
+        .join("incidentkit")
+        .join(named_for(prefix, name))
 }
 
 /// `files`, their stamped scans keeping what they listed in the git folder
