@@ -53,3 +53,21 @@ pub(crate) fn keeps_folder_times(folder: &Path) -> bool {
 pub(crate) fn keeps_folder_times(_: &Path) -> bool {
     false
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::keeps_folder_times;
+    use std::path::Path;
+
+    /// What cannot tell a folder's changes by its times is not trusted:
+    /// /proc's folders, a path that is not there.
+    #[test]
+    fn only_file_systems_known_to_keep_folder_times_are_trusted() {
+        assert!(!keeps_folder_times(Path::new("/proc/self")));
+        assert!(!keeps_folder_times(Path::new("/no/such/folder")));
+        // tmpfs, which Linux always has for shared memory.
+        if Path::new("/dev/shm").is_dir() {
+            assert!(keeps_folder_times(Path::new("/dev/shm")));
+        }
+    }
+}
