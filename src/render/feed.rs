@@ -42,9 +42,9 @@ pub fn files(
     };
     let context = all.context(view, view.incidents.iter());
     let atom = templates.render("feed/history.atom.xml", context.clone())?;
-    put(sink, &all.path, crate::text::xml_chars(&atom).as_bytes())?;
+    put(sink, &all.path, crate::text::xml_chars(atom).as_bytes())?;
     let rss = templates.render("feed/history.rss.xml", context)?;
-    put(sink, "history.rss", crate::text::xml_chars(&rss).as_bytes())?;
+    put(sink, "history.rss", crate::text::xml_chars(rss).as_bytes())?;
     // One feed per component: the updates of every incident that touched it.
     // A retired component has no page for its feed to link to, and nothing
     // new to say.
@@ -63,7 +63,7 @@ pub fn files(
         };
         let context = feed.context(view, view.touching(&c.id));
         let text = templates.render("feed/history.atom.xml", context)?;
-        put(sink, &feed.path, crate::text::xml_chars(&text).as_bytes())
+        put(sink, &feed.path, crate::text::xml_chars(text).as_bytes())
     })
 }
 
