@@ -115,29 +115,116 @@ impl Locale {
 
     /// "26 Nov 2026", "26. Nov. 2026", "2026年11月26日".
     pub fn day(&self, date: jiff::civil::Date) -> String {
-        self.day
-            .replace("{d}", &date.day().to_string())
-            .replace("{mon}", &self.months[date.month() as usize - 1])
-            .replace("{y}", &date.year().to_string())
+        fill(
+            &self.day,
+            &[
+                ("d", &date.day().to_string()),
+                ("mon", &self.months[date.month() as usize - 1]),
+                ("y", &date.year().to_string()),
+            ],
+        )
     }
 
     /// "26 Nov 2026, 11:05 CET".
     pub fn local(&self, day: &str, time: &str) -> String {
-        self.local.replace("{day}", day).replace("{time}", time)
+        fill(&self.local, &[("day", day), ("time", time)])
     }
 
     /// "November 2026".
     pub fn month_year(&self, date: jiff::civil::Date) -> String {
-        self.month_year
-            .replace("{month}", &self.months_long[date.month() as usize - 1])
-            .replace("{y}", &date.year().to_string())
+        fill(
+            &self.month_year,
+            &[
+                ("month", &self.months_long[date.month() as usize - 1]),
+                ("y", &date.year().to_string()),
+            ],
+        )
     }
+}
+
+/// `pattern` with each `{key}` of `values` put in its place, in one pass
+/// (a page shows a few times per update: replacing each key in turn
+/// allocated a string per key, a twentieth of a whole `build`). Braces
+/// around anything else stay as they are.
+fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(
+        pattern.len() + values.iter().map(|(_, value)| value.len()).sum::<usize>(),
+    );
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = values.iter().find(|(key, _)| {
+            after
+                .strip_prefix(key)
+                .is_some_and(|tail| tail.starts_with('}'))
+        });
+        match known {
+            Some((key, value)) => {
+                out.push_str(value);
+                rest = &after[key.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::templates::LOCALES;
+
+    /// One pass puts each value where replacing each key in turn did, for
+    /// every built-in locale's patterns, and leaves other braces alone.
+    #[test]
+    fn a_pattern_is_filled_as_replacing_each_key_did() {
+        for (pattern, values, filled) in [
+            (
+                "{d} {mon} {y}",
+                &[("d", "7"), ("mon", "Nov"), ("y", "2026")][..],
+                "7 Nov 2026",
+            ),
+            (
+                "{y}年{mon}{d}日",
+                &[("d", "7"), ("mon", "11月"), ("y", "2026")],
+                "2026年11月7日",
+            ),
+            (
+                "{day}, {time}",
+                &[("day", "7 Nov"), ("time", "11:05 CET")],
+                "7 Nov, 11:05 CET",
+            ),
+            ("{ {x} {d}} {d", &[("d", "7")], "{ {x} 7} {d"),
+            ("", &[("d", "7")], ""),
+        ] {
+            let replaced = values.iter().fold(pattern.to_string(), |p, (k, v)| {
+                p.replace(&format!("{{{k}}}"), v)
+            });
+            assert_eq!(fill(pattern, values), filled, "{pattern}");
+            assert_eq!(replaced, filled, "{pattern}");
+        }
+        let date = jiff::civil::date(2026, 11, 7);
+        for (lang, source) in LOCALES {
+            let locale = Locale::merge(lang, &[(lang, source)]).unwrap();
+            let (d, y) = (date.day().to_string(), date.year().to_string());
+            let day = (locale.day.replace("{d}", &d))
+                .replace("{mon}", &locale.months[10])
+                .replace("{y}", &y);
+            assert_eq!(locale.day(date), day, "{lang}");
+            let month_year = (locale
+                .month_year
+                .replace("{month}", &locale.months_long[10]))
+            .replace("{y}", &y);
+            assert_eq!(locale.month_year(date), month_year, "{lang}");
+            let local = (locale.local.replace("{day}", &day)).replace("{time}", "11:05 CET");
+            assert_eq!(locale.local(&day, "11:05 CET"), local, "{lang}");
+        }
+    }
 
     #[test]
     fn every_built_in_locale_has_every_key_english_has() {
