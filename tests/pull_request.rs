@@ -430,3 +430,81 @@ fn a_crafted_title_stays_one_line_of_text_in_the_comment() {
         .count();
     assert_eq!(verdicts, 1, "{}", diff.stdout);
 }
+
+/// A checkout whose files are all new to git's index (copied with `cp -a`,
+/// restored from a cache) has them compared by content; the stat data of
+/// those found unchanged is then written back to the index, as `git
+/// status` does, so the next run compares stat data. The change is found
+/// either way, and while git holds the index's lock nothing is written.
+#[test]
+fn stat_data_the_index_lacks_is_written_back_once_compared() {
+    use crate::support::{age, git};
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    crate::support::gen_corpus::generate(root, 300, 5).unwrap();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "corpus"]);
+    age(root);
+    let mut ids: Vec<String> = fs::read_dir(root.join("incidents"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    let changed = format!("incidents/{}/incident.yaml", ids[0]);
+    let text = fs::read_to_string(root.join(&changed)).unwrap();
+    fs::write(
+        root.join(&changed),
+        text.replacen("title: ", "title: Still ", 1),
+    )
+    .unwrap();
+    // The index entries whose modification time is not the file's.
+    let stale = || -> Vec<String> {
+        let index = git2::Repository::open(root).unwrap().index().unwrap();
+        index
+            .iter()
+            .map(|e| (String::from_utf8(e.path).unwrap(), e.mtime))
+            .filter(|(path, mtime)| {
+                let file = fs::symlink_metadata(root.join(path)).unwrap();
+                (i64::from(mtime.seconds()), i64::from(mtime.nanoseconds()))
+                    != (file.mtime(), file.mtime_nsec())
+            })
+            .map(|(path, _)| path)
+            .collect()
+    };
+    assert!(stale().len() > 2000, "{} stale", stale().len());
+    let check = || {
+        let out = incident(root)
+            .args(["validate", "--changed-since", "HEAD"])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("ok: 1 incident,"), "{said}");
+    };
+    let lock = root.join(".git/index.lock");
+    fs::write(&lock, "").unwrap();
+    check();
+    assert!(stale().len() > 2000, "written under git's lock");
+    fs::remove_file(&lock).unwrap();
+    check();
+    let left = stale();
+    assert!(
+        left == [changed.clone()],
+        "{} stale: {:?}",
+        left.len(),
+        &left[..3.min(left.len())]
+    );
+    // With its cache of trees valid (the next run reads the index file
+    // instead of having libgit2 load it whole): the root's entry count.
+    let index = fs::read(root.join(".git/index")).unwrap();
+    let tree = index.windows(4).rposition(|w| w == b"TREE").unwrap();
+    assert_eq!(index[tree + 8], 0, "the root's path, empty");
+    assert!(index[tree + 9].is_ascii_digit(), "the root's tree is valid");
+    check();
+    assert_eq!(
+        git(root, &["status", "--porcelain"]),
+        format!(" M {changed}\n")
+    );
+}

@@ -21,7 +21,10 @@ pub struct Args {
     #[arg(long)]
     deny_warnings: bool,
     /// Check the change since this git revision (e.g. origin/main): the
-    /// append-only rules, and only the incidents the change touches.
+    /// append-only rules, and only the incidents the change touches. As
+    /// `git status` does, it writes the file times git's index lacks back
+    /// into it when it had to compare many files by content (a copied or
+    /// restored checkout), so the next run compares times only.
     #[arg(long, value_name = "REF")]
     changed_since: Option<String>,
 }
