@@ -6,7 +6,7 @@ use crate::model::Config;
 use crate::model::duration::days_hours_minutes;
 use jiff::civil::Date;
 use jiff::fmt::friendly::{Designator, SpanPrinter};
-use jiff::tz::TimeZone;
+use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use serde::Serialize;
 use std::sync::Arc;
@@ -64,16 +64,29 @@ impl SiteTime {
 
     /// `t` in the site's zone and locale, every way a template prints it.
     pub fn when(&self, t: Timestamp) -> When {
-        let z = t.to_zoned_datetime(self.tz.clone());
-        let day = self.locale.day(z.date());
-        let time = z.strftime("%H:%M %Z").to_string();
+        // One look-up of the zone's offset and name, and the digits written
+        // out one by one: a page shows a few of these per update, and
+        // strftime reads its pattern anew each time.
+        let info = self.tz.to_offset_info(t);
+        let local = info.offset().to_datetime(t);
+        let day = self.locale.day(local.date());
+        let mut time = String::with_capacity(12);
+        push_time(&mut time, local.time(), false);
+        time.push(' ');
+        time.push_str(info.abbreviation());
+        let utc = Offset::UTC.to_datetime(t);
+        let mut utc_text = String::with_capacity(20);
+        push_date(&mut utc_text, utc.date());
+        utc_text.push(' ');
+        push_time(&mut utc_text, utc.time(), false);
+        utc_text.push_str(" UTC");
         When {
             iso: iso(t),
             local: self.locale.local(&day, &time),
             time,
             day,
-            utc: t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-            date: z.date().to_string(),
+            utc: utc_text,
+            date: local.date().to_string(),
         }
     }
 
@@ -96,7 +109,51 @@ impl SiteTime {
 
 /// RFC 3339 in UTC, to the second: "2026-11-26T10:05:00Z".
 pub fn iso(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let utc = Offset::UTC.to_datetime(t);
+    let mut out = String::with_capacity(20);
+    push_date(&mut out, utc.date());
+    out.push('T');
+    push_time(&mut out, utc.time(), true);
+    out.push('Z');
+    out
+}
+
+/// "2026-11-26", as strftime's `%Y-%m-%d` writes it: the year in four
+/// characters at least, its sign among them before the year 0.
+fn push_date(out: &mut String, date: Date) {
+    let year = date.year();
+    if (1000..=9999).contains(&year) {
+        let year = year.unsigned_abs();
+        push_digits(out, year / 100);
+        push_digits(out, year % 100);
+    } else {
+        let text = year.to_string();
+        let (sign, digits) = text.split_at(usize::from(year < 0));
+        out.push_str(sign);
+        (text.len()..4).for_each(|_| out.push('0'));
+        out.push_str(digits);
+    }
+    out.push('-');
+    push_digits(out, date.month().unsigned_abs().into());
+    out.push('-');
+    push_digits(out, date.day().unsigned_abs().into());
+}
+
+/// "10:05", or "10:05:07" with `seconds`.
+fn push_time(out: &mut String, time: jiff::civil::Time, seconds: bool) {
+    push_digits(out, time.hour().unsigned_abs().into());
+    out.push(':');
+    push_digits(out, time.minute().unsigned_abs().into());
+    if seconds {
+        out.push(':');
+        push_digits(out, time.second().unsigned_abs().into());
+    }
+}
+
+/// `n` (below 100) in two digits.
+fn push_digits(out: &mut String, n: u16) {
+    out.push(char::from(b'0' + (n / 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// "1h 6m", "45m", "1d 14m": elapsed time as people read it, to the
@@ -127,6 +184,54 @@ mod tests {
         assert_eq!(w.local, "26 Nov 2026, 11:05 CET");
         assert_eq!(w.utc, "2026-11-26 10:05 UTC");
         assert_eq!(w.iso, "2026-11-26T10:05:00Z");
+    }
+
+    /// Written digit by digit, every form is what strftime writes: across
+    /// zones (with and without a name for their offset), both sides of a
+    /// change of offset, fractions of a second, the first and last years
+    /// jiff holds.
+    #[test]
+    fn each_form_is_what_strftime_writes() {
+        let instants = [
+            "-009998-01-01T00:00:00Z",
+            "-000001-06-01T12:00:00Z",
+            "0000-03-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "0999-12-31T23:59:59Z",
+            "1969-12-31T23:59:59.5Z",
+            "1970-01-01T00:00:00Z",
+            "2026-03-29T00:59:59.999Z",
+            "2026-03-29T01:00:00Z",
+            "2026-10-25T00:30:00Z",
+            "2026-11-26T10:05:07.250Z",
+            "9999-12-30T12:00:00Z",
+        ];
+        let zones = [
+            "UTC",
+            "Europe/Berlin",
+            "Asia/Kolkata",
+            "America/Sao_Paulo",
+            "Pacific/Chatham",
+        ];
+        for zone in zones {
+            let tz = TimeZone::get(zone).unwrap();
+            let clock = SiteTime {
+                tz: tz.clone(),
+                name: zone.into(),
+                locale: Locale::english(),
+            };
+            for at in instants {
+                let t: Timestamp = at.parse().unwrap();
+                let z = t.to_zoned_datetime(tz.clone());
+                let w = clock.when(t);
+                let said = |pattern: &str| t.strftime(pattern).to_string();
+                assert_eq!(w.iso, said("%Y-%m-%dT%H:%M:%SZ"), "{zone} {at}");
+                assert_eq!(w.utc, said("%Y-%m-%d %H:%M UTC"), "{zone} {at}");
+                assert_eq!(w.time, z.strftime("%H:%M %Z").to_string(), "{zone} {at}");
+                assert_eq!(w.date, z.date().to_string(), "{zone} {at}");
+                assert_eq!(w.day, clock.locale.day(z.date()), "{zone} {at}");
+            }
+        }
     }
 
     #[test]
