@@ -565,7 +565,14 @@ mod tests {
         let (mut built, mut dropped) = (0, 0);
         for root in repositories() {
             let files = Files::on_disk(&root);
-            let (whole, public) = (check(&files).unwrap(), check_public(&files).unwrap());
+            let both = || (check(&files).unwrap(), check_public(&files).unwrap());
+            let (mut whole, mut public) = both();
+            // Each check reads the clock, and a time in the future is said
+            // to be so far from "now is 13:47:53": a second turning between
+            // the two changes the text (as in the test above).
+            if whole.diagnostics != public.diagnostics {
+                (whole, public) = both();
+            }
             assert_eq!(whole.diagnostics, public.diagnostics, "{root:?}");
             let (Some(whole), Some(public)) = (whole.repository, public.repository) else {
                 continue;
