@@ -1248,3 +1248,40 @@ fn internal_documents_in_the_work_tree_must_be_ignored_by_git() {
     // Outside the work tree, git has no say.
     build(&tmp.path().join("private")).success();
 }
+
+/// Two commands in one second: the second update is placed a second ahead
+/// of the clock (updates are kept in time order). A build in that same
+/// second shows it on the page and in the feed, as `list` and `show`
+/// count it; `--as-of` that second leaves it out, as asked.
+#[test]
+fn an_update_written_a_moment_ahead_of_the_clock_is_on_the_site_built_then() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("acme");
+    copy_example(&root);
+    let page = "incidents/2026-11-27-order-emails-delayed.html";
+    for message in ["Queues are draining.", "Half of the backlog is sent."] {
+        incident(&root)
+            .args([
+                "update",
+                "2026-11-27-order-emails-delayed",
+                "--message",
+                message,
+            ])
+            .assert()
+            .success();
+    }
+    let now = tmp.path().join("now");
+    build(&root, &now);
+    let files = read_tree(&now);
+    assert!(text(&files, page).contains("Half of the backlog is sent."));
+    assert!(text(&files, "history.atom").contains("Half of the backlog is sent."));
+    let then = tmp.path().join("then");
+    incident(&root)
+        .args(["build", "--as-of", "2026-11-27T14:00:00Z", "--out"])
+        .arg(&then)
+        .assert()
+        .success();
+    let files = read_tree(&then);
+    assert!(text(&files, page).contains("Queues are draining."));
+    assert!(!text(&files, page).contains("Half of the backlog is sent."));
+}

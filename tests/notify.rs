@@ -1037,3 +1037,34 @@ fn redact_names_who_already_received_the_removed_text() {
     let said = redact("2026-11-26T10-05-00Z");
     assert!(said.contains(named), "{said}");
 }
+
+/// An entry written a moment ahead of the clock (two commands in one
+/// second, a writer's clock a little fast) goes out with this run, not
+/// the next: the next run may be the next merge, hours later.
+#[test]
+fn an_entry_a_moment_ahead_of_the_clock_goes_out_now() {
+    let tmp = TempDir::new().unwrap();
+    let r = Receiver::start();
+    joined_repository(tmp.path(), &r);
+    // NOON is 12:00:00; thirty seconds later is within the clock skew a
+    // check allows.
+    let ahead = "updates/2026-11-26T12-00-30Z.yaml";
+    write(
+        tmp.path(),
+        &format!("incidents/2026-11-26-checkout-fails/{ahead}"),
+        &update(
+            "2026-11-26T12:00:30Z",
+            "monitoring",
+            Some("A fix is out; we are watching."),
+            Some("2026-11-26T12:30:00Z"),
+        ),
+    );
+    let out = notify(tmp.path(), &r, &["--dry-run", "--format", "json"]);
+    assert!(out.status.success(), "{out:?}");
+    let rows: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r["target"] == "community" && r["plan"] == "send" && r["entry"] == ahead),
+        "{rows:#?}"
+    );
+}

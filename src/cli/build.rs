@@ -75,6 +75,12 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let Some(repository) = outcome.repository else {
         return Ok(ExitCode::from(1));
     };
+    // The site as of now counts an entry written a moment ahead of the
+    // clock; as of a time or a revision asked for, nothing later.
+    let now = match args.as_of {
+        None => repository.now_counting_entries(now),
+        Some(_) => now,
+    };
     let templates = Templates::load(Some(&source))?;
     // Stage everything before swapping anything in, so a failed render or
     // write leaves both folders as they were. Pages go to the staging folder

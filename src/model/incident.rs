@@ -192,4 +192,14 @@ impl Incident {
     pub fn is_public(&self) -> bool {
         self.declaration.visibility == Visibility::Public
     }
+
+    /// The times its entries record as past, which outputs as of a time
+    /// count when they are not later: the declaration, each update, each
+    /// correction and the post-mortem's publication.
+    pub fn recorded_times(&self) -> impl Iterator<Item = jiff::Timestamp> + '_ {
+        std::iter::once(self.declaration.declared_at)
+            .chain(self.updates.iter().map(|u| u.at))
+            .chain(self.amendments.corrections.iter().map(|c| c.at))
+            .chain(self.postmortem.iter().filter_map(|pm| pm.published_at))
+    }
 }

@@ -31,3 +31,23 @@ pub struct Repository {
     /// Sorted by id, which starts with the declared date.
     pub incidents: Vec<Incident>,
 }
+
+impl Repository {
+    /// The clock's `now`, or the latest time an entry records when that is
+    /// ahead of the clock by no more than a check allows (`clock::SKEW`):
+    /// two commands in one second put the second entry a second ahead, and
+    /// a writer's clock may run a little ahead of the machine that builds.
+    /// What is published as of now counts every entry written so: as of the
+    /// clock alone, an update written and built in the same second was left
+    /// off the site, and off the notices, until the next run.
+    pub fn now_counting_entries(&self, now: jiff::Timestamp) -> jiff::Timestamp {
+        let horizon = now
+            .checked_add(crate::clock::SKEW.as_signed())
+            .unwrap_or(now);
+        self.incidents
+            .iter()
+            .flat_map(Incident::recorded_times)
+            .filter(|t| *t <= horizon)
+            .fold(now, jiff::Timestamp::max)
+    }
+}
