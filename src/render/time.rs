@@ -74,18 +74,12 @@ impl SiteTime {
         push_time(&mut time, local.time(), false);
         time.push(' ');
         time.push_str(info.abbreviation());
-        let utc = Offset::UTC.to_datetime(t);
-        let mut utc_text = String::with_capacity(20);
-        push_date(&mut utc_text, utc.date());
-        utc_text.push(' ');
-        push_time(&mut utc_text, utc.time(), false);
-        utc_text.push_str(" UTC");
         When {
             iso: iso(t),
             local: self.locale.local(&day, &time),
             time,
             day,
-            utc: utc_text,
+            utc: in_utc(t, ' ', false, " UTC"),
             date: local.date().to_string(),
         }
     }
@@ -109,12 +103,18 @@ impl SiteTime {
 
 /// RFC 3339 in UTC, to the second: "2026-11-26T10:05:00Z".
 pub fn iso(t: Timestamp) -> String {
+    in_utc(t, 'T', true, "Z")
+}
+
+/// `t`'s date and time in UTC, `between` them, to the minute or the
+/// second, then `suffix`.
+fn in_utc(t: Timestamp, between: char, seconds: bool, suffix: &str) -> String {
     let utc = Offset::UTC.to_datetime(t);
-    let mut out = String::with_capacity(20);
+    let mut out = String::with_capacity(24);
     push_date(&mut out, utc.date());
-    out.push('T');
-    push_time(&mut out, utc.time(), true);
-    out.push('Z');
+    out.push(between);
+    push_time(&mut out, utc.time(), seconds);
+    out.push_str(suffix);
     out
 }
 
