@@ -109,7 +109,10 @@ fn newest<'v, 'a: 'v>(incidents: impl Iterator<Item = &'v PublicIncident<'a>>) -
 /// the history (a build rendered 8,100 messages for 82 feeds where half as
 /// many differ). By the entry's address: every feed keeps entries of the
 /// one view.
-struct Messages(HashMap<usize, String>);
+struct Messages {
+    html: HashMap<usize, String>,
+    clock: super::time::SiteTime,
+}
 
 impl Messages {
     fn of<'k, 'v: 'k, 'a: 'v>(
@@ -120,20 +123,26 @@ impl Messages {
         let mut entries: Vec<&Entry> = feeds.flatten().map(|key| key.3).collect();
         entries.sort_unstable_by_key(|u| address(u));
         entries.dedup_by_key(|u| address(u));
-        Messages(
-            entries
-                .into_par_iter()
-                .map(|u| {
-                    let message = super::amend::message(u, &clock).unwrap_or_default();
-                    (address(u), markdown::to_html(&message))
-                })
-                .collect(),
-        )
+        let html = entries
+            .into_par_iter()
+            .map(|u| (address(u), html(u, &clock)))
+            .collect();
+        Messages { html, clock }
     }
 
+    /// The entry's message in HTML; one no feed was given for is rendered
+    /// here, never left out.
     fn of_entry(&self, u: &Entry<'_>) -> String {
-        self.0.get(&address(u)).cloned().unwrap_or_default()
+        match self.html.get(&address(u)) {
+            Some(html) => html.clone(),
+            None => html(u, &self.clock),
+        }
     }
+}
+
+/// An entry's message, with its corrections, in HTML.
+fn html(u: &Entry<'_>, clock: &super::time::SiteTime) -> String {
+    markdown::to_html(&super::amend::message(u, clock).unwrap_or_default())
 }
 
 fn address(u: &Entry<'_>) -> usize {
@@ -216,6 +225,27 @@ fn whole_second(t: jiff::Timestamp) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each entry's message is the same whether it was rendered once for
+    /// the feeds that keep it or is asked for without having been kept.
+    #[test]
+    fn a_message_is_the_same_rendered_ahead_or_when_asked() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+        let outcome = crate::check::check(&crate::repo::Files::on_disk(&root)).unwrap();
+        let repository = outcome.repository.unwrap();
+        let view = PublicView::new(&repository, "2026-11-30T00:00:00Z".parse().unwrap());
+        let kept = newest(view.incidents.iter());
+        let ahead = Messages::of(&view, std::iter::once(&kept));
+        let asked = Messages::of(&view, std::iter::empty());
+        assert!(kept.len() > 5, "{}", kept.len());
+        for (.., u) in &kept {
+            let html = ahead.of_entry(u);
+            assert!(html.starts_with('<'), "{html}");
+            assert_eq!(html, asked.of_entry(u));
+        }
+        assert_eq!(ahead.html.len(), kept.len());
+        assert!(asked.html.is_empty());
+    }
 
     /// Entries sort by the second `iso` writes, which rounds down.
     #[test]
