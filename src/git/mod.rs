@@ -433,8 +433,8 @@ const REFRESHING_FROM: usize = 256;
 /// working tree in all that incidentkit reads (`opts`), writing back the
 /// stat data of the files found unchanged, and the cache of trees that
 /// writing each one invalidates (an index without it is loaded whole by
-/// the next run). Not by suspect folder: libgit2 matches every path with
-/// every literal path given, and the stat data of the rest still holds.
+/// the next run). Over all of it rather than by suspect folder: the stat
+/// data of the rest still holds, so only the suspects are hashed.
 /// When the index cannot be written (git holds its lock, the repository is
 /// read-only) the comparison is made again without writing.
 fn refreshing<'r>(
