@@ -1285,3 +1285,32 @@ fn an_update_written_a_moment_ahead_of_the_clock_is_on_the_site_built_then() {
     assert!(text(&files, page).contains("Queues are draining."));
     assert!(!text(&files, page).contains("Half of the backlog is sent."));
 }
+
+/// Internal entries written ahead of the clock move nothing on the public
+/// site, not even the time it says it was made, also when the build reads
+/// them for `--internal-out`: the site counts the entries it may show.
+#[test]
+fn an_internal_entry_ahead_of_the_clock_changes_no_public_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("acme");
+    copy_example(&root);
+    let before = tmp.path().join("before");
+    build(&root, &before);
+    for note in ["Paged the mail vendor.", "The vendor is looking."] {
+        incident(&root)
+            .args(["update", "2026-11-27-order-emails-delayed"])
+            .args(["--internal-note", note])
+            .assert()
+            .success();
+    }
+    let after = tmp.path().join("after");
+    incident(&root)
+        .arg("build")
+        .arg("--out")
+        .arg(&after)
+        .arg("--internal-out")
+        .arg(tmp.path().join("internal"))
+        .assert()
+        .success();
+    assert_eq!(read_tree(&before), read_tree(&after));
+}

@@ -10,6 +10,7 @@ mod redacted;
 use super::scratch::Scratch;
 use crate::check;
 use crate::diagnostics::{self, Counts, Format};
+use crate::model::View;
 use crate::render;
 use crate::repo::Files;
 use crate::templates::Templates;
@@ -75,10 +76,11 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let Some(repository) = outcome.repository else {
         return Ok(ExitCode::from(1));
     };
-    // The site as of now counts an entry written a moment ahead of the
-    // clock; as of a time or a revision asked for, nothing later.
-    let now = match args.as_of {
-        None => repository.now_counting_entries(now),
+    // Each output as of now counts an entry it shows written a moment
+    // ahead of the clock; as of a time or a revision asked for, nothing
+    // later.
+    let now_for = |view| match args.as_of {
+        None => repository.now_counting_entries(now, view),
         Some(_) => now,
     };
     let templates = Templates::load(Some(&source))?;
@@ -86,13 +88,15 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     // write leaves both folders as they were. Pages go to the staging folder
     // as they are rendered.
     let staged = public.staging()?;
-    render::site(&repository, &templates, now, &staged)
+    render::site(&repository, &templates, now_for(View::Public), &staged)
         .map_err(|e| staged.discard_with(super::CliError::Render(e)))?;
     let staged_internal = match &internal {
-        Some(target) => match stage_internal(target, &repository, &templates, now) {
-            Ok(s) => Some(s),
-            Err(e) => return Err(staged.discard_with(e)),
-        },
+        Some(target) => {
+            match stage_internal(target, &repository, &templates, now_for(View::Internal)) {
+                Ok(s) => Some(s),
+                Err(e) => return Err(staged.discard_with(e)),
+            }
+        }
         None => None,
     };
     let files = staged.count();

@@ -197,8 +197,7 @@ fn deliver(
     args: &Args,
     secrets: &Secrets,
 ) -> Result<ExitCode, CliError> {
-    let now = repo.now_counting_entries(crate::clock::now());
-    let deliveries = notify::plan(repo, now, args.overdue);
+    let deliveries = notify::plan(repo, crate::clock::now(), args.overdue);
     let templates = Templates::load(Some(root))?;
     let remote = ledger::remote_for(root, args.remote.as_deref()).map_err(ledger_error)?;
     let mut ledger = Ledger::open(root, remote).map_err(ledger_error)?;

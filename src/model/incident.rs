@@ -6,6 +6,7 @@
 
 use super::amend::Amendments;
 use super::exempt::Exemptions;
+use super::facts::View;
 use super::imported::Imported;
 use super::postmortem::Postmortem;
 use super::vocab::{ComponentStatus, Kind, Severity, Status, Visibility};
@@ -193,13 +194,23 @@ impl Incident {
         self.declaration.visibility == Visibility::Public
     }
 
-    /// The times its entries record as past, which outputs as of a time
-    /// count when they are not later: the declaration, each update, each
-    /// correction and the post-mortem's publication.
-    pub fn recorded_times(&self) -> impl Iterator<Item = jiff::Timestamp> + '_ {
+    /// The times the entries `view` sees record as past, which outputs as
+    /// of a time count when they are not later: the declaration, each
+    /// update, each correction (of a public update, the only kind a
+    /// correction changes) and the post-mortem's publication. Nothing of an
+    /// internal incident or entry for `View::Public`.
+    pub fn recorded_times(&self, view: View) -> impl Iterator<Item = jiff::Timestamp> + '_ {
+        let seen = view == View::Internal || self.is_public();
+        let updates = self.updates.iter().filter(move |u| view.sees(u));
+        let corrections = self.amendments.corrections.iter().filter(|c| {
+            self.updates
+                .iter()
+                .any(|u| u.at == c.update && u.is_public())
+        });
         std::iter::once(self.declaration.declared_at)
-            .chain(self.updates.iter().map(|u| u.at))
-            .chain(self.amendments.corrections.iter().map(|c| c.at))
+            .chain(updates.map(|u| u.at))
+            .chain(corrections.map(|c| c.at))
             .chain(self.postmortem.iter().filter_map(|pm| pm.published_at))
+            .filter(move |_| seen)
     }
 }

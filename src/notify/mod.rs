@@ -169,12 +169,22 @@ pub fn check_targets(config: &Config) -> Vec<TargetProblem> {
     problems
 }
 
-/// Everything due by `now`, for every target, in time order. With
-/// `overdue`, also one reminder per missed promise to internal targets.
-pub fn plan<'a>(repo: &'a Repository, now: Timestamp, overdue: bool) -> Vec<Delivery<'a>> {
+/// Everything due by the clock, for every target, in time order: by the
+/// latest entry the target's audience sees when that is a moment ahead of
+/// the clock (`Repository::now_counting_entries`). With `overdue`, also one
+/// reminder per missed promise to internal targets.
+pub fn plan<'a>(repo: &'a Repository, clock: Timestamp, overdue: bool) -> Vec<Delivery<'a>> {
+    let (public, internal) = (
+        repo.now_counting_entries(clock, View::Public),
+        repo.now_counting_entries(clock, View::Internal),
+    );
     let mut out = Vec::new();
     for target in &repo.config.notify {
         let audience = audience(target);
+        let now = match audience.view() {
+            View::Public => public,
+            View::Internal => internal,
+        };
         for incident in &repo.incidents {
             if audience == Audience::External && !incident.is_public() {
                 continue;
