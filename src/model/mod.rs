@@ -71,9 +71,14 @@ mod tests {
             .flat_map(|i| i.recorded_times(View::Internal))
             .max()
             .unwrap();
-        let now = latest.checked_add(jiff::SignedDuration::from_hours(1)).unwrap();
+        let now = latest
+            .checked_add(jiff::SignedDuration::from_hours(1))
+            .unwrap();
         assert_eq!(repo.now_counting_entries(now, View::Internal), now);
-        let at = |seconds: i64| now.checked_add(jiff::SignedDuration::from_secs(seconds)).unwrap();
+        let at = |seconds: i64| {
+            now.checked_add(jiff::SignedDuration::from_secs(seconds))
+                .unwrap()
+        };
         let skew = crate::clock::SKEW.as_signed().as_secs();
         let public = repo.incidents.iter().position(Incident::is_public).unwrap();
         let entry = |at, message: Option<&str>| Update {
