@@ -21,7 +21,17 @@ pub const TEMPLATES: &str = "templates";
 
 /// `incidents/<id>`
 pub fn incident_dir(id: &str) -> String {
-    format!("{INCIDENTS}/{id}")
+    join(INCIDENTS, id)
+}
+
+/// `<folder>/<name>`: a scan names every file it lists this way, and a
+/// `format!` for each of 87,000 files was a tenth of a warm `list`.
+pub fn join(folder: &str, name: &str) -> String {
+    let mut path = String::with_capacity(folder.len() + 1 + name.len());
+    path.push_str(folder);
+    path.push('/');
+    path.push_str(name);
+    path
 }
 
 /// `incidents/<id>/incident.yaml`

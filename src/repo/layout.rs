@@ -331,7 +331,7 @@ fn scan_incident(
     let (mut incident, mut postmortem) = (None, None);
     let mut listed: [Vec<Option<Stamp>>; 3] = Default::default();
     for (file, stamp) in files {
-        let path = format!("{base}/{file}");
+        let path = crate::paths::join(&base, &file);
         match file.as_str() {
             DECLARATION => (found.incident, incident) = (Some(path), Some(stamp)),
             POSTMORTEM => (found.postmortem, postmortem) = (Some(path), Some(stamp)),
@@ -348,12 +348,12 @@ fn scan_incident(
                 continue;
             }
         };
-        let folder = format!("{base}/{sub}");
+        let folder = crate::paths::join(&base, &sub);
         let (files, dirs, origin) =
             entries(root, opened, &folder, &mut refused, stamping_of(&sub))?;
         origins.push((sub, origin));
         for (file, stamp) in files {
-            let path = format!("{folder}/{file}");
+            let path = crate::paths::join(&folder, &file);
             if file.ends_with(".yaml") {
                 list.push(path);
                 stamps.push(stamp);

@@ -44,7 +44,7 @@ pub(crate) fn discover(start: &Path) -> Result<PathBuf, DiscoverError> {
 /// What a file's metadata says of its content without reading it, as git's
 /// index compares it: size, modification time and, on Unix, the change time
 /// (moved by any write, `chmod` or `touch -r`), inode and device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     /// Bytes.
     pub len: u64,
@@ -56,7 +56,42 @@ pub struct Stamp {
     pub inode: (u64, u64),
 }
 
+/// All of a stamp in one write: a hasher's cost is per write, and a field
+/// by field hash of 87,000 stamps was a tenth of a warm `list`.
+impl std::hash::Hash for Stamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(&self.bytes());
+    }
+}
+
 impl Stamp {
+    /// Every field, in a fixed order: equal stamps give equal bytes.
+    fn bytes(&self) -> [u8; 53] {
+        use std::time::UNIX_EPOCH;
+        let modified = self.modified.map(|t| match t.duration_since(UNIX_EPOCH) {
+            Ok(after) => (1u8, after),
+            Err(before) => (2, before.duration()),
+        });
+        let (tag, since) = modified.unwrap_or_default();
+        let fields = [
+            &self.len.to_le_bytes()[..],
+            &[tag],
+            &since.as_secs().to_le_bytes(),
+            &since.subsec_nanos().to_le_bytes(),
+            &self.changed.0.to_le_bytes(),
+            &self.changed.1.to_le_bytes(),
+            &self.inode.0.to_le_bytes(),
+            &self.inode.1.to_le_bytes(),
+        ];
+        let mut bytes = [0u8; 53];
+        let mut at = 0;
+        for field in fields {
+            bytes[at..at + field.len()].copy_from_slice(field);
+            at += field.len();
+        }
+        bytes
+    }
+
     pub(crate) fn of(meta: &std::fs::Metadata) -> Self {
         #[cfg(unix)]
         let (changed, inode) = {
@@ -132,15 +167,21 @@ impl Found {
         if !cfg!(unix) {
             return None;
         }
-        use std::hash::{Hash, Hasher};
-        // Fixed keys: the same files give the same hash in every run.
-        let mut hasher = std::hash::DefaultHasher::new();
+        use std::hash::Hasher;
+        // Names and stamps hashed in one write (the cost is per write), each
+        // name ended as a `str` hash ends it; fixed keys: the same files give
+        // the same hash in every run.
+        let mut bytes = Vec::with_capacity(1024);
         let mut newest = std::time::SystemTime::UNIX_EPOCH;
         for (file, stamp) in files {
             let stamp = stamp.as_ref()?;
             newest = newest.max(stamp.modified?);
-            (file, stamp).hash(&mut hasher);
+            bytes.extend_from_slice(file.as_bytes());
+            bytes.push(0xff);
+            bytes.extend_from_slice(&stamp.bytes());
         }
+        let mut hasher = std::hash::DefaultHasher::new();
+        hasher.write(&bytes);
         Some(Self {
             fingerprint: hasher.finish(),
             newest,
