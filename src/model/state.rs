@@ -129,14 +129,19 @@ impl Incident {
     /// state and title (`current`, `phase`, `next_update_due`; `incident
     /// list` keeps thousands of them): texts of messages and notes emptied
     /// (which entries are public stays), no impact, decision or summary
-    /// texts, no channel, roles, authors or owners, and of the post-mortem
-    /// its status, dates and action items without their titles.
+    /// texts, no channel, roles, authors or owners, no components nor when
+    /// impact started or was detected (no state depends on them), and of the
+    /// post-mortem its status, dates and action items without their titles.
     pub fn state_only(mut self) -> Self {
         let declaration = &mut self.declaration;
         declaration.summary = None;
         declaration.channel = None;
         declaration.roles = Default::default();
+        declaration.components = Vec::new();
+        declaration.started_at = None;
+        declaration.detected_at = None;
         for update in &mut self.updates {
+            update.components = Default::default();
             update.author.clear();
             update.message.iter_mut().for_each(String::clear);
             update
