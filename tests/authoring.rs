@@ -809,7 +809,22 @@ fn list_flags_an_overdue_update() {
         assert_eq!(out.code, 0, "{}", out.stderr);
         assert!(out.stdout.contains(ID), "{}", out.stdout);
         assert!(out.stdout.contains("OVERDUE by 42m"), "{}", out.stdout);
+        assert!(!out.stdout.contains('\x1b'), "no colour: {}", out.stdout);
     }
+    // In colour, the overdue line is loud and the rest plain.
+    let mut coloured = incident(&scene.root, late);
+    coloured
+        .arg("list")
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1");
+    let out = run(coloured);
+    let overdue = out.stdout.lines().find(|l| l.contains("OVERDUE")).unwrap();
+    assert!(
+        overdue.contains("\x1b[1m\x1b[31mOVERDUE by 42m"),
+        "{overdue:?}"
+    );
+    assert!(overdue.ends_with("\x1b[0m"), "{overdue:?}");
+    assert!(!out.stdout.lines().next().unwrap().contains('\x1b'));
     let rows = scene.list_json(late);
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["id"], ID);

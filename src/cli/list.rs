@@ -141,8 +141,18 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::SUCCESS
     };
-    // One write per screenful, not per line: thousands of incidents.
-    let mut out = std::io::BufWriter::new(anstream::stdout().lock());
+    // One write per screenful, not per line: thousands of incidents. Without
+    // colours the text goes out as written, styled with nothing, rather than
+    // through a stream that scans every byte for a style to strip.
+    let stdout = anstream::stdout();
+    let plain = stdout.current_choice() == anstream::ColorChoice::Never;
+    let (loud, mut out): (Style, std::io::BufWriter<Box<dyn Write>>) = if plain {
+        let raw = Box::new(stdout.into_inner().lock());
+        (Style::new(), std::io::BufWriter::new(raw))
+    } else {
+        let styled = Box::new(stdout.lock());
+        (LOUD, std::io::BufWriter::new(styled))
+    };
     if args.format == ListFormat::Json {
         serde_json::to_writer_pretty(&mut out, &lines).map_err(std::io::Error::from)?;
         writeln!(out)?;
@@ -150,7 +160,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
         return Ok(code);
     }
     let width = incidents.iter().map(|(id, _)| id.len()).max().unwrap_or(2);
-    table(&mut out, &lines, width, now)?;
+    table(&mut out, &lines, width, now, loud)?;
     if lines.is_empty() {
         writeln!(out, "no incidents{}", if args.open { " open" } else { "" })?;
     }
@@ -160,14 +170,19 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, CliError> {
     Ok(code)
 }
 
-/// The lines as a table for people, newest first, overdue updates loud.
+/// How an overdue update or an unreadable incident is shown, in colour.
+const LOUD: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
+    .bold();
+
+/// The lines as a table for people, newest first, overdue updates `loud`.
 fn table(
     out: &mut impl Write,
     lines: &[Line],
     width: usize,
     now: Timestamp,
+    loud: Style,
 ) -> std::io::Result<()> {
-    let loud = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     writeln!(
         out,
         "{:width$}  SEV   STATUS         AGE       PHASE     NEXT UPDATE",
