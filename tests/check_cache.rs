@@ -48,17 +48,25 @@ fn build(root: &Path, out: &Path) -> (Option<i32>, String) {
 
 /// The file of the checkout incident's month.
 fn november(root: &Path) -> PathBuf {
-    root.join(KEPT).join("2026-11.json")
+    root.join(KEPT).join("2026-11.records")
 }
 
-/// Every record, by incident id.
+/// Every record, by incident id: each month's file is a line naming the
+/// build, then a line per incident, its id and its record in JSON.
 fn records(root: &Path) -> BTreeMap<String, Value> {
     let mut all = BTreeMap::new();
     for entry in fs::read_dir(root.join(KEPT)).unwrap() {
-        let month: Value =
-            serde_json::from_slice(&fs::read(entry.unwrap().path()).unwrap()).unwrap();
-        for (id, record) in month["records"].as_object().unwrap() {
-            all.insert(id.clone(), record.clone());
+        let text = fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut lines = text.lines();
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("incidentkit check-cache 2\t")
+        );
+        for line in lines {
+            let (id, record) = line.split_once('\t').unwrap();
+            all.insert(id.to_string(), serde_json::from_str(record).unwrap());
         }
     }
     all
@@ -129,13 +137,22 @@ fn a_record_is_taken_only_while_its_files_and_the_build_are_unchanged() {
     );
 
     // Another build's records, then a corrupt file.
-    let mut other: Value =
-        serde_json::from_str(&rewritten.replace(title, "Told by the record")).unwrap();
-    other["build"] = "0.0.0 another build".into();
-    fs::write(november(root), other.to_string()).unwrap();
+    let told = rewritten.replace(title, "Told by the record");
+    let (header, lines) = told.split_once('\n').unwrap();
+    let (format, _build) = header.split_once('\t').unwrap();
+    let other = format!("{format}\t0.0.0 another build\n{lines}");
+    fs::write(november(root), other).unwrap();
     build(root, &site);
     assert!(page(&site).contains(title));
-    fs::write(november(root), "{ not json").unwrap();
+    // Corrupt: the record cut short, a line without an id.
+    let cut: Vec<String> = told
+        .lines()
+        .map(|line| match line.starts_with(CHECKOUT) {
+            true => line[..line.len() - 40].to_string(),
+            false => line.to_string(),
+        })
+        .collect();
+    fs::write(november(root), cut.join("\n") + "\n{ not json\n").unwrap();
     build(root, &site);
     assert!(page(&site).contains(title));
     let again = fs::read_to_string(november(root)).unwrap();
@@ -174,7 +191,7 @@ fn records_go_with_their_incident_and_a_broken_incident_is_not_recorded() {
     let october = "2026-10-14-help-center-unavailable";
     fs::remove_dir_all(root.join("incidents").join(october)).unwrap();
     build(root, &site);
-    assert!(!root.join(KEPT).join("2026-10.json").exists());
+    assert!(!root.join(KEPT).join("2026-10.records").exists());
 
     let kept = records(root)[CHECKOUT].clone();
     let update = root.join(format!(

@@ -4,8 +4,8 @@
 //!
 //! Kept in the git folder (`.git/incidentkit/check-cache/`: never
 //! committed, nor brought by a pull request), one file per month of
-//! incident ids (`2026-11.json`, `other.json` for ids not starting with a
-//! date): a few dozen files, each read when the check reaches its month
+//! incident ids (`2026-11.records`, `other.records` for ids not starting
+//! with a date): a few dozen files, each read when the check reaches its month
 //! and written again only when an incident of it changed, so a check holds
 //! no more than it did. An incident is taken from it only when its files'
 //! names and stamps and the build of incidentkit are those recorded, as
@@ -28,9 +28,9 @@ use crate::model::{Declaration, Incident, Postmortem, Update};
 use crate::repo::keep::{SETTLED, write_whole};
 use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::{Fingerprints, Found};
-use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -44,13 +44,15 @@ type Record = (
     Vec<Redaction>,
 );
 
-/// A month's file: the build that wrote it and each incident's record,
-/// unparsed until the check takes it.
-#[derive(Serialize, Deserialize)]
-struct Stored<R> {
-    build: String,
-    records: BTreeMap<String, R>,
-}
+/// A month's file starts with this and the build that wrote it (a tab
+/// between), on the first line; then one line per incident, in id order:
+/// its id, a tab, and its record in JSON (which holds no line break). Lines
+/// rather than one JSON document: a check finds each record by its line
+/// and parses only the records it takes, once.
+const HEADER: &str = "incidentkit check-cache 2";
+
+/// The extension of a month's file.
+const EXTENSION: &str = "records";
 
 pub struct Kept {
     /// `None` outside git: nothing is kept.
@@ -63,8 +65,48 @@ pub struct Kept {
 }
 
 /// The records of one month of incidents, as stored.
+#[derive(Default)]
 pub struct Shelf {
-    records: HashMap<String, Box<RawValue>>,
+    /// The file as read.
+    text: String,
+    /// Where each incident's id and record are in `text`, in id order.
+    lines: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl Shelf {
+    /// The shelf of `text` when `build` wrote it; empty otherwise.
+    fn of(text: String, build: &str) -> Self {
+        let mut lines = Vec::new();
+        let mut rest = text.split_inclusive('\n');
+        let header = rest.next().and_then(|l| l.strip_suffix('\n'));
+        if header.and_then(|h| h.strip_prefix(HEADER)) != Some(&format!("\t{build}")) {
+            return Self::default();
+        }
+        let mut at = header.map_or(0, |h| h.len() + 1);
+        for line in rest {
+            let start = at;
+            at += line.len();
+            let (Some(tab), Some(body)) = (line.find('\t'), line.strip_suffix('\n')) else {
+                continue;
+            };
+            lines.push((start..start + tab, start + tab + 1..start + body.len()));
+        }
+        Self { text, lines }
+    }
+
+    /// The record of `id`, in JSON.
+    fn get(&self, id: &str) -> Option<&str> {
+        let at = self
+            .lines
+            .binary_search_by(|(key, _)| self.text[key.clone()].cmp(id))
+            .ok()?;
+        Some(&self.text[self.lines[at].1.clone()])
+    }
+
+    /// Each incident's id and record, in id order.
+    fn records(&self) -> impl Iterator<Item = (&str, &str)> {
+        (self.lines.iter()).map(|(id, record)| (&self.text[id.clone()], &self.text[record.clone()]))
+    }
 }
 
 /// A record made by this check, to be stored with its month's.
@@ -89,14 +131,10 @@ impl Kept {
 
     /// The records of the month `key` (`month_of`), by this build.
     pub fn shelf(&self, key: &str) -> Shelf {
-        let records = self
-            .file(key)
-            .and_then(|file| std::fs::read(file).ok())
-            .and_then(|bytes| serde_json::from_slice::<Stored<Box<RawValue>>>(&bytes).ok())
-            .filter(|stored| stored.build == self.build)
-            .map(|stored| stored.records.into_iter().collect())
-            .unwrap_or_default();
-        Shelf { records }
+        self.file(key)
+            .and_then(|file| std::fs::read_to_string(file).ok())
+            .map(|text| Shelf::of(text, &self.build))
+            .unwrap_or_default()
     }
 
     /// The incident of `dir` as `shelf` recorded it, when its files are
@@ -104,7 +142,7 @@ impl Kept {
     pub fn take(&self, shelf: &Shelf, dir: &IncidentDir) -> Option<Incident> {
         let fingerprint = self.found(dir)?.fingerprint;
         let (kept, declaration, updates, postmortem, corrections, redactions) =
-            serde_json::from_str::<Record>(shelf.records.get(&dir.id)?.get()).ok()?;
+            serde_json::from_str::<Record>(shelf.get(&dir.id)?).ok()?;
         (kept == fingerprint).then(|| Incident {
             id: dir.id.clone(),
             declaration,
@@ -122,7 +160,9 @@ impl Kept {
     pub fn record(&self, dir: &IncidentDir, incident: &Incident) -> Option<Fresh> {
         let found = self
             .found(dir)
-            .filter(|_| self.recording && self.dir.is_some())?;
+            .filter(|_| self.recording && self.dir.is_some())
+            // An id its line could not hold is never recorded.
+            .filter(|_| !dir.id.contains(['\t', '\n']))?;
         if found.newest >= self.settled_before {
             return None;
         }
@@ -152,23 +192,18 @@ impl Kept {
             return;
         };
         let ids: HashSet<&str> = ids.iter().copied().collect();
-        let gone = shelf.records.keys().any(|id| !ids.contains(id.as_str()));
+        let gone = shelf.records().any(|(id, _)| !ids.contains(id));
         if fresh.is_empty() && !gone {
             return;
         }
-        let mut records: BTreeMap<String, Box<RawValue>> = shelf
-            .records
-            .into_iter()
-            .filter(|(id, _)| ids.contains(id.as_str()))
-            .collect();
-        records.extend(fresh.into_iter().map(|f| (f.id, f.record)));
-        let stored = Stored {
-            build: self.build.clone(),
-            records,
-        };
-        if let Ok(bytes) = serde_json::to_vec(&stored) {
-            write_whole(&file, &bytes);
+        let mut records: BTreeMap<&str, &str> =
+            shelf.records().filter(|(id, _)| ids.contains(id)).collect();
+        records.extend(fresh.iter().map(|f| (f.id.as_str(), f.record.get())));
+        let mut text = format!("{HEADER}\t{}\n", self.build);
+        for (id, record) in records {
+            text.extend([id, "\t", record, "\n"]);
         }
+        write_whole(&file, text.as_bytes());
     }
 
     /// Removes the files of months no incident is in any more, and what a
@@ -190,7 +225,7 @@ impl Kept {
             let name = entry.file_name();
             let known = name
                 .to_str()
-                .and_then(|n| n.strip_suffix(".json"))
+                .and_then(|n| n.strip_suffix(EXTENSION)?.strip_suffix('.'))
                 .is_some_and(|month| months.contains(month));
             if !known {
                 let _ = std::fs::remove_file(entry.path());
@@ -203,7 +238,7 @@ impl Kept {
     }
 
     fn file(&self, key: &str) -> Option<PathBuf> {
-        Some(self.dir.as_ref()?.join(format!("{key}.json")))
+        Some(self.dir.as_ref()?.join(format!("{key}.{EXTENSION}")))
     }
 }
 
