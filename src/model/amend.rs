@@ -212,6 +212,17 @@ impl Amendments {
     pub fn is_empty(&self) -> bool {
         self.corrections.is_empty() && self.redactions.is_empty()
     }
+
+    /// The corrections of `update`, oldest first. Only a public message is
+    /// corrected: a correction of an internal entry would publish it
+    /// (`amend/internal-entry`).
+    pub fn corrections_of<'a>(
+        &'a self,
+        update: &'a Update,
+    ) -> impl Iterator<Item = &'a Correction> {
+        let public = update.is_public();
+        (self.corrections.iter()).filter(move |c| public && c.update == update.at)
+    }
 }
 
 #[cfg(test)]

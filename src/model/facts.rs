@@ -158,14 +158,12 @@ impl Deref for Entry<'_> {
 impl<'a> Entry<'a> {
     fn new(update: &'a Update, incident: &'a Incident, view: View, now: Timestamp) -> Self {
         let amendments = &incident.amendments;
-        // Only a public message is corrected: a correction of an internal
-        // entry would publish it (`amend/internal-entry`). A correction made
-        // after now had not been said yet (an as-of view shows the text as
-        // it stood); a redaction applies whenever made: the text is gone.
+        // A correction made after now had not been said yet (an as-of view
+        // shows the text as it stood); a redaction applies whenever made:
+        // the text is gone.
         let corrections: Vec<&Correction> = amendments
-            .corrections
-            .iter()
-            .filter(|c| c.update == update.at && update.is_public() && c.at <= now)
+            .corrections_of(update)
+            .filter(|c| c.at <= now)
             .collect();
         let redactions = amendments
             .redactions

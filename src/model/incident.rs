@@ -196,20 +196,16 @@ impl Incident {
 
     /// The times the entries `view` sees record as past, which outputs as
     /// of a time count when they are not later: the declaration, each
-    /// update, each correction (of a public update, the only kind a
-    /// correction changes) and the post-mortem's publication. Nothing of an
-    /// internal incident or entry for `View::Public`.
+    /// update and its corrections (`Amendments::corrections_of`), and the
+    /// post-mortem's publication. Nothing of an internal incident or entry
+    /// for `View::Public`.
     pub fn recorded_times(&self, view: View) -> impl Iterator<Item = jiff::Timestamp> + '_ {
         let seen = view == View::Internal || self.is_public();
         let updates = self.updates.iter().filter(move |u| view.sees(u));
-        let corrections = self.amendments.corrections.iter().filter(|c| {
-            self.updates
-                .iter()
-                .any(|u| u.at == c.update && u.is_public())
-        });
+        let corrected = |u| self.amendments.corrections_of(u).map(|c| c.at);
         std::iter::once(self.declaration.declared_at)
-            .chain(updates.map(|u| u.at))
-            .chain(corrections.map(|c| c.at))
+            .chain(updates.clone().map(|u| u.at))
+            .chain(updates.flat_map(corrected))
             .chain(self.postmortem.iter().filter_map(|pm| pm.published_at))
             .filter(move |_| seen)
     }
