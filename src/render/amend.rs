@@ -2,6 +2,7 @@
 //! one wording for every output, in the page's language. Public outputs say
 //! when; internal ones also say who, why, and what each correction replaced.
 
+use super::locale::fill;
 use super::time::SiteTime;
 use crate::model::{Entry, View};
 
@@ -20,18 +21,14 @@ pub fn notes(entry: &Entry, clock: &SiteTime) -> Vec<String> {
             ));
         }
     } else if let Some(at) = entry.corrected_at() {
-        out.push(format!(
-            "_{}_",
-            locale
-                .word("corrected_note")
-                .replace("{time}", &clock.when(at).local)
-        ));
+        let time = clock.when(at).local;
+        let note = fill(&locale.word("corrected_note"), &[("time", &time)]);
+        out.push(format!("_{note}_"));
     }
     for r in &entry.redactions {
-        let mut note = locale
-            .word("removed_note")
-            .replace("{date}", &clock.when(r.at).day)
-            .replace("{reason}", r.reason.trim());
+        let date = clock.when(r.at).day;
+        let values = [("date", date.as_str()), ("reason", r.reason.trim())];
+        let mut note = fill(&locale.word("removed_note"), &values);
         if entry.view == View::Internal {
             note.push_str(&format!(" ({}; by {})", r.field_names(), r.author));
         }

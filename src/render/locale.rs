@@ -142,11 +142,12 @@ impl Locale {
     }
 }
 
-/// `pattern` with each `{key}` of `values` put in its place, in one pass
-/// (a page shows a few times per update: replacing each key in turn
-/// allocated a string per key, a twentieth of a whole `build`). Braces
-/// around anything else stay as they are.
-fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+/// `pattern` (a locale's sentence or date) with each `{key}` of `values`
+/// put in its place, in one pass (a page shows a few times per update:
+/// replacing each key in turn allocated a string per key, a twentieth of a
+/// whole `build`). Braces around anything else stay as they are, and a
+/// value is never searched for keys.
+pub(crate) fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(
         pattern.len() + values.iter().map(|(_, value)| value.len()).sum::<usize>(),
     );
