@@ -135,9 +135,8 @@ pub fn xml_chars(xml: String) -> String {
     // Nearly every feed has none: a scan of its bytes (the control
     // characters, and 0xEF, which leads U+FFFE and U+FFFF among others)
     // returns it as it is, where going through it character by character
-    // cost a tenth of a whole `build`.
-    // Without a branch per byte (`&`, `|`, a block at a time), the compiler
-    // checks many bytes in one instruction.
+    // cost a tenth of a whole `build`. Without a branch per byte (`&`, `|`,
+    // a block at a time), the compiler checks many bytes in one instruction.
     let suspect = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF);
     let in_block = |block: &[u8]| block.iter().fold(false, |any, &b| any | suspect(b));
     if !xml.as_bytes().chunks(64).any(in_block) {
