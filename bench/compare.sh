@@ -117,6 +117,8 @@ run_floor() { "$BIN/examples/parse_floor" "$CORPUS"; }
 # stat'ed (list warm and changed-since read only the folders changed since
 # their last run, and stat the rest).
 run_statfloor() { "$BIN/examples/stat_floor" "$CORPUS"; }
+# What a first list in a clone cannot do without: every file read whole.
+run_readfloor() { "$BIN/examples/stat_floor" --read "$CORPUS"; }
 run_changed() { change_one_file && "$INCIDENT" validate -C "$CORPUS" --changed-since HEAD; }
 # For scale: the working-tree status --changed-since needs from libgit2.
 run_gitstatus() { change_one_file && git -C "$CORPUS" status --porcelain --untracked-files=all; }
@@ -174,7 +176,7 @@ run_cjs() {
   done
 }
 SCALED=$(for n in $SCALES; do printf 'validate_%s build_%s ' "$n" "$n"; done)
-TOOLS="validate floor statfloor changed gitstatus show update declare decide resolve render listcold list build buildrecord buildfirst $SCALED ajv cjs"
+TOOLS="validate floor statfloor readfloor changed gitstatus show update declare decide resolve render listcold list build buildrecord buildfirst $SCALED ajv cjs"
 export -f kinds change_one_file $(printf 'run_%s ' $TOOLS)
 export -f prepare_decide prepare_resolve
 export INCIDENT BIN CORPUS WORK ROOT AJV CJS CHANGED ONE COMPONENT SEED KEPT
@@ -236,6 +238,7 @@ label = {
     "validate": f"\`incident validate\` (schemas + all rules), {big:,} incidents",
     "floor": "read + parse floor (\`examples/parse_floor\`)",
     "statfloor": "list + stat floor (\`examples/stat_floor\`: every folder listed, every file stat'ed)",
+    "readfloor": "list + read floor (\`examples/stat_floor --read\`: every folder listed, every file read)",
     "changed": "\`incident validate --changed-since HEAD\`, one file changed",
     "gitstatus": "for scale: \`git status --untracked-files=all\`, same change",
     "show": "\`incident show ID\`",
@@ -262,11 +265,12 @@ ratio = {
     "ajv": f"validate is {med['ajv'] / v:.1f}× faster",
     "cjs": f"validate is {med['cjs'] / v:.1f}× faster",
 }
-for k in ["statfloor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list"]:
+for k in ["statfloor", "readfloor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list"]:
     ratio[k] = pct(k)
 for k in ["changed", "gitstatus", "list"]:
     ratio[k] += f"; {med[k] / med['statfloor']:.2f}× the stat floor"
-order = ["validate", "floor", "statfloor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list", "build", "buildrecord", "buildfirst"]
+ratio["listcold"] += f"; {med['listcold'] / med['readfloor']:.2f}× the read floor"
+order = ["validate", "floor", "statfloor", "readfloor", "changed", "gitstatus", "show", "update", "declare", "decide", "resolve", "render", "listcold", "list", "build", "buildrecord", "buildfirst"]
 for n in scales:
     label[f"validate_{n}"] = f"\`incident validate\`, {n:,} incidents"
     label[f"build_{n}"] = f"\`incident build\`, {n:,} incidents"
@@ -285,15 +289,17 @@ out.append("")
 out.append("| target (issue 18) | measured | |")
 out.append("|---|---|---|")
 def cpu_ratio(a, b): return f"{mcpu[a] / mcpu[b]:.1f}×"
-def share(k, limit, what=None):
+def share(k, limit, what=None, floor=None):
     what = what or f"\`{k}\`"
+    # Where a floor (what the command cannot skip) is itself over the limit.
+    below = f"; the {floor} floor alone is {100 * med[floor + 'floor'] / v:.1f} %" if floor else ""
     return (f"| {what} under {100 * limit:.0f} % of validate | {100 * med[k] / v:.1f} % "
-            f"(CPU time {100 * mcpu[k] / mcpu['validate']:.1f} %) | {ok(med[k] / v < limit)} |")
+            f"(CPU time {100 * mcpu[k] / mcpu['validate']:.1f} %){below} | {ok(med[k] / v < limit)} |")
 for k in ["show", "update", "declare", "decide", "resolve", "render"]:
     out.append(share(k, 0.05))
 out.append(share("list", 0.25, "\`list\` (cache warm)"))
-out.append(share("listcold", 0.25, "\`list\` (first run, no cache)"))
-out.append(share("changed", 0.10, "\`validate --changed-since\` (one file)"))
+out.append(share("listcold", 0.25, "\`list\` (first run, no cache)", "read"))
+out.append(share("changed", 0.10, "\`validate --changed-since\` (one file)", "stat"))
 out.append(f"| validate within 1.3× of the read+parse floor | {v / med['floor']:.2f}× (CPU time {mcpu['validate'] / mcpu['floor']:.2f}×) | {ok(v / med['floor'] <= 1.3)} |")
 out.append(f"| validate ≥ 5× faster than ajv-cli | {med['ajv'] / v:.1f}× (CPU time {cpu_ratio('ajv', 'validate')}) | {ok(med['ajv'] / v >= 5)} |")
 out.append(f"| validate ≥ 100× faster than check-jsonschema | {med['cjs'] / v:.1f}× (CPU time {cpu_ratio('cjs', 'validate')}) | {ok(med['cjs'] / v >= 100)} |")
