@@ -27,9 +27,14 @@ fn recorded() -> (TempDir, TempDir) {
 
 /// `incident build --out <out>` in `root`: its exit code and what it said.
 fn build(root: &Path, out: &Path) -> (Option<i32>, String) {
+    build_at(root, out, NOW)
+}
+
+/// `build` with the clock at `epoch`.
+fn build_at(root: &Path, out: &Path, epoch: &str) -> (Option<i32>, String) {
     let done = incident()
         .current_dir(root)
-        .env("SOURCE_DATE_EPOCH", NOW)
+        .env("SOURCE_DATE_EPOCH", epoch)
         .arg("build")
         .arg("--out")
         .arg(out)
@@ -62,7 +67,7 @@ fn records(root: &Path) -> BTreeMap<String, Value> {
             lines
                 .next()
                 .unwrap()
-                .starts_with("incidentkit check-cache 2\t")
+                .starts_with("incidentkit check-cache 3\t")
         );
         for line in lines {
             let (id, record) = line.split_once('\t').unwrap();
@@ -285,4 +290,77 @@ fn a_build_of_a_revision_keeps_nothing_in_a_repository_around_its_scratch_folder
         0,
         "scratch removed"
     );
+}
+
+/// The record of `id` as stored, and the month file it is in.
+fn record_line(root: &Path, id: &str) -> (PathBuf, Value) {
+    for entry in fs::read_dir(root.join(KEPT)).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        if let Some(line) = text.lines().find(|l| l.starts_with(&format!("{id}\t"))) {
+            let record = serde_json::from_str(line.split_once('\t').unwrap().1).unwrap();
+            return (path, record);
+        }
+    }
+    panic!("no record of {id}");
+}
+
+/// The rules that do not see the clock found nothing in a kept incident
+/// under this incidentkit.yaml: they are not run on it again (a record
+/// whose customer report lost a part builds) until incidentkit.yaml
+/// changes. The clocked ones run every time, kept or read.
+#[test]
+fn rules_that_found_nothing_run_again_only_under_another_configuration() {
+    let (tmp, out) = recorded();
+    let (root, site) = (tmp.path(), out.path().join("site"));
+    let (file, mut record) = record_line(root, CHECKOUT);
+    let settled = record[1].clone();
+    assert!(settled.is_u64(), "found clean: {record}");
+
+    // What the record says is not judged again.
+    assert!(page(&site).contains("What we are changing"));
+    let report = record[4]["customer_report"].as_object_mut().unwrap();
+    assert!(report.remove("prevention").is_some());
+    let text = fs::read_to_string(&file).unwrap();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| match line.starts_with(&format!("{CHECKOUT}\t")) {
+            true => format!("{CHECKOUT}\t{record}"),
+            false => line.to_string(),
+        })
+        .collect();
+    fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let said = build(root, &site);
+    assert_eq!(said.0, Some(0), "{}", said.1);
+    assert!(
+        !page(&site).contains("What we are changing"),
+        "built from the record"
+    );
+
+    // incidentkit.yaml changed, if only by a comment: judged again.
+    let config = root.join("incidentkit.yaml");
+    let mut text = fs::read_to_string(&config).unwrap();
+    text.push_str("# reviewed\n");
+    fs::write(&config, text).unwrap();
+    let said = build(root, &site);
+    assert_eq!(said.0, Some(1), "{}", said.1);
+    assert!(said.1.contains("report/incomplete"), "{}", said.1);
+    assert!(said.1.contains(CHECKOUT), "{}", said.1);
+
+    // Clean under the new one, the other incidents are recorded again.
+    let other = "2026-11-27-order-emails-delayed";
+    let now = record_line(root, other).1[1].clone();
+    assert!(now.is_u64() && now != settled, "{now} after {settled}");
+
+    // By the clock: kept and clean, the incidents are judged by it in a
+    // build as of 2026-11-17: their times are later than then.
+    fs::remove_dir_all(root.join(KEPT)).unwrap();
+    build(root, &site);
+    build(root, &site);
+    assert!(record_line(root, CHECKOUT).1[1].is_u64());
+    let kept = build_at(root, &site, "1795000000");
+    assert!(kept.1.contains("timeline/future"), "{}", kept.1);
+    assert!(kept.1.contains(CHECKOUT), "{}", kept.1);
+    fs::remove_dir_all(root.join(KEPT)).unwrap();
+    assert_eq!(build_at(root, &site, "1795000000"), kept, "as read");
 }

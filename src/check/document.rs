@@ -19,7 +19,33 @@ pub fn load<T: DeserializeOwned>(
     let text = files
         .read(file)
         .map_err(|e| vec![read_error(file, kind, e)])?;
-    let value = yaml::parse(&text).map_err(|e| vec![syntax_error(file, kind, &text, e)])?;
+    typed(file, kind, &text)
+}
+
+/// `load`, and a fingerprint of the text it came from, the same in every
+/// run for the same text (fixed keys): what was judged under the file read
+/// the same can be trusted.
+pub fn load_fingerprinted<T: DeserializeOwned>(
+    files: &Files,
+    file: &str,
+    kind: FileKind,
+) -> Result<(T, u64), Vec<Diagnostic>> {
+    use std::hash::{Hash, Hasher};
+    let text = files
+        .read(file)
+        .map_err(|e| vec![read_error(file, kind, e)])?;
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    Ok((typed(file, kind, &text)?, hasher.finish()))
+}
+
+/// The text of `file` parsed, validated and deserialized.
+fn typed<T: DeserializeOwned>(
+    file: &str,
+    kind: FileKind,
+    text: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    let value = yaml::parse(text).map_err(|e| vec![syntax_error(file, kind, text, e)])?;
     let findings = schema::validate(kind, &value, file);
     if !findings.is_empty() {
         return Err(findings);

@@ -9,10 +9,14 @@
 //! and written again only when an incident of it changed, so a check holds
 //! no more than it did. An incident is taken from it only when its files'
 //! names and stamps and the build of incidentkit are those recorded, as
-//! `list`'s cache trusts them (`glance::cache`, `repo::Found`). The rules run on every
-//! incident, kept or read, every time (some judge by the time now), and a
-//! finding is placed by reading its file then (`locate`): the findings are
-//! the same.
+//! `list`'s cache trusts them (`glance::cache`, `repo::Found`). The rules
+//! that judge by the clock (overdue, later than now) run on every incident,
+//! kept or read, every time. The others read nothing but the incident's
+//! files and incidentkit.yaml: the record says under which configuration
+//! (its text's fingerprint) they found nothing, and under that one they are
+//! not run again; under another they run, and the record is made again
+//! when they find nothing. A finding is placed by reading its file then
+//! (`locate`): the findings are the same.
 //!
 //! An incident is recorded only when every file of it was read without a
 //! finding, none was modified in the last seconds, and what is stored
@@ -34,9 +38,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// One incident as recorded: the fingerprint of its files, then its parts.
+/// One incident as recorded: the fingerprint of its files, the fingerprint
+/// of the configuration under which the rule families that do not see the
+/// clock found nothing in it (`None`: they found something), then its parts.
 type Record = (
     u64,
+    Option<u64>,
     Declaration,
     Vec<Update>,
     Option<Box<Postmortem>>,
@@ -49,7 +56,7 @@ type Record = (
 /// its id, a tab, and its record in JSON (which holds no line break). Lines
 /// rather than one JSON document: a check finds each record by its line
 /// and parses only the records it takes, once.
-const HEADER: &str = "incidentkit check-cache 2";
+const HEADER: &str = "incidentkit check-cache 3";
 
 /// The extension of a month's file.
 const EXTENSION: &str = "records";
@@ -138,12 +145,12 @@ impl Kept {
     }
 
     /// The incident of `dir` as `shelf` recorded it, when its files are
-    /// the ones recorded.
-    pub fn take(&self, shelf: &Shelf, dir: &IncidentDir) -> Option<Incident> {
+    /// the ones recorded, and the configuration it was found clean under.
+    pub fn take(&self, shelf: &Shelf, dir: &IncidentDir) -> Option<(Incident, Option<u64>)> {
         let fingerprint = self.found(dir)?.fingerprint;
-        let (kept, declaration, updates, postmortem, corrections, redactions) =
+        let (kept, settled, declaration, updates, postmortem, corrections, redactions) =
             serde_json::from_str::<Record>(shelf.get(&dir.id)?).ok()?;
-        (kept == fingerprint).then(|| Incident {
+        let incident = Incident {
             id: dir.id.clone(),
             declaration,
             updates,
@@ -152,12 +159,19 @@ impl Kept {
                 corrections,
                 redactions,
             },
-        })
+        };
+        (kept == fingerprint).then_some((incident, settled))
     }
 
     /// The record of `incident`, read from every file of `dir` without a
-    /// finding, when it may be kept.
-    pub fn record(&self, dir: &IncidentDir, incident: &Incident) -> Option<Fresh> {
+    /// finding, when it may be kept; `settled` is the configuration under
+    /// which the rules that do not see the clock found nothing in it.
+    pub fn record(
+        &self,
+        dir: &IncidentDir,
+        incident: &Incident,
+        settled: Option<u64>,
+    ) -> Option<Fresh> {
         let found = self
             .found(dir)
             .filter(|_| self.recording && self.dir.is_some())
@@ -168,6 +182,7 @@ impl Kept {
         }
         let record = (
             found.fingerprint,
+            settled,
             &incident.declaration,
             &incident.updates,
             &incident.postmortem,
@@ -177,8 +192,8 @@ impl Kept {
         let raw = serde_json::value::to_raw_value(&record).ok()?;
         // Kept only if taking it gives the incident back as it is.
         let back = serde_json::from_str::<Record>(raw.get()).ok()?;
-        ((&back.1, &back.2, &back.3, &back.4, &back.5)
-            == (record.1, record.2, record.3, record.4, record.5))
+        ((&back.2, &back.3, &back.4, &back.5, &back.6)
+            == (record.2, record.3, record.4, record.5, record.6))
             .then(|| Fresh {
                 id: dir.id.clone(),
                 record: raw,

@@ -166,11 +166,12 @@ fn check_scoped(
     let (files, layout, kept) = scanned(files, scope, keep)?;
     let files = &files;
     let mut diagnostics = found;
-    let config = match document::load::<Config>(files, CONFIG_FILE, FileKind::Config) {
-        Ok(config) => {
+    let config = match document::load_fingerprinted::<Config>(files, CONFIG_FILE, FileKind::Config)
+    {
+        Ok((config, fingerprint)) => {
             rules::on_config(&config, CONFIG_FILE, &mut diagnostics);
             rules::config::languages(&config, files, CONFIG_FILE, &mut diagnostics);
-            Some(config)
+            Some((config, fingerprint))
         }
         Err(found) => {
             diagnostics.extend(found);
@@ -180,15 +181,21 @@ fn check_scoped(
     rules::on_layout(&layout, &mut diagnostics);
     let file_count = file_count(&layout);
 
-    let lexicon = config.as_ref().map(Lexicon::new);
+    let lexicon = config.as_ref().map(|(config, _)| Lexicon::new(config));
     let practice = config
         .as_ref()
         .zip(lexicon.as_ref())
-        .map(|(config, lexicon)| Practice { config, lexicon });
+        .map(|((config, fingerprint), lexicon)| Practice {
+            config,
+            lexicon,
+            fingerprint: *fingerprint,
+        });
     // Days are the site's days (UTC while the configuration is broken).
     let clock = (
         crate::clock::now(),
-        config.as_ref().map_or(TimeZone::UTC, Config::timezone),
+        config
+            .as_ref()
+            .map_or(TimeZone::UTC, |(config, _)| config.timezone()),
     );
     let dirs: Vec<&IncidentDir> = layout
         .incidents
@@ -216,6 +223,7 @@ fn check_scoped(
         diagnostics.extend(checked.found);
     }
 
+    let config = config.map(|(config, _)| config);
     let exempted = exempt_and_level(files, config.as_ref(), &exemptions, &mut diagnostics);
     let repository = config.map(|config| Repository { config, incidents });
     Ok(Outcome {
@@ -324,8 +332,11 @@ fn check_incident(
     kept: Option<(&Kept, &Shelf)>,
 ) -> Checked {
     let taken = kept.and_then(|(kept, shelf)| kept.take(shelf, dir));
-    let (incident, paths, mut out, fresh) = match taken {
-        Some(incident) => (incident, IncidentFiles::of(dir), Vec::new(), None),
+    let was_taken = taken.is_some();
+    // What the families that do not see the clock found nothing under
+    // before, as the record says (`None`: something, or never judged).
+    let (incident, paths, mut out, settled) = match taken {
+        Some((incident, settled)) => (incident, IncidentFiles::of(dir), Vec::new(), settled),
         None => {
             let (read, out) = read_incident(files, dir);
             let Some((incident, paths)) = read else {
@@ -334,21 +345,26 @@ fn check_incident(
                     ..Checked::default()
                 };
             };
-            let fresh = kept
-                .filter(|_| out.is_empty())
-                .and_then(|(kept, _)| kept.record(dir, &incident));
-            (incident, paths, out, fresh)
+            (incident, paths, out, None)
         }
     };
+    // Read without a finding, or taken: either may be recorded.
+    let recordable = out.is_empty();
     let subject = Subject {
         incident: &incident,
         facts: incident.internal_facts(),
         files: &paths,
-        now: *now,
         timezone,
     };
-    rules::on_incident(&subject, practice, &mut out);
-    rules::imported::apply(&incident, &paths, &mut out);
+    let fingerprint = practice.map(|p| p.fingerprint);
+    let unchanged = fingerprint.is_some() && settled == fingerprint;
+    let clean = rules::on_incident(&subject, practice, *now, unchanged, &mut out);
+    let settles = fingerprint.filter(|_| clean);
+    // Recorded when read, and again when taken and newly found clean under
+    // another configuration (so it is not judged again and again).
+    let fresh = kept
+        .filter(|_| recordable && (!was_taken || (settles.is_some() && !unchanged)))
+        .and_then(|(kept, _)| kept.record(dir, &incident, settles));
     Checked {
         read: true,
         exemptions: rules::exempt::sources(&incident, &paths),

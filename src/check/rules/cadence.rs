@@ -62,8 +62,18 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
         }
     }
     promises(incident, files, practice, out);
+}
+
+/// An open incident whose next update is due before now.
+pub fn overdue(
+    s: &Subject<'_>,
+    practice: &Practice<'_>,
+    now: Timestamp,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (incident, files) = (s.incident, s.files);
     if let Some(due) = incident.next_update_due(practice.config)
-        && s.now > due
+        && now > due
     {
         let file = files.updates.last().unwrap_or(&files.incident);
         let policy = incident
@@ -83,8 +93,8 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
                     format!(
                         "the next update was due at {} and is {} overdue (now {}{policy})",
                         due.strftime("%Y-%m-%d %H:%M UTC"),
-                        Duration::from(s.now.duration_since(due)).spoken(),
-                        s.now.strftime("%Y-%m-%d %H:%M UTC"),
+                        Duration::from(now.duration_since(due)).spoken(),
+                        now.strftime("%Y-%m-%d %H:%M UTC"),
                     ),
                 )
                 .hint(format!(

@@ -35,8 +35,6 @@ pub(crate) struct Subject<'a> {
     /// folded once for all the rules that read them.
     pub facts: crate::model::facts::Facts<'a>,
     pub files: &'a IncidentFiles,
-    /// "Now", for the rules that judge by the clock.
-    pub now: Timestamp,
     /// The site's time zone, UTC while incidentkit.yaml is broken: days
     /// are the site's days.
     pub timezone: &'a TimeZone,
@@ -47,6 +45,9 @@ pub(crate) struct Subject<'a> {
 pub(crate) struct Practice<'a> {
     pub config: &'a Config,
     pub lexicon: &'a Lexicon,
+    /// Of incidentkit.yaml as read (`document::load_fingerprinted`): what
+    /// the families found under the same one, they find again.
+    pub fingerprint: u64,
 }
 
 /// A rule family, by what it reads: one signature per kind, so `check`
@@ -62,11 +63,19 @@ pub(crate) enum Family {
     /// Judges one incident against the team's practice: skipped while
     /// incidentkit.yaml is broken (there is no policy to judge by).
     Practice(fn(&Subject<'_>, &Practice<'_>, &mut Vec<Diagnostic>)),
+    /// `Incident`, by the clock ("now" given): the same files are judged
+    /// differently as time passes (later than now, overdue). Only these see
+    /// the clock, so only these run on an incident the others found nothing
+    /// in before (`on_incident`).
+    Clocked(fn(&Subject<'_>, Timestamp, &mut Vec<Diagnostic>)),
+    /// `Practice`, by the clock.
+    ClockedPractice(fn(&Subject<'_>, &Practice<'_>, Timestamp, &mut Vec<Diagnostic>)),
 }
 
 /// Every rule family, in the order they run. Not here: `history` (it reads
 /// a change against its base, only on `--changed-since`) and what is applied
-/// to the findings afterwards (`exempt`, `levels`, `imported`).
+/// to the findings afterwards (`imported` by `on_incident`, then `exempt`
+/// and `levels`).
 pub(crate) static FAMILIES: &[Family] = &[
     Family::Config(config::check),
     Family::Config(levels::check),
@@ -74,7 +83,8 @@ pub(crate) static FAMILIES: &[Family] = &[
     Family::Layout(layout::strays),
     Family::Incident(layout::names),
     Family::Incident(timeline::check),
-    Family::Incident(timeline::future),
+    Family::Clocked(timeline::window_passed),
+    Family::Clocked(timeline::future),
     Family::Incident(postmortem::check),
     Family::Incident(roles::check),
     Family::Incident(update::check),
@@ -83,7 +93,8 @@ pub(crate) static FAMILIES: &[Family] = &[
     Family::Practice(references::check),
     Family::Practice(translation::check),
     Family::Practice(cadence::check),
-    Family::Practice(phase::check),
+    Family::ClockedPractice(cadence::overdue),
+    Family::ClockedPractice(phase::check),
     Family::Practice(blameless::check),
     Family::Practice(report::check),
 ];
@@ -106,20 +117,37 @@ pub(crate) fn on_layout(layout: &Layout, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Runs the families that judge one incident; those that judge it against
-/// the practice only with one (`None` while incidentkit.yaml is broken).
+/// Runs the families that judge one incident on `s` (the practice ones
+/// only with a practice), then spares what is imported (`imported`).
+/// With `settled`, only the clocked families run: the others found nothing
+/// in these same files under this same configuration before (`check::kept`
+/// records it), and what they read has not changed. Returns whether the
+/// families that do not see the clock found nothing (true when skipped).
 pub(crate) fn on_incident(
     s: &Subject<'_>,
     practice: Option<&Practice<'_>>,
+    now: Timestamp,
+    settled: bool,
     out: &mut Vec<Diagnostic>,
-) {
+) -> bool {
+    let (mut found, mut clocked) = (Vec::new(), Vec::new());
     for family in FAMILIES {
         match (family, practice) {
-            (Family::Incident(check), _) => check(s, out),
-            (Family::Practice(check), Some(practice)) => check(s, practice, out),
+            (Family::Incident(check), _) if !settled => check(s, &mut found),
+            (Family::Practice(check), Some(practice)) if !settled => check(s, practice, &mut found),
+            (Family::Clocked(check), _) => check(s, now, &mut clocked),
+            (Family::ClockedPractice(check), Some(practice)) => {
+                check(s, practice, now, &mut clocked)
+            }
             _ => {}
         }
     }
+    imported::apply(s.incident, s.files, &mut found);
+    imported::apply(s.incident, s.files, &mut clocked);
+    let clean = found.is_empty();
+    out.append(&mut found);
+    out.append(&mut clocked);
+    clean
 }
 
 /// A rule of the registry, as `README.md` lists it.
