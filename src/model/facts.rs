@@ -360,7 +360,12 @@ impl Incident {
     /// delay after the resolution. `None` when none is required or it is
     /// not resolved.
     pub fn postmortem_due(&self, config: &Config) -> Option<Date> {
-        let facts = self.internal_facts();
+        self.postmortem_due_by(&self.internal_facts(), config)
+    }
+
+    /// `postmortem_due`, with the facts already folded: `facts` are this
+    /// incident's `internal_facts`.
+    pub fn postmortem_due_by(&self, facts: &Facts<'_>, config: &Config) -> Option<Date> {
         let resolved = facts.resolved?;
         let policy = facts.policy(config)?;
         if self.declaration.kind != Kind::Incident || !policy.postmortem.is_required() {

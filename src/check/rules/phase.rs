@@ -13,7 +13,7 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, now: Timestamp, out: &mut
     let tz = s.timezone.clone();
     let today = now.to_zoned_datetime(tz).date();
     let severity = s.facts.peak_severity;
-    if let (Some(due), Some(severity)) = (incident.postmortem_due(config), severity) {
+    if let (Some(due), Some(severity)) = (incident.postmortem_due_by(&s.facts, config), severity) {
         let pm = incident.postmortem.as_ref();
         let started = pm.is_some_and(|p| p.status != PostmortemStatus::Draft);
         let why = match (
