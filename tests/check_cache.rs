@@ -344,8 +344,15 @@ fn rules_that_found_nothing_run_again_only_under_another_configuration() {
     fs::write(&config, text).unwrap();
     let said = build(root, &site);
     assert_eq!(said.0, Some(1), "{}", said.1);
-    assert!(said.1.contains("report/incomplete"), "{}", said.1);
-    assert!(said.1.contains(CHECKOUT), "{}", said.1);
+    assert!(finds(&said.1, "report/incomplete", CHECKOUT), "{}", said.1);
+    // Not clean under it: recorded as it was, and judged in every build.
+    assert_eq!(record_line(root, CHECKOUT).1[1], settled);
+    let again = build(root, &site);
+    assert!(
+        finds(&again.1, "report/incomplete", CHECKOUT),
+        "{}",
+        again.1
+    );
 
     // Clean under the new one, the other incidents are recorded again.
     let other = "2026-11-27-order-emails-delayed";
@@ -359,8 +366,41 @@ fn rules_that_found_nothing_run_again_only_under_another_configuration() {
     build(root, &site);
     assert!(record_line(root, CHECKOUT).1[1].is_u64());
     let kept = build_at(root, &site, "1795000000");
-    assert!(kept.1.contains("timeline/future"), "{}", kept.1);
-    assert!(kept.1.contains(CHECKOUT), "{}", kept.1);
+    assert!(finds(&kept.1, "timeline/future", CHECKOUT), "{}", kept.1);
     fs::remove_dir_all(root.join(KEPT)).unwrap();
     assert_eq!(build_at(root, &site, "1795000000"), kept, "as read");
+}
+
+/// While incidentkit.yaml is broken there is no configuration to have
+/// found an incident clean under: every rule that can run runs, on kept
+/// incidents too, whatever their record says.
+#[test]
+fn a_broken_configuration_judges_every_kept_incident() {
+    let (tmp, out) = recorded();
+    let (root, site) = (tmp.path(), out.path().join("site"));
+    let id = "2026-11-20-product-images-misaligned";
+    let first = fs::read_dir(root.join(format!("incidents/{id}/updates")))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let mut text = fs::read_to_string(&first).unwrap();
+    text.push_str("reopen: true\n");
+    fs::write(&first, text).unwrap();
+    age(root);
+    let said = build(root, &site);
+    assert_eq!(said.0, Some(0), "{}", said.1);
+    assert!(record_line(root, id).1[1].is_null(), "recorded, not clean");
+    assert!(record_line(root, CHECKOUT).1[1].is_u64());
+
+    fs::write(root.join("incidentkit.yaml"), "site: [unclosed\n").unwrap();
+    let said = build(root, &site);
+    assert_eq!(said.0, Some(1), "{}", said.1);
+    assert!(finds(&said.1, "timeline/needless-reopen", id), "{}", said.1);
+}
+
+/// Whether `said` holds a finding of `rule` about a file of incident `id`.
+fn finds(said: &str, rule: &str, id: &str) -> bool {
+    said.split("\n\n")
+        .any(|finding| finding.contains(&format!("[{rule}]")) && finding.contains(id))
 }

@@ -19,8 +19,9 @@
 //! (`locate`): the findings are the same.
 //!
 //! An incident is recorded only when every file of it was read without a
-//! finding, none was modified in the last seconds, and what is stored
-//! reads back equal to it. Recording costs a check about a quarter more,
+//! finding (or it was taken, and found clean under a configuration other
+//! than its record's), none was modified in the last seconds, and what is
+//! stored reads back equal to it. Recording costs a check about a quarter more,
 //! so the first check in a clone only makes the folder, and the checks
 //! after it record: a CI job that builds a fresh clone once pays nothing
 //! for records it would never read. A file that cannot be read is ignored,
@@ -126,11 +127,12 @@ impl Kept {
     /// The records of the incident repository at `root`, trusted while the
     /// incidents' files are as `fingerprints` found them now.
     pub fn open(root: &Path, fingerprints: Fingerprints) -> Self {
-        let dir = crate::git::kept_file(root, "check-cache");
+        let build = build();
+        let dir = crate::git::kept_file(root, "check-cache").filter(|_| build.is_some());
         Self {
             recording: dir.as_deref().is_some_and(Path::is_dir),
             dir,
-            build: build(),
+            build: build.unwrap_or_default(),
             fingerprints,
             settled_before: SystemTime::now() - SETTLED,
         }

@@ -22,12 +22,11 @@ use crate::repo::layout::{IncidentDir, Layout};
 use crate::repo::locate::{Place, SourceMap, line_text};
 use crate::repo::{CONFIG_FILE, Files, Fingerprints};
 use crate::schemas::FileKind;
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use kept::{Fresh, Kept, Shelf};
 use lexicon::Lexicon;
 use rayon::prelude::*;
-use rules::{Practice, Subject};
+use rules::{Clock, Practice, Subject};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
@@ -191,12 +190,13 @@ fn check_scoped(
             fingerprint: *fingerprint,
         });
     // Days are the site's days (UTC while the configuration is broken).
-    let clock = (
-        crate::clock::now(),
-        config
-            .as_ref()
-            .map_or(TimeZone::UTC, |(config, _)| config.timezone()),
-    );
+    let timezone = config
+        .as_ref()
+        .map_or(TimeZone::UTC, |(config, _)| config.timezone());
+    let clock = Clock {
+        now: crate::clock::now(),
+        timezone: &timezone,
+    };
     let dirs: Vec<&IncidentDir> = layout
         .incidents
         .iter()
@@ -317,16 +317,15 @@ fn exempt_and_level(
     exempted
 }
 
-/// "Now" and the site's time zone, as the rules judge by them.
-type Clock = (Timestamp, TimeZone);
-
 /// Reads one incident (or takes it as `kept`, when its files did not
-/// change) and runs every per-incident rule family on it; the practice
+/// change) and runs the per-incident rule families on it (`rules::on_incident`:
+/// on a kept one, those that do not see the clock only when its record
+/// does not say they found nothing under this configuration); the practice
 /// families only with a practice (the configuration not broken).
 fn check_incident(
     files: &Files,
     dir: &IncidentDir,
-    (now, timezone): &Clock,
+    clock: &Clock,
     practice: Option<&Practice>,
     keep: Keep,
     kept: Option<(&Kept, &Shelf)>,
@@ -354,11 +353,10 @@ fn check_incident(
         incident: &incident,
         facts: incident.internal_facts(),
         files: &paths,
-        timezone,
     };
     let fingerprint = practice.map(|p| p.fingerprint);
     let unchanged = fingerprint.is_some() && settled == fingerprint;
-    let clean = rules::on_incident(&subject, practice, *now, unchanged, &mut out);
+    let clean = rules::on_incident(&subject, practice, clock, unchanged, &mut out);
     let settles = fingerprint.filter(|_| clean);
     // Recorded when read, and again when taken and newly found clean under
     // another configuration (so it is not judged again and again).
@@ -444,7 +442,8 @@ struct Checked {
     incident: Option<Box<Incident>>,
     exemptions: Vec<(String, Exemptions)>,
     found: Vec<Diagnostic>,
-    /// The incident's record, when it was read and may be kept (`kept`).
+    /// The incident's record, when it may be kept (`kept`): read, or taken
+    /// and newly found clean under this configuration.
     fresh: Option<Fresh>,
 }
 

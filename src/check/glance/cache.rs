@@ -72,8 +72,9 @@ impl Cache {
     /// The cache of the incident repository at `root`; empty when there is
     /// none yet, or it was written by another build or cannot be read.
     pub fn open(root: &Path) -> Self {
-        let path = location(root);
         let build = build();
+        let path = location(root).filter(|_| build.is_some());
+        let build = build.unwrap_or_default();
         // Text checked once, not string by string as from bytes.
         let stored = path
             .as_deref()
@@ -176,12 +177,15 @@ fn location(root: &Path) -> Option<PathBuf> {
 }
 
 /// This build of incidentkit: its version and the size and time of its
-/// program file, so a rebuilt binary never trusts another's parse.
-pub(crate) fn build() -> String {
-    let exe = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .ok()
-        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default();
-    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+/// program file, so a rebuilt binary never trusts another's parse (nor its
+/// rules another's findings). `None` when the file cannot say: then nothing
+/// is kept.
+pub(crate) fn build() -> Option<String> {
+    let file = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    let modified = file.modified().ok()?;
+    Some(format!(
+        "{} {}:{modified:?}",
+        env!("CARGO_PKG_VERSION"),
+        file.len()
+    ))
 }

@@ -68,10 +68,10 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
 pub fn overdue(
     s: &Subject<'_>,
     practice: &Practice<'_>,
-    now: Timestamp,
+    clock: &Clock<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let (incident, files) = (s.incident, s.files);
+    let (incident, files, now) = (s.incident, s.files, clock.now);
     if let Some(due) = incident.next_update_due(practice.config)
         && now > due
     {

@@ -35,8 +35,14 @@ pub(crate) struct Subject<'a> {
     /// folded once for all the rules that read them.
     pub facts: crate::model::facts::Facts<'a>,
     pub files: &'a IncidentFiles,
-    /// The site's time zone, UTC while incidentkit.yaml is broken: days
-    /// are the site's days.
+}
+
+/// What the clocked families judge by besides the incident: now, and the
+/// site's days.
+pub(crate) struct Clock<'a> {
+    pub now: Timestamp,
+    /// The site's time zone, UTC while incidentkit.yaml is broken. Its
+    /// rules come from the machine's time zone database.
     pub timezone: &'a TimeZone,
 }
 
@@ -63,13 +69,14 @@ pub(crate) enum Family {
     /// Judges one incident against the team's practice: skipped while
     /// incidentkit.yaml is broken (there is no policy to judge by).
     Practice(fn(&Subject<'_>, &Practice<'_>, &mut Vec<Diagnostic>)),
-    /// `Incident`, by the clock ("now" given): the same files are judged
-    /// differently as time passes (later than now, overdue). Only these see
-    /// the clock, so only these run on an incident the others found nothing
-    /// in before (`on_incident`).
-    Clocked(fn(&Subject<'_>, Timestamp, &mut Vec<Diagnostic>)),
+    /// `Incident`, by the clock: the same files are judged differently as
+    /// time passes (later than now, overdue), or by days in the site's time
+    /// zone, whose rules the machine's database may change. Only these see
+    /// the `Clock`, so only these run again on an incident the others found
+    /// nothing in before (`on_incident`).
+    Clocked(fn(&Subject<'_>, &Clock<'_>, &mut Vec<Diagnostic>)),
     /// `Practice`, by the clock.
-    ClockedPractice(fn(&Subject<'_>, &Practice<'_>, Timestamp, &mut Vec<Diagnostic>)),
+    ClockedPractice(fn(&Subject<'_>, &Practice<'_>, &Clock<'_>, &mut Vec<Diagnostic>)),
 }
 
 /// Every rule family, in the order they run. Not here: `history` (it reads
@@ -90,6 +97,7 @@ pub(crate) static FAMILIES: &[Family] = &[
     Family::Incident(update::check),
     Family::Incident(amend::check),
     Family::Incident(actions::check),
+    Family::Clocked(actions::due_before_incident),
     Family::Practice(references::check),
     Family::Practice(translation::check),
     Family::Practice(cadence::check),
@@ -126,7 +134,7 @@ pub(crate) fn on_layout(layout: &Layout, out: &mut Vec<Diagnostic>) {
 pub(crate) fn on_incident(
     s: &Subject<'_>,
     practice: Option<&Practice<'_>>,
-    now: Timestamp,
+    clock: &Clock<'_>,
     settled: bool,
     out: &mut Vec<Diagnostic>,
 ) -> bool {
@@ -135,9 +143,9 @@ pub(crate) fn on_incident(
         match (family, practice) {
             (Family::Incident(check), _) if !settled => check(s, &mut found),
             (Family::Practice(check), Some(practice)) if !settled => check(s, practice, &mut found),
-            (Family::Clocked(check), _) => check(s, now, &mut clocked),
+            (Family::Clocked(check), _) => check(s, clock, &mut clocked),
             (Family::ClockedPractice(check), Some(practice)) => {
-                check(s, practice, now, &mut clocked)
+                check(s, practice, clock, &mut clocked)
             }
             _ => {}
         }

@@ -7,11 +7,15 @@
 use super::*;
 use crate::model::postmortem::PostmortemStatus;
 
-pub fn check(s: &Subject<'_>, practice: &Practice<'_>, now: Timestamp, out: &mut Vec<Diagnostic>) {
+pub fn check(
+    s: &Subject<'_>,
+    practice: &Practice<'_>,
+    clock: &Clock<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let (incident, files) = (s.incident, s.files);
     let config = practice.config;
-    let tz = s.timezone.clone();
-    let today = now.to_zoned_datetime(tz).date();
+    let today = clock.now.to_zoned_datetime(clock.timezone.clone()).date();
     let severity = s.facts.peak_severity;
     if let (Some(due), Some(severity)) = (incident.postmortem_due_by(&s.facts, config), severity) {
         let pm = incident.postmortem.as_ref();

@@ -253,8 +253,8 @@ fn resolved_internally(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
 /// A maintenance whose window has passed with no entry past `scheduled`:
 /// every output takes it as completed at `scheduled_until`, by the
 /// schedule alone; the entry that says so is owed.
-pub fn window_passed(s: &Subject<'_>, now: Timestamp, out: &mut Vec<Diagnostic>) {
-    let Some(ended) = s.incident.schedule(&s.facts, now).ended else {
+pub fn window_passed(s: &Subject<'_>, clock: &Clock<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(ended) = s.incident.schedule(&s.facts, clock.now).ended else {
         return;
     };
     out.push(
@@ -320,8 +320,8 @@ fn postmortem_dates(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
 /// Nothing has happened later than now: a time beyond the clock skew is a
 /// typo (a clock time read as tomorrow, a wrong year) or a wrong clock.
 /// `next_update_at` and a maintenance schedule are promises, so not here.
-pub fn future(s: &Subject<'_>, now: Timestamp, out: &mut Vec<Diagnostic>) {
-    let (incident, files) = (s.incident, s.files);
+pub fn future(s: &Subject<'_>, clock: &Clock<'_>, out: &mut Vec<Diagnostic>) {
+    let (incident, files, now) = (s.incident, s.files, clock.now);
     let latest = now
         .checked_add(crate::clock::SKEW.as_signed())
         .unwrap_or(now);
