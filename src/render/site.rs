@@ -2,7 +2,7 @@
 //! month. Every page comes from a template in `templates/page/`.
 
 use super::markdown;
-use super::time::{SiteTime, When, human_duration};
+use super::time::{SiteTime, human_duration};
 use super::timeline::{Entry, Timeline};
 use super::uptime::{self, Bar, Ledger};
 use super::view::{Lifecycle, PublicIncident, PublicView};
@@ -128,7 +128,7 @@ struct Section {
 #[derive(Debug, Clone, Serialize)]
 struct ReportCtx {
     sections: Vec<Section>,
-    revised: Option<When>,
+    revised: Option<Value>,
     revision_reason: Option<String>,
 }
 
@@ -144,12 +144,12 @@ struct IncidentCtx {
     status: Label,
     components: Vec<String>,
     /// When impact began, when the declaration says so.
-    started: Option<When>,
-    created: When,
-    resolved: Option<When>,
+    started: Option<Value>,
+    created: Value,
+    resolved: Option<Value>,
     duration: Option<String>,
-    scheduled_for: Option<When>,
-    scheduled_until: Option<When>,
+    scheduled_for: Option<Value>,
+    scheduled_until: Option<Value>,
     /// Newest first (`Timeline`).
     updates: Value,
     report: Option<ReportCtx>,
@@ -273,7 +273,7 @@ impl Frame {
             lang: locale.lang.clone(),
             strings: ctx(&locale.strings),
             site: ctx(&site),
-            generated: ctx(&clock.when(view.now)),
+            generated: clock.moment(view.now),
             overall: ctx(&indicator_label(view.indicator())),
             months_ctx: ctx(&months),
             months,
@@ -356,7 +356,9 @@ impl Page<'_, '_> {
         let history: Vec<DayCtx> = (0..FRONT_PAGE_DAYS)
             .filter_map(|back| today.checked_sub(back.days()).ok())
             .map(|date| DayCtx {
-                label: clock.when(clock.start_of(date)).day,
+                label: clock
+                    .when_field(clock.start_of(date), "day")
+                    .unwrap_or_default(),
                 incidents: view
                     .incidents
                     .iter()
@@ -617,15 +619,15 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
         status: status_label(i.status()),
         components: names,
         started: (facts.started.source != Source::DeclaredAt && !i.is_maintenance())
-            .then(|| clock.when(facts.started.at)),
-        created: clock.when(d.declared_at),
-        resolved: facts.resolved.map(|t| clock.when(t)),
+            .then(|| clock.moment(facts.started.at)),
+        created: clock.moment(d.declared_at),
+        resolved: facts.resolved.map(|t| clock.moment(t)),
         duration: facts
             .duration()
             .filter(|_| !i.is_maintenance())
             .map(|d| human_duration(d.as_signed().as_secs())),
-        scheduled_for: d.scheduled_for.map(|t| clock.when(t)),
-        scheduled_until: d.scheduled_until.map(|t| clock.when(t)),
+        scheduled_for: d.scheduled_for.map(|t| clock.moment(t)),
+        scheduled_until: d.scheduled_until.map(|t| clock.moment(t)),
         updates: Value::from_object(Timeline {
             clock: clock.clone(),
             entries: i
@@ -658,7 +660,7 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
                         })
                     })
                     .collect(),
-                revised: r.revised_at.map(|t| clock.when(t)),
+                revised: r.revised_at.map(|t| clock.moment(t)),
                 revision_reason: r.revision_reason.clone(),
             }
         }),

@@ -8,6 +8,8 @@ use jiff::civil::Date;
 use jiff::fmt::friendly::{Designator, SpanPrinter};
 use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp, ToSpan};
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -20,6 +22,9 @@ pub struct SiteTime {
     /// The words and date formats pages are written in.
     locale: Arc<Locale>,
 }
+
+/// The fields of `When`, in its order.
+const WHEN_FIELDS: [&str; 6] = ["iso", "local", "time", "day", "utc", "date"];
 
 /// One moment, every way a template may want to print it.
 #[derive(Debug, Clone, Serialize)]
@@ -64,24 +69,53 @@ impl SiteTime {
 
     /// `t` in the site's zone and locale, every way a template prints it.
     pub fn when(&self, t: Timestamp) -> When {
-        // One look-up of the zone's offset and name, and the digits written
-        // out one by one: a page shows a few of these per update, and
-        // strftime reads its pattern anew each time.
-        let info = self.tz.to_offset_info(t);
-        let local = info.offset().to_datetime(t);
-        let day = self.locale.day(local.date());
-        let mut time = String::with_capacity(12);
-        push_time(&mut time, local.time(), false);
-        time.push(' ');
-        time.push_str(info.abbreviation());
+        let field = |name| self.when_field(t, name).unwrap_or_default();
         When {
-            iso: iso(t),
-            local: self.locale.local(&day, &time),
-            time,
-            day,
-            utc: in_utc(t, ' ', false, " UTC"),
-            date: local.date().to_string(),
+            iso: field("iso"),
+            local: field("local"),
+            time: field("time"),
+            day: field("day"),
+            utc: field("utc"),
+            date: field("date"),
         }
+    }
+
+    /// `when(t)` as a template value, each field written out when a
+    /// template reads it: a list of incidents reads three of six, and most
+    /// of a site's times are in lists.
+    pub fn moment(&self, t: Timestamp) -> Value {
+        Value::from_object(Moment {
+            clock: self.clone(),
+            at: t,
+        })
+    }
+
+    /// The field `name` of `when(t)` (`WHEN_FIELDS`), written out alone.
+    pub(crate) fn when_field(&self, t: Timestamp, name: &str) -> Option<String> {
+        let zoned = || {
+            // One look-up of the zone's offset and name, and the digits
+            // written out one by one: strftime reads its pattern anew each
+            // time.
+            let info = self.tz.to_offset_info(t);
+            let local = info.offset().to_datetime(t);
+            let mut time = String::with_capacity(12);
+            push_time(&mut time, local.time(), false);
+            time.push(' ');
+            time.push_str(info.abbreviation());
+            (local.date(), time)
+        };
+        Some(match name {
+            "iso" => iso(t),
+            "utc" => in_utc(t, ' ', false, " UTC"),
+            "time" => zoned().1,
+            "day" => self.locale.day(zoned().0),
+            "date" => zoned().0.to_string(),
+            "local" => {
+                let (date, time) = zoned();
+                self.locale.local(&self.locale.day(date), &time)
+            }
+            _ => return None,
+        })
     }
 
     pub(crate) fn date(&self, t: Timestamp) -> Date {
@@ -98,6 +132,29 @@ impl SiteTime {
     pub(crate) fn end_of(&self, date: Date) -> Timestamp {
         date.checked_add(1.day())
             .map_or(Timestamp::MAX, |next| self.start_of(next))
+    }
+}
+
+/// `SiteTime::moment`: a moment and the clock that writes it out.
+#[derive(Debug)]
+struct Moment {
+    clock: SiteTime,
+    at: Timestamp,
+}
+
+impl Object for Moment {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.clock
+            .when_field(self.at, key.as_str()?)
+            .map(Value::from)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&WHEN_FIELDS)
     }
 }
 
@@ -172,6 +229,40 @@ pub fn human_duration(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A template reads the same from `moment` as from `when`, field by
+    /// field and whole, in summer and winter time.
+    #[test]
+    fn a_moment_is_its_when() {
+        let clock = SiteTime {
+            tz: TimeZone::get("Europe/Berlin").unwrap(),
+            name: "Europe/Berlin".into(),
+            locale: Locale::english(),
+        };
+        for at in [
+            "2026-11-26T10:05:00Z",
+            "2026-07-01T23:30:59Z",
+            "1969-12-31T23:59:59Z",
+        ] {
+            let t: Timestamp = at.parse().unwrap();
+            let (when, moment) = (super::super::ctx(&clock.when(t)), clock.moment(t));
+            for name in WHEN_FIELDS {
+                let field = moment.get_attr(name).unwrap();
+                assert!(!field.is_undefined(), "{name}");
+                assert_eq!(field, when.get_attr(name).unwrap(), "{name} of {at}");
+            }
+            let keys = |v: &Value| v.try_iter().unwrap().collect::<Vec<_>>();
+            assert_eq!(keys(&moment), keys(&when));
+            assert_eq!(moment.to_string(), when.to_string());
+        }
+        assert!(
+            clock
+                .moment(Timestamp::UNIX_EPOCH)
+                .get_attr("year")
+                .unwrap()
+                .is_undefined()
+        );
+    }
 
     #[test]
     fn names_the_zone_and_keeps_utc() {

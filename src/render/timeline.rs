@@ -7,7 +7,7 @@
 use super::ctx;
 use super::markdown;
 use super::site::{Label, status_label};
-use super::time::{SiteTime, When};
+use super::time::SiteTime;
 use crate::model::Status;
 use jiff::Timestamp;
 use minijinja::Value;
@@ -27,7 +27,7 @@ pub(super) struct Entry {
 #[derive(Serialize)]
 struct UpdateCtx {
     status: Label,
-    at: When,
+    at: Value,
     message: Value,
 }
 
@@ -51,7 +51,7 @@ impl Object for Timeline {
         let entry = self.entries.get(key.as_usize()?)?;
         Some(ctx(&UpdateCtx {
             status: status_label(entry.status),
-            at: self.clock.when(entry.at),
+            at: self.clock.moment(entry.at),
             message: Value::from_safe_string(markdown::to_html(&entry.markdown)),
         }))
     }

@@ -211,7 +211,7 @@ impl<'v> Ledger<'v> {
             .filter_map(|back| today.checked_sub(back.days()).ok())
             .map(|date| {
                 let (start, end) = (clock.start_of(date), clock.end_of(date));
-                let label = clock.when(start).day;
+                let label = clock.when_field(start, "day").unwrap_or_default();
                 let tally = self.tally(record, start, end);
                 let (level, what) = if tally.minutes == 0 {
                     ("no_data", clock.locale().word("tip.no_data"))
