@@ -230,15 +230,20 @@ pub fn human_duration(seconds: i64) -> String {
 mod tests {
     use super::*;
 
+    /// The site's clock in Berlin, in English.
+    fn berlin() -> SiteTime {
+        SiteTime {
+            tz: TimeZone::get("Europe/Berlin").unwrap(),
+            name: "Europe/Berlin".into(),
+            locale: Locale::english(),
+        }
+    }
+
     /// A template reads the same from `moment` as from `when`, field by
     /// field and whole, in summer and winter time.
     #[test]
     fn a_moment_is_its_when() {
-        let clock = SiteTime {
-            tz: TimeZone::get("Europe/Berlin").unwrap(),
-            name: "Europe/Berlin".into(),
-            locale: Locale::english(),
-        };
+        let clock = berlin();
         for at in [
             "2026-11-26T10:05:00Z",
             "2026-07-01T23:30:59Z",
@@ -266,11 +271,7 @@ mod tests {
 
     #[test]
     fn names_the_zone_and_keeps_utc() {
-        let clock = SiteTime {
-            tz: TimeZone::get("Europe/Berlin").unwrap(),
-            name: "Europe/Berlin".into(),
-            locale: Locale::english(),
-        };
+        let clock = berlin();
         let w = clock.when("2026-11-26T10:05:00Z".parse().unwrap());
         assert_eq!(w.local, "26 Nov 2026, 11:05 CET");
         assert_eq!(w.utc, "2026-11-26 10:05 UTC");
