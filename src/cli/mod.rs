@@ -194,6 +194,7 @@ pub fn run() -> ExitCode {
         eprintln!("error: cannot run in {}: {e}", dir.display());
         return ExitCode::from(2);
     }
+    crate::git::read_as_git_does();
     let start = PathBuf::from(".");
     let result = match cli.command {
         Command::Validate(args) => validate::run(&start, &args),
