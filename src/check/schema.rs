@@ -9,7 +9,7 @@ use crate::schemas::{FileKind, follow_ref};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::Value;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 fn compile(kind: FileKind) -> Validator {
     // The schemas are part of the binary and tested; failing here is a bug.
@@ -22,11 +22,15 @@ fn compile(kind: FileKind) -> Validator {
         .expect("embedded schema compiles")
 }
 
-static VALIDATORS: LazyLock<[Validator; 6]> = LazyLock::new(|| FileKind::ALL.map(compile));
+/// Each kind's validator, compiled when a file of the kind is first read:
+/// a command on one incident reads few kinds, and compiling them all cost
+/// it a third of its instructions.
+static VALIDATORS: [OnceLock<Validator>; FileKind::ALL.len()] =
+    [const { OnceLock::new() }; FileKind::ALL.len()];
 
 /// The findings of `value` (the parsed `file`) against the schema of `kind`.
 pub fn validate(kind: FileKind, value: &Value, file: &str) -> Vec<Diagnostic> {
-    let validator = &VALIDATORS[kind as usize];
+    let validator = VALIDATORS[kind as usize].get_or_init(|| compile(kind));
     if validator.is_valid(value) {
         return Vec::new();
     }
