@@ -24,18 +24,25 @@ pub fn create_all(root: &Path, files: &BTreeMap<String, String>) -> Result<(), W
     if let Some(existing) = files.keys().find(|f| root.join(f).exists()) {
         return Err(WriteError::Exists(existing.clone()));
     }
-    // Only inside incidents/: elsewhere a hidden `*.tmp` may be a person's.
+    let new = new_folder(root, files);
+    // Where this write puts its temporaries, a killed one left its own:
+    // beside the new folder, or beside each file (not every folder on the
+    // way: incidents/ lists every incident). Only inside incidents/:
+    // elsewhere a hidden `*.tmp` may be a person's.
     let incidents = root.join(crate::paths::INCIDENTS);
-    let folders: BTreeSet<PathBuf> = files
-        .keys()
-        .flat_map(|f| Path::new(f).ancestors().skip(1))
+    let beside: Vec<&Path> = match &new {
+        Some(folder) => folder.parent().into_iter().collect(),
+        None => files.keys().filter_map(|f| Path::new(f).parent()).collect(),
+    };
+    let folders: BTreeSet<PathBuf> = beside
+        .into_iter()
         .map(|dir| root.join(dir))
         .filter(|dir| dir.starts_with(&incidents))
         .collect();
     for dir in &folders {
         remove_stale(dir, ".", ".tmp");
     }
-    if let Some(folder) = new_folder(root, files) {
+    if let Some(folder) = new {
         return create_in_new_folder(root, &folder, files);
     }
     let mut created: Vec<PathBuf> = Vec::new();
@@ -272,6 +279,26 @@ mod tests {
             fs::read_to_string(incidents.join("2026-11-26-b/updates/t.yaml")).unwrap(),
             "b: 2\n"
         );
+    }
+
+    /// A file in a folder that exists: what a killed write left beside it
+    /// goes.
+    #[test]
+    fn stale_temporaries_beside_a_new_file_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let updates = dir.path().join("incidents/2026-11-26-a/updates");
+        fs::create_dir_all(&updates).unwrap();
+        fs::write(updates.join(".t.yaml.4999999.tmp"), "half").unwrap();
+        let files = BTreeMap::from([(
+            "incidents/2026-11-26-a/updates/v.yaml".to_string(),
+            "a: 1\n".to_string(),
+        )]);
+        create_all(dir.path(), &files).unwrap();
+        let names: Vec<String> = fs::read_dir(&updates)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["v.yaml"]);
     }
 
     #[test]
