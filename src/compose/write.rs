@@ -247,6 +247,14 @@ mod tests {
         );
     }
 
+    /// The names in `dir`.
+    fn names(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
     #[test]
     fn a_new_folder_appears_whole_and_stale_temporaries_go() {
         let dir = tempfile::tempdir().unwrap();
@@ -270,11 +278,7 @@ mod tests {
             Some(PathBuf::from("incidents/2026-11-26-b"))
         );
         create_all(dir.path(), &files).unwrap();
-        let names: Vec<String> = fs::read_dir(&incidents)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["2026-11-26-b"]);
+        assert_eq!(names(&incidents), ["2026-11-26-b"]);
         assert_eq!(
             fs::read_to_string(incidents.join("2026-11-26-b/updates/t.yaml")).unwrap(),
             "b: 2\n"
@@ -294,11 +298,7 @@ mod tests {
             "a: 1\n".to_string(),
         )]);
         create_all(dir.path(), &files).unwrap();
-        let names: Vec<String> = fs::read_dir(&updates)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["v.yaml"]);
+        assert_eq!(names(&updates), ["v.yaml"]);
     }
 
     #[test]
