@@ -21,12 +21,12 @@ pub fn notes(entry: &Entry, clock: &SiteTime) -> Vec<String> {
             ));
         }
     } else if let Some(at) = entry.corrected_at() {
-        let time = clock.when(at).local;
+        let time = clock.when_field(at, "local").unwrap_or_default();
         let note = fill(&locale.word("corrected_note"), &[("time", &time)]);
         out.push(format!("_{note}_"));
     }
     for r in &entry.redactions {
-        let date = clock.when(r.at).day;
+        let date = clock.when_field(r.at, "day").unwrap_or_default();
         let values = [("date", date.as_str()), ("reason", r.reason.trim())];
         let mut note = fill(&locale.word("removed_note"), &values);
         if entry.view == View::Internal {

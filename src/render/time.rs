@@ -11,6 +11,7 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use serde::Serialize;
+use std::cell::LazyCell;
 use std::sync::Arc;
 
 /// The site's time zone and locale, for showing times (it does not tell the
@@ -69,7 +70,8 @@ impl SiteTime {
 
     /// `t` in the site's zone and locale, every way a template prints it.
     pub fn when(&self, t: Timestamp) -> When {
-        let field = |name| self.when_field(t, name).unwrap_or_default();
+        let zoned = LazyCell::new(|| self.zoned(t));
+        let field = |name| self.field(t, &zoned, name).unwrap_or_default();
         When {
             iso: field("iso"),
             local: field("local"),
@@ -92,30 +94,40 @@ impl SiteTime {
 
     /// The field `name` of `when(t)` (`WHEN_FIELDS`), written out alone.
     pub(crate) fn when_field(&self, t: Timestamp, name: &str) -> Option<String> {
-        let zoned = || {
-            // One look-up of the zone's offset and name, and the digits
-            // written out one by one: strftime reads its pattern anew each
-            // time.
-            let info = self.tz.to_offset_info(t);
-            let local = info.offset().to_datetime(t);
-            let mut time = String::with_capacity(12);
-            push_time(&mut time, local.time(), false);
-            time.push(' ');
-            time.push_str(info.abbreviation());
-            (local.date(), time)
-        };
+        self.field(t, &LazyCell::new(|| self.zoned(t)), name)
+    }
+
+    /// The field `name` of `when(t)`, `t` in the site's zone looked up at
+    /// most once for all the fields asked of `zoned`.
+    fn field<F: FnOnce() -> (Date, String)>(
+        &self,
+        t: Timestamp,
+        zoned: &LazyCell<(Date, String), F>,
+        name: &str,
+    ) -> Option<String> {
         Some(match name {
             "iso" => iso(t),
             "utc" => in_utc(t, ' ', false, " UTC"),
-            "time" => zoned().1,
-            "day" => self.locale.day(zoned().0),
-            "date" => zoned().0.to_string(),
-            "local" => {
-                let (date, time) = zoned();
-                self.locale.local(&self.locale.day(date), &time)
-            }
+            "time" => zoned.1.clone(),
+            "day" => self.locale.day(zoned.0),
+            "date" => zoned.0.to_string(),
+            "local" => self.locale.local(&self.locale.day(zoned.0), &zoned.1),
             _ => return None,
         })
+    }
+
+    /// `t`'s date in the site's zone, and its time there with the zone's
+    /// name ("11:05 CET"): one look-up of the zone's offset and name, and
+    /// the digits written out one by one (strftime reads its pattern anew
+    /// each time).
+    fn zoned(&self, t: Timestamp) -> (Date, String) {
+        let info = self.tz.to_offset_info(t);
+        let local = info.offset().to_datetime(t);
+        let mut time = String::with_capacity(12);
+        push_time(&mut time, local.time(), false);
+        time.push(' ');
+        time.push_str(info.abbreviation());
+        (local.date(), time)
     }
 
     pub(crate) fn date(&self, t: Timestamp) -> Date {
