@@ -10,8 +10,9 @@
 //! no more than it did. An incident is taken from it only when its files'
 //! names and stamps and the build of incidentkit are those recorded, as
 //! `list`'s cache trusts them (`glance::cache`, `repo::Found`). The rules
-//! that judge by the clock (overdue, later than now) run on every incident,
-//! kept or read, every time. The others read nothing but the incident's
+//! that judge by the clock or by days in the site's time zone (overdue,
+//! later than now: `rules::Clock`) run on every incident, kept or read,
+//! every time. The others read nothing but the incident's
 //! files and incidentkit.yaml: the record says under which configuration
 //! (its text's fingerprint) they found nothing, and under that one they are
 //! not run again; under another they run, and the record is made again
