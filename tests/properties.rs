@@ -416,7 +416,7 @@ proptest! {
         let templates = Templates::load(None).unwrap();
         let site = |repo| {
             let files = std::sync::Mutex::new(std::collections::BTreeMap::new());
-            incidentkit::render::site(repo, &templates, now, &files).unwrap();
+            incidentkit::render::site(repo, None, &templates, now, &files).unwrap();
             files.into_inner().unwrap()
         };
         let (before, after) = (site(&public), site(&with_entry));

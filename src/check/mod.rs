@@ -9,6 +9,7 @@ mod kept;
 pub(crate) mod lexicon;
 pub mod rules;
 mod schema;
+pub mod spill;
 pub(crate) mod suggest;
 mod syntax;
 pub(crate) mod text;
@@ -27,7 +28,8 @@ use kept::{Fresh, Kept, Shelf};
 use lexicon::Lexicon;
 use rayon::prelude::*;
 use rules::{Clock, Practice, Subject};
-use std::collections::{BTreeMap, BTreeSet};
+use spill::{At, Spill, Spilled};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 
 pub(crate) use rules::exempt::Exempted;
@@ -73,6 +75,8 @@ pub struct Outcome {
     pub files: usize,
     /// How many incidents were read (their declaration parsed).
     pub incidents: usize,
+    /// Where the public messages went (`check_public` given a `Spill`).
+    pub spilled: Option<Spilled>,
 }
 
 /// What a check keeps of each incident once its rules ran.
@@ -91,17 +95,18 @@ pub enum Keep {
 /// Checks the whole repository at `root`. Only a failure to list folders is
 /// an `Err`; everything wrong inside files is a diagnostic.
 pub fn check(files: &Files) -> io::Result<Outcome> {
-    check_scoped(files, None, Vec::new(), Keep::Model)
+    check_scoped(files, None, Vec::new(), Keep::Model, None)
 }
 
 /// `check` for its findings only (`Keep::Findings`): what `validate` needs.
 pub fn check_findings(files: &Files) -> io::Result<Outcome> {
-    check_scoped(files, None, Vec::new(), Keep::Findings)
+    check_scoped(files, None, Vec::new(), Keep::Findings, None)
 }
 
-/// `check`, keeping what the public site is made of (`Keep::Public`).
-pub fn check_public(files: &Files) -> io::Result<Outcome> {
-    check_scoped(files, None, Vec::new(), Keep::Public)
+/// `check`, keeping what the public site is made of (`Keep::Public`), the
+/// messages written to `spill` when there is one (`Outcome::spilled`).
+pub fn check_public(files: &Files, spill: Option<Spill>) -> io::Result<Outcome> {
+    check_scoped(files, None, Vec::new(), Keep::Public, spill)
 }
 
 /// Checks a change against a base revision: the append-only rules on the
@@ -115,14 +120,14 @@ pub fn check_change(files: &Files, changes: &[Changed], keep: Keep) -> io::Resul
         .collect();
     let mut history = Vec::new();
     rules::history::check(files, changes, &mut history);
-    check_scoped(files, Some(&touched), history, keep)
+    check_scoped(files, Some(&touched), history, keep, None)
 }
 
 /// Checks the configuration and the incidents named in `ids` (those that
 /// exist, or have files pending) with every rule `check` applies to their
 /// files: what a command on a few incidents needs, at the cost of those.
 pub fn check_incidents(files: &Files, ids: &BTreeSet<String>) -> io::Result<Outcome> {
-    check_scoped(files, Some(ids), Vec::new(), Keep::Model)
+    check_scoped(files, Some(ids), Vec::new(), Keep::Model, None)
 }
 
 /// The files to read (refusing links git records), what is listed of them
@@ -161,6 +166,7 @@ fn check_scoped(
     scope: Option<&BTreeSet<String>>,
     found: Vec<Diagnostic>,
     keep: Keep,
+    spill: Option<Spill>,
 ) -> io::Result<Outcome> {
     let (files, layout, kept) = scanned(files, scope, keep)?;
     let files = &files;
@@ -202,8 +208,9 @@ fn check_scoped(
         .iter()
         .filter(|dir| dir.incident.is_some())
         .collect();
+    let spill_to = spill.as_ref().filter(|_| keep == Keep::Public);
     let check = |dir: &IncidentDir, kept: Option<(&Kept, &Shelf)>| {
-        check_incident(files, dir, &clock, practice.as_ref(), keep, kept)
+        check_incident(files, dir, &clock, practice.as_ref(), keep, kept, spill_to)
     };
     let loaded: Vec<Checked> = match &kept {
         Some(kept) => by_month(kept, &dirs, check),
@@ -216,8 +223,12 @@ fn check_scoped(
     let mut incidents = Vec::with_capacity(loaded.iter().filter(|c| c.incident.is_some()).count());
     let mut exemptions = Vec::new();
     let mut read = 0;
+    let mut spilled = HashMap::new();
     for checked in loaded {
         read += usize::from(checked.read);
+        if let (Some(incident), Some(at)) = (&checked.incident, checked.spilled) {
+            spilled.insert(incident.id.clone(), at);
+        }
         incidents.extend(checked.incident.map(|kept| *kept));
         exemptions.extend(checked.exemptions);
         diagnostics.extend(checked.found);
@@ -232,6 +243,7 @@ fn check_scoped(
         exempted,
         files: file_count,
         incidents: read,
+        spilled: spill_to.map(|spill| Spilled::new(spill.clone(), spilled)),
     })
 }
 
@@ -329,6 +341,7 @@ fn check_incident(
     practice: Option<&Practice>,
     keep: Keep,
     kept: Option<(&Kept, &Shelf)>,
+    spill: Option<&Spill>,
 ) -> Checked {
     let taken = kept.and_then(|(kept, shelf)| kept.take(shelf, dir));
     let was_taken = taken.is_some();
@@ -363,15 +376,21 @@ fn check_incident(
     let fresh = kept
         .filter(|_| recordable && (!was_taken || (settles.is_some() && !unchanged)))
         .and_then(|(kept, _)| kept.record(dir, &incident, settles));
+    let exemptions = rules::exempt::sources(&incident, &paths);
+    let mut kept = match keep {
+        Keep::Model => Some(incident),
+        Keep::Public => incident.public_only(),
+        Keep::Findings => None,
+    };
+    // A message that cannot be written out stays in the model.
+    let spilled = spill
+        .zip(kept.as_mut())
+        .and_then(|(spill, incident)| spill.hold(incident).ok());
     Checked {
         read: true,
-        exemptions: rules::exempt::sources(&incident, &paths),
-        incident: match keep {
-            Keep::Model => Some(incident),
-            Keep::Public => incident.public_only(),
-            Keep::Findings => None,
-        }
-        .map(Box::new),
+        exemptions,
+        incident: kept.map(Box::new),
+        spilled,
         found: out,
         fresh,
     }
@@ -440,6 +459,8 @@ struct Checked {
     /// Boxed: every incident's result is collected before they are merged,
     /// and a check that keeps none should not hold room for each.
     incident: Option<Box<Incident>>,
+    /// Where its messages went (`Spill::hold`).
+    spilled: Option<Vec<Option<At>>>,
     exemptions: Vec<(String, Exemptions)>,
     found: Vec<Diagnostic>,
     /// The incident's record, when it may be kept (`kept`): read, or taken
@@ -571,16 +592,24 @@ mod tests {
         assert!(exempted > 0);
     }
 
-    /// The public site of what `Keep::Public` keeps is the site of the whole
+    /// The public site of what `Keep::Public` keeps, its messages written
+    /// out (`spill`), is the site of the whole
     /// model, byte for byte, in every repository that builds; and it keeps
     /// no internal incident, note or decision.
     #[test]
     fn the_public_model_builds_the_same_site() {
         let now: jiff::Timestamp = "2026-11-30T00:00:00Z".parse().unwrap();
-        let (mut built, mut dropped) = (0, 0);
+        let (mut built, mut dropped, mut spilled) = (0, 0, 0);
+        let spill_dir = tempfile::tempdir().unwrap();
         for root in repositories() {
             let files = Files::on_disk(&root);
-            let both = || (check(&files).unwrap(), check_public(&files).unwrap());
+            let spill = || Spill::beside(spill_dir.path());
+            let both = || {
+                (
+                    check(&files).unwrap(),
+                    check_public(&files, spill()).unwrap(),
+                )
+            };
             let (mut whole, mut public) = both();
             // Each check reads the clock, and a time in the future is said
             // to be so far from "now is 13:47:53": a second turning between
@@ -589,9 +618,20 @@ mod tests {
                 (whole, public) = both();
             }
             assert_eq!(whole.diagnostics, public.diagnostics, "{root:?}");
+            let written = public.spilled.expect("a spill was given");
             let (Some(whole), Some(public)) = (whole.repository, public.repository) else {
                 continue;
             };
+            // What went out is not in the model: the site below reads it back.
+            for i in &public.incidents {
+                let at = written.of(&i.id).unwrap();
+                for (u, at) in i.updates.iter().zip(at) {
+                    if at.is_some() {
+                        assert_eq!(u.message.as_deref(), Some(""));
+                        spilled += 1;
+                    }
+                }
+            }
             // Internal entries are dropped whole: the public view never folds them.
             assert!(public.incidents.iter().all(|i| {
                 i.is_public()
@@ -610,20 +650,21 @@ mod tests {
             let Ok(templates) = crate::templates::Templates::load(Some(&root)) else {
                 continue;
             };
-            let site = |repo: &Repository| {
+            let site = |repo: &Repository, spilled| {
                 let sink = std::sync::Mutex::new(BTreeMap::new());
-                crate::render::site(repo, &templates, now, &sink)
+                crate::render::site(repo, spilled, &templates, now, &sink)
                     .map(|()| sink.into_inner().unwrap())
                     .map_err(|e| e.to_string())
             };
-            let site_of_whole = site(&whole);
-            assert_eq!(site_of_whole, site(&public), "{root:?}");
+            let site_of_whole = site(&whole, None);
+            assert_eq!(site_of_whole, site(&public, Some(&written)), "{root:?}");
             built += usize::from(site_of_whole.is_ok());
             assert!(public.incidents.len() <= whole.incidents.len());
         }
         // The example and the valid fixtures build: the comparison covers
         // them, and internal entries among them.
         assert!(built > 10, "{built}");
+        assert!(spilled > 20, "{spilled}");
         assert!(
             dropped > 0,
             "no internal entry in the repositories compared"

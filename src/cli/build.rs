@@ -62,10 +62,12 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         internal.refuse_unignored(&root)?;
     }
     let (source, files, now, _exported) = source(&root, args.as_of.as_deref())?;
-    // The site alone needs only what it may publish (`Keep::Public`).
+    // The site alone needs only what it may publish (`Keep::Public`), and
+    // holds its messages in a file beside the repository while it renders
+    // (`check::spill`).
     let outcome = match internal {
         Some(_) => check::check(&files)?,
-        None => check::check_public(&files)?,
+        None => check::check_public(&files, check::spill::Spill::beside(&root))?,
     };
     let counts = Counts::of(&outcome.diagnostics);
     if counts.errors > 0 || outcome.repository.is_none() {
@@ -73,6 +75,7 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
         eprintln!("error: the repository has errors; nothing was built");
         return Ok(ExitCode::from(1));
     }
+    let spilled = outcome.spilled;
     let Some(repository) = outcome.repository else {
         return Ok(ExitCode::from(1));
     };
@@ -88,8 +91,14 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     // write leaves both folders as they were. Pages go to the staging folder
     // as they are rendered.
     let staged = public.staging()?;
-    render::site(&repository, &templates, now_for(View::Public), &staged)
-        .map_err(|e| staged.discard_with(super::CliError::Render(e)))?;
+    render::site(
+        &repository,
+        spilled.as_ref(),
+        &templates,
+        now_for(View::Public),
+        &staged,
+    )
+    .map_err(|e| staged.discard_with(super::CliError::Render(e)))?;
     let staged_internal = match &internal {
         Some(target) => {
             match stage_internal(target, &repository, &templates, now_for(View::Internal)) {

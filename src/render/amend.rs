@@ -4,7 +4,11 @@
 
 use super::locale::fill;
 use super::time::SiteTime;
+use super::view::{PublicIncident, Text};
+use crate::check::spill::{At, Spill};
 use crate::model::{Entry, View};
+use std::borrow::Cow;
+use std::io;
 
 /// The notes on `entry` as Markdown paragraphs, oldest first.
 pub fn notes(entry: &Entry, clock: &SiteTime) -> Vec<String> {
@@ -37,22 +41,69 @@ pub fn notes(entry: &Entry, clock: &SiteTime) -> Vec<String> {
     out
 }
 
-/// The public message of `entry` (in the clock's language when translated),
-/// followed by its notes: what every output shows as the update's text.
-pub fn message(entry: &Entry, clock: &SiteTime) -> Option<String> {
-    let text = entry
-        .message_translations
-        .get(&clock.locale().lang)
-        .or(entry.message.as_ref())?;
-    Some(with_notes(text, entry, clock))
+/// The public message of `entry`, an update of `incident` (in the clock's
+/// language when translated), followed by its notes: what every output
+/// shows as the update's text.
+pub fn message(
+    incident: &PublicIncident,
+    entry: &Entry,
+    clock: &SiteTime,
+) -> io::Result<Option<String>> {
+    message_later(incident, entry, clock)
+        .map(|m| m.text().map(Cow::into_owned))
+        .transpose()
+}
+
+/// `message`, with a text the build wrote out read only when asked for:
+/// a page lists many incidents whose messages its template may not show.
+pub fn message_later(
+    incident: &PublicIncident,
+    entry: &Entry,
+    clock: &SiteTime,
+) -> Option<Message> {
+    if let Some(text) = entry.message_translations.get(&clock.locale().lang) {
+        return Some(Message::Ready(with_notes(text, entry, clock)));
+    }
+    Some(match incident.text(entry)? {
+        Text::Here(text) => Message::Ready(with_notes(text, entry, clock)),
+        Text::Away(spill, at) => Message::Away {
+            spill: spill.clone(),
+            at,
+            notes: notes(entry, clock),
+        },
+    })
+}
+
+/// An update's text with its notes, or where to read the text from.
+#[derive(Debug)]
+pub enum Message {
+    Ready(String),
+    Away {
+        spill: Spill,
+        at: At,
+        notes: Vec<String>,
+    },
+}
+
+impl Message {
+    pub fn text(&self) -> io::Result<Cow<'_, str>> {
+        match self {
+            Message::Ready(text) => Ok(Cow::Borrowed(text)),
+            Message::Away { spill, at, notes } => Ok(Cow::Owned(joined(&spill.read(*at)?, notes))),
+        }
+    }
 }
 
 /// `text` followed by the notes on `entry`.
 pub fn with_notes(text: &str, entry: &Entry, clock: &SiteTime) -> String {
+    joined(text, &notes(entry, clock))
+}
+
+fn joined(text: &str, notes: &[String]) -> String {
     let mut out = text.trim_end().to_string();
-    for note in notes(entry, clock) {
+    for note in notes {
         out.push_str("\n\n");
-        out.push_str(&note);
+        out.push_str(note);
     }
     out
 }

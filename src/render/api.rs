@@ -25,19 +25,19 @@ pub fn files(
         "description": view.indicator().description(),
     });
     let components = api.components();
-    let incident_list = |keep: &dyn Fn(&PublicIncident<'_>) -> bool| -> Vec<Value> {
+    let incident_list = |keep: &dyn Fn(&PublicIncident<'_>) -> bool| {
         view.incidents
             .iter()
             .filter(|i| keep(i))
             .take(LIST_LIMIT)
             .map(|i| api.incident(i))
-            .collect()
+            .collect::<Result<Vec<Value>, RenderError>>()
     };
-    let incidents = incident_list(&|i| !i.is_maintenance());
-    let unresolved = incident_list(&|i| i.lifecycle == Lifecycle::Active);
-    let maintenances = incident_list(&|i| i.is_maintenance());
-    let upcoming = incident_list(&|i| i.lifecycle == Lifecycle::Upcoming);
-    let active = incident_list(&|i| i.lifecycle == Lifecycle::InProgress);
+    let incidents = incident_list(&|i| !i.is_maintenance())?;
+    let unresolved = incident_list(&|i| i.lifecycle == Lifecycle::Active)?;
+    let maintenances = incident_list(&|i| i.is_maintenance())?;
+    let upcoming = incident_list(&|i| i.lifecycle == Lifecycle::Upcoming)?;
+    let active = incident_list(&|i| i.lifecycle == Lifecycle::InProgress)?;
     let open_maintenance: Vec<Value> = upcoming.iter().chain(&active).cloned().collect();
 
     let mut put = |path: &str, value: Value| -> Result<(), RenderError> {
@@ -238,14 +238,14 @@ impl<'v, 'a> Api<'v, 'a> {
         out
     }
 
-    fn incident(&self, i: &PublicIncident<'_>) -> Value {
+    fn incident(&self, i: &PublicIncident<'_>) -> Result<Value, RenderError> {
         let d = i.declaration;
         let facts = &i.facts;
         // Component statuses before each public update, to report old → new.
         let mut before: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
         let mut updates: Vec<Value> = Vec::new();
         for u in i.updates() {
-            updates.push(self.update(i, u, &before));
+            updates.push(self.update(i, u, &before)?);
             for (id, s) in &u.components {
                 before.insert(id, *s);
             }
@@ -297,7 +297,7 @@ impl<'v, 'a> Api<'v, 'a> {
             map.insert("scheduled_auto_in_progress".into(), json!(false));
             map.insert("scheduled_auto_completed".into(), json!(false));
         }
-        out
+        Ok(out)
     }
 
     fn update(
@@ -305,7 +305,7 @@ impl<'v, 'a> Api<'v, 'a> {
         i: &PublicIncident<'_>,
         u: &Entry,
         before: &BTreeMap<&str, ComponentStatus>,
-    ) -> Value {
+    ) -> Result<Value, RenderError> {
         let affected: Vec<Value> = u
             .components
             .iter()
@@ -324,10 +324,11 @@ impl<'v, 'a> Api<'v, 'a> {
             })
             .collect();
         let at = iso(u.at);
-        json!({
+        let message = super::amend::message(i, u, &self.clock).map_err(RenderError::Spilled)?;
+        Ok(json!({
             "id": format!("{}-{}", i.id(), u.at.strftime("%Y%m%dT%H%M%SZ")),
             "status": u.status.as_str(),
-            "body": super::amend::message(u, &self.clock).as_deref().map(super::markdown::to_text).unwrap_or_default(),
+            "body": message.as_deref().map(super::markdown::to_text).unwrap_or_default(),
             "incident_id": i.id(),
             "created_at": at,
             // As Statuspage does when an update is edited.
@@ -337,7 +338,7 @@ impl<'v, 'a> Api<'v, 'a> {
             "deliver_notifications": true,
             "custom_tweet": Value::Null,
             "tweet_id": Value::Null,
-        })
+        }))
     }
 }
 
@@ -370,7 +371,9 @@ pub fn incident_notification(
     Some(json!({
         "meta": meta(unsubscribe, at),
         "page": notification_page(&api),
-        "incident": api.incident(incident),
+        // A view of the model alone reads no message from a file: it does
+        // not fail.
+        "incident": api.incident(incident).ok()?,
     }))
 }
 

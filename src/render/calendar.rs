@@ -17,7 +17,10 @@ use std::collections::BTreeMap;
 /// How often calendar apps should fetch the file again.
 const REFRESH: &str = "PT1H";
 
-pub fn files(view: &PublicView<'_>, files: &mut BTreeMap<String, Vec<u8>>) {
+pub fn files(
+    view: &PublicView<'_>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), super::RenderError> {
     let site = &view.config.site;
     let clock = super::time::SiteTime::new(view.config);
     let base = site.url.as_deref().map(|u| u.trim_end_matches('/'));
@@ -65,12 +68,11 @@ pub fn files(view: &PublicView<'_>, files: &mut BTreeMap<String, Vec<u8>>) {
             "STATUS:CONFIRMED"
         });
         out.text("SUMMARY", i.title());
-        let mut description = updates
-            .last()
-            .and_then(|u| super::amend::message(u, &clock))
-            .unwrap_or_default()
-            .trim()
-            .to_string();
+        let last = match updates.last() {
+            Some(u) => super::amend::message(i, u, &clock).map_err(super::RenderError::Spilled)?,
+            None => None,
+        };
+        let mut description = last.unwrap_or_default().trim().to_string();
         let names: Vec<&str> = i.components.iter().map(|(_, n)| n.as_str()).collect();
         if !names.is_empty() {
             description.push_str(&format!("\n\nAffects: {}", names.join(", ")));
@@ -83,6 +85,7 @@ pub fn files(view: &PublicView<'_>, files: &mut BTreeMap<String, Vec<u8>>) {
     }
     out.line("END:VCALENDAR");
     files.insert("maintenance.ics".to_string(), out.0.into_bytes());
+    Ok(())
 }
 
 /// "20261124T090000Z": a UTC date-time.

@@ -63,14 +63,14 @@ pub fn files(
     let messages = Messages::of(
         view,
         std::iter::once(&history).chain(components.iter().map(|(_, keys)| keys)),
-    );
-    let context = all.context(view, &history, &messages);
+    )?;
+    let context = all.context(view, &history, &messages)?;
     let atom = templates.render("feed/history.atom.xml", context.clone())?;
     put(sink, &all.path, crate::text::xml_chars(atom).as_bytes())?;
     let rss = templates.render("feed/history.rss.xml", context)?;
     put(sink, "history.rss", crate::text::xml_chars(rss).as_bytes())?;
     components.par_iter().try_for_each(|(feed, keys)| {
-        let context = feed.context(view, keys, &messages);
+        let context = feed.context(view, keys, &messages)?;
         let text = templates.render("feed/history.atom.xml", context)?;
         put(sink, &feed.path, crate::text::xml_chars(text).as_bytes())
     })
@@ -118,31 +118,37 @@ impl Messages {
     fn of<'k, 'v: 'k, 'a: 'v>(
         view: &PublicView<'a>,
         feeds: impl Iterator<Item = &'k Vec<Key<'v, 'a>>>,
-    ) -> Self {
+    ) -> Result<Self, RenderError> {
         let clock = super::time::SiteTime::new(view.config);
-        let mut entries: Vec<&Entry> = feeds.flatten().map(|key| key.3).collect();
-        entries.sort_unstable_by_key(|u| address(u));
-        entries.dedup_by_key(|u| address(u));
+        let mut entries: Vec<(&PublicIncident, &Entry)> =
+            feeds.flatten().map(|key| (key.2, key.3)).collect();
+        entries.sort_unstable_by_key(|(_, u)| address(u));
+        entries.dedup_by_key(|(_, u)| address(u));
         let html = entries
             .into_par_iter()
-            .map(|u| (address(u), html(u, &clock)))
-            .collect();
-        Messages { html, clock }
+            .map(|(i, u)| Ok((address(u), html(i, u, &clock)?)))
+            .collect::<Result<_, RenderError>>()?;
+        Ok(Messages { html, clock })
     }
 
     /// The entry's message in HTML; one no feed was given for is rendered
     /// here, never left out.
-    fn of_entry(&self, u: &Entry<'_>) -> String {
+    fn of_entry(&self, i: &PublicIncident<'_>, u: &Entry<'_>) -> Result<String, RenderError> {
         match self.html.get(&address(u)) {
-            Some(html) => html.clone(),
-            None => html(u, &self.clock),
+            Some(html) => Ok(html.clone()),
+            None => html(i, u, &self.clock),
         }
     }
 }
 
 /// An entry's message, with its corrections, in HTML.
-fn html(u: &Entry<'_>, clock: &super::time::SiteTime) -> String {
-    markdown::to_html(&super::amend::message(u, clock).unwrap_or_default())
+fn html(
+    i: &PublicIncident<'_>,
+    u: &Entry<'_>,
+    clock: &super::time::SiteTime,
+) -> Result<String, RenderError> {
+    let message = super::amend::message(i, u, clock).map_err(RenderError::Spilled)?;
+    Ok(markdown::to_html(&message.unwrap_or_default()))
 }
 
 fn address(u: &Entry<'_>) -> usize {
@@ -164,7 +170,7 @@ impl Feed {
         view: &PublicView<'_>,
         newest: &[Key<'_, '_>],
         messages: &Messages,
-    ) -> minijinja::Value {
+    ) -> Result<minijinja::Value, RenderError> {
         let base = view
             .config
             .site
@@ -174,20 +180,22 @@ impl Feed {
             .unwrap_or_default();
         let entries: Vec<FeedEntry> = newest
             .iter()
-            .map(|&(_, _, i, u)| FeedEntry {
-                id: entry_id(i, u),
-                title: format!("{}: {}", status_label(u.status).label, i.title()),
-                link: format!("{base}{}", crate::paths::incident_page(i.id())),
-                updated: iso(updated(u)),
-                pub_date: u.at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
-                content: messages.of_entry(u),
+            .map(|&(_, _, i, u)| {
+                Ok(FeedEntry {
+                    id: entry_id(i, u),
+                    title: format!("{}: {}", status_label(u.status).label, i.title()),
+                    link: format!("{base}{}", crate::paths::incident_page(i.id())),
+                    updated: iso(updated(u)),
+                    pub_date: u.at.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string(),
+                    content: messages.of_entry(i, u)?,
+                })
             })
-            .collect();
+            .collect::<Result<_, RenderError>>()?;
         // The feed changes when an entry is added: its newest entry.
         let updated = entries
             .first()
             .map_or_else(|| iso(view.now), |e| e.updated.clone());
-        minijinja::context! {
+        Ok(minijinja::context! {
             site => ctx(&view.config.site.name),
             title => &self.title,
             description => view.config.site.description.clone(),
@@ -197,7 +205,7 @@ impl Feed {
             feed_id => &self.id,
             updated => updated,
             entries => ctx(&entries),
-        }
+        })
     }
 }
 
@@ -235,13 +243,13 @@ mod tests {
         let repository = outcome.repository.unwrap();
         let view = PublicView::new(&repository, "2026-11-30T00:00:00Z".parse().unwrap());
         let kept = newest(view.incidents.iter());
-        let ahead = Messages::of(&view, std::iter::once(&kept));
-        let asked = Messages::of(&view, std::iter::empty());
+        let ahead = Messages::of(&view, std::iter::once(&kept)).unwrap();
+        let asked = Messages::of(&view, std::iter::empty()).unwrap();
         assert!(kept.len() > 5, "{}", kept.len());
-        for (.., u) in &kept {
-            let html = ahead.of_entry(u);
+        for (.., i, u) in &kept {
+            let html = ahead.of_entry(i, u).unwrap();
             assert!(html.starts_with('<'), "{html}");
-            assert_eq!(html, asked.of_entry(u));
+            assert_eq!(html, asked.of_entry(i, u).unwrap());
         }
         assert_eq!(ahead.html.len(), kept.len());
         assert!(asked.html.is_empty());

@@ -18,6 +18,7 @@ pub(crate) mod uptime;
 pub(crate) mod view;
 pub(crate) mod widget;
 
+use crate::check::spill::Spilled;
 use crate::model::Repository;
 use crate::templates::{TemplateError, Templates};
 use jiff::Timestamp;
@@ -33,6 +34,10 @@ pub enum RenderError {
     /// A JSON output (the API, the widget) would not serialize.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A message the build wrote out (`check::spill`) could not be read
+    /// back.
+    #[error("reading back an update's message the build wrote out: {0}")]
+    Spilled(std::io::Error),
     /// A rendered file could not be written to the staging folder.
     #[error("writing {path}: {source}")]
     Write {
@@ -70,14 +75,16 @@ fn put(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
 }
 
 /// Every file of the public site, by path relative to the output folder,
-/// into `sink`.
+/// into `sink`; the messages read from `spilled` when the check wrote them
+/// there.
 pub fn site(
     repo: &Repository,
+    spilled: Option<&Spilled>,
     templates: &Templates,
     now: Timestamp,
     sink: &dyn Sink,
 ) -> Result<(), RenderError> {
-    let view = view::PublicView::new(repo, now);
+    let view = view::PublicView::with_spilled(repo, spilled, now);
     // One tree per language: the page's language at the top, the others
     // under /<lang>/.
     let main = repo.config.site.language();
@@ -117,7 +124,7 @@ pub fn site(
             feed::files(&view, templates, sink)?;
             let mut files = BTreeMap::new();
             api::files(&view, &mut files)?;
-            calendar::files(&view, &mut files);
+            calendar::files(&view, &mut files)?;
             widget::files(&view, &mut files)?;
             Ok(files)
         },

@@ -638,7 +638,7 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
                     status: u.status,
                     at: u.at,
                     // In the page's language when the update was translated.
-                    markdown: super::amend::message(u, clock).unwrap_or_default(),
+                    message: super::amend::message_later(i, u, clock),
                 })
                 .collect(),
         }),

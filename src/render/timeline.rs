@@ -4,23 +4,25 @@
 //! them, while the incident lists of the component and month pages, most of
 //! a site's incident entries, do not.
 
+use super::amend::Message;
 use super::ctx;
 use super::markdown;
 use super::site::{Label, status_label};
 use super::time::SiteTime;
 use crate::model::Status;
 use jiff::Timestamp;
-use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
+use minijinja::{Error, ErrorKind, Value};
 use serde::Serialize;
 use std::sync::Arc;
 
-/// One update, with its message still in Markdown.
+/// One update, with its message still in Markdown (or where the build
+/// wrote it: read when a template shows it).
 #[derive(Debug)]
 pub(super) struct Entry {
     pub status: Status,
     pub at: Timestamp,
-    pub markdown: String,
+    pub message: Option<Message>,
 }
 
 /// What a template gets for each entry.
@@ -49,10 +51,17 @@ impl Object for Timeline {
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let entry = self.entries.get(key.as_usize()?)?;
+        let markdown = match entry.message.as_ref().map(Message::text).transpose() {
+            Ok(text) => text.unwrap_or_default(),
+            Err(e) => {
+                let why = format!("reading back an update's message: {e}");
+                return Some(Value::from(Error::new(ErrorKind::InvalidOperation, why)));
+            }
+        };
         Some(ctx(&UpdateCtx {
             status: status_label(entry.status),
             at: self.clock.moment(entry.at),
-            message: Value::from_safe_string(markdown::to_html(&entry.markdown)),
+            message: Value::from_safe_string(markdown::to_html(&markdown)),
         }))
     }
 }

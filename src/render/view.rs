@@ -3,6 +3,7 @@
 //! before "now"). A `PublicIncident` holds no `Incident`: public outputs
 //! cannot reach an internal entry or the post-mortem even by mistake.
 
+use crate::check::spill::{At, Spill, Spilled};
 use crate::model::incident::Declaration;
 use crate::model::postmortem::{CustomerReport, PostmortemStatus};
 use crate::model::{
@@ -48,6 +49,23 @@ pub struct PublicIncident<'a> {
     /// (id, name) of every component the incident names publicly, in
     /// configuration order.
     pub components: Vec<(String, String)>,
+    /// Where its messages went, when the build wrote them out.
+    away: Option<Away<'a>>,
+}
+
+/// An incident's messages written out (`check::spill`): by update of
+/// `updates`, where each went.
+#[derive(Debug, Clone, Copy)]
+struct Away<'a> {
+    spill: &'a Spill,
+    at: &'a [Option<At>],
+    updates: &'a [crate::model::Update],
+}
+
+/// Where the text of an entry's message is.
+pub enum Text<'e> {
+    Here(&'e str),
+    Away(&'e Spill, At),
 }
 
 impl<'a> PublicIncident<'a> {
@@ -62,6 +80,25 @@ impl<'a> PublicIncident<'a> {
     /// Public updates posted at or before now, oldest first.
     pub fn updates(&self) -> &[Entry<'a>] {
         &self.facts.entries
+    }
+
+    /// The text of `entry`'s message: in the model, or where the build
+    /// wrote it (the model holds an empty one then). A corrected entry's is
+    /// the correction's, which is never written out.
+    pub fn text<'e>(&'e self, entry: &'e Entry<'a>) -> Option<Text<'e>> {
+        let message = entry.message.as_deref()?;
+        let away = self.away.filter(|_| entry.corrected_at().is_none());
+        let written = away.and_then(|away| {
+            let n = away
+                .updates
+                .iter()
+                .position(|u| std::ptr::eq(u, entry.original))?;
+            Some((away.spill, (*away.at.get(n)?)?))
+        });
+        Some(match written {
+            Some((spill, at)) => Text::Away(spill, at),
+            None => Text::Here(message),
+        })
     }
 
     pub fn is_maintenance(&self) -> bool {
@@ -101,12 +138,33 @@ pub struct PublicView<'a> {
 
 impl<'a> PublicView<'a> {
     pub fn new(repo: &'a Repository, now: Timestamp) -> Self {
+        Self::with_spilled(repo, None, now)
+    }
+
+    /// The view of `repo` whose messages went to `spilled` (`check::spill`).
+    pub fn with_spilled(
+        repo: &'a Repository,
+        spilled: Option<&'a Spilled>,
+        now: Timestamp,
+    ) -> Self {
         let config = &repo.config;
+        let away = |i: &'a Incident| {
+            spilled.and_then(|s| {
+                Some(Away {
+                    spill: &s.spill,
+                    at: s.of(&i.id)?,
+                    updates: &i.updates,
+                })
+            })
+        };
         let mut incidents: Vec<PublicIncident<'a>> = repo
             .incidents
             .par_iter()
             .filter(|i| i.is_public() && i.declaration.declared_at <= now)
-            .map(|i| public_incident(i, config, now))
+            .map(|i| PublicIncident {
+                away: away(i),
+                ..public_incident(i, config, now)
+            })
             // An incident is told from its first public update, as notify
             // and the feeds tell it: one whose entries so far are internal
             // ("do not announce yet") is not on the page. A maintenance is
@@ -237,5 +295,6 @@ fn public_incident<'a>(
         impact,
         impact_now,
         components,
+        away: None,
     }
 }

@@ -23,7 +23,7 @@ pub fn files(
         .map(|u| format!("{}/", u.trim_end_matches('/')))
         .unwrap_or_default();
     let clock = super::time::SiteTime::new(view.config);
-    let entry = |i: &PublicIncident<'_>| -> Value {
+    let entry = |i: &PublicIncident<'_>| -> Result<Value, RenderError> {
         let last = i.updates().last();
         let groups = &view.config.groups;
         let components: Vec<Value> = i
@@ -39,20 +39,24 @@ pub fn files(
                 json!({"id": id, "name": name, "group_name": group})
             })
             .collect();
-        json!({
+        let message = match last {
+            Some(u) => super::amend::message(i, u, &clock).map_err(RenderError::Spilled)?,
+            None => None,
+        };
+        Ok(json!({
             "id": i.id(),
             "name": i.title(),
             "status": i.status().as_str(),
             "url": format!("{base}incidents/{}.html", i.id()),
             "last_update_at": iso(last.map_or(i.declaration.declared_at, |u| u.at)),
-            "last_update_message": last.and_then(|u| super::amend::message(u, &clock)),
+            "last_update_message": message,
             "affected_components": components,
-        })
+        }))
     };
     let ongoing: Vec<Value> = view
         .active()
         .map(|i| {
-            let mut out = entry(i);
+            let mut out = entry(i)?;
             // incident.io's words for the worst status the incident holds.
             let worst = i.facts.state.components.values().copied().max();
             out["current_worst_impact"] = match worst {
@@ -61,24 +65,24 @@ pub fn files(
                 Some(ComponentStatus::DegradedPerformance) => json!("degraded_performance"),
                 _ => Value::Null,
             };
-            out
+            Ok(out)
         })
-        .collect();
-    let maintenance = |lifecycle: Lifecycle, start: &str, end: &str| -> Vec<Value> {
+        .collect::<Result<_, RenderError>>()?;
+    let maintenance = |lifecycle: Lifecycle, start: &str, end: &str| {
         view.maintenance(lifecycle)
             .into_iter()
             .map(|i| {
-                let mut out = entry(i);
+                let mut out = entry(i)?;
                 out[start] = json!(i.declaration.scheduled_for.map(iso));
                 out[end] = json!(i.declaration.scheduled_until.map(iso));
-                out
+                Ok(out)
             })
-            .collect()
+            .collect::<Result<Vec<Value>, RenderError>>()
     };
     let widget = json!({
         "ongoing_incidents": ongoing,
-        "in_progress_maintenances": maintenance(Lifecycle::InProgress, "started_at", "scheduled_end_at"),
-        "scheduled_maintenances": maintenance(Lifecycle::Upcoming, "starts_at", "ends_at"),
+        "in_progress_maintenances": maintenance(Lifecycle::InProgress, "started_at", "scheduled_end_at")?,
+        "scheduled_maintenances": maintenance(Lifecycle::Upcoming, "starts_at", "ends_at")?,
     });
     let mut text = serde_json::to_vec_pretty(&widget)?;
     text.push(b'\n');

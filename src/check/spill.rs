@@ -1,0 +1,194 @@
+//! Where a build keeps the public messages of its incidents while it
+//! renders: in a file without a name, beside the repository, rather than in
+//! the process. Messages are most of what a build holds (71 of 85 MB at
+//! 10,000 incidents), and each is read by the few outputs that show it, so
+//! holding them all made a build's memory grow with the history. The kernel
+//! caches the file, and may write it out and drop it under pressure; the
+//! file is gone when the build ends, even when it ends by a crash.
+//!
+//! Only the text of an update's `message` goes: an update that was corrected
+//! or had text removed keeps its own (its notes and corrections read it), as
+//! do translations (few). What stays in the model in its place is empty, and
+//! every public output reads a message through `Spilled::message`.
+
+use crate::model::Incident;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The file the messages are written to, shared by the threads of a check.
+#[derive(Debug, Clone)]
+pub struct Spill {
+    file: Arc<File>,
+    /// Where the next incident's messages go.
+    end: Arc<AtomicU64>,
+}
+
+/// Where one message was put.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At {
+    offset: u64,
+    len: u32,
+}
+
+impl Spill {
+    /// A file in `dir` that no one can open by name (`O_TMPFILE` where the
+    /// file system has it, else created and unlinked at once); `None` when
+    /// none can be made there, and the messages stay in memory.
+    pub fn beside(dir: &Path) -> Option<Self> {
+        let file = tempfile::tempfile_in(dir).ok()?;
+        Some(Spill {
+            file: Arc::new(file),
+            end: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// Writes the messages of `incident`'s updates that no amendment names
+    /// into the file, in one write, and leaves each empty in the model; by
+    /// update, where its message went. On a failed write the incident is
+    /// left as it was.
+    pub(crate) fn hold(&self, incident: &mut Incident) -> io::Result<Vec<Option<At>>> {
+        let goes = |n: usize| {
+            let update = &incident.updates[n];
+            update.message.is_some()
+                && incident.amendments.corrections_of(update).next().is_none()
+                && !incident
+                    .amendments
+                    .redactions
+                    .iter()
+                    .any(|r| r.update == update.at)
+        };
+        let going: Vec<bool> = (0..incident.updates.len()).map(goes).collect();
+        let mut bytes = Vec::new();
+        let mut spans = Vec::with_capacity(going.len());
+        for (update, goes) in incident.updates.iter().zip(&going) {
+            spans.push(match (goes, &update.message) {
+                (true, Some(text)) => {
+                    let start = bytes.len();
+                    bytes.extend_from_slice(text.as_bytes());
+                    Some((start, text.len()))
+                }
+                _ => None,
+            });
+        }
+        if bytes.is_empty() {
+            return Ok(vec![None; spans.len()]);
+        }
+        let len = u64::try_from(bytes.len()).map_err(io::Error::other)?;
+        let start = self.end.fetch_add(len, Ordering::Relaxed);
+        self.file.write_all_at(&bytes, start)?;
+        let mut at = Vec::with_capacity(spans.len());
+        for (update, span) in incident.updates.iter_mut().zip(spans) {
+            at.push(match span {
+                Some((offset, len)) => {
+                    update.message = Some(String::new());
+                    Some(At {
+                        offset: start + offset as u64,
+                        len: u32::try_from(len).map_err(io::Error::other)?,
+                    })
+                }
+                None => None,
+            });
+        }
+        Ok(at)
+    }
+
+    /// The message put at `at`.
+    pub(crate) fn read(&self, at: At) -> io::Result<String> {
+        let mut bytes = vec![0; at.len as usize];
+        self.file.read_exact_at(&mut bytes, at.offset)?;
+        String::from_utf8(bytes).map_err(io::Error::other)
+    }
+}
+
+/// The file and where each incident's messages are in it: what a build
+/// renders with beside the model the check kept.
+#[derive(Debug)]
+pub struct Spilled {
+    pub(crate) spill: Spill,
+    /// By incident id, by update (`None`: still in the model).
+    of: HashMap<String, Vec<Option<At>>>,
+}
+
+impl Spilled {
+    pub(crate) fn new(spill: Spill, of: HashMap<String, Vec<Option<At>>>) -> Self {
+        Spilled { spill, of }
+    }
+
+    /// Where the messages of incident `id` are, by update.
+    pub(crate) fn of(&self, id: &str) -> Option<&[Option<At>]> {
+        self.of.get(id).map(Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::amend::{Amendments, Correction};
+
+    fn incident(messages: &[Option<&str>]) -> Incident {
+        let updates = messages
+            .iter()
+            .enumerate()
+            .map(|(n, m)| {
+                serde_json::from_value(serde_json::json!({
+                    "at": format!("2026-11-0{}T10:00:00Z", n + 1),
+                    "status": "investigating",
+                    "message": m,
+                    "author": "@sam",
+                }))
+                .unwrap()
+            })
+            .collect();
+        Incident {
+            id: "2026-11-01-a".into(),
+            declaration: serde_json::from_value(serde_json::json!({
+                "title": "A", "severity": "sev3", "declared_at": "2026-11-01T10:00:00Z",
+                "visibility": "public", "components": ["api"],
+            }))
+            .unwrap(),
+            updates,
+            postmortem: None,
+            amendments: Amendments::default(),
+        }
+    }
+
+    #[test]
+    fn messages_come_back_as_they_went_and_leave_the_model_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Spill::beside(dir.path()).unwrap();
+        let mut a = incident(&[Some("First *one*"), None, Some("Ünïcode — third")]);
+        let mut b = incident(&[Some("Other incident")]);
+        let at_a = spill.hold(&mut a).unwrap();
+        let at_b = spill.hold(&mut b).unwrap();
+        assert_eq!(at_a[1], None, "an internal entry has no message");
+        assert_eq!(spill.read(at_a[0].unwrap()).unwrap(), "First *one*");
+        assert_eq!(spill.read(at_a[2].unwrap()).unwrap(), "Ünïcode — third");
+        assert_eq!(spill.read(at_b[0].unwrap()).unwrap(), "Other incident");
+        assert_eq!(a.updates[0].message.as_deref(), Some(""));
+        assert_eq!(a.updates[1].message, None);
+        // Nothing in the folder: the file has no name.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn an_amended_update_keeps_its_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Spill::beside(dir.path()).unwrap();
+        let mut a = incident(&[Some("typo hre"), Some("fine")]);
+        let correction: Correction = serde_json::from_value(serde_json::json!({
+            "update": "2026-11-01T10:00:00Z", "at": "2026-11-02T11:00:00Z",
+            "author": "@sam", "reason": "typo", "message": "typo here",
+        }))
+        .unwrap();
+        a.amendments.corrections.push(correction);
+        let at = spill.hold(&mut a).unwrap();
+        assert_eq!(at[0], None);
+        assert_eq!(a.updates[0].message.as_deref(), Some("typo hre"));
+        assert_eq!(spill.read(at[1].unwrap()).unwrap(), "fine");
+    }
+}
