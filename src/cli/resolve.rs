@@ -63,13 +63,13 @@ pub fn run(start: &Path, args: Args) -> Result<ExitCode, CliError> {
         .map(|s| authoring::word::<Severity>("--severity", s, authoring::SEVERITIES))
         .transpose()?;
     // The impact in force is over: only what the responder says it was.
-    update.impact = args
-        .impact
-        .map(|summary| crate::model::incident::UpdateImpact {
+    update.impact = args.impact.map(|summary| {
+        Box::new(crate::model::incident::UpdateImpact {
             summary: Some(summary),
             users_affected: None,
             scope: None,
-        });
+        })
+    });
     compose::restore_components(incident, &mut update);
     for c in &args.components {
         if let (id, Some(status)) = authoring::component_arg(c)? {

@@ -151,23 +151,25 @@ fn apply_impact(update: &mut Update, args: &Args) {
     let states_impact =
         args.impact.is_some() || args.users_affected.is_some() || args.scope.is_some();
     if states_impact {
-        let previous = update
-            .impact
-            .take()
-            .unwrap_or(crate::model::incident::UpdateImpact {
+        let previous = update.impact.take().map_or(
+            crate::model::incident::UpdateImpact {
                 summary: None,
                 users_affected: None,
                 scope: None,
-            });
+            },
+            |b| *b,
+        );
         let merged = compose::impact(
             args.impact.clone(),
             args.users_affected.clone(),
             args.scope.clone(),
         );
-        update.impact = merged.map(|m| crate::model::incident::UpdateImpact {
-            summary: m.summary.or(previous.summary),
-            users_affected: m.users_affected.or(previous.users_affected),
-            scope: m.scope.or(previous.scope),
+        update.impact = merged.map(|m| {
+            Box::new(crate::model::incident::UpdateImpact {
+                summary: m.summary.or(previous.summary),
+                users_affected: m.users_affected.or(previous.users_affected),
+                scope: m.scope.or(previous.scope),
+            })
         });
     }
     if update.status.is_final() && !states_impact {

@@ -53,15 +53,17 @@ pub fn impact(
     summary: Option<String>,
     users: Option<String>,
     scope: Option<String>,
-) -> Option<UpdateImpact> {
+) -> Option<Box<UpdateImpact>> {
     let users_affected = users.map(|u| match u.trim().parse::<u64>() {
         Ok(n) => UsersAffected::Count(n),
         Err(_) => UsersAffected::Estimate(u),
     });
-    (summary.is_some() || users_affected.is_some() || scope.is_some()).then_some(UpdateImpact {
-        summary,
-        users_affected,
-        scope,
+    (summary.is_some() || users_affected.is_some() || scope.is_some()).then(|| {
+        Box::new(UpdateImpact {
+            summary,
+            users_affected,
+            scope,
+        })
     })
 }
 
@@ -129,7 +131,7 @@ pub fn decision(
     chosen: &str,
     why: &str,
     question: Option<String>,
-) -> Result<Decision, AuthorError> {
+) -> Result<Box<Decision>, AuthorError> {
     let options = options
         .iter()
         .map(|o| {
@@ -145,12 +147,12 @@ pub fn decision(
                 .into(),
         ));
     }
-    Ok(Decision {
+    Ok(Box::new(Decision {
         question,
         options,
         chosen: chosen.trim().to_string(),
         rationale: why.trim().to_string(),
-    })
+    }))
 }
 
 /// An option's trade-offs out of its text: after the summary, each
@@ -314,7 +316,7 @@ fn skeleton(
     incident: &Incident,
     from: Timestamp,
     severity: Option<Severity>,
-    impact: Option<crate::model::incident::UpdateImpact>,
+    impact: Option<Box<crate::model::incident::UpdateImpact>>,
     templates: &Templates,
 ) -> Result<(String, jiff::civil::Date), AuthorError> {
     let policy = severity.map(|s| repo.config.policy(s));

@@ -245,7 +245,7 @@ pub struct Facts<'a> {
     /// was, else the impact in force when its components were at their
     /// worst (the latest such moment; the last impact stated while open
     /// when no component was named).
-    pub impact: Option<UpdateImpact>,
+    pub impact: Option<Box<UpdateImpact>>,
     /// Non-operational component statuses over time, in entry order.
     pub components: Vec<ComponentWindow<'a>>,
 }
@@ -414,7 +414,7 @@ impl Facts<'_> {
     pub fn decisions(&self) -> impl Iterator<Item = (&Update, &Decision)> {
         self.entries
             .iter()
-            .filter_map(|u| u.decision.as_ref().map(|d| (&**u, d)))
+            .filter_map(|u| u.decision.as_deref().map(|d| (&**u, d)))
     }
 
     /// Whether the incident stays resolved as of now (`resolved` is set).
@@ -465,10 +465,10 @@ fn started(d: &Declaration, entries: &[Entry]) -> Moment {
 /// The impact in force at the latest open entry whose components were at
 /// their worst: the stated impact that describes the height of it, not the
 /// residual impact a monitoring update describes.
-fn impact_at_worst(entries: &[Entry]) -> Option<UpdateImpact> {
+fn impact_at_worst(entries: &[Entry]) -> Option<Box<UpdateImpact>> {
     let mut components: BTreeMap<&str, ComponentStatus> = BTreeMap::new();
-    let mut impact: Option<&UpdateImpact> = None;
-    let mut best: Option<(ComponentStatus, &UpdateImpact)> = None;
+    let mut impact: Option<&Box<UpdateImpact>> = None;
+    let mut best: Option<(ComponentStatus, &Box<UpdateImpact>)> = None;
     for u in entries.iter().filter(|u| !u.status.is_final()) {
         for (id, status) in &u.components {
             components.insert(id, *status);

@@ -89,8 +89,10 @@ pub struct Update {
     pub message_translations: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
+    /// Boxed, as `decision`: few updates have one, and a build holds every
+    /// update of every incident.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub impact: Option<UpdateImpact>,
+    pub impact: Option<Box<UpdateImpact>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -101,7 +103,7 @@ pub struct Update {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reopen: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub decision: Option<Decision>,
+    pub decision: Option<Box<Decision>>,
     #[serde(default, skip_serializing_if = "Exemptions::is_empty")]
     pub exempt: Exemptions,
 }

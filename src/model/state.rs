@@ -20,7 +20,7 @@ pub struct State {
     pub components: BTreeMap<String, ComponentStatus>,
     /// The impact stated last while open (none once resolved: the impact
     /// of the whole incident is `Facts::impact`).
-    pub impact: Option<UpdateImpact>,
+    pub impact: Option<Box<UpdateImpact>>,
     /// When the latest update was posted; `None` before the first.
     pub last_update_at: Option<Timestamp>,
     /// When the last stakeholder update promised the next (`None`: no promise).
@@ -68,7 +68,7 @@ impl State {
         };
         // The impact in force while open: a reopening entry that states
         // none brings it back (the resolution cleared it).
-        let mut open_impact: Option<&UpdateImpact> = None;
+        let mut open_impact: Option<&Box<UpdateImpact>> = None;
         for update in entries {
             state.status = Some(update.status);
             state.severity = update.severity.or(state.severity);

@@ -237,9 +237,9 @@ fn lasted(facts: &Facts<'_>, clock: &SiteTime) -> Option<LastedCtx> {
 /// over (`over`: it has `lasted`), else the one in force.
 fn impact(facts: &Facts<'_>, over: bool) -> Option<ImpactCtx> {
     if over {
-        facts.impact.as_ref()
+        facts.impact.as_deref()
     } else {
-        facts.state.impact.as_ref()
+        facts.state.impact.as_deref()
     }
     .map(impact_ctx)
 }

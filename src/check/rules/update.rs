@@ -24,7 +24,7 @@ pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     // The impact in force, folded as `state_at` does, in one pass.
     let mut impact: Option<&UpdateImpact> = None;
     for (update, file) in incident.updates.iter().zip(&files.updates) {
-        impact = update.impact.as_ref().or(impact);
+        impact = update.impact.as_deref().or(impact);
         let Some(message) = &update.message else {
             continue;
         };
