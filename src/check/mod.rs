@@ -592,6 +592,28 @@ mod tests {
         assert!(exempted > 0);
     }
 
+    /// A message that cannot be read back fails the build: a page never
+    /// shows an empty update instead.
+    #[test]
+    fn a_message_lost_from_the_spill_fails_the_site() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+        let dir = tempfile::tempdir().unwrap();
+        let files = Files::on_disk(&root);
+        let outcome = check_public(&files, Spill::beside(dir.path())).unwrap();
+        let written = outcome.spilled.unwrap();
+        let repo = outcome.repository.unwrap();
+        let templates = crate::templates::Templates::load(Some(&root)).unwrap();
+        let now = "2026-11-30T00:00:00Z".parse().unwrap();
+        let site = || {
+            let sink = std::sync::Mutex::new(BTreeMap::new());
+            crate::render::site(&repo, Some(&written), &templates, now, &sink)
+        };
+        assert!(site().is_ok());
+        written.spill.lose_everything();
+        let error = site().unwrap_err().to_string();
+        assert!(error.contains("reading back"), "{error}");
+    }
+
     /// The public site of what `Keep::Public` keeps, its messages written
     /// out (`spill`), is the site of the whole
     /// model, byte for byte, in every repository that builds; and it keeps

@@ -105,6 +105,14 @@ impl Spill {
     }
 }
 
+#[cfg(test)]
+impl Spill {
+    /// Loses what was written, as a disk that failed would.
+    pub(crate) fn lose_everything(&self) {
+        self.file.set_len(0).unwrap();
+    }
+}
+
 /// The file and where each incident's messages are in it: what a build
 /// renders with beside the model the check kept.
 #[derive(Debug)]
@@ -173,6 +181,20 @@ mod tests {
         assert_eq!(a.updates[1].message, None);
         // Nothing in the folder: the file has no name.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_write_that_fails_leaves_the_incident_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("read-only");
+        std::fs::write(&path, "").unwrap();
+        let spill = Spill {
+            file: Arc::new(File::open(&path).unwrap()),
+            end: Arc::new(AtomicU64::new(0)),
+        };
+        let mut a = incident(&[Some("kept here")]);
+        assert!(spill.hold(&mut a).is_err());
+        assert_eq!(a.updates[0].message.as_deref(), Some("kept here"));
     }
 
     #[test]
