@@ -208,9 +208,16 @@ fn check_scoped(
         .iter()
         .filter(|dir| dir.incident.is_some())
         .collect();
-    let spill_to = spill.as_ref().filter(|_| keep == Keep::Public);
     let check = |dir: &IncidentDir, kept: Option<(&Kept, &Shelf)>| {
-        check_incident(files, dir, &clock, practice.as_ref(), keep, kept, spill_to)
+        check_incident(
+            files,
+            dir,
+            &clock,
+            practice.as_ref(),
+            keep,
+            kept,
+            spill.as_ref(),
+        )
     };
     let loaded: Vec<Checked> = match &kept {
         Some(kept) => by_month(kept, &dirs, check),
@@ -243,7 +250,7 @@ fn check_scoped(
         exempted,
         files: file_count,
         incidents: read,
-        spilled: spill_to.map(|spill| Spilled::new(spill.clone(), spilled)),
+        spilled: spill.map(|spill| Spilled::new(spill, spilled)),
     })
 }
 
@@ -612,6 +619,18 @@ mod tests {
         written.spill.lose_everything();
         let error = site().unwrap_err().to_string();
         assert!(error.contains("reading back"), "{error}");
+        // The pages alone, whose timelines read a message when a template
+        // shows it.
+        let view = crate::render::view::PublicView::with_spilled(&repo, Some(&written), now);
+        let clock = crate::render::time::SiteTime::new(&repo.config);
+        let tree = crate::render::site::Tree {
+            prefix: String::new(),
+            languages: Vec::new(),
+        };
+        let sink = std::sync::Mutex::new(BTreeMap::new());
+        let pages = crate::render::site::pages(&view, &clock, &templates, &tree, &sink);
+        let error = pages.unwrap_err().to_string();
+        assert!(error.contains("the message of 20"), "{error}");
     }
 
     /// The public site of what `Keep::Public` keeps, its messages written

@@ -1,21 +1,23 @@
 //! Where a build keeps the public messages of its incidents while it
-//! renders: in a file without a name, beside the repository, rather than in
+//! renders: in a file of its own in the repository's folder, rather than in
 //! the process. Messages are most of what a build holds (71 of 85 MB at
 //! 10,000 incidents), and each is read by the few outputs that show it, so
 //! holding them all made a build's memory grow with the history. The kernel
-//! caches the file, and may write it out and drop it under pressure; the
-//! file is gone when the build ends, even when it ends by a crash.
+//! caches the file, and may write it out and drop it under pressure. On
+//! Linux it has no name (`O_TMPFILE`): no one else can open it, and it is
+//! gone when the build ends, even by a crash; elsewhere it is unlinked as
+//! soon as it is made. Not in the system's temporary folder, which is often
+//! memory itself (tmpfs).
 //!
-//! Only the text of an update's `message` goes: an update that was corrected
-//! or had text removed keeps its own (its notes and corrections read it), as
-//! do translations (few). What stays in the model in its place is empty, and
-//! every public output reads a message through `Spilled::message`.
+//! An update's `message` goes (translations, few, stay); what stays in the
+//! model in its place is empty, and every public output reads a message
+//! through `PublicIncident::text` (`render::amend::message`). A corrected
+//! entry shows its correction's text, which stays in the model.
 
 use crate::model::Incident;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,14 +34,18 @@ pub struct Spill {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct At {
     offset: u64,
+    /// A file incidentkit reads is at most `repo::source::MAX_FILE_BYTES`.
     len: u32,
 }
 
 impl Spill {
-    /// A file in `dir` that no one can open by name (`O_TMPFILE` where the
-    /// file system has it, else created and unlinked at once); `None` when
-    /// none can be made there, and the messages stay in memory.
+    /// A file in `dir` (see the module); `None` when none can be made there
+    /// or positioned writes are not available, and the messages stay in
+    /// memory.
     pub fn beside(dir: &Path) -> Option<Self> {
+        if !cfg!(unix) {
+            return None;
+        }
         let file = tempfile::tempfile_in(dir).ok()?;
         Some(Spill {
             file: Arc::new(file),
@@ -47,62 +53,66 @@ impl Spill {
         })
     }
 
-    /// Writes the messages of `incident`'s updates that no amendment names
-    /// into the file, in one write, and leaves each empty in the model; by
-    /// update, where its message went. On a failed write the incident is
-    /// left as it was.
+    /// Writes the messages of `incident`'s updates into the file, in one
+    /// write, and leaves each empty in the model; by update, where its
+    /// message went. On a failed write the incident is left as it was.
     pub(crate) fn hold(&self, incident: &mut Incident) -> io::Result<Vec<Option<At>>> {
-        let goes = |n: usize| {
-            let update = &incident.updates[n];
-            update.message.is_some()
-                && incident.amendments.corrections_of(update).next().is_none()
-                && !incident
-                    .amendments
-                    .redactions
-                    .iter()
-                    .any(|r| r.update == update.at)
-        };
-        let going: Vec<bool> = (0..incident.updates.len()).map(goes).collect();
         let mut bytes = Vec::new();
-        let mut spans = Vec::with_capacity(going.len());
-        for (update, goes) in incident.updates.iter().zip(&going) {
-            spans.push(match (goes, &update.message) {
-                (true, Some(text)) => {
-                    let start = bytes.len();
+        let mut spans = Vec::with_capacity(incident.updates.len());
+        for update in &incident.updates {
+            spans.push(match &update.message {
+                Some(text) => {
+                    let at = At {
+                        offset: bytes.len() as u64,
+                        len: u32::try_from(text.len()).map_err(io::Error::other)?,
+                    };
                     bytes.extend_from_slice(text.as_bytes());
-                    Some((start, text.len()))
-                }
-                _ => None,
-            });
-        }
-        if bytes.is_empty() {
-            return Ok(vec![None; spans.len()]);
-        }
-        let len = u64::try_from(bytes.len()).map_err(io::Error::other)?;
-        let start = self.end.fetch_add(len, Ordering::Relaxed);
-        self.file.write_all_at(&bytes, start)?;
-        let mut at = Vec::with_capacity(spans.len());
-        for (update, span) in incident.updates.iter_mut().zip(spans) {
-            at.push(match span {
-                Some((offset, len)) => {
-                    update.message = Some(String::new());
-                    Some(At {
-                        offset: start + offset as u64,
-                        len: u32::try_from(len).map_err(io::Error::other)?,
-                    })
+                    Some(at)
                 }
                 None => None,
             });
         }
-        Ok(at)
+        if bytes.is_empty() {
+            return Ok(spans);
+        }
+        let start = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        write_at(&self.file, &bytes, start)?;
+        for (update, span) in incident.updates.iter_mut().zip(&mut spans) {
+            if let Some(at) = span {
+                at.offset += start;
+                update.message = Some(String::new());
+            }
+        }
+        Ok(spans)
     }
 
     /// The message put at `at`.
     pub(crate) fn read(&self, at: At) -> io::Result<String> {
         let mut bytes = vec![0; at.len as usize];
-        self.file.read_exact_at(&mut bytes, at.offset)?;
+        read_at(&self.file, &mut bytes, at.offset)?;
         String::from_utf8(bytes).map_err(io::Error::other)
     }
+}
+
+#[cfg(unix)]
+fn write_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+}
+
+// `Spill::beside` makes none elsewhere.
+#[cfg(not(unix))]
+fn write_at(_: &File, _: &[u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(test)]
@@ -136,7 +146,7 @@ impl Spilled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::amend::{Amendments, Correction};
+    use crate::model::amend::Amendments;
 
     fn incident(messages: &[Option<&str>]) -> Incident {
         let updates = messages
@@ -195,22 +205,5 @@ mod tests {
         let mut a = incident(&[Some("kept here")]);
         assert!(spill.hold(&mut a).is_err());
         assert_eq!(a.updates[0].message.as_deref(), Some("kept here"));
-    }
-
-    #[test]
-    fn an_amended_update_keeps_its_message() {
-        let dir = tempfile::tempdir().unwrap();
-        let spill = Spill::beside(dir.path()).unwrap();
-        let mut a = incident(&[Some("typo hre"), Some("fine")]);
-        let correction: Correction = serde_json::from_value(serde_json::json!({
-            "update": "2026-11-01T10:00:00Z", "at": "2026-11-02T11:00:00Z",
-            "author": "@sam", "reason": "typo", "message": "typo here",
-        }))
-        .unwrap();
-        a.amendments.corrections.push(correction);
-        let at = spill.hold(&mut a).unwrap();
-        assert_eq!(at[0], None);
-        assert_eq!(a.updates[0].message.as_deref(), Some("typo hre"));
-        assert_eq!(spill.read(at[1].unwrap()).unwrap(), "fine");
     }
 }

@@ -4,7 +4,7 @@
 
 use super::locale::fill;
 use super::time::SiteTime;
-use super::view::{PublicIncident, Text};
+use super::view::{PublicIncident, Text, lost};
 use crate::check::spill::{At, Spill};
 use crate::model::{Entry, View};
 use std::borrow::Cow;
@@ -49,7 +49,7 @@ pub fn message(
     entry: &Entry,
     clock: &SiteTime,
 ) -> io::Result<Option<String>> {
-    message_later(incident, entry, clock)
+    message_later(incident, entry, clock)?
         .map(|m| m.text().map(Cow::into_owned))
         .transpose()
 }
@@ -60,18 +60,20 @@ pub fn message_later(
     incident: &PublicIncident,
     entry: &Entry,
     clock: &SiteTime,
-) -> Option<Message> {
+) -> io::Result<Option<Message>> {
     if let Some(text) = entry.message_translations.get(&clock.locale().lang) {
-        return Some(Message::Ready(with_notes(text, entry, clock)));
+        return Ok(Some(Message::Ready(with_notes(text, entry, clock))));
     }
-    Some(match incident.text(entry)? {
-        Text::Here(text) => Message::Ready(with_notes(text, entry, clock)),
-        Text::Away(spill, at) => Message::Away {
+    Ok(Some(match incident.text(entry)? {
+        None => return Ok(None),
+        Some(Text::Here(text)) => Message::Ready(with_notes(text, entry, clock)),
+        Some(Text::Away(spill, at)) => Message::Away {
             spill: spill.clone(),
             at,
             notes: notes(entry, clock),
+            whose: incident.whose(entry),
         },
-    })
+    }))
 }
 
 /// An update's text with its notes, or where to read the text from.
@@ -82,6 +84,8 @@ pub enum Message {
         spill: Spill,
         at: At,
         notes: Vec<String>,
+        /// For an error: `PublicIncident::whose`.
+        whose: String,
     },
 }
 
@@ -89,7 +93,15 @@ impl Message {
     pub fn text(&self) -> io::Result<Cow<'_, str>> {
         match self {
             Message::Ready(text) => Ok(Cow::Borrowed(text)),
-            Message::Away { spill, at, notes } => Ok(Cow::Owned(joined(&spill.read(*at)?, notes))),
+            Message::Away {
+                spill,
+                at,
+                notes,
+                whose,
+            } => {
+                let text = spill.read(*at).map_err(|e| lost(whose, e))?;
+                Ok(Cow::Owned(joined(&text, notes)))
+            }
         }
     }
 }

@@ -338,15 +338,18 @@ impl Page<'_, '_> {
         )
     }
 
-    fn incident(&self, i: &PublicIncident<'_>) -> IncidentCtx {
+    fn incident(&self, i: &PublicIncident<'_>) -> Result<IncidentCtx, RenderError> {
         incident_ctx(i, self.clock)
     }
 
     /// The front page: what is up, what is happening, the last days.
     fn front(&self, groups: &[GroupCtx]) -> Result<(), RenderError> {
         let (view, clock) = (self.view, self.clock);
-        let active: Vec<IncidentCtx> = view.active().map(|i| self.incident(i)).collect();
-        let maintenance = |lifecycle| -> Vec<IncidentCtx> {
+        let active: Vec<IncidentCtx> = view
+            .active()
+            .map(|i| self.incident(i))
+            .collect::<Result<_, _>>()?;
+        let maintenance = |lifecycle| -> Result<Vec<IncidentCtx>, RenderError> {
             view.maintenance(lifecycle)
                 .into_iter()
                 .map(|i| self.incident(i))
@@ -355,25 +358,27 @@ impl Page<'_, '_> {
         let today = clock.date(view.now);
         let history: Vec<DayCtx> = (0..FRONT_PAGE_DAYS)
             .filter_map(|back| today.checked_sub(back.days()).ok())
-            .map(|date| DayCtx {
-                label: clock
-                    .when_field(clock.start_of(date), "day")
-                    .unwrap_or_default(),
-                incidents: view
-                    .incidents
-                    .iter()
-                    .zip(self.days)
-                    .filter(|(_, day)| **day == Some(date))
-                    .map(|(i, _)| self.incident(i))
-                    .collect(),
-                date: date.to_string(),
+            .map(|date| {
+                Ok(DayCtx {
+                    label: clock
+                        .when_field(clock.start_of(date), "day")
+                        .unwrap_or_default(),
+                    incidents: view
+                        .incidents
+                        .iter()
+                        .zip(self.days)
+                        .filter(|(_, day)| **day == Some(date))
+                        .map(|(i, _)| self.incident(i))
+                        .collect::<Result<_, _>>()?,
+                    date: date.to_string(),
+                })
             })
-            .collect();
+            .collect::<Result<_, RenderError>>()?;
         let page = minijinja::context! {
             groups => ctx(groups),
             active => ctx(&active),
-            in_progress => ctx(&maintenance(Lifecycle::InProgress)),
-            upcoming => ctx(&maintenance(Lifecycle::Upcoming)),
+            in_progress => ctx(&maintenance(Lifecycle::InProgress)?),
+            upcoming => ctx(&maintenance(Lifecycle::Upcoming)?),
             history => ctx(&history),
             feeds => ctx(&groups.iter().flat_map(|g| g.components.iter()).collect::<Vec<_>>()),
             ..self.frame.context("")
@@ -385,7 +390,7 @@ impl Page<'_, '_> {
     fn incidents(&self) -> Result<(), RenderError> {
         self.view.incidents.par_iter().try_for_each(|i| {
             let page = minijinja::context! {
-                incident => ctx(&self.incident(i)),
+                incident => ctx(&self.incident(i)?),
                 ..self.frame.context("../")
             };
             self.put(
@@ -420,7 +425,7 @@ impl Page<'_, '_> {
                 .view
                 .touching(&c.id)
                 .map(|i| self.incident(i))
-                .collect();
+                .collect::<Result<_, _>>()?;
             let page = minijinja::context! {
                 component => ctx(c),
                 periods => ctx(&periods),
@@ -451,7 +456,7 @@ impl Page<'_, '_> {
                 .into_iter()
                 .flatten()
                 .map(|i| self.incident(i))
-                .collect();
+                .collect::<Result<_, _>>()?;
             let page = minijinja::context! {
                 month => ctx(month),
                 newer => n.checked_sub(1).map(|p| ctx(&months[p])),
@@ -599,11 +604,11 @@ fn groups(
     out
 }
 
-fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
+fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> Result<IncidentCtx, RenderError> {
     let d = i.declaration;
     let facts = &i.facts;
     let names = i.components.iter().map(|(_, name)| name.clone()).collect();
-    IncidentCtx {
+    Ok(IncidentCtx {
         id: i.id().to_string(),
         title: i.title().to_string(),
         url: crate::paths::incident_page(i.id()),
@@ -634,13 +639,16 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
                 .updates()
                 .iter()
                 .rev()
-                .map(|u| Entry {
-                    status: u.status,
-                    at: u.at,
-                    // In the page's language when the update was translated.
-                    message: super::amend::message_later(i, u, clock),
+                .map(|u| {
+                    Ok(Entry {
+                        status: u.status,
+                        at: u.at,
+                        // In the page's language when the update was translated.
+                        message: super::amend::message_later(i, u, clock)
+                            .map_err(RenderError::Spilled)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, RenderError>>()?,
         }),
         report: i.report.map(|r| {
             let parts = [
@@ -664,5 +672,5 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> IncidentCtx {
                 revision_reason: r.revision_reason.clone(),
             }
         }),
-    }
+    })
 }

@@ -12,6 +12,7 @@ use crate::model::{
 use jiff::Timestamp;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::io;
 
 /// Where an incident or maintenance stands, for the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,12 @@ pub enum Text<'e> {
     Away(&'e Spill, At),
 }
 
+/// Why the message of `whose` (`PublicIncident::whose`) could not be read
+/// back.
+pub fn lost(whose: &str, why: impl std::fmt::Display) -> io::Error {
+    io::Error::other(format!("the message of {whose}: {why}"))
+}
+
 impl<'a> PublicIncident<'a> {
     pub fn id(&self) -> &'a str {
         self.id
@@ -84,21 +91,29 @@ impl<'a> PublicIncident<'a> {
 
     /// The text of `entry`'s message: in the model, or where the build
     /// wrote it (the model holds an empty one then). A corrected entry's is
-    /// the correction's, which is never written out.
-    pub fn text<'e>(&'e self, entry: &'e Entry<'a>) -> Option<Text<'e>> {
-        let message = entry.message.as_deref()?;
-        let away = self.away.filter(|_| entry.corrected_at().is_none());
-        let written = away.and_then(|away| {
-            let n = away
-                .updates
-                .iter()
-                .position(|u| std::ptr::eq(u, entry.original))?;
-            Some((away.spill, (*away.at.get(n)?)?))
-        });
-        Some(match written {
-            Some((spill, at)) => Text::Away(spill, at),
+    /// the correction's, which stays in the model.
+    pub fn text<'e>(&'e self, entry: &'e Entry<'a>) -> io::Result<Option<Text<'e>>> {
+        let Some(message) = entry.message.as_deref() else {
+            return Ok(None);
+        };
+        let Some(away) = self.away.filter(|_| entry.corrected_at().is_none()) else {
+            return Ok(Some(Text::Here(message)));
+        };
+        // Every update of the incident went, or not, and says where: one
+        // not found must not be shown as the empty text left in its place.
+        let at = (away.updates.iter())
+            .position(|u| std::ptr::eq(u, entry.original))
+            .and_then(|n| away.at.get(n))
+            .ok_or_else(|| lost(&self.whose(entry), "not among those written out"))?;
+        Ok(Some(match at {
+            Some(at) => Text::Away(away.spill, *at),
             None => Text::Here(message),
-        })
+        }))
+    }
+
+    /// "2026-11-26-checkout-down's update at 2026-11-26T10:05:00Z".
+    pub fn whose(&self, entry: &Entry) -> String {
+        format!("{}'s update at {}", self.id, super::time::iso(entry.at))
     }
 
     pub fn is_maintenance(&self) -> bool {
