@@ -63,8 +63,8 @@ pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     }
     let (source, files, now, _exported) = source(&root, args.as_of.as_deref())?;
     // The site alone needs only what it may publish (`Keep::Public`), and
-    // holds its messages in a file beside the repository while it renders
-    // (`check::spill`).
+    // holds its messages in a file of its own in the repository's folder
+    // while it renders (`check::spill`).
     let outcome = match internal {
         Some(_) => check::check(&files)?,
         None => check::check_public(&files, check::spill::Spill::beside(&root))?,

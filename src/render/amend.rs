@@ -2,6 +2,7 @@
 //! one wording for every output, in the page's language. Public outputs say
 //! when; internal ones also say who, why, and what each correction replaced.
 
+use super::RenderError;
 use super::locale::fill;
 use super::time::SiteTime;
 use super::view::{PublicIncident, Text, lost};
@@ -48,10 +49,11 @@ pub fn message(
     incident: &PublicIncident,
     entry: &Entry,
     clock: &SiteTime,
-) -> io::Result<Option<String>> {
+) -> Result<Option<String>, RenderError> {
     message_later(incident, entry, clock)?
         .map(|m| m.text().map(Cow::into_owned))
         .transpose()
+        .map_err(RenderError::Spilled)
 }
 
 /// `message`, with a text the build wrote out read only when asked for:
@@ -60,20 +62,22 @@ pub fn message_later(
     incident: &PublicIncident,
     entry: &Entry,
     clock: &SiteTime,
-) -> io::Result<Option<Message>> {
+) -> Result<Option<Message>, RenderError> {
     if let Some(text) = entry.message_translations.get(&clock.locale().lang) {
         return Ok(Some(Message::Ready(with_notes(text, entry, clock))));
     }
-    Ok(Some(match incident.text(entry)? {
-        None => return Ok(None),
-        Some(Text::Here(text)) => Message::Ready(with_notes(text, entry, clock)),
-        Some(Text::Away(spill, at)) => Message::Away {
-            spill: spill.clone(),
-            at,
-            notes: notes(entry, clock),
-            whose: incident.whose(entry),
+    Ok(Some(
+        match incident.text(entry).map_err(RenderError::Spilled)? {
+            None => return Ok(None),
+            Some(Text::Here(text)) => Message::Ready(with_notes(text, entry, clock)),
+            Some(Text::Away(spill, at)) => Message::Away {
+                spill: spill.clone(),
+                at,
+                notes: notes(entry, clock),
+                whose: incident.whose(entry),
+            },
         },
-    }))
+    ))
 }
 
 /// An update's text with its notes, or where to read the text from.

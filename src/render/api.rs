@@ -324,7 +324,7 @@ impl<'v, 'a> Api<'v, 'a> {
             })
             .collect();
         let at = iso(u.at);
-        let message = super::amend::message(i, u, &self.clock).map_err(RenderError::Spilled)?;
+        let message = super::amend::message(i, u, &self.clock)?;
         Ok(json!({
             "id": format!("{}-{}", i.id(), u.at.strftime("%Y%m%dT%H%M%SZ")),
             "status": u.status.as_str(),

@@ -69,7 +69,7 @@ pub fn files(
         });
         out.text("SUMMARY", i.title());
         let last = match updates.last() {
-            Some(u) => super::amend::message(i, u, &clock).map_err(super::RenderError::Spilled)?,
+            Some(u) => super::amend::message(i, u, &clock)?,
             None => None,
         };
         let mut description = last.unwrap_or_default().trim().to_string();

@@ -147,7 +147,7 @@ fn html(
     u: &Entry<'_>,
     clock: &super::time::SiteTime,
 ) -> Result<String, RenderError> {
-    let message = super::amend::message(i, u, clock).map_err(RenderError::Spilled)?;
+    let message = super::amend::message(i, u, clock)?;
     Ok(markdown::to_html(&message.unwrap_or_default()))
 }
 

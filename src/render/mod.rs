@@ -36,7 +36,7 @@ pub enum RenderError {
     Json(#[from] serde_json::Error),
     /// A message the build wrote out (`check::spill`) could not be read
     /// back.
-    #[error("reading back an update's message the build wrote out: {0}")]
+    #[error("reading back what the build wrote out: {0}")]
     Spilled(std::io::Error),
     /// A rendered file could not be written to the staging folder.
     #[error("writing {path}: {source}")]

@@ -644,8 +644,7 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> Result<IncidentCtx,
                         status: u.status,
                         at: u.at,
                         // In the page's language when the update was translated.
-                        message: super::amend::message_later(i, u, clock)
-                            .map_err(RenderError::Spilled)?,
+                        message: super::amend::message_later(i, u, clock)?,
                     })
                 })
                 .collect::<Result<_, RenderError>>()?,

@@ -40,7 +40,7 @@ pub fn files(
             })
             .collect();
         let message = match last {
-            Some(u) => super::amend::message(i, u, &clock).map_err(RenderError::Spilled)?,
+            Some(u) => super::amend::message(i, u, &clock)?,
             None => None,
         };
         Ok(json!({
