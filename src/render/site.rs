@@ -213,7 +213,7 @@ pub fn pages(
     let days = days(view, clock);
     let frame = Frame::new(view, clock, tree, &days);
     let statuses = view.component_statuses();
-    let ledger = Ledger::new(view, clock);
+    let ledger = Ledger::new(view, clock, uptime::site_from(view.now, clock));
     let groups = groups(view, &statuses, &ledger, clock);
     let page = Page {
         view,

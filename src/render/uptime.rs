@@ -30,6 +30,19 @@ pub const PERIODS: [i64; 3] = [30, 90, 365];
 /// our figures compare with theirs.
 pub const PARTIAL_WEIGHT: f64 = 0.3;
 
+/// Where the last `days` days up to `now` begin, today included.
+pub fn first_of_last(days: i64, now: Timestamp, clock: &SiteTime) -> Timestamp {
+    let today = clock.date(now);
+    clock.start_of(today.checked_sub((days - 1).days()).unwrap_or(today))
+}
+
+/// Where the figures a site shows begin: its longest period (the bars'
+/// days and the component pages' periods).
+pub fn site_from(now: Timestamp, clock: &SiteTime) -> Timestamp {
+    let longest = PERIODS.into_iter().fold(DAYS, i64::max);
+    first_of_last(longest, now, clock)
+}
+
 /// A stretch of whole minutes `[start, end)` (minutes since the epoch) in
 /// which an incident held a component at a status.
 #[derive(Debug, Clone)]
@@ -108,15 +121,18 @@ fn minute_ceil(t: Timestamp) -> i64 {
 
 impl<'v> Ledger<'v> {
     /// The one computation of uptime: what each public incident held each
-    /// component at, minute by minute, and where each record begins.
-    pub fn new(view: &'v PublicView<'_>, clock: &SiteTime) -> Self {
+    /// component at, minute by minute, from `from` on (what ended before
+    /// cannot change a figure of a period after it: a site reads a year, a
+    /// history holds many), and where each record begins.
+    pub fn new(view: &'v PublicView<'_>, clock: &SiteTime, from: Timestamp) -> Self {
         let now = minute_floor(view.now);
+        let from = minute_floor(from);
         let mut by_component: BTreeMap<&str, Vec<Interval>> = BTreeMap::new();
         for incident in &view.incidents {
             for w in &incident.facts.components {
                 let end = minute_ceil(w.until.unwrap_or(view.now)).min(now);
                 let start = minute_floor(w.from);
-                if end > start {
+                if end > start && end > from {
                     by_component.entry(w.component).or_default().push(Interval {
                         start,
                         end,
@@ -197,9 +213,8 @@ impl<'v> Ledger<'v> {
 
     /// The last `days` days up to now, today included (site time zone).
     pub fn last_days(&self, record: &Record, clock: &SiteTime, days: i64) -> Tally {
-        let today = clock.date(Timestamp::from_second(self.now * 60).unwrap_or_default());
-        let first = today.checked_sub((days - 1).days()).unwrap_or(today);
-        self.tally(record, clock.start_of(first), Timestamp::MAX)
+        let now = Timestamp::from_second(self.now * 60).unwrap_or_default();
+        self.tally(record, first_of_last(days, now, clock), Timestamp::MAX)
     }
 
     /// The bar: one day per entry, the last `DAYS` days, today last.
@@ -369,7 +384,7 @@ mod tests {
         let repo = outage();
         let view = PublicView::new(&repo, at("2026-11-11T00:00:00Z"));
         let clock = SiteTime::new(&repo.config);
-        let ledger = Ledger::new(&view, &clock);
+        let ledger = Ledger::new(&view, &clock, Timestamp::MIN);
         let a = ledger.component("a").unwrap();
         let day = ledger.tally(a, at("2026-11-10T00:00:00Z"), at("2026-11-11T00:00:00Z"));
         assert_eq!(day.minutes, 1440);
@@ -398,7 +413,7 @@ mod tests {
         let repo = outage();
         let view = PublicView::new(&repo, at("2026-11-27T14:00:00Z"));
         let clock = SiteTime::new(&repo.config);
-        let ledger = Ledger::new(&view, &clock);
+        let ledger = Ledger::new(&view, &clock, Timestamp::MIN);
         let a = ledger.component("a").unwrap();
         let bar = ledger.bar(a, &clock);
         assert_eq!(bar.days.len(), DAYS as usize);
@@ -417,12 +432,42 @@ mod tests {
         assert!(bar.days[..first].iter().all(|d| d.tip.ends_with("no data")));
     }
 
+    /// A ledger from where a site's figures begin shows what the whole one
+    /// shows, and holds nothing older.
+    #[test]
+    fn a_site_reads_the_same_from_its_longest_period_on() {
+        let repo = outage();
+        let clock = SiteTime::new(&repo.config);
+        // The outage of 2026-11-10: within the year, then before it.
+        for (now, within) in [
+            ("2027-06-01T00:00:00Z", true),
+            ("2028-01-01T00:00:00Z", false),
+        ] {
+            let view = PublicView::new(&repo, at(now));
+            let whole = Ledger::new(&view, &clock, Timestamp::MIN);
+            let site = Ledger::new(&view, &clock, site_from(view.now, &clock));
+            for (w, s) in whole.records.iter().zip(&site.records) {
+                for days in PERIODS {
+                    let tally = whole.last_days(w, &clock, days);
+                    assert_eq!(tally, site.last_days(s, &clock, days), "{now} {days}");
+                }
+                let bar = |l: &Ledger, r| serde_json::to_value(l.bar(r, &clock)).unwrap();
+                assert_eq!(bar(&whole, w), bar(&site, s), "{now}");
+            }
+            let a = |l: &Ledger| l.component("a").unwrap().intervals.len();
+            assert!(a(&whole) > 0);
+            assert_eq!(a(&site) > 0, within, "{now}");
+            let year = site.last_days(site.component("a").unwrap(), &clock, 365);
+            assert_eq!(year.down_minutes > 0.0, within, "{now}");
+        }
+    }
+
     #[test]
     fn a_fresh_repository_invents_no_history() {
         let repo = repo(&[]);
         let view = PublicView::new(&repo, at("2026-11-27T14:00:00Z"));
         let clock = SiteTime::new(&repo.config);
-        let ledger = Ledger::new(&view, &clock);
+        let ledger = Ledger::new(&view, &clock, Timestamp::MIN);
         let a = ledger.component("a").unwrap();
         let bar = ledger.bar(a, &clock);
         assert!(bar.days.iter().all(|d| d.level == "no_data"));

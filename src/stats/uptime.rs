@@ -38,7 +38,7 @@ pub struct Row {
 pub fn report(repo: &Repository, from: Timestamp, to: Timestamp, now: Timestamp) -> Report {
     let view = PublicView::new(repo, now);
     let clock = SiteTime::new(&repo.config);
-    let ledger = Ledger::new(&view, &clock);
+    let ledger = Ledger::new(&view, &clock, from);
     let rows = ledger
         .records
         .iter()
