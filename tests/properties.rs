@@ -148,7 +148,7 @@ fn declared() -> impl Strategy<Value = (Declaration, Update)> {
                     internal_note: None,
                     impact: compose::impact(impact, None, None),
                     severity: None,
-                    components,
+                    components: components.into(),
                     next_update_at: Some(at + jiff::SignedDuration::from_mins(minutes)),
                     author,
                     reopen: false,
@@ -274,7 +274,7 @@ proptest! {
             };
             update.internal_note = change.internal_note;
             update.severity = change.severity;
-            update.components = change.components;
+            update.components = change.components.into();
             let (summary, users, scope) = change.impact;
             if let Some(impact) = compose::impact(summary, users, scope) {
                 update.impact = Some(impact);
@@ -309,7 +309,7 @@ proptest! {
                 internal_note: c.internal_note,
                 impact: compose::impact(c.impact.0, c.impact.1, c.impact.2),
                 severity: c.severity,
-                components: c.components,
+                components: c.components.into(),
                 next_update_at: Some(when),
                 author: "@x".into(),
                 reopen: fin,
@@ -367,7 +367,7 @@ proptest! {
                 internal_note: change.internal_note,
                 impact: compose::impact(change.impact.0, change.impact.1, change.impact.2),
                 severity: change.severity,
-                components: change.components,
+                components: change.components.into(),
                 next_update_at: None,
                 author: "@x".into(),
                 reopen: false,
@@ -399,7 +399,7 @@ proptest! {
             internal_note: internal.internal_note.or(Some("note".into())),
             impact: compose::impact(internal.impact.0, internal.impact.1, internal.impact.2),
             severity: internal.severity,
-            components: internal.components,
+            components: internal.components.into(),
             next_update_at: None,
             author: "@x".into(),
             reopen: false,

@@ -236,7 +236,7 @@ fn first_update(
             None,
         ),
         severity: None,
-        components,
+        components: components.into(),
         next_update_at: Some(next),
         author: authoring::author(args.common.author.clone()),
         reopen: false,

@@ -359,7 +359,7 @@ pub fn base_update(incident: &Incident, at: Timestamp, author: String) -> Update
         internal_note: None,
         impact: state.impact.clone(),
         severity: None,
-        components: BTreeMap::new(),
+        components: crate::model::changes::Changes::new(),
         next_update_at: None,
         author,
         reopen: false,

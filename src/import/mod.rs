@@ -10,7 +10,7 @@ pub mod statuspage;
 use crate::compose::emit;
 use crate::compose::slug::{slugify, unique_id};
 use crate::model::imported::ImportSource;
-use crate::model::{ComponentStatus, Declaration, Postmortem, Repository, Status, Update};
+use crate::model::{Declaration, Postmortem, Repository, Status, Update};
 use crate::schemas::FileKind;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -417,7 +417,7 @@ fn rename_components(incident: &mut IncidentIn, rename: &BTreeMap<String, String
         u.components = std::mem::take(&mut u.components)
             .into_iter()
             .map(|(id, s)| (map(&id), s))
-            .collect::<BTreeMap<String, ComponentStatus>>();
+            .collect();
     }
 }
 

@@ -1263,7 +1263,7 @@ fn updates(
         let components = affected(&u, &uplace, component, report);
         updates.push((
             Update {
-                components,
+                components: components.into(),
                 ..super::update(ImportSource::Statuspage, at, st, message)
             },
             uplace,

@@ -5,11 +5,12 @@
 #![allow(missing_docs)]
 
 use super::amend::Amendments;
+use super::changes::Changes;
 use super::exempt::Exemptions;
 use super::facts::View;
 use super::imported::Imported;
 use super::postmortem::Postmortem;
-use super::vocab::{ComponentStatus, Kind, Severity, Status, Visibility};
+use super::vocab::{Kind, Severity, Status, Visibility};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -95,8 +96,8 @@ pub struct Update {
     pub impact: Option<Box<UpdateImpact>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub components: BTreeMap<String, ComponentStatus>,
+    #[serde(default, skip_serializing_if = "Changes::is_empty")]
+    pub components: Changes,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_update_at: Option<Timestamp>,
     pub author: String,

@@ -4,6 +4,7 @@
 
 pub mod amend;
 pub(crate) mod cadence;
+pub mod changes;
 pub mod config;
 pub mod duration;
 pub(crate) mod exempt;
