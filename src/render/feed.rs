@@ -91,17 +91,37 @@ fn newest<'v, 'a: 'v>(incidents: impl Iterator<Item = &'v PublicIncident<'a>>) -
             .then_with(|| entry_id(b.2, b.3).cmp(&entry_id(a.2, a.3)))
             .then(a.1.cmp(&b.1))
     };
-    let mut newest: Vec<Key> = incidents
+    let keys = incidents
         .flat_map(|i| i.updates().iter().map(move |u| (i, u)))
         .enumerate()
-        .map(|(n, (i, u))| (whole_second(updated(u)), n, i, u))
-        .collect();
-    if newest.len() > FEED_LIMIT {
-        newest.select_nth_unstable_by(FEED_LIMIT, newer);
-        newest.truncate(FEED_LIMIT);
+        .map(|(n, (i, u))| (whole_second(updated(u)), n, i, u));
+    first(keys, FEED_LIMIT, newer)
+}
+
+/// The first `limit` of `items` in `order` (a total order), sorted: kept
+/// as the items come, not all of them collected first (a feed of the
+/// history chose a hundred of 75,000 entries).
+fn first<T>(
+    items: impl Iterator<Item = T>,
+    limit: usize,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    let keep = |kept: &mut Vec<T>| {
+        if kept.len() > limit {
+            kept.select_nth_unstable_by(limit, &order);
+            kept.truncate(limit);
+        }
+    };
+    let mut kept = Vec::with_capacity(2 * limit);
+    for item in items {
+        if kept.len() == 2 * limit {
+            keep(&mut kept);
+        }
+        kept.push(item);
     }
-    newest.sort_unstable_by(newer);
-    newest
+    keep(&mut kept);
+    kept.sort_unstable_by(&order);
+    kept
 }
 
 /// The message of each entry some feed keeps, in HTML, rendered once: the
@@ -253,6 +273,21 @@ mod tests {
         }
         assert_eq!(ahead.html.len(), kept.len());
         assert!(asked.html.is_empty());
+    }
+
+    /// What is kept as the items come is what sorting them all keeps.
+    #[test]
+    fn the_first_kept_on_the_way_are_the_first_of_all() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for len in [0, 1, 99, 100, 101, 199, 200, 201, 1000, 5003] {
+            // Many equal times: the place breaks the ties, as in a feed.
+            let items: Vec<(u8, usize)> = (0..len).map(|n| (rng.u8(..4), n)).collect();
+            let order = |a: &(u8, usize), b: &(u8, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            let mut all = items.clone();
+            all.sort_by(order);
+            all.truncate(100);
+            assert_eq!(first(items.into_iter(), 100, order), all, "{len}");
+        }
     }
 
     /// Entries sort by the second `iso` writes, which rounds down.
