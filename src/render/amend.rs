@@ -53,7 +53,7 @@ pub fn message(
     message_later(incident, entry, clock)?
         .map(|m| m.text().map(Cow::into_owned))
         .transpose()
-        .map_err(RenderError::Spilled)
+        .map_err(|e| RenderError::Spilled(lost(incident.id(), entry.at, e)))
 }
 
 /// `message`, with a text the build wrote out read only when asked for:
@@ -74,7 +74,6 @@ pub fn message_later(
                 spill: spill.clone(),
                 at,
                 notes: notes(entry, clock),
-                whose: incident.whose(entry),
             },
         },
     ))
@@ -88,8 +87,6 @@ pub enum Message {
         spill: Spill,
         at: At,
         notes: Vec<String>,
-        /// For an error: `PublicIncident::whose`.
-        whose: String,
     },
 }
 
@@ -97,15 +94,7 @@ impl Message {
     pub fn text(&self) -> io::Result<Cow<'_, str>> {
         match self {
             Message::Ready(text) => Ok(Cow::Borrowed(text)),
-            Message::Away {
-                spill,
-                at,
-                notes,
-                whose,
-            } => {
-                let text = spill.read(*at).map_err(|e| lost(whose, e))?;
-                Ok(Cow::Owned(joined(&text, notes)))
-            }
+            Message::Away { spill, at, notes } => Ok(Cow::Owned(joined(&spill.read(*at)?, notes))),
         }
     }
 }

@@ -634,6 +634,7 @@ fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> Result<IncidentCtx,
         scheduled_for: d.scheduled_for.map(|t| clock.moment(t)),
         scheduled_until: d.scheduled_until.map(|t| clock.moment(t)),
         updates: Value::from_object(Timeline {
+            incident: i.id().to_string(),
             clock: clock.clone(),
             entries: i
                 .updates()

@@ -9,6 +9,7 @@ use super::ctx;
 use super::markdown;
 use super::site::{Label, status_label};
 use super::time::SiteTime;
+use super::view::lost;
 use crate::model::Status;
 use jiff::Timestamp;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
@@ -33,9 +34,11 @@ struct UpdateCtx {
     message: Value,
 }
 
-/// The entries, and the clock that writes their times.
+/// The entries of incident `incident`, and the clock that writes their
+/// times.
 #[derive(Debug)]
 pub(super) struct Timeline {
+    pub incident: String,
     pub clock: SiteTime,
     pub entries: Vec<Entry>,
 }
@@ -54,7 +57,8 @@ impl Object for Timeline {
         let markdown = match entry.message.as_ref().map(Message::text).transpose() {
             Ok(text) => text.unwrap_or_default(),
             Err(e) => {
-                let why = format!("reading back an update's message: {e}");
+                let why = lost(&self.incident, entry.at, e);
+                let why = format!("reading back what the build wrote out: {why}");
                 return Some(Value::from(Error::new(ErrorKind::InvalidOperation, why)));
             }
         };

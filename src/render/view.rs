@@ -69,10 +69,11 @@ pub enum Text<'e> {
     Away(&'e Spill, At),
 }
 
-/// Why the message of `whose` (`PublicIncident::whose`) could not be read
-/// back.
-pub fn lost(whose: &str, why: impl std::fmt::Display) -> io::Error {
-    io::Error::other(format!("the message of {whose}: {why}"))
+/// Why the message of incident `id`'s update at `at` could not be read
+/// back (named only then: pages list thousands of updates).
+pub fn lost(id: &str, at: Timestamp, why: impl std::fmt::Display) -> io::Error {
+    let at = super::time::iso(at);
+    io::Error::other(format!("the message of {id}'s update at {at}: {why}"))
 }
 
 impl<'a> PublicIncident<'a> {
@@ -104,16 +105,11 @@ impl<'a> PublicIncident<'a> {
         let at = (away.updates.iter())
             .position(|u| std::ptr::eq(u, entry.original))
             .and_then(|n| away.at.get(n))
-            .ok_or_else(|| lost(&self.whose(entry), "not among those written out"))?;
+            .ok_or_else(|| lost(self.id, entry.at, "not among those written out"))?;
         Ok(Some(match at {
             Some(at) => Text::Away(away.spill, *at),
             None => Text::Here(message),
         }))
-    }
-
-    /// "2026-11-26-checkout-down's update at 2026-11-26T10:05:00Z".
-    pub fn whose(&self, entry: &Entry) -> String {
-        format!("{}'s update at {}", self.id, super::time::iso(entry.at))
     }
 
     pub fn is_maintenance(&self) -> bool {
