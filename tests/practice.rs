@@ -136,6 +136,40 @@ fn an_exemption_is_listed_with_its_reason_never_silent() {
     assert_eq!(exempted, ["cadence/eta-beyond-policy"]);
 }
 
+/// An action item may be due from the day impact began, as the incident's
+/// facts say: detected the day before it was declared, that day counts.
+#[test]
+fn an_action_item_may_be_due_from_the_day_impact_began() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("invalid", "action-items"), tmp.path());
+    let early = |dir: &Path| -> Vec<String> {
+        let report = json(dir);
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "actions/due-before-incident")
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(early(tmp.path()).len(), 2, "{:?}", early(tmp.path()));
+    let incident = tmp
+        .path()
+        .join("incidents/2026-11-26-checkout-down/incident.yaml");
+    let text = fs::read_to_string(&incident).unwrap();
+    fs::write(
+        &incident,
+        format!("{text}detected_at: 2026-11-25T08:00:00Z\n"),
+    )
+    .unwrap();
+    let found = early(tmp.path());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("`AI-3`") && found[0].contains("before the incident began (2026-11-25)"),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn the_configured_level_wins_over_the_default() {
     let tmp = tempfile::tempdir().unwrap();

@@ -38,20 +38,18 @@ pub fn check(s: &Subject<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Due dates are days where the team works: the day the incident began is
-/// taken in the site's time zone, whose rules come from the machine's time
-/// zone database (so a clocked family: it changes with the machine).
+/// Due dates are days where the team works: the day the incident began
+/// (when impact began, as the facts say, or when it was declared if that
+/// was earlier) is taken in the site's time zone, whose rules come from the
+/// machine's time zone database (so a clocked family: it changes with the
+/// machine).
 pub fn due_before_incident(s: &Subject<'_>, clock: &Clock<'_>, out: &mut Vec<Diagnostic>) {
     let (incident, files) = (s.incident, s.files);
     let (Some(pm), Some(file)) = (&incident.postmortem, &files.postmortem) else {
         return;
     };
-    let decl = &incident.declaration;
-    let began = decl
-        .started_at
-        .unwrap_or(decl.declared_at)
-        .min(decl.declared_at);
-    let began = began.to_zoned_datetime(clock.timezone.clone()).date();
+    let began = (s.facts.started.at).min(incident.declaration.declared_at);
+    let began = clock.day(began);
     for (i, item) in pm.action_items.iter().enumerate() {
         if let Some(due) = item.due.filter(|due| *due < began) {
             out.push(

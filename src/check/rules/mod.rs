@@ -46,6 +46,13 @@ pub(crate) struct Clock<'a> {
     pub timezone: &'a TimeZone,
 }
 
+impl Clock<'_> {
+    /// `t`'s day in the site's time zone, as due dates are written.
+    pub fn day(&self, t: Timestamp) -> jiff::civil::Date {
+        self.timezone.to_datetime(t).date()
+    }
+}
+
 /// What the practice rules read besides the incident: the team's policy
 /// and the word lists.
 pub(crate) struct Practice<'a> {

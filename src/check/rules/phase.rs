@@ -15,7 +15,7 @@ pub fn check(
 ) {
     let (incident, files) = (s.incident, s.files);
     let config = practice.config;
-    let today = clock.now.to_zoned_datetime(clock.timezone.clone()).date();
+    let today = clock.day(clock.now);
     let severity = s.facts.peak_severity;
     if let (Some(due), Some(severity)) = (incident.postmortem_due_by(&s.facts, config), severity) {
         let pm = incident.postmortem.as_ref();
