@@ -166,19 +166,30 @@ impl Incident {
 
     /// The incident as the public site sees it, `None` when it is not
     /// public: its public entries without internal notes and decisions, and
-    /// of the post-mortem only its status, publication and customer report.
-    /// A site built from it is the site built from the whole incident (a
-    /// test holds them equal), and a build holds far less.
+    /// of the post-mortem only its status, publication and customer report;
+    /// nothing the site does not show (who wrote an entry, the impact it
+    /// states: the page's impact is the severity's, the roles, the team's
+    /// summary, exemptions). A site built from it is the site built from
+    /// the whole incident (a test holds them equal), and a build holds far
+    /// less: small allocations of every update of every incident.
     pub fn public_only(mut self) -> Option<Self> {
         if !self.is_public() {
             return None;
         }
+        let d = &mut self.declaration;
+        d.roles = Default::default();
+        d.channel = None;
+        d.summary = None;
+        d.exempt = Default::default();
         // The public view folds public entries only (`View::Public`).
         self.updates.retain(Update::is_public);
         self.updates.shrink_to_fit();
         for update in &mut self.updates {
             update.internal_note = None;
             update.decision = None;
+            update.impact = None;
+            update.author = String::new();
+            update.exempt = Default::default();
             // The parser grew each message as it read it: kept for the
             // whole build, they hold their length only.
             update.message.iter_mut().for_each(String::shrink_to_fit);
