@@ -203,7 +203,7 @@ fn amendments(u: &facts::Entry<'_>, repo: &Repository) -> Vec<String> {
             first_line(before)
         )
     });
-    let removed = u.redactions.iter().map(|r| {
+    let removed = u.redactions().iter().map(|r| {
         format!(
             "removed {} ({}) by {}: {}",
             local_time(r.at, repo),

@@ -133,25 +133,32 @@ impl Schedule {
 /// corrected (it derefs to that), and the records that amend it.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
-    /// The update with its latest correction, when it has one. Boxed: a
-    /// view holds an entry per update of every incident, and few are
-    /// corrected.
-    corrected: Option<Box<Update>>,
     /// The view it was taken in: what of its amendments it may show.
     pub view: View,
     /// The update as its file holds it (redacted fields hold the placeholder).
     pub original: &'a Update,
+    /// What amends it, when anything does. Boxed: a view holds an entry per
+    /// update of every incident, and few are amended.
+    amended: Option<Box<Amended<'a>>>,
+}
+
+#[derive(Debug, Clone)]
+struct Amended<'a> {
+    /// The update with its latest correction, when it has one.
+    corrected: Option<Update>,
     /// The corrections the view may show, oldest first.
-    pub corrections: Vec<&'a Correction>,
+    corrections: Vec<&'a Correction>,
     /// The redactions the view may show, oldest first.
-    pub redactions: Vec<&'a Redaction>,
+    redactions: Vec<&'a Redaction>,
 }
 
 impl Deref for Entry<'_> {
     type Target = Update;
 
     fn deref(&self) -> &Update {
-        self.corrected.as_deref().unwrap_or(self.original)
+        (self.amended.as_ref())
+            .and_then(|a| a.corrected.as_ref())
+            .unwrap_or(self.original)
     }
 }
 
@@ -165,7 +172,7 @@ impl<'a> Entry<'a> {
             .corrections_of(update)
             .filter(|c| c.at <= now)
             .collect();
-        let redactions = amendments
+        let redactions: Vec<&Redaction> = amendments
             .redactions
             .iter()
             .filter(|r| r.update == update.at && (view == View::Internal || r.is_public()))
@@ -175,25 +182,41 @@ impl<'a> Entry<'a> {
             corrected.message = Some(latest.message.clone());
             // The translations said what the correction replaces.
             corrected.message_translations.clear();
-            Box::new(corrected)
+            corrected
+        });
+        let amended = (!corrections.is_empty() || !redactions.is_empty()).then(|| {
+            Box::new(Amended {
+                corrected,
+                corrections,
+                redactions,
+            })
         });
         Self {
-            corrected,
             view,
             original: update,
-            corrections,
-            redactions,
+            amended,
         }
+    }
+
+    /// The corrections the view may show, oldest first.
+    pub fn corrections(&self) -> &[&'a Correction] {
+        self.amended.as_ref().map_or(&[], |a| &a.corrections)
+    }
+
+    /// The redactions the view may show, oldest first.
+    pub fn redactions(&self) -> &[&'a Redaction] {
+        self.amended.as_ref().map_or(&[], |a| &a.redactions)
     }
 
     /// Each correction with the message it replaced: what internal
     /// outputs show next to the corrected text.
     pub fn replaced(&self) -> impl Iterator<Item = (&'a Correction, &'a str)> + '_ {
         let original = self.original.message.as_deref().unwrap_or_default();
-        self.corrections.iter().enumerate().map(move |(n, c)| {
+        let corrections = self.corrections();
+        corrections.iter().enumerate().map(move |(n, c)| {
             let before = match n {
                 0 => original,
-                n => self.corrections[n - 1].message.as_str(),
+                n => corrections[n - 1].message.as_str(),
             };
             (*c, before)
         })
@@ -202,13 +225,15 @@ impl<'a> Entry<'a> {
     /// When the entry was last corrected or had text removed: when what it
     /// shows last changed.
     pub fn amended_at(&self) -> Option<Timestamp> {
-        let corrected = self.corrections.iter().map(|c| c.at);
-        corrected.chain(self.redactions.iter().map(|r| r.at)).max()
+        let corrected = self.corrections().iter().map(|c| c.at);
+        corrected
+            .chain(self.redactions().iter().map(|r| r.at))
+            .max()
     }
 
     /// When the message was last corrected.
     pub fn corrected_at(&self) -> Option<Timestamp> {
-        self.corrections.last().map(|c| c.at)
+        self.corrections().last().map(|c| c.at)
     }
 }
 
@@ -253,12 +278,14 @@ pub struct Facts<'a> {
 impl Incident {
     /// The facts of `view`, counting the entries posted at or before `now`.
     pub fn facts(&self, view: View, now: Timestamp) -> Facts<'_> {
-        let entries: Vec<Entry> = self
-            .updates
-            .iter()
-            .filter(|u| u.at <= now && view.sees(u))
-            .map(|u| Entry::new(u, self, view, now))
-            .collect();
+        // At most one per update (all of them in a public copy): collected
+        // through a filter, the vector would double its way there.
+        let mut entries: Vec<Entry> = Vec::with_capacity(self.updates.len());
+        entries.extend(
+            (self.updates.iter())
+                .filter(|u| u.at <= now && view.sees(u))
+                .map(|u| Entry::new(u, self, view, now)),
+        );
         let state = State::fold(&self.declaration, entries.iter().map(|e| &**e));
         let d = &self.declaration;
         let started = started(d, &entries);
@@ -538,6 +565,8 @@ fn component_windows<'a>(
     for (id, held) in open {
         close(&mut out, id, held, None);
     }
+    // Kept with the facts for the whole build, of every incident.
+    out.shrink_to_fit();
     out
 }
 
@@ -685,7 +714,7 @@ mod tests {
         let replaced: Vec<&str> = internal.entries[0].replaced().map(|(_, b)| b).collect();
         assert_eq!(replaced, ["fixed by 11:00"]);
         assert_eq!(internal.entries[1].message, None, "still internal");
-        assert!(internal.entries[1].corrections.is_empty());
+        assert!(internal.entries[1].corrections().is_empty());
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub fn notes(entry: &Entry, clock: &SiteTime) -> Vec<String> {
         let note = fill(&locale.word("corrected_note"), &[("time", &time)]);
         out.push(format!("_{note}_"));
     }
-    for r in &entry.redactions {
+    for r in entry.redactions() {
         let date = clock.when_field(r.at, "day").unwrap_or_default();
         let values = [("date", date.as_str()), ("reason", r.reason.trim())];
         let mut note = fill(&locale.word("removed_note"), &values);
