@@ -1,7 +1,8 @@
-//! `components` of an update: each component it names and the status it
-//! gives it, in id order, as a `BTreeMap` would keep them. A sorted vector:
-//! an update names one or two components, a build holds every update of
-//! every incident, and a B-tree's first leaf is 300 bytes.
+//! `components` of an update (each component it names and the status it
+//! gives it) and of an incident's state, in id order, as a `BTreeMap` would
+//! keep them. A sorted vector: an update names one or two components, a
+//! build holds every update and the facts of every incident, and a B-tree's
+//! first leaf is 300 bytes.
 
 use super::vocab::ComponentStatus;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -50,6 +51,16 @@ impl Changes {
     /// The ids, in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> {
         self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The statuses, in the order of their ids.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &ComponentStatus> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// The statuses, to change, in the order of their ids.
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut ComponentStatus> {
+        self.0.iter_mut().map(|(_, v)| v)
     }
 }
 

@@ -2,12 +2,12 @@
 //! order. The declaration holds what is true from the start; each update
 //! holds only what changed.
 
+use super::changes::Changes;
 use super::config::Config;
 use super::incident::{Declaration, Incident, Update, UpdateImpact};
 use super::postmortem::PostmortemStatus;
 use super::vocab::{ComponentStatus, Kind, Severity, Status};
 use jiff::Timestamp;
-use std::collections::BTreeMap;
 
 /// What is in force at one moment of an incident.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,7 +17,7 @@ pub struct State {
     /// The declared severity, or the latest an update set.
     pub severity: Option<Severity>,
     /// Component id → its latest status, for every component named so far.
-    pub components: BTreeMap<String, ComponentStatus>,
+    pub components: Changes,
     /// The impact stated last while open (none once resolved: the impact
     /// of the whole incident is `Facts::impact`).
     pub impact: Option<Box<UpdateImpact>>,
@@ -60,7 +60,7 @@ impl State {
         let mut state = State {
             status: None,
             severity: declaration.severity,
-            components: BTreeMap::new(),
+            components: Changes::new(),
             impact: None,
             last_update_at: None,
             next_update_at: None,
@@ -279,10 +279,19 @@ mod tests {
             "at: 2026-11-26T10:30:00Z\nstatus: resolved\nmessage: b\nauthor: x\n",
         ]);
         let now = i.current();
-        assert_eq!(now.components["checkout"], ComponentStatus::Operational);
-        assert_eq!(now.components["api"], ComponentStatus::Operational);
+        assert_eq!(
+            now.components.get("checkout").copied().unwrap(),
+            ComponentStatus::Operational
+        );
+        assert_eq!(
+            now.components.get("api").copied().unwrap(),
+            ComponentStatus::Operational
+        );
         let before = i.state_at("2026-11-26T10:10:00Z".parse().unwrap());
-        assert_eq!(before.components["checkout"], ComponentStatus::MajorOutage);
+        assert_eq!(
+            before.components.get("checkout").copied().unwrap(),
+            ComponentStatus::MajorOutage
+        );
     }
 
     #[test]
@@ -301,8 +310,14 @@ mod tests {
         );
         let now = i.current();
         assert_eq!(now.severity, Some(Severity::Sev2));
-        assert_eq!(now.components["checkout"], ComponentStatus::Operational);
-        assert_eq!(now.components["api"], ComponentStatus::DegradedPerformance);
+        assert_eq!(
+            now.components.get("checkout").copied().unwrap(),
+            ComponentStatus::Operational
+        );
+        assert_eq!(
+            now.components.get("api").copied().unwrap(),
+            ComponentStatus::DegradedPerformance
+        );
         assert_eq!(
             now.impact.and_then(|i| i.summary).as_deref(),
             Some("EU cannot pay")

@@ -6,14 +6,14 @@ use super::markdown;
 use super::site::status_label;
 use super::time::{SiteTime, When};
 use super::{RenderError, ctx};
+use crate::model::changes::Changes;
 use crate::model::incident::{DecisionOption, UpdateImpact, UsersAffected};
-use crate::model::{ComponentStatus, Config, Facts, Incident, Kind, Update, View};
+use crate::model::{Config, Facts, Incident, Kind, Update, View};
 use crate::templates::Templates;
 use crate::text::cut;
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// Who a stakeholder update is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,7 +296,7 @@ fn decisions(facts: &Facts<'_>) -> Vec<DecisionCtx> {
 }
 
 /// "Checkout: Major outage": each component in force, by its name.
-fn component_lines(config: &Config, components: &BTreeMap<String, ComponentStatus>) -> Vec<String> {
+fn component_lines(config: &Config, components: &Changes) -> Vec<String> {
     components
         .iter()
         .map(|(id, s)| {
