@@ -13,10 +13,11 @@ pub struct Exemption {
     pub reason: Option<String>,
 }
 
-/// One exemption or a list of them, as people write it.
+/// One exemption or a list of them, as people write it. A slice: every
+/// update has one, almost always empty, and a build holds every update.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct Exemptions(pub Vec<Exemption>);
+pub struct Exemptions(pub Box<[Exemption]>);
 
 impl Exemptions {
     pub fn is_empty(&self) -> bool {
@@ -33,8 +34,8 @@ impl<'de> Deserialize<'de> for Exemptions {
             Many(Vec<Exemption>),
         }
         Ok(Self(match OneOrMany::deserialize(d)? {
-            OneOrMany::One(e) => vec![e],
-            OneOrMany::Many(list) => list,
+            OneOrMany::One(e) => Box::new([e]),
+            OneOrMany::Many(list) => list.into_boxed_slice(),
         }))
     }
 }

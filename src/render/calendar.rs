@@ -73,7 +73,7 @@ pub fn files(
             None => None,
         };
         let mut description = last.unwrap_or_default().trim().to_string();
-        let names: Vec<&str> = i.components.iter().map(|(_, n)| n.as_str()).collect();
+        let names: Vec<&str> = i.components.iter().map(|(_, n)| *n).collect();
         if !names.is_empty() {
             description.push_str(&format!("\n\nAffects: {}", names.join(", ")));
         }

@@ -607,7 +607,11 @@ fn groups(
 fn incident_ctx(i: &PublicIncident<'_>, clock: &SiteTime) -> Result<IncidentCtx, RenderError> {
     let d = i.declaration;
     let facts = &i.facts;
-    let names = i.components.iter().map(|(_, name)| name.clone()).collect();
+    let names = i
+        .components
+        .iter()
+        .map(|(_, name)| name.to_string())
+        .collect();
     Ok(IncidentCtx {
         id: i.id().to_string(),
         title: i.title().to_string(),

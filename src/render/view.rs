@@ -49,7 +49,7 @@ pub struct PublicIncident<'a> {
     pub impact_now: Indicator,
     /// (id, name) of every component the incident names publicly, in
     /// configuration order.
-    pub components: Vec<(String, String)>,
+    pub components: Vec<(&'a str, &'a str)>,
     /// Where its messages went, when the build wrote them out.
     away: Option<Away<'a>>,
 }
@@ -234,7 +234,7 @@ impl<'a> PublicView<'a> {
     ) -> impl Iterator<Item = &'s PublicIncident<'a>> {
         self.incidents
             .iter()
-            .filter(move |i| i.components.iter().any(|(id, _)| id == component))
+            .filter(move |i| i.components.iter().any(|(id, _)| *id == component))
     }
 
     pub fn maintenance(&self, lifecycle: Lifecycle) -> Vec<&PublicIncident<'a>> {
@@ -251,7 +251,7 @@ impl<'a> PublicView<'a> {
 
 fn public_incident<'a>(
     incident: &'a Incident,
-    config: &Config,
+    config: &'a Config,
     now: Timestamp,
 ) -> PublicIncident<'a> {
     let facts = incident.facts(View::Public, now);
@@ -287,7 +287,7 @@ fn public_incident<'a>(
         .components
         .iter()
         .filter(|c| named.contains(&c.id.as_str()))
-        .map(|c| (c.id.clone(), c.name.clone()))
+        .map(|c| (c.id.as_str(), c.name.as_str()))
         .collect();
     // Published, and by now (a page as of an earlier time has none yet).
     let report = incident
