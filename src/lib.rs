@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+mod alloc;
 pub mod check;
 pub mod cli;
 mod clock;

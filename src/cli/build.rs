@@ -46,6 +46,9 @@ pub struct Args {
 
 pub fn run(start: &Path, args: &Args) -> Result<ExitCode, super::CliError> {
     let started = Instant::now();
+    // A build holds every incident and frees large blocks as it goes
+    // (src/alloc.rs); the other commands keep the allocator as it is.
+    crate::alloc::hold_thresholds();
     let root = super::repository_root(start)?;
     let public = Target::new(
         "--out",
