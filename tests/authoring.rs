@@ -948,6 +948,24 @@ fn bad_input_writes_nothing() {
         1,
     );
     assert!(err.contains("error[ref/unknown-component]"), "{err}");
+    // A group's id, from the configuration `init` wrote: its members named.
+    let err = scene.refused(
+        T0,
+        &[
+            "declare",
+            "--title",
+            "Shop down",
+            "--severity",
+            "sev2",
+            "--component",
+            "product",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("`product` is a group, not a component: name the components of it the incident touches (website, api)"),
+        "{err}"
+    );
 
     for malformed in ["soon", "30", "0m", "10:61"] {
         let err = scene.refused(
