@@ -497,31 +497,42 @@ fn a_near_miss_of_a_file_name_is_an_error_that_says_what_to_rename_it_to() {
     }
 }
 
-/// Renaming a component its resolved incidents name: the help says ids are
-/// permanent and how to rename, never "did you mean" the new id (following
-/// that rewrote published updates, which the pull request check refuses).
+/// Renaming a component its resolved incidents name, or making its id a
+/// group's: the help says ids are permanent and how to rename, never "did
+/// you mean" the new id nor "name the group's components" (following either
+/// rewrote published updates, which the pull request check refuses).
 #[test]
 fn a_renamed_component_of_past_incidents_is_not_a_typo() {
-    let tmp = tempfile::tempdir().unwrap();
-    crate::support::copy_example(tmp.path());
-    let config = tmp.path().join("incidentkit.yaml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text.replace("  - id: checkout\n", "  - id: checkouts\n"),
-    )
-    .unwrap();
-    let (report, _) = report(tmp.path());
-    let unknown: Vec<&Value> = diagnostics(&report)
-        .iter()
-        .filter(|d| d["rule"] == "ref/unknown-component")
-        .collect();
-    assert!(!unknown.is_empty());
-    for d in unknown {
-        let hint = d["hint"].as_str().unwrap_or_default();
-        assert!(
-            hint.starts_with("component ids are permanent: published updates keep `checkout`"),
-            "{d}"
-        );
+    let renamed = |text: &str| text.replace("  - id: checkout\n", "  - id: checkouts\n");
+    let grouped = |text: &str| {
+        renamed(text)
+            .replace(
+                "    group: storefront\n  - id: gift-cards",
+                "    group: checkout\n  - id: gift-cards",
+            )
+            .replace(
+                "groups:\n",
+                "groups:\n  - id: checkout\n    name: Checkout\n",
+            )
+    };
+    for change in [&renamed as &dyn Fn(&str) -> String, &grouped] {
+        let tmp = tempfile::tempdir().unwrap();
+        crate::support::copy_example(tmp.path());
+        let config = tmp.path().join("incidentkit.yaml");
+        let text = change(&std::fs::read_to_string(&config).unwrap());
+        std::fs::write(&config, &text).unwrap();
+        let (report, _) = report(tmp.path());
+        let unknown: Vec<&Value> = diagnostics(&report)
+            .iter()
+            .filter(|d| d["rule"] == "ref/unknown-component")
+            .collect();
+        assert!(!unknown.is_empty(), "{text}");
+        for d in unknown {
+            let hint = d["hint"].as_str().unwrap_or_default();
+            assert!(
+                hint.starts_with("component ids are permanent: published updates keep `checkout`"),
+                "{d}"
+            );
+        }
     }
 }

@@ -14,16 +14,16 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
         .max_by_key(|u| u.at)
         .is_some_and(|u| u.status.is_final());
     let unknown = |id: &str, file: &str| {
-        let group = config.groups.iter().find(|g| g.id == id);
+        // A page shows a group's status from its members': an incident names
+        // the members it touched (a group with none on the page has none).
+        let members = members(config, id);
         let hint = match did_you_mean(id, &known) {
-            // A page shows a group's status from its members': an incident
-            // names the members it touched.
-            _ if group.is_some() => format!(
-                "`{id}` is a group, not a component: name the components of it the incident touches ({})",
-                members(config, id).join(", ")
-            ),
             _ if over => format!(
                 "component ids are permanent: published updates keep `{id}`; to rename it, change its `name:` in incidentkit.yaml and keep the id, or list `{id}` again with `retired: true` beside the new component"
+            ),
+            _ if !members.is_empty() => format!(
+                "`{id}` is a group, not a component: name the components of it the incident touches ({})",
+                members.join(", ")
             ),
             Some(near) => format!("did you mean `{near}`?"),
             None => format!(
@@ -49,7 +49,8 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
     }
 }
 
-/// The ids of the components in group `id` still on the page.
+/// The ids of the components on the page in group `id` (none when `id`
+/// is not a group's).
 fn members<'c>(config: &'c crate::model::Config, id: &str) -> Vec<&'c str> {
     (config.components.iter())
         .filter(|c| c.group.as_deref() == Some(id) && !c.retired)
