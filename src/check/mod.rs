@@ -88,7 +88,8 @@ pub enum Keep {
     /// it, so a check's memory does not grow with the history (`validate`).
     Findings,
     /// What the public site is made of (`Incident::public_only`): public
-    /// incidents without their internal texts, for a build of the site alone.
+    /// incidents without their internal texts nor what the site does not
+    /// show, for a build of the site alone (`render::site`).
     Public,
 }
 

@@ -565,7 +565,7 @@ fn component_windows<'a>(
     for (id, held) in open {
         close(&mut out, id, held, None);
     }
-    // Kept with the facts for the whole build, of every incident.
+    // A build keeps the facts of every incident for its whole run.
     out.shrink_to_fit();
     out
 }

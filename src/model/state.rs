@@ -168,10 +168,12 @@ impl Incident {
     /// public: its public entries without internal notes and decisions, and
     /// of the post-mortem only its status, publication and customer report;
     /// nothing the site does not show (who wrote an entry, the impact it
-    /// states: the page's impact is the severity's, the roles, the team's
+    /// states: the page's impact is the severity's, the roles, channel and
     /// summary, exemptions). A site built from it is the site built from
     /// the whole incident (a test holds them equal), and a build holds far
-    /// less: small allocations of every update of every incident.
+    /// less: small allocations of every update of every incident. For
+    /// `render::site` alone: the external update and notify read the
+    /// impact and need the whole model.
     pub fn public_only(mut self) -> Option<Self> {
         if !self.is_public() {
             return None;
@@ -200,6 +202,7 @@ impl Incident {
             pm.authors.clear();
             pm.mitigated_at = None;
             pm.action_items.clear();
+            pm.exempt = Default::default();
         }
         Some(self)
     }
