@@ -5,8 +5,9 @@
 //! reads its first month of records (a block of megabytes) and frees it,
 //! what the build frees later stays with the process. Peak RSS of the
 //! build of 10,000 incidents: 82 MB with the threshold moving, 76 MB held
-//! (docs/performance.md). glibc builds only: musl's allocator, that of the
-//! released Linux binaries, has no such threshold.
+//! (docs/performance.md). glibc builds only: the x86_64 Linux release
+//! binary links musl and jemalloc (main.rs), which return memory their own
+//! way.
 
 /// Holds the mmap threshold at glibc's default (128 KiB), which keeps it,
 /// and the trim threshold, from rising; whether the allocator took it
