@@ -328,6 +328,12 @@ impl Config {
         self.components.iter().find(|c| c.id == id)
     }
 
+    /// The components on the page in group `group` (none when no group has
+    /// that id), in configuration order.
+    pub fn members<'c>(&'c self, group: &'c str) -> impl Iterator<Item = &'c Component> + 'c {
+        (self.components.iter()).filter(move |c| !c.retired && c.group.as_deref() == Some(group))
+    }
+
     /// The IANA name of the site's time zone, `UTC` when unset.
     pub fn timezone_name(&self) -> &str {
         self.site.timezone.as_deref().unwrap_or("UTC")

@@ -202,12 +202,7 @@ impl<'v, 'a> Api<'v, 'a> {
             .map(|c| self.component(&c.id))
             .collect();
         for (n, g) in config.groups.iter().enumerate() {
-            let members: Vec<&str> = config
-                .components
-                .iter()
-                .filter(|c| !c.retired && c.group.as_deref() == Some(g.id.as_str()))
-                .map(|c| c.id.as_str())
-                .collect();
+            let members: Vec<&str> = config.members(&g.id).map(|c| c.id.as_str()).collect();
             let worst = members
                 .iter()
                 .filter_map(|id| self.statuses.get(*id).copied())

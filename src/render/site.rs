@@ -557,11 +557,7 @@ fn groups(
     };
     let mut out = Vec::new();
     for g in &config.groups {
-        let members: Vec<_> = config
-            .components
-            .iter()
-            .filter(|c| !c.retired && c.group.as_deref() == Some(g.id.as_str()))
-            .collect();
+        let members: Vec<_> = config.members(&g.id).collect();
         if members.is_empty() {
             continue;
         }

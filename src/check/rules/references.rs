@@ -16,7 +16,7 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
     let unknown = |id: &str, file: &str| {
         // A page shows a group's status from its members': an incident names
         // the members it touched (a group with none on the page has none).
-        let members = members(config, id);
+        let members: Vec<&str> = config.members(id).map(|c| c.id.as_str()).collect();
         let hint = match did_you_mean(id, &known) {
             _ if over => format!(
                 "component ids are permanent: published updates keep `{id}`; to rename it, change its `name:` in incidentkit.yaml and keep the id, or list `{id}` again with `retired: true` beside the new component"
@@ -47,13 +47,4 @@ pub fn check(s: &Subject<'_>, practice: &Practice<'_>, out: &mut Vec<Diagnostic>
             }
         }
     }
-}
-
-/// The ids of the components on the page in group `id` (none when `id`
-/// is not a group's).
-fn members<'c>(config: &'c crate::model::Config, id: &str) -> Vec<&'c str> {
-    (config.components.iter())
-        .filter(|c| c.group.as_deref() == Some(id) && !c.retired)
-        .map(|c| c.id.as_str())
-        .collect()
 }
