@@ -18,7 +18,7 @@ impl Changes {
         Self::default()
     }
 
-    /// Whether the update names no component.
+    /// Whether no component is named.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -27,7 +27,7 @@ impl Changes {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(id))
     }
 
-    /// The status the update gives `id`.
+    /// The status given to `id`.
     pub fn get(&self, id: &str) -> Option<&ComponentStatus> {
         self.find(id).ok().map(|n| &self.0[n].1)
     }
@@ -61,6 +61,15 @@ impl Changes {
     /// The statuses, to change, in the order of their ids.
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut ComponentStatus> {
         self.0.iter_mut().map(|(_, v)| v)
+    }
+}
+
+/// `changes["api"]`, as a map is read: panics when `id` is not named.
+impl std::ops::Index<&str> for Changes {
+    type Output = ComponentStatus;
+
+    fn index(&self, id: &str) -> &ComponentStatus {
+        self.get(id).expect("a component the changes name")
     }
 }
 
@@ -137,6 +146,7 @@ mod tests {
             map.iter().collect::<Vec<_>>()
         );
         assert_eq!(changes.get("web"), Some(&Operational));
+        assert_eq!(changes["web"], Operational);
         assert_eq!(changes.get("db"), None);
         assert_eq!(changes.insert("db".into(), DegradedPerformance), None);
         assert_eq!(

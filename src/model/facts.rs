@@ -669,12 +669,12 @@ mod tests {
         let internal = i.internal_facts();
         assert_eq!(public.state.status, Some(Status::Investigating));
         assert_eq!(
-            public.state.components.get("checkout").copied().unwrap(),
+            public.state.components["checkout"],
             ComponentStatus::PartialOutage
         );
         assert!(public.state.components.get("api").is_none());
         assert_eq!(
-            internal.state.components.get("api").copied().unwrap(),
+            internal.state.components["api"],
             ComponentStatus::MajorOutage
         );
         assert_eq!(public.entries.len(), 1);

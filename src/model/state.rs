@@ -282,19 +282,10 @@ mod tests {
             "at: 2026-11-26T10:30:00Z\nstatus: resolved\nmessage: b\nauthor: x\n",
         ]);
         let now = i.current();
-        assert_eq!(
-            now.components.get("checkout").copied().unwrap(),
-            ComponentStatus::Operational
-        );
-        assert_eq!(
-            now.components.get("api").copied().unwrap(),
-            ComponentStatus::Operational
-        );
+        assert_eq!(now.components["checkout"], ComponentStatus::Operational);
+        assert_eq!(now.components["api"], ComponentStatus::Operational);
         let before = i.state_at("2026-11-26T10:10:00Z".parse().unwrap());
-        assert_eq!(
-            before.components.get("checkout").copied().unwrap(),
-            ComponentStatus::MajorOutage
-        );
+        assert_eq!(before.components["checkout"], ComponentStatus::MajorOutage);
     }
 
     #[test]
@@ -313,14 +304,8 @@ mod tests {
         );
         let now = i.current();
         assert_eq!(now.severity, Some(Severity::Sev2));
-        assert_eq!(
-            now.components.get("checkout").copied().unwrap(),
-            ComponentStatus::Operational
-        );
-        assert_eq!(
-            now.components.get("api").copied().unwrap(),
-            ComponentStatus::DegradedPerformance
-        );
+        assert_eq!(now.components["checkout"], ComponentStatus::Operational);
+        assert_eq!(now.components["api"], ComponentStatus::DegradedPerformance);
         assert_eq!(
             now.impact.and_then(|i| i.summary).as_deref(),
             Some("EU cannot pay")
